@@ -1,0 +1,280 @@
+//! The SQL layer: one connection type over SQLite and PostgreSQL, chosen at run time from the URL.
+//!
+//! Queries are built as [`Sql`]: text with bind parameters, never values spliced into the text.
+//! The dialect decides placeholders (`?` or `$n`) and the few expressions that differ (now, casts).
+
+mod row;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::sql_types::{BigInt, Bool, Double, Nullable, Text, Timestamptz};
+use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, RunQueryDsl};
+
+use crate::error::{Error, Result};
+use crate::value::{SqlType, Value, format_datetime};
+pub use row::DynRow;
+
+/// Which SQL dialect a connection speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    /// Embedded SQLite.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+/// A SQL statement with its bind parameters.
+#[derive(Clone, Debug)]
+pub struct Sql {
+    dialect: Dialect,
+    text: String,
+    binds: Vec<(Value, SqlType)>,
+}
+
+impl Sql {
+    /// An empty statement for a dialect.
+    pub fn new(dialect: Dialect) -> Sql {
+        Sql { dialect, text: String::new(), binds: Vec::new() }
+    }
+
+    /// Appends raw SQL text. Never pass user input here: use [`Sql::bind`].
+    pub fn push(&mut self, sql: &str) -> &mut Sql {
+        self.text.push_str(sql);
+        self
+    }
+
+    /// Appends a quoted identifier (a table or column name from a registry declaration).
+    pub fn ident(&mut self, name: &str) -> &mut Sql {
+        debug_assert!(!name.contains('"'));
+        self.text.push('"');
+        self.text.push_str(name);
+        self.text.push('"');
+        self
+    }
+
+    /// Appends a placeholder and binds `value` as a column of type `ty`.
+    pub fn bind(&mut self, value: Value, ty: SqlType) -> &mut Sql {
+        self.binds.push((value, ty));
+        match self.dialect {
+            Dialect::Sqlite => self.text.push('?'),
+            Dialect::Postgres => {
+                let n = self.binds.len();
+                if ty == SqlType::Json {
+                    self.text.push_str(&format!("CAST(${n} AS jsonb)"));
+                } else {
+                    self.text.push_str(&format!("${n}"));
+                }
+            }
+        }
+        self
+    }
+
+    /// Appends the dialect's expression for the current UTC time.
+    pub fn now(&mut self) -> &mut Sql {
+        match self.dialect {
+            Dialect::Sqlite => self.push("STRFTIME('%Y-%m-%d %H:%M:%f', 'NOW')"),
+            Dialect::Postgres => self.push("now()"),
+        }
+    }
+
+    /// The SQL text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The dialect this statement is written in.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+}
+
+/// Binds each value of `sql` onto a boxed diesel query for one backend; `$dt` is the SQL type
+/// datetimes are bound as, `$d => $conv` converts a `DateTime<Utc>` to the Rust type `$rt`.
+macro_rules! bind_all {
+    ($sql:expr, $backend:ty, $dt:ty, $rt:ty, $d:ident => $conv:expr) => {{
+        let mut q = diesel::sql_query($sql.text.clone()).into_boxed::<$backend>();
+        for (value, ty) in &$sql.binds {
+            q = match (value.clone(), ty) {
+                (Value::Null, SqlType::Bool) => q.bind::<Nullable<Bool>, _>(None::<bool>),
+                (Value::Null, t) if t.is_integer() => q.bind::<Nullable<BigInt>, _>(None::<i64>),
+                (Value::Null, SqlType::Float) => q.bind::<Nullable<Double>, _>(None::<f64>),
+                (Value::Null, SqlType::DateTime) => q.bind::<Nullable<$dt>, _>(None::<$rt>),
+                (Value::Null, _) => q.bind::<Nullable<Text>, _>(None::<String>),
+                (Value::Bool(b), _) => q.bind::<Bool, _>(b),
+                (Value::Int(i), _) => q.bind::<BigInt, _>(i),
+                (Value::Float(f), _) => q.bind::<Double, _>(f),
+                (Value::Text(s), _) | (Value::Json(s), _) => q.bind::<Text, _>(s),
+                (Value::DateTime($d), _) => q.bind::<$dt, $rt>($conv),
+            };
+        }
+        q
+    }};
+}
+
+macro_rules! sqlite_query {
+    ($sql:expr) => {
+        bind_all!($sql, diesel::sqlite::Sqlite, Text, String, d => format_datetime(&d))
+    };
+}
+
+macro_rules! pg_query {
+    ($sql:expr) => {
+        bind_all!($sql, diesel::pg::Pg, Timestamptz, chrono::DateTime<chrono::Utc>, d => d)
+    };
+}
+
+/// A database connection: SQLite or PostgreSQL.
+pub enum Db {
+    /// Embedded SQLite (bundled libsqlite3).
+    Sqlite(SqliteConnection),
+    /// PostgreSQL (libpq).
+    Postgres(PgConnection),
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Db({:?})", self.dialect())
+    }
+}
+
+/// Whether a URL names a PostgreSQL database.
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgresql://") || url.starts_with("postgres://")
+}
+
+impl Db {
+    /// Connects to `url`: `postgresql://…` / `postgres://…` for PostgreSQL, `sqlite:///abs/path`
+    /// or a plain path for SQLite. SQLite connections get WAL, a busy timeout and foreign keys.
+    pub fn connect(url: &str) -> Result<Db> {
+        if is_postgres_url(url) {
+            let mut conn = PgConnection::establish(url)
+                .map_err(|e| Error::Connect { url: redact_url(url), message: e.to_string() })?;
+            conn.batch_execute("SET TIME ZONE 'UTC'")?;
+            Ok(Db::Postgres(conn))
+        } else {
+            let path = sqlite_path(url);
+            let mut conn = SqliteConnection::establish(path)
+                .map_err(|e| Error::Connect { url: url.to_string(), message: e.to_string() })?;
+            conn.batch_execute(
+                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+            )?;
+            Ok(Db::Sqlite(conn))
+        }
+    }
+
+    /// The dialect of this connection.
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Db::Sqlite(_) => Dialect::Sqlite,
+            Db::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// A new empty statement in this connection's dialect.
+    pub fn sql(&self) -> Sql {
+        Sql::new(self.dialect())
+    }
+
+    /// Runs a query and returns its rows.
+    pub(crate) fn query(&mut self, sql: &Sql) -> Result<Vec<DynRow>> {
+        debug_assert_eq!(sql.dialect, self.dialect());
+        Ok(match self {
+            Db::Sqlite(c) => sqlite_query!(sql).load::<DynRow>(c)?,
+            Db::Postgres(c) => pg_query!(sql).load::<DynRow>(c)?,
+        })
+    }
+
+    /// Runs a statement and returns the number of affected rows.
+    pub fn execute(&mut self, sql: &Sql) -> Result<usize> {
+        debug_assert_eq!(sql.dialect, self.dialect());
+        Ok(match self {
+            Db::Sqlite(c) => sqlite_query!(sql).execute(c)?,
+            Db::Postgres(c) => pg_query!(sql).execute(c)?,
+        })
+    }
+
+    /// Runs SQL without parameters (DDL, pragmas, several statements).
+    pub fn batch_execute(&mut self, text: &str) -> Result<()> {
+        match self {
+            Db::Sqlite(c) => c.batch_execute(text)?,
+            Db::Postgres(c) => c.batch_execute(text)?,
+        }
+        Ok(())
+    }
+
+    /// Runs `f` in a transaction: committed when it returns `Ok`, rolled back otherwise.
+    pub fn transaction<T>(&mut self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<T> {
+        let begin = match self {
+            Db::Sqlite(_) => "BEGIN IMMEDIATE",
+            Db::Postgres(_) => "BEGIN",
+        };
+        self.batch_execute(begin)?;
+        match f(self) {
+            Ok(v) => {
+                self.batch_execute("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                // The original error matters more than a failed rollback.
+                let _ = self.batch_execute("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    /// Whether a table exists.
+    pub fn table_exists(&mut self, table: &str) -> Result<bool> {
+        let mut sql = self.sql();
+        match self.dialect() {
+            Dialect::Sqlite => {
+                sql.push("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ");
+            }
+            Dialect::Postgres => {
+                sql.push("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ");
+            }
+        }
+        sql.bind(Value::Text(table.to_string()), SqlType::Text);
+        let rows = self.query(&sql)?;
+        Ok(rows.first().and_then(|r| r.get(0)).and_then(Value::as_i64).unwrap_or(0) > 0)
+    }
+}
+
+/// The file path of a SQLite URL (`sqlite:///abs/path` → `/abs/path`).
+pub fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://").unwrap_or(url)
+}
+
+/// Replaces the password of a database URL with `***`.
+pub fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else { return url.to_string() };
+    let rest = &url[scheme_end + 3..];
+    let Some(at) = rest.rfind('@') else { return url.to_string() };
+    let userinfo = &rest[..at];
+    match userinfo.find(':') {
+        Some(colon) => format!("{}://{}:***@{}", &url[..scheme_end], &userinfo[..colon], &rest[at + 1..]),
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(redact_url("postgresql://u:secret@h:5432/db"), "postgresql://u:***@h:5432/db");
+        assert_eq!(redact_url("postgresql://u@h/db"), "postgresql://u@h/db");
+        assert_eq!(redact_url("sqlite:////x/lamin.db"), "sqlite:////x/lamin.db");
+    }
+
+    #[test]
+    fn placeholders_follow_the_dialect() {
+        let mut s = Sql::new(Dialect::Postgres);
+        s.push("SELECT ").bind(Value::Int(1), SqlType::Int).push(", ").bind(Value::Json("{}".into()), SqlType::Json);
+        assert_eq!(s.text(), "SELECT $1, CAST($2 AS jsonb)");
+        let mut s = Sql::new(Dialect::Sqlite);
+        s.push("SELECT ").bind(Value::Int(1), SqlType::Int);
+        assert_eq!(s.text(), "SELECT ?");
+    }
+}

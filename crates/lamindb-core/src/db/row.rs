@@ -1,0 +1,108 @@
+//! Rows whose columns are known only at run time, read from either backend.
+
+use diesel::deserialize::{self, FromSql, QueryableByName};
+use diesel::pg::{Pg, PgValue};
+use diesel::row::{Field, NamedRow};
+use diesel::sql_types::{BigInt, Bool, Double, Float, Integer, SmallInt, Text, Timestamp, Timestamptz};
+use diesel::sqlite::{Sqlite, SqliteType};
+
+use crate::value::Value;
+
+/// One result row: column names and values, in select order.
+#[derive(Clone, Debug, Default)]
+pub struct DynRow {
+    pub(crate) names: Vec<String>,
+    pub(crate) values: Vec<Value>,
+}
+
+impl DynRow {
+    /// The value at a column index.
+    pub fn get(&self, idx: usize) -> Option<&Value> {
+        self.values.get(idx)
+    }
+
+}
+
+impl QueryableByName<Sqlite> for DynRow {
+    fn build<'a>(row: &impl NamedRow<'a, Sqlite>) -> deserialize::Result<Self> {
+        let mut out = DynRow::default();
+        for i in 0..row.field_count() {
+            let field = diesel::row::Row::get(row, i).ok_or("missing column")?;
+            out.names.push(field.field_name().unwrap_or_default().to_string());
+            let value = match field.value() {
+                None => Value::Null,
+                Some(raw) => match raw.value_type() {
+                    Some(SqliteType::Integer) | Some(SqliteType::Long) => {
+                        Value::Int(<i64 as FromSql<BigInt, Sqlite>>::from_sql(raw)?)
+                    }
+                    Some(SqliteType::Double) | Some(SqliteType::Float) => {
+                        Value::Float(<f64 as FromSql<Double, Sqlite>>::from_sql(raw)?)
+                    }
+                    Some(SqliteType::Binary) => {
+                        let bytes = <Vec<u8> as FromSql<diesel::sql_types::Binary, Sqlite>>::from_sql(raw)?;
+                        Value::Text(String::from_utf8_lossy(&bytes).into_owned())
+                    }
+                    _ => Value::Text(<String as FromSql<Text, Sqlite>>::from_sql(raw)?),
+                },
+            };
+            out.values.push(value);
+        }
+        Ok(out)
+    }
+}
+
+// PostgreSQL type OIDs of the types lamindb tables use.
+const PG_BOOL: u32 = 16;
+const PG_INT8: u32 = 20;
+const PG_INT2: u32 = 21;
+const PG_INT4: u32 = 23;
+const PG_TEXT: u32 = 25;
+const PG_JSON: u32 = 114;
+const PG_FLOAT4: u32 = 700;
+const PG_FLOAT8: u32 = 701;
+const PG_BPCHAR: u32 = 1042;
+const PG_VARCHAR: u32 = 1043;
+const PG_TIMESTAMP: u32 = 1114;
+const PG_TIMESTAMPTZ: u32 = 1184;
+const PG_NUMERIC: u32 = 1700;
+const PG_JSONB: u32 = 3802;
+const PG_NAME: u32 = 19;
+
+fn pg_value(raw: PgValue<'_>) -> deserialize::Result<Value> {
+    Ok(match raw.get_oid().get() {
+        PG_BOOL => Value::Bool(<bool as FromSql<Bool, Pg>>::from_sql(raw)?),
+        PG_INT2 => Value::Int(<i16 as FromSql<SmallInt, Pg>>::from_sql(raw)?.into()),
+        PG_INT4 => Value::Int(<i32 as FromSql<Integer, Pg>>::from_sql(raw)?.into()),
+        PG_INT8 => Value::Int(<i64 as FromSql<BigInt, Pg>>::from_sql(raw)?),
+        PG_FLOAT4 => Value::Float(<f32 as FromSql<Float, Pg>>::from_sql(raw)?.into()),
+        PG_FLOAT8 => Value::Float(<f64 as FromSql<Double, Pg>>::from_sql(raw)?),
+        PG_TEXT | PG_VARCHAR | PG_BPCHAR | PG_NAME | PG_JSON => {
+            Value::Text(<String as FromSql<Text, Pg>>::from_sql(raw)?)
+        }
+        PG_JSONB => {
+            // Binary jsonb is a version byte (1) followed by the JSON text.
+            let bytes = raw.as_bytes();
+            let text = bytes.strip_prefix(&[1u8]).ok_or("unsupported jsonb version")?;
+            Value::Json(String::from_utf8(text.to_vec())?)
+        }
+        PG_TIMESTAMPTZ => Value::DateTime(<chrono::DateTime<chrono::Utc> as FromSql<Timestamptz, Pg>>::from_sql(raw)?),
+        PG_TIMESTAMP => Value::DateTime(<chrono::NaiveDateTime as FromSql<Timestamp, Pg>>::from_sql(raw)?.and_utc()),
+        PG_NUMERIC => return Err("numeric columns are not supported; cast them in the query".into()),
+        oid => return Err(format!("unsupported PostgreSQL type oid {oid}").into()),
+    })
+}
+
+impl QueryableByName<Pg> for DynRow {
+    fn build<'a>(row: &impl NamedRow<'a, Pg>) -> deserialize::Result<Self> {
+        let mut out = DynRow::default();
+        for i in 0..row.field_count() {
+            let field = diesel::row::Row::get(row, i).ok_or("missing column")?;
+            out.names.push(field.field_name().unwrap_or_default().to_string());
+            out.values.push(match field.value() {
+                None => Value::Null,
+                Some(raw) => pg_value(raw)?,
+            });
+        }
+        Ok(out)
+    }
+}

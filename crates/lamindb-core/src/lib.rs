@@ -1,0 +1,26 @@
+//! The record layer of lamindb-rs: registries, records, queries, SQL on SQLite and PostgreSQL,
+//! instances and their settings.
+//!
+//! Start with [`Instance`]: [`Instance::init`] creates an instance in LaminDB's format,
+//! [`Instance::current`] opens the current one. Records of every registry ([`models`]) are read and
+//! written through the [`Record`] trait.
+
+pub mod db;
+pub mod error;
+pub mod instance;
+pub mod migrations;
+pub mod models;
+pub mod registry;
+pub mod settings;
+pub mod storage;
+pub mod uid;
+pub mod value;
+
+pub use db::{Db, Dialect};
+pub use error::{Error, Result};
+pub use instance::{InitOptions, InitOutcome, Instance, InstanceInfo};
+pub use models::{Artifact, ArtifactULabel, Branch, Feature, Run, Space, Storage, Transform, ULabel, User};
+pub use registry::{Field, Query, Record, Registry, SaveContext, TracksRun, TracksUpdates};
+pub use settings::{InstanceSettings, SettingsDir};
+pub use storage::StorageOutcome;
+pub use value::{SqlType, Value};

@@ -1,0 +1,63 @@
+//! Embedded schema migrations (one tree per dialect, same step names).
+
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::db::Db;
+use crate::error::{Error, Result};
+
+/// Migrations for SQLite instances.
+pub const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+/// Migrations for PostgreSQL instances.
+pub const POSTGRES: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+/// Whether the database was created by Python LaminDB (Django keeps `django_migrations`).
+/// Such a database holds a superset of our tables and is never migrated by us.
+pub fn is_django_managed(db: &mut Db) -> Result<bool> {
+    db.table_exists("django_migrations")
+}
+
+/// Runs the pending migrations, unless the database is managed by Python LaminDB.
+pub fn run_pending(db: &mut Db) -> Result<()> {
+    if is_django_managed(db)? {
+        return Ok(());
+    }
+    let result = match db {
+        Db::Sqlite(c) => c.run_pending_migrations(SQLITE).map(|_| ()),
+        Db::Postgres(c) => c.run_pending_migrations(POSTGRES).map(|_| ()),
+    };
+    result.map_err(|e| Error::Migration(e.to_string()))
+}
+
+/// Reverts every migration (used to undo a failed `init` on PostgreSQL).
+pub fn revert_all(db: &mut Db) -> Result<()> {
+    let result = match db {
+        Db::Sqlite(c) => c.revert_all_migrations(SQLITE).map(|_| ()),
+        Db::Postgres(c) => c.revert_all_migrations(POSTGRES).map(|_| ()),
+    };
+    result.map_err(|e| Error::Migration(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::migration::MigrationSource;
+
+    use super::*;
+
+    #[test]
+    fn both_trees_have_the_same_steps() {
+        let names = |m: &EmbeddedMigrations| -> Vec<String> {
+            MigrationSource::<diesel::sqlite::Sqlite>::migrations(m)
+                .unwrap()
+                .iter()
+                .map(|m| m.name().to_string())
+                .collect()
+        };
+        let pg: Vec<String> = MigrationSource::<diesel::pg::Pg>::migrations(&POSTGRES)
+            .unwrap()
+            .iter()
+            .map(|m| m.name().to_string())
+            .collect();
+        assert!(!pg.is_empty());
+        assert_eq!(names(&SQLITE), pg);
+    }
+}

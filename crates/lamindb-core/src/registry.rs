@@ -1,0 +1,515 @@
+//! Registries and the [`Record`] trait.
+//!
+//! Each registry is declared once, with the [`registry!`](crate::registry!) macro: a Rust struct plus a
+//! static [`Registry`] table of its [`Field`]s (column name, SQL type, nullability, relation). That
+//! one declaration drives the SQL (column lists, inserts, updates), the validation of field names in
+//! lookups, and column lists of exports.
+
+use crate::db::{Db, DynRow, Sql};
+use crate::error::{Error, Result};
+use crate::value::{SqlType, Value};
+
+/// One column of a registry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Field {
+    /// Column name as in LaminDB's table (`created_by_id`, `_aux`, `type`).
+    pub name: &'static str,
+    /// SQL type.
+    pub ty: SqlType,
+    /// Whether the column admits NULL.
+    pub nullable: bool,
+    /// For a foreign key: the name of the registry it points to.
+    pub relation: Option<&'static str>,
+}
+
+impl Field {
+    /// A NOT NULL column without relation.
+    pub const fn new(name: &'static str, ty: SqlType) -> Field {
+        Field { name, ty, nullable: false, relation: None }
+    }
+
+    /// Marks the column nullable.
+    pub const fn null(mut self) -> Field {
+        self.nullable = true;
+        self
+    }
+
+    /// Marks the column as a foreign key to `registry`.
+    pub const fn fk(mut self, registry: &'static str) -> Field {
+        self.relation = Some(registry);
+        self
+    }
+
+    /// Whether the field is private (LaminDB hides `_` fields from listings and field lists).
+    pub fn is_private(&self) -> bool {
+        self.name.starts_with('_')
+    }
+}
+
+/// Static description of a registry (one SQL table).
+#[derive(Debug)]
+pub struct Registry {
+    /// LaminDB's class name (`Storage`, `ULabel`).
+    pub name: &'static str,
+    /// Table name (`lamindb_storage`).
+    pub table: &'static str,
+    /// Length of the uid, if the registry has one.
+    pub uid_len: Option<usize>,
+    /// The field used as the record's name (`root` for Storage, `name` for ULabel, `handle` for User).
+    pub name_field: &'static str,
+    /// Whether `delete()` moves records to the trash (branch −1) instead of deleting them.
+    pub soft_delete: bool,
+    /// Whether the registry is versioned (`version_tag`, `is_latest`).
+    pub versioned: bool,
+    /// Columns, in LaminDB's model order.
+    pub fields: &'static [Field],
+}
+
+impl Registry {
+    /// The field with this column name.
+    pub fn field(&self, name: &str) -> Option<&'static Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// Whether the registry has a column of this name.
+    pub fn has(&self, name: &str) -> bool {
+        self.field(name).is_some()
+    }
+
+    /// The field named `name`, or LaminDB's "Unknown field" error listing the available fields.
+    /// A relation may be named without `_id` (`created_by` for `created_by_id`).
+    pub fn check_field(&self, name: &str) -> Result<&'static Field> {
+        if let Some(f) = self.field(name) {
+            return Ok(f);
+        }
+        if let Some(f) = self.field(&format!("{name}_id")).filter(|f| f.relation.is_some()) {
+            return Ok(f);
+        }
+        Err(Error::UnknownField { field: name.to_string(), available: self.available_fields() })
+    }
+
+    /// The public field names, sorted and comma separated (private `_` fields excluded; relations are
+    /// listed both as `x` and `x_id`), as LaminDB's error messages show them.
+    pub fn available_fields(&self) -> String {
+        let mut names: Vec<String> = Vec::new();
+        for f in self.fields.iter().filter(|f| !f.is_private()) {
+            names.push(f.name.to_string());
+            if f.relation.is_some() {
+                if let Some(stem) = f.name.strip_suffix("_id") {
+                    names.push(stem.to_string());
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        names.join(", ")
+    }
+
+    /// Appends the quoted column list of this registry to `sql`.
+    pub(crate) fn push_columns(&self, sql: &mut Sql) {
+        for (i, f) in self.fields.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.ident(f.name);
+        }
+    }
+
+    /// `SELECT <columns> FROM <table>`.
+    pub(crate) fn select(&self, db: &Db) -> Sql {
+        let mut sql = db.sql();
+        sql.push("SELECT ");
+        self.push_columns(&mut sql);
+        sql.push(" FROM ").ident(self.table);
+        sql
+    }
+}
+
+/// A row of one registry.
+///
+/// Implemented by the [`registry!`](crate::registry!) macro; the CRUD methods are provided on top
+/// of the field table, so every registry reads and writes itself the same way on both backends.
+pub trait Record: Sized + Clone + std::fmt::Debug {
+    /// The registry's static description.
+    const REGISTRY: &'static Registry;
+
+    /// Field values, in [`Registry::fields`] order.
+    fn values(&self) -> Vec<Value>;
+
+    /// Builds a record from values in [`Registry::fields`] order.
+    fn from_values(values: Vec<Value>) -> Result<Self>;
+
+    /// The primary key, once saved.
+    fn id(&self) -> Option<i64>;
+
+    /// The value of one field by column name.
+    fn value(&self, field: &str) -> Option<Value> {
+        let idx = Self::REGISTRY.fields.iter().position(|f| f.name == field)?;
+        self.values().into_iter().nth(idx)
+    }
+
+    /// Inserts the record (when it has no id) or updates it, filling the fields that
+    /// [`TracksRun`] and [`TracksUpdates`] describe from `ctx`. The record is refreshed from the
+    /// row the database returns.
+    fn save(&mut self, db: &mut Db, ctx: &SaveContext) -> Result<()> {
+        let reg = Self::REGISTRY;
+        let mut values = self.values();
+        for (f, v) in reg.fields.iter().zip(values.iter_mut()) {
+            match f.name {
+                "created_by_id" if v.is_null() => *v = Value::Int(ctx.user_id),
+                "run_id" if v.is_null() => {
+                    if let Some(run) = ctx.run_id {
+                        *v = Value::Int(run)
+                    }
+                }
+                _ => {}
+            }
+        }
+        let row = match self.id() {
+            None => insert_row(db, reg, &values)?,
+            Some(id) => update_row(db, reg, id, &values)?,
+        };
+        *self = Self::from_row(row)?;
+        Ok(())
+    }
+
+    /// Deletes the row (no trash; soft delete is a registry-level operation built on top).
+    fn delete_row(&self, db: &mut Db) -> Result<()> {
+        let id = self.id().ok_or_else(|| {
+            Error::InvalidArgument(format!("this {} record is not saved", Self::REGISTRY.name))
+        })?;
+        let mut sql = db.sql();
+        sql.push("DELETE FROM ").ident(Self::REGISTRY.table).push(" WHERE \"id\" = ");
+        sql.bind(Value::Int(id), SqlType::BigInt);
+        db.execute(&sql)?;
+        Ok(())
+    }
+
+    /// Reloads all fields from the database.
+    fn refresh_from_db(&mut self, db: &mut Db) -> Result<()> {
+        let id = self.id().ok_or_else(|| {
+            Error::InvalidArgument(format!("this {} record is not saved", Self::REGISTRY.name))
+        })?;
+        *self = Self::get_by_id(db, id)?;
+        Ok(())
+    }
+
+    /// The record with this primary key, or LaminDB's "<Registry> matching query does not exist.".
+    fn get_by_id(db: &mut Db, id: i64) -> Result<Self> {
+        Self::query().filter_eq("id", Value::Int(id)).one(db)
+    }
+
+    /// A query over all rows of this registry.
+    fn query() -> Query<Self> {
+        Query::new()
+    }
+
+    /// Builds a record from a row selected with [`Registry::push_columns`].
+    #[doc(hidden)]
+    fn from_row(row: DynRow) -> Result<Self> {
+        let reg = Self::REGISTRY;
+        let values = row
+            .values
+            .into_iter()
+            .zip(reg.fields)
+            .map(|(v, f)| v.coerce(f.ty, f.name))
+            .collect::<Result<Vec<_>>>()?;
+        Self::from_values(values)
+    }
+}
+
+/// Records that track their creator and the run that made them (`created_at`, `created_by`, `run`).
+pub trait TracksRun: Record {
+    /// When the row was inserted (UTC).
+    fn created_at(&self) -> Option<chrono::DateTime<chrono::Utc>>;
+    /// The user who created the record.
+    fn created_by_id(&self) -> Option<i64>;
+    /// The run that created or last updated the record.
+    fn run_id(&self) -> Option<i64>;
+}
+
+/// Records that carry `updated_at`, bumped on every save (LaminDB only sets it on insert).
+pub trait TracksUpdates: Record {
+    /// When the row was last saved (UTC).
+    fn updated_at(&self) -> Option<chrono::DateTime<chrono::Utc>>;
+}
+
+/// Who is saving: the instance's current user and run, used for [`TracksRun`] fields.
+#[derive(Clone, Copy, Debug)]
+pub struct SaveContext {
+    /// `lamindb_user.id` of the current user.
+    pub user_id: i64,
+    /// `lamindb_run.id` of the run being tracked, if any.
+    pub run_id: Option<i64>,
+}
+
+fn insert_row(db: &mut Db, reg: &Registry, values: &[Value]) -> Result<DynRow> {
+    let mut sql = db.sql();
+    sql.push("INSERT INTO ").ident(reg.table).push(" (");
+    let present: Vec<(&Field, &Value)> =
+        reg.fields.iter().zip(values).filter(|(_, v)| !v.is_null()).collect();
+    for (i, (f, _)) in present.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.ident(f.name);
+    }
+    sql.push(") VALUES (");
+    for (i, (f, v)) in present.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind((*v).clone(), f.ty);
+    }
+    sql.push(") RETURNING ");
+    reg.push_columns(&mut sql);
+    one_row(db.query(&sql)?)
+}
+
+fn update_row(db: &mut Db, reg: &Registry, id: i64, values: &[Value]) -> Result<DynRow> {
+    let mut sql = db.sql();
+    sql.push("UPDATE ").ident(reg.table).push(" SET ");
+    let mut first = true;
+    for (f, v) in reg.fields.iter().zip(values) {
+        if matches!(f.name, "id" | "created_at") {
+            continue;
+        }
+        if !first {
+            sql.push(", ");
+        }
+        first = false;
+        sql.ident(f.name).push(" = ");
+        if f.name == "updated_at" {
+            sql.now();
+        } else {
+            sql.bind(v.clone(), f.ty);
+        }
+    }
+    sql.push(" WHERE \"id\" = ").bind(Value::Int(id), SqlType::BigInt).push(" RETURNING ");
+    reg.push_columns(&mut sql);
+    let rows = db.query(&sql)?;
+    if rows.is_empty() {
+        return Err(Error::DoesNotExist {
+            registry: reg.name,
+            message: format!("{} matching query does not exist.", reg.name),
+        });
+    }
+    one_row(rows)
+}
+
+fn one_row(mut rows: Vec<DynRow>) -> Result<DynRow> {
+    rows.pop().ok_or_else(|| Error::Decode("the statement returned no row".into()))
+}
+
+/// How a condition compares a field with a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lookup {
+    /// `field = value`
+    Exact,
+    /// `field` starts with `value` (case-sensitive on both backends)
+    StartsWith,
+}
+
+/// A lazily built query over one registry. The full query language (Django lookups, `Q`
+/// objects, traversal) builds on the same SQL layer.
+#[derive(Clone, Debug)]
+pub struct Query<R> {
+    conditions: Vec<(&'static Field, Lookup, Value)>,
+    order_by: Vec<(&'static str, bool)>,
+    limit: Option<usize>,
+    unknown: Option<String>,
+    _marker: std::marker::PhantomData<R>,
+}
+
+impl<R: Record> Query<R> {
+    fn new() -> Query<R> {
+        Query { conditions: Vec::new(), order_by: Vec::new(), limit: None, unknown: None, _marker: Default::default() }
+    }
+
+    fn cond(mut self, field: &str, lookup: Lookup, value: Value) -> Query<R> {
+        match R::REGISTRY.check_field(field) {
+            Ok(f) => self.conditions.push((f, lookup, value)),
+            Err(_) if self.unknown.is_none() => self.unknown = Some(field.to_string()),
+            Err(_) => {}
+        }
+        self
+    }
+
+    /// Keeps rows where `field` equals `value`.
+    pub fn filter_eq(self, field: &str, value: impl Into<Value>) -> Query<R> {
+        self.cond(field, Lookup::Exact, value.into())
+    }
+
+    /// Keeps rows where `field` starts with `prefix` (case-sensitive).
+    pub fn filter_startswith(self, field: &str, prefix: &str) -> Query<R> {
+        self.cond(field, Lookup::StartsWith, Value::Text(prefix.to_string()))
+    }
+
+    /// Orders by a field; `-field` for descending.
+    pub fn order_by(mut self, field: &'static str) -> Query<R> {
+        match field.strip_prefix('-') {
+            Some(f) => self.order_by.push((f, true)),
+            None => self.order_by.push((field, false)),
+        }
+        self
+    }
+
+    /// Returns at most `n` rows.
+    pub fn limit(mut self, n: usize) -> Query<R> {
+        self.limit = Some(n);
+        self
+    }
+
+    fn push_where(&self, sql: &mut Sql) -> Result<()> {
+        if let Some(field) = &self.unknown {
+            return Err(Error::UnknownField { field: field.clone(), available: R::REGISTRY.available_fields() });
+        }
+        for (i, (f, lookup, v)) in self.conditions.iter().enumerate() {
+            sql.push(if i == 0 { " WHERE " } else { " AND " });
+            match (lookup, v) {
+                (_, Value::Null) => {
+                    sql.ident(f.name).push(" IS NULL");
+                }
+                (Lookup::Exact, v) => {
+                    sql.ident(f.name).push(" = ").bind(v.clone(), f.ty);
+                }
+                (Lookup::StartsWith, v) => {
+                    // SUBSTR compares exactly (LIKE is case-insensitive on SQLite).
+                    let prefix = v.as_str().unwrap_or_default().to_string();
+                    let n = prefix.chars().count() as i64;
+                    sql.push("SUBSTR(").ident(f.name).push(", 1, ").bind(Value::Int(n), SqlType::BigInt);
+                    sql.push(") = ").bind(Value::Text(prefix), SqlType::Text);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn to_sql(&self, db: &Db, limit: Option<usize>) -> Result<Sql> {
+        let reg = R::REGISTRY;
+        let mut sql = reg.select(db);
+        self.push_where(&mut sql)?;
+        let mut order: Vec<(&str, bool)> = self.order_by.clone();
+        if order.is_empty() {
+            order.push(("id", false));
+        }
+        for (i, (f, desc)) in order.iter().enumerate() {
+            sql.push(if i == 0 { " ORDER BY " } else { ", " });
+            sql.ident(reg.check_field(f)?.name);
+            if *desc {
+                sql.push(" DESC");
+            }
+        }
+        if let Some(n) = limit.or(self.limit) {
+            sql.push(" LIMIT ").bind(Value::Int(n as i64), SqlType::BigInt);
+        }
+        Ok(sql)
+    }
+
+    /// All matching records.
+    pub fn to_list(&self, db: &mut Db) -> Result<Vec<R>> {
+        let sql = self.to_sql(db, None)?;
+        db.query(&sql)?.into_iter().map(R::from_row).collect()
+    }
+
+    /// The first matching record, if any.
+    pub fn first(&self, db: &mut Db) -> Result<Option<R>> {
+        let sql = self.to_sql(db, Some(1))?;
+        db.query(&sql)?.into_iter().next().map(R::from_row).transpose()
+    }
+
+    /// Exactly one record: LaminDB's DoesNotExist or MultipleObjectsReturned otherwise.
+    pub fn one(&self, db: &mut Db) -> Result<R> {
+        let sql = self.to_sql(db, Some(2))?;
+        let mut rows = db.query(&sql)?;
+        match rows.len() {
+            0 => Err(Error::DoesNotExist {
+                registry: R::REGISTRY.name,
+                message: format!("{} matching query does not exist.", R::REGISTRY.name),
+            }),
+            1 => R::from_row(rows.pop().expect("one row")),
+            _ => {
+                let count = self.count(db)?;
+                Err(Error::MultipleObjectsReturned { registry: R::REGISTRY.name, count })
+            }
+        }
+    }
+
+    /// The number of matching records.
+    pub fn count(&self, db: &mut Db) -> Result<usize> {
+        let mut sql = db.sql();
+        sql.push("SELECT COUNT(*) AS n FROM ").ident(R::REGISTRY.table);
+        self.push_where(&mut sql)?;
+        let rows = db.query(&sql)?;
+        Ok(rows.first().and_then(|r| r.get(0)).and_then(Value::as_i64).unwrap_or(0) as usize)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::Text(s.to_string())
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::Text(s)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(i: i64) -> Value {
+        Value::Int(i)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+
+/// Declares a registry: the record struct, its [`Registry`] table and its [`Record`] impl.
+#[macro_export]
+macro_rules! registry {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            name: $reg:literal, table: $table:literal, uid_len: $uid:expr, name_field: $nf:literal,
+            soft_delete: $sd:expr, versioned: $ver:expr;
+            $( $(#[$fmeta:meta])* $field:ident : $ty:ty = $def:expr; )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Default)]
+        pub struct $name { $( $(#[$fmeta])* pub $field: $ty, )* }
+
+        impl $crate::registry::Record for $name {
+            const REGISTRY: &'static $crate::registry::Registry = &$crate::registry::Registry {
+                name: $reg,
+                table: $table,
+                uid_len: $uid,
+                name_field: $nf,
+                soft_delete: $sd,
+                versioned: $ver,
+                fields: &[ $( $def ),* ],
+            };
+
+            fn values(&self) -> Vec<$crate::value::Value> {
+                vec![ $( $crate::value::FieldValue::to_value(&self.$field) ),* ]
+            }
+
+            fn from_values(values: Vec<$crate::value::Value>) -> $crate::error::Result<Self> {
+                let mut it = values.into_iter().zip(Self::REGISTRY.fields);
+                Ok(Self { $( $field: {
+                    let (v, f) = it.next().expect("one value per field");
+                    $crate::value::FieldValue::from_value(v, f.name)?
+                }, )* })
+            }
+
+            fn id(&self) -> Option<i64> {
+                self.id
+            }
+        }
+    };
+}

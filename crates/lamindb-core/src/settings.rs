@@ -1,0 +1,402 @@
+//! LaminDB's settings files: dotenv files in the settings directory.
+//!
+//! The directory is `$LAMIN_SETTINGS_DIR/.lamin` when that variable is set, else `~/.lamin`
+//! (LaminDB appends `.lamin` to `LAMIN_SETTINGS_DIR`; we do the same so that both read one place).
+//! Files: `instance--<owner>--<name>.env` per instance, `current_instance.env` (a copy of the
+//! current instance's file), `current_user.env`. The current instance is resolved as LaminDB does:
+//! `LAMIN_CURRENT_INSTANCE` → the nearest `.lamin/current_instance` marker up from the working
+//! directory → `current_instance.env`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// The settings directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingsDir {
+    path: PathBuf,
+}
+
+/// The keys of an instance settings file, in LaminDB's order.
+const INSTANCE_KEYS: [&str; 14] = [
+    "owner",
+    "name",
+    "storage_root",
+    "storage_region",
+    "db",
+    "schema_str",
+    "id",
+    "git_repo",
+    "keep_artifacts_local",
+    "api_url",
+    "schema_id",
+    "fine_grained_access",
+    "db_permissions",
+    "is_clone",
+];
+
+/// Settings of one instance, as in `instance--<owner>--<name>.env`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstanceSettings {
+    /// Owner handle (`anonymous` without a login).
+    pub owner: String,
+    /// Instance name.
+    pub name: String,
+    /// Root of the default storage location.
+    pub storage_root: String,
+    /// Region of the default storage location.
+    pub storage_region: Option<String>,
+    /// PostgreSQL URL; `None` for SQLite at `<root>/.lamindb/lamin.db`.
+    pub db: Option<String>,
+    /// Instance id (uuid).
+    pub id: uuid::Uuid,
+    /// The other keys of the file, kept as they were read (`None` = `null`).
+    pub extra: BTreeMap<String, Option<String>>,
+}
+
+impl InstanceSettings {
+    /// New settings with LaminDB's defaults for the other keys.
+    pub fn new(owner: &str, name: &str, storage_root: &str, db: Option<String>, id: uuid::Uuid) -> Self {
+        let mut extra = BTreeMap::new();
+        for (k, v) in [
+            ("schema_str", None),
+            ("git_repo", None),
+            ("keep_artifacts_local", Some("False")),
+            ("api_url", None),
+            ("schema_id", None),
+            ("fine_grained_access", Some("False")),
+            ("db_permissions", None),
+            ("is_clone", Some("False")),
+        ] {
+            extra.insert(k.to_string(), v.map(str::to_string));
+        }
+        InstanceSettings {
+            owner: owner.to_string(),
+            name: name.to_string(),
+            storage_root: storage_root.to_string(),
+            storage_region: None,
+            db,
+            id,
+            extra,
+        }
+    }
+
+    /// `owner/name`.
+    pub fn slug(&self) -> String {
+        format!("{}/{}", self.owner, self.name)
+    }
+
+    /// The instance uid (12 characters, derived from the id).
+    pub fn uid(&self) -> String {
+        crate::uid::instance_uid(&self.id)
+    }
+
+    /// The database URL: the PostgreSQL URL, or `sqlite:///<root>/.lamindb/lamin.db`.
+    pub fn db_url(&self) -> Result<String> {
+        match &self.db {
+            Some(db) => Ok(db.clone()),
+            None => {
+                if self.storage_root.contains("://") {
+                    return Err(Error::InvalidArgument(format!(
+                        "instance {} keeps its SQLite database in cloud storage ({}), which is not supported; use a PostgreSQL database (--db)",
+                        self.slug(),
+                        self.storage_root
+                    )));
+                }
+                Ok(format!("sqlite://{}", self.sqlite_path().display()))
+            }
+        }
+    }
+
+    /// Path of the SQLite file of a local instance.
+    pub fn sqlite_path(&self) -> PathBuf {
+        Path::new(&self.storage_root).join(".lamindb").join("lamin.db")
+    }
+
+    /// Whether the instance's database is SQLite.
+    pub fn is_sqlite(&self) -> bool {
+        self.db.is_none()
+    }
+
+    /// The file name `instance--<owner>--<name>.env`.
+    pub fn file_name(&self) -> String {
+        instance_file_name(&self.owner, &self.name)
+    }
+
+    /// The dotenv text of this file.
+    pub fn to_env(&self) -> String {
+        let mut out = String::new();
+        for key in INSTANCE_KEYS {
+            let value: Option<String> = match key {
+                "owner" => Some(self.owner.clone()),
+                "name" => Some(self.name.clone()),
+                "storage_root" => Some(self.storage_root.clone()),
+                "storage_region" => self.storage_region.clone(),
+                "db" => self.db.clone(),
+                "id" => Some(self.id.simple().to_string()),
+                k => self.extra.get(k).cloned().flatten(),
+            };
+            out.push_str(&format!("lamindb_instance_{key}={}\n", value.as_deref().unwrap_or("null")));
+        }
+        for (k, v) in &self.extra {
+            if !INSTANCE_KEYS.contains(&k.as_str()) {
+                out.push_str(&format!("lamindb_instance_{k}={}\n", v.as_deref().unwrap_or("null")));
+            }
+        }
+        out
+    }
+
+    /// Parses the dotenv text of an instance file.
+    pub fn from_env(text: &str, path: &Path) -> Result<InstanceSettings> {
+        let bad = |message: String| Error::Settings { path: path.display().to_string(), message };
+        let mut map = parse_dotenv(text);
+        let mut take = |k: &str| map.remove(&format!("lamindb_instance_{k}")).flatten();
+        let owner = take("owner").ok_or_else(|| bad("lamindb_instance_owner is missing".into()))?;
+        let name = take("name").ok_or_else(|| bad("lamindb_instance_name is missing".into()))?;
+        let storage_root =
+            take("storage_root").ok_or_else(|| bad("lamindb_instance_storage_root is missing".into()))?;
+        let storage_region = take("storage_region");
+        let db = take("db");
+        let id_text = take("id").ok_or_else(|| bad("lamindb_instance_id is missing".into()))?;
+        let id = uuid::Uuid::parse_str(&id_text).map_err(|e| bad(format!("lamindb_instance_id: {e}")))?;
+        let extra = map
+            .into_iter()
+            .filter_map(|(k, v)| k.strip_prefix("lamindb_instance_").map(|k| (k.to_string(), v)))
+            .collect();
+        Ok(InstanceSettings { owner, name, storage_root, storage_region, db, id, extra })
+    }
+}
+
+fn instance_file_name(owner: &str, name: &str) -> String {
+    format!("instance--{owner}--{name}.env")
+}
+
+/// Parses `key=value` lines; the value `null` becomes `None`.
+fn parse_dotenv(text: &str) -> BTreeMap<String, Option<String>> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| {
+            let v = v.trim().trim_matches('"').trim_matches('\'');
+            (k.trim().to_string(), if v == "null" { None } else { Some(v.to_string()) })
+        })
+        .collect()
+}
+
+/// Writes a file through a temporary sibling and a rename, so that a reader never sees half of it.
+pub(crate) fn write_atomic(path: &Path, text: &str) -> Result<()> {
+    let dir = path.parent().expect("settings files live in a directory");
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let tmp = dir.join(format!(".{}.tmp-{}", path.file_name().unwrap_or_default().to_string_lossy(), std::process::id()));
+    std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+fn read_opt(path: &Path) -> Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(s) => Ok(Some(s)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// The current user, from `current_user.env`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserSettings {
+    /// Handle (`anonymous` without a login).
+    pub handle: String,
+    /// Uid (`00000000` for the anonymous user).
+    pub uid: String,
+    /// Display name.
+    pub name: Option<String>,
+}
+
+impl UserSettings {
+    /// The anonymous user.
+    pub fn anonymous() -> UserSettings {
+        UserSettings { handle: "anonymous".into(), uid: "00000000".into(), name: None }
+    }
+}
+
+impl SettingsDir {
+    /// The settings directory from the environment (`LAMIN_SETTINGS_DIR`, else `$HOME`), plus `.lamin`.
+    pub fn from_env() -> SettingsDir {
+        let base = std::env::var_os("LAMIN_SETTINGS_DIR")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("."));
+        SettingsDir { path: base.join(".lamin") }
+    }
+
+    /// A settings directory at an explicit path (the `.lamin` folder itself).
+    pub fn at(path: impl Into<PathBuf>) -> SettingsDir {
+        SettingsDir { path: path.into() }
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Path of an instance's settings file.
+    pub fn instance_file(&self, owner: &str, name: &str) -> PathBuf {
+        self.path.join(instance_file_name(owner, name))
+    }
+
+    /// Path of `current_instance.env`.
+    pub fn current_instance_file(&self) -> PathBuf {
+        self.path.join("current_instance.env")
+    }
+
+    /// Path of `current_user.env`.
+    pub fn user_file(&self) -> PathBuf {
+        self.path.join("current_user.env")
+    }
+
+    /// The current user (anonymous when there is no user file).
+    pub fn user(&self) -> Result<UserSettings> {
+        let path = self.user_file();
+        let Some(text) = read_opt(&path)? else { return Ok(UserSettings::anonymous()) };
+        let map = parse_dotenv(&text);
+        let get = |k: &str| map.get(k).cloned().flatten();
+        Ok(UserSettings {
+            handle: get("lamin_user_handle").unwrap_or_else(|| "anonymous".into()),
+            uid: get("lamin_user_uid").unwrap_or_else(|| "00000000".into()),
+            name: get("lamin_user_name"),
+        })
+    }
+
+    /// Writes `current_user.env` for the anonymous user unless a user file exists.
+    pub fn ensure_user(&self) -> Result<()> {
+        if self.user_file().exists() {
+            return Ok(());
+        }
+        let text = "lamin_user_email=null\nlamin_user_password=null\nlamin_user_access_token=null\n\
+            lamin_user_uid=00000000\nlamin_user_uuid=null\nlamin_user_handle=anonymous\nlamin_user_name=null\n\
+            lamin_user_api_key=null\n";
+        write_atomic(&self.user_file(), text)
+    }
+
+    /// Reads an instance's settings file, if it exists.
+    pub fn load_instance(&self, owner: &str, name: &str) -> Result<Option<InstanceSettings>> {
+        let path = self.instance_file(owner, name);
+        read_opt(&path)?.map(|t| InstanceSettings::from_env(&t, &path)).transpose()
+    }
+
+    /// Writes an instance's settings file (and `current_instance.env` when it is the current one).
+    pub fn save_instance(&self, s: &InstanceSettings) -> Result<()> {
+        write_atomic(&self.instance_file(&s.owner, &s.name), &s.to_env())?;
+        if self.current_global()?.is_some_and(|c| c.owner == s.owner && c.name == s.name) {
+            self.set_current(s)?;
+        }
+        Ok(())
+    }
+
+    /// Makes `s` the current instance (`current_instance.env`).
+    pub fn set_current(&self, s: &InstanceSettings) -> Result<()> {
+        write_atomic(&self.current_instance_file(), &s.to_env())
+    }
+
+    /// Removes `current_instance.env`.
+    pub fn clear_current(&self) -> Result<()> {
+        let path = self.current_instance_file();
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::io(path, e)),
+        }
+    }
+
+    /// The instance in `current_instance.env`, if any.
+    pub fn current_global(&self) -> Result<Option<InstanceSettings>> {
+        let path = self.current_instance_file();
+        read_opt(&path)?.map(|t| InstanceSettings::from_env(&t, &path)).transpose()
+    }
+
+    /// Splits `owner/name` or `name` (owner = current user) as LaminDB does.
+    pub fn owner_name(&self, identifier: &str) -> Result<(String, String)> {
+        let ident = identifier.trim().trim_start_matches("https://lamin.ai/");
+        let parts: Vec<&str> = ident.split('/').collect();
+        match parts.as_slice() {
+            [name] if !name.is_empty() => Ok((self.user()?.handle, name.to_string())),
+            [owner, name] if !owner.is_empty() && !name.is_empty() => Ok((owner.to_string(), name.to_string())),
+            _ => Err(Error::InvalidArgument(format!(
+                "Invalid instance identifier '{identifier}': use 'owner/name' or 'name'"
+            ))),
+        }
+    }
+
+    /// Finds an instance by `owner/name` or `name`.
+    pub fn find(&self, identifier: &str) -> Result<InstanceSettings> {
+        let (owner, name) = self.owner_name(identifier)?;
+        self.load_instance(&owner, &name)?
+            .ok_or_else(|| Error::InstanceNotFound(format!("{owner}/{name}"), self.path.display().to_string()))
+    }
+
+    /// The current instance: `LAMIN_CURRENT_INSTANCE`, then the nearest `.lamin/current_instance`
+    /// marker up from `cwd`, then `current_instance.env`.
+    pub fn resolve_current(&self, cwd: &Path) -> Result<Option<InstanceSettings>> {
+        if let Some(slug) = std::env::var("LAMIN_CURRENT_INSTANCE").ok().filter(|s| !s.trim().is_empty()) {
+            let (owner, name) = self.owner_name(&slug)?;
+            if let Some(s) = self.load_instance(&owner, &name)? {
+                return Ok(Some(s));
+            }
+        }
+        for dir in cwd.ancestors() {
+            let marker = dir.join(".lamin").join("current_instance");
+            if let Some(slug) = read_opt(&marker).ok().flatten() {
+                let (owner, name) = self.owner_name(slug.trim())?;
+                if let Some(s) = self.load_instance(&owner, &name)? {
+                    return Ok(Some(s));
+                }
+            }
+        }
+        self.current_global()
+    }
+
+    /// Deletes an instance's settings file, and `current_instance.env` if it names that instance.
+    pub fn remove_instance(&self, owner: &str, name: &str) -> Result<()> {
+        if self.current_global()?.is_some_and(|c| c.owner == owner && c.name == name) {
+            self.clear_current()?;
+        }
+        let path = self.instance_file(owner, name);
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::io(path, e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instance_file_round_trips_in_laminDB_format() {
+        let id = uuid::Uuid::parse_str("aa71bc8afa90594a88bbad070794b861").unwrap();
+        let s = InstanceSettings::new("anonymous", "pydata", "/tmp/mi/W/pydata", None, id);
+        // Byte-for-byte what lamindb-setup 1.27.0 writes for a local SQLite instance.
+        let expected = "lamindb_instance_owner=anonymous\nlamindb_instance_name=pydata\n\
+lamindb_instance_storage_root=/tmp/mi/W/pydata\nlamindb_instance_storage_region=null\n\
+lamindb_instance_db=null\nlamindb_instance_schema_str=null\n\
+lamindb_instance_id=aa71bc8afa90594a88bbad070794b861\nlamindb_instance_git_repo=null\n\
+lamindb_instance_keep_artifacts_local=False\nlamindb_instance_api_url=null\n\
+lamindb_instance_schema_id=null\nlamindb_instance_fine_grained_access=False\n\
+lamindb_instance_db_permissions=null\nlamindb_instance_is_clone=False\n";
+        assert_eq!(s.to_env(), expected);
+        let back = InstanceSettings::from_env(expected, Path::new("x")).unwrap();
+        assert_eq!(back, s);
+        assert_eq!(back.uid(), "78ZznxGOkcfp");
+        assert_eq!(back.db_url().unwrap(), "sqlite:///tmp/mi/W/pydata/.lamindb/lamin.db");
+    }
+
+    #[test]
+    fn missing_keys_are_reported_with_the_file() {
+        let err = InstanceSettings::from_env("lamindb_instance_owner=a\n", Path::new("/s/f.env")).unwrap_err();
+        assert!(err.to_string().contains("/s/f.env"), "{err}");
+        assert!(err.to_string().contains("lamindb_instance_name"), "{err}");
+    }
+}

@@ -1,0 +1,208 @@
+//! The Storage registry's behaviour: registering locations (managed, read-only or unwritable),
+//! getting them by id, uid or root, deleting them, and switching the default storage.
+//!
+//! "A storage location is either a directory/folder (local or in the cloud) or an entire S3/GCP
+//! bucket", managed by at most one instance: the one whose uid is in its marker file and in
+//! `Storage.instance_uid`. [`Instance::check_writable`] is the one place that decides whether this
+//! instance may write to a location.
+
+use lamindb_storage::{Store, StorageRoot, marker};
+
+use crate::error::{Error, Result};
+use crate::instance::{Instance, parse_marker, read_marker_text};
+use crate::models::{Artifact, Storage};
+use crate::registry::Record;
+
+/// How [`Instance::add_storage`] registered a location.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StorageOutcome {
+    /// A record with this root existed; it is returned unchanged.
+    Existing,
+    /// The marker was written: this instance manages the location.
+    Managed,
+    /// Another instance manages the location (its uid is in the marker): registered read-only.
+    ReadOnly {
+        /// Uid of the managing instance, if the marker names it.
+        instance_uid: Option<String>,
+    },
+    /// The marker could not be written: registered read-only, managed by no instance.
+    Unwritable {
+        /// Why the write failed.
+        reason: String,
+    },
+}
+
+impl Storage {
+    /// The root as a typed storage root.
+    pub fn storage_root(&self) -> Result<StorageRoot> {
+        Ok(StorageRoot::parse(&self.root)?)
+    }
+
+    /// The root, as a path or URL (LaminDB's `Storage.path`).
+    pub fn path(&self) -> &str {
+        &self.root
+    }
+}
+
+impl Instance {
+    /// Registers a storage location, as LaminDB's `Storage(root).save()`: an existing record
+    /// with the same (normalised) root is returned; otherwise the marker decides whether the
+    /// location is managed by this instance, read-only (marked by another) or unwritable.
+    pub fn add_storage(&mut self, root: &str, description: Option<&str>) -> Result<(Storage, StorageOutcome)> {
+        let root = StorageRoot::parse(root)?;
+        if let Some(existing) = Storage::query().filter_eq("root", root.as_str()).first(&mut self.db)? {
+            return Ok((existing, StorageOutcome::Existing));
+        }
+        let store = Store::open(&root)?;
+        let my_uid = self.uid();
+        let (storage_uid, instance_uid, outcome, wrote_marker) = match read_marker_text(&store)? {
+            Some(text) => {
+                let (uid, owner) = parse_marker(&text);
+                if owner.as_deref() == Some(my_uid.as_str()) {
+                    (uid, Some(my_uid.clone()), StorageOutcome::Managed, false)
+                } else {
+                    (uid, owner.clone(), StorageOutcome::ReadOnly { instance_uid: owner }, false)
+                }
+            }
+            None => {
+                let uid = crate::uid::base62(12);
+                let info = marker::MarkerInfo {
+                    storage_uid: uid.clone(),
+                    instance_slug: self.slug(),
+                    instance_id_hex: self.settings().id.simple().to_string(),
+                    instance_uid: my_uid.clone(),
+                };
+                let written = store.create_dir(".lamindb/").and_then(|()| marker::write_marker(&store, &info));
+                match written {
+                    Ok(()) => (uid, Some(my_uid.clone()), StorageOutcome::Managed, true),
+                    Err(e) => (uid, None, StorageOutcome::Unwritable { reason: e.to_string() }, false),
+                }
+            }
+        };
+        let mut storage = Storage {
+            uid: storage_uid,
+            root: root.as_str().to_string(),
+            description: description.map(str::to_string),
+            type_: root.type_str().to_string(),
+            region: store.detect_region(),
+            instance_uid,
+            ..Default::default()
+        };
+        let ctx = self.save_context()?;
+        if let Err(e) = storage.save(&mut self.db, &ctx) {
+            if wrote_marker {
+                let _ = marker::remove_marker(&store);
+            }
+            return Err(e);
+        }
+        Ok((storage, outcome))
+    }
+
+    /// All storage locations, by id.
+    pub fn storages(&mut self) -> Result<Vec<Storage>> {
+        Storage::query().to_list(&mut self.db)
+    }
+
+    /// A storage location by LaminDB's `get(idlike)`: an integer is an id, a string a uid or uid
+    /// prefix; a string with `/` or `://` is a root.
+    pub fn get_storage(&mut self, idlike: &str) -> Result<Storage> {
+        if idlike.contains('/') || idlike.starts_with('.') || idlike.starts_with('~') {
+            let root = StorageRoot::parse(idlike)?;
+            return Storage::query().filter_eq("root", root.as_str()).one(&mut self.db);
+        }
+        if let Ok(id) = idlike.parse::<i64>() {
+            if idlike.len() < 12 {
+                return Storage::get_by_id(&mut self.db, id);
+            }
+        }
+        get_by_uid_prefix::<Storage>(&mut self.db, idlike)
+    }
+
+    /// The default storage location of this instance.
+    pub fn default_storage(&mut self) -> Result<Storage> {
+        let root = self.settings().storage_root.clone();
+        Storage::query().filter_eq("root", root.as_str()).first(&mut self.db)?.ok_or_else(|| {
+            Error::Refused(format!("the default storage {root} of this instance is not in its Storage registry"))
+        })
+    }
+
+    /// Refuses a write into `storage` unless this instance manages it (LaminDB's messages).
+    pub fn check_writable(&self, storage: &Storage) -> Result<()> {
+        match storage.instance_uid.as_deref() {
+            Some(uid) if uid == self.uid() => Ok(()),
+            Some(uid) => Err(Error::Refused(format!(
+                "Storage '{}' exists in another instance ({uid}), cannot write to it from here.",
+                storage.root
+            ))),
+            None => Err(Error::Refused(format!(
+                "Storage '{}' is not managed by any instance, cannot write to it from here.",
+                storage.root
+            ))),
+        }
+    }
+
+    /// Deletes a storage location as LaminDB does: refused while it has artifacts (in any branch,
+    /// trash included), when it is the default storage, or when its `.lamindb/` holds objects
+    /// other than the marker; otherwise the marker (if this instance manages it) and the record
+    /// are removed. Directories are left in place.
+    pub fn delete_storage(&mut self, storage: &Storage) -> Result<()> {
+        let id = storage.id.ok_or_else(|| Error::InvalidArgument("this Storage record is not saved".into()))?;
+        if Artifact::query().filter_eq("storage_id", id).count(&mut self.db)? > 0 {
+            return Err(Error::Refused("Cannot delete storage with artifacts in current instance.".into()));
+        }
+        if storage.root == self.settings().storage_root {
+            return Err(Error::Refused("Cannot delete the current storage location, switch to another.".into()));
+        }
+        let managed = storage.instance_uid.as_deref() == Some(self.uid().as_str());
+        if managed {
+            let store = Store::open(&storage.storage_root()?)?;
+            let objects = marker::managed_objects(&store, &[])?;
+            if !objects.is_empty() {
+                return Err(Error::StorageNotEmpty { root: storage.root.clone(), objects });
+            }
+            storage.delete_row(&mut self.db)?;
+            marker::remove_marker(&store)?;
+        } else {
+            storage.delete_row(&mut self.db)?;
+        }
+        Ok(())
+    }
+
+    /// Makes a registered location that this instance manages the default storage, and persists
+    /// the choice in the instance's settings file.
+    pub fn set_default_storage(&mut self, root: &str) -> Result<Storage> {
+        let parsed = StorageRoot::parse(root)?;
+        let storage = Storage::query().filter_eq("root", parsed.as_str()).first(&mut self.db)?.ok_or_else(|| {
+            Error::Refused(format!(
+                "Storage location {parsed} is not registered in this instance: register it first with `lamin storage add {parsed}`"
+            ))
+        })?;
+        self.check_writable(&storage)?;
+        let mut settings = self.settings().clone();
+        settings.storage_root = storage.root.clone();
+        settings.storage_region = storage.region.clone();
+        self.set_settings(settings)?;
+        Ok(storage)
+    }
+}
+
+/// LaminDB's `get(idlike)` for a string: uid or uid prefix, with its DoesNotExist hint.
+pub fn get_by_uid_prefix<R: Record>(db: &mut crate::db::Db, idlike: &str) -> Result<R> {
+    let reg = R::REGISTRY;
+    let q = R::query().filter_startswith("uid", idlike).limit(2);
+    let mut found = q.to_list(db)?;
+    match found.len() {
+        1 => Ok(found.pop().expect("one")),
+        0 => Err(Error::DoesNotExist {
+            registry: reg.name,
+            message: format!(
+                "No record found with uid '{idlike}'. Did you forget a keyword as in {}.get({}='{idlike}')?",
+                reg.name, reg.name_field
+            ),
+        }),
+        _ => Err(Error::MultipleObjectsReturned {
+            registry: reg.name,
+            count: R::query().filter_startswith("uid", idlike).count(db)?,
+        }),
+    }
+}

@@ -1,0 +1,153 @@
+//! The error type of this crate.
+
+use std::error::Error as _;
+
+/// Errors of storage operations.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// The storage root string is malformed or refused (empty, contains `.lamindb`, no bucket, ...).
+    #[error("{0}")]
+    InvalidRoot(String),
+    /// The storage root uses a protocol other than local paths, `s3://` and `gs://`.
+    #[error("Protocol {protocol} is not supported, valid protocols are local, gs, s3")]
+    UnsupportedProtocol {
+        /// The protocol as written, e.g. `ftp`.
+        protocol: String,
+    },
+    /// A storage key was refused (see [`crate::key::check_key`]).
+    #[error("{0}")]
+    InvalidKey(String),
+    /// The marker file exists but has no storage uid on its first line.
+    #[error("invalid marker file: {0}")]
+    InvalidMarker(String),
+    /// A hex string (e.g. an ETag) could not be decoded.
+    #[error("invalid hex string: {0:?}")]
+    InvalidHex(String),
+    /// An operation of the opendal backend failed.
+    #[error("{op} {path}: {source}")]
+    Backend {
+        /// The operation, e.g. `write`.
+        op: &'static str,
+        /// Full path or URL of the object the operation was about.
+        path: String,
+        /// The backend error (boxed: `opendal::Error` is large, and so would be every `Result`).
+        #[source]
+        source: Box<opendal::Error>,
+    },
+    /// A local I/O operation (outside opendal) failed, e.g. reading a file to hash it.
+    #[error("{path}: {source}")]
+    Io {
+        /// The local path.
+        path: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Result with [`StorageError`] as the default error.
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+impl StorageError {
+    /// Whether the error means "no write (or read) access".
+    ///
+    /// True for opendal errors of kind `PermissionDenied`, and for I/O errors (direct, or the
+    /// source of an opendal error) of kind `PermissionDenied` or `ReadOnlyFilesystem`.
+    /// Note that other failures to write (e.g. `mkdir` under `/proc`, which fails with
+    /// "not found") are plain errors: callers deciding whether a location is writable should
+    /// treat any error of a write as "not writable".
+    pub fn is_permission_denied(&self) -> bool {
+        match self {
+            StorageError::Backend { source, .. } => {
+                source.kind() == opendal::ErrorKind::PermissionDenied
+                    || io_source(source).is_some_and(io_is_permission_denied)
+            }
+            StorageError::Io { source, .. } => io_is_permission_denied(source),
+            _ => false,
+        }
+    }
+
+    /// Whether the error means "the object does not exist".
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            StorageError::Backend { source, .. } => source.kind() == opendal::ErrorKind::NotFound,
+            StorageError::Io { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
+            _ => false,
+        }
+    }
+
+    pub(crate) fn backend(op: &'static str, path: String, source: opendal::Error) -> Self {
+        StorageError::Backend {
+            op,
+            path,
+            source: Box::new(source),
+        }
+    }
+
+    pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
+        StorageError::Io {
+            path: path.display().to_string(),
+            source,
+        }
+    }
+}
+
+fn io_is_permission_denied(err: &std::io::Error) -> bool {
+    matches!(
+        err.kind(),
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+    )
+}
+
+/// The first `std::io::Error` in the source chain of an opendal error, if any.
+fn io_source(err: &opendal::Error) -> Option<&std::io::Error> {
+    let mut cur = err.source();
+    while let Some(e) = cur {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            return Some(io);
+        }
+        cur = e.source();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permission_and_not_found() {
+        let io = |kind| StorageError::Io {
+            path: "/x".into(),
+            source: std::io::Error::from(kind),
+        };
+        assert!(io(std::io::ErrorKind::PermissionDenied).is_permission_denied());
+        assert!(io(std::io::ErrorKind::ReadOnlyFilesystem).is_permission_denied());
+        assert!(!io(std::io::ErrorKind::NotFound).is_permission_denied());
+        assert!(io(std::io::ErrorKind::NotFound).is_not_found());
+
+        let be = |kind| StorageError::backend("read", "/x".into(), opendal::Error::new(kind, "m"));
+        assert!(be(opendal::ErrorKind::PermissionDenied).is_permission_denied());
+        assert!(be(opendal::ErrorKind::NotFound).is_not_found());
+        assert!(!be(opendal::ErrorKind::Unexpected).is_permission_denied());
+
+        let wrapped = StorageError::backend(
+            "write",
+            "/x".into(),
+            opendal::Error::new(opendal::ErrorKind::Unexpected, "m")
+                .set_source(std::io::Error::from(std::io::ErrorKind::ReadOnlyFilesystem)),
+        );
+        assert!(wrapped.is_permission_denied());
+    }
+
+    #[test]
+    fn messages() {
+        let e = StorageError::UnsupportedProtocol {
+            protocol: "ftp".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "Protocol ftp is not supported, valid protocols are local, gs, s3"
+        );
+    }
+}

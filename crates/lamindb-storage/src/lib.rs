@@ -1,0 +1,25 @@
+//! Storage locations for lamindb-rs.
+//!
+//! This crate knows nothing about SQL or records. It provides:
+//!
+//! - [`StorageRoot`]: parsing and normalising storage roots the way LaminDB does
+//!   (local paths, `s3://`, `gs://`, and `memory://` for tests);
+//! - [`Store`]: a blocking [opendal] operator rooted at a storage root, addressed with
+//!   storage keys such as `.lamindb/abc.txt`;
+//! - [`marker`]: LaminDB's `.lamindb/storage_uid.txt` marker file;
+//! - [`key`]: LaminDB's checks on user-supplied keys;
+//! - [`hash`]: LaminDB's content hashes (`md5`, `sha1-fl`).
+//!
+//! All operations are blocking. They run on one process-wide tokio runtime owned by this
+//! crate, so they must not be called from inside async code.
+
+pub mod error;
+pub mod hash;
+pub mod key;
+pub mod marker;
+pub mod root;
+pub mod store;
+
+pub use error::{Result, StorageError};
+pub use root::{RootKind, StorageRoot};
+pub use store::{Entry, Store};

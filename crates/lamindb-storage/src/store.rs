@@ -1,0 +1,455 @@
+//! A blocking object store rooted at a [`StorageRoot`], on top of opendal.
+//!
+//! Objects are addressed with storage keys relative to the root, e.g. `.lamindb/abc.txt`;
+//! directory keys end with `/`. All calls block on one process-wide multi-thread tokio
+//! runtime owned by this module: do not call them from inside async code (that panics).
+//!
+//! Local roots are served by opendal's `fs` service rooted at `/`, with the root path as a key
+//! prefix: opendal's `fs` builder would otherwise create the root directory when the store is
+//! opened, and opening must not write anything (a read-only location must still be readable).
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::sync::{LazyLock, Mutex, Once, PoisonError};
+use std::time::Duration;
+
+use opendal::layers::{RetryLayer, TimeoutLayer};
+use opendal::options::{DeleteOptions, ListOptions, WriteOptions};
+use opendal::services;
+
+use crate::error::{Result, StorageError};
+use crate::root::{RootKind, StorageRoot};
+
+/// Size of the parts of streamed uploads (S3 needs at least 5 MiB per multipart part).
+const UPLOAD_CHUNK: usize = 8 * 1024 * 1024;
+
+/// How long [`Store::detect_region`] waits for the bucket's answer.
+const REGION_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The runtime that drives all opendal futures of this crate.
+static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("lamindb-storage")
+        .enable_all()
+        .build()
+        .expect("cannot start the tokio runtime of lamindb-storage")
+});
+
+/// In-memory stores by name, so that opening `memory://x` twice sees the same data.
+static MEMORY: LazyLock<Mutex<HashMap<String, opendal::Operator>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+fn install_opendal() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        opendal::install_default();
+        // With the native-tls transport, `install_default` does not install the HTTP transport.
+        opendal_http_transport_reqwest::install_default();
+    });
+}
+
+/// An object (or, in non-recursive listings, a directory) in a store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Key relative to the store's root; directory keys end with `/`.
+    pub key: String,
+    /// Size in bytes (0 for directories).
+    pub size: u64,
+    /// Whether the entry is a directory.
+    pub is_dir: bool,
+}
+
+/// A blocking opendal operator rooted at a [`StorageRoot`].
+#[derive(Clone, Debug)]
+pub struct Store {
+    root: StorageRoot,
+    op: opendal::blocking::Operator,
+    /// Prefix of every operator path (ends with `/` unless empty).
+    base: String,
+}
+
+impl Store {
+    /// Builds the store of a root. Nothing is created or contacted here.
+    ///
+    /// - Local: opendal `fs`; the directory need not exist (writes create parents as needed).
+    /// - S3: bucket and prefix from the root; endpoint from the root's `endpoint_url`, else
+    ///   `$AWS_ENDPOINT_URL`; region from `$AWS_REGION` / `$AWS_DEFAULT_REGION`, else
+    ///   `us-east-1`; credentials from `$AWS_ACCESS_KEY_ID` / `$AWS_SECRET_ACCESS_KEY`
+    ///   (/ `$AWS_SESSION_TOKEN`) when set, else unsigned requests. No config files, no EC2 metadata.
+    /// - GCS: bucket and prefix from the root; endpoint from `$GOOGLE_STORAGE_ENDPOINT` or
+    ///   `$STORAGE_EMULATOR_HOST`; credentials from the file `$GOOGLE_APPLICATION_CREDENTIALS`,
+    ///   else unsigned requests. No config files, no VM metadata.
+    /// - Memory: one process-wide store per name.
+    ///
+    /// Cloud stores retry failed requests twice; all operations have opendal's default timeouts.
+    pub fn open(root: &StorageRoot) -> Result<Store> {
+        Self::open_with_region(root, None)
+    }
+
+    /// Like [`Store::open`], with an explicit S3 region (e.g. the `Storage.region` column);
+    /// `None` falls back to the environment. Ignored for other kinds of roots.
+    pub fn open_with_region(root: &StorageRoot, region: Option<&str>) -> Result<Store> {
+        install_opendal();
+        let _guard = RUNTIME.enter();
+        let fail = |e| StorageError::backend("open", root.to_string(), e);
+        let (op, base) = match root.kind() {
+            RootKind::Local => {
+                let op = opendal::Operator::new(services::Fs::default().root("/")).map_err(fail)?;
+                let path = root.local_path().and_then(Path::to_str).unwrap_or("/");
+                (op, dir_key(path))
+            }
+            RootKind::Memory => {
+                let op = memory_operator(root.bucket().unwrap_or_default()).map_err(fail)?;
+                (op, dir_key(root.prefix()))
+            }
+            RootKind::S3 => (s3_operator(root, region).map_err(fail)?, String::new()),
+            RootKind::Gs => (gcs_operator(root).map_err(fail)?, String::new()),
+        };
+        // Layers added later wrap earlier ones: retries (cloud only) wrap timeouts.
+        let mut op = op.layer(TimeoutLayer::new());
+        if root.is_cloud() {
+            op = op.layer(RetryLayer::new().with_max_times(2).with_jitter());
+        }
+        let op = opendal::blocking::Operator::new(op).map_err(fail)?;
+        Ok(Store {
+            root: root.clone(),
+            op,
+            base,
+        })
+    }
+
+    /// The root of this store.
+    pub fn root(&self) -> &StorageRoot {
+        &self.root
+    }
+
+    /// Writes an object, replacing it if it exists; parent directories are created as needed.
+    pub fn write(&self, key: &str, bytes: Vec<u8>) -> Result<()> {
+        self.op
+            .write(&self.path(key), bytes)
+            .map(|_| ())
+            .map_err(self.fail("write", key))
+    }
+
+    /// Reads a whole object.
+    pub fn read(&self, key: &str) -> Result<Vec<u8>> {
+        self.op
+            .read(&self.path(key))
+            .map(|buf| buf.to_vec())
+            .map_err(self.fail("read", key))
+    }
+
+    /// Whether an object (or, for a key ending with `/`, a directory) exists.
+    pub fn exists(&self, key: &str) -> Result<bool> {
+        self.op
+            .exists(&self.path(key))
+            .map_err(self.fail("exists", key))
+    }
+
+    /// Size and kind of an object, `None` when it does not exist.
+    pub fn stat(&self, key: &str) -> Result<Option<Entry>> {
+        match self.op.stat(&self.path(key)) {
+            Ok(meta) => Ok(Some(Entry {
+                key: key.trim_start_matches('/').to_string(),
+                size: if meta.is_dir() {
+                    0
+                } else {
+                    meta.content_length()
+                },
+                is_dir: meta.is_dir(),
+            })),
+            Err(e) if e.kind() == opendal::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(self.fail("stat", key)(e)),
+        }
+    }
+
+    /// Deletes an object; succeeds when it does not exist.
+    pub fn delete(&self, key: &str) -> Result<()> {
+        self.op
+            .delete(&self.path(key))
+            .map_err(self.fail("delete", key))
+    }
+
+    /// Deletes everything under a directory prefix (`dir/`; the `/` is added if missing),
+    /// including the directory itself; succeeds when it does not exist.
+    /// The empty prefix (the whole root) is refused.
+    pub fn delete_all(&self, prefix: &str) -> Result<()> {
+        let dir = dir_key(prefix);
+        if dir.is_empty() {
+            return Err(StorageError::InvalidKey(format!(
+                "Refusing to delete the whole storage root {}",
+                self.root
+            )));
+        }
+        let opts = DeleteOptions {
+            recursive: true,
+            ..Default::default()
+        };
+        self.op
+            .delete_options(&self.path(&dir), opts)
+            .map_err(self.fail("delete", &dir))
+    }
+
+    /// Lists the entries under a directory prefix (`""` for the root; a missing trailing `/`
+    /// is added). Keys are relative to the root. With `recursive`, only files are returned,
+    /// otherwise the direct children, directories included (keys ending with `/`).
+    /// A missing prefix gives an empty list. Entries are sorted by key.
+    pub fn list(&self, prefix: &str, recursive: bool) -> Result<Vec<Entry>> {
+        let dir = dir_key(prefix);
+        let path = self.path(&dir);
+        let opts = ListOptions {
+            recursive,
+            ..Default::default()
+        };
+        let listed = match self.op.list_options(&path, opts) {
+            Ok(listed) => listed,
+            Err(e) if e.kind() == opendal::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(self.fail("list", &dir)(e)),
+        };
+        let mut entries: Vec<Entry> = listed
+            .into_iter()
+            .filter_map(|e| {
+                let full = e.path().trim_start_matches('/');
+                let key = full.strip_prefix(self.base.as_str())?;
+                let is_dir = e.metadata().is_dir();
+                if key.is_empty() || key == dir || (recursive && is_dir) {
+                    return None;
+                }
+                Some(Entry {
+                    key: key.to_string(),
+                    size: if is_dir {
+                        0
+                    } else {
+                        e.metadata().content_length()
+                    },
+                    is_dir,
+                })
+            })
+            .collect();
+        entries.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(entries)
+    }
+
+    /// Creates a directory (`dir/`; the `/` is added if missing) and its parents;
+    /// succeeds when it exists. On object stores this writes an empty `dir/` object.
+    pub fn create_dir(&self, dir: &str) -> Result<()> {
+        let dir = dir_key(dir);
+        let path = match self.path(&dir) {
+            p if p.is_empty() => "/".to_string(),
+            p => p,
+        };
+        self.op
+            .create_dir(&path)
+            .map_err(self.fail("create_dir", &dir))
+    }
+
+    /// Uploads a local file, streaming it in parts; returns the number of bytes written.
+    pub fn upload_file(&self, key: &str, local: &Path) -> Result<u64> {
+        let io = |e| StorageError::io(local, e);
+        let mut file = File::open(local).map_err(io)?;
+        let opts = WriteOptions {
+            chunk: Some(UPLOAD_CHUNK),
+            ..Default::default()
+        };
+        let mut writer = self
+            .op
+            .writer_options(&self.path(key), opts)
+            .map_err(self.fail("write", key))?;
+        let mut buf = vec![0u8; UPLOAD_CHUNK];
+        let mut total = 0u64;
+        loop {
+            let n = read_up_to(&mut file, &mut buf).map_err(io)?;
+            if n == 0 {
+                break;
+            }
+            writer
+                .write(buf[..n].to_vec())
+                .map_err(self.fail("write", key))?;
+            total += n as u64;
+        }
+        writer.close().map_err(self.fail("write", key))?;
+        Ok(total)
+    }
+
+    /// Downloads an object into a local file (created or truncated; its parent must exist),
+    /// streaming it; returns the number of bytes written.
+    pub fn download_file(&self, key: &str, local: &Path) -> Result<u64> {
+        let mut reader = self
+            .op
+            .reader(&self.path(key))
+            .and_then(|r| r.into_std_read(..))
+            .map_err(self.fail("read", key))?;
+        let mut file = File::create(local).map_err(|e| StorageError::io(local, e))?;
+        std::io::copy(&mut reader, &mut file).map_err(|e| StorageError::Io {
+            path: format!("{} -> {}", self.root.join(key), local.display()),
+            source: e,
+        })
+    }
+
+    /// S3 only: the bucket's region, from the `x-amz-bucket-region` header of an anonymous
+    /// `HEAD` on the bucket, as LaminDB does (on a custom endpoint via opendal's
+    /// `S3::detect_region`). `None` for other kinds of roots, or on failure or timeout.
+    pub fn detect_region(&self) -> Option<String> {
+        if self.root.kind() != RootKind::S3 {
+            return None;
+        }
+        install_opendal();
+        let bucket = self.root.bucket()?.to_string();
+        let endpoint = self
+            .root
+            .endpoint_url()
+            .map(str::to_string)
+            .or_else(|| env("AWS_ENDPOINT_URL"));
+        RUNTIME.block_on(async move {
+            let detect = async {
+                match endpoint {
+                    Some(endpoint) => services::S3::detect_region(&endpoint, &bucket).await,
+                    None => aws_bucket_region(&bucket).await,
+                }
+            };
+            tokio::time::timeout(REGION_TIMEOUT, detect)
+                .await
+                .ok()
+                .flatten()
+        })
+    }
+
+    /// The operator path of a key.
+    fn path(&self, key: &str) -> String {
+        format!("{}{}", self.base, key.trim_start_matches('/'))
+    }
+
+    fn fail(&self, op: &'static str, key: &str) -> impl FnOnce(opendal::Error) -> StorageError {
+        let path = self.root.join(key);
+        move |e| StorageError::backend(op, path, e)
+    }
+}
+
+/// `""` for the root, else the key with exactly one trailing `/` and no leading `/`.
+fn dir_key(prefix: &str) -> String {
+    let p = prefix.trim_matches('/');
+    if p.is_empty() {
+        String::new()
+    } else {
+        format!("{p}/")
+    }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// Reads until `buf` is full or the end of the input.
+fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+fn memory_operator(name: &str) -> opendal::Result<opendal::Operator> {
+    let mut stores = MEMORY.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(op) = stores.get(name) {
+        return Ok(op.clone());
+    }
+    let op = opendal::Operator::new(services::Memory::default().root("/"))?;
+    stores.insert(name.to_string(), op.clone());
+    Ok(op)
+}
+
+fn s3_operator(root: &StorageRoot, region: Option<&str>) -> opendal::Result<opendal::Operator> {
+    let region = region
+        .map(str::to_string)
+        .or_else(|| env("AWS_REGION"))
+        .or_else(|| env("AWS_DEFAULT_REGION"))
+        .unwrap_or_else(|| "us-east-1".to_string());
+    let mut builder = services::S3::default()
+        .bucket(root.bucket().unwrap_or_default())
+        .root(&format!("/{}", root.prefix()))
+        .region(&region)
+        .disable_config_load()
+        .disable_ec2_metadata();
+    let endpoint = root
+        .endpoint_url()
+        .map(str::to_string)
+        .or_else(|| env("AWS_ENDPOINT_URL"));
+    if let Some(endpoint) = endpoint {
+        builder = builder.endpoint(&endpoint);
+    }
+    builder = match (env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY")) {
+        (Some(id), Some(secret)) => {
+            let b = builder.access_key_id(&id).secret_access_key(&secret);
+            match env("AWS_SESSION_TOKEN") {
+                Some(token) => b.session_token(&token),
+                None => b,
+            }
+        }
+        _ => builder.skip_signature(),
+    };
+    opendal::Operator::new(builder)
+}
+
+fn gcs_operator(root: &StorageRoot) -> opendal::Result<opendal::Operator> {
+    let mut builder = services::Gcs::default()
+        .bucket(root.bucket().unwrap_or_default())
+        .root(&format!("/{}", root.prefix()))
+        .disable_vm_metadata()
+        .disable_config_load();
+    if let Some(endpoint) = env("GOOGLE_STORAGE_ENDPOINT").or_else(|| env("STORAGE_EMULATOR_HOST"))
+    {
+        let endpoint = if endpoint.contains("://") {
+            endpoint
+        } else {
+            format!("http://{endpoint}")
+        };
+        builder = builder.endpoint(&endpoint);
+    }
+    builder = match env("GOOGLE_APPLICATION_CREDENTIALS") {
+        Some(path) => builder.credential_path(&path),
+        None => builder.skip_signature(),
+    };
+    opendal::Operator::new(builder)
+}
+
+/// Region of an AWS bucket: anonymous `HEAD https://s3.amazonaws.com/<bucket>` answers with
+/// the `x-amz-bucket-region` header whatever the status (200, 301, 403).
+async fn aws_bucket_region(bucket: &str) -> Option<String> {
+    let req = http::Request::head(format!("https://s3.amazonaws.com/{bucket}"))
+        .body(opendal::Buffer::new())
+        .ok()?;
+    let res = opendal::HttpTransporter::default().send(req).await.ok()?;
+    res.headers()
+        .get("x-amz-bucket-region")?
+        .to_str()
+        .ok()
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dir_keys() {
+        assert_eq!(dir_key(""), "");
+        assert_eq!(dir_key("/"), "");
+        assert_eq!(dir_key("a"), "a/");
+        assert_eq!(dir_key("a/"), "a/");
+        assert_eq!(dir_key("/a/b//"), "a/b/");
+    }
+
+    #[test]
+    fn region_of_non_s3_is_none() {
+        let store = Store::open(&StorageRoot::parse("memory://region-test").unwrap()).unwrap();
+        assert_eq!(store.detect_region(), None);
+    }
+}

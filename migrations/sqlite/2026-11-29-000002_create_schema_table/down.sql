@@ -1,0 +1,2 @@
+-- Reverse of up.sql.
+DROP TABLE IF EXISTS "lamindb_schema";
