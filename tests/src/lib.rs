@@ -1,1 +1,167 @@
-//! Tests.
+//! Test support for the behaviour suite: the backends available here, and fresh instances on them.
+//!
+//! SQLite always runs. PostgreSQL runs when `LAMIN_TEST_POSTGRES_URL` names a server (an admin URL
+//! such as `postgresql://postgres@127.0.0.1:5432/postgres`); each test then gets its own database,
+//! dropped at the end. A backend that is not available is printed as skipped.
+
+use std::path::{Path, PathBuf};
+
+use lamindb_core::{Db, InitOptions, Instance, SaveContext, SettingsDir};
+
+/// A SQL backend of the behaviour suite.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite.
+    Sqlite,
+    /// PostgreSQL from `LAMIN_TEST_POSTGRES_URL`.
+    Postgres,
+}
+
+/// The admin URL of the test PostgreSQL server, if configured.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("LAMIN_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+}
+
+/// The backends to run a behaviour test against; prints the ones that are skipped.
+/// Under `CI=true` a missing PostgreSQL is an error, not a skip.
+pub fn backends(test: &str) -> Vec<Backend> {
+    let mut out = vec![Backend::Sqlite];
+    if postgres_url().is_some() {
+        out.push(Backend::Postgres);
+    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "{test}: LAMIN_TEST_POSTGRES_URL is not set, but CI requires the PostgreSQL backend"
+        );
+    } else {
+        eprintln!("{test}: skipped: postgres (LAMIN_TEST_POSTGRES_URL not set)");
+    }
+    out
+}
+
+/// Runs `f` once per available backend.
+pub fn for_each_backend(test: &str, mut f: impl FnMut(Backend)) {
+    for b in backends(test) {
+        eprintln!("{test}: running on {b:?}");
+        f(b);
+    }
+}
+
+/// A random lower-case name usable as a database name.
+pub fn random_name(prefix: &str) -> String {
+    let uid = lamindb_core::uid::base62(10).to_lowercase();
+    format!("{prefix}_{uid}")
+}
+
+/// A throw-away PostgreSQL database, dropped on drop.
+pub struct PgDatabase {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl PgDatabase {
+    /// Creates a fresh database on the test server.
+    pub fn create() -> PgDatabase {
+        let admin = postgres_url().expect("LAMIN_TEST_POSTGRES_URL");
+        let name = random_name("lamin_t");
+        let mut db = Db::connect(&admin).expect("connect to the test PostgreSQL server");
+        db.batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create test database");
+        let base = admin
+            .rsplit_once('/')
+            .map(|(b, _)| b.to_string())
+            .unwrap_or(admin.clone());
+        let url = format!("{base}/{name}");
+        PgDatabase { admin, name, url }
+    }
+
+    /// The database's URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut db) = Db::connect(&self.admin) {
+            let _ = db.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
+/// A fresh instance in a temporary directory, with its own settings directory.
+pub struct TestInstance {
+    /// The open instance.
+    pub inst: Instance,
+    /// The temporary working directory (storage roots live below it).
+    pub dir: tempfile::TempDir,
+    /// The instance's settings directory.
+    pub settings: SettingsDir,
+    /// Which backend it runs on.
+    pub backend: Backend,
+    /// The PostgreSQL database, if any (dropped after the instance).
+    pub pg: Option<PgDatabase>,
+}
+
+impl TestInstance {
+    /// Creates an instance on `backend` with default storage `<tmp>/data`.
+    pub fn new(backend: Backend) -> TestInstance {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let settings = SettingsDir::at(dir.path().join("settings").join(".lamin"));
+        let pg = (backend == Backend::Postgres).then(PgDatabase::create);
+        let opts = InitOptions {
+            storage: dir.path().join("data").display().to_string(),
+            name: Some("data".into()),
+            db: pg.as_ref().map(|p| p.url().to_string()),
+        };
+        let (inst, _) = Instance::init(&settings, &opts).expect("init");
+        TestInstance {
+            inst,
+            dir,
+            settings,
+            backend,
+            pg,
+        }
+    }
+
+    /// Who saves: the instance's user, no run.
+    pub fn ctx(&mut self) -> SaveContext {
+        self.inst.save_context().expect("current user")
+    }
+
+    /// A path below the temporary directory.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// The temporary directory.
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// Lists every file (not directory) below `dir`, relative and sorted.
+pub fn list_files(dir: &Path) -> Vec<String> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                out.push(p.strip_prefix(base).unwrap_or(&p).display().to_string());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}

@@ -45,10 +45,14 @@ pub enum Error {
         objects: Vec<String>,
     },
     /// No instance is connected.
-    #[error("no instance is connected: run `lamin init --storage <dir>` or `lamin connect <owner/name>`")]
+    #[error(
+        "no instance is connected: run `lamin init --storage <dir>` or `lamin connect <owner/name>`"
+    )]
     NotConfigured,
     /// No settings file for the named instance.
-    #[error("instance '{0}' not found: no settings file in {1}; create it with `lamin init` or check `lamin connect`'s argument")]
+    #[error(
+        "instance '{0}' not found: no settings file in {1}; create it with `lamin init` or check `lamin connect`'s argument"
+    )]
     InstanceNotFound(String, String),
     /// A settings file that cannot be read or written.
     #[error("settings file {path}: {message}")]
@@ -107,7 +111,10 @@ impl Error {
     }
 
     pub(crate) fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Error {
-        Error::Io { path: path.as_ref().display().to_string(), source }
+        Error::Io {
+            path: path.as_ref().display().to_string(),
+            source,
+        }
     }
 }
 

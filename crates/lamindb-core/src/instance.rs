@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use lamindb_storage::{RootKind, Store, StorageRoot, marker};
+use lamindb_storage::{RootKind, StorageRoot, Store, marker};
 
 use crate::db::{Db, Dialect, is_postgres_url, redact_url};
 use crate::error::{Error, Result};
@@ -123,7 +123,9 @@ impl Created {
 /// LaminDB's rule for instance names.
 fn check_name(name: &str) -> Result<()> {
     if name.contains('/') {
-        return Err(Error::InvalidArgument(format!("Invalid instance name: '/' delimiter not allowed (got '{name}').")));
+        return Err(Error::InvalidArgument(format!(
+            "Invalid instance name: '/' delimiter not allowed (got '{name}')."
+        )));
     }
     if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(Error::InvalidArgument(format!(
@@ -136,7 +138,11 @@ fn check_name(name: &str) -> Result<()> {
 fn default_name(root: &StorageRoot, db: Option<&str>) -> Option<String> {
     if let Some(db) = db {
         let path = db.split('?').next().unwrap_or(db);
-        if let Some(name) = path.rsplit('/').next().filter(|n| !n.is_empty() && !n.contains('@')) {
+        if let Some(name) = path
+            .rsplit('/')
+            .next()
+            .filter(|n| !n.is_empty() && !n.contains('@'))
+        {
             return Some(name.to_lowercase());
         }
     }
@@ -144,7 +150,11 @@ fn default_name(root: &StorageRoot, db: Option<&str>) -> Option<String> {
         RootKind::Local => root.as_str().to_string(),
         _ => format!("{}/{}", root.bucket().unwrap_or_default(), root.prefix()),
     };
-    path.trim_end_matches('/').rsplit('/').next().filter(|n| !n.is_empty()).map(str::to_lowercase)
+    path.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .filter(|n| !n.is_empty())
+        .map(str::to_lowercase)
 }
 
 impl Instance {
@@ -167,7 +177,9 @@ impl Instance {
         let name = match &opts.name {
             Some(n) => n.clone(),
             None => default_name(&root, opts.db.as_deref()).ok_or_else(|| {
-                Error::InvalidArgument(format!("cannot derive an instance name from {root}: pass --name"))
+                Error::InvalidArgument(format!(
+                    "cannot derive an instance name from {root}: pass --name"
+                ))
             })?,
         };
         check_name(&name)?;
@@ -186,7 +198,8 @@ impl Instance {
             )));
         }
         let id = crate::uid::instance_id(&user.handle, &name);
-        let settings = InstanceSettings::new(&user.handle, &name, root.as_str(), opts.db.clone(), id);
+        let settings =
+            InstanceSettings::new(&user.handle, &name, root.as_str(), opts.db.clone(), id);
 
         let mut created = Created::default();
         let mut db_slot: Option<Db> = None;
@@ -194,7 +207,9 @@ impl Instance {
             let store = Store::open(&root)?;
             if let Some(text) = read_marker_text(&store)? {
                 let (storage_uid, owner_uid) = parse_marker(&text);
-                let whose = owner_uid.map(|u| format!(" by instance with uid {u}")).unwrap_or_default();
+                let whose = owner_uid
+                    .map(|u| format!(" by instance with uid {u}"))
+                    .unwrap_or_default();
                 return Err(Error::Refused(format!(
                     "storage location {root} is already marked with uid {storage_uid}, meaning that it is managed{whose}: \
                      connect to that instance, or pick another --storage"
@@ -209,7 +224,9 @@ impl Instance {
                     return Err(Error::Refused(format!("{} exists already", path.display())));
                 }
                 for suffix in ["", "-wal", "-shm", "-journal"] {
-                    created.files.push(PathBuf::from(format!("{}{suffix}", path.display())));
+                    created
+                        .files
+                        .push(PathBuf::from(format!("{}{suffix}", path.display())));
                 }
             }
             let mut db = Db::connect(&settings.db_url()?)?;
@@ -244,7 +261,9 @@ impl Instance {
             if !had_user_file {
                 created.files.push(dir.user_file());
             }
-            created.files.push(dir.instance_file(&settings.owner, &settings.name));
+            created
+                .files
+                .push(dir.instance_file(&settings.owner, &settings.name));
             dir.save_instance(&settings)?;
             let previous_current = std::fs::read(dir.current_instance_file()).ok();
             if let Err(e) = dir.set_current(&settings) {
@@ -254,7 +273,13 @@ impl Instance {
                 return Err(e);
             }
             let db = db_slot.take().expect("connected");
-            let mut inst = Instance { settings, dir: dir.clone(), user: user.clone(), user_id: None, db };
+            let mut inst = Instance {
+                settings,
+                dir: dir.clone(),
+                user: user.clone(),
+                user_id: None,
+                db,
+            };
             inst.user_id()?;
             Ok(inst)
         })();
@@ -285,7 +310,13 @@ impl Instance {
         }
         let mut db = Db::connect(&url)?;
         crate::migrations::run_pending(&mut db)?;
-        Ok(Instance { user: dir.user()?, settings, dir: dir.clone(), user_id: None, db })
+        Ok(Instance {
+            user: dir.user()?,
+            settings,
+            dir: dir.clone(),
+            user_id: None,
+            db,
+        })
     }
 
     /// Opens the instance named `owner/name` or `name` and makes it the current one.
@@ -332,11 +363,25 @@ impl Instance {
         if let Some(id) = self.user_id {
             return Ok(id);
         }
-        let id = match User::query().filter_eq("uid", self.user.uid.as_str()).first(&mut self.db)? {
+        let id = match User::query()
+            .filter_eq("uid", self.user.uid.as_str())
+            .first(&mut self.db)?
+        {
             Some(u) => u.id.expect("saved"),
             None => {
-                let mut u = User { uid: self.user.uid.clone(), handle: self.user.handle.clone(), name: self.user.name.clone(), ..Default::default() };
-                u.save(&mut self.db, &SaveContext { user_id: 0, run_id: None })?;
+                let mut u = User {
+                    uid: self.user.uid.clone(),
+                    handle: self.user.handle.clone(),
+                    name: self.user.name.clone(),
+                    ..Default::default()
+                };
+                u.save(
+                    &mut self.db,
+                    &SaveContext {
+                        user_id: 0,
+                        run_id: None,
+                    },
+                )?;
                 u.id.expect("saved")
             }
         };
@@ -346,7 +391,10 @@ impl Instance {
 
     /// Who is saving (for [`Record::save`]).
     pub fn save_context(&mut self) -> Result<SaveContext> {
-        Ok(SaveContext { user_id: self.user_id()?, run_id: None })
+        Ok(SaveContext {
+            user_id: self.user_id()?,
+            run_id: None,
+        })
     }
 
     pub(crate) fn set_settings(&mut self, settings: InstanceSettings) -> Result<()> {
@@ -379,10 +427,18 @@ impl Instance {
                 )));
             }
         }
-        let ignore = [".lamindb/lamin.db", ".lamindb/lamin.db-wal", ".lamindb/lamin.db-shm", ".lamindb/lamin.db-journal"];
+        let ignore = [
+            ".lamindb/lamin.db",
+            ".lamindb/lamin.db-wal",
+            ".lamindb/lamin.db-shm",
+            ".lamindb/lamin.db-journal",
+        ];
         let objects = marker::managed_objects(&store, &ignore)?;
         if !objects.is_empty() {
-            return Err(Error::StorageNotEmpty { root: root.to_string(), objects });
+            return Err(Error::StorageNotEmpty {
+                root: root.to_string(),
+                objects,
+            });
         }
         // Only remove the marker if it is ours.
         if let Some(text) = read_marker_text(&store)? {
@@ -408,7 +464,10 @@ impl Instance {
             let _ = std::fs::remove_dir(path);
         }
         dir.remove_instance(&settings.owner, &settings.name)?;
-        Ok(DeleteReport { slug: settings.slug(), postgres_kept: settings.db.as_deref().map(redact_url) })
+        Ok(DeleteReport {
+            slug: settings.slug(),
+            postgres_kept: settings.db.as_deref().map(redact_url),
+        })
     }
 }
 
@@ -426,7 +485,9 @@ pub(crate) fn read_marker_text(store: &Store) -> Result<Option<String>> {
     if marker::read_marker(store)?.is_none() {
         return Ok(None);
     }
-    Ok(Some(String::from_utf8_lossy(&store.read(marker::MARKER_KEY)?).into_owned()))
+    Ok(Some(
+        String::from_utf8_lossy(&store.read(marker::MARKER_KEY)?).into_owned(),
+    ))
 }
 
 /// The storage uid (line 1) and, when present, the managing instance's uid of a marker.

@@ -25,7 +25,12 @@ pub struct Field {
 impl Field {
     /// A NOT NULL column without relation.
     pub const fn new(name: &'static str, ty: SqlType) -> Field {
-        Field { name, ty, nullable: false, relation: None }
+        Field {
+            name,
+            ty,
+            nullable: false,
+            relation: None,
+        }
     }
 
     /// Marks the column nullable.
@@ -82,10 +87,16 @@ impl Registry {
         if let Some(f) = self.field(name) {
             return Ok(f);
         }
-        if let Some(f) = self.field(&format!("{name}_id")).filter(|f| f.relation.is_some()) {
+        if let Some(f) = self
+            .field(&format!("{name}_id"))
+            .filter(|f| f.relation.is_some())
+        {
             return Ok(f);
         }
-        Err(Error::UnknownField { field: name.to_string(), available: self.available_fields() })
+        Err(Error::UnknownField {
+            field: name.to_string(),
+            available: self.available_fields(),
+        })
     }
 
     /// The public field names, sorted and comma separated (private `_` fields excluded; relations are
@@ -148,6 +159,17 @@ pub trait Record: Sized + Clone + std::fmt::Debug {
         self.values().into_iter().nth(idx)
     }
 
+    /// The record as a JSON object: column name → value, in field order.
+    fn to_json(&self) -> serde_json::Value {
+        let map = Self::REGISTRY
+            .fields
+            .iter()
+            .zip(self.values())
+            .map(|(f, v)| (f.name.to_string(), v.to_json()))
+            .collect::<serde_json::Map<_, _>>();
+        serde_json::Value::Object(map)
+    }
+
     /// Inserts the record (when it has no id) or updates it, filling the fields that
     /// [`TracksRun`] and [`TracksUpdates`] describe from `ctx`. The record is refreshed from the
     /// row the database returns.
@@ -179,7 +201,9 @@ pub trait Record: Sized + Clone + std::fmt::Debug {
             Error::InvalidArgument(format!("this {} record is not saved", Self::REGISTRY.name))
         })?;
         let mut sql = db.sql();
-        sql.push("DELETE FROM ").ident(Self::REGISTRY.table).push(" WHERE \"id\" = ");
+        sql.push("DELETE FROM ")
+            .ident(Self::REGISTRY.table)
+            .push(" WHERE \"id\" = ");
         sql.bind(Value::Int(id), SqlType::BigInt);
         db.execute(&sql)?;
         Ok(())
@@ -246,8 +270,12 @@ pub struct SaveContext {
 fn insert_row(db: &mut Db, reg: &Registry, values: &[Value]) -> Result<DynRow> {
     let mut sql = db.sql();
     sql.push("INSERT INTO ").ident(reg.table).push(" (");
-    let present: Vec<(&Field, &Value)> =
-        reg.fields.iter().zip(values).filter(|(_, v)| !v.is_null()).collect();
+    let present: Vec<(&Field, &Value)> = reg
+        .fields
+        .iter()
+        .zip(values)
+        .filter(|(_, v)| !v.is_null())
+        .collect();
     for (i, (f, _)) in present.iter().enumerate() {
         if i > 0 {
             sql.push(", ");
@@ -285,7 +313,9 @@ fn update_row(db: &mut Db, reg: &Registry, id: i64, values: &[Value]) -> Result<
             sql.bind(v.clone(), f.ty);
         }
     }
-    sql.push(" WHERE \"id\" = ").bind(Value::Int(id), SqlType::BigInt).push(" RETURNING ");
+    sql.push(" WHERE \"id\" = ")
+        .bind(Value::Int(id), SqlType::BigInt)
+        .push(" RETURNING ");
     reg.push_columns(&mut sql);
     let rows = db.query(&sql)?;
     if rows.is_empty() {
@@ -298,7 +328,8 @@ fn update_row(db: &mut Db, reg: &Registry, id: i64, values: &[Value]) -> Result<
 }
 
 fn one_row(mut rows: Vec<DynRow>) -> Result<DynRow> {
-    rows.pop().ok_or_else(|| Error::Decode("the statement returned no row".into()))
+    rows.pop()
+        .ok_or_else(|| Error::Decode("the statement returned no row".into()))
 }
 
 /// How a condition compares a field with a value.
@@ -323,7 +354,13 @@ pub struct Query<R> {
 
 impl<R: Record> Query<R> {
     fn new() -> Query<R> {
-        Query { conditions: Vec::new(), order_by: Vec::new(), limit: None, unknown: None, _marker: Default::default() }
+        Query {
+            conditions: Vec::new(),
+            order_by: Vec::new(),
+            limit: None,
+            unknown: None,
+            _marker: Default::default(),
+        }
     }
 
     fn cond(mut self, field: &str, lookup: Lookup, value: Value) -> Query<R> {
@@ -362,7 +399,10 @@ impl<R: Record> Query<R> {
 
     fn push_where(&self, sql: &mut Sql) -> Result<()> {
         if let Some(field) = &self.unknown {
-            return Err(Error::UnknownField { field: field.clone(), available: R::REGISTRY.available_fields() });
+            return Err(Error::UnknownField {
+                field: field.clone(),
+                available: R::REGISTRY.available_fields(),
+            });
         }
         for (i, (f, lookup, v)) in self.conditions.iter().enumerate() {
             sql.push(if i == 0 { " WHERE " } else { " AND " });
@@ -377,8 +417,12 @@ impl<R: Record> Query<R> {
                     // SUBSTR compares exactly (LIKE is case-insensitive on SQLite).
                     let prefix = v.as_str().unwrap_or_default().to_string();
                     let n = prefix.chars().count() as i64;
-                    sql.push("SUBSTR(").ident(f.name).push(", 1, ").bind(Value::Int(n), SqlType::BigInt);
-                    sql.push(") = ").bind(Value::Text(prefix), SqlType::Text);
+                    sql.push("SUBSTR(")
+                        .ident(f.name)
+                        .push(", 1, CAST(")
+                        .bind(Value::Int(n), SqlType::BigInt);
+                    sql.push(" AS INTEGER)) = ")
+                        .bind(Value::Text(prefix), SqlType::Text);
                 }
             }
         }
@@ -401,7 +445,8 @@ impl<R: Record> Query<R> {
             }
         }
         if let Some(n) = limit.or(self.limit) {
-            sql.push(" LIMIT ").bind(Value::Int(n as i64), SqlType::BigInt);
+            sql.push(" LIMIT ")
+                .bind(Value::Int(n as i64), SqlType::BigInt);
         }
         Ok(sql)
     }
@@ -415,7 +460,11 @@ impl<R: Record> Query<R> {
     /// The first matching record, if any.
     pub fn first(&self, db: &mut Db) -> Result<Option<R>> {
         let sql = self.to_sql(db, Some(1))?;
-        db.query(&sql)?.into_iter().next().map(R::from_row).transpose()
+        db.query(&sql)?
+            .into_iter()
+            .next()
+            .map(R::from_row)
+            .transpose()
     }
 
     /// Exactly one record: LaminDB's DoesNotExist or MultipleObjectsReturned otherwise.
@@ -430,7 +479,10 @@ impl<R: Record> Query<R> {
             1 => R::from_row(rows.pop().expect("one row")),
             _ => {
                 let count = self.count(db)?;
-                Err(Error::MultipleObjectsReturned { registry: R::REGISTRY.name, count })
+                Err(Error::MultipleObjectsReturned {
+                    registry: R::REGISTRY.name,
+                    count,
+                })
             }
         }
     }
@@ -438,10 +490,15 @@ impl<R: Record> Query<R> {
     /// The number of matching records.
     pub fn count(&self, db: &mut Db) -> Result<usize> {
         let mut sql = db.sql();
-        sql.push("SELECT COUNT(*) AS n FROM ").ident(R::REGISTRY.table);
+        sql.push("SELECT COUNT(*) AS n FROM ")
+            .ident(R::REGISTRY.table);
         self.push_where(&mut sql)?;
         let rows = db.query(&sql)?;
-        Ok(rows.first().and_then(|r| r.get(0)).and_then(Value::as_i64).unwrap_or(0) as usize)
+        Ok(rows
+            .first()
+            .and_then(|r| r.get(0))
+            .and_then(Value::as_i64)
+            .unwrap_or(0) as usize)
     }
 }
 

@@ -57,7 +57,13 @@ pub struct InstanceSettings {
 
 impl InstanceSettings {
     /// New settings with LaminDB's defaults for the other keys.
-    pub fn new(owner: &str, name: &str, storage_root: &str, db: Option<String>, id: uuid::Uuid) -> Self {
+    pub fn new(
+        owner: &str,
+        name: &str,
+        storage_root: &str,
+        db: Option<String>,
+        id: uuid::Uuid,
+    ) -> Self {
         let mut extra = BTreeMap::new();
         for (k, v) in [
             ("schema_str", None),
@@ -111,7 +117,9 @@ impl InstanceSettings {
 
     /// Path of the SQLite file of a local instance.
     pub fn sqlite_path(&self) -> PathBuf {
-        Path::new(&self.storage_root).join(".lamindb").join("lamin.db")
+        Path::new(&self.storage_root)
+            .join(".lamindb")
+            .join("lamin.db")
     }
 
     /// Whether the instance's database is SQLite.
@@ -137,11 +145,17 @@ impl InstanceSettings {
                 "id" => Some(self.id.simple().to_string()),
                 k => self.extra.get(k).cloned().flatten(),
             };
-            out.push_str(&format!("lamindb_instance_{key}={}\n", value.as_deref().unwrap_or("null")));
+            out.push_str(&format!(
+                "lamindb_instance_{key}={}\n",
+                value.as_deref().unwrap_or("null")
+            ));
         }
         for (k, v) in &self.extra {
             if !INSTANCE_KEYS.contains(&k.as_str()) {
-                out.push_str(&format!("lamindb_instance_{k}={}\n", v.as_deref().unwrap_or("null")));
+                out.push_str(&format!(
+                    "lamindb_instance_{k}={}\n",
+                    v.as_deref().unwrap_or("null")
+                ));
             }
         }
         out
@@ -149,22 +163,37 @@ impl InstanceSettings {
 
     /// Parses the dotenv text of an instance file.
     pub fn from_env(text: &str, path: &Path) -> Result<InstanceSettings> {
-        let bad = |message: String| Error::Settings { path: path.display().to_string(), message };
+        let bad = |message: String| Error::Settings {
+            path: path.display().to_string(),
+            message,
+        };
         let mut map = parse_dotenv(text);
         let mut take = |k: &str| map.remove(&format!("lamindb_instance_{k}")).flatten();
         let owner = take("owner").ok_or_else(|| bad("lamindb_instance_owner is missing".into()))?;
         let name = take("name").ok_or_else(|| bad("lamindb_instance_name is missing".into()))?;
-        let storage_root =
-            take("storage_root").ok_or_else(|| bad("lamindb_instance_storage_root is missing".into()))?;
+        let storage_root = take("storage_root")
+            .ok_or_else(|| bad("lamindb_instance_storage_root is missing".into()))?;
         let storage_region = take("storage_region");
         let db = take("db");
         let id_text = take("id").ok_or_else(|| bad("lamindb_instance_id is missing".into()))?;
-        let id = uuid::Uuid::parse_str(&id_text).map_err(|e| bad(format!("lamindb_instance_id: {e}")))?;
+        let id = uuid::Uuid::parse_str(&id_text)
+            .map_err(|e| bad(format!("lamindb_instance_id: {e}")))?;
         let extra = map
             .into_iter()
-            .filter_map(|(k, v)| k.strip_prefix("lamindb_instance_").map(|k| (k.to_string(), v)))
+            .filter_map(|(k, v)| {
+                k.strip_prefix("lamindb_instance_")
+                    .map(|k| (k.to_string(), v))
+            })
             .collect();
-        Ok(InstanceSettings { owner, name, storage_root, storage_region, db, id, extra })
+        Ok(InstanceSettings {
+            owner,
+            name,
+            storage_root,
+            storage_region,
+            db,
+            id,
+            extra,
+        })
     }
 }
 
@@ -179,7 +208,14 @@ fn parse_dotenv(text: &str) -> BTreeMap<String, Option<String>> {
         .filter_map(|l| l.split_once('='))
         .map(|(k, v)| {
             let v = v.trim().trim_matches('"').trim_matches('\'');
-            (k.trim().to_string(), if v == "null" { None } else { Some(v.to_string()) })
+            (
+                k.trim().to_string(),
+                if v == "null" {
+                    None
+                } else {
+                    Some(v.to_string())
+                },
+            )
         })
         .collect()
 }
@@ -188,7 +224,11 @@ fn parse_dotenv(text: &str) -> BTreeMap<String, Option<String>> {
 pub(crate) fn write_atomic(path: &Path, text: &str) -> Result<()> {
     let dir = path.parent().expect("settings files live in a directory");
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let tmp = dir.join(format!(".{}.tmp-{}", path.file_name().unwrap_or_default().to_string_lossy(), std::process::id()));
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        path.file_name().unwrap_or_default().to_string_lossy(),
+        std::process::id()
+    ));
     std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
@@ -215,7 +255,11 @@ pub struct UserSettings {
 impl UserSettings {
     /// The anonymous user.
     pub fn anonymous() -> UserSettings {
-        UserSettings { handle: "anonymous".into(), uid: "00000000".into(), name: None }
+        UserSettings {
+            handle: "anonymous".into(),
+            uid: "00000000".into(),
+            name: None,
+        }
     }
 }
 
@@ -227,7 +271,9 @@ impl SettingsDir {
             .map(PathBuf::from)
             .or_else(|| std::env::var_os("HOME").map(PathBuf::from))
             .unwrap_or_else(|| PathBuf::from("."));
-        SettingsDir { path: base.join(".lamin") }
+        SettingsDir {
+            path: base.join(".lamin"),
+        }
     }
 
     /// A settings directory at an explicit path (the `.lamin` folder itself).
@@ -258,7 +304,9 @@ impl SettingsDir {
     /// The current user (anonymous when there is no user file).
     pub fn user(&self) -> Result<UserSettings> {
         let path = self.user_file();
-        let Some(text) = read_opt(&path)? else { return Ok(UserSettings::anonymous()) };
+        let Some(text) = read_opt(&path)? else {
+            return Ok(UserSettings::anonymous());
+        };
         let map = parse_dotenv(&text);
         let get = |k: &str| map.get(k).cloned().flatten();
         Ok(UserSettings {
@@ -282,13 +330,18 @@ impl SettingsDir {
     /// Reads an instance's settings file, if it exists.
     pub fn load_instance(&self, owner: &str, name: &str) -> Result<Option<InstanceSettings>> {
         let path = self.instance_file(owner, name);
-        read_opt(&path)?.map(|t| InstanceSettings::from_env(&t, &path)).transpose()
+        read_opt(&path)?
+            .map(|t| InstanceSettings::from_env(&t, &path))
+            .transpose()
     }
 
     /// Writes an instance's settings file (and `current_instance.env` when it is the current one).
     pub fn save_instance(&self, s: &InstanceSettings) -> Result<()> {
         write_atomic(&self.instance_file(&s.owner, &s.name), &s.to_env())?;
-        if self.current_global()?.is_some_and(|c| c.owner == s.owner && c.name == s.name) {
+        if self
+            .current_global()?
+            .is_some_and(|c| c.owner == s.owner && c.name == s.name)
+        {
             self.set_current(s)?;
         }
         Ok(())
@@ -312,7 +365,9 @@ impl SettingsDir {
     /// The instance in `current_instance.env`, if any.
     pub fn current_global(&self) -> Result<Option<InstanceSettings>> {
         let path = self.current_instance_file();
-        read_opt(&path)?.map(|t| InstanceSettings::from_env(&t, &path)).transpose()
+        read_opt(&path)?
+            .map(|t| InstanceSettings::from_env(&t, &path))
+            .transpose()
     }
 
     /// Splits `owner/name` or `name` (owner = current user) as LaminDB does.
@@ -321,7 +376,9 @@ impl SettingsDir {
         let parts: Vec<&str> = ident.split('/').collect();
         match parts.as_slice() {
             [name] if !name.is_empty() => Ok((self.user()?.handle, name.to_string())),
-            [owner, name] if !owner.is_empty() && !name.is_empty() => Ok((owner.to_string(), name.to_string())),
+            [owner, name] if !owner.is_empty() && !name.is_empty() => {
+                Ok((owner.to_string(), name.to_string()))
+            }
             _ => Err(Error::InvalidArgument(format!(
                 "Invalid instance identifier '{identifier}': use 'owner/name' or 'name'"
             ))),
@@ -331,14 +388,18 @@ impl SettingsDir {
     /// Finds an instance by `owner/name` or `name`.
     pub fn find(&self, identifier: &str) -> Result<InstanceSettings> {
         let (owner, name) = self.owner_name(identifier)?;
-        self.load_instance(&owner, &name)?
-            .ok_or_else(|| Error::InstanceNotFound(format!("{owner}/{name}"), self.path.display().to_string()))
+        self.load_instance(&owner, &name)?.ok_or_else(|| {
+            Error::InstanceNotFound(format!("{owner}/{name}"), self.path.display().to_string())
+        })
     }
 
     /// The current instance: `LAMIN_CURRENT_INSTANCE`, then the nearest `.lamin/current_instance`
     /// marker up from `cwd`, then `current_instance.env`.
     pub fn resolve_current(&self, cwd: &Path) -> Result<Option<InstanceSettings>> {
-        if let Some(slug) = std::env::var("LAMIN_CURRENT_INSTANCE").ok().filter(|s| !s.trim().is_empty()) {
+        if let Some(slug) = std::env::var("LAMIN_CURRENT_INSTANCE")
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+        {
             let (owner, name) = self.owner_name(&slug)?;
             if let Some(s) = self.load_instance(&owner, &name)? {
                 return Ok(Some(s));
@@ -358,7 +419,10 @@ impl SettingsDir {
 
     /// Deletes an instance's settings file, and `current_instance.env` if it names that instance.
     pub fn remove_instance(&self, owner: &str, name: &str) -> Result<()> {
-        if self.current_global()?.is_some_and(|c| c.owner == owner && c.name == name) {
+        if self
+            .current_global()?
+            .is_some_and(|c| c.owner == owner && c.name == name)
+        {
             self.clear_current()?;
         }
         let path = self.instance_file(owner, name);
@@ -375,7 +439,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn instance_file_round_trips_in_laminDB_format() {
+    fn instance_file_round_trips_in_lamindb_format() {
         let id = uuid::Uuid::parse_str("aa71bc8afa90594a88bbad070794b861").unwrap();
         let s = InstanceSettings::new("anonymous", "pydata", "/tmp/mi/W/pydata", None, id);
         // Byte-for-byte what lamindb-setup 1.27.0 writes for a local SQLite instance.
@@ -390,12 +454,16 @@ lamindb_instance_db_permissions=null\nlamindb_instance_is_clone=False\n";
         let back = InstanceSettings::from_env(expected, Path::new("x")).unwrap();
         assert_eq!(back, s);
         assert_eq!(back.uid(), "78ZznxGOkcfp");
-        assert_eq!(back.db_url().unwrap(), "sqlite:///tmp/mi/W/pydata/.lamindb/lamin.db");
+        assert_eq!(
+            back.db_url().unwrap(),
+            "sqlite:///tmp/mi/W/pydata/.lamindb/lamin.db"
+        );
     }
 
     #[test]
     fn missing_keys_are_reported_with_the_file() {
-        let err = InstanceSettings::from_env("lamindb_instance_owner=a\n", Path::new("/s/f.env")).unwrap_err();
+        let err = InstanceSettings::from_env("lamindb_instance_owner=a\n", Path::new("/s/f.env"))
+            .unwrap_err();
         assert!(err.to_string().contains("/s/f.env"), "{err}");
         assert!(err.to_string().contains("lamindb_instance_name"), "{err}");
     }

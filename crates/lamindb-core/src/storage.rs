@@ -6,7 +6,7 @@
 //! `Storage.instance_uid`. [`Instance::check_writable`] is the one place that decides whether this
 //! instance may write to a location.
 
-use lamindb_storage::{Store, StorageRoot, marker};
+use lamindb_storage::{StorageRoot, Store, marker};
 
 use crate::error::{Error, Result};
 use crate::instance::{Instance, parse_marker, read_marker_text};
@@ -48,9 +48,16 @@ impl Instance {
     /// Registers a storage location, as LaminDB's `Storage(root).save()`: an existing record
     /// with the same (normalised) root is returned; otherwise the marker decides whether the
     /// location is managed by this instance, read-only (marked by another) or unwritable.
-    pub fn add_storage(&mut self, root: &str, description: Option<&str>) -> Result<(Storage, StorageOutcome)> {
+    pub fn add_storage(
+        &mut self,
+        root: &str,
+        description: Option<&str>,
+    ) -> Result<(Storage, StorageOutcome)> {
         let root = StorageRoot::parse(root)?;
-        if let Some(existing) = Storage::query().filter_eq("root", root.as_str()).first(&mut self.db)? {
+        if let Some(existing) = Storage::query()
+            .filter_eq("root", root.as_str())
+            .first(&mut self.db)?
+        {
             return Ok((existing, StorageOutcome::Existing));
         }
         let store = Store::open(&root)?;
@@ -61,7 +68,14 @@ impl Instance {
                 if owner.as_deref() == Some(my_uid.as_str()) {
                     (uid, Some(my_uid.clone()), StorageOutcome::Managed, false)
                 } else {
-                    (uid, owner.clone(), StorageOutcome::ReadOnly { instance_uid: owner }, false)
+                    (
+                        uid,
+                        owner.clone(),
+                        StorageOutcome::ReadOnly {
+                            instance_uid: owner,
+                        },
+                        false,
+                    )
                 }
             }
             None => {
@@ -72,10 +86,19 @@ impl Instance {
                     instance_id_hex: self.settings().id.simple().to_string(),
                     instance_uid: my_uid.clone(),
                 };
-                let written = store.create_dir(".lamindb/").and_then(|()| marker::write_marker(&store, &info));
+                let written = store
+                    .create_dir(".lamindb/")
+                    .and_then(|()| marker::write_marker(&store, &info));
                 match written {
                     Ok(()) => (uid, Some(my_uid.clone()), StorageOutcome::Managed, true),
-                    Err(e) => (uid, None, StorageOutcome::Unwritable { reason: e.to_string() }, false),
+                    Err(e) => (
+                        uid,
+                        None,
+                        StorageOutcome::Unwritable {
+                            reason: e.to_string(),
+                        },
+                        false,
+                    ),
                 }
             }
         };
@@ -108,7 +131,9 @@ impl Instance {
     pub fn get_storage(&mut self, idlike: &str) -> Result<Storage> {
         if idlike.contains('/') || idlike.starts_with('.') || idlike.starts_with('~') {
             let root = StorageRoot::parse(idlike)?;
-            return Storage::query().filter_eq("root", root.as_str()).one(&mut self.db);
+            return Storage::query()
+                .filter_eq("root", root.as_str())
+                .one(&mut self.db);
         }
         if let Ok(id) = idlike.parse::<i64>() {
             if idlike.len() < 12 {
@@ -121,9 +146,14 @@ impl Instance {
     /// The default storage location of this instance.
     pub fn default_storage(&mut self) -> Result<Storage> {
         let root = self.settings().storage_root.clone();
-        Storage::query().filter_eq("root", root.as_str()).first(&mut self.db)?.ok_or_else(|| {
-            Error::Refused(format!("the default storage {root} of this instance is not in its Storage registry"))
-        })
+        Storage::query()
+            .filter_eq("root", root.as_str())
+            .first(&mut self.db)?
+            .ok_or_else(|| {
+                Error::Refused(format!(
+                    "the default storage {root} of this instance is not in its Storage registry"
+                ))
+            })
     }
 
     /// Refuses a write into `storage` unless this instance manages it (LaminDB's messages).
@@ -146,19 +176,32 @@ impl Instance {
     /// other than the marker; otherwise the marker (if this instance manages it) and the record
     /// are removed. Directories are left in place.
     pub fn delete_storage(&mut self, storage: &Storage) -> Result<()> {
-        let id = storage.id.ok_or_else(|| Error::InvalidArgument("this Storage record is not saved".into()))?;
-        if Artifact::query().filter_eq("storage_id", id).count(&mut self.db)? > 0 {
-            return Err(Error::Refused("Cannot delete storage with artifacts in current instance.".into()));
+        let id = storage
+            .id
+            .ok_or_else(|| Error::InvalidArgument("this Storage record is not saved".into()))?;
+        if Artifact::query()
+            .filter_eq("storage_id", id)
+            .count(&mut self.db)?
+            > 0
+        {
+            return Err(Error::Refused(
+                "Cannot delete storage with artifacts in current instance.".into(),
+            ));
         }
         if storage.root == self.settings().storage_root {
-            return Err(Error::Refused("Cannot delete the current storage location, switch to another.".into()));
+            return Err(Error::Refused(
+                "Cannot delete the current storage location, switch to another.".into(),
+            ));
         }
         let managed = storage.instance_uid.as_deref() == Some(self.uid().as_str());
         if managed {
             let store = Store::open(&storage.storage_root()?)?;
             let objects = marker::managed_objects(&store, &[])?;
             if !objects.is_empty() {
-                return Err(Error::StorageNotEmpty { root: storage.root.clone(), objects });
+                return Err(Error::StorageNotEmpty {
+                    root: storage.root.clone(),
+                    objects,
+                });
             }
             storage.delete_row(&mut self.db)?;
             marker::remove_marker(&store)?;

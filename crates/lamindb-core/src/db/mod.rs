@@ -35,7 +35,11 @@ pub struct Sql {
 impl Sql {
     /// An empty statement for a dialect.
     pub fn new(dialect: Dialect) -> Sql {
-        Sql { dialect, text: String::new(), binds: Vec::new() }
+        Sql {
+            dialect,
+            text: String::new(),
+            binds: Vec::new(),
+        }
     }
 
     /// Appends raw SQL text. Never pass user input here: use [`Sql::bind`].
@@ -148,14 +152,18 @@ impl Db {
     /// or a plain path for SQLite. SQLite connections get WAL, a busy timeout and foreign keys.
     pub fn connect(url: &str) -> Result<Db> {
         if is_postgres_url(url) {
-            let mut conn = PgConnection::establish(url)
-                .map_err(|e| Error::Connect { url: redact_url(url), message: e.to_string() })?;
+            let mut conn = PgConnection::establish(url).map_err(|e| Error::Connect {
+                url: redact_url(url),
+                message: e.to_string(),
+            })?;
             conn.batch_execute("SET TIME ZONE 'UTC'")?;
             Ok(Db::Postgres(conn))
         } else {
             let path = sqlite_path(url);
-            let mut conn = SqliteConnection::establish(path)
-                .map_err(|e| Error::Connect { url: url.to_string(), message: e.to_string() })?;
+            let mut conn = SqliteConnection::establish(path).map_err(|e| Error::Connect {
+                url: url.to_string(),
+                message: e.to_string(),
+            })?;
             conn.batch_execute(
                 "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
             )?;
@@ -228,7 +236,9 @@ impl Db {
         let mut sql = self.sql();
         match self.dialect() {
             Dialect::Sqlite => {
-                sql.push("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ");
+                sql.push(
+                    "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ",
+                );
             }
             Dialect::Postgres => {
                 sql.push("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ");
@@ -236,7 +246,12 @@ impl Db {
         }
         sql.bind(Value::Text(table.to_string()), SqlType::Text);
         let rows = self.query(&sql)?;
-        Ok(rows.first().and_then(|r| r.get(0)).and_then(Value::as_i64).unwrap_or(0) > 0)
+        Ok(rows
+            .first()
+            .and_then(|r| r.get(0))
+            .and_then(Value::as_i64)
+            .unwrap_or(0)
+            > 0)
     }
 }
 
@@ -247,12 +262,21 @@ pub fn sqlite_path(url: &str) -> &str {
 
 /// Replaces the password of a database URL with `***`.
 pub fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else { return url.to_string() };
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_string();
+    };
     let rest = &url[scheme_end + 3..];
-    let Some(at) = rest.rfind('@') else { return url.to_string() };
+    let Some(at) = rest.rfind('@') else {
+        return url.to_string();
+    };
     let userinfo = &rest[..at];
     match userinfo.find(':') {
-        Some(colon) => format!("{}://{}:***@{}", &url[..scheme_end], &userinfo[..colon], &rest[at + 1..]),
+        Some(colon) => format!(
+            "{}://{}:***@{}",
+            &url[..scheme_end],
+            &userinfo[..colon],
+            &rest[at + 1..]
+        ),
         None => url.to_string(),
     }
 }
@@ -263,7 +287,10 @@ mod tests {
 
     #[test]
     fn redacts_passwords() {
-        assert_eq!(redact_url("postgresql://u:secret@h:5432/db"), "postgresql://u:***@h:5432/db");
+        assert_eq!(
+            redact_url("postgresql://u:secret@h:5432/db"),
+            "postgresql://u:***@h:5432/db"
+        );
         assert_eq!(redact_url("postgresql://u@h/db"), "postgresql://u@h/db");
         assert_eq!(redact_url("sqlite:////x/lamin.db"), "sqlite:////x/lamin.db");
     }
@@ -271,7 +298,10 @@ mod tests {
     #[test]
     fn placeholders_follow_the_dialect() {
         let mut s = Sql::new(Dialect::Postgres);
-        s.push("SELECT ").bind(Value::Int(1), SqlType::Int).push(", ").bind(Value::Json("{}".into()), SqlType::Json);
+        s.push("SELECT ")
+            .bind(Value::Int(1), SqlType::Int)
+            .push(", ")
+            .bind(Value::Json("{}".into()), SqlType::Json);
         assert_eq!(s.text(), "SELECT $1, CAST($2 AS jsonb)");
         let mut s = Sql::new(Dialect::Sqlite);
         s.push("SELECT ").bind(Value::Int(1), SqlType::Int);

@@ -1,0 +1,128 @@
+//! `lamin init`, `connect`, `disconnect`, `info`, `delete instance`.
+
+use clap::{Args, Subcommand};
+use lamindb_core::instance::InstanceInfo;
+use lamindb_core::{Error, InitOptions, InitOutcome, Instance};
+
+use super::{cwd, settings_dir};
+use crate::output;
+
+#[derive(Debug, Args)]
+pub(crate) struct InitArgs {
+    /// Default storage location: a local directory, s3://bucket[/prefix] or gs://bucket[/prefix].
+    #[arg(long)]
+    storage: String,
+    /// Instance name (default: the database name, else the last part of the storage root, lower-cased).
+    #[arg(long)]
+    name: Option<String>,
+    /// PostgreSQL URL (default: SQLite at <storage>/.lamindb/lamin.db).
+    #[arg(long, env = "LAMIN_INIT_DB", hide_env_values = true)]
+    db: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ConnectArgs {
+    /// The instance: `owner/name`, or `name` (owner = current user).
+    instance: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct InfoArgs {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DeleteCommand {
+    /// Delete an instance: its SQLite database, storage marker and settings (refused while its
+    /// storage holds artifacts or other files; a PostgreSQL database is not dropped).
+    Instance {
+        /// The instance: `owner/name` or `name`.
+        name: String,
+        /// Confirm the deletion (required: `lamin` never prompts).
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+pub(crate) fn init(args: InitArgs) -> anyhow::Result<()> {
+    let opts = InitOptions {
+        storage: args.storage,
+        name: args.name,
+        db: args.db,
+    };
+    let (inst, outcome) = Instance::init(&settings_dir(), &opts)?;
+    match outcome {
+        InitOutcome::Created => output::info(&format!(
+            "initialized lamindb: {} (storage {}, db {})",
+            inst.slug(),
+            inst.settings().storage_root,
+            inst.info()?.db
+        )),
+        InitOutcome::Connected => output::info(&format!(
+            "connected lamindb: {} (it existed already)",
+            inst.slug()
+        )),
+    }
+    Ok(())
+}
+
+pub(crate) fn connect(args: ConnectArgs) -> anyhow::Result<()> {
+    let inst = Instance::connect(&settings_dir(), &args.instance)?;
+    output::info(&format!("connected lamindb: {}", inst.slug()));
+    Ok(())
+}
+
+pub(crate) fn disconnect() -> anyhow::Result<()> {
+    let dir = settings_dir();
+    match dir.current_global()? {
+        Some(s) => {
+            dir.clear_current()?;
+            output::info(&format!("disconnected from {}", s.slug()));
+        }
+        None => output::info("no instance was connected"),
+    }
+    Ok(())
+}
+
+pub(crate) fn info(args: InfoArgs) -> anyhow::Result<()> {
+    // Settings only: no database connection, so this answers in milliseconds.
+    let dir = settings_dir();
+    let Some(settings) = dir.resolve_current(&cwd()?)? else {
+        return Err(Error::NotConfigured.into());
+    };
+    let i = InstanceInfo::from_settings(&settings, &dir)?;
+    if args.json {
+        output::json(&serde_json::json!({
+            "instance": i.slug, "uid": i.uid, "storage": i.storage_root, "db": i.db,
+            "user": i.user, "settings_dir": i.settings_dir,
+        }));
+    } else {
+        output::line(&format!(
+            "Instance: {}\n - uid: {}\n - storage: {}\n - db: {}\nSettings:\n - user settings: {}\nUser: {}",
+            i.slug,
+            i.uid,
+            i.storage_root,
+            i.db,
+            i.settings_dir.display(),
+            i.user
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn delete(cmd: DeleteCommand) -> anyhow::Result<()> {
+    match cmd {
+        DeleteCommand::Instance { name, force } => {
+            let report = Instance::delete(&settings_dir(), &name, force)?;
+            output::info(&format!("deleted instance {}", report.slug));
+            if let Some(url) = report.postgres_kept {
+                output::warn(&format!(
+                    "the PostgreSQL database {url} was not dropped; drop it yourself if it is no longer needed"
+                ));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,172 @@
+//! `lamin storage …` and `lamin settings …`.
+
+use clap::{Args, Subcommand};
+use lamindb_core::{Record, StorageOutcome};
+
+use super::current_instance;
+use crate::output;
+
+/// Columns of `lamin storage list`.
+const COLUMNS: [&str; 7] = [
+    "id",
+    "uid",
+    "root",
+    "description",
+    "type",
+    "region",
+    "instance_uid",
+];
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum StorageCommand {
+    /// Register a storage location: managed by this instance if it can write the marker file
+    /// `.lamindb/storage_uid.txt`, else read-only. Registering a known root returns it unchanged.
+    Add {
+        /// A local directory (relative to here), s3://bucket[/prefix] or gs://bucket[/prefix].
+        root: String,
+        /// What the location is used for.
+        #[arg(long)]
+        description: Option<String>,
+        /// Print the record as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List storage locations.
+    List(JsonArg),
+    /// Show one storage location by id, uid, uid prefix or root.
+    Get {
+        /// Id, uid, uid prefix, or root (a path or URL).
+        idlike: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a storage location (refused while it holds artifacts or files in `.lamindb/`, or is
+    /// the default storage). Removes the marker and the record; directories stay.
+    Delete {
+        /// Id, uid, uid prefix, or root.
+        idlike: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct JsonArg {
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SettingsCommand {
+    /// Change a setting.
+    Set {
+        #[command(subcommand)]
+        setting: SettingSet,
+    },
+    /// Show a setting.
+    Get {
+        #[command(subcommand)]
+        setting: SettingGet,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SettingSet {
+    /// Switch the default storage to a registered location that this instance manages.
+    Storage {
+        /// Root of the location (register it first with `lamin storage add`).
+        root: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SettingGet {
+    /// The default storage root.
+    Storage,
+}
+
+pub(crate) fn run(cmd: StorageCommand) -> anyhow::Result<()> {
+    let mut inst = current_instance()?;
+    match cmd {
+        StorageCommand::Add {
+            root,
+            description,
+            json,
+        } => {
+            let (s, outcome) = inst.add_storage(&root, description.as_deref())?;
+            match outcome {
+                StorageOutcome::Existing => output::info(&format!(
+                    "returning existing storage location at {}",
+                    s.root
+                )),
+                StorageOutcome::Managed => {
+                    output::info(&format!("created managed storage location at {}", s.root))
+                }
+                StorageOutcome::ReadOnly { instance_uid } => output::info(&format!(
+                    "referenced read-only storage location at {}, is managed by instance with uid {}",
+                    s.root,
+                    instance_uid.as_deref().unwrap_or("unknown")
+                )),
+                StorageOutcome::Unwritable { reason } => {
+                    output::warn(&format!(
+                        "unable to write the marker into {}: {reason}",
+                        s.root
+                    ));
+                    output::info(&format!(
+                        "due to lack of write access, LaminDB won't manage this storage location: {}",
+                        s.root
+                    ));
+                }
+            }
+            if json {
+                output::json(&s.to_json());
+            }
+        }
+        StorageCommand::List(JsonArg { json }) => {
+            let all = inst.storages()?;
+            if json {
+                output::json(&serde_json::Value::Array(
+                    all.iter().map(Record::to_json).collect(),
+                ));
+            } else {
+                output::table(&all, &COLUMNS);
+            }
+        }
+        StorageCommand::Get { idlike, json } => {
+            let s = inst.get_storage(&idlike)?;
+            if json {
+                output::json(&s.to_json());
+            } else {
+                output::record(&s);
+            }
+        }
+        StorageCommand::Delete { idlike } => {
+            let s = inst.get_storage(&idlike)?;
+            inst.delete_storage(&s)?;
+            output::info(&format!("deleted storage location {} ({})", s.root, s.uid));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn settings(cmd: SettingsCommand) -> anyhow::Result<()> {
+    let mut inst = current_instance()?;
+    match cmd {
+        SettingsCommand::Set {
+            setting: SettingSet::Storage { root },
+        } => {
+            let s = inst.set_default_storage(&root)?;
+            output::info(&format!(
+                "default storage of {} is now {}",
+                inst.slug(),
+                s.root
+            ));
+        }
+        SettingsCommand::Get {
+            setting: SettingGet::Storage,
+        } => {
+            output::line(&inst.settings().storage_root);
+        }
+    }
+    Ok(())
+}

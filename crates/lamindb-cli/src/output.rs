@@ -1,0 +1,61 @@
+//! Printing: messages on stderr in LaminDB's style, tables and JSON on stdout.
+
+use std::io::{IsTerminal, Write};
+
+use comfy_table::{ContentArrangement, Table, presets};
+use lamindb_core::Record;
+
+/// An informational message (`→ …`), on stderr.
+pub(crate) fn info(msg: &str) {
+    let _ = writeln!(std::io::stderr(), "→ {msg}");
+}
+
+/// A warning (`! …`), on stderr.
+pub(crate) fn warn(msg: &str) {
+    let _ = writeln!(std::io::stderr(), "! {msg}");
+}
+
+/// An error with its causes, on stderr.
+pub(crate) fn error(e: &anyhow::Error) {
+    let _ = writeln!(std::io::stderr(), "error: {e:#}");
+}
+
+/// A line of data on stdout.
+pub(crate) fn line(text: &str) {
+    let _ = writeln!(std::io::stdout(), "{text}");
+}
+
+/// JSON on stdout.
+pub(crate) fn json(value: &serde_json::Value) {
+    let text = serde_json::to_string_pretty(value).expect("JSON values serialize");
+    line(&text);
+}
+
+/// Records as a table that fits the terminal, with the given columns.
+pub(crate) fn table<R: Record>(records: &[R], columns: &[&str]) {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED);
+    if std::io::stdout().is_terminal() {
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+    }
+    t.set_header(columns.iter().copied());
+    for r in records {
+        t.add_row(
+            columns
+                .iter()
+                .map(|c| r.value(c).map(|v| v.to_string()).unwrap_or_default()),
+        );
+    }
+    line(&t.to_string());
+}
+
+/// One record as `field: value` lines.
+pub(crate) fn record<R: Record>(r: &R) {
+    let fields = R::REGISTRY.fields;
+    let width = fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
+    let mut out = format!("{}\n", R::REGISTRY.name);
+    for (f, v) in fields.iter().zip(r.values()) {
+        out.push_str(&format!("  {:width$}  {v}\n", f.name));
+    }
+    let _ = write!(std::io::stdout(), "{out}");
+}
