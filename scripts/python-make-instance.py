@@ -16,7 +16,8 @@ What it does, fully offline (no prompts, no hub requests):
   * ln.setup.settings.instance._is_on_hub = False  (else Storage.save() asks the hub)
   * ln.Storage(W/pystorage2, description='second').save()
   * ln.ULabel(name='label-a'/'label-b').save()
-  * prints ONE JSON line to stdout (all LaminDB logging goes to stderr)
+  * prints ONE JSON line to stdout (all LaminDB logging goes to stderr): instance slug/uid/id,
+    default storage, user, the Storage and ULabel rows, the django_migrations row count
 
 The work runs in a child process (same interpreter) so that the environment is
 set before lamindb_setup is imported (it reads LAMIN_SETTINGS_DIR at import time)
@@ -106,6 +107,11 @@ def child(w: Path, s: Path) -> int:
         .values("id", "uid", "root", "type", "region", "instance_uid", "description")
     )
     ulabel_rows = list(ln.ULabel.filter().order_by("id").values("id", "uid", "name"))
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT COUNT(*) FROM django_migrations")
+        django_migrations = cur.fetchone()[0]
     result = {
         "lamindb_version": ln.__version__,
         "lamindb_setup_version": ln_setup.__version__,
@@ -124,6 +130,7 @@ def child(w: Path, s: Path) -> int:
         "settings_dir": str(s / ".lamin"),
         "storages": storage_rows,
         "ulabels": ulabel_rows,
+        "django_migrations": django_migrations,
     }
     json_out.write(json.dumps(result) + "\n")
     json_out.flush()

@@ -19,9 +19,7 @@ pub enum Backend {
 
 /// The admin URL of the test PostgreSQL server, if configured.
 pub fn postgres_url() -> Option<String> {
-    std::env::var("LAMIN_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|s| !s.is_empty())
+    std::env::var("LAMIN_TEST_POSTGRES_URL").ok().filter(|s| !s.is_empty())
 }
 
 /// The backends to run a behaviour test against; prints the ones that are skipped.
@@ -31,9 +29,7 @@ pub fn backends(test: &str) -> Vec<Backend> {
     if postgres_url().is_some() {
         out.push(Backend::Postgres);
     } else if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!(
-            "{test}: LAMIN_TEST_POSTGRES_URL is not set, but CI requires the PostgreSQL backend"
-        );
+        panic!("{test}: LAMIN_TEST_POSTGRES_URL is not set, but CI requires the PostgreSQL backend");
     } else {
         eprintln!("{test}: skipped: postgres (LAMIN_TEST_POSTGRES_URL not set)");
     }
@@ -67,12 +63,8 @@ impl PgDatabase {
         let admin = postgres_url().expect("LAMIN_TEST_POSTGRES_URL");
         let name = random_name("lamin_t");
         let mut db = Db::connect(&admin).expect("connect to the test PostgreSQL server");
-        db.batch_execute(&format!("CREATE DATABASE {name}"))
-            .expect("create test database");
-        let base = admin
-            .rsplit_once('/')
-            .map(|(b, _)| b.to_string())
-            .unwrap_or(admin.clone());
+        db.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
+        let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin.clone());
         let url = format!("{base}/{name}");
         PgDatabase { admin, name, url }
     }
@@ -86,10 +78,7 @@ impl PgDatabase {
 impl Drop for PgDatabase {
     fn drop(&mut self) {
         if let Ok(mut db) = Db::connect(&self.admin) {
-            let _ = db.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ));
+            let _ = db.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
         }
     }
 }
@@ -120,13 +109,7 @@ impl TestInstance {
             db: pg.as_ref().map(|p| p.url().to_string()),
         };
         let (inst, _) = Instance::init(&settings, &opts).expect("init");
-        TestInstance {
-            inst,
-            dir,
-            settings,
-            backend,
-            pg,
-        }
+        TestInstance { inst, dir, settings, backend, pg }
     }
 
     /// Who saves: the instance's user, no run.

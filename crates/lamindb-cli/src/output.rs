@@ -40,11 +40,7 @@ pub(crate) fn table<R: Record>(records: &[R], columns: &[&str]) {
     }
     t.set_header(columns.iter().copied());
     for r in records {
-        t.add_row(
-            columns
-                .iter()
-                .map(|c| r.value(c).map(|v| v.to_string()).unwrap_or_default()),
-        );
+        t.add_row(columns.iter().map(|c| r.value(c).map(|v| v.to_string()).unwrap_or_default()));
     }
     line(&t.to_string());
 }

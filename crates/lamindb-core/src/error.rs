@@ -45,9 +45,7 @@ pub enum Error {
         objects: Vec<String>,
     },
     /// No instance is connected.
-    #[error(
-        "no instance is connected: run `lamin init --storage <dir>` or `lamin connect <owner/name>`"
-    )]
+    #[error("no instance is connected: run `lamin init --storage <dir>` or `lamin connect <owner/name>`")]
     NotConfigured,
     /// No settings file for the named instance.
     #[error(
@@ -111,10 +109,7 @@ impl Error {
     }
 
     pub(crate) fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Error {
-        Error::Io {
-            path: path.as_ref().display().to_string(),
-            source,
-        }
+        Error::Io { path: path.as_ref().display().to_string(), source }
     }
 }
 

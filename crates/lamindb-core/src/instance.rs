@@ -70,7 +70,7 @@ impl InstanceInfo {
         Ok(InstanceInfo {
             slug: s.slug(),
             uid: s.uid(),
-            storage_root: s.storage_root.clone(),
+            storage_root: s.default_storage_root().to_string(),
             db: redact_url(&s.db_url()?),
             user: dir.user()?.handle,
             settings_dir: dir.path().to_path_buf(),
@@ -138,11 +138,7 @@ fn check_name(name: &str) -> Result<()> {
 fn default_name(root: &StorageRoot, db: Option<&str>) -> Option<String> {
     if let Some(db) = db {
         let path = db.split('?').next().unwrap_or(db);
-        if let Some(name) = path
-            .rsplit('/')
-            .next()
-            .filter(|n| !n.is_empty() && !n.contains('@'))
-        {
+        if let Some(name) = path.rsplit('/').next().filter(|n| !n.is_empty() && !n.contains('@')) {
             return Some(name.to_lowercase());
         }
     }
@@ -150,11 +146,7 @@ fn default_name(root: &StorageRoot, db: Option<&str>) -> Option<String> {
         RootKind::Local => root.as_str().to_string(),
         _ => format!("{}/{}", root.bucket().unwrap_or_default(), root.prefix()),
     };
-    path.trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .filter(|n| !n.is_empty())
-        .map(str::to_lowercase)
+    path.trim_end_matches('/').rsplit('/').next().filter(|n| !n.is_empty()).map(str::to_lowercase)
 }
 
 impl Instance {
@@ -177,9 +169,7 @@ impl Instance {
         let name = match &opts.name {
             Some(n) => n.clone(),
             None => default_name(&root, opts.db.as_deref()).ok_or_else(|| {
-                Error::InvalidArgument(format!(
-                    "cannot derive an instance name from {root}: pass --name"
-                ))
+                Error::InvalidArgument(format!("cannot derive an instance name from {root}: pass --name"))
             })?,
         };
         check_name(&name)?;
@@ -198,8 +188,7 @@ impl Instance {
             )));
         }
         let id = crate::uid::instance_id(&user.handle, &name);
-        let settings =
-            InstanceSettings::new(&user.handle, &name, root.as_str(), opts.db.clone(), id);
+        let settings = InstanceSettings::new(&user.handle, &name, root.as_str(), opts.db.clone(), id);
 
         let mut created = Created::default();
         let mut db_slot: Option<Db> = None;
@@ -207,9 +196,7 @@ impl Instance {
             let store = Store::open(&root)?;
             if let Some(text) = read_marker_text(&store)? {
                 let (storage_uid, owner_uid) = parse_marker(&text);
-                let whose = owner_uid
-                    .map(|u| format!(" by instance with uid {u}"))
-                    .unwrap_or_default();
+                let whose = owner_uid.map(|u| format!(" by instance with uid {u}")).unwrap_or_default();
                 return Err(Error::Refused(format!(
                     "storage location {root} is already marked with uid {storage_uid}, meaning that it is managed{whose}: \
                      connect to that instance, or pick another --storage"
@@ -224,9 +211,7 @@ impl Instance {
                     return Err(Error::Refused(format!("{} exists already", path.display())));
                 }
                 for suffix in ["", "-wal", "-shm", "-journal"] {
-                    created
-                        .files
-                        .push(PathBuf::from(format!("{}{suffix}", path.display())));
+                    created.files.push(PathBuf::from(format!("{}{suffix}", path.display())));
                 }
             }
             let mut db = Db::connect(&settings.db_url()?)?;
@@ -261,9 +246,7 @@ impl Instance {
             if !had_user_file {
                 created.files.push(dir.user_file());
             }
-            created
-                .files
-                .push(dir.instance_file(&settings.owner, &settings.name));
+            created.files.push(dir.instance_file(&settings.owner, &settings.name));
             dir.save_instance(&settings)?;
             let previous_current = std::fs::read(dir.current_instance_file()).ok();
             if let Err(e) = dir.set_current(&settings) {
@@ -273,13 +256,7 @@ impl Instance {
                 return Err(e);
             }
             let db = db_slot.take().expect("connected");
-            let mut inst = Instance {
-                settings,
-                dir: dir.clone(),
-                user: user.clone(),
-                user_id: None,
-                db,
-            };
+            let mut inst = Instance { settings, dir: dir.clone(), user: user.clone(), user_id: None, db };
             inst.user_id()?;
             Ok(inst)
         })();
@@ -310,13 +287,7 @@ impl Instance {
         }
         let mut db = Db::connect(&url)?;
         crate::migrations::run_pending(&mut db)?;
-        Ok(Instance {
-            user: dir.user()?,
-            settings,
-            dir: dir.clone(),
-            user_id: None,
-            db,
-        })
+        Ok(Instance { user: dir.user()?, settings, dir: dir.clone(), user_id: None, db })
     }
 
     /// Opens the instance named `owner/name` or `name` and makes it the current one.
@@ -363,10 +334,7 @@ impl Instance {
         if let Some(id) = self.user_id {
             return Ok(id);
         }
-        let id = match User::query()
-            .filter_eq("uid", self.user.uid.as_str())
-            .first(&mut self.db)?
-        {
+        let id = match User::query().filter_eq("uid", self.user.uid.as_str()).first(&mut self.db)? {
             Some(u) => u.id.expect("saved"),
             None => {
                 let mut u = User {
@@ -375,13 +343,7 @@ impl Instance {
                     name: self.user.name.clone(),
                     ..Default::default()
                 };
-                u.save(
-                    &mut self.db,
-                    &SaveContext {
-                        user_id: 0,
-                        run_id: None,
-                    },
-                )?;
+                u.save(&mut self.db, &SaveContext { user_id: 0, run_id: None })?;
                 u.id.expect("saved")
             }
         };
@@ -391,10 +353,7 @@ impl Instance {
 
     /// Who is saving (for [`Record::save`]).
     pub fn save_context(&mut self) -> Result<SaveContext> {
-        Ok(SaveContext {
-            user_id: self.user_id()?,
-            run_id: None,
-        })
+        Ok(SaveContext { user_id: self.user_id()?, run_id: None })
     }
 
     pub(crate) fn set_settings(&mut self, settings: InstanceSettings) -> Result<()> {
@@ -403,9 +362,11 @@ impl Instance {
         Ok(())
     }
 
-    /// Deletes the instance named `identifier`: refused while its storage holds artifacts or other
-    /// files. Removes the marker, the SQLite database (a PostgreSQL database is left in place),
-    /// an empty `.lamindb/` and root directory, and the settings files. `force` confirms.
+    /// Deletes the instance named `identifier`: refused while it has artifacts or while a
+    /// location it manages holds files in `.lamindb/` (other than the marker and the SQLite
+    /// database). Removes the markers of its managed locations, the SQLite database (a PostgreSQL
+    /// database is left in place), an empty `.lamindb/` and root directory of the database's
+    /// location, and the settings files. `force` confirms.
     pub fn delete(dir: &SettingsDir, identifier: &str, force: bool) -> Result<DeleteReport> {
         let settings = dir.find(identifier)?;
         if !force {
@@ -414,8 +375,9 @@ impl Instance {
                 settings.slug()
             )));
         }
-        let root = StorageRoot::parse(&settings.storage_root)?;
-        let store = Store::open(&root)?;
+        let db_root = StorageRoot::parse(&settings.storage_root)?;
+        // The locations this instance manages, with the keys that do not count as content.
+        let mut managed: Vec<(Store, Vec<&'static str>)> = Vec::new();
         let db_exists = !settings.is_sqlite() || settings.sqlite_path().exists();
         if db_exists {
             let mut inst = Instance::open(dir, settings.clone())?;
@@ -426,25 +388,31 @@ impl Instance {
                     settings.slug()
                 )));
             }
+            let uid = settings.uid();
+            for s in inst.storages()? {
+                if s.instance_uid.as_deref() == Some(uid.as_str()) {
+                    let ignore = inst.db_files_in(&s);
+                    managed.push((Store::open(&s.storage_root()?)?, ignore));
+                }
+            }
         }
-        let ignore = [
-            ".lamindb/lamin.db",
-            ".lamindb/lamin.db-wal",
-            ".lamindb/lamin.db-shm",
-            ".lamindb/lamin.db-journal",
-        ];
-        let objects = marker::managed_objects(&store, &ignore)?;
-        if !objects.is_empty() {
-            return Err(Error::StorageNotEmpty {
-                root: root.to_string(),
-                objects,
-            });
+        if managed.is_empty() {
+            let ignore = if settings.is_sqlite() { vec![".lamindb/lamin.db"] } else { vec![] };
+            managed.push((Store::open(&db_root)?, ignore));
         }
-        // Only remove the marker if it is ours.
-        if let Some(text) = read_marker_text(&store)? {
-            let (_, owner_uid) = parse_marker(&text);
-            if owner_uid.as_deref().is_none_or(|u| u == settings.uid()) {
-                marker::remove_marker(&store)?;
+        for (store, ignore) in &managed {
+            let objects = marker::managed_objects(store, ignore)?;
+            if !objects.is_empty() {
+                return Err(Error::StorageNotEmpty { root: store.root().to_string(), objects });
+            }
+        }
+        for (store, _) in &managed {
+            // Only remove a marker that names this instance.
+            if let Some(text) = read_marker_text(store)? {
+                let (_, owner_uid) = parse_marker(&text);
+                if owner_uid.as_deref().is_none_or(|u| u == settings.uid()) {
+                    marker::remove_marker(store)?;
+                }
             }
         }
         if settings.is_sqlite() {
@@ -458,16 +426,13 @@ impl Instance {
                 }
             }
         }
-        if let Some(path) = root.local_path() {
+        if let Some(path) = db_root.local_path() {
             // Empty directories only: remove_dir refuses anything else.
             let _ = std::fs::remove_dir(path.join(".lamindb"));
             let _ = std::fs::remove_dir(path);
         }
         dir.remove_instance(&settings.owner, &settings.name)?;
-        Ok(DeleteReport {
-            slug: settings.slug(),
-            postgres_kept: settings.db.as_deref().map(redact_url),
-        })
+        Ok(DeleteReport { slug: settings.slug(), postgres_kept: settings.db.as_deref().map(redact_url) })
     }
 }
 
@@ -485,9 +450,7 @@ pub(crate) fn read_marker_text(store: &Store) -> Result<Option<String>> {
     if marker::read_marker(store)?.is_none() {
         return Ok(None);
     }
-    Ok(Some(
-        String::from_utf8_lossy(&store.read(marker::MARKER_KEY)?).into_owned(),
-    ))
+    Ok(Some(String::from_utf8_lossy(&store.read(marker::MARKER_KEY)?).into_owned()))
 }
 
 /// The storage uid (line 1) and, when present, the managing instance's uid of a marker.

@@ -19,9 +19,7 @@ pub mod value;
 pub use db::{Db, Dialect};
 pub use error::{Error, Result};
 pub use instance::{InitOptions, InitOutcome, Instance, InstanceInfo};
-pub use models::{
-    Artifact, ArtifactULabel, Branch, Feature, Run, Space, Storage, Transform, ULabel, User,
-};
+pub use models::{Artifact, ArtifactULabel, Branch, Feature, Run, Space, Storage, Transform, ULabel, User};
 pub use registry::{Field, Query, Record, Registry, SaveContext, TracksRun, TracksUpdates};
 pub use settings::{InstanceSettings, SettingsDir};
 pub use storage::StorageOutcome;

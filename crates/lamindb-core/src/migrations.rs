@@ -16,10 +16,15 @@ pub fn is_django_managed(db: &mut Db) -> Result<bool> {
     db.table_exists("django_migrations")
 }
 
-/// Runs the pending migrations, unless the database is managed by Python LaminDB.
+/// Runs the pending migrations, unless the database is managed by Python LaminDB (then nothing
+/// about it is changed, not even the journal mode).
 pub fn run_pending(db: &mut Db) -> Result<()> {
     if is_django_managed(db)? {
         return Ok(());
+    }
+    if let Db::Sqlite(_) = db {
+        // Our own SQLite databases use WAL: readers never block the writer.
+        db.batch_execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
     }
     let result = match db {
         Db::Sqlite(c) => c.run_pending_migrations(SQLITE).map(|_| ()),

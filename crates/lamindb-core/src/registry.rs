@@ -25,12 +25,7 @@ pub struct Field {
 impl Field {
     /// A NOT NULL column without relation.
     pub const fn new(name: &'static str, ty: SqlType) -> Field {
-        Field {
-            name,
-            ty,
-            nullable: false,
-            relation: None,
-        }
+        Field { name, ty, nullable: false, relation: None }
     }
 
     /// Marks the column nullable.
@@ -87,16 +82,10 @@ impl Registry {
         if let Some(f) = self.field(name) {
             return Ok(f);
         }
-        if let Some(f) = self
-            .field(&format!("{name}_id"))
-            .filter(|f| f.relation.is_some())
-        {
+        if let Some(f) = self.field(&format!("{name}_id")).filter(|f| f.relation.is_some()) {
             return Ok(f);
         }
-        Err(Error::UnknownField {
-            field: name.to_string(),
-            available: self.available_fields(),
-        })
+        Err(Error::UnknownField { field: name.to_string(), available: self.available_fields() })
     }
 
     /// The public field names, sorted and comma separated (private `_` fields excluded; relations are
@@ -201,9 +190,7 @@ pub trait Record: Sized + Clone + std::fmt::Debug {
             Error::InvalidArgument(format!("this {} record is not saved", Self::REGISTRY.name))
         })?;
         let mut sql = db.sql();
-        sql.push("DELETE FROM ")
-            .ident(Self::REGISTRY.table)
-            .push(" WHERE \"id\" = ");
+        sql.push("DELETE FROM ").ident(Self::REGISTRY.table).push(" WHERE \"id\" = ");
         sql.bind(Value::Int(id), SqlType::BigInt);
         db.execute(&sql)?;
         Ok(())
@@ -270,12 +257,10 @@ pub struct SaveContext {
 fn insert_row(db: &mut Db, reg: &Registry, values: &[Value]) -> Result<DynRow> {
     let mut sql = db.sql();
     sql.push("INSERT INTO ").ident(reg.table).push(" (");
-    let present: Vec<(&Field, &Value)> = reg
-        .fields
-        .iter()
-        .zip(values)
-        .filter(|(_, v)| !v.is_null())
-        .collect();
+    // NOT NULL columns left unset take their column default; nullable ones are written as NULL
+    // (as Django does: a JSON column's default 'null' would differ from SQL NULL).
+    let present: Vec<(&Field, &Value)> =
+        reg.fields.iter().zip(values).filter(|(f, v)| f.nullable || !v.is_null()).collect();
     for (i, (f, _)) in present.iter().enumerate() {
         if i > 0 {
             sql.push(", ");
@@ -313,9 +298,7 @@ fn update_row(db: &mut Db, reg: &Registry, id: i64, values: &[Value]) -> Result<
             sql.bind(v.clone(), f.ty);
         }
     }
-    sql.push(" WHERE \"id\" = ")
-        .bind(Value::Int(id), SqlType::BigInt)
-        .push(" RETURNING ");
+    sql.push(" WHERE \"id\" = ").bind(Value::Int(id), SqlType::BigInt).push(" RETURNING ");
     reg.push_columns(&mut sql);
     let rows = db.query(&sql)?;
     if rows.is_empty() {
@@ -328,8 +311,7 @@ fn update_row(db: &mut Db, reg: &Registry, id: i64, values: &[Value]) -> Result<
 }
 
 fn one_row(mut rows: Vec<DynRow>) -> Result<DynRow> {
-    rows.pop()
-        .ok_or_else(|| Error::Decode("the statement returned no row".into()))
+    rows.pop().ok_or_else(|| Error::Decode("the statement returned no row".into()))
 }
 
 /// How a condition compares a field with a value.
@@ -417,12 +399,8 @@ impl<R: Record> Query<R> {
                     // SUBSTR compares exactly (LIKE is case-insensitive on SQLite).
                     let prefix = v.as_str().unwrap_or_default().to_string();
                     let n = prefix.chars().count() as i64;
-                    sql.push("SUBSTR(")
-                        .ident(f.name)
-                        .push(", 1, CAST(")
-                        .bind(Value::Int(n), SqlType::BigInt);
-                    sql.push(" AS INTEGER)) = ")
-                        .bind(Value::Text(prefix), SqlType::Text);
+                    sql.push("SUBSTR(").ident(f.name).push(", 1, CAST(").bind(Value::Int(n), SqlType::BigInt);
+                    sql.push(" AS INTEGER)) = ").bind(Value::Text(prefix), SqlType::Text);
                 }
             }
         }
@@ -445,8 +423,7 @@ impl<R: Record> Query<R> {
             }
         }
         if let Some(n) = limit.or(self.limit) {
-            sql.push(" LIMIT ")
-                .bind(Value::Int(n as i64), SqlType::BigInt);
+            sql.push(" LIMIT ").bind(Value::Int(n as i64), SqlType::BigInt);
         }
         Ok(sql)
     }
@@ -460,11 +437,7 @@ impl<R: Record> Query<R> {
     /// The first matching record, if any.
     pub fn first(&self, db: &mut Db) -> Result<Option<R>> {
         let sql = self.to_sql(db, Some(1))?;
-        db.query(&sql)?
-            .into_iter()
-            .next()
-            .map(R::from_row)
-            .transpose()
+        db.query(&sql)?.into_iter().next().map(R::from_row).transpose()
     }
 
     /// Exactly one record: LaminDB's DoesNotExist or MultipleObjectsReturned otherwise.
@@ -479,10 +452,7 @@ impl<R: Record> Query<R> {
             1 => R::from_row(rows.pop().expect("one row")),
             _ => {
                 let count = self.count(db)?;
-                Err(Error::MultipleObjectsReturned {
-                    registry: R::REGISTRY.name,
-                    count,
-                })
+                Err(Error::MultipleObjectsReturned { registry: R::REGISTRY.name, count })
             }
         }
     }
@@ -490,15 +460,10 @@ impl<R: Record> Query<R> {
     /// The number of matching records.
     pub fn count(&self, db: &mut Db) -> Result<usize> {
         let mut sql = db.sql();
-        sql.push("SELECT COUNT(*) AS n FROM ")
-            .ident(R::REGISTRY.table);
+        sql.push("SELECT COUNT(*) AS n FROM ").ident(R::REGISTRY.table);
         self.push_where(&mut sql)?;
         let rows = db.query(&sql)?;
-        Ok(rows
-            .first()
-            .and_then(|r| r.get(0))
-            .and_then(Value::as_i64)
-            .unwrap_or(0) as usize)
+        Ok(rows.first().and_then(|r| r.get(0)).and_then(Value::as_i64).unwrap_or(0) as usize)
     }
 }
 

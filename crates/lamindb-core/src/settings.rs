@@ -53,17 +53,15 @@ pub struct InstanceSettings {
     pub id: uuid::Uuid,
     /// The other keys of the file, kept as they were read (`None` = `null`).
     pub extra: BTreeMap<String, Option<String>>,
+    /// For SQLite instances: a default storage other than `storage_root`, which must keep naming
+    /// the location of the database. Kept beside the instance file in
+    /// `default-storage--<owner>--<name>.txt`, which Python LaminDB does not read.
+    pub default_storage: Option<String>,
 }
 
 impl InstanceSettings {
     /// New settings with LaminDB's defaults for the other keys.
-    pub fn new(
-        owner: &str,
-        name: &str,
-        storage_root: &str,
-        db: Option<String>,
-        id: uuid::Uuid,
-    ) -> Self {
+    pub fn new(owner: &str, name: &str, storage_root: &str, db: Option<String>, id: uuid::Uuid) -> Self {
         let mut extra = BTreeMap::new();
         for (k, v) in [
             ("schema_str", None),
@@ -85,7 +83,13 @@ impl InstanceSettings {
             db,
             id,
             extra,
+            default_storage: None,
         }
+    }
+
+    /// Root of the default storage location.
+    pub fn default_storage_root(&self) -> &str {
+        self.default_storage.as_deref().unwrap_or(&self.storage_root)
     }
 
     /// `owner/name`.
@@ -117,9 +121,7 @@ impl InstanceSettings {
 
     /// Path of the SQLite file of a local instance.
     pub fn sqlite_path(&self) -> PathBuf {
-        Path::new(&self.storage_root)
-            .join(".lamindb")
-            .join("lamin.db")
+        Path::new(&self.storage_root).join(".lamindb").join("lamin.db")
     }
 
     /// Whether the instance's database is SQLite.
@@ -145,17 +147,11 @@ impl InstanceSettings {
                 "id" => Some(self.id.simple().to_string()),
                 k => self.extra.get(k).cloned().flatten(),
             };
-            out.push_str(&format!(
-                "lamindb_instance_{key}={}\n",
-                value.as_deref().unwrap_or("null")
-            ));
+            out.push_str(&format!("lamindb_instance_{key}={}\n", value.as_deref().unwrap_or("null")));
         }
         for (k, v) in &self.extra {
             if !INSTANCE_KEYS.contains(&k.as_str()) {
-                out.push_str(&format!(
-                    "lamindb_instance_{k}={}\n",
-                    v.as_deref().unwrap_or("null")
-                ));
+                out.push_str(&format!("lamindb_instance_{k}={}\n", v.as_deref().unwrap_or("null")));
             }
         }
         out
@@ -163,27 +159,20 @@ impl InstanceSettings {
 
     /// Parses the dotenv text of an instance file.
     pub fn from_env(text: &str, path: &Path) -> Result<InstanceSettings> {
-        let bad = |message: String| Error::Settings {
-            path: path.display().to_string(),
-            message,
-        };
+        let bad = |message: String| Error::Settings { path: path.display().to_string(), message };
         let mut map = parse_dotenv(text);
         let mut take = |k: &str| map.remove(&format!("lamindb_instance_{k}")).flatten();
         let owner = take("owner").ok_or_else(|| bad("lamindb_instance_owner is missing".into()))?;
         let name = take("name").ok_or_else(|| bad("lamindb_instance_name is missing".into()))?;
-        let storage_root = take("storage_root")
-            .ok_or_else(|| bad("lamindb_instance_storage_root is missing".into()))?;
+        let storage_root =
+            take("storage_root").ok_or_else(|| bad("lamindb_instance_storage_root is missing".into()))?;
         let storage_region = take("storage_region");
         let db = take("db");
         let id_text = take("id").ok_or_else(|| bad("lamindb_instance_id is missing".into()))?;
-        let id = uuid::Uuid::parse_str(&id_text)
-            .map_err(|e| bad(format!("lamindb_instance_id: {e}")))?;
+        let id = uuid::Uuid::parse_str(&id_text).map_err(|e| bad(format!("lamindb_instance_id: {e}")))?;
         let extra = map
             .into_iter()
-            .filter_map(|(k, v)| {
-                k.strip_prefix("lamindb_instance_")
-                    .map(|k| (k.to_string(), v))
-            })
+            .filter_map(|(k, v)| k.strip_prefix("lamindb_instance_").map(|k| (k.to_string(), v)))
             .collect();
         Ok(InstanceSettings {
             owner,
@@ -193,6 +182,7 @@ impl InstanceSettings {
             db,
             id,
             extra,
+            default_storage: None,
         })
     }
 }
@@ -208,14 +198,7 @@ fn parse_dotenv(text: &str) -> BTreeMap<String, Option<String>> {
         .filter_map(|l| l.split_once('='))
         .map(|(k, v)| {
             let v = v.trim().trim_matches('"').trim_matches('\'');
-            (
-                k.trim().to_string(),
-                if v == "null" {
-                    None
-                } else {
-                    Some(v.to_string())
-                },
-            )
+            (k.trim().to_string(), if v == "null" { None } else { Some(v.to_string()) })
         })
         .collect()
 }
@@ -241,6 +224,15 @@ fn read_opt(path: &Path) -> Result<Option<String>> {
     }
 }
 
+/// Removes a file; a missing file is fine.
+fn remove_opt(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
 /// The current user, from `current_user.env`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UserSettings {
@@ -255,11 +247,7 @@ pub struct UserSettings {
 impl UserSettings {
     /// The anonymous user.
     pub fn anonymous() -> UserSettings {
-        UserSettings {
-            handle: "anonymous".into(),
-            uid: "00000000".into(),
-            name: None,
-        }
+        UserSettings { handle: "anonymous".into(), uid: "00000000".into(), name: None }
     }
 }
 
@@ -271,9 +259,7 @@ impl SettingsDir {
             .map(PathBuf::from)
             .or_else(|| std::env::var_os("HOME").map(PathBuf::from))
             .unwrap_or_else(|| PathBuf::from("."));
-        SettingsDir {
-            path: base.join(".lamin"),
-        }
+        SettingsDir { path: base.join(".lamin") }
     }
 
     /// A settings directory at an explicit path (the `.lamin` folder itself).
@@ -327,21 +313,38 @@ impl SettingsDir {
         write_atomic(&self.user_file(), text)
     }
 
+    /// Path of the file that keeps a SQLite instance's default storage when it is not the
+    /// database's root.
+    pub fn default_storage_file(&self, owner: &str, name: &str) -> PathBuf {
+        self.path.join(format!("default-storage--{owner}--{name}.txt"))
+    }
+
+    fn with_default_storage(&self, mut s: InstanceSettings) -> Result<InstanceSettings> {
+        let path = self.default_storage_file(&s.owner, &s.name);
+        s.default_storage = read_opt(&path)?.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+        Ok(s)
+    }
+
+    fn parse_instance(&self, path: &Path) -> Result<Option<InstanceSettings>> {
+        read_opt(path)?
+            .map(|t| InstanceSettings::from_env(&t, path).and_then(|s| self.with_default_storage(s)))
+            .transpose()
+    }
+
     /// Reads an instance's settings file, if it exists.
     pub fn load_instance(&self, owner: &str, name: &str) -> Result<Option<InstanceSettings>> {
-        let path = self.instance_file(owner, name);
-        read_opt(&path)?
-            .map(|t| InstanceSettings::from_env(&t, &path))
-            .transpose()
+        self.parse_instance(&self.instance_file(owner, name))
     }
 
     /// Writes an instance's settings file (and `current_instance.env` when it is the current one).
     pub fn save_instance(&self, s: &InstanceSettings) -> Result<()> {
+        let default_file = self.default_storage_file(&s.owner, &s.name);
+        match s.default_storage.as_deref().filter(|d| *d != s.storage_root) {
+            Some(root) => write_atomic(&default_file, root)?,
+            None => remove_opt(&default_file)?,
+        }
         write_atomic(&self.instance_file(&s.owner, &s.name), &s.to_env())?;
-        if self
-            .current_global()?
-            .is_some_and(|c| c.owner == s.owner && c.name == s.name)
-        {
+        if self.current_global()?.is_some_and(|c| c.owner == s.owner && c.name == s.name) {
             self.set_current(s)?;
         }
         Ok(())
@@ -354,20 +357,12 @@ impl SettingsDir {
 
     /// Removes `current_instance.env`.
     pub fn clear_current(&self) -> Result<()> {
-        let path = self.current_instance_file();
-        match std::fs::remove_file(&path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(Error::io(path, e)),
-        }
+        remove_opt(&self.current_instance_file())
     }
 
     /// The instance in `current_instance.env`, if any.
     pub fn current_global(&self) -> Result<Option<InstanceSettings>> {
-        let path = self.current_instance_file();
-        read_opt(&path)?
-            .map(|t| InstanceSettings::from_env(&t, &path))
-            .transpose()
+        self.parse_instance(&self.current_instance_file())
     }
 
     /// Splits `owner/name` or `name` (owner = current user) as LaminDB does.
@@ -396,10 +391,7 @@ impl SettingsDir {
     /// The current instance: `LAMIN_CURRENT_INSTANCE`, then the nearest `.lamin/current_instance`
     /// marker up from `cwd`, then `current_instance.env`.
     pub fn resolve_current(&self, cwd: &Path) -> Result<Option<InstanceSettings>> {
-        if let Some(slug) = std::env::var("LAMIN_CURRENT_INSTANCE")
-            .ok()
-            .filter(|s| !s.trim().is_empty())
-        {
+        if let Some(slug) = std::env::var("LAMIN_CURRENT_INSTANCE").ok().filter(|s| !s.trim().is_empty()) {
             let (owner, name) = self.owner_name(&slug)?;
             if let Some(s) = self.load_instance(&owner, &name)? {
                 return Ok(Some(s));
@@ -419,18 +411,11 @@ impl SettingsDir {
 
     /// Deletes an instance's settings file, and `current_instance.env` if it names that instance.
     pub fn remove_instance(&self, owner: &str, name: &str) -> Result<()> {
-        if self
-            .current_global()?
-            .is_some_and(|c| c.owner == owner && c.name == name)
-        {
+        if self.current_global()?.is_some_and(|c| c.owner == owner && c.name == name) {
             self.clear_current()?;
         }
-        let path = self.instance_file(owner, name);
-        match std::fs::remove_file(&path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(Error::io(path, e)),
-        }
+        remove_opt(&self.default_storage_file(owner, name))?;
+        remove_opt(&self.instance_file(owner, name))
     }
 }
 
@@ -454,16 +439,13 @@ lamindb_instance_db_permissions=null\nlamindb_instance_is_clone=False\n";
         let back = InstanceSettings::from_env(expected, Path::new("x")).unwrap();
         assert_eq!(back, s);
         assert_eq!(back.uid(), "78ZznxGOkcfp");
-        assert_eq!(
-            back.db_url().unwrap(),
-            "sqlite:///tmp/mi/W/pydata/.lamindb/lamin.db"
-        );
+        assert_eq!(back.db_url().unwrap(), "sqlite:///tmp/mi/W/pydata/.lamindb/lamin.db");
     }
 
     #[test]
     fn missing_keys_are_reported_with_the_file() {
-        let err = InstanceSettings::from_env("lamindb_instance_owner=a\n", Path::new("/s/f.env"))
-            .unwrap_err();
+        let err =
+            InstanceSettings::from_env("lamindb_instance_owner=a\n", Path::new("/s/f.env")).unwrap_err();
         assert!(err.to_string().contains("/s/f.env"), "{err}");
         assert!(err.to_string().contains("lamindb_instance_name"), "{err}");
     }

@@ -54,10 +54,7 @@ impl Instance {
         description: Option<&str>,
     ) -> Result<(Storage, StorageOutcome)> {
         let root = StorageRoot::parse(root)?;
-        if let Some(existing) = Storage::query()
-            .filter_eq("root", root.as_str())
-            .first(&mut self.db)?
-        {
+        if let Some(existing) = Storage::query().filter_eq("root", root.as_str()).first(&mut self.db)? {
             return Ok((existing, StorageOutcome::Existing));
         }
         let store = Store::open(&root)?;
@@ -68,14 +65,7 @@ impl Instance {
                 if owner.as_deref() == Some(my_uid.as_str()) {
                     (uid, Some(my_uid.clone()), StorageOutcome::Managed, false)
                 } else {
-                    (
-                        uid,
-                        owner.clone(),
-                        StorageOutcome::ReadOnly {
-                            instance_uid: owner,
-                        },
-                        false,
-                    )
+                    (uid, owner.clone(), StorageOutcome::ReadOnly { instance_uid: owner }, false)
                 }
             }
             None => {
@@ -86,19 +76,11 @@ impl Instance {
                     instance_id_hex: self.settings().id.simple().to_string(),
                     instance_uid: my_uid.clone(),
                 };
-                let written = store
-                    .create_dir(".lamindb/")
-                    .and_then(|()| marker::write_marker(&store, &info));
+                let written =
+                    store.create_dir(".lamindb/").and_then(|()| marker::write_marker(&store, &info));
                 match written {
                     Ok(()) => (uid, Some(my_uid.clone()), StorageOutcome::Managed, true),
-                    Err(e) => (
-                        uid,
-                        None,
-                        StorageOutcome::Unwritable {
-                            reason: e.to_string(),
-                        },
-                        false,
-                    ),
+                    Err(e) => (uid, None, StorageOutcome::Unwritable { reason: e.to_string() }, false),
                 }
             }
         };
@@ -131,9 +113,7 @@ impl Instance {
     pub fn get_storage(&mut self, idlike: &str) -> Result<Storage> {
         if idlike.contains('/') || idlike.starts_with('.') || idlike.starts_with('~') {
             let root = StorageRoot::parse(idlike)?;
-            return Storage::query()
-                .filter_eq("root", root.as_str())
-                .one(&mut self.db);
+            return Storage::query().filter_eq("root", root.as_str()).one(&mut self.db);
         }
         if let Ok(id) = idlike.parse::<i64>() {
             if idlike.len() < 12 {
@@ -145,15 +125,12 @@ impl Instance {
 
     /// The default storage location of this instance.
     pub fn default_storage(&mut self) -> Result<Storage> {
-        let root = self.settings().storage_root.clone();
-        Storage::query()
-            .filter_eq("root", root.as_str())
-            .first(&mut self.db)?
-            .ok_or_else(|| {
-                Error::Refused(format!(
-                    "the default storage {root} of this instance is not in its Storage registry"
-                ))
-            })
+        let root = self.settings().default_storage_root().to_string();
+        Storage::query().filter_eq("root", root.as_str()).first(&mut self.db)?.ok_or_else(|| {
+            Error::Refused(format!(
+                "the default storage {root} of this instance is not in its Storage registry"
+            ))
+        })
     }
 
     /// Refuses a write into `storage` unless this instance manages it (LaminDB's messages).
@@ -176,19 +153,12 @@ impl Instance {
     /// other than the marker; otherwise the marker (if this instance manages it) and the record
     /// are removed. Directories are left in place.
     pub fn delete_storage(&mut self, storage: &Storage) -> Result<()> {
-        let id = storage
-            .id
-            .ok_or_else(|| Error::InvalidArgument("this Storage record is not saved".into()))?;
-        if Artifact::query()
-            .filter_eq("storage_id", id)
-            .count(&mut self.db)?
-            > 0
-        {
-            return Err(Error::Refused(
-                "Cannot delete storage with artifacts in current instance.".into(),
-            ));
+        let id =
+            storage.id.ok_or_else(|| Error::InvalidArgument("this Storage record is not saved".into()))?;
+        if Artifact::query().filter_eq("storage_id", id).count(&mut self.db)? > 0 {
+            return Err(Error::Refused("Cannot delete storage with artifacts in current instance.".into()));
         }
-        if storage.root == self.settings().storage_root {
+        if storage.root == self.settings().default_storage_root() {
             return Err(Error::Refused(
                 "Cannot delete the current storage location, switch to another.".into(),
             ));
@@ -198,10 +168,7 @@ impl Instance {
             let store = Store::open(&storage.storage_root()?)?;
             let objects = marker::managed_objects(&store, &[])?;
             if !objects.is_empty() {
-                return Err(Error::StorageNotEmpty {
-                    root: storage.root.clone(),
-                    objects,
-                });
+                return Err(Error::StorageNotEmpty { root: storage.root.clone(), objects });
             }
             storage.delete_row(&mut self.db)?;
             marker::remove_marker(&store)?;
@@ -209,6 +176,16 @@ impl Instance {
             storage.delete_row(&mut self.db)?;
         }
         Ok(())
+    }
+
+    /// The keys of this instance's SQLite database when it lives in `storage` (they do not make
+    /// the location non-empty for its own instance).
+    pub(crate) fn db_files_in(&self, storage: &Storage) -> Vec<&'static str> {
+        if self.settings().is_sqlite() && storage.root == self.settings().storage_root {
+            vec![".lamindb/lamin.db"]
+        } else {
+            vec![]
+        }
     }
 
     /// Makes a registered location that this instance manages the default storage, and persists
@@ -222,8 +199,14 @@ impl Instance {
         })?;
         self.check_writable(&storage)?;
         let mut settings = self.settings().clone();
-        settings.storage_root = storage.root.clone();
-        settings.storage_region = storage.region.clone();
+        if settings.is_sqlite() {
+            // `storage_root` also says where the SQLite file is: keep it.
+            settings.default_storage = Some(storage.root.clone());
+        } else {
+            settings.storage_root = storage.root.clone();
+            settings.storage_region = storage.region.clone();
+            settings.default_storage = None;
+        }
         self.set_settings(settings)?;
         Ok(storage)
     }

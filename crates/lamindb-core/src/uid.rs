@@ -61,10 +61,7 @@ pub fn encode_bytes_base62(bytes: &[u8]) -> String {
 
 /// The instance id: `uuid5(NAMESPACE_URL, "owner/name")`.
 pub fn instance_id(owner: &str, name: &str) -> uuid::Uuid {
-    uuid::Uuid::new_v5(
-        &uuid::Uuid::NAMESPACE_URL,
-        format!("{owner}/{name}").as_bytes(),
-    )
+    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("{owner}/{name}").as_bytes())
 }
 
 /// The instance uid: `base62(md5(id.hex))[:12]`.
@@ -82,36 +79,11 @@ mod tests {
     fn instance_uid_matches_lamindb_vectors() {
         // Computed with lamindb-setup 1.27.0 (`instance_uid_from_uuid(uuid5(NAMESPACE_URL, slug))`).
         for (owner, name, hex, uid) in [
-            (
-                "anonymous",
-                "data",
-                "e137f67e636b5afd9c29bb210c687952",
-                "20y5jjSJFsk4",
-            ),
-            (
-                "anonymous",
-                "pydata",
-                "aa71bc8afa90594a88bbad070794b861",
-                "78ZznxGOkcfp",
-            ),
-            (
-                "anonymous",
-                "test",
-                "f63a0985f46b50fe8220d291b4cc5445",
-                "ITxvyjWeWURE",
-            ),
-            (
-                "alice",
-                "my-project",
-                "4367b78ad1c45604ac44c7d20f58dabe",
-                "7Anyn2ud5VAA",
-            ),
-            (
-                "anonymous",
-                "x",
-                "3b34a2b3529056bfa4ce7170bfb525c6",
-                "2S0KtV7Sz4yP",
-            ),
+            ("anonymous", "data", "e137f67e636b5afd9c29bb210c687952", "20y5jjSJFsk4"),
+            ("anonymous", "pydata", "aa71bc8afa90594a88bbad070794b861", "78ZznxGOkcfp"),
+            ("anonymous", "test", "f63a0985f46b50fe8220d291b4cc5445", "ITxvyjWeWURE"),
+            ("alice", "my-project", "4367b78ad1c45604ac44c7d20f58dabe", "7Anyn2ud5VAA"),
+            ("anonymous", "x", "3b34a2b3529056bfa4ce7170bfb525c6", "2S0KtV7Sz4yP"),
         ] {
             let id = instance_id(owner, name);
             assert_eq!(id.simple().to_string(), hex, "{owner}/{name}");

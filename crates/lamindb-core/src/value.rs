@@ -70,8 +70,7 @@ impl Value {
 
     /// Coerces a value read from the database to the declared column type.
     pub fn coerce(self, ty: SqlType, column: &str) -> Result<Value> {
-        let bad =
-            |v: &Value| Error::Decode(format!("column {column}: cannot read {v:?} as {ty:?}"));
+        let bad = |v: &Value| Error::Decode(format!("column {column}: cannot read {v:?} as {ty:?}"));
         Ok(match (ty, self) {
             (_, Value::Null) => Value::Null,
             (SqlType::Bool, Value::Int(i)) => Value::Bool(i != 0),
@@ -151,11 +150,7 @@ pub fn parse_datetime(s: &str) -> Option<DateTime<Utc>> {
             return Some(d.with_timezone(&Utc));
         }
     }
-    for fmt in [
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M",
-    ] {
+    for fmt in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M"] {
         if let Ok(d) = NaiveDateTime::parse_from_str(s, fmt) {
             return Some(d.and_utc());
         }
@@ -236,9 +231,7 @@ impl FieldValue for DateTime<Utc> {
     fn from_value(v: Value, column: &str) -> Result<Self> {
         match v {
             Value::DateTime(d) => Ok(d),
-            Value::Text(ref s) => {
-                parse_datetime(s).ok_or_else(|| mismatch(column, &v, "a datetime"))
-            }
+            Value::Text(ref s) => parse_datetime(s).ok_or_else(|| mismatch(column, &v, "a datetime")),
             v => Err(mismatch(column, &v, "a datetime")),
         }
     }

@@ -77,26 +77,16 @@ impl StorageError {
     }
 
     pub(crate) fn backend(op: &'static str, path: String, source: opendal::Error) -> Self {
-        StorageError::Backend {
-            op,
-            path,
-            source: Box::new(source),
-        }
+        StorageError::Backend { op, path, source: Box::new(source) }
     }
 
     pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
-        StorageError::Io {
-            path: path.display().to_string(),
-            source,
-        }
+        StorageError::Io { path: path.display().to_string(), source }
     }
 }
 
 fn io_is_permission_denied(err: &std::io::Error) -> bool {
-    matches!(
-        err.kind(),
-        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
-    )
+    matches!(err.kind(), std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem)
 }
 
 /// The first `std::io::Error` in the source chain of an opendal error, if any.
@@ -117,10 +107,7 @@ mod tests {
 
     #[test]
     fn permission_and_not_found() {
-        let io = |kind| StorageError::Io {
-            path: "/x".into(),
-            source: std::io::Error::from(kind),
-        };
+        let io = |kind| StorageError::Io { path: "/x".into(), source: std::io::Error::from(kind) };
         assert!(io(std::io::ErrorKind::PermissionDenied).is_permission_denied());
         assert!(io(std::io::ErrorKind::ReadOnlyFilesystem).is_permission_denied());
         assert!(!io(std::io::ErrorKind::NotFound).is_permission_denied());
@@ -142,12 +129,7 @@ mod tests {
 
     #[test]
     fn messages() {
-        let e = StorageError::UnsupportedProtocol {
-            protocol: "ftp".into(),
-        };
-        assert_eq!(
-            e.to_string(),
-            "Protocol ftp is not supported, valid protocols are local, gs, s3"
-        );
+        let e = StorageError::UnsupportedProtocol { protocol: "ftp".into() };
+        assert_eq!(e.to_string(), "Protocol ftp is not supported, valid protocols are local, gs, s3");
     }
 }

@@ -42,21 +42,13 @@ pub fn hash_bytes(bytes: &[u8]) -> FileHash {
 pub fn hash_bytes_with_chunk(bytes: &[u8], chunk: u64) -> FileHash {
     let size = bytes.len() as u64;
     if chunk == 0 || size <= chunk {
-        return FileHash {
-            hash: to_b64_str(&Md5::digest(bytes)),
-            hash_type: "md5",
-            size,
-        };
+        return FileHash { hash: to_b64_str(&Md5::digest(bytes)), hash_type: "md5", size };
     }
     // size > chunk, so chunk fits in usize.
     let chunk = chunk as usize;
     let first = Sha1::digest(&bytes[..chunk]);
     let last = Sha1::digest(&bytes[bytes.len() - chunk..]);
-    FileHash {
-        hash: sha1_fl(&first, &last),
-        hash_type: "sha1-fl",
-        size,
-    }
+    FileHash { hash: sha1_fl(&first, &last), hash_type: "sha1-fl", size }
 }
 
 /// Hashes a local file with LaminDB's default chunk size, streaming it.
@@ -73,22 +65,14 @@ pub fn hash_file_with_chunk(path: &Path, chunk: u64) -> Result<FileHash> {
     if chunk == 0 || size <= chunk {
         let mut md5 = Md5::new();
         stream(&mut file, size, |b| md5.update(b)).map_err(io)?;
-        return Ok(FileHash {
-            hash: to_b64_str(&md5.finalize()),
-            hash_type: "md5",
-            size,
-        });
+        return Ok(FileHash { hash: to_b64_str(&md5.finalize()), hash_type: "md5", size });
     }
     let mut first = Sha1::new();
     stream(&mut file, chunk, |b| first.update(b)).map_err(io)?;
     file.seek(SeekFrom::Start(size - chunk)).map_err(io)?;
     let mut last = Sha1::new();
     stream(&mut file, chunk, |b| last.update(b)).map_err(io)?;
-    Ok(FileHash {
-        hash: sha1_fl(&first.finalize(), &last.finalize()),
-        hash_type: "sha1-fl",
-        size,
-    })
+    Ok(FileHash { hash: sha1_fl(&first.finalize(), &last.finalize()), hash_type: "sha1-fl", size })
 }
 
 /// Feeds exactly `len` bytes of `reader` to `update` (fails on a premature end of file).
@@ -134,10 +118,7 @@ pub fn to_b64_str(digest: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::with_capacity(digest.len().div_ceil(3) * 4);
     for group in digest.chunks(3) {
-        let n = group
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | (b as u32) << (16 - 8 * i));
+        let n = group.iter().enumerate().fold(0u32, |n, (i, &b)| n | (b as u32) << (16 - 8 * i));
         // 1 byte -> 2 chars, 2 bytes -> 3 chars, 3 bytes -> 4 chars (no padding).
         for i in 0..=group.len() {
             out.push(ALPHABET[(n >> (18 - 6 * i) & 0x3f) as usize] as char);
@@ -157,26 +138,13 @@ mod tests {
         assert_eq!(hash_bytes(b"a").hash, "DMF1ucDxtqgxw5niaXcmYQ");
         assert_eq!(hash_bytes(b"b").hash, "kutf_uauL-w61xx3dTFXjw");
         let abc = hash_bytes(b"abc");
-        assert_eq!(
-            abc,
-            FileHash {
-                hash: "kAFQmDzST7DWlj99KOF_cg".into(),
-                hash_type: "md5",
-                size: 3
-            }
-        );
+        assert_eq!(abc, FileHash { hash: "kAFQmDzST7DWlj99KOF_cg".into(), hash_type: "md5", size: 3 });
         let fl = hash_bytes_with_chunk(b"abc", 1);
         assert_eq!(fl.hash, "p0EbDbQEP1wS-Tw6TuBjKS");
         assert_eq!(fl.hash_type, "sha1-fl");
         assert_eq!(fl.size, 3);
-        assert_eq!(
-            b16_to_b64("9b89c8c1acf79dba5b5341d1fff9806f").unwrap(),
-            "m4nIwaz3nbpbU0HR__mAbw"
-        );
-        assert_eq!(
-            b16_to_b64("\"9B89C8C1ACF79DBA5B5341D1FFF9806F\"").unwrap(),
-            "m4nIwaz3nbpbU0HR__mAbw"
-        );
+        assert_eq!(b16_to_b64("9b89c8c1acf79dba5b5341d1fff9806f").unwrap(), "m4nIwaz3nbpbU0HR__mAbw");
+        assert_eq!(b16_to_b64("\"9B89C8C1ACF79DBA5B5341D1FFF9806F\"").unwrap(), "m4nIwaz3nbpbU0HR__mAbw");
     }
 
     #[test]
@@ -190,10 +158,7 @@ mod tests {
         assert!(b16_to_b64("abc").is_err());
         assert!(b16_to_b64("zz").is_err());
         assert_eq!(hash_bytes(b"").hash_type, "md5");
-        assert_eq!(
-            hash_bytes_with_chunk(b"abc", 0).hash,
-            "kAFQmDzST7DWlj99KOF_cg"
-        );
+        assert_eq!(hash_bytes_with_chunk(b"abc", 0).hash, "kAFQmDzST7DWlj99KOF_cg");
         assert_eq!(hash_bytes_with_chunk(b"abc", 3).hash_type, "md5");
     }
 
@@ -205,17 +170,10 @@ mod tests {
         f.flush().unwrap();
         for chunk in [0, 1, 1000, 4096, 99_999, 100_000, CHUNK_SIZE] {
             let from_file = hash_file_with_chunk(f.path(), chunk).unwrap();
-            assert_eq!(
-                from_file,
-                hash_bytes_with_chunk(&data, chunk),
-                "chunk {chunk}"
-            );
+            assert_eq!(from_file, hash_bytes_with_chunk(&data, chunk), "chunk {chunk}");
         }
         assert_eq!(hash_file(f.path()).unwrap(), hash_bytes(&data));
-        assert_eq!(
-            hash_file_with_chunk(f.path(), 1000).unwrap().hash_type,
-            "sha1-fl"
-        );
+        assert_eq!(hash_file_with_chunk(f.path(), 1000).unwrap().hash_type, "sha1-fl");
         let missing = hash_file(Path::new("/nonexistent/file")).unwrap_err();
         assert!(missing.is_not_found());
     }

@@ -21,17 +21,13 @@ pub fn check_key(key: &str) -> Result<()> {
         return err(format!("Backslashes are not allowed in key '{key}'."));
     }
     if let Some(seg) = key.split('/').find(|s| *s == "." || *s == "..") {
-        return err(format!(
-            "Relative path segment '{seg}' detected in key '{key}'."
-        ));
+        return err(format!("Relative path segment '{seg}' detected in key '{key}'."));
     }
     if key.starts_with('/') {
         return err(format!("Key '{key}' must not start with '/'."));
     }
     if key.starts_with(".lamindb") || key.contains(".lamindb/") {
-        return err(
-            "Do not pass key that contains a managed storage path in `.lamindb/`.".to_string(),
-        );
+        return err("Do not pass key that contains a managed storage path in `.lamindb/`.".to_string());
     }
     Ok(())
 }
@@ -75,10 +71,7 @@ mod tests {
             ("/../a", ".."),
             ("a/..", ".."),
         ] {
-            assert_eq!(
-                msg(key),
-                format!("Relative path segment '{seg}' detected in key '{key}'."),
-            );
+            assert_eq!(msg(key), format!("Relative path segment '{seg}' detected in key '{key}'."),);
         }
         assert_eq!(msg("/a"), "Key '/a' must not start with '/'.");
         let managed = "Do not pass key that contains a managed storage path in `.lamindb/`.";

@@ -50,9 +50,7 @@ pub fn format_marker(info: &MarkerInfo) -> String {
 pub fn parse_marker_uid(text: &str) -> Result<String> {
     let uid = text.lines().next().unwrap_or("").trim();
     if uid.is_empty() {
-        return Err(StorageError::InvalidMarker(
-            "the first line (the storage uid) is empty".to_string(),
-        ));
+        return Err(StorageError::InvalidMarker("the first line (the storage uid) is empty".to_string()));
     }
     Ok(uid.to_string())
 }
@@ -111,19 +109,11 @@ pub fn managed_objects(store: &Store, ignore: &[&str]) -> Result<Vec<String>> {
     let ignored = |key: &str| {
         key == MARKER_KEY
             || key == LEGACY_MARKER_KEY
-            || ignore.iter().any(|i| {
-                key == *i
-                    || key
-                        .strip_prefix(i)
-                        .is_some_and(|rest| SQLITE_SIBLINGS.contains(&rest))
-            })
+            || ignore
+                .iter()
+                .any(|i| key == *i || key.strip_prefix(i).is_some_and(|rest| SQLITE_SIBLINGS.contains(&rest)))
     };
-    Ok(store
-        .list(".lamindb/", true)?
-        .into_iter()
-        .map(|e| e.key)
-        .filter(|key| !ignored(key))
-        .collect())
+    Ok(store.list(".lamindb/", true)?.into_iter().map(|e| e.key).filter(|key| !ignored(key)).collect())
 }
 
 #[cfg(test)]
@@ -159,10 +149,7 @@ mod tests {
             "was deleted, restored during delete"
         );
         for bad in ["", "\n", "  \nabc"] {
-            assert!(matches!(
-                parse_marker_uid(bad),
-                Err(StorageError::InvalidMarker(_))
-            ));
+            assert!(matches!(parse_marker_uid(bad), Err(StorageError::InvalidMarker(_))));
         }
     }
 }

@@ -34,8 +34,7 @@ pub struct StorageRoot {
     endpoint: Option<String>,
 }
 
-const LAMINDB_DIR_MESSAGE: &str =
-    "Please pass a folder name that does not end or contain \".lamindb\"";
+const LAMINDB_DIR_MESSAGE: &str = "Please pass a folder name that does not end or contain \".lamindb\"";
 
 impl StorageRoot {
     /// Parses and normalises a root the way LaminDB does.
@@ -61,9 +60,7 @@ impl StorageRoot {
     /// (itself made absolute against the current directory if needed).
     pub fn parse_relative_to(root: &str, base: &Path) -> Result<StorageRoot> {
         if root.is_empty() {
-            return Err(StorageError::InvalidRoot(
-                "The storage root must not be empty".to_string(),
-            ));
+            return Err(StorageError::InvalidRoot("The storage root must not be empty".to_string()));
         }
         if root.contains(".lamindb") {
             return Err(StorageError::InvalidRoot(LAMINDB_DIR_MESSAGE.to_string()));
@@ -75,9 +72,7 @@ impl StorageRoot {
             Some(("gs", rest)) => Self::bucket_root(RootKind::Gs, rest)?,
             Some(("memory", rest)) => Self::bucket_root(RootKind::Memory, rest)?,
             Some((other, _)) => {
-                return Err(StorageError::UnsupportedProtocol {
-                    protocol: other.to_string(),
-                });
+                return Err(StorageError::UnsupportedProtocol { protocol: other.to_string() });
             }
         };
         // e.g. a relative path resolved inside a `.lamindb` directory
@@ -89,13 +84,9 @@ impl StorageRoot {
 
     fn local(path: &str, base: &Path) -> Result<StorageRoot> {
         let expanded = if path == "~" || path.starts_with("~/") {
-            let home = std::env::var_os("HOME")
-                .filter(|h| !h.is_empty())
-                .ok_or_else(|| {
-                    StorageError::InvalidRoot(format!(
-                        "Cannot expand '~' in {path:?}: HOME is not set"
-                    ))
-                })?;
+            let home = std::env::var_os("HOME").filter(|h| !h.is_empty()).ok_or_else(|| {
+                StorageError::InvalidRoot(format!("Cannot expand '~' in {path:?}: HOME is not set"))
+            })?;
             PathBuf::from(home).join(path.trim_start_matches('~').trim_start_matches('/'))
         } else {
             PathBuf::from(path)
@@ -161,14 +152,7 @@ impl StorageRoot {
             repr.push_str("?endpoint_url=");
             repr.push_str(ep);
         }
-        Ok(StorageRoot {
-            repr,
-            kind,
-            local: None,
-            bucket: Some(bucket.to_string()),
-            prefix,
-            endpoint,
-        })
+        Ok(StorageRoot { repr, kind, local: None, bucket: Some(bucket.to_string()), prefix, endpoint })
     }
 
     /// The normalised root, as stored in the `Storage.root` column.
@@ -222,10 +206,7 @@ impl StorageRoot {
     pub fn join(&self, key: &str) -> String {
         let base = match self.kind {
             RootKind::Local => self.repr.as_str(),
-            _ => self
-                .repr
-                .split_once('?')
-                .map_or(self.repr.as_str(), |(p, _)| p),
+            _ => self.repr.split_once('?').map_or(self.repr.as_str(), |(p, _)| p),
         };
         let key = key.trim_start_matches('/');
         if key.is_empty() {
@@ -258,9 +239,7 @@ fn protocol(root: &str) -> Option<(&str, &str)> {
     let end = root.find("://").into_iter().chain(root.find("::")).min()?;
     let proto = &root[..end];
     let valid = proto.starts_with(|c: char| c.is_ascii_alphabetic())
-        && proto
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.' | '_'));
+        && proto.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.' | '_'));
     if !valid {
         return None;
     }
@@ -290,11 +269,7 @@ fn resolve_existing_prefix(path: &Path) -> PathBuf {
     for ancestor in path.ancestors() {
         if let Ok(canonical) = ancestor.canonicalize() {
             let rest = path.strip_prefix(ancestor).unwrap_or(Path::new(""));
-            return if rest.as_os_str().is_empty() {
-                canonical
-            } else {
-                canonical.join(rest)
-            };
+            return if rest.as_os_str().is_empty() { canonical } else { canonical.join(rest) };
         }
     }
     path.to_path_buf()
@@ -318,25 +293,13 @@ mod tests {
             ("my-directory/", format!("{b}/my-directory")),
             ("my-directory//", format!("{b}/my-directory")),
             ("a/./b/../c", format!("{b}/a/c")),
-            (
-                "../x",
-                format!("{}/x", base.parent().unwrap().to_str().unwrap()),
-            ),
+            ("../x", format!("{}/x", base.parent().unwrap().to_str().unwrap())),
             (".", b.to_string()),
             ("/", "/".to_string()),
-            (
-                "/proc/not-writable-here/",
-                "/proc/not-writable-here".to_string(),
-            ),
-            (
-                "/proc/../proc/not-writable-here",
-                "/proc/not-writable-here".to_string(),
-            ),
+            ("/proc/not-writable-here/", "/proc/not-writable-here".to_string()),
+            ("/proc/../proc/not-writable-here", "/proc/not-writable-here".to_string()),
             ("/..", "/".to_string()),
-            (
-                "file:///proc/not-writable-here/",
-                "/proc/not-writable-here".to_string(),
-            ),
+            ("file:///proc/not-writable-here/", "/proc/not-writable-here".to_string()),
             ("file://rel/dir", format!("{b}/rel/dir")),
         ] {
             let r = parse_in(input, &base);
@@ -351,10 +314,7 @@ mod tests {
         }
         // relative against the current dir
         let cwd = std::env::current_dir().unwrap().canonicalize().unwrap();
-        assert_eq!(
-            StorageRoot::parse("some-dir").unwrap().as_str(),
-            cwd.join("some-dir").to_str().unwrap()
-        );
+        assert_eq!(StorageRoot::parse("some-dir").unwrap().as_str(), cwd.join("some-dir").to_str().unwrap());
     }
 
     #[test]
@@ -390,10 +350,7 @@ mod tests {
         assert_eq!(r.endpoint_url(), None);
         assert!(r.is_cloud());
         assert_eq!(r.local_path(), None);
-        assert_eq!(
-            r.join(".lamindb/abc.txt"),
-            "s3://bucket/some/prefix/.lamindb/abc.txt"
-        );
+        assert_eq!(r.join(".lamindb/abc.txt"), "s3://bucket/some/prefix/.lamindb/abc.txt");
 
         let r = StorageRoot::parse("s3://bucket").unwrap();
         assert_eq!((r.as_str(), r.prefix()), ("s3://bucket", ""));
@@ -402,10 +359,7 @@ mod tests {
         assert_eq!(r.as_str(), "s3://bucket/x");
 
         let r = StorageRoot::parse("s3://bucket/p/?endpoint_url=http://127.0.0.1:5055").unwrap();
-        assert_eq!(
-            r.as_str(),
-            "s3://bucket/p?endpoint_url=http://127.0.0.1:5055"
-        );
+        assert_eq!(r.as_str(), "s3://bucket/p?endpoint_url=http://127.0.0.1:5055");
         assert_eq!(r.endpoint_url(), Some("http://127.0.0.1:5055"));
         assert_eq!(r.prefix(), "p");
         assert_eq!(r.join(".lamindb/x"), "s3://bucket/p/.lamindb/x");
@@ -435,17 +389,10 @@ mod tests {
             Err(StorageError::InvalidRoot(msg)) => msg,
             other => panic!("{root}: {other:?}"),
         };
-        for root in [
-            "./data/.lamindb",
-            "/x/.lamindb/",
-            "/x/.lamindb/y",
-            "s3://b/.lamindb",
-            "ftp://x/.lamindb",
-        ] {
-            assert_eq!(
-                invalid(root),
-                "Please pass a folder name that does not end or contain \".lamindb\""
-            );
+        for root in
+            ["./data/.lamindb", "/x/.lamindb/", "/x/.lamindb/y", "s3://b/.lamindb", "ftp://x/.lamindb"]
+        {
+            assert_eq!(invalid(root), "Please pass a folder name that does not end or contain \".lamindb\"");
         }
         assert!(invalid("").contains("empty"));
         assert!(invalid("s3://").contains("bucket"));
@@ -475,10 +422,7 @@ mod tests {
     #[test]
     fn join_local() {
         let r = StorageRoot::parse("/nonexistent-lamindb-rs/data").unwrap();
-        assert_eq!(
-            r.join(".lamindb/abc.txt"),
-            "/nonexistent-lamindb-rs/data/.lamindb/abc.txt"
-        );
+        assert_eq!(r.join(".lamindb/abc.txt"), "/nonexistent-lamindb-rs/data/.lamindb/abc.txt");
         assert_eq!(r.join(""), "/nonexistent-lamindb-rs/data");
         let r = StorageRoot::parse("/").unwrap();
         assert_eq!(r.join("a/b"), "/a/b");

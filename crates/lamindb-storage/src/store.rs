@@ -114,11 +114,7 @@ impl Store {
             op = op.layer(RetryLayer::new().with_max_times(2).with_jitter());
         }
         let op = opendal::blocking::Operator::new(op).map_err(fail)?;
-        Ok(Store {
-            root: root.clone(),
-            op,
-            base,
-        })
+        Ok(Store { root: root.clone(), op, base })
     }
 
     /// The root of this store.
@@ -128,25 +124,17 @@ impl Store {
 
     /// Writes an object, replacing it if it exists; parent directories are created as needed.
     pub fn write(&self, key: &str, bytes: Vec<u8>) -> Result<()> {
-        self.op
-            .write(&self.path(key), bytes)
-            .map(|_| ())
-            .map_err(self.fail("write", key))
+        self.op.write(&self.path(key), bytes).map(|_| ()).map_err(self.fail("write", key))
     }
 
     /// Reads a whole object.
     pub fn read(&self, key: &str) -> Result<Vec<u8>> {
-        self.op
-            .read(&self.path(key))
-            .map(|buf| buf.to_vec())
-            .map_err(self.fail("read", key))
+        self.op.read(&self.path(key)).map(|buf| buf.to_vec()).map_err(self.fail("read", key))
     }
 
     /// Whether an object (or, for a key ending with `/`, a directory) exists.
     pub fn exists(&self, key: &str) -> Result<bool> {
-        self.op
-            .exists(&self.path(key))
-            .map_err(self.fail("exists", key))
+        self.op.exists(&self.path(key)).map_err(self.fail("exists", key))
     }
 
     /// Size and kind of an object, `None` when it does not exist.
@@ -154,11 +142,7 @@ impl Store {
         match self.op.stat(&self.path(key)) {
             Ok(meta) => Ok(Some(Entry {
                 key: key.trim_start_matches('/').to_string(),
-                size: if meta.is_dir() {
-                    0
-                } else {
-                    meta.content_length()
-                },
+                size: if meta.is_dir() { 0 } else { meta.content_length() },
                 is_dir: meta.is_dir(),
             })),
             Err(e) if e.kind() == opendal::ErrorKind::NotFound => Ok(None),
@@ -168,9 +152,7 @@ impl Store {
 
     /// Deletes an object; succeeds when it does not exist.
     pub fn delete(&self, key: &str) -> Result<()> {
-        self.op
-            .delete(&self.path(key))
-            .map_err(self.fail("delete", key))
+        self.op.delete(&self.path(key)).map_err(self.fail("delete", key))
     }
 
     /// Deletes everything under a directory prefix (`dir/`; the `/` is added if missing),
@@ -184,13 +166,8 @@ impl Store {
                 self.root
             )));
         }
-        let opts = DeleteOptions {
-            recursive: true,
-            ..Default::default()
-        };
-        self.op
-            .delete_options(&self.path(&dir), opts)
-            .map_err(self.fail("delete", &dir))
+        let opts = DeleteOptions { recursive: true, ..Default::default() };
+        self.op.delete_options(&self.path(&dir), opts).map_err(self.fail("delete", &dir))
     }
 
     /// Lists the entries under a directory prefix (`""` for the root; a missing trailing `/`
@@ -200,10 +177,7 @@ impl Store {
     pub fn list(&self, prefix: &str, recursive: bool) -> Result<Vec<Entry>> {
         let dir = dir_key(prefix);
         let path = self.path(&dir);
-        let opts = ListOptions {
-            recursive,
-            ..Default::default()
-        };
+        let opts = ListOptions { recursive, ..Default::default() };
         let listed = match self.op.list_options(&path, opts) {
             Ok(listed) => listed,
             Err(e) if e.kind() == opendal::ErrorKind::NotFound => Vec::new(),
@@ -220,11 +194,7 @@ impl Store {
                 }
                 Some(Entry {
                     key: key.to_string(),
-                    size: if is_dir {
-                        0
-                    } else {
-                        e.metadata().content_length()
-                    },
+                    size: if is_dir { 0 } else { e.metadata().content_length() },
                     is_dir,
                 })
             })
@@ -241,23 +211,15 @@ impl Store {
             p if p.is_empty() => "/".to_string(),
             p => p,
         };
-        self.op
-            .create_dir(&path)
-            .map_err(self.fail("create_dir", &dir))
+        self.op.create_dir(&path).map_err(self.fail("create_dir", &dir))
     }
 
     /// Uploads a local file, streaming it in parts; returns the number of bytes written.
     pub fn upload_file(&self, key: &str, local: &Path) -> Result<u64> {
         let io = |e| StorageError::io(local, e);
         let mut file = File::open(local).map_err(io)?;
-        let opts = WriteOptions {
-            chunk: Some(UPLOAD_CHUNK),
-            ..Default::default()
-        };
-        let mut writer = self
-            .op
-            .writer_options(&self.path(key), opts)
-            .map_err(self.fail("write", key))?;
+        let opts = WriteOptions { chunk: Some(UPLOAD_CHUNK), ..Default::default() };
+        let mut writer = self.op.writer_options(&self.path(key), opts).map_err(self.fail("write", key))?;
         let mut buf = vec![0u8; UPLOAD_CHUNK];
         let mut total = 0u64;
         loop {
@@ -265,9 +227,7 @@ impl Store {
             if n == 0 {
                 break;
             }
-            writer
-                .write(buf[..n].to_vec())
-                .map_err(self.fail("write", key))?;
+            writer.write(buf[..n].to_vec()).map_err(self.fail("write", key))?;
             total += n as u64;
         }
         writer.close().map_err(self.fail("write", key))?;
@@ -298,11 +258,7 @@ impl Store {
         }
         install_opendal();
         let bucket = self.root.bucket()?.to_string();
-        let endpoint = self
-            .root
-            .endpoint_url()
-            .map(str::to_string)
-            .or_else(|| env("AWS_ENDPOINT_URL"));
+        let endpoint = self.root.endpoint_url().map(str::to_string).or_else(|| env("AWS_ENDPOINT_URL"));
         RUNTIME.block_on(async move {
             let detect = async {
                 match endpoint {
@@ -310,10 +266,7 @@ impl Store {
                     None => aws_bucket_region(&bucket).await,
                 }
             };
-            tokio::time::timeout(REGION_TIMEOUT, detect)
-                .await
-                .ok()
-                .flatten()
+            tokio::time::timeout(REGION_TIMEOUT, detect).await.ok().flatten()
         })
     }
 
@@ -331,11 +284,7 @@ impl Store {
 /// `""` for the root, else the key with exactly one trailing `/` and no leading `/`.
 fn dir_key(prefix: &str) -> String {
     let p = prefix.trim_matches('/');
-    if p.is_empty() {
-        String::new()
-    } else {
-        format!("{p}/")
-    }
+    if p.is_empty() { String::new() } else { format!("{p}/") }
 }
 
 fn env(name: &str) -> Option<String> {
@@ -378,10 +327,7 @@ fn s3_operator(root: &StorageRoot, region: Option<&str>) -> opendal::Result<open
         .region(&region)
         .disable_config_load()
         .disable_ec2_metadata();
-    let endpoint = root
-        .endpoint_url()
-        .map(str::to_string)
-        .or_else(|| env("AWS_ENDPOINT_URL"));
+    let endpoint = root.endpoint_url().map(str::to_string).or_else(|| env("AWS_ENDPOINT_URL"));
     if let Some(endpoint) = endpoint {
         builder = builder.endpoint(&endpoint);
     }
@@ -404,13 +350,8 @@ fn gcs_operator(root: &StorageRoot) -> opendal::Result<opendal::Operator> {
         .root(&format!("/{}", root.prefix()))
         .disable_vm_metadata()
         .disable_config_load();
-    if let Some(endpoint) = env("GOOGLE_STORAGE_ENDPOINT").or_else(|| env("STORAGE_EMULATOR_HOST"))
-    {
-        let endpoint = if endpoint.contains("://") {
-            endpoint
-        } else {
-            format!("http://{endpoint}")
-        };
+    if let Some(endpoint) = env("GOOGLE_STORAGE_ENDPOINT").or_else(|| env("STORAGE_EMULATOR_HOST")) {
+        let endpoint = if endpoint.contains("://") { endpoint } else { format!("http://{endpoint}") };
         builder = builder.endpoint(&endpoint);
     }
     builder = match env("GOOGLE_APPLICATION_CREDENTIALS") {
@@ -427,11 +368,7 @@ async fn aws_bucket_region(bucket: &str) -> Option<String> {
         .body(opendal::Buffer::new())
         .ok()?;
     let res = opendal::HttpTransporter::default().send(req).await.ok()?;
-    res.headers()
-        .get("x-amz-bucket-region")?
-        .to_str()
-        .ok()
-        .map(str::to_string)
+    res.headers().get("x-amz-bucket-region")?.to_str().ok().map(str::to_string)
 }
 
 #[cfg(test)]

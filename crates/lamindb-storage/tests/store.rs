@@ -75,15 +75,9 @@ fn round_trip(store: &Store) {
     let src = tmp.path().join("src.bin");
     let data: Vec<u8> = (0..300_000u32).map(|i| (i % 253) as u8).collect();
     std::fs::write(&src, &data).unwrap();
-    assert_eq!(
-        store.upload_file("up/src.bin", &src).unwrap(),
-        data.len() as u64
-    );
+    assert_eq!(store.upload_file("up/src.bin", &src).unwrap(), data.len() as u64);
     let dst = tmp.path().join("dst.bin");
-    assert_eq!(
-        store.download_file("up/src.bin", &dst).unwrap(),
-        data.len() as u64
-    );
+    assert_eq!(store.download_file("up/src.bin", &dst).unwrap(), data.len() as u64);
     assert_eq!(std::fs::read(&dst).unwrap(), data);
     store.delete_all("up/").unwrap();
 
@@ -99,10 +93,7 @@ fn marker_round_trip(store: &Store) {
     write_marker(store, &info("wLS6A7qTJRos")).unwrap();
     let bytes = store.read(MARKER_KEY).unwrap();
     assert_eq!(bytes.len(), 127);
-    assert_eq!(
-        String::from_utf8(bytes).unwrap(),
-        marker::format_marker(&info("wLS6A7qTJRos"))
-    );
+    assert_eq!(String::from_utf8(bytes).unwrap(), marker::format_marker(&info("wLS6A7qTJRos")));
     assert_eq!(read_marker(store).unwrap().as_deref(), Some("wLS6A7qTJRos"));
 
     // managed objects: everything under .lamindb/ except the marker and ignored keys
@@ -130,9 +121,7 @@ fn marker_round_trip(store: &Store) {
     // legacy marker: read and moved to the new key
     remove_marker(store).unwrap();
     assert_eq!(read_marker(store).unwrap(), None);
-    store
-        .write(LEGACY_MARKER_KEY, b"legacyUid123\ncreation info:".to_vec())
-        .unwrap();
+    store.write(LEGACY_MARKER_KEY, b"legacyUid123\ncreation info:".to_vec()).unwrap();
     assert_eq!(read_marker(store).unwrap().as_deref(), Some("legacyUid123"));
     assert!(!store.exists(LEGACY_MARKER_KEY).unwrap());
     assert!(store.exists(MARKER_KEY).unwrap());
@@ -180,15 +169,9 @@ fn fs_legacy_marker_is_renamed_on_disk() {
     std::fs::create_dir(tmp.path().join(".lamindb")).unwrap();
     std::fs::write(tmp.path().join(".lamindb/_is_initialized"), "oldUid000001").unwrap();
     let store = Store::open(&StorageRoot::parse(tmp.path().to_str().unwrap()).unwrap()).unwrap();
-    assert_eq!(
-        read_marker(&store).unwrap().as_deref(),
-        Some("oldUid000001")
-    );
+    assert_eq!(read_marker(&store).unwrap().as_deref(), Some("oldUid000001"));
     assert!(!tmp.path().join(".lamindb/_is_initialized").exists());
-    assert_eq!(
-        std::fs::read_to_string(tmp.path().join(".lamindb/storage_uid.txt")).unwrap(),
-        "oldUid000001"
-    );
+    assert_eq!(std::fs::read_to_string(tmp.path().join(".lamindb/storage_uid.txt")).unwrap(), "oldUid000001");
 }
 
 #[test]
@@ -200,10 +183,7 @@ fn unwritable_local_root() {
     assert_eq!(store.list("", true).unwrap(), vec![]);
     assert!(store.create_dir(".lamindb/").is_err());
     let err = write_marker(&store, &info("7r2pDSbuq7hy")).unwrap_err();
-    assert!(
-        err.to_string()
-            .contains("/proc/not-writable-here/.lamindb/storage_uid.txt")
-    );
+    assert!(err.to_string().contains("/proc/not-writable-here/.lamindb/storage_uid.txt"));
 }
 
 #[test]
@@ -233,10 +213,7 @@ fn hash_file_matches_hash_bytes_on_stored_file() {
     store.write(".lamindb/blob.bin", data.clone()).unwrap();
     let path = Path::new(tmp.path()).join(".lamindb/blob.bin");
     for chunk in [1024, 50_000] {
-        assert_eq!(
-            hash_file_with_chunk(&path, chunk).unwrap(),
-            hash_bytes_with_chunk(&data, chunk)
-        );
+        assert_eq!(hash_file_with_chunk(&path, chunk).unwrap(), hash_bytes_with_chunk(&data, chunk));
     }
 }
 
@@ -244,17 +221,13 @@ fn hash_file_matches_hash_bytes_on_stored_file() {
 /// anonymous reads.
 #[test]
 fn s3_round_trip() {
-    let (Ok(endpoint), Ok(bucket)) = (
-        std::env::var("LAMIN_TEST_S3_ENDPOINT"),
-        std::env::var("LAMIN_TEST_S3_BUCKET"),
-    ) else {
+    let (Ok(endpoint), Ok(bucket)) =
+        (std::env::var("LAMIN_TEST_S3_ENDPOINT"), std::env::var("LAMIN_TEST_S3_BUCKET"))
+    else {
         println!("skipped: S3 (LAMIN_TEST_S3_ENDPOINT not set)");
         return;
     };
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
     let root = StorageRoot::parse(&format!(
         "s3://{bucket}/lamindb-storage-test-{nanos:x}-{}?endpoint_url={endpoint}",
         std::process::id()

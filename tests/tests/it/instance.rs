@@ -11,10 +11,7 @@ fn init_writes_lamindb_layout_marker_and_settings() {
         let s = t.inst.settings();
         // Instance "anonymous/data": the vector LaminDB itself produces.
         assert_eq!(s.slug(), "anonymous/data");
-        assert_eq!(
-            s.id.simple().to_string(),
-            "e137f67e636b5afd9c29bb210c687952"
-        );
+        assert_eq!(s.id.simple().to_string(), "e137f67e636b5afd9c29bb210c687952");
         assert_eq!(t.inst.uid(), "20y5jjSJFsk4");
         let marker = std::fs::read_to_string(t.path("data/.lamindb/storage_uid.txt")).unwrap();
         let lines: Vec<&str> = marker.split('\n').collect();
@@ -38,24 +35,15 @@ fn init_writes_lamindb_layout_marker_and_settings() {
         }
         assert_eq!(files, expected);
         let env = std::fs::read_to_string(t.settings.instance_file("anonymous", "data")).unwrap();
-        assert!(
-            env.starts_with("lamindb_instance_owner=anonymous\nlamindb_instance_name=data\n"),
-            "{env}"
-        );
-        assert!(env.contains(&format!(
-            "lamindb_instance_storage_root={}\n",
-            t.path("data").display()
-        )));
+        assert!(env.starts_with("lamindb_instance_owner=anonymous\nlamindb_instance_name=data\n"), "{env}");
+        assert!(env.contains(&format!("lamindb_instance_storage_root={}\n", t.path("data").display())));
         assert!(env.contains("lamindb_instance_id=e137f67e636b5afd9c29bb210c687952\n"));
         match b {
             Backend::Sqlite => assert!(env.contains("lamindb_instance_db=null\n")),
             Backend::Postgres => assert!(env.contains("lamindb_instance_db=postgres")),
         }
         // init makes it current.
-        assert_eq!(
-            std::fs::read_to_string(t.settings.current_instance_file()).unwrap(),
-            env
-        );
+        assert_eq!(std::fs::read_to_string(t.settings.current_instance_file()).unwrap(), env);
         assert!(t.settings.user_file().exists());
     });
 }
@@ -72,10 +60,7 @@ fn init_twice_connects_and_conflicting_init_is_refused() {
         let (again, outcome) = Instance::init(&t.settings, &opts).unwrap();
         assert_eq!(outcome, InitOutcome::Connected);
         assert_eq!(again.uid(), t.inst.uid());
-        let other = InitOptions {
-            storage: t.path("elsewhere").display().to_string(),
-            ..opts
-        };
+        let other = InitOptions { storage: t.path("elsewhere").display().to_string(), ..opts };
         let err = Instance::init(&t.settings, &other).unwrap_err();
         assert!(err.to_string().contains("exists already"), "{err}");
         assert!(!t.path("elsewhere").exists());
@@ -111,27 +96,14 @@ fn init_validates_its_arguments_before_touching_anything() {
             Some("mysql://x/y"),
             "--db must be a PostgreSQL URL",
         ),
-        (
-            "s3://bucket/prefix".to_string(),
-            None,
-            None,
-            "a SQLite database in cloud storage",
-        ),
+        ("s3://bucket/prefix".to_string(), None, None, "a SQLite database in cloud storage"),
     ];
     for (storage, name, db, msg) in cases {
-        let opts = InitOptions {
-            storage,
-            name: name.map(str::to_string),
-            db: db.map(str::to_string),
-        };
+        let opts = InitOptions { storage, name: name.map(str::to_string), db: db.map(str::to_string) };
         let err = Instance::init(&settings, &opts).unwrap_err();
         assert!(err.to_string().contains(msg), "{err} should contain {msg}");
     }
-    assert!(
-        list_files(tmp.path()).is_empty(),
-        "{:?}",
-        list_files(tmp.path())
-    );
+    assert!(list_files(tmp.path()).is_empty(), "{:?}", list_files(tmp.path()));
 }
 
 #[test]
@@ -152,18 +124,12 @@ fn failed_init_leaves_no_files_or_settings_behind() {
         let err = Instance::init(&settings, &opts).unwrap_err();
         assert!(matches!(err, Error::Io { .. }), "{err}");
         assert_eq!(list_files(tmp.path()), before);
-        assert!(
-            !tmp.path().join("data").exists(),
-            "the storage root it created is removed"
-        );
+        assert!(!tmp.path().join("data").exists(), "the storage root it created is removed");
         assert!(!settings.instance_file("anonymous", "data").exists());
         assert!(!settings.user_file().exists());
         if let Some(pg) = &pg {
             let mut db = lamindb_core::Db::connect(pg.url()).unwrap();
-            assert!(
-                !db.table_exists("lamindb_storage").unwrap(),
-                "migrations are reverted"
-            );
+            assert!(!db.table_exists("lamindb_storage").unwrap(), "migrations are reverted");
         }
     });
 }
@@ -172,16 +138,10 @@ fn failed_init_leaves_no_files_or_settings_behind() {
 fn init_on_storage_managed_by_another_instance_is_refused() {
     let t = TestInstance::new(Backend::Sqlite);
     let other = SettingsDir::at(t.path("other-settings/.lamin"));
-    let opts = InitOptions {
-        storage: t.path("data").display().to_string(),
-        name: Some("second".into()),
-        db: None,
-    };
+    let opts =
+        InitOptions { storage: t.path("data").display().to_string(), name: Some("second".into()), db: None };
     let err = Instance::init(&other, &opts).unwrap_err();
-    assert!(
-        err.to_string().contains("is already marked with uid"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("is already marked with uid"), "{err}");
     assert!(err.to_string().contains("20y5jjSJFsk4"), "{err}");
     assert!(!other.instance_file("anonymous", "second").exists());
 }
@@ -193,50 +153,25 @@ fn connect_resolves_names_and_the_current_instance() {
     dir.clear_current().unwrap();
     let cwd = t.root().to_path_buf();
     assert!(dir.resolve_current(&cwd).unwrap().is_none());
-    assert!(matches!(
-        Instance::current(dir, &cwd).unwrap_err(),
-        Error::NotConfigured
-    ));
+    assert!(matches!(Instance::current(dir, &cwd).unwrap_err(), Error::NotConfigured));
     let by_name = Instance::connect(dir, "data").unwrap();
     assert_eq!(by_name.slug(), "anonymous/data");
-    assert_eq!(
-        dir.resolve_current(&cwd).unwrap().unwrap().slug(),
-        "anonymous/data"
-    );
+    assert_eq!(dir.resolve_current(&cwd).unwrap().unwrap().slug(), "anonymous/data");
     let by_slug = Instance::connect(dir, "anonymous/data").unwrap();
     assert_eq!(by_slug.uid(), "20y5jjSJFsk4");
     let err = Instance::connect(dir, "nope").unwrap_err();
-    assert!(
-        err.to_string()
-            .contains("instance 'anonymous/nope' not found"),
-        "{err}"
-    );
-    assert!(
-        Instance::connect(dir, "a/b/c")
-            .unwrap_err()
-            .to_string()
-            .contains("Invalid instance identifier")
-    );
+    assert!(err.to_string().contains("instance 'anonymous/nope' not found"), "{err}");
+    assert!(Instance::connect(dir, "a/b/c").unwrap_err().to_string().contains("Invalid instance identifier"));
     // A `.lamin/current_instance` marker up the tree wins over the global file.
-    let opts = InitOptions {
-        storage: t.path("second").display().to_string(),
-        name: None,
-        db: None,
-    };
+    let opts = InitOptions { storage: t.path("second").display().to_string(), name: None, db: None };
     let (second, _) = Instance::init(dir, &opts).unwrap();
     assert_eq!(second.slug(), "anonymous/second");
     std::fs::create_dir_all(t.path("project/.lamin")).unwrap();
     std::fs::write(t.path("project/.lamin/current_instance"), "anonymous/data").unwrap();
     std::fs::create_dir_all(t.path("project/sub/deeper")).unwrap();
-    let resolved = dir
-        .resolve_current(&t.path("project/sub/deeper"))
-        .unwrap()
-        .unwrap();
+    let resolved = dir.resolve_current(&t.path("project/sub/deeper")).unwrap().unwrap();
     assert_eq!(resolved.slug(), "anonymous/data");
-    assert_eq!(
-        dir.resolve_current(&cwd).unwrap().unwrap().slug(),
-        "anonymous/second"
-    );
+    assert_eq!(dir.resolve_current(&cwd).unwrap().unwrap().slug(), "anonymous/second");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The behaviour suite: every case runs against every available SQL backend.
 
 mod instance;
+mod interop;
 mod layering;
 mod records;
 mod storage;

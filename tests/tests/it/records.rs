@@ -2,8 +2,8 @@
 //! the `Record` trait, on every backend.
 
 use lamindb_core::{
-    Artifact, ArtifactULabel, Branch, Error, Feature, Record, Run, Space, Storage, TracksUpdates,
-    Transform, ULabel, User, Value,
+    Artifact, ArtifactULabel, Branch, Error, Feature, Record, Run, Space, Storage, TracksUpdates, Transform,
+    ULabel, User, Value,
 };
 use lamindb_tests::{TestInstance, for_each_backend};
 
@@ -16,15 +16,9 @@ fn seeded_rows_match_lamindb() {
         let instance_uid = t.inst.uid();
         let db = &mut t.inst.db;
         let user = User::get_by_id(db, 1).unwrap();
-        assert_eq!(
-            (user.uid.as_str(), user.handle.as_str()),
-            ("00000000", "anonymous")
-        );
+        assert_eq!((user.uid.as_str(), user.handle.as_str()), ("00000000", "anonymous"));
         let space = Space::get_by_id(db, 1).unwrap();
-        assert_eq!(
-            (space.name.as_str(), space.uid.as_str()),
-            ("all", "aaaaaaaaaaaa")
-        );
+        assert_eq!((space.name.as_str(), space.uid.as_str()), ("all", "aaaaaaaaaaaa"));
         let branches: Vec<(i64, String, String)> = Branch::query()
             .to_list(db)
             .unwrap()
@@ -45,23 +39,12 @@ fn seeded_rows_match_lamindb() {
         assert_eq!(storage.instance_uid.as_deref(), Some(instance_uid.as_str()));
         assert_eq!(storage.uid.len(), 12);
         assert_eq!(storage.created_by_id, Some(1));
-        assert_eq!(
-            (storage.branch_id, storage.space_id, storage.created_on_id),
-            (Some(1), Some(1), Some(1))
-        );
+        assert_eq!((storage.branch_id, storage.space_id, storage.created_on_id), (Some(1), Some(1), Some(1)));
         // New rows after the seeded ones get fresh ids (identity sequences advanced on PostgreSQL).
-        let mut s = Space {
-            name: "team".into(),
-            uid: "bbbbbbbbbbbb".into(),
-            ..Default::default()
-        };
+        let mut s = Space { name: "team".into(), uid: "bbbbbbbbbbbb".into(), ..Default::default() };
         s.save(db, &ctx).unwrap();
         assert_eq!(s.id, Some(2));
-        let mut br = Branch {
-            name: "feature-x".into(),
-            uid: "ffffffffffff".into(),
-            ..Default::default()
-        };
+        let mut br = Branch { name: "feature-x".into(), uid: "ffffffffffff".into(), ..Default::default() };
         br.save(db, &ctx).unwrap();
         assert_eq!(br.id, Some(2));
     });
@@ -81,19 +64,11 @@ fn crud<R: Record + PartialEq>(t: &mut TestInstance, mut record: R, change: impl
     }
     change(&mut record);
     record.save(db, &ctx).unwrap();
-    assert_eq!(
-        R::get_by_id(db, id).unwrap(),
-        record,
-        "{} after update",
-        R::REGISTRY.name
-    );
+    assert_eq!(R::get_by_id(db, id).unwrap(), record, "{} after update", R::REGISTRY.name);
     record.delete_row(db).unwrap();
     let err = R::get_by_id(db, id).unwrap_err();
     assert!(matches!(err, Error::DoesNotExist { .. }), "{err}");
-    assert_eq!(
-        err.to_string(),
-        format!("{} matching query does not exist.", R::REGISTRY.name)
-    );
+    assert_eq!(err.to_string(), format!("{} matching query does not exist.", R::REGISTRY.name));
 }
 
 #[test]
@@ -101,24 +76,12 @@ fn every_registry_round_trips() {
     for_each_backend("every_registry_round_trips", |b| {
         let mut t = TestInstance::new(b);
         let ctx = t.ctx();
-        crud(
-            &mut t,
-            User {
-                uid: "u1u1u1u1".into(),
-                handle: "alice".into(),
-                ..Default::default()
-            },
-            |u| u.name = Some("Alice".into()),
-        );
-        crud(
-            &mut t,
-            ULabel {
-                uid: "abcdEFGH".into(),
-                name: "My label".into(),
-                ..Default::default()
-            },
-            |u| u.description = Some("described".into()),
-        );
+        crud(&mut t, User { uid: "u1u1u1u1".into(), handle: "alice".into(), ..Default::default() }, |u| {
+            u.name = Some("Alice".into())
+        });
+        crud(&mut t, ULabel { uid: "abcdEFGH".into(), name: "My label".into(), ..Default::default() }, |u| {
+            u.description = Some("described".into())
+        });
         crud(
             &mut t,
             Feature {
@@ -138,16 +101,11 @@ fn every_registry_round_trips() {
             is_latest: true,
             ..Default::default()
         };
-        crud(&mut t, transform.clone(), |x| {
-            x.description = Some("a script".into())
-        });
+        crud(&mut t, transform.clone(), |x| x.description = Some("a script".into()));
         transform.uid = "tttt000000010000".into();
         transform.save(&mut t.inst.db, &ctx).unwrap();
-        let run = Run {
-            uid: "run0000000000001".into(),
-            transform_id: transform.id.unwrap(),
-            ..Default::default()
-        };
+        let run =
+            Run { uid: "run0000000000001".into(), transform_id: transform.id.unwrap(), ..Default::default() };
         crud(&mut t, run.clone(), |r| r.name = Some("first".into()));
         let artifact = Artifact {
             uid: "aaaaaaaaaaaaaaaa0000".into(),
@@ -161,24 +119,14 @@ fn every_registry_round_trips() {
             storage_id: 1,
             ..Default::default()
         };
-        crud(&mut t, artifact.clone(), |a| {
-            a.description = Some("changed".into())
-        });
+        crud(&mut t, artifact.clone(), |a| a.description = Some("changed".into()));
         let mut a = artifact;
         a.save(&mut t.inst.db, &ctx).unwrap();
-        let mut label = ULabel {
-            uid: "lbl00001".into(),
-            name: "x".into(),
-            ..Default::default()
-        };
+        let mut label = ULabel { uid: "lbl00001".into(), name: "x".into(), ..Default::default() };
         label.save(&mut t.inst.db, &ctx).unwrap();
         crud(
             &mut t,
-            ArtifactULabel {
-                artifact_id: a.id.unwrap(),
-                ulabel_id: label.id.unwrap(),
-                ..Default::default()
-            },
+            ArtifactULabel { artifact_id: a.id.unwrap(), ulabel_id: label.id.unwrap(), ..Default::default() },
             |l| l.feature_id = None,
         );
         crud(
@@ -200,11 +148,7 @@ fn tracks_run_and_updates_fields_are_filled() {
         let mut t = TestInstance::new(b);
         let ctx = t.inst.save_context().unwrap();
         let db = &mut t.inst.db;
-        let mut u = ULabel {
-            uid: "abcd0001".into(),
-            name: "n".into(),
-            ..Default::default()
-        };
+        let mut u = ULabel { uid: "abcd0001".into(), name: "n".into(), ..Default::default() };
         u.save(db, &ctx).unwrap();
         assert_eq!(u.created_by_id, Some(1));
         assert!(u.created_at.is_some());
@@ -213,15 +157,8 @@ fn tracks_run_and_updates_fields_are_filled() {
         u.description = Some("changed".into());
         u.save(db, &ctx).unwrap();
         // LaminDB never bumps updated_at; we do, on every save.
-        assert!(
-            u.updated_at().unwrap() > first,
-            "{:?} > {first:?}",
-            u.updated_at()
-        );
-        assert_eq!(
-            u.created_at,
-            ULabel::get_by_id(db, u.id.unwrap()).unwrap().created_at
-        );
+        assert!(u.updated_at().unwrap() > first, "{:?} > {first:?}", u.updated_at());
+        assert_eq!(u.created_at, ULabel::get_by_id(db, u.id.unwrap()).unwrap().created_at);
     });
 }
 
@@ -229,10 +166,7 @@ fn tracks_run_and_updates_fields_are_filled() {
 fn unknown_fields_are_refused_with_the_field_list() {
     for_each_backend("unknown_fields_are_refused_with_the_field_list", |b| {
         let mut t = TestInstance::new(b);
-        let err = ULabel::query()
-            .filter_eq("nme", "x")
-            .to_list(&mut t.inst.db)
-            .unwrap_err();
+        let err = ULabel::query().filter_eq("nme", "x").to_list(&mut t.inst.db).unwrap_err();
         assert_eq!(
             err.to_string(),
             "Unknown field 'nme'. Available fields: branch, branch_id, created_at, created_by, created_by_id, \
@@ -247,33 +181,19 @@ fn values_are_bound_never_spliced() {
     for_each_backend("values_are_bound_never_spliced", |b| {
         let mut t = TestInstance::new(b);
         let ctx = t.ctx();
-        for (i, name) in [
-            "' OR 1=1 --",
-            "\"; DROP TABLE lamindb_ulabel; --",
-            "x'); DELETE FROM lamindb_user; --",
-        ]
-        .iter()
-        .enumerate()
+        for (i, name) in
+            ["' OR 1=1 --", "\"; DROP TABLE lamindb_ulabel; --", "x'); DELETE FROM lamindb_user; --"]
+                .iter()
+                .enumerate()
         {
-            let mut u = ULabel {
-                uid: format!("inj0000{i}"),
-                name: name.to_string(),
-                ..Default::default()
-            };
+            let mut u = ULabel { uid: format!("inj0000{i}"), name: name.to_string(), ..Default::default() };
             u.save(&mut t.inst.db, &ctx).unwrap();
-            let found = ULabel::query()
-                .filter_eq("name", *name)
-                .to_list(&mut t.inst.db)
-                .unwrap();
+            let found = ULabel::query().filter_eq("name", *name).to_list(&mut t.inst.db).unwrap();
             assert_eq!(found.len(), 1);
             assert_eq!(found[0].name, *name);
         }
         assert!(
-            ULabel::query()
-                .filter_eq("name", "' OR 1=1 --x")
-                .to_list(&mut t.inst.db)
-                .unwrap()
-                .is_empty()
+            ULabel::query().filter_eq("name", "' OR 1=1 --x").to_list(&mut t.inst.db).unwrap().is_empty()
         );
         assert_eq!(User::query().count(&mut t.inst.db).unwrap(), 1);
         assert_eq!(ULabel::query().count(&mut t.inst.db).unwrap(), 3);

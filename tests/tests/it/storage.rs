@@ -9,10 +9,8 @@ fn add_storage_managed_existing_and_normalised() {
     for_each_backend("add_storage_managed_existing_and_normalised", |b| {
         let mut t = TestInstance::new(b);
         let root = t.path("my-directory");
-        let (s, outcome) = t
-            .inst
-            .add_storage(&format!("{}/", root.display()), Some("a described one"))
-            .unwrap();
+        let (s, outcome) =
+            t.inst.add_storage(&format!("{}/", root.display()), Some("a described one")).unwrap();
         assert_eq!(outcome, StorageOutcome::Managed);
         assert_eq!(s.root, root.display().to_string(), "trailing slash removed");
         assert_eq!(s.type_, "local");
@@ -21,10 +19,7 @@ fn add_storage_managed_existing_and_normalised() {
         assert_eq!(s.created_by_id, Some(1));
         let marker = std::fs::read_to_string(root.join(".lamindb/storage_uid.txt")).unwrap();
         assert!(
-            marker.starts_with(&format!(
-                "{}\ncreation info:\ninstance_slug=anonymous/data\n",
-                s.uid
-            )),
+            marker.starts_with(&format!("{}\ncreation info:\ninstance_slug=anonymous/data\n", s.uid)),
             "{marker}"
         );
         // The same root, spelled differently, returns the existing record.
@@ -33,10 +28,7 @@ fn add_storage_managed_existing_and_normalised() {
         assert_eq!(outcome, StorageOutcome::Existing);
         assert_eq!(again.id, s.id);
         assert_eq!(t.inst.storages().unwrap().len(), 2);
-        assert_eq!(
-            t.inst.get_storage(&root.display().to_string()).unwrap().uid,
-            s.uid
-        );
+        assert_eq!(t.inst.get_storage(&root.display().to_string()).unwrap().uid, s.uid);
         assert_eq!(s.path(), root.display().to_string());
     });
 }
@@ -49,16 +41,8 @@ fn storage_marked_by_another_instance_is_read_only() {
         std::fs::create_dir_all(root.join(".lamindb")).unwrap();
         let foreign = "forEIGNuid01\ncreation info:\ninstance_slug=alice/other\ninstance_id=4367b78ad1c45604ac44c7d20f58dabe\ninstance_uid=7Anyn2ud5VAA";
         std::fs::write(root.join(".lamindb/storage_uid.txt"), foreign).unwrap();
-        let (s, outcome) = t
-            .inst
-            .add_storage(&root.display().to_string(), None)
-            .unwrap();
-        assert_eq!(
-            outcome,
-            StorageOutcome::ReadOnly {
-                instance_uid: Some("7Anyn2ud5VAA".into())
-            }
-        );
+        let (s, outcome) = t.inst.add_storage(&root.display().to_string(), None).unwrap();
+        assert_eq!(outcome, StorageOutcome::ReadOnly { instance_uid: Some("7Anyn2ud5VAA".into()) });
         assert_eq!(s.uid, "forEIGNuid01", "the record takes the marker's uid");
         assert_eq!(s.instance_uid.as_deref(), Some("7Anyn2ud5VAA"));
         assert_eq!(
@@ -75,17 +59,10 @@ fn storage_marked_by_another_instance_is_read_only() {
             )
         );
         let err = t.inst.set_default_storage(&s.root).unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("exists in another instance (7Anyn2ud5VAA)"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("exists in another instance (7Anyn2ud5VAA)"), "{err}");
         // Deleting a foreign location removes only our record; its marker stays.
         t.inst.delete_storage(&s).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(root.join(".lamindb/storage_uid.txt")).unwrap(),
-            foreign
-        );
+        assert_eq!(std::fs::read_to_string(root.join(".lamindb/storage_uid.txt")).unwrap(), foreign);
     });
 }
 
@@ -94,10 +71,7 @@ fn unwritable_storage_is_registered_unmanaged() {
     for_each_backend("unwritable_storage_is_registered_unmanaged", |b| {
         let mut t = TestInstance::new(b);
         let (s, outcome) = t.inst.add_storage("/proc/not-writable-here", None).unwrap();
-        assert!(
-            matches!(outcome, StorageOutcome::Unwritable { .. }),
-            "{outcome:?}"
-        );
+        assert!(matches!(outcome, StorageOutcome::Unwritable { .. }), "{outcome:?}");
         assert_eq!(s.instance_uid, None);
         let err = t.inst.check_writable(&s).unwrap_err();
         assert_eq!(
@@ -105,12 +79,7 @@ fn unwritable_storage_is_registered_unmanaged() {
             "Storage '/proc/not-writable-here' is not managed by any instance, cannot write to it from here."
         );
         t.inst.delete_storage(&s).unwrap();
-        assert!(
-            t.inst
-                .get_storage("/proc/not-writable-here")
-                .unwrap_err()
-                .is_does_not_exist()
-        );
+        assert!(t.inst.get_storage("/proc/not-writable-here").unwrap_err().is_does_not_exist());
     });
 }
 
@@ -127,10 +96,7 @@ fn bad_roots_are_refused_and_change_nothing() {
                 "ftp://example.org/x".to_string(),
                 "Protocol ftp is not supported, valid protocols are local, gs, s3",
             ),
-            (
-                "hf://datasets/x".to_string(),
-                "Protocol hf is not supported",
-            ),
+            ("hf://datasets/x".to_string(), "Protocol hf is not supported"),
             (String::new(), ""),
         ];
         for (root, msg) in cases {
@@ -146,10 +112,7 @@ fn bad_roots_are_refused_and_change_nothing() {
 fn get_by_id_uid_prefix_and_root_with_lamindb_errors() {
     for_each_backend("get_by_id_uid_prefix_and_root_with_lamindb_errors", |b| {
         let mut t = TestInstance::new(b);
-        let (s, _) = t
-            .inst
-            .add_storage(&t.path("two").display().to_string(), None)
-            .unwrap();
+        let (s, _) = t.inst.add_storage(&t.path("two").display().to_string(), None).unwrap();
         assert_eq!(t.inst.get_storage("2").unwrap().uid, s.uid);
         assert_eq!(t.inst.get_storage(&s.uid).unwrap().id, s.id);
         assert_eq!(t.inst.get_storage(&s.uid[..4]).unwrap().id, s.id);
@@ -164,10 +127,7 @@ fn get_by_id_uid_prefix_and_root_with_lamindb_errors() {
         assert_eq!(err.to_string(), "Storage matching query does not exist.");
         // An empty prefix matches both.
         let err = Storage::query().one(&mut t.inst.db).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "get() returned more than one Storage -- it returned 2!"
-        );
+        assert_eq!(err.to_string(), "get() returned more than one Storage -- it returned 2!");
     });
 }
 
@@ -176,10 +136,7 @@ fn delete_lifecycle_follows_lamindb() {
     for_each_backend("delete_lifecycle_follows_lamindb", |b| {
         let mut t = TestInstance::new(b);
         let root = t.path("s2");
-        let (s, _) = t
-            .inst
-            .add_storage(&root.display().to_string(), None)
-            .unwrap();
+        let (s, _) = t.inst.add_storage(&root.display().to_string(), None).unwrap();
         // 1. artifacts (a trashed one too) block it
         let ctx = t.ctx();
         let mut a = lamindb_core::Artifact {
@@ -194,18 +151,12 @@ fn delete_lifecycle_follows_lamindb() {
         };
         a.save(&mut t.inst.db, &ctx).unwrap();
         let err = t.inst.delete_storage(&s).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "Cannot delete storage with artifacts in current instance."
-        );
+        assert_eq!(err.to_string(), "Cannot delete storage with artifacts in current instance.");
         a.delete_row(&mut t.inst.db).unwrap();
         // 2. the default storage cannot be deleted
         let default = t.inst.default_storage().unwrap();
         let err = t.inst.delete_storage(&default).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "Cannot delete the current storage location, switch to another."
-        );
+        assert_eq!(err.to_string(), "Cannot delete the current storage location, switch to another.");
         // 3. objects under .lamindb/ block it
         std::fs::write(root.join(".lamindb/leftover.txt"), "x").unwrap();
         let err = t.inst.delete_storage(&s).unwrap_err();
@@ -216,54 +167,43 @@ fn delete_lifecycle_follows_lamindb() {
         t.inst.delete_storage(&s).unwrap();
         assert!(!root.join(".lamindb/storage_uid.txt").exists());
         assert!(root.join(".lamindb").is_dir());
-        assert_eq!(
-            Storage::query()
-                .filter_eq("root", s.root.as_str())
-                .count(&mut t.inst.db)
-                .unwrap(),
-            0
-        );
+        assert_eq!(Storage::query().filter_eq("root", s.root.as_str()).count(&mut t.inst.db).unwrap(), 0);
     });
 }
 
 #[test]
 fn switching_the_default_storage_persists_in_the_settings_file() {
-    for_each_backend(
-        "switching_the_default_storage_persists_in_the_settings_file",
-        |b| {
-            let mut t = TestInstance::new(b);
-            let root = t.path("storage_2");
-            let err = t
-                .inst
-                .set_default_storage(&root.display().to_string())
-                .unwrap_err();
-            assert!(
-                err.to_string()
-                    .contains("is not registered in this instance"),
-                "{err}"
-            );
-            let (s, _) = t
-                .inst
-                .add_storage(&root.display().to_string(), None)
-                .unwrap();
-            t.inst
-                .set_default_storage(&root.display().to_string())
-                .unwrap();
-            assert_eq!(t.inst.default_storage().unwrap().id, s.id);
-            let reopened = t.settings.find("data").unwrap();
-            assert_eq!(reopened.storage_root, s.root);
-            let current = t.settings.current_global().unwrap().unwrap();
-            assert_eq!(current.storage_root, s.root, "current_instance.env follows");
-            // The former default can now be deleted (it holds only lamin.db on SQLite: refused then).
-            let old = t.inst.get_storage("1").unwrap();
-            let res = t.inst.delete_storage(&old);
-            match b {
-                Backend::Sqlite => {
-                    assert!(matches!(res.unwrap_err(), Error::StorageNotEmpty { .. }))
-                }
-                Backend::Postgres => res.unwrap(),
+    for_each_backend("switching_the_default_storage_persists_in_the_settings_file", |b| {
+        let mut t = TestInstance::new(b);
+        let root = t.path("storage_2");
+        let err = t.inst.set_default_storage(&root.display().to_string()).unwrap_err();
+        assert!(err.to_string().contains("is not registered in this instance"), "{err}");
+        let (s, _) = t.inst.add_storage(&root.display().to_string(), None).unwrap();
+        t.inst.set_default_storage(&root.display().to_string()).unwrap();
+        assert_eq!(t.inst.default_storage().unwrap().id, s.id);
+        let reopened = t.settings.find("data").unwrap();
+        assert_eq!(reopened.default_storage_root(), s.root);
+        match b {
+            // The instance file keeps naming the location of the SQLite file (so that Python
+            // LaminDB and we still find the database); the default is kept beside it.
+            Backend::Sqlite => assert_eq!(reopened.storage_root, t.path("data").display().to_string()),
+            Backend::Postgres => assert_eq!(reopened.storage_root, s.root),
+        }
+        let current = t.settings.current_global().unwrap().unwrap();
+        assert_eq!(current.default_storage_root(), s.root, "current_instance.env follows");
+        // A new process opens the instance and finds the new default.
+        let mut again = lamindb_core::Instance::open(&t.settings, reopened).unwrap();
+        assert_eq!(again.default_storage().unwrap().id, s.id);
+        assert_eq!(again.storages().unwrap().len(), 2);
+        // The former default can now be deleted (it holds only lamin.db on SQLite: refused then).
+        let old = t.inst.get_storage("1").unwrap();
+        let res = t.inst.delete_storage(&old);
+        match b {
+            Backend::Sqlite => {
+                assert!(matches!(res.unwrap_err(), Error::StorageNotEmpty { .. }))
             }
-            assert_eq!(Storage::REGISTRY.name, "Storage");
-        },
-    );
+            Backend::Postgres => res.unwrap(),
+        }
+        assert_eq!(Storage::REGISTRY.name, "Storage");
+    });
 }

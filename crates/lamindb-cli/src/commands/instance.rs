@@ -47,11 +47,7 @@ pub(crate) enum DeleteCommand {
 }
 
 pub(crate) fn init(args: InitArgs) -> anyhow::Result<()> {
-    let opts = InitOptions {
-        storage: args.storage,
-        name: args.name,
-        db: args.db,
-    };
+    let opts = InitOptions { storage: args.storage, name: args.name, db: args.db };
     let (inst, outcome) = Instance::init(&settings_dir(), &opts)?;
     match outcome {
         InitOutcome::Created => output::info(&format!(
@@ -60,10 +56,9 @@ pub(crate) fn init(args: InitArgs) -> anyhow::Result<()> {
             inst.settings().storage_root,
             inst.info()?.db
         )),
-        InitOutcome::Connected => output::info(&format!(
-            "connected lamindb: {} (it existed already)",
-            inst.slug()
-        )),
+        InitOutcome::Connected => {
+            output::info(&format!("connected lamindb: {} (it existed already)", inst.slug()))
+        }
     }
     Ok(())
 }

@@ -7,15 +7,7 @@ use super::current_instance;
 use crate::output;
 
 /// Columns of `lamin storage list`.
-const COLUMNS: [&str; 7] = [
-    "id",
-    "uid",
-    "root",
-    "description",
-    "type",
-    "region",
-    "instance_uid",
-];
+const COLUMNS: [&str; 7] = ["id", "uid", "root", "description", "type", "region", "instance_uid"];
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum StorageCommand {
@@ -88,17 +80,12 @@ pub(crate) enum SettingGet {
 pub(crate) fn run(cmd: StorageCommand) -> anyhow::Result<()> {
     let mut inst = current_instance()?;
     match cmd {
-        StorageCommand::Add {
-            root,
-            description,
-            json,
-        } => {
+        StorageCommand::Add { root, description, json } => {
             let (s, outcome) = inst.add_storage(&root, description.as_deref())?;
             match outcome {
-                StorageOutcome::Existing => output::info(&format!(
-                    "returning existing storage location at {}",
-                    s.root
-                )),
+                StorageOutcome::Existing => {
+                    output::info(&format!("returning existing storage location at {}", s.root))
+                }
                 StorageOutcome::Managed => {
                     output::info(&format!("created managed storage location at {}", s.root))
                 }
@@ -107,15 +94,13 @@ pub(crate) fn run(cmd: StorageCommand) -> anyhow::Result<()> {
                     s.root,
                     instance_uid.as_deref().unwrap_or("unknown")
                 )),
-                StorageOutcome::Unwritable { reason } => {
-                    output::warn(&format!(
-                        "unable to write the marker into {}: {reason}",
-                        s.root
-                    ));
+                StorageOutcome::Unwritable { .. } => {
+                    output::warn(&format!("unable to create .lamindb/ folder in {}", s.root));
                     output::info(&format!(
                         "due to lack of write access, LaminDB won't manage this storage location: {}",
                         s.root
                     ));
+                    output::info(&format!("referenced read-only storage location at {}", s.root));
                 }
             }
             if json {
@@ -125,9 +110,7 @@ pub(crate) fn run(cmd: StorageCommand) -> anyhow::Result<()> {
         StorageCommand::List(JsonArg { json }) => {
             let all = inst.storages()?;
             if json {
-                output::json(&serde_json::Value::Array(
-                    all.iter().map(Record::to_json).collect(),
-                ));
+                output::json(&serde_json::Value::Array(all.iter().map(Record::to_json).collect()));
             } else {
                 output::table(&all, &COLUMNS);
             }
@@ -152,20 +135,12 @@ pub(crate) fn run(cmd: StorageCommand) -> anyhow::Result<()> {
 pub(crate) fn settings(cmd: SettingsCommand) -> anyhow::Result<()> {
     let mut inst = current_instance()?;
     match cmd {
-        SettingsCommand::Set {
-            setting: SettingSet::Storage { root },
-        } => {
+        SettingsCommand::Set { setting: SettingSet::Storage { root } } => {
             let s = inst.set_default_storage(&root)?;
-            output::info(&format!(
-                "default storage of {} is now {}",
-                inst.slug(),
-                s.root
-            ));
+            output::info(&format!("default storage of {} is now {}", inst.slug(), s.root));
         }
-        SettingsCommand::Get {
-            setting: SettingGet::Storage,
-        } => {
-            output::line(&inst.settings().storage_root);
+        SettingsCommand::Get { setting: SettingGet::Storage } => {
+            output::line(inst.settings().default_storage_root());
         }
     }
     Ok(())

@@ -35,11 +35,7 @@ pub struct Sql {
 impl Sql {
     /// An empty statement for a dialect.
     pub fn new(dialect: Dialect) -> Sql {
-        Sql {
-            dialect,
-            text: String::new(),
-            binds: Vec::new(),
-        }
+        Sql { dialect, text: String::new(), binds: Vec::new() }
     }
 
     /// Appends raw SQL text. Never pass user input here: use [`Sql::bind`].
@@ -152,21 +148,17 @@ impl Db {
     /// or a plain path for SQLite. SQLite connections get WAL, a busy timeout and foreign keys.
     pub fn connect(url: &str) -> Result<Db> {
         if is_postgres_url(url) {
-            let mut conn = PgConnection::establish(url).map_err(|e| Error::Connect {
-                url: redact_url(url),
-                message: e.to_string(),
-            })?;
+            let mut conn = PgConnection::establish(url)
+                .map_err(|e| Error::Connect { url: redact_url(url), message: e.to_string() })?;
             conn.batch_execute("SET TIME ZONE 'UTC'")?;
             Ok(Db::Postgres(conn))
         } else {
             let path = sqlite_path(url);
-            let mut conn = SqliteConnection::establish(path).map_err(|e| Error::Connect {
-                url: url.to_string(),
-                message: e.to_string(),
-            })?;
-            conn.batch_execute(
-                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-            )?;
+            let mut conn = SqliteConnection::establish(path)
+                .map_err(|e| Error::Connect { url: url.to_string(), message: e.to_string() })?;
+            // The journal mode is left alone here: it is stored in the file, and Python LaminDB
+            // keeps its databases in rollback-journal mode (see `migrations::run_pending`).
+            conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;")?;
             Ok(Db::Sqlite(conn))
         }
     }
@@ -236,9 +228,7 @@ impl Db {
         let mut sql = self.sql();
         match self.dialect() {
             Dialect::Sqlite => {
-                sql.push(
-                    "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ",
-                );
+                sql.push("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ");
             }
             Dialect::Postgres => {
                 sql.push("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ");
@@ -246,12 +236,7 @@ impl Db {
         }
         sql.bind(Value::Text(table.to_string()), SqlType::Text);
         let rows = self.query(&sql)?;
-        Ok(rows
-            .first()
-            .and_then(|r| r.get(0))
-            .and_then(Value::as_i64)
-            .unwrap_or(0)
-            > 0)
+        Ok(rows.first().and_then(|r| r.get(0)).and_then(Value::as_i64).unwrap_or(0) > 0)
     }
 }
 
@@ -271,12 +256,7 @@ pub fn redact_url(url: &str) -> String {
     };
     let userinfo = &rest[..at];
     match userinfo.find(':') {
-        Some(colon) => format!(
-            "{}://{}:***@{}",
-            &url[..scheme_end],
-            &userinfo[..colon],
-            &rest[at + 1..]
-        ),
+        Some(colon) => format!("{}://{}:***@{}", &url[..scheme_end], &userinfo[..colon], &rest[at + 1..]),
         None => url.to_string(),
     }
 }
@@ -287,10 +267,7 @@ mod tests {
 
     #[test]
     fn redacts_passwords() {
-        assert_eq!(
-            redact_url("postgresql://u:secret@h:5432/db"),
-            "postgresql://u:***@h:5432/db"
-        );
+        assert_eq!(redact_url("postgresql://u:secret@h:5432/db"), "postgresql://u:***@h:5432/db");
         assert_eq!(redact_url("postgresql://u@h/db"), "postgresql://u@h/db");
         assert_eq!(redact_url("sqlite:////x/lamin.db"), "sqlite:////x/lamin.db");
     }

@@ -3,9 +3,7 @@
 use diesel::deserialize::{self, FromSql, QueryableByName};
 use diesel::pg::{Pg, PgValue};
 use diesel::row::{Field, NamedRow};
-use diesel::sql_types::{
-    BigInt, Bool, Double, Float, Integer, SmallInt, Text, Timestamp, Timestamptz,
-};
+use diesel::sql_types::{BigInt, Bool, Double, Float, Integer, SmallInt, Text, Timestamp, Timestamptz};
 use diesel::sqlite::{Sqlite, SqliteType};
 
 use crate::value::Value;
@@ -29,8 +27,7 @@ impl QueryableByName<Sqlite> for DynRow {
         let mut out = DynRow::default();
         for i in 0..row.field_count() {
             let field = diesel::row::Row::get(row, i).ok_or("missing column")?;
-            out.names
-                .push(field.field_name().unwrap_or_default().to_string());
+            out.names.push(field.field_name().unwrap_or_default().to_string());
             let value = match field.value() {
                 None => Value::Null,
                 Some(raw) => match raw.value_type() {
@@ -41,8 +38,7 @@ impl QueryableByName<Sqlite> for DynRow {
                         Value::Float(<f64 as FromSql<Double, Sqlite>>::from_sql(raw)?)
                     }
                     Some(SqliteType::Binary) => {
-                        let bytes =
-                            <Vec<u8> as FromSql<diesel::sql_types::Binary, Sqlite>>::from_sql(raw)?;
+                        let bytes = <Vec<u8> as FromSql<diesel::sql_types::Binary, Sqlite>>::from_sql(raw)?;
                         Value::Text(String::from_utf8_lossy(&bytes).into_owned())
                     }
                     _ => Value::Text(<String as FromSql<Text, Sqlite>>::from_sql(raw)?),
@@ -85,18 +81,15 @@ fn pg_value(raw: PgValue<'_>) -> deserialize::Result<Value> {
         PG_JSONB => {
             // Binary jsonb is a version byte (1) followed by the JSON text.
             let bytes = raw.as_bytes();
-            let text = bytes
-                .strip_prefix(&[1u8])
-                .ok_or("unsupported jsonb version")?;
+            let text = bytes.strip_prefix(&[1u8]).ok_or("unsupported jsonb version")?;
             Value::Json(String::from_utf8(text.to_vec())?)
         }
-        PG_TIMESTAMPTZ => Value::DateTime(<chrono::DateTime<chrono::Utc> as FromSql<
-            Timestamptz,
-            Pg,
-        >>::from_sql(raw)?),
-        PG_TIMESTAMP => Value::DateTime(
-            <chrono::NaiveDateTime as FromSql<Timestamp, Pg>>::from_sql(raw)?.and_utc(),
-        ),
+        PG_TIMESTAMPTZ => {
+            Value::DateTime(<chrono::DateTime<chrono::Utc> as FromSql<Timestamptz, Pg>>::from_sql(raw)?)
+        }
+        PG_TIMESTAMP => {
+            Value::DateTime(<chrono::NaiveDateTime as FromSql<Timestamp, Pg>>::from_sql(raw)?.and_utc())
+        }
         PG_NUMERIC => {
             return Err("numeric columns are not supported; cast them in the query".into());
         }
@@ -109,8 +102,7 @@ impl QueryableByName<Pg> for DynRow {
         let mut out = DynRow::default();
         for i in 0..row.field_count() {
             let field = diesel::row::Row::get(row, i).ok_or("missing column")?;
-            out.names
-                .push(field.field_name().unwrap_or_default().to_string());
+            out.names.push(field.field_name().unwrap_or_default().to_string());
             out.values.push(match field.value() {
                 None => Value::Null,
                 Some(raw) => pg_value(raw)?,

@@ -7,9 +7,7 @@ use chrono::{DateTime, Utc};
 
 use crate::registry::{Field, TracksRun, TracksUpdates};
 use crate::value::Json;
-use crate::value::SqlType::{
-    BigInt, Bool, DateTime as Dt, Int, Json as JsonT, SmallInt, Text, Varchar,
-};
+use crate::value::SqlType::{BigInt, Bool, DateTime as Dt, Int, Json as JsonT, SmallInt, Text, Varchar};
 
 crate::registry! {
     /// A user of the instance (`lamindb_user`). The anonymous user has uid `00000000`.

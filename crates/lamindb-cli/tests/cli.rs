@@ -1,0 +1,531 @@
+//! End-to-end tests of the `lamin` binary: what a user types and what they see.
+//!
+//! Each test runs the real binary in a sandbox: a temporary directory with `work/` (the working
+//! directory, where relative storage roots land), `settings/` (`LAMIN_SETTINGS_DIR`, so the settings
+//! live in `settings/.lamin`) and `home/` (`HOME`), with every other `LAMIN_*` variable removed and
+//! stdin closed. The library behaviour itself is covered by the `lamindb-tests` suite; these tests
+//! check the command line around it: exit codes, messages on stderr, data on stdout, and the files
+//! that commands leave behind. Tests marked "every backend" also run on PostgreSQL when
+//! `LAMIN_TEST_POSTGRES_URL` is set.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use lamindb_tests::{Backend, PgDatabase, for_each_backend, list_files, postgres_url};
+use serde_json::Value;
+
+/// What one run of `lamin` produced.
+#[derive(Debug)]
+struct Run {
+    args: String,
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    /// Asserts exit status 0 and returns the run.
+    fn ok(self) -> Run {
+        assert_eq!(self.code, Some(0), "`lamin {}` failed:\n{self:#?}", self.args);
+        self
+    }
+
+    /// Asserts the exit status `code` and returns the run.
+    fn fails(self, code: i32) -> Run {
+        assert_eq!(self.code, Some(code), "`lamin {}` should exit {code}:\n{self:#?}", self.args);
+        self
+    }
+
+    /// Stdout parsed as JSON.
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("`lamin {}` printed no JSON ({e}):\n{self:#?}", self.args))
+    }
+}
+
+/// Runs `lamin args…` in the sandbox at `dir` (see the module docs).
+fn lamin(dir: &Path, args: &[&str]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lamin"));
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("LAMIN_") {
+            cmd.env_remove(key);
+        }
+    }
+    let out = cmd
+        .args(args)
+        .current_dir(dir.join("work"))
+        .env("LAMIN_SETTINGS_DIR", dir.join("settings"))
+        .env("HOME", dir.join("home"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("run the lamin binary");
+    Run {
+        args: args.join(" "),
+        code: out.status.code(),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// A temporary directory with `work/`, `settings/` and `home/`, and the PostgreSQL database of its
+/// instance, if any.
+struct Sandbox {
+    tmp: tempfile::TempDir,
+    root: PathBuf,
+    pg: Option<PgDatabase>,
+}
+
+impl Sandbox {
+    /// An empty sandbox: no instance, no settings.
+    fn new() -> Sandbox {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        // Canonical, so that paths compare equal to the roots `lamin` resolves from its working dir.
+        let root = tmp.path().canonicalize().expect("canonical tempdir");
+        for sub in ["work", "settings", "home"] {
+            std::fs::create_dir(root.join(sub)).expect("create sandbox dir");
+        }
+        Sandbox { tmp, root, pg: None }
+    }
+
+    /// A sandbox with the instance `anonymous/mydata` (storage `work/mydata`) on `backend`.
+    fn with_instance(backend: Backend) -> Sandbox {
+        let mut sb = Sandbox::new();
+        match backend {
+            Backend::Sqlite => {
+                sb.run(&["init", "--storage", "./mydata"]).ok();
+            }
+            Backend::Postgres => {
+                let pg = PgDatabase::create();
+                sb.run(&["init", "--storage", "./mydata", "--db", pg.url(), "--name", "mydata"]).ok();
+                sb.pg = Some(pg);
+            }
+        }
+        sb
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        lamin(&self.root, args)
+    }
+
+    /// A path below `work/`, as a string.
+    fn work(&self, rel: &str) -> String {
+        self.root.join("work").join(rel).display().to_string()
+    }
+
+    /// A file in the settings directory.
+    fn settings_file(&self, name: &str) -> PathBuf {
+        self.root.join("settings").join(".lamin").join(name)
+    }
+
+    /// Every file in the sandbox.
+    fn files(&self) -> Vec<String> {
+        list_files(self.tmp.path())
+    }
+}
+
+/// `postgresql://user@host/db` with a password in it (the one it has, else `secret`: trust auth
+/// ignores it), and that password.
+fn with_password(url: &str) -> (String, String) {
+    let (scheme, rest) = url.split_once("://").expect("URL with a scheme");
+    let (userinfo, host) = rest.split_once('@').expect("URL with a user");
+    match userinfo.split_once(':') {
+        Some((_, pw)) => (url.to_string(), pw.to_string()),
+        None => (format!("{scheme}://{userinfo}:secret@{host}"), "secret".to_string()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// init, info
+
+#[test]
+fn init_creates_a_sqlite_instance_in_the_storage_directory() {
+    let sb = Sandbox::new();
+    let run = sb.run(&["init", "--storage", "./mydata"]).ok();
+    assert!(run.stderr.starts_with("→ initialized lamindb: anonymous/mydata"), "{run:#?}");
+    assert!(run.stderr.contains(&sb.work("mydata/.lamindb/lamin.db")), "{run:#?}");
+    assert_eq!(run.stdout, "");
+    let mut data = list_files(Path::new(&sb.work("mydata")));
+    data.retain(|f| !f.ends_with("-wal") && !f.ends_with("-shm"));
+    assert_eq!(data, [".lamindb/lamin.db", ".lamindb/storage_uid.txt"]);
+    let marker = std::fs::read_to_string(sb.work("mydata/.lamindb/storage_uid.txt")).unwrap();
+    assert!(marker.contains("\ninstance_slug=anonymous/mydata\n"), "{marker}");
+    assert!(sb.settings_file("instance--anonymous--mydata.env").is_file());
+    assert!(sb.settings_file("current_instance.env").is_file());
+    assert!(!sb.root.join("home/.lamin").exists(), "settings go to LAMIN_SETTINGS_DIR");
+}
+
+#[test]
+fn init_twice_with_the_same_arguments_connects() {
+    for_each_backend("init_twice_with_the_same_arguments_connects", |b| {
+        let sb = Sandbox::with_instance(b);
+        let uid = sb.run(&["info", "--json"]).ok().json()["uid"].clone();
+        let mut args = vec!["init", "--storage", "./mydata"];
+        let url = sb.pg.as_ref().map(|p| p.url().to_string());
+        if let Some(url) = &url {
+            args.extend(["--db", url, "--name", "mydata"]);
+        }
+        let run = sb.run(&args).ok();
+        assert_eq!(run.stderr, "→ connected lamindb: anonymous/mydata (it existed already)\n");
+        assert_eq!(sb.run(&["info", "--json"]).ok().json()["uid"], uid);
+    });
+}
+
+#[test]
+fn info_shows_instance_storage_db_and_user() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    let run = sb.run(&["info"]).ok();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], "Instance: anonymous/mydata", "{run:#?}");
+    assert!(lines[1].starts_with(" - uid: "), "{run:#?}");
+    assert_eq!(lines[2], format!(" - storage: {}", sb.work("mydata")));
+    assert_eq!(lines[3], format!(" - db: sqlite://{}", sb.work("mydata/.lamindb/lamin.db")));
+    assert_eq!(lines.last(), Some(&"User: anonymous"), "{run:#?}");
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn info_json_has_the_instance_fields() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    let info = sb.run(&["info", "--json"]).ok().json();
+    assert_eq!(info["instance"], "anonymous/mydata");
+    assert_eq!(info["uid"].as_str().map(str::len), Some(12), "{info}");
+    assert_eq!(info["storage"], sb.work("mydata"));
+    assert_eq!(info["db"], format!("sqlite://{}", sb.work("mydata/.lamindb/lamin.db")));
+    assert_eq!(info["user"], "anonymous");
+    assert_eq!(info["settings_dir"], sb.root.join("settings/.lamin").display().to_string());
+}
+
+#[test]
+fn init_with_postgres_redacts_the_password_everywhere() {
+    if postgres_url().is_none() {
+        eprintln!("init_with_postgres_redacts_the_password_everywhere: skipped: postgres");
+        return;
+    }
+    let sb = Sandbox::new();
+    let pg = PgDatabase::create();
+    let (url, password) = with_password(pg.url());
+    let dbname = url.rsplit('/').next().unwrap().to_string();
+    let redacted = url.replace(&format!(":{password}@"), ":***@");
+    let run = sb.run(&["init", "--storage", "./mydata", "--db", &url]).ok();
+    // The instance is named after the database.
+    assert!(run.stderr.starts_with(&format!("→ initialized lamindb: anonymous/{dbname}")), "{run:#?}");
+    assert!(run.stderr.contains(&redacted), "{run:#?}");
+    assert_eq!(
+        list_files(Path::new(&sb.work("mydata"))),
+        [".lamindb/storage_uid.txt"],
+        "no SQLite file next to a PostgreSQL instance"
+    );
+    let info = sb.run(&["info"]).ok();
+    assert!(info.stdout.contains(&format!("\n - db: {redacted}\n")), "{info:#?}");
+    assert_eq!(sb.run(&["info", "--json"]).ok().json()["db"], redacted);
+    for run in [run, info] {
+        assert!(!run.stdout.contains(&password) && !run.stderr.contains(&password), "{run:#?}");
+    }
+}
+
+#[test]
+fn failed_init_leaves_no_files_or_settings() {
+    let sb = Sandbox::new();
+    let cases = [
+        ("./x/.lamindb", "error: Please pass a folder name that does not end or contain \".lamindb\"\n"),
+        ("ftp://h/x", "error: Protocol ftp is not supported, valid protocols are local, gs, s3\n"),
+    ];
+    for (storage, message) in cases {
+        let run = sb.run(&["init", "--storage", storage]).fails(1);
+        assert_eq!(run.stderr, message);
+        assert_eq!(run.stdout, "");
+    }
+    assert_eq!(sb.files(), Vec::<String>::new());
+    assert!(!Path::new(&sb.work("x")).exists());
+    sb.run(&["info"]).fails(1);
+}
+
+#[test]
+fn commands_without_an_instance_say_how_to_get_one() {
+    let sb = Sandbox::new();
+    for args in
+        [&["info"][..], &["storage", "list"], &["storage", "add", "./other"], &["settings", "get", "storage"]]
+    {
+        let run = sb.run(args).fails(1);
+        assert!(
+            run.stderr.starts_with("error: no instance is connected")
+                && run.stderr.contains("`lamin init")
+                && run.stderr.contains("`lamin connect"),
+            "{run:#?}"
+        );
+    }
+    assert_eq!(sb.files(), Vec::<String>::new());
+}
+
+// ---------------------------------------------------------------------------------------------
+// storage
+
+#[test]
+fn storage_add_creates_a_managed_location() {
+    for_each_backend("storage_add_creates_a_managed_location", |b| {
+        let sb = Sandbox::with_instance(b);
+        let instance_uid = sb.run(&["info", "--json"]).ok().json()["uid"].clone();
+        let run = sb.run(&["storage", "add", "./other", "--description", "second"]).ok();
+        assert_eq!(run.stderr, format!("→ created managed storage location at {}\n", sb.work("other")));
+        assert_eq!(run.stdout, "");
+        let marker = std::fs::read_to_string(sb.work("other/.lamindb/storage_uid.txt")).unwrap();
+        let s = sb.run(&["storage", "get", "./other", "--json"]).ok().json();
+        assert_eq!(s["root"], sb.work("other"));
+        assert_eq!(s["description"], "second");
+        assert_eq!(s["type"], "local");
+        assert_eq!(s["instance_uid"], instance_uid);
+        assert!(marker.starts_with(&format!("{}\n", s["uid"].as_str().unwrap())), "{marker}");
+    });
+}
+
+#[test]
+fn storage_add_of_a_known_root_returns_it() {
+    for_each_backend("storage_add_of_a_known_root_returns_it", |b| {
+        let sb = Sandbox::with_instance(b);
+        let first = sb.run(&["storage", "add", "./other", "--json"]).ok().json();
+        let other = sb.work("other");
+        let again = sb.run(&["storage", "add", &format!("{other}/"), "--json"]).ok();
+        assert_eq!(again.stderr, format!("→ returning existing storage location at {other}\n"));
+        assert_eq!(again.json()["uid"], first["uid"]);
+    });
+}
+
+#[test]
+fn storage_add_of_an_unwritable_directory_registers_it_read_only() {
+    for_each_backend("storage_add_of_an_unwritable_directory_registers_it_read_only", |b| {
+        let sb = Sandbox::with_instance(b);
+        let run = sb.run(&["storage", "add", "/proc/not-writable-here", "--json"]).ok();
+        assert!(
+                run.stderr.contains(
+                    "→ due to lack of write access, LaminDB won't manage this storage location: /proc/not-writable-here\n"
+                ),
+                "{run:#?}"
+            );
+        assert!(
+            run.stderr.ends_with("→ referenced read-only storage location at /proc/not-writable-here\n"),
+            "{run:#?}"
+        );
+        let s = run.json();
+        assert_eq!(s["root"], "/proc/not-writable-here");
+        assert_eq!(s["instance_uid"], Value::Null);
+    });
+}
+
+#[test]
+fn storage_list_shows_a_table_of_every_location() {
+    for_each_backend("storage_list_shows_a_table_of_every_location", |b| {
+        let sb = Sandbox::with_instance(b);
+        sb.run(&["storage", "add", "./other", "--description", "second"]).ok();
+        let run = sb.run(&["storage", "list"]).ok();
+        let header = run.stdout.lines().nth(1).unwrap_or_default();
+        for column in ["id", "uid", "root", "description", "type", "instance_uid"] {
+            assert!(header.contains(column), "{run:#?}");
+        }
+        for text in [sb.work("mydata"), sb.work("other"), "second".to_string()] {
+            assert!(run.stdout.contains(&text), "{text} missing:\n{run:#?}");
+        }
+        assert_eq!(run.stderr, "");
+    });
+}
+
+#[test]
+fn storage_list_json_is_an_array_of_records_in_field_order() {
+    for_each_backend("storage_list_json_is_an_array_of_records_in_field_order", |b| {
+        let sb = Sandbox::with_instance(b);
+        sb.run(&["storage", "add", "./other"]).ok();
+        let all = sb.run(&["storage", "list", "--json"]).ok().json();
+        let all = all.as_array().expect("a JSON array");
+        assert_eq!(all.len(), 2, "{all:?}");
+        let mut roots: Vec<&str> = all.iter().map(|s| s["root"].as_str().unwrap()).collect();
+        roots.sort();
+        assert_eq!(roots, [sb.work("mydata"), sb.work("other")]);
+        for s in all {
+            let keys: Vec<&str> = s.as_object().unwrap().keys().map(String::as_str).collect();
+            assert_eq!(keys[..3], ["id", "uid", "root"], "{keys:?}");
+            assert!(keys.contains(&"instance_uid"), "{keys:?}");
+        }
+    });
+}
+
+#[test]
+fn storage_get_finds_by_id_uid_prefix_and_root() {
+    for_each_backend("storage_get_finds_by_id_uid_prefix_and_root", |b| {
+        let sb = Sandbox::with_instance(b);
+        let other = sb.run(&["storage", "add", "./other", "--json"]).ok().json();
+        let uid = other["uid"].as_str().unwrap();
+        let by_prefix = sb.run(&["storage", "get", &uid[..4], "--json"]).ok();
+        assert_eq!(by_prefix.json(), other);
+        let by_root = sb.run(&["storage", "get", &sb.work("other"), "--json"]).ok();
+        assert_eq!(by_root.json(), other);
+        let by_id = sb.run(&["storage", "get", "1"]).ok();
+        assert!(by_id.stdout.starts_with("Storage\n"), "{by_id:#?}");
+        assert!(
+            by_id
+                .stdout
+                .lines()
+                .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["root", &sb.work("mydata")]),
+            "{by_id:#?}"
+        );
+    });
+}
+
+#[test]
+fn storage_get_of_an_unknown_uid_fails_with_lamindb_message() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    let run = sb.run(&["storage", "get", "zzzz"]).fails(1);
+    assert_eq!(
+        run.stderr,
+        "error: No record found with uid 'zzzz'. Did you forget a keyword as in Storage.get(root='zzzz')?\n"
+    );
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn storage_delete_of_the_default_location_is_refused() {
+    for_each_backend("storage_delete_of_the_default_location_is_refused", |b| {
+        let sb = Sandbox::with_instance(b);
+        let run = sb.run(&["storage", "delete", "1"]).fails(1);
+        assert_eq!(run.stderr, "error: Cannot delete the current storage location, switch to another.\n");
+        assert!(Path::new(&sb.work("mydata/.lamindb/storage_uid.txt")).is_file());
+        sb.run(&["storage", "get", "1"]).ok();
+    });
+}
+
+#[test]
+fn storage_delete_removes_the_record_and_the_marker() {
+    for_each_backend("storage_delete_removes_the_record_and_the_marker", |b| {
+        let sb = Sandbox::with_instance(b);
+        let other = sb.run(&["storage", "add", "./other", "--json"]).ok().json();
+        let uid = other["uid"].as_str().unwrap();
+        let run = sb.run(&["storage", "delete", "./other"]).ok();
+        assert_eq!(run.stderr, format!("→ deleted storage location {} ({uid})\n", sb.work("other")));
+        assert!(!Path::new(&sb.work("other/.lamindb/storage_uid.txt")).exists());
+        sb.run(&["storage", "get", uid]).fails(1);
+        let all = sb.run(&["storage", "list", "--json"]).ok().json();
+        assert_eq!(all.as_array().map(Vec::len), Some(1), "{all}");
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// settings
+
+#[test]
+fn settings_set_storage_refuses_locations_it_does_not_manage() {
+    for_each_backend("settings_set_storage_refuses_locations_it_does_not_manage", |b| {
+        let sb = Sandbox::with_instance(b);
+        sb.run(&["storage", "add", "/proc/not-writable-here"]).ok();
+        let run = sb.run(&["settings", "set", "storage", "/proc/not-writable-here"]).fails(1);
+        assert_eq!(
+            run.stderr,
+            "error: Storage '/proc/not-writable-here' is not managed by any instance, cannot write to it from here.\n"
+        );
+        let run = sb.run(&["settings", "set", "storage", "./nowhere"]).fails(1);
+        assert!(
+            run.stderr.contains("is not registered in this instance")
+                && run.stderr.contains("lamin storage add"),
+            "{run:#?}"
+        );
+        assert!(!Path::new(&sb.work("nowhere")).exists());
+        let get = sb.run(&["settings", "get", "storage"]).ok();
+        assert_eq!(get.stdout, format!("{}\n", sb.work("mydata")));
+    });
+}
+
+#[test]
+fn settings_set_storage_switches_the_default_location() {
+    for_each_backend("settings_set_storage_switches_the_default_location", |b| {
+        let sb = Sandbox::with_instance(b);
+        sb.run(&["storage", "add", "./third"]).ok();
+        let run = sb.run(&["settings", "set", "storage", "./third"]).ok();
+        let third = sb.work("third");
+        assert_eq!(run.stderr, format!("→ default storage of anonymous/mydata is now {third}\n"));
+        let get = sb.run(&["settings", "get", "storage"]).ok();
+        assert_eq!(get.stdout, format!("{third}\n"));
+        let info = sb.run(&["info"]).ok();
+        assert!(info.stdout.contains(&format!("\n - storage: {third}\n")), "{info:#?}");
+        // The instance keeps working on its new default.
+        let all = sb.run(&["storage", "list", "--json"]).ok().json();
+        assert_eq!(all.as_array().map(Vec::len), Some(2), "{all}");
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// connect, disconnect, delete
+
+#[test]
+fn connect_by_name_or_slug_and_disconnect() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    let run = sb.run(&["disconnect"]).ok();
+    assert_eq!(run.stderr, "→ disconnected from anonymous/mydata\n");
+    let info = sb.run(&["info"]).fails(1);
+    assert!(info.stderr.starts_with("error: no instance is connected"), "{info:#?}");
+    assert_eq!(sb.run(&["disconnect"]).ok().stderr, "→ no instance was connected\n");
+    for name in ["mydata", "anonymous/mydata"] {
+        let run = sb.run(&["connect", name]).ok();
+        assert_eq!(run.stderr, "→ connected lamindb: anonymous/mydata\n");
+        let info = sb.run(&["info"]).ok();
+        assert!(info.stdout.starts_with("Instance: anonymous/mydata\n"), "{info:#?}");
+        sb.run(&["disconnect"]).ok();
+    }
+    assert!(Path::new(&sb.work("mydata/.lamindb/lamin.db")).is_file());
+}
+
+#[test]
+fn connect_to_an_unknown_instance_fails() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    let run = sb.run(&["connect", "nope"]).fails(1);
+    assert!(run.stderr.starts_with("error: instance 'anonymous/nope' not found"), "{run:#?}");
+    let info = sb.run(&["info"]).ok();
+    assert!(info.stdout.starts_with("Instance: anonymous/mydata\n"), "the current instance is unchanged");
+}
+
+#[test]
+fn delete_instance_requires_force() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    let before = sb.files();
+    let run = sb.run(&["delete", "instance", "mydata"]).fails(1);
+    assert!(run.stderr.starts_with("error: ") && run.stderr.contains("pass --force to confirm"), "{run:#?}");
+    assert_eq!(sb.files(), before);
+    sb.run(&["info"]).ok();
+}
+
+#[test]
+fn delete_instance_with_force_removes_its_storage_and_settings() {
+    for_each_backend("delete_instance_with_force_removes_its_storage_and_settings", |b| {
+        let sb = Sandbox::with_instance(b);
+        let run = sb.run(&["delete", "instance", "mydata", "--force"]).ok();
+        assert!(run.stderr.starts_with("→ deleted instance anonymous/mydata\n"), "{run:#?}");
+        assert_eq!(run.stderr.contains("was not dropped"), b == Backend::Postgres, "{run:#?}");
+        assert!(!Path::new(&sb.work("mydata")).exists());
+        assert!(!sb.settings_file("instance--anonymous--mydata.env").exists());
+        assert!(!sb.settings_file("current_instance.env").exists());
+        sb.run(&["info"]).fails(1);
+        sb.run(&["connect", "mydata"]).fails(1);
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// usage
+
+#[test]
+fn help_lists_the_subcommands() {
+    let sb = Sandbox::new();
+    let run = sb.run(&["--help"]).ok();
+    for sub in ["init", "connect", "disconnect", "info", "delete", "storage", "settings"] {
+        assert!(run.stdout.lines().any(|l| l.trim_start().starts_with(sub)), "{sub} missing:\n{run:#?}");
+    }
+    let run = sb.run(&["storage", "--help"]).ok();
+    for sub in ["add", "list", "get", "delete"] {
+        assert!(run.stdout.lines().any(|l| l.trim_start().starts_with(sub)), "{sub} missing:\n{run:#?}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let sb = Sandbox::new();
+    let run = sb.run(&["bogus"]).fails(2);
+    assert!(run.stderr.contains("unrecognized subcommand 'bogus'"), "{run:#?}");
+    let run = sb.run(&["init"]).fails(2);
+    assert!(run.stderr.contains("--storage"), "{run:#?}");
+    assert_eq!(sb.files(), Vec::<String>::new());
+}
