@@ -37,9 +37,12 @@ enum Command {
     Disconnect,
     /// Show the current instance: slug, storage, database (password redacted), user.
     Info(commands::instance::InfoArgs),
-    /// Delete an instance.
-    #[command(subcommand)]
-    Delete(commands::instance::DeleteCommand),
+    /// Delete an instance, or a record of a registry.
+    ///
+    /// Examples:
+    ///   lamin delete instance mydata --force
+    #[command(verbatim_doc_comment)]
+    Delete(commands::delete::DeleteArgs),
     /// Register, list, show and delete storage locations.
     #[command(subcommand)]
     Storage(commands::storage::StorageCommand),
@@ -55,7 +58,7 @@ fn main() -> ExitCode {
         Command::Connect(args) => commands::instance::connect(args),
         Command::Disconnect => commands::instance::disconnect(),
         Command::Info(args) => commands::instance::info(args),
-        Command::Delete(cmd) => commands::instance::delete(cmd),
+        Command::Delete(args) => commands::delete::run(args),
         Command::Storage(cmd) => commands::storage::run(cmd),
         Command::Settings(cmd) => commands::storage::settings(cmd),
     };

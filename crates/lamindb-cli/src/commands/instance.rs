@@ -1,6 +1,6 @@
 //! `lamin init`, `connect`, `disconnect`, `info`, `delete instance`.
 
-use clap::{Args, Subcommand};
+use clap::Args;
 use lamindb_core::instance::InstanceInfo;
 use lamindb_core::{Error, InitOptions, InitOutcome, Instance};
 
@@ -31,19 +31,6 @@ pub(crate) struct InfoArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
-}
-
-#[derive(Debug, Subcommand)]
-pub(crate) enum DeleteCommand {
-    /// Delete an instance: its SQLite database, storage marker and settings (refused while its
-    /// storage holds artifacts or other files; a PostgreSQL database is not dropped).
-    Instance {
-        /// The instance: `owner/name` or `name`.
-        name: String,
-        /// Confirm the deletion (required: `lamin` never prompts).
-        #[arg(long)]
-        force: bool,
-    },
 }
 
 pub(crate) fn init(args: InitArgs) -> anyhow::Result<()> {
@@ -107,17 +94,14 @@ pub(crate) fn info(args: InfoArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub(crate) fn delete(cmd: DeleteCommand) -> anyhow::Result<()> {
-    match cmd {
-        DeleteCommand::Instance { name, force } => {
-            let report = Instance::delete(&settings_dir(), &name, force)?;
-            output::info(&format!("deleted instance {}", report.slug));
-            if let Some(url) = report.postgres_kept {
-                output::warn(&format!(
-                    "the PostgreSQL database {url} was not dropped; drop it yourself if it is no longer needed"
-                ));
-            }
-        }
+/// `lamin delete instance <name> --force`.
+pub(crate) fn delete(name: &str, force: bool) -> anyhow::Result<()> {
+    let report = Instance::delete(&settings_dir(), name, force)?;
+    output::info(&format!("deleted instance {}", report.slug));
+    if let Some(url) = report.postgres_kept {
+        output::warn(&format!(
+            "the PostgreSQL database {url} was not dropped; drop it yourself if it is no longer needed"
+        ));
     }
     Ok(())
 }
