@@ -3,6 +3,9 @@
 //! Content up to [`CHUNK_SIZE`] is hashed with md5 (`hash_type` `"md5"`). Larger content is
 //! hashed as `sha1(sha1(first chunk) || sha1(last chunk))` (`"sha1-fl"`, the size is not
 //! included). Digests are encoded as URL-safe base64 without padding, truncated to 22 chars.
+//! A local folder is hashed as `md5-d`: the md5 of the concatenated md5 digests of its files'
+//! hash strings, sorted (paths are not included). [`StreamHasher`] computes a file hash while
+//! the bytes stream past (e.g. during a copy), so that the source is read once.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -88,6 +91,143 @@ fn stream(reader: &mut impl Read, len: u64, mut update: impl FnMut(&[u8])) -> st
     Ok(())
 }
 
+/// Computes LaminDB's hash of content of a known size while it streams past, in any slicing.
+///
+/// Bytes at offsets below the chunk size feed the first-chunk hasher, bytes in the last chunk
+/// the last-chunk hasher (the two overlap when the content is smaller than two chunks); content
+/// up to one chunk is md5-hashed.
+#[derive(Clone, Debug)]
+pub struct StreamHasher {
+    size: u64,
+    chunk: u64,
+    pos: u64,
+    md5: Option<Md5>,
+    first: Sha1,
+    last: Sha1,
+}
+
+impl StreamHasher {
+    /// A hasher for `size` bytes with LaminDB's default chunk size.
+    pub fn new(size: u64) -> StreamHasher {
+        StreamHasher::with_chunk(size, CHUNK_SIZE)
+    }
+
+    /// A hasher for `size` bytes with the given chunk size (`0`: always md5).
+    pub fn with_chunk(size: u64, chunk: u64) -> StreamHasher {
+        let md5 = (chunk == 0 || size <= chunk).then(Md5::new);
+        StreamHasher { size, chunk, pos: 0, md5, first: Sha1::new(), last: Sha1::new() }
+    }
+
+    /// Feeds the next bytes.
+    pub fn update(&mut self, buf: &[u8]) {
+        let start = self.pos;
+        self.pos += buf.len() as u64;
+        if let Some(md5) = &mut self.md5 {
+            md5.update(buf);
+            return;
+        }
+        let end = self.pos;
+        if start < self.chunk {
+            let n = (self.chunk.min(end) - start) as usize;
+            self.first.update(&buf[..n]);
+        }
+        let tail = self.size.saturating_sub(self.chunk);
+        if end > tail {
+            let from = tail.saturating_sub(start) as usize;
+            self.last.update(&buf[from.min(buf.len())..]);
+        }
+    }
+
+    /// Bytes fed so far.
+    pub fn position(&self) -> u64 {
+        self.pos
+    }
+
+    /// The hash; `None` when the number of bytes fed differs from the announced size
+    /// (the content changed while it was read).
+    pub fn finish(self) -> Option<FileHash> {
+        if self.pos != self.size {
+            return None;
+        }
+        Some(match self.md5 {
+            Some(md5) => FileHash { hash: to_b64_str(&md5.finalize()), hash_type: "md5", size: self.size },
+            None => FileHash {
+                hash: sha1_fl(&self.first.finalize(), &self.last.finalize()),
+                hash_type: "sha1-fl",
+                size: self.size,
+            },
+        })
+    }
+}
+
+/// The hash of a local folder (`md5-d`) with its size and number of files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirHash {
+    /// The 22-character hash.
+    pub hash: String,
+    /// Always `"md5-d"`.
+    pub hash_type: &'static str,
+    /// Total size of the files in bytes.
+    pub size: u64,
+    /// Files: path relative to the folder (with `/`), and its hash; sorted by path.
+    pub files: Vec<(String, FileHash)>,
+}
+
+/// LaminDB's `hash_from_hashes_list`: md5 over the md5 digests of the sorted hash strings.
+pub fn hash_from_hashes<'a>(hashes: impl IntoIterator<Item = &'a str>) -> String {
+    let mut sorted: Vec<&str> = hashes.into_iter().collect();
+    sorted.sort_unstable();
+    let mut outer = Md5::new();
+    for h in sorted {
+        outer.update(Md5::digest(h.as_bytes()));
+    }
+    to_b64_str(&outer.finalize())
+}
+
+/// The files below a local folder (recursively; symlinked directories are not followed,
+/// symlinks to files are), as `(relative path with '/', absolute path)`, sorted.
+pub fn list_dir_files(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, std::path::PathBuf)>) -> Result<()> {
+        let entries = std::fs::read_dir(dir).map_err(|e| StorageError::io(dir, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| StorageError::io(dir, e))?;
+            let path = entry.path();
+            let ft = entry.file_type().map_err(|e| StorageError::io(&path, e))?;
+            if ft.is_dir() {
+                walk(base, &path, out)?;
+            } else if ft.is_file() || (ft.is_symlink() && path.is_file()) {
+                let rel = path.strip_prefix(base).unwrap_or(&path);
+                let rel =
+                    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                out.push((rel, path));
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out)?;
+    out.sort();
+    Ok(out)
+}
+
+/// Hashes a local folder as LaminDB does (`md5-d`). An empty folder is refused.
+pub fn hash_dir(dir: &Path) -> Result<DirHash> {
+    let files = list_dir_files(dir)?;
+    if files.is_empty() {
+        return Err(StorageError::Io {
+            path: dir.display().to_string(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "the folder has no files"),
+        });
+    }
+    let mut hashed = Vec::with_capacity(files.len());
+    for (rel, path) in files {
+        hashed.push((rel, hash_file(&path)?));
+    }
+    let hash = hash_from_hashes(hashed.iter().map(|(_, h)| h.hash.as_str()));
+    let size = hashed.iter().map(|(_, h)| h.size).sum();
+    Ok(DirHash { hash, hash_type: "md5-d", size, files: hashed })
+}
+
 fn sha1_fl(first: &[u8], last: &[u8]) -> String {
     let mut outer = Sha1::new();
     outer.update(first);
@@ -160,6 +300,44 @@ mod tests {
         assert_eq!(hash_bytes(b"").hash_type, "md5");
         assert_eq!(hash_bytes_with_chunk(b"abc", 0).hash, "kAFQmDzST7DWlj99KOF_cg");
         assert_eq!(hash_bytes_with_chunk(b"abc", 3).hash_type, "md5");
+    }
+
+    #[test]
+    fn stream_hasher_equals_bytes_in_any_slicing() {
+        let data: Vec<u8> = (0..10_000u32).map(|i| (i * 13 % 251) as u8).collect();
+        for chunk in [0u64, 1, 100, 3000, 5000, 6000, 9999, 10_000, CHUNK_SIZE] {
+            for piece in [1usize, 7, 999, 4096, 10_000] {
+                let mut h = StreamHasher::with_chunk(data.len() as u64, chunk);
+                for p in data.chunks(piece) {
+                    h.update(p);
+                }
+                assert_eq!(
+                    h.finish(),
+                    Some(hash_bytes_with_chunk(&data, chunk)),
+                    "chunk {chunk} piece {piece}"
+                );
+            }
+        }
+        let mut short = StreamHasher::new(5);
+        short.update(b"abc");
+        assert_eq!(short.finish(), None);
+    }
+
+    #[test]
+    fn folder_hash_matches_lamindb() {
+        // Python: lamindb_setup.core.hashing.hash_dir on this folder gives
+        // (10, 'mzjPVezsMAD_JOBr5ag0-w', 'md5-d', 3).
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("sub/deeper")).unwrap();
+        std::fs::write(dir.path().join("a.txt"), b"a").unwrap();
+        std::fs::write(dir.path().join("sub/b.csv"), b"x,y\n1,2").unwrap();
+        std::fs::write(dir.path().join("sub/deeper/c"), b"cc").unwrap();
+        let h = hash_dir(dir.path()).unwrap();
+        assert_eq!((h.size, h.hash_type, h.files.len()), (10, "md5-d", 3));
+        assert_eq!(h.hash, "mzjPVezsMAD_JOBr5ag0-w");
+        assert_eq!(h.files[1].0, "sub/b.csv");
+        let empty = tempfile::tempdir().unwrap();
+        assert!(hash_dir(empty.path()).is_err());
     }
 
     #[test]

@@ -8,7 +8,9 @@
 //!   storage keys such as `.lamindb/abc.txt`;
 //! - [`marker`]: LaminDB's `.lamindb/storage_uid.txt` marker file;
 //! - [`key`]: LaminDB's checks on user-supplied keys;
-//! - [`hash`]: LaminDB's content hashes (`md5`, `sha1-fl`).
+//! - [`hash`]: LaminDB's content hashes (`md5`, `sha1-fl`, `md5-d` for folders), also computed
+//!   while copying ([`Store::put_file`]);
+//! - [`suffix`]: LaminDB's canonical suffixes.
 //!
 //! All operations are blocking. They run on one process-wide tokio runtime owned by this
 //! crate, so they must not be called from inside async code.
@@ -19,6 +21,7 @@ pub mod key;
 pub mod marker;
 pub mod root;
 pub mod store;
+pub mod suffix;
 
 pub use error::{Result, StorageError};
 pub use root::{RootKind, StorageRoot};

@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::{LazyLock, Mutex, Once, PoisonError};
 use std::time::Duration;
@@ -20,10 +20,14 @@ use opendal::options::{DeleteOptions, ListOptions, WriteOptions};
 use opendal::services;
 
 use crate::error::{Result, StorageError};
+use crate::hash::{FileHash, StreamHasher};
 use crate::root::{RootKind, StorageRoot};
 
 /// Size of the parts of streamed uploads (S3 needs at least 5 MiB per multipart part).
 const UPLOAD_CHUNK: usize = 8 * 1024 * 1024;
+
+/// Buffer of local copies.
+const COPY_BUF: usize = 1024 * 1024;
 
 /// How long [`Store::detect_region`] waits for the bucket's answer.
 const REGION_TIMEOUT: Duration = Duration::from_secs(10);
@@ -232,6 +236,83 @@ impl Store {
         }
         writer.close().map_err(self.fail("write", key))?;
         Ok(total)
+    }
+
+    /// Copies a local file into the store at `key`, computing LaminDB's hash of the bytes as they
+    /// stream past: the source is read once, memory stays at one buffer whatever the file size.
+    /// Local roots are written with the file system directly (parents created); other roots
+    /// through opendal in parts. `progress` is called with the number of bytes of each written
+    /// piece. Fails when the file changes size while it is copied.
+    pub fn put_file(&self, key: &str, local: &Path, progress: &mut dyn FnMut(u64)) -> Result<FileHash> {
+        let io = |e| StorageError::io(local, e);
+        let mut file = File::open(local).map_err(io)?;
+        let size = file.metadata().map_err(io)?.len();
+        let mut hasher = StreamHasher::new(size);
+        let mut buf = vec![0u8; COPY_BUF.min(size.max(1) as usize)];
+        if let Some(dest) = self.local_file(key) {
+            let dio = |e| StorageError::io(&dest, e);
+            if let Some(parent) = dest.parent() {
+                std::fs::create_dir_all(parent).map_err(dio)?;
+            }
+            let mut out = File::create(&dest).map_err(dio)?;
+            loop {
+                let n = read_up_to(&mut file, &mut buf).map_err(io)?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buf[..n]);
+                out.write_all(&buf[..n]).map_err(dio)?;
+                progress(n as u64);
+            }
+        } else {
+            let mut buf = vec![0u8; UPLOAD_CHUNK.min(size.max(1) as usize)];
+            let opts = WriteOptions { chunk: Some(UPLOAD_CHUNK), ..Default::default() };
+            let mut writer =
+                self.op.writer_options(&self.path(key), opts).map_err(self.fail("write", key))?;
+            loop {
+                let n = read_up_to(&mut file, &mut buf).map_err(io)?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buf[..n]);
+                writer.write(buf[..n].to_vec()).map_err(self.fail("write", key))?;
+                progress(n as u64);
+            }
+            writer.close().map_err(self.fail("write", key))?;
+        }
+        hasher.finish().ok_or_else(|| StorageError::Io {
+            path: local.display().to_string(),
+            source: std::io::Error::other("the file changed size while it was copied"),
+        })
+    }
+
+    /// Writes bytes at `key` (like [`Store::write`], with the file system directly for local roots).
+    pub fn put_bytes(&self, key: &str, bytes: &[u8]) -> Result<()> {
+        match self.local_file(key) {
+            Some(dest) => {
+                let dio = |e| StorageError::io(&dest, e);
+                if let Some(parent) = dest.parent() {
+                    std::fs::create_dir_all(parent).map_err(dio)?;
+                }
+                std::fs::write(&dest, bytes).map_err(dio)
+            }
+            None => self.write(key, bytes.to_vec()),
+        }
+    }
+
+    /// Size and modification time of an object, `None` when it does not exist (or is a directory).
+    pub fn stat_file(&self, key: &str) -> Result<Option<(u64, Option<std::time::SystemTime>)>> {
+        match self.op.stat(&self.path(key)) {
+            Ok(meta) if meta.is_dir() => Ok(None),
+            Ok(meta) => Ok(Some((meta.content_length(), meta.last_modified().map(Into::into)))),
+            Err(e) if e.kind() == opendal::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(self.fail("stat", key)(e)),
+        }
+    }
+
+    /// The local file of a key, for local roots.
+    pub fn local_file(&self, key: &str) -> Option<std::path::PathBuf> {
+        self.root.local_path().map(|p| p.join(key.trim_start_matches('/')))
     }
 
     /// Downloads an object into a local file (created or truncated; its parent must exist),

@@ -57,6 +57,22 @@ fn round_trip(store: &Store) {
     let top = store.list("", false).unwrap();
     assert_eq!(keys(&top), ["a.txt", "dir/"]);
 
+    // A streamed copy computes LaminDB's hash of what it copied.
+    let src = tempfile::NamedTempFile::new().unwrap();
+    let data: Vec<u8> = (0..300_000u32).map(|i| (i % 253) as u8).collect();
+    std::fs::write(src.path(), &data).unwrap();
+    let mut written = 0;
+    let h = store.put_file("copied/x.bin", src.path(), &mut |n| written += n).unwrap();
+    assert_eq!(h, lamindb_storage::hash::hash_bytes(&data));
+    assert_eq!(written, data.len() as u64);
+    assert_eq!(store.read("copied/x.bin").unwrap(), data);
+    let (size, _) = store.stat_file("copied/x.bin").unwrap().unwrap();
+    assert_eq!(size, data.len() as u64);
+    store.put_bytes("copied/y.txt", b"y").unwrap();
+    assert_eq!(store.read("copied/y.txt").unwrap(), b"y");
+    assert_eq!(store.stat_file("copied/none").unwrap(), None);
+    store.delete_all("copied/").unwrap();
+
     store.create_dir("empty-dir/").unwrap();
     store.create_dir("empty-dir").unwrap();
     assert!(store.exists("empty-dir/").unwrap());
