@@ -114,15 +114,6 @@ impl Registry {
             sql.ident(f.name);
         }
     }
-
-    /// `SELECT <columns> FROM <table>`.
-    pub(crate) fn select(&self, db: &Db) -> Sql {
-        let mut sql = db.sql();
-        sql.push("SELECT ");
-        self.push_columns(&mut sql);
-        sql.push(" FROM ").ident(self.table);
-        sql
-    }
 }
 
 /// A row of one registry.
@@ -211,8 +202,8 @@ pub trait Record: Sized + Clone + std::fmt::Debug {
     }
 
     /// A query over all rows of this registry.
-    fn query() -> Query<Self> {
-        Query::new()
+    fn query() -> crate::query::Query<Self> {
+        crate::query::Query::new()
     }
 
     /// Builds a record from a row selected with [`Registry::push_columns`].
@@ -312,183 +303,6 @@ fn update_row(db: &mut Db, reg: &Registry, id: i64, values: &[Value]) -> Result<
 
 fn one_row(mut rows: Vec<DynRow>) -> Result<DynRow> {
     rows.pop().ok_or_else(|| Error::Decode("the statement returned no row".into()))
-}
-
-/// How a condition compares a field with a value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lookup {
-    /// `field = value`
-    Exact,
-    /// `field` starts with `value` (case-sensitive on both backends)
-    StartsWith,
-}
-
-/// A lazily built query over one registry. The full query language (Django lookups, `Q`
-/// objects, traversal) builds on the same SQL layer.
-#[derive(Clone, Debug)]
-pub struct Query<R> {
-    conditions: Vec<(&'static Field, Lookup, Value)>,
-    order_by: Vec<(&'static str, bool)>,
-    limit: Option<usize>,
-    unknown: Option<String>,
-    _marker: std::marker::PhantomData<R>,
-}
-
-impl<R: Record> Query<R> {
-    fn new() -> Query<R> {
-        Query {
-            conditions: Vec::new(),
-            order_by: Vec::new(),
-            limit: None,
-            unknown: None,
-            _marker: Default::default(),
-        }
-    }
-
-    fn cond(mut self, field: &str, lookup: Lookup, value: Value) -> Query<R> {
-        match R::REGISTRY.check_field(field) {
-            Ok(f) => self.conditions.push((f, lookup, value)),
-            Err(_) if self.unknown.is_none() => self.unknown = Some(field.to_string()),
-            Err(_) => {}
-        }
-        self
-    }
-
-    /// Keeps rows where `field` equals `value`.
-    pub fn filter_eq(self, field: &str, value: impl Into<Value>) -> Query<R> {
-        self.cond(field, Lookup::Exact, value.into())
-    }
-
-    /// Keeps rows where `field` starts with `prefix` (case-sensitive).
-    pub fn filter_startswith(self, field: &str, prefix: &str) -> Query<R> {
-        self.cond(field, Lookup::StartsWith, Value::Text(prefix.to_string()))
-    }
-
-    /// Orders by a field; `-field` for descending.
-    pub fn order_by(mut self, field: &'static str) -> Query<R> {
-        match field.strip_prefix('-') {
-            Some(f) => self.order_by.push((f, true)),
-            None => self.order_by.push((field, false)),
-        }
-        self
-    }
-
-    /// Returns at most `n` rows.
-    pub fn limit(mut self, n: usize) -> Query<R> {
-        self.limit = Some(n);
-        self
-    }
-
-    fn push_where(&self, sql: &mut Sql) -> Result<()> {
-        if let Some(field) = &self.unknown {
-            return Err(Error::UnknownField {
-                field: field.clone(),
-                available: R::REGISTRY.available_fields(),
-            });
-        }
-        for (i, (f, lookup, v)) in self.conditions.iter().enumerate() {
-            sql.push(if i == 0 { " WHERE " } else { " AND " });
-            match (lookup, v) {
-                (_, Value::Null) => {
-                    sql.ident(f.name).push(" IS NULL");
-                }
-                (Lookup::Exact, v) => {
-                    sql.ident(f.name).push(" = ").bind(v.clone(), f.ty);
-                }
-                (Lookup::StartsWith, v) => {
-                    // SUBSTR compares exactly (LIKE is case-insensitive on SQLite).
-                    let prefix = v.as_str().unwrap_or_default().to_string();
-                    let n = prefix.chars().count() as i64;
-                    sql.push("SUBSTR(").ident(f.name).push(", 1, CAST(").bind(Value::Int(n), SqlType::BigInt);
-                    sql.push(" AS INTEGER)) = ").bind(Value::Text(prefix), SqlType::Text);
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn to_sql(&self, db: &Db, limit: Option<usize>) -> Result<Sql> {
-        let reg = R::REGISTRY;
-        let mut sql = reg.select(db);
-        self.push_where(&mut sql)?;
-        let mut order: Vec<(&str, bool)> = self.order_by.clone();
-        if order.is_empty() {
-            order.push(("id", false));
-        }
-        for (i, (f, desc)) in order.iter().enumerate() {
-            sql.push(if i == 0 { " ORDER BY " } else { ", " });
-            sql.ident(reg.check_field(f)?.name);
-            if *desc {
-                sql.push(" DESC");
-            }
-        }
-        if let Some(n) = limit.or(self.limit) {
-            sql.push(" LIMIT ").bind(Value::Int(n as i64), SqlType::BigInt);
-        }
-        Ok(sql)
-    }
-
-    /// All matching records.
-    pub fn to_list(&self, db: &mut Db) -> Result<Vec<R>> {
-        let sql = self.to_sql(db, None)?;
-        db.query(&sql)?.into_iter().map(R::from_row).collect()
-    }
-
-    /// The first matching record, if any.
-    pub fn first(&self, db: &mut Db) -> Result<Option<R>> {
-        let sql = self.to_sql(db, Some(1))?;
-        db.query(&sql)?.into_iter().next().map(R::from_row).transpose()
-    }
-
-    /// Exactly one record: LaminDB's DoesNotExist or MultipleObjectsReturned otherwise.
-    pub fn one(&self, db: &mut Db) -> Result<R> {
-        let sql = self.to_sql(db, Some(2))?;
-        let mut rows = db.query(&sql)?;
-        match rows.len() {
-            0 => Err(Error::DoesNotExist {
-                registry: R::REGISTRY.name,
-                message: format!("{} matching query does not exist.", R::REGISTRY.name),
-            }),
-            1 => R::from_row(rows.pop().expect("one row")),
-            _ => {
-                let count = self.count(db)?;
-                Err(Error::MultipleObjectsReturned { registry: R::REGISTRY.name, count })
-            }
-        }
-    }
-
-    /// The number of matching records.
-    pub fn count(&self, db: &mut Db) -> Result<usize> {
-        let mut sql = db.sql();
-        sql.push("SELECT COUNT(*) AS n FROM ").ident(R::REGISTRY.table);
-        self.push_where(&mut sql)?;
-        let rows = db.query(&sql)?;
-        Ok(rows.first().and_then(|r| r.get(0)).and_then(Value::as_i64).unwrap_or(0) as usize)
-    }
-}
-
-impl From<&str> for Value {
-    fn from(s: &str) -> Value {
-        Value::Text(s.to_string())
-    }
-}
-
-impl From<String> for Value {
-    fn from(s: String) -> Value {
-        Value::Text(s)
-    }
-}
-
-impl From<i64> for Value {
-    fn from(i: i64) -> Value {
-        Value::Int(i)
-    }
-}
-
-impl From<bool> for Value {
-    fn from(b: bool) -> Value {
-        Value::Bool(b)
-    }
 }
 
 /// Declares a registry: the record struct, its [`Registry`] table and its [`Record`] impl.

@@ -133,6 +133,36 @@ impl std::fmt::Display for Value {
     }
 }
 
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::Text(s.to_string())
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::Text(s)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(i: i64) -> Value {
+        Value::Int(i)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+
+impl From<i32> for Value {
+    fn from(i: i32) -> Value {
+        Value::Int(i.into())
+    }
+}
+
 /// Formats a timestamp the way Django stores it in SQLite (`%Y-%m-%d %H:%M:%S.%6f`, UTC).
 pub fn format_datetime(d: &DateTime<Utc>) -> String {
     d.format("%Y-%m-%d %H:%M:%S%.6f").to_string()

@@ -159,6 +159,7 @@ impl Db {
             // The journal mode is left alone here: it is stored in the file, and Python LaminDB
             // keeps its databases in rollback-journal mode (see `migrations::run_pending`).
             conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;")?;
+            register_regexp(&mut conn)?;
             Ok(Db::Sqlite(conn))
         }
     }
@@ -238,6 +239,31 @@ impl Db {
         let rows = self.query(&sql)?;
         Ok(rows.first().and_then(|r| r.get(0)).and_then(Value::as_i64).unwrap_or(0) > 0)
     }
+}
+
+#[diesel::declare_sql_function]
+extern "SQL" {
+    fn lamin_regexp(
+        value: Nullable<Text>,
+        pattern: Text,
+        case_insensitive: diesel::sql_types::Integer,
+    ) -> Bool;
+}
+
+/// Registers `lamin_regexp(value, pattern, ci)` on a SQLite connection (SQLite has no regular
+/// expressions of its own). Compiled patterns are cached per connection.
+fn register_regexp(conn: &mut SqliteConnection) -> Result<()> {
+    type Cache = std::collections::HashMap<(String, i32), Option<regex::Regex>>;
+    let cache = std::sync::Mutex::new(Cache::new());
+    lamin_regexp_utils::register_impl(conn, move |value: Option<String>, pattern: String, ci: i32| {
+        let Some(value) = value else { return false };
+        let mut cache = cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let re = cache
+            .entry((pattern.clone(), ci))
+            .or_insert_with(|| regex::RegexBuilder::new(&pattern).case_insensitive(ci != 0).build().ok());
+        re.as_ref().is_some_and(|re| re.is_match(&value))
+    })?;
+    Ok(())
 }
 
 /// The file path of a SQLite URL (`sqlite:///abs/path` → `/abs/path`).

@@ -290,3 +290,74 @@ pub fn registry_by_name(name: &str) -> Option<&'static crate::registry::Registry
     .into_iter()
     .find(|r| r.name.eq_ignore_ascii_case(name))
 }
+
+/// A relation that is not a foreign-key column of the registry itself: the reverse side of a
+/// foreign key, or a many-to-many link. (Forward relations are the `fk` fields.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relation {
+    /// Records of `registry` whose column `fk` points to this record (`Storage.artifacts`).
+    Reverse {
+        /// LaminDB's related name.
+        name: &'static str,
+        /// The registry on the other side.
+        registry: &'static str,
+        /// The foreign-key column in that registry's table.
+        fk: &'static str,
+    },
+    /// Records of `registry` linked through `link_table` (`Artifact.ulabels`).
+    ManyToMany {
+        /// LaminDB's related name.
+        name: &'static str,
+        /// The registry on the other side.
+        registry: &'static str,
+        /// The link table.
+        link_table: &'static str,
+        /// The link table's column pointing to this registry.
+        self_fk: &'static str,
+        /// The link table's column pointing to the other registry.
+        other_fk: &'static str,
+    },
+}
+
+impl Relation {
+    /// LaminDB's name of the relation.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Relation::Reverse { name, .. } | Relation::ManyToMany { name, .. } => name,
+        }
+    }
+}
+
+/// The reverse and many-to-many relations of a registry, by LaminDB's related names.
+pub fn relations(registry: &str) -> &'static [Relation] {
+    const ARTIFACT_ULABELS: Relation = Relation::ManyToMany {
+        name: "ulabels",
+        registry: "ULabel",
+        link_table: "lamindb_artifactulabel",
+        self_fk: "artifact_id",
+        other_fk: "ulabel_id",
+    };
+    const ULABEL_ARTIFACTS: Relation = Relation::ManyToMany {
+        name: "artifacts",
+        registry: "Artifact",
+        link_table: "lamindb_artifactulabel",
+        self_fk: "ulabel_id",
+        other_fk: "artifact_id",
+    };
+    match registry {
+        "Storage" => &[Relation::Reverse { name: "artifacts", registry: "Artifact", fk: "storage_id" }],
+        "Transform" => &[Relation::Reverse { name: "runs", registry: "Run", fk: "transform_id" }],
+        "Run" => &[Relation::Reverse { name: "output_artifacts", registry: "Artifact", fk: "run_id" }],
+        "Artifact" => &[ARTIFACT_ULABELS],
+        "ULabel" => {
+            &[ULABEL_ARTIFACTS, Relation::Reverse { name: "ulabels", registry: "ULabel", fk: "type_id" }]
+        }
+        "Feature" => &[Relation::Reverse { name: "features", registry: "Feature", fk: "type_id" }],
+        "User" => &[
+            Relation::Reverse { name: "created_artifacts", registry: "Artifact", fk: "created_by_id" },
+            Relation::Reverse { name: "created_runs", registry: "Run", fk: "created_by_id" },
+            Relation::Reverse { name: "created_transforms", registry: "Transform", fk: "created_by_id" },
+        ],
+        _ => &[],
+    }
+}

@@ -1,0 +1,279 @@
+//! Compiles `Q` trees into SQL predicates: relation paths become `IN (SELECT …)` subqueries, so
+//! traversal works at any depth and in both directions without duplicating rows.
+
+use crate::db::{Dialect, Sql};
+use crate::error::{Error, Result};
+use crate::models::{Relation, registry_by_name, relations};
+use crate::registry::{Field, Registry};
+use crate::value::{SqlType, Value, parse_datetime};
+
+use super::expr::{Lookup, Operand, Q};
+
+/// Hands out table aliases `t0`, `t1`, … within one statement.
+#[derive(Default)]
+pub(crate) struct Aliases(usize);
+
+impl Aliases {
+    pub(crate) fn next(&mut self) -> String {
+        self.0 += 1;
+        format!("t{}", self.0)
+    }
+}
+
+fn target(name: &str) -> &'static Registry {
+    registry_by_name(name).expect("relations point to declared registries")
+}
+
+/// Appends the predicate for `q` on rows of `reg` aliased `alias`.
+pub(crate) fn compile(
+    sql: &mut Sql,
+    reg: &'static Registry,
+    alias: &str,
+    q: &Q,
+    aliases: &mut Aliases,
+) -> Result<()> {
+    match q {
+        Q::And(v) if v.is_empty() => {
+            sql.push("1 = 1");
+        }
+        Q::Or(v) if v.is_empty() => {
+            sql.push("1 = 0");
+        }
+        Q::And(v) | Q::Or(v) => {
+            let op = if matches!(q, Q::And(_)) { " AND " } else { " OR " };
+            sql.push("(");
+            for (i, q) in v.iter().enumerate() {
+                if i > 0 {
+                    sql.push(op);
+                }
+                compile(sql, reg, alias, q, aliases)?;
+            }
+            sql.push(")");
+        }
+        Q::Not(q) => {
+            sql.push("NOT (");
+            compile(sql, reg, alias, q, aliases)?;
+            sql.push(")");
+        }
+        Q::Cond { path, lookup, operand } => cond(sql, reg, alias, path, *lookup, operand, aliases)?,
+    }
+    Ok(())
+}
+
+fn cond(
+    sql: &mut Sql,
+    reg: &'static Registry,
+    alias: &str,
+    path: &[String],
+    lookup: Lookup,
+    operand: &Operand,
+    aliases: &mut Aliases,
+) -> Result<()> {
+    let head = path[0].as_str();
+    let rest = &path[1..];
+    let relation = relations(reg.name).iter().find(|r| r.name() == head);
+    if rest.is_empty() {
+        if let Some(r) = relation {
+            let other = match r {
+                Relation::Reverse { registry, .. } | Relation::ManyToMany { registry, .. } => {
+                    target(registry)
+                }
+            };
+            return Err(Error::InvalidArgument(format!(
+                "Invalid lookup '{}' for {head}. Did you mean {head}__{}?",
+                display_operand(operand),
+                other.name_field
+            )));
+        }
+        let field = reg.check_field(head)?;
+        return predicate(sql, &format!("{alias}.\"{}\"", field.name), field, lookup, operand);
+    }
+    let t = aliases.next();
+    match relation {
+        Some(Relation::Reverse { registry, fk, .. }) => {
+            let other = target(registry);
+            sql.push(&format!("{alias}.\"id\" IN (SELECT {t}.\"{fk}\" FROM \"{}\" {t} WHERE ", other.table));
+            cond(sql, other, &t, rest, lookup, operand, aliases)?;
+            sql.push(")");
+        }
+        Some(Relation::ManyToMany { registry, link_table, self_fk, other_fk, .. }) => {
+            let other = target(registry);
+            let l = aliases.next();
+            sql.push(&format!(
+                "{alias}.\"id\" IN (SELECT {l}.\"{self_fk}\" FROM \"{link_table}\" {l} JOIN \"{}\" {t} ON {t}.\"id\" = {l}.\"{other_fk}\" WHERE ",
+                other.table
+            ));
+            cond(sql, other, &t, rest, lookup, operand, aliases)?;
+            sql.push(")");
+        }
+        None => {
+            let field = reg.check_field(head)?;
+            let Some(other) = field.relation.and_then(registry_by_name) else {
+                return Err(Error::InvalidArgument(format!(
+                    "Unsupported lookup '{}' for field '{}' of {}: it is not a relation",
+                    rest.join("__"),
+                    field.name,
+                    reg.name
+                )));
+            };
+            sql.push(&format!(
+                "{alias}.\"{}\" IN (SELECT {t}.\"id\" FROM \"{}\" {t} WHERE ",
+                field.name, other.table
+            ));
+            cond(sql, other, &t, rest, lookup, operand, aliases)?;
+            sql.push(")");
+        }
+    }
+    Ok(())
+}
+
+fn display_operand(op: &Operand) -> String {
+    match op {
+        Operand::Value(v) => v.to_string(),
+        Operand::List(v) => format!("[{}]", v.iter().map(Value::to_string).collect::<Vec<_>>().join(", ")),
+    }
+}
+
+/// Converts a filter value to the field's type (`"3"` for an integer field, `"true"` for a bool).
+fn coerce(field: &Field, v: &Value) -> Result<Value> {
+    let bad =
+        |what: &str| Error::InvalidArgument(format!("Field '{}' expected {what} but got '{v}'.", field.name));
+    Ok(match (field.ty, v) {
+        (_, Value::Null) => Value::Null,
+        (t, Value::Int(_)) if t.is_integer() => v.clone(),
+        (t, Value::Text(s)) if t.is_integer() => Value::Int(s.trim().parse().map_err(|_| bad("a number"))?),
+        (t, Value::Float(f)) if t.is_integer() && f.fract() == 0.0 => Value::Int(*f as i64),
+        (t, _) if t.is_integer() => return Err(bad("a number")),
+        (SqlType::Bool, Value::Bool(_)) => v.clone(),
+        (SqlType::Bool, Value::Int(i @ (0 | 1))) => Value::Bool(*i == 1),
+        (SqlType::Bool, Value::Text(s)) => match s.to_ascii_lowercase().as_str() {
+            "true" | "1" => Value::Bool(true),
+            "false" | "0" => Value::Bool(false),
+            _ => return Err(bad("a boolean")),
+        },
+        (SqlType::Bool, _) => return Err(bad("a boolean")),
+        (SqlType::Float, Value::Int(i)) => Value::Float(*i as f64),
+        (SqlType::Float, Value::Float(_)) => v.clone(),
+        (SqlType::Float, Value::Text(s)) => Value::Float(s.trim().parse().map_err(|_| bad("a number"))?),
+        (SqlType::DateTime, Value::DateTime(_)) => v.clone(),
+        (SqlType::DateTime, Value::Text(s)) => {
+            Value::DateTime(parse_datetime(s).ok_or_else(|| bad("a datetime"))?)
+        }
+        (t, Value::Text(_)) if t.is_text() || t == SqlType::Json => v.clone(),
+        (t, Value::Int(_) | Value::Float(_) | Value::Bool(_)) if t.is_text() => Value::Text(v.to_string()),
+        _ => return Err(bad(&format!("{:?}", field.ty))),
+    })
+}
+
+fn predicate(sql: &mut Sql, col: &str, field: &Field, lookup: Lookup, operand: &Operand) -> Result<()> {
+    let pg = sql.dialect() == Dialect::Postgres;
+    if lookup.is_text() && !field.ty.is_text() {
+        return Err(Error::InvalidArgument(format!(
+            "Lookup '{}' needs a text field; '{}' is {:?}",
+            lookup.name(),
+            field.name,
+            field.ty
+        )));
+    }
+    let one = |op: &Operand| -> Result<Value> {
+        match op {
+            Operand::Value(v) => coerce(field, v),
+            Operand::List(_) => Err(Error::InvalidArgument(format!("'{}' takes one value", field.name))),
+        }
+    };
+    let ty = field.ty;
+    match lookup {
+        Lookup::Exact => match one(operand)? {
+            Value::Null => {
+                sql.push(col).push(" IS NULL");
+            }
+            v => {
+                sql.push(col).push(" = ").bind(v, ty);
+            }
+        },
+        Lookup::IExact => {
+            sql.push("LOWER(").push(col).push(") = LOWER(").bind(one(operand)?, SqlType::Text).push(")");
+        }
+        Lookup::Contains | Lookup::IContains => {
+            let (l, r) = if lookup == Lookup::IContains { ("LOWER(", ")") } else { ("", "") };
+            sql.push(if pg { "STRPOS(" } else { "INSTR(" }).push(l).push(col).push(r).push(", ");
+            sql.push(l).bind(one(operand)?, SqlType::Text).push(r).push(") > 0");
+        }
+        Lookup::StartsWith | Lookup::IStartsWith | Lookup::EndsWith | Lookup::IEndsWith => {
+            let v = one(operand)?;
+            let n = v.as_str().unwrap_or_default().chars().count() as i64;
+            let ci = matches!(lookup, Lookup::IStartsWith | Lookup::IEndsWith);
+            let (l, r) = if ci { ("LOWER(", ")") } else { ("", "") };
+            if n == 0 {
+                sql.push(col).push(" IS NOT NULL");
+                return Ok(());
+            }
+            match (lookup, pg) {
+                (Lookup::StartsWith | Lookup::IStartsWith, _) => {
+                    sql.push("SUBSTR(").push(l).push(col).push(r).push(", 1, CAST(");
+                    sql.bind(Value::Int(n), SqlType::BigInt).push(" AS INTEGER))");
+                }
+                (_, true) => {
+                    sql.push("RIGHT(").push(l).push(col).push(r).push(", CAST(");
+                    sql.bind(Value::Int(n), SqlType::BigInt).push(" AS INTEGER))");
+                }
+                (_, false) => {
+                    sql.push("SUBSTR(").push(l).push(col).push(r).push(", -CAST(");
+                    sql.bind(Value::Int(n), SqlType::BigInt).push(" AS INTEGER))");
+                }
+            }
+            sql.push(" = ").push(l).bind(v, SqlType::Text).push(r);
+        }
+        Lookup::In => {
+            let Operand::List(values) = operand else { unreachable!("checked by Q::kw") };
+            if values.is_empty() {
+                sql.push("1 = 0");
+                return Ok(());
+            }
+            sql.push(col).push(" IN (");
+            for (i, v) in values.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(coerce(field, v)?, ty);
+            }
+            sql.push(")");
+        }
+        Lookup::Gt | Lookup::Gte | Lookup::Lt | Lookup::Lte => {
+            let op = match lookup {
+                Lookup::Gt => " > ",
+                Lookup::Gte => " >= ",
+                Lookup::Lt => " < ",
+                _ => " <= ",
+            };
+            sql.push(col).push(op).bind(one(operand)?, ty);
+            if ty.is_text() && pg {
+                sql.push(" COLLATE \"C\"");
+            }
+        }
+        Lookup::IsNull => {
+            let Operand::Value(Value::Bool(b)) = operand else { unreachable!("checked by Q::kw") };
+            sql.push(col).push(if *b { " IS NULL" } else { " IS NOT NULL" });
+        }
+        Lookup::Range => {
+            let Operand::List(v) = operand else { unreachable!("checked by Q::kw") };
+            sql.push(col).push(" BETWEEN ").bind(coerce(field, &v[0])?, ty);
+            sql.push(" AND ").bind(coerce(field, &v[1])?, ty);
+        }
+        Lookup::Regex | Lookup::IRegex => {
+            let ci = lookup == Lookup::IRegex;
+            let v = one(operand)?;
+            let pattern = v.as_str().unwrap_or_default();
+            if let Err(e) = regex::Regex::new(pattern) {
+                return Err(Error::InvalidArgument(format!("invalid regular expression {pattern:?}: {e}")));
+            }
+            if pg {
+                sql.push(col).push(if ci { " ~* " } else { " ~ " }).bind(v, SqlType::Text);
+            } else {
+                sql.push("lamin_regexp(").push(col).push(", ").bind(v, SqlType::Text);
+                sql.push(if ci { ", 1)" } else { ", 0)" });
+            }
+        }
+    }
+    Ok(())
+}

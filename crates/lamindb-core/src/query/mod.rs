@@ -1,0 +1,409 @@
+//! The query language: lazy, composable querysets over any registry, with Django lookups,
+//! relation traversal (`run__transform__key`, `artifacts__key`), `Q` objects combined with
+//! `&`, `|`, `!`, ordering, limits, LaminDB's default branch filter, `get(idlike)`, search and
+//! lookup.
+//!
+//! [`QuerySet`] is chosen at run time from a [`Registry`] (the CLI and exports use it);
+//! [`Query<R>`] is its typed face for Rust code. Every value is a bind parameter; field names are
+//! checked against the registry's declared fields.
+
+mod compile;
+pub mod expr;
+pub mod lookup;
+pub mod parse;
+pub mod search;
+
+use crate::db::{Db, Dialect, DynRow, Sql};
+use crate::error::{Error, Result};
+use crate::registry::{Record, Registry};
+use crate::value::{SqlType, Value};
+use compile::{Aliases, compile};
+pub use expr::{Lookup, Operand, Q};
+
+/// Fields whose presence in a filter turns LaminDB's default branch filter off.
+const BRANCH_FREE: [&str; 3] = ["id", "uid", "hash"];
+
+/// A lazily built query over one registry, untyped (rows of [`Value`]s in field order).
+#[derive(Clone, Debug)]
+pub struct QuerySet {
+    reg: &'static Registry,
+    filters: Vec<Q>,
+    excludes: Vec<Q>,
+    order_by: Vec<(String, bool)>,
+    limit: Option<usize>,
+    offset: usize,
+    all_branches: bool,
+}
+
+impl QuerySet {
+    /// All records of a registry (subject to the default branch filter).
+    pub fn new(reg: &'static Registry) -> QuerySet {
+        QuerySet {
+            reg,
+            filters: Vec::new(),
+            excludes: Vec::new(),
+            order_by: Vec::new(),
+            limit: None,
+            offset: 0,
+            all_branches: false,
+        }
+    }
+
+    /// The registry.
+    pub fn registry(&self) -> &'static Registry {
+        self.reg
+    }
+
+    /// Keeps records matching `q`.
+    pub fn filter(mut self, q: Q) -> QuerySet {
+        self.filters.push(q);
+        self
+    }
+
+    /// Drops records matching `q`.
+    pub fn exclude(mut self, q: Q) -> QuerySet {
+        self.excludes.push(q);
+        self
+    }
+
+    /// Orders by a field path; `-field` for descending. Later calls add tie-breakers.
+    pub fn order_by(mut self, field: &str) -> QuerySet {
+        match field.strip_prefix('-') {
+            Some(f) => self.order_by.push((f.to_string(), true)),
+            None => self.order_by.push((field.to_string(), false)),
+        }
+        self
+    }
+
+    /// At most `n` records.
+    pub fn limit(mut self, n: usize) -> QuerySet {
+        self.limit = Some(n);
+        self
+    }
+
+    /// Skips the first `n` records.
+    pub fn offset(mut self, n: usize) -> QuerySet {
+        self.offset = n;
+        self
+    }
+
+    /// Turns the default branch filter off (records in the trash and archive are included).
+    pub fn all_branches(mut self) -> QuerySet {
+        self.all_branches = true;
+        self
+    }
+
+    /// Whether LaminDB's default branch filter (`branch_id IN (1)`) applies: the registry has
+    /// branches and no filter names `id`, `uid`, `hash` or a `branch…` field.
+    fn branch_filter(&self) -> bool {
+        if self.all_branches || !self.reg.has("branch_id") {
+            return false;
+        }
+        let all = self.filters.iter().chain(&self.excludes);
+        !all.clone().any(|q| q.mentions(&BRANCH_FREE, "branch"))
+    }
+
+    fn push_where(&self, sql: &mut Sql, alias: &str, aliases: &mut Aliases) -> Result<()> {
+        let mut first = true;
+        let mut next = |sql: &mut Sql| {
+            sql.push(if first { " WHERE " } else { " AND " });
+            first = false;
+        };
+        if self.branch_filter() {
+            next(sql);
+            sql.push(&format!("{alias}.\"branch_id\" IN (1)"));
+        }
+        for q in &self.filters {
+            if q.disables_branch_filter() {
+                continue;
+            }
+            next(sql);
+            compile(sql, self.reg, alias, q, aliases)?;
+        }
+        for q in &self.excludes {
+            next(sql);
+            sql.push("NOT (");
+            compile(sql, self.reg, alias, q, aliases)?;
+            sql.push(")");
+        }
+        Ok(())
+    }
+
+    fn push_order(&self, sql: &mut Sql, alias: &str) -> Result<()> {
+        let mut order: Vec<(String, bool)> = self.order_by.clone();
+        if !order.iter().any(|(f, _)| f == "id") {
+            order.push(("id".into(), false));
+        }
+        for (i, (f, desc)) in order.iter().enumerate() {
+            let field = self.reg.check_field(f)?;
+            sql.push(if i == 0 { " ORDER BY " } else { ", " });
+            sql.push(&format!("{alias}.\"{}\"", field.name));
+            if field.ty.is_text() && sql.dialect() == Dialect::Postgres {
+                // Byte order, as SQLite sorts: the same results on both backends.
+                sql.push(" COLLATE \"C\"");
+            }
+            if *desc {
+                sql.push(" DESC");
+            }
+        }
+        Ok(())
+    }
+
+    /// The SELECT statement of this query, for `columns` (all fields when empty).
+    pub fn to_sql(&self, db: &Db, columns: &[&str]) -> Result<Sql> {
+        let mut sql = db.sql();
+        sql.push("SELECT ");
+        if columns.is_empty() {
+            for (i, f) in self.reg.fields.iter().enumerate() {
+                sql.push(if i > 0 { ", t0.\"" } else { "t0.\"" }).push(f.name).push("\"");
+            }
+        } else {
+            for (i, c) in columns.iter().enumerate() {
+                let f = self.reg.check_field(c)?;
+                sql.push(if i > 0 { ", t0.\"" } else { "t0.\"" }).push(f.name).push("\"");
+            }
+        }
+        sql.push(" FROM ").ident(self.reg.table).push(" t0");
+        let mut aliases = Aliases::default();
+        self.push_where(&mut sql, "t0", &mut aliases)?;
+        self.push_order(&mut sql, "t0")?;
+        if let Some(n) = self.limit {
+            sql.push(" LIMIT ").bind(Value::Int(n as i64), SqlType::BigInt);
+        } else if self.offset > 0 && sql.dialect() == Dialect::Sqlite {
+            sql.push(" LIMIT -1");
+        }
+        if self.offset > 0 {
+            sql.push(" OFFSET ").bind(Value::Int(self.offset as i64), SqlType::BigInt);
+        }
+        Ok(sql)
+    }
+
+    /// The matching rows: all fields in declaration order, coerced to their types.
+    pub fn rows(&self, db: &mut Db) -> Result<Vec<Vec<Value>>> {
+        self.select(db, &[])
+    }
+
+    /// The matching rows, only `columns` (field names), coerced to their types.
+    pub fn select(&self, db: &mut Db, columns: &[&str]) -> Result<Vec<Vec<Value>>> {
+        let sql = self.to_sql(db, columns)?;
+        let fields: Vec<_> = if columns.is_empty() {
+            self.reg.fields.iter().collect()
+        } else {
+            columns.iter().map(|c| self.reg.check_field(c)).collect::<Result<_>>()?
+        };
+        db.query(&sql)?
+            .into_iter()
+            .map(|row: DynRow| {
+                row.values.into_iter().zip(&fields).map(|(v, f)| v.coerce(f.ty, f.name)).collect()
+            })
+            .collect()
+    }
+
+    /// The number of matching records (ignoring limit and offset).
+    pub fn count(&self, db: &mut Db) -> Result<usize> {
+        let mut sql = db.sql();
+        sql.push("SELECT COUNT(*) FROM ").ident(self.reg.table).push(" t0");
+        self.push_where(&mut sql, "t0", &mut Aliases::default())?;
+        let rows = db.query(&sql)?;
+        Ok(rows.first().and_then(|r| r.get(0)).and_then(Value::as_i64).unwrap_or(0) as usize)
+    }
+
+    /// Whether any record matches.
+    pub fn exists(&self, db: &mut Db) -> Result<bool> {
+        Ok(!self.clone().limit(1).select(db, &["id"])?.is_empty())
+    }
+
+    fn does_not_exist(&self) -> Error {
+        Error::DoesNotExist {
+            registry: self.reg.name,
+            message: format!("{} matching query does not exist.", self.reg.name),
+        }
+    }
+
+    /// Exactly one row, or LaminDB's DoesNotExist / MultipleObjectsReturned.
+    pub fn one_row(&self, db: &mut Db) -> Result<Vec<Value>> {
+        let mut rows = self.clone().limit(2).rows(db)?;
+        match rows.len() {
+            0 => Err(self.does_not_exist()),
+            1 => Ok(rows.pop().expect("one row")),
+            _ => Err(Error::MultipleObjectsReturned { registry: self.reg.name, count: self.count(db)? }),
+        }
+    }
+
+    /// One row or none; more than one is MultipleObjectsReturned.
+    pub fn one_or_none_row(&self, db: &mut Db) -> Result<Option<Vec<Value>>> {
+        match self.one_row(db) {
+            Ok(r) => Ok(Some(r)),
+            Err(Error::DoesNotExist { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The first row in the query's order (by id when unordered).
+    pub fn first_row(&self, db: &mut Db) -> Result<Option<Vec<Value>>> {
+        Ok(self.clone().limit(1).rows(db)?.pop())
+    }
+
+    /// LaminDB's `get(idlike)`: an integer is an id; a string is a uid or uid prefix (for a
+    /// versioned registry with a stem-length prefix: the latest version first). These lookups see
+    /// every branch, the trash included.
+    pub fn get_row(db: &mut Db, reg: &'static Registry, idlike: &str) -> Result<Vec<Value>> {
+        let uid_len = reg.uid_len.unwrap_or(0);
+        if let Ok(id) = idlike.trim().parse::<i64>() {
+            if uid_len == 0 || idlike.len() < uid_len {
+                return QuerySet::new(reg).filter(Q::kw("id", id)?).one_row(db);
+            }
+        }
+        if !reg.has("uid") {
+            return Err(Error::InvalidArgument(format!(
+                "{} records have no uid; pass an integer id",
+                reg.name
+            )));
+        }
+        let by_prefix = QuerySet::new(reg).filter(Q::kw("uid__startswith", idlike)?);
+        let stem = if reg.versioned { uid_len.saturating_sub(4) } else { 0 };
+        let row = if reg.versioned && idlike.len() <= stem {
+            match by_prefix.clone().filter(Q::kw("is_latest", true)?).first_row(db)? {
+                Some(r) => Some(r),
+                None => by_prefix.clone().order_by("-created_at").first_row(db)?,
+            }
+        } else {
+            match by_prefix.one_row(db) {
+                Ok(r) => Some(r),
+                Err(Error::DoesNotExist { .. }) => None,
+                Err(e) => return Err(e),
+            }
+        };
+        row.ok_or_else(|| Error::DoesNotExist {
+            registry: reg.name,
+            message: format!(
+                "No record found with uid '{idlike}'. Did you forget a keyword as in {}.get({}='{idlike}')?",
+                reg.name, reg.name_field
+            ),
+        })
+    }
+}
+
+/// A typed query: [`QuerySet`] whose rows are records of `R`.
+#[derive(Clone, Debug)]
+pub struct Query<R> {
+    qs: QuerySet,
+    error: Option<String>,
+    _marker: std::marker::PhantomData<R>,
+}
+
+impl<R: Record> Query<R> {
+    pub(crate) fn new() -> Query<R> {
+        Query { qs: QuerySet::new(R::REGISTRY), error: None, _marker: Default::default() }
+    }
+
+    fn map(mut self, f: impl FnOnce(QuerySet) -> QuerySet) -> Query<R> {
+        self.qs = f(self.qs);
+        self
+    }
+
+    fn with(mut self, q: Result<Q>, exclude: bool) -> Query<R> {
+        match q {
+            Ok(q) if exclude => self.qs = self.qs.exclude(q),
+            Ok(q) => self.qs = self.qs.filter(q),
+            Err(e) => {
+                self.error.get_or_insert(e.to_string());
+            }
+        }
+        self
+    }
+
+    /// Keeps records matching `q`.
+    pub fn filter(self, q: Q) -> Query<R> {
+        self.map(|qs| qs.filter(q))
+    }
+
+    /// Drops records matching `q`.
+    pub fn exclude(self, q: Q) -> Query<R> {
+        self.map(|qs| qs.exclude(q))
+    }
+
+    /// Keeps records where `key` (a Django keyword such as `name__startswith`) matches `value`.
+    pub fn filter_kw(self, key: &str, value: impl Into<Value>) -> Query<R> {
+        let q = Q::kw(key, value);
+        self.with(q, false)
+    }
+
+    /// Keeps records where `field` equals `value`.
+    pub fn filter_eq(self, field: &str, value: impl Into<Value>) -> Query<R> {
+        self.filter_kw(field, value)
+    }
+
+    /// Keeps records where `field` starts with `prefix` (case-sensitive).
+    pub fn filter_startswith(self, field: &str, prefix: &str) -> Query<R> {
+        self.filter_kw(&format!("{field}__startswith"), prefix)
+    }
+
+    /// Orders by a field; `-field` for descending.
+    pub fn order_by(self, field: &str) -> Query<R> {
+        self.map(|qs| qs.order_by(field))
+    }
+
+    /// At most `n` records.
+    pub fn limit(self, n: usize) -> Query<R> {
+        self.map(|qs| qs.limit(n))
+    }
+
+    /// Skips `n` records.
+    pub fn offset(self, n: usize) -> Query<R> {
+        self.map(|qs| qs.offset(n))
+    }
+
+    /// Includes records of every branch (trash and archive too).
+    pub fn all_branches(self) -> Query<R> {
+        self.map(QuerySet::all_branches)
+    }
+
+    /// The untyped queryset.
+    pub fn queryset(&self) -> &QuerySet {
+        &self.qs
+    }
+
+    fn check(&self) -> Result<()> {
+        match &self.error {
+            Some(e) => Err(Error::InvalidArgument(e.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// All matching records.
+    pub fn to_list(&self, db: &mut Db) -> Result<Vec<R>> {
+        self.check()?;
+        self.qs.rows(db)?.into_iter().map(R::from_values).collect()
+    }
+
+    /// The first record, if any.
+    pub fn first(&self, db: &mut Db) -> Result<Option<R>> {
+        self.check()?;
+        self.qs.first_row(db)?.map(R::from_values).transpose()
+    }
+
+    /// Exactly one record.
+    pub fn one(&self, db: &mut Db) -> Result<R> {
+        self.check()?;
+        R::from_values(self.qs.one_row(db)?)
+    }
+
+    /// One record or none.
+    pub fn one_or_none(&self, db: &mut Db) -> Result<Option<R>> {
+        self.check()?;
+        self.qs.one_or_none_row(db)?.map(R::from_values).transpose()
+    }
+
+    /// The number of matching records.
+    pub fn count(&self, db: &mut Db) -> Result<usize> {
+        self.check()?;
+        self.qs.count(db)
+    }
+
+    /// Whether any record matches.
+    pub fn exists(&self, db: &mut Db) -> Result<bool> {
+        self.check()?;
+        self.qs.exists(db)
+    }
+}

@@ -1,0 +1,317 @@
+//! Operations on records of any registry, chosen at run time: `get(idlike)`, soft delete to the
+//! trash, restore, permanent delete, bulk creation of labels with LaminDB's name handling, and
+//! reading another instance (`using`).
+
+use std::path::Path;
+
+use lamindb_storage::{StorageRoot, Store};
+
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::instance::{Instance, read_marker_text};
+use crate::models::ULabel;
+use crate::query::{Q, QuerySet};
+use crate::registry::{Record, Registry};
+use crate::settings::{InstanceSettings, SettingsDir};
+use crate::value::{SqlType, Value};
+
+/// What [`delete_record`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Deleted {
+    /// Moved to the trash (branch −1).
+    Trashed,
+    /// Removed from the database.
+    Permanently,
+}
+
+/// Link tables whose rows go with a deleted record: (table, column pointing to the record).
+fn links_of(reg: &Registry) -> &'static [(&'static str, &'static str)] {
+    match reg.name {
+        "ULabel" => &[
+            ("lamindb_artifactulabel", "ulabel_id"),
+            ("lamindb_ulabel_parents", "from_ulabel_id"),
+            ("lamindb_ulabel_parents", "to_ulabel_id"),
+        ],
+        "Artifact" => &[("lamindb_artifactulabel", "artifact_id")],
+        "Feature" => &[("lamindb_artifactulabel", "feature_id")],
+        _ => &[],
+    }
+}
+
+fn value_of(reg: &Registry, row: &[Value], field: &str) -> Value {
+    reg.fields.iter().position(|f| f.name == field).map(|i| row[i].clone()).unwrap_or(Value::Null)
+}
+
+/// Sets `is_latest` on the newest other version of the record's family on its branch, if the
+/// record was the latest (LaminDB's promotion when a head version leaves the branch).
+fn promote_previous_version(db: &mut Db, reg: &'static Registry, row: &[Value]) -> Result<()> {
+    if !reg.versioned || value_of(reg, row, "is_latest") != Value::Bool(true) {
+        return Ok(());
+    }
+    let uid = value_of(reg, row, "uid");
+    let stem_len = reg.uid_len.unwrap_or(0).saturating_sub(4);
+    let stem: String = uid.as_str().unwrap_or_default().chars().take(stem_len).collect();
+    let id = value_of(reg, row, "id");
+    let branch = value_of(reg, row, "branch_id");
+    let previous = QuerySet::new(reg)
+        .all_branches()
+        .filter(Q::kw("uid__startswith", stem)?)
+        .filter(Q::kw("branch_id", branch)?)
+        .exclude(Q::kw("id", id.clone())?)
+        .order_by("-created_at")
+        .order_by("-id")
+        .first_row(db)?;
+    let mut sql = db.sql();
+    sql.push("UPDATE ")
+        .ident(reg.table)
+        .push(" SET \"is_latest\" = ")
+        .bind(Value::Bool(false), SqlType::Bool);
+    sql.push(" WHERE \"id\" = ").bind(id, SqlType::BigInt);
+    db.execute(&sql)?;
+    if let Some(prev) = previous {
+        let mut sql = db.sql();
+        sql.push("UPDATE ")
+            .ident(reg.table)
+            .push(" SET \"is_latest\" = ")
+            .bind(Value::Bool(true), SqlType::Bool);
+        sql.push(" WHERE \"id\" = ").bind(value_of(reg, &prev, "id"), SqlType::BigInt);
+        db.execute(&sql)?;
+    }
+    Ok(())
+}
+
+fn set_branch(db: &mut Db, reg: &Registry, id: i64, branch: i64) -> Result<()> {
+    let mut sql = db.sql();
+    sql.push("UPDATE ").ident(reg.table).push(" SET \"branch_id\" = ").bind(Value::Int(branch), SqlType::Int);
+    if reg.has("updated_at") {
+        sql.push(", \"updated_at\" = ").now();
+    }
+    sql.push(" WHERE \"id\" = ").bind(Value::Int(id), SqlType::BigInt);
+    db.execute(&sql)?;
+    Ok(())
+}
+
+/// Deletes the record with `id`: to the trash unless `permanent` (LaminDB's `delete()`);
+/// a record already in the trash needs `permanent`. Registries without a trash refuse a soft
+/// delete with LaminDB's message. Storage locations and artifacts have their own deletes
+/// ([`Instance::delete_storage`], the artifact API), which also handle stored bytes.
+pub fn delete_record(db: &mut Db, reg: &'static Registry, id: i64, permanent: bool) -> Result<Deleted> {
+    match reg.name {
+        "Storage" => {
+            return Err(Error::InvalidArgument(
+                "delete storage locations with `lamin storage delete` (Instance::delete_storage)".into(),
+            ));
+        }
+        "Artifact" if permanent => {
+            return Err(Error::InvalidArgument(
+                "delete artifacts permanently with the artifact API (`lamin delete artifact … --permanent`), which also removes their bytes".into(),
+            ));
+        }
+        _ => {}
+    }
+    let row = QuerySet::new(reg).filter(Q::kw("id", id)?).one_row(db)?;
+    if !reg.soft_delete && !permanent {
+        return Err(Error::InvalidArgument(format!(
+            "Soft delete is not possible for {}, use 'permanent=True' or 'permanent=None' for permanent deletion.",
+            reg.name
+        )));
+    }
+    let branch = value_of(reg, &row, "branch_id").as_i64();
+    db.transaction(|db| {
+        if !permanent {
+            if branch == Some(-1) {
+                return Err(Error::Refused(format!(
+                    "{} {id} is already in the trash; delete it permanently with --permanent (permanent=True)",
+                    reg.name
+                )));
+            }
+            promote_previous_version(db, reg, &row)?;
+            set_branch(db, reg, id, -1)?;
+            return Ok(Deleted::Trashed);
+        }
+        if branch.is_some_and(|b| b > -1) {
+            promote_previous_version(db, reg, &row)?;
+        }
+        for (table, column) in links_of(reg) {
+            let mut sql = db.sql();
+            sql.push("DELETE FROM ").ident(table).push(" WHERE ").ident(column).push(" = ");
+            sql.bind(Value::Int(id), SqlType::BigInt);
+            db.execute(&sql)?;
+        }
+        let mut sql = db.sql();
+        sql.push("DELETE FROM ").ident(reg.table).push(" WHERE \"id\" = ").bind(Value::Int(id), SqlType::BigInt);
+        db.execute(&sql)?;
+        Ok(Deleted::Permanently)
+    })
+}
+
+/// Moves a record from the trash (or archive) back to the main branch. A versioned record
+/// becomes the latest of its family again if no other version is.
+pub fn restore_record(db: &mut Db, reg: &'static Registry, id: i64) -> Result<()> {
+    if !reg.soft_delete {
+        return Err(Error::InvalidArgument(format!("{} records have no trash to restore from", reg.name)));
+    }
+    let row = QuerySet::new(reg).filter(Q::kw("id", id)?).one_row(db)?;
+    db.transaction(|db| {
+        set_branch(db, reg, id, 1)?;
+        if reg.versioned {
+            let uid = value_of(reg, &row, "uid");
+            let stem_len = reg.uid_len.unwrap_or(0).saturating_sub(4);
+            let stem: String = uid.as_str().unwrap_or_default().chars().take(stem_len).collect();
+            let has_latest = QuerySet::new(reg)
+                .filter(Q::kw("uid__startswith", stem)?)
+                .filter(Q::kw("branch_id", 1)?)
+                .filter(Q::kw("is_latest", true)?)
+                .exclude(Q::kw("id", id)?)
+                .exists(db)?;
+            let mut sql = db.sql();
+            sql.push("UPDATE ").ident(reg.table).push(" SET \"is_latest\" = ");
+            sql.bind(Value::Bool(!has_latest), SqlType::Bool).push(" WHERE \"id\" = ");
+            sql.bind(Value::Int(id), SqlType::BigInt);
+            db.execute(&sql)?;
+        }
+        Ok(())
+    })
+}
+
+/// Inserts many rows of one registry in one statement per chunk (inside the caller's
+/// transaction). Every row has the same `columns`.
+pub fn bulk_insert(db: &mut Db, reg: &'static Registry, columns: &[&str], rows: &[Vec<Value>]) -> Result<()> {
+    let fields: Vec<_> = columns.iter().map(|c| reg.check_field(c)).collect::<Result<_>>()?;
+    // SQLite allows 32 766 parameters per statement, PostgreSQL 65 535.
+    let per_statement = (30_000 / fields.len().max(1)).max(1);
+    for chunk in rows.chunks(per_statement) {
+        let mut sql = db.sql();
+        sql.push("INSERT INTO ").ident(reg.table).push(" (");
+        for (i, f) in fields.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.ident(f.name);
+        }
+        sql.push(") VALUES ");
+        for (r, row) in chunk.iter().enumerate() {
+            sql.push(if r > 0 { ", (" } else { "(" });
+            for (i, (f, v)) in fields.iter().zip(row).enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(v.clone(), f.ty);
+            }
+            sql.push(")");
+        }
+        db.execute(&sql)?;
+    }
+    Ok(())
+}
+
+/// How [`Instance::create_ulabels`] treats names that exist already.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameMatch {
+    /// An exact name match returns the existing label (LaminDB's default).
+    ReturnExisting,
+    /// Always create (for bulk loads).
+    AlwaysCreate,
+}
+
+/// One label of [`Instance::create_ulabels`] and whether it was created or found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Created<R> {
+    /// The record.
+    pub record: R,
+    /// `false` when an existing record with the same name was returned.
+    pub created: bool,
+}
+
+impl Instance {
+    /// Creates labels in one transaction. With [`NameMatch::ReturnExisting`], a name that exists
+    /// (outside the trash) returns that label, as LaminDB's `ULabel(name=…)` does; names repeated
+    /// in the input are created once.
+    pub fn create_ulabels(
+        &mut self,
+        names: &[String],
+        description: Option<&str>,
+        names_match: NameMatch,
+    ) -> Result<Vec<Created<ULabel>>> {
+        for n in names {
+            if n.trim().is_empty() {
+                return Err(Error::InvalidArgument("a label name must not be empty".into()));
+            }
+        }
+        let ctx = self.save_context()?;
+        let reg = ULabel::REGISTRY;
+        self.db.transaction(|db| {
+            let mut existing: std::collections::HashMap<String, ULabel> = Default::default();
+            if names_match == NameMatch::ReturnExisting {
+                for chunk in names.chunks(10_000) {
+                    let values = chunk.iter().map(|n| Value::Text(n.clone())).collect();
+                    for u in ULabel::query().filter(Q::kw_list("name__in", values)?).to_list(db)? {
+                        existing.entry(u.name.clone()).or_insert(u);
+                    }
+                }
+            }
+            let mut uids = Vec::with_capacity(names.len());
+            let mut rows = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            for name in names {
+                if existing.contains_key(name)
+                    || (names_match == NameMatch::ReturnExisting && !seen.insert(name))
+                {
+                    continue;
+                }
+                let uid = crate::uid::base62(8);
+                rows.push(vec![
+                    Value::Text(uid.clone()),
+                    Value::Text(name.clone()),
+                    description.map_or(Value::Null, |d| Value::Text(d.to_string())),
+                    Value::Int(ctx.user_id),
+                    ctx.run_id.map_or(Value::Null, Value::Int),
+                ]);
+                uids.push(uid);
+            }
+            let columns = ["uid", "name", "description", "created_by_id", "run_id"];
+            bulk_insert(db, reg, &columns, &rows)?;
+            let mut created: std::collections::HashMap<String, ULabel> = Default::default();
+            for chunk in uids.chunks(10_000) {
+                let values = chunk.iter().map(|u| Value::Text(u.clone())).collect();
+                for u in ULabel::query().filter(Q::kw_list("uid__in", values)?).to_list(db)? {
+                    created.insert(u.name.clone(), u);
+                }
+            }
+            let mut out = Vec::with_capacity(names.len());
+            for name in names {
+                if let Some(u) = existing.get(name) {
+                    out.push(Created { record: u.clone(), created: false });
+                } else if let Some(u) = created.get(name) {
+                    out.push(Created { record: u.clone(), created: true });
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// Opens another instance for reading, by settings name (`owner/name`, `name`) or by the path
+    /// of its storage root (a local SQLite instance, e.g. one made by Python LaminDB). The current
+    /// instance does not change.
+    pub fn using(dir: &SettingsDir, identifier: &str) -> Result<Instance> {
+        let path = Path::new(identifier);
+        if path.join(".lamindb").join("lamin.db").is_file() {
+            let root = StorageRoot::parse(identifier)?;
+            let store = Store::open(&root)?;
+            let text = read_marker_text(&store)?.ok_or_else(|| {
+                Error::InvalidArgument(format!("{identifier} has a .lamindb/lamin.db but no storage marker"))
+            })?;
+            let slug =
+                text.lines().find_map(|l| l.strip_prefix("instance_slug=")).unwrap_or("anonymous/unknown");
+            let id_hex = text.lines().find_map(|l| l.strip_prefix("instance_id="));
+            let (owner, name) = slug.split_once('/').unwrap_or(("anonymous", slug));
+            let id = match id_hex.and_then(|h| uuid::Uuid::parse_str(h).ok()) {
+                Some(id) => id,
+                None => crate::uid::instance_id(owner, name),
+            };
+            let settings = InstanceSettings::new(owner, name, root.as_str(), None, id);
+            return Instance::open(dir, settings);
+        }
+        Instance::open(dir, dir.find(identifier)?)
+    }
+}
