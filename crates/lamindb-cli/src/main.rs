@@ -37,15 +37,34 @@ enum Command {
     Disconnect,
     /// Show the current instance: slug, storage, database (password redacted), user.
     Info(commands::instance::InfoArgs),
-    /// Delete an instance, or a record of a registry.
+    /// Delete an instance, or a record of a registry (to the trash unless --permanent).
     ///
     /// Examples:
     ///   lamin delete instance mydata --force
+    ///   lamin delete ulabel 4Rx2 --permanent
     #[command(verbatim_doc_comment)]
     Delete(commands::delete::DeleteArgs),
     /// Register, list, show and delete storage locations.
     #[command(subcommand)]
     Storage(commands::storage::StorageCommand),
+    /// Create records (labels): `lamin create ulabel "My label" …` or `--from-file names.txt`.
+    Create(commands::records::CreateArgs),
+    /// Show one record by id, uid or uid prefix.
+    Get(commands::records::GetArgs),
+    /// List the records of a registry, filtered and ordered.
+    ///
+    /// Examples:
+    ///   lamin list ulabel --filter 'name__startswith="cell"' --order-by -created_at --limit 10
+    ///   lamin list artifact --filter 'storage__root__contains=data & !description__isnull=true'
+    ///   lamin list storage --filter 'artifacts__key__endswith=.csv'
+    #[command(verbatim_doc_comment)]
+    List(commands::records::ListArgs),
+    /// Search a registry's string fields, ranked as LaminDB ranks (exact matches first).
+    Search(commands::records::SearchArgs),
+    /// Show auto-complete keys for the values of a field (LaminDB's `lookup()`).
+    Lookup(commands::records::LookupArgs),
+    /// Move a record from the trash back to the main branch.
+    Restore(commands::records::RestoreArgs),
     /// Read and change settings of the current instance.
     #[command(subcommand)]
     Settings(commands::storage::SettingsCommand),
@@ -61,6 +80,12 @@ fn main() -> ExitCode {
         Command::Delete(args) => commands::delete::run(args),
         Command::Storage(cmd) => commands::storage::run(cmd),
         Command::Settings(cmd) => commands::storage::settings(cmd),
+        Command::Create(args) => commands::records::create(args),
+        Command::Get(args) => commands::records::get(args),
+        Command::List(args) => commands::records::list(args),
+        Command::Search(args) => commands::records::run_search(args),
+        Command::Lookup(args) => commands::records::run_lookup(args),
+        Command::Restore(args) => commands::records::restore(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -45,13 +45,36 @@ pub(crate) fn table<R: Record>(records: &[R], columns: &[&str]) {
     line(&t.to_string());
 }
 
-/// One record as `field: value` lines.
-pub(crate) fn record<R: Record>(r: &R) {
-    let fields = R::REGISTRY.fields;
-    let width = fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
-    let mut out = format!("{}\n", R::REGISTRY.name);
-    for (f, v) in fields.iter().zip(r.values()) {
-        out.push_str(&format!("  {:width$}  {v}\n", f.name));
+/// A table of text cells with a header, fitting the terminal.
+pub(crate) fn cells(header: &[String], rows: &[Vec<String>]) {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED);
+    if std::io::stdout().is_terminal() {
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+    }
+    t.set_header(header.iter().cloned());
+    for r in rows {
+        t.add_row(r.iter().cloned());
+    }
+    line(&t.to_string());
+}
+
+/// `field  value` lines under a title.
+pub(crate) fn fields<'a>(title: &str, pairs: impl Iterator<Item = (&'a str, String)>) {
+    let pairs: Vec<(&str, String)> = pairs.collect();
+    let width = pairs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut out = format!("{title}\n");
+    for (k, v) in pairs {
+        out.push_str(&format!("  {k:width$}  {v}\n"));
     }
     let _ = write!(std::io::stdout(), "{out}");
+}
+
+/// One record as `field  value` lines.
+pub(crate) fn record<R: Record>(r: &R) {
+    let values = r.values();
+    fields(
+        R::REGISTRY.name,
+        R::REGISTRY.fields.iter().map(|f| f.name).zip(values.iter().map(|v| v.to_string())),
+    );
 }

@@ -266,10 +266,11 @@ impl Instance {
                     description.map_or(Value::Null, |d| Value::Text(d.to_string())),
                     Value::Int(ctx.user_id),
                     ctx.run_id.map_or(Value::Null, Value::Int),
+                    Value::Null,
                 ]);
                 uids.push(uid);
             }
-            let columns = ["uid", "name", "description", "created_by_id", "run_id"];
+            let columns = ["uid", "name", "description", "created_by_id", "run_id", "_aux"];
             bulk_insert(db, reg, &columns, &rows)?;
             let mut created: std::collections::HashMap<String, ULabel> = Default::default();
             for chunk in uids.chunks(10_000) {

@@ -3,5 +3,6 @@
 mod instance;
 mod interop;
 mod layering;
+mod query;
 mod records;
 mod storage;

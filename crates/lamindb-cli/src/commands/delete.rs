@@ -1,4 +1,6 @@
 //! `lamin delete <instance|registry> <name|idlike>`: one entry point for deleting things.
+//!
+//! Records go to the trash unless `--permanent`; storage locations follow their own lifecycle.
 
 use clap::Args;
 
@@ -11,11 +13,15 @@ pub(crate) struct DeleteArgs {
     /// Confirm deleting an instance (required: `lamin` never prompts).
     #[arg(long)]
     force: bool,
+    /// Delete the record from the database instead of moving it to the trash.
+    #[arg(long)]
+    permanent: bool,
 }
 
 pub(crate) fn run(args: DeleteArgs) -> anyhow::Result<()> {
     match args.entity.to_ascii_lowercase().as_str() {
         "instance" => super::instance::delete(&args.target, args.force),
-        other => anyhow::bail!("cannot delete '{other}': use `lamin delete instance <name> --force`"),
+        "storage" => super::storage::delete(&args.target),
+        _ => super::records::delete(&args.entity, &args.target, args.permanent),
     }
 }

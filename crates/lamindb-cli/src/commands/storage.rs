@@ -123,13 +123,21 @@ pub(crate) fn run(cmd: StorageCommand) -> anyhow::Result<()> {
                 output::record(&s);
             }
         }
-        StorageCommand::Delete { idlike } => {
-            let s = inst.get_storage(&idlike)?;
-            inst.delete_storage(&s)?;
-            output::info(&format!("deleted storage location {} ({})", s.root, s.uid));
-        }
+        StorageCommand::Delete { idlike } => delete_in(&mut inst, &idlike)?,
     }
     Ok(())
+}
+
+fn delete_in(inst: &mut lamindb_core::Instance, idlike: &str) -> anyhow::Result<()> {
+    let s = inst.get_storage(idlike)?;
+    inst.delete_storage(&s)?;
+    output::info(&format!("deleted storage location {} ({})", s.root, s.uid));
+    Ok(())
+}
+
+/// `lamin delete storage <idlike>`, the same as `lamin storage delete`.
+pub(crate) fn delete(idlike: &str) -> anyhow::Result<()> {
+    delete_in(&mut current_instance()?, idlike)
 }
 
 pub(crate) fn settings(cmd: SettingsCommand) -> anyhow::Result<()> {

@@ -138,6 +138,12 @@ fn display_operand(op: &Operand) -> String {
 fn coerce(field: &Field, v: &Value) -> Result<Value> {
     let bad =
         |what: &str| Error::InvalidArgument(format!("Field '{}' expected {what} but got '{v}'.", field.name));
+    if v.as_str().is_some_and(|s| s.contains('\0')) {
+        return Err(Error::InvalidArgument(format!(
+            "Field '{}': text values must not contain NUL (\\0) characters",
+            field.name
+        )));
+    }
     Ok(match (field.ty, v) {
         (_, Value::Null) => Value::Null,
         (t, Value::Int(_)) if t.is_integer() => v.clone(),

@@ -329,6 +329,12 @@ impl<R: Record> Query<R> {
         self.with(q, false)
     }
 
+    /// Keeps records where `key` (e.g. `name__in`, `size__range`) matches a list of values.
+    pub fn filter_kw_list(self, key: &str, values: Vec<Value>) -> Query<R> {
+        let q = Q::kw_list(key, values);
+        self.with(q, false)
+    }
+
     /// Keeps records where `field` equals `value`.
     pub fn filter_eq(self, field: &str, value: impl Into<Value>) -> Query<R> {
         self.filter_kw(field, value)

@@ -113,6 +113,9 @@ pub fn search(db: &mut Db, reg: &'static Registry, query: &str, opts: &SearchOpt
             "Cannot search for None value! Please pass a valid string.".into(),
         ));
     }
+    if s.contains('\0') {
+        return Err(Error::InvalidArgument("search strings must not contain NUL (\\0) characters".into()));
+    }
     let fields = search_fields(reg, &opts.fields)?;
     let folded = if opts.case_sensitive { s.to_string() } else { s.to_lowercase() };
     let pg = db.dialect() == Dialect::Postgres;

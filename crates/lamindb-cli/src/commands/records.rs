@@ -1,0 +1,375 @@
+//! `lamin create`, `get`, `list`, `search`, `lookup`, `restore`, and `delete <registry>`: the
+//! query language on the command line, for every registry.
+
+use std::io::Read;
+
+use clap::Args;
+use lamindb_core::models::registry_by_name;
+use lamindb_core::query::lookup::lookup;
+use lamindb_core::query::parse::parse_filter;
+use lamindb_core::query::search::{SearchOptions, search};
+use lamindb_core::records::{Deleted, NameMatch, delete_record, restore_record};
+use lamindb_core::{Instance, QuerySet, Record, Registry, ULabel, Value};
+
+use super::{current_instance, settings_dir};
+use crate::output;
+
+/// Registries by name, case-insensitive, with the list of names in the error.
+pub(crate) fn registry(name: &str) -> anyhow::Result<&'static Registry> {
+    registry_by_name(name).ok_or_else(|| {
+        anyhow::anyhow!(
+            "unknown registry '{name}': use one of storage, user, space, branch, transform, run, ulabel, artifact, artifactulabel, feature"
+        )
+    })
+}
+
+/// The instance to read: `--instance` (another instance by name or path) or the current one.
+fn instance(other: Option<&str>) -> anyhow::Result<Instance> {
+    match other {
+        Some(id) => Ok(Instance::using(&settings_dir(), id)?),
+        None => current_instance(),
+    }
+}
+
+/// The columns shown in tables: public fields except `updated_at` and relation ids.
+fn table_columns(reg: &Registry) -> Vec<&'static str> {
+    reg.fields
+        .iter()
+        .filter(|f| {
+            !f.is_private() && f.name != "updated_at" && (f.relation.is_none() || f.name == "created_by_id")
+        })
+        .map(|f| f.name)
+        .collect()
+}
+
+fn row_json(reg: &Registry, row: &[Value]) -> serde_json::Value {
+    serde_json::Value::Object(
+        reg.fields.iter().zip(row).map(|(f, v)| (f.name.to_string(), v.to_json())).collect(),
+    )
+}
+
+fn print_rows(reg: &Registry, rows: &[Vec<Value>], json: bool, extra: Option<(&str, Vec<String>)>) {
+    if json {
+        let items = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let mut obj = row_json(reg, r);
+                if let (Some((name, values)), serde_json::Value::Object(map)) = (&extra, &mut obj) {
+                    map.insert(name.to_string(), values[i].clone().into());
+                }
+                obj
+            })
+            .collect();
+        output::json(&serde_json::Value::Array(items));
+        return;
+    }
+    let columns = table_columns(reg);
+    let mut header: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
+    if let Some((name, _)) = &extra {
+        header.push(name.to_string());
+    }
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut line: Vec<String> = columns
+                .iter()
+                .map(|c| {
+                    let idx = reg.fields.iter().position(|f| f.name == *c).expect("declared field");
+                    r[idx].to_string()
+                })
+                .collect();
+            if let Some((_, values)) = &extra {
+                line.push(values[i].clone());
+            }
+            line
+        })
+        .collect();
+    output::cells(&header, &cells);
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CreateArgs {
+    /// The registry (only `ulabel` can be created from the command line).
+    registry: String,
+    /// Names of the records to create.
+    names: Vec<String>,
+    /// A description for every created record.
+    #[arg(long)]
+    description: Option<String>,
+    /// Read names from a file, one per line (`-` for stdin); all are created in one transaction.
+    #[arg(long, value_name = "FILE")]
+    from_file: Option<String>,
+    /// Create even when a record with the same name exists (by default it is returned instead).
+    #[arg(long)]
+    allow_duplicates: bool,
+    /// Print the records as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(crate) fn create(args: CreateArgs) -> anyhow::Result<()> {
+    let reg = registry(&args.registry)?;
+    if reg.name != "ULabel" {
+        anyhow::bail!(
+            "`lamin create` makes ulabel records; {} records are created by other commands",
+            reg.name
+        );
+    }
+    let mut names = args.names;
+    if let Some(file) = &args.from_file {
+        let mut text = String::new();
+        if file == "-" {
+            std::io::stdin().read_to_string(&mut text)?;
+        } else {
+            text = std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+        }
+        names.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string));
+    }
+    if names.is_empty() {
+        anyhow::bail!("no names given: pass names or --from-file FILE");
+    }
+    let mut inst = current_instance()?;
+    let mode = if args.allow_duplicates { NameMatch::AlwaysCreate } else { NameMatch::ReturnExisting };
+    let created = inst.create_ulabels(&names, args.description.as_deref(), mode)?;
+    let n_new = created.iter().filter(|c| c.created).count();
+    for c in created.iter().filter(|c| !c.created).take(20) {
+        output::info(&format!("returning ulabel with same name: '{}'", c.record.name));
+    }
+    output::info(&format!("created {n_new} ulabel(s), {} existed already", created.len() - n_new));
+    if args.json {
+        output::json(&serde_json::Value::Array(created.iter().map(|c| c.record.to_json()).collect()));
+    } else if created.len() <= 50 {
+        let rows: Vec<Vec<Value>> = created.iter().map(|c| c.record.values()).collect();
+        print_rows(ULabel::REGISTRY, &rows, false, None);
+    }
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct GetArgs {
+    /// The registry (case-insensitive: `ulabel`, `ULabel`, `storage`, …).
+    registry: String,
+    /// An integer id, a uid, or a uid prefix.
+    idlike: String,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+    /// Read another instance (`owner/name`, `name`, or the path of its storage root).
+    #[arg(long)]
+    instance: Option<String>,
+}
+
+pub(crate) fn get(args: GetArgs) -> anyhow::Result<()> {
+    let reg = registry(&args.registry)?;
+    let mut inst = instance(args.instance.as_deref())?;
+    let row = QuerySet::get_row(&mut inst.db, reg, &args.idlike)?;
+    if args.json {
+        output::json(&row_json(reg, &row));
+    } else {
+        output::fields(reg.name, reg.fields.iter().map(|f| f.name).zip(row.iter().map(Value::to_string)));
+    }
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ListArgs {
+    /// The registry.
+    registry: String,
+    /// Keep records matching EXPR: `field__lookup=value`, or a whole expression such as
+    /// '(name__startswith="a" | name="b") & !description__isnull=true'. Repeat to combine with and.
+    #[arg(long, short = 'f', value_name = "EXPR")]
+    filter: Vec<String>,
+    /// Drop records matching EXPR (same language as --filter).
+    #[arg(long, value_name = "EXPR")]
+    exclude: Vec<String>,
+    /// Order by a field; `-field` for descending. Repeat for tie-breakers.
+    #[arg(long, value_name = "FIELD", allow_hyphen_values = true)]
+    order_by: Vec<String>,
+    /// Show at most N records.
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+    /// Include records in the trash and archive.
+    #[arg(long)]
+    all_branches: bool,
+    /// Print only the number of matching records.
+    #[arg(long)]
+    count: bool,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+    /// Read another instance (`owner/name`, `name`, or the path of its storage root).
+    #[arg(long)]
+    instance: Option<String>,
+}
+
+pub(crate) fn list(args: ListArgs) -> anyhow::Result<()> {
+    let reg = registry(&args.registry)?;
+    let mut qs = QuerySet::new(reg);
+    for f in &args.filter {
+        qs = qs.filter(parse_filter(f)?);
+    }
+    for e in &args.exclude {
+        qs = qs.exclude(parse_filter(e)?);
+    }
+    for o in &args.order_by {
+        qs = qs.order_by(o);
+    }
+    if let Some(n) = args.limit {
+        qs = qs.limit(n);
+    }
+    if args.all_branches {
+        qs = qs.all_branches();
+    }
+    let mut inst = instance(args.instance.as_deref())?;
+    if args.count {
+        output::line(&qs.count(&mut inst.db)?.to_string());
+        return Ok(());
+    }
+    let rows = qs.rows(&mut inst.db)?;
+    print_rows(reg, &rows, args.json, None);
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SearchArgs {
+    /// The registry.
+    registry: String,
+    /// What to search for.
+    query: String,
+    /// Search only this string field (repeatable; default: every string field).
+    #[arg(long)]
+    field: Vec<String>,
+    /// Show at most N results (0 = all).
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+    /// Match case.
+    #[arg(long)]
+    case_sensitive: bool,
+    /// Print JSON (each record with its `score`).
+    #[arg(long)]
+    json: bool,
+    /// Read another instance (`owner/name`, `name`, or the path of its storage root).
+    #[arg(long)]
+    instance: Option<String>,
+}
+
+pub(crate) fn run_search(args: SearchArgs) -> anyhow::Result<()> {
+    let reg = registry(&args.registry)?;
+    let mut inst = instance(args.instance.as_deref())?;
+    let opts = SearchOptions {
+        fields: args.field,
+        limit: (args.limit > 0).then_some(args.limit),
+        case_sensitive: args.case_sensitive,
+    };
+    let hits = search(&mut inst.db, reg, &args.query, &opts)?;
+    let scores: Vec<String> = hits.iter().map(|h| h.score.to_string()).collect();
+    let rows: Vec<Vec<Value>> = hits.into_iter().map(|h| h.values).collect();
+    if args.json {
+        let scores = scores.iter().map(|s| s.parse::<u32>().unwrap_or_default());
+        let items = rows
+            .iter()
+            .zip(scores)
+            .map(|(r, s)| {
+                let mut obj = row_json(reg, r);
+                if let serde_json::Value::Object(map) = &mut obj {
+                    map.insert("score".into(), s.into());
+                }
+                obj
+            })
+            .collect();
+        output::json(&serde_json::Value::Array(items));
+    } else {
+        print_rows(reg, &rows, false, Some(("score", scores)));
+    }
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LookupArgs {
+    /// The registry.
+    registry: String,
+    /// The string field to build keys from (default: the registry's name field).
+    #[arg(long)]
+    field: Option<String>,
+    /// Print JSON: key → {value, id} (or a list when several records share a key).
+    #[arg(long)]
+    json: bool,
+    /// Read another instance (`owner/name`, `name`, or the path of its storage root).
+    #[arg(long)]
+    instance: Option<String>,
+}
+
+pub(crate) fn run_lookup(args: LookupArgs) -> anyhow::Result<()> {
+    let reg = registry(&args.registry)?;
+    let mut inst = instance(args.instance.as_deref())?;
+    let entries = lookup(&mut inst.db, reg, args.field.as_deref())?;
+    if args.json {
+        let map = entries
+            .iter()
+            .map(|e| {
+                let items: Vec<serde_json::Value> =
+                    e.records.iter().map(|(v, id)| serde_json::json!({"value": v, "id": id})).collect();
+                let value = if items.len() == 1 { items[0].clone() } else { serde_json::Value::Array(items) };
+                (e.key.clone(), value)
+            })
+            .collect();
+        output::json(&serde_json::Value::Object(map));
+        return Ok(());
+    }
+    let header = ["key".to_string(), "value".to_string(), "id".to_string()];
+    let cells: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            let (v, id) = &e.records[0];
+            let more =
+                if e.records.len() > 1 { format!(" (+{} more)", e.records.len() - 1) } else { String::new() };
+            vec![e.key.clone(), format!("{v}{more}"), id.to_string()]
+        })
+        .collect();
+    output::cells(&header, &cells);
+    for e in entries.iter().filter(|e| e.records.len() > 1) {
+        output::warn(&format!(
+            "{} records found for '{}'. Returning based on keep='first'.",
+            e.records.len(),
+            e.key
+        ));
+    }
+    Ok(())
+}
+
+/// `lamin delete <registry> <idlike> [--permanent]`.
+pub(crate) fn delete(registry_name: &str, idlike: &str, permanent: bool) -> anyhow::Result<()> {
+    let reg = registry(registry_name)?;
+    let mut inst = current_instance()?;
+    let row = QuerySet::get_row(&mut inst.db, reg, idlike)?;
+    let id = row[0].as_i64().expect("id is the first field");
+    match delete_record(&mut inst.db, reg, id, permanent)? {
+        Deleted::Trashed => output::info(&format!(
+            "moved {} {id} to trash (branch_id = -1); restore it with `lamin restore {} {id}`",
+            reg.name,
+            reg.name.to_lowercase()
+        )),
+        Deleted::Permanently => output::info(&format!("deleted {} {id} permanently", reg.name)),
+    }
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RestoreArgs {
+    /// The registry.
+    registry: String,
+    /// An integer id, a uid, or a uid prefix.
+    idlike: String,
+}
+
+pub(crate) fn restore(args: RestoreArgs) -> anyhow::Result<()> {
+    let reg = registry(&args.registry)?;
+    let mut inst = current_instance()?;
+    let row = QuerySet::get_row(&mut inst.db, reg, &args.idlike)?;
+    let id = row[0].as_i64().expect("id is the first field");
+    restore_record(&mut inst.db, reg, id)?;
+    output::info(&format!("restored {} {id} to the main branch", reg.name));
+    Ok(())
+}
