@@ -250,14 +250,20 @@ impl Instance {
                     }
                 }
             }
-            let mut uids = Vec::with_capacity(names.len());
+            // For each input name: the uid it gets (new) or None when an existing label is returned.
+            let mut uid_of: Vec<Option<String>> = Vec::with_capacity(names.len());
+            let mut first_uid: std::collections::HashMap<&str, String> = Default::default();
             let mut rows = Vec::new();
-            let mut seen = std::collections::HashSet::new();
             for name in names {
-                if existing.contains_key(name)
-                    || (names_match == NameMatch::ReturnExisting && !seen.insert(name))
-                {
+                if existing.contains_key(name) {
+                    uid_of.push(None);
                     continue;
+                }
+                if names_match == NameMatch::ReturnExisting {
+                    if let Some(uid) = first_uid.get(name.as_str()) {
+                        uid_of.push(Some(uid.clone()));
+                        continue;
+                    }
                 }
                 let uid = crate::uid::base62(8);
                 rows.push(vec![
@@ -268,23 +274,31 @@ impl Instance {
                     ctx.run_id.map_or(Value::Null, Value::Int),
                     Value::Null,
                 ]);
-                uids.push(uid);
+                first_uid.insert(name, uid.clone());
+                uid_of.push(Some(uid));
             }
             let columns = ["uid", "name", "description", "created_by_id", "run_id", "_aux"];
             bulk_insert(db, reg, &columns, &rows)?;
             let mut created: std::collections::HashMap<String, ULabel> = Default::default();
-            for chunk in uids.chunks(10_000) {
-                let values = chunk.iter().map(|u| Value::Text(u.clone())).collect();
-                for u in ULabel::query().filter(Q::kw_list("uid__in", values)?).to_list(db)? {
-                    created.insert(u.name.clone(), u);
+            let new_uids: Vec<Value> = rows.iter().map(|r| r[0].clone()).collect();
+            for chunk in new_uids.chunks(10_000) {
+                for u in ULabel::query().filter(Q::kw_list("uid__in", chunk.to_vec())?).to_list(db)? {
+                    created.insert(u.uid.clone(), u);
                 }
             }
             let mut out = Vec::with_capacity(names.len());
-            for name in names {
-                if let Some(u) = existing.get(name) {
-                    out.push(Created { record: u.clone(), created: false });
-                } else if let Some(u) = created.get(name) {
-                    out.push(Created { record: u.clone(), created: true });
+            let mut reported = std::collections::HashSet::new();
+            for (name, uid) in names.iter().zip(uid_of) {
+                match uid {
+                    None => out.push(Created { record: existing[name].clone(), created: false }),
+                    Some(uid) => {
+                        let record = created.get(&uid).cloned().ok_or_else(|| {
+                            Error::Decode(format!("label {uid} was inserted but cannot be read back"))
+                        })?;
+                        // A name repeated in the input is created once: later copies are "found".
+                        let first = reported.insert(uid);
+                        out.push(Created { record, created: first });
+                    }
                 }
             }
             Ok(out)
