@@ -20,6 +20,7 @@ stdin=/dev/null, `_is_on_hub = False`), connects to anonymous/pydata and prints 
   * markers: for each local storage row, what lamindb_setup reads from its marker file:
     `parse_storage_mark` -> uid and instance_id, and `mark_storage_root` with the row's uid
     ("__is_marked__" means lamindb_setup accepts the marker as it is and writes nothing)
+  * search: for each --search QUERY, the ULabel names in the order ln.ULabel.search ranks them
   * get_storage / get_ulabel: `ln.Storage.get(UID)` / `ln.ULabel.get(name=NAME)`, as
     {"ok": true, "uid": ..., ...} or {"ok": false, "error": "..."}
 """
@@ -44,6 +45,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("s", type=Path)
     p.add_argument("--storage", help="uid for ln.Storage.get(uid)")
     p.add_argument("--ulabel", help="name for ln.ULabel.get(name=...)")
+    p.add_argument(
+        "--search",
+        action="append",
+        default=[],
+        help="query for ln.ULabel.search(...): names in LaminDB's ranked order (repeatable)",
+    )
     return p.parse_args(argv[1:])
 
 
@@ -187,6 +194,11 @@ def child(args: argparse.Namespace) -> int:
             return {"uid": u.uid, "name": u.name, "created_at": str(u.created_at)}
 
         result["get_ulabel"] = attempt(get_ulabel)
+
+    if args.search:
+        result["search"] = {
+            q: [r.name for r in ln.ULabel.search(q, limit=None)] for q in args.search
+        }
 
     json_out.write(json.dumps(result) + "\n")
     json_out.flush()

@@ -356,3 +356,39 @@ fn add_storage_on_a_python_location_returns_it() {
     assert_eq!(inst.storages().unwrap().len(), 2);
     assert_eq!(std::fs::read(py.w.join("pystorage2/.lamindb/storage_uid.txt")).unwrap(), marker_before);
 }
+
+#[test]
+fn search_ranks_like_python_lamindb_on_the_same_data() {
+    let test = "search_ranks_like_python_lamindb_on_the_same_data";
+    let Some(py) = PyInstance::make(test) else { return };
+    let mut inst = py.open();
+    let names: Vec<String> = [
+        "my cellular thing", "celltype", "B cell|T cell", "T cell", "cell type", "cell", "Cell Biology",
+        "cell.line", "nothing here", "label cell", "cells|cell",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    inst.create_ulabels(&names, None, lamindb_core::records::NameMatch::AlwaysCreate).unwrap();
+    let queries = ["cell", "label", "T cell", "thing"];
+    let mut extra = Vec::new();
+    for q in queries {
+        extra.extend(["--search", q]);
+    }
+    let python = py.read(&extra);
+    for q in queries {
+        let opts = lamindb_core::query::search::SearchOptions::default();
+        let ours: Vec<String> = lamindb_core::query::search::search(&mut inst.db, ULabel::REGISTRY, q, &opts)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.values[2].to_string())
+            .collect();
+        let theirs: Vec<String> = python["search"][q]
+            .as_array()
+            .unwrap_or_else(|| panic!("no search result for {q}: {python}"))
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(ours, theirs, "search {q:?}");
+    }
+}
