@@ -223,6 +223,83 @@ pub struct Created<R> {
     pub created: bool,
 }
 
+/// What [`Instance::bulk_create_ulabels`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BulkCreated {
+    /// Labels inserted.
+    pub created: usize,
+    /// Names that returned an existing label (or repeated an earlier name of the input).
+    pub existing: usize,
+}
+
+/// The plan of a label creation: per input name, the uid it gets, or `None` when an existing
+/// label is returned.
+struct LabelPlan {
+    existing: std::collections::HashMap<String, ULabel>,
+    uid_of: Vec<Option<String>>,
+    new_uids: Vec<Value>,
+}
+
+/// Inserts the labels of `names` that are new (inside the caller's transaction).
+fn insert_ulabels(
+    db: &mut Db,
+    ctx: &crate::registry::SaveContext,
+    names: &[String],
+    description: Option<&str>,
+    names_match: NameMatch,
+) -> Result<LabelPlan> {
+    for n in names {
+        if n.trim().is_empty() {
+            return Err(Error::InvalidArgument("a label name must not be empty".into()));
+        }
+    }
+    let mut existing: std::collections::HashMap<String, ULabel> = Default::default();
+    if names_match == NameMatch::ReturnExisting {
+        for chunk in names.chunks(10_000) {
+            let values = chunk.iter().map(|n| Value::Text(n.clone())).collect();
+            for u in ULabel::query().filter(Q::kw_list("name__in", values)?).to_list(db)? {
+                existing.entry(u.name.clone()).or_insert(u);
+            }
+        }
+    }
+    // One timestamp for the whole batch: evaluating the column default per row costs more than
+    // the insert itself on SQLite.
+    let now = Value::DateTime(chrono::Utc::now());
+    let mut uid_of: Vec<Option<String>> = Vec::with_capacity(names.len());
+    let mut first_uid: std::collections::HashMap<&str, String> = Default::default();
+    let mut rows = Vec::new();
+    for name in names {
+        if existing.contains_key(name) {
+            uid_of.push(None);
+            continue;
+        }
+        if names_match == NameMatch::ReturnExisting {
+            if let Some(uid) = first_uid.get(name.as_str()) {
+                uid_of.push(Some(uid.clone()));
+                continue;
+            }
+        }
+        let uid = crate::uid::base62(8);
+        rows.push(vec![
+            Value::Text(uid.clone()),
+            Value::Text(name.clone()),
+            description.map_or(Value::Null, |d| Value::Text(d.to_string())),
+            Value::Int(ctx.user_id),
+            ctx.run_id.map_or(Value::Null, Value::Int),
+            Value::Null,
+            now.clone(),
+            now.clone(),
+        ]);
+        first_uid.insert(name, uid.clone());
+        uid_of.push(Some(uid));
+    }
+    let columns =
+        ["uid", "name", "description", "created_by_id", "run_id", "_aux", "created_at", "updated_at"];
+    bulk_insert(db, ULabel::REGISTRY, &columns, &rows)?;
+    let new_uids = rows.into_iter().map(|mut r| r.swap_remove(0)).collect();
+    Ok(LabelPlan { existing, uid_of, new_uids })
+}
+
 impl Instance {
     /// Creates labels in one transaction. With [`NameMatch::ReturnExisting`], a name that exists
     /// (outside the trash) returns that label, as LaminDB's `ULabel(name=…)` does; names repeated
@@ -233,64 +310,20 @@ impl Instance {
         description: Option<&str>,
         names_match: NameMatch,
     ) -> Result<Vec<Created<ULabel>>> {
-        for n in names {
-            if n.trim().is_empty() {
-                return Err(Error::InvalidArgument("a label name must not be empty".into()));
-            }
-        }
         let ctx = self.save_context()?;
-        let reg = ULabel::REGISTRY;
         self.db.transaction(|db| {
-            let mut existing: std::collections::HashMap<String, ULabel> = Default::default();
-            if names_match == NameMatch::ReturnExisting {
-                for chunk in names.chunks(10_000) {
-                    let values = chunk.iter().map(|n| Value::Text(n.clone())).collect();
-                    for u in ULabel::query().filter(Q::kw_list("name__in", values)?).to_list(db)? {
-                        existing.entry(u.name.clone()).or_insert(u);
-                    }
-                }
-            }
-            // For each input name: the uid it gets (new) or None when an existing label is returned.
-            let mut uid_of: Vec<Option<String>> = Vec::with_capacity(names.len());
-            let mut first_uid: std::collections::HashMap<&str, String> = Default::default();
-            let mut rows = Vec::new();
-            for name in names {
-                if existing.contains_key(name) {
-                    uid_of.push(None);
-                    continue;
-                }
-                if names_match == NameMatch::ReturnExisting {
-                    if let Some(uid) = first_uid.get(name.as_str()) {
-                        uid_of.push(Some(uid.clone()));
-                        continue;
-                    }
-                }
-                let uid = crate::uid::base62(8);
-                rows.push(vec![
-                    Value::Text(uid.clone()),
-                    Value::Text(name.clone()),
-                    description.map_or(Value::Null, |d| Value::Text(d.to_string())),
-                    Value::Int(ctx.user_id),
-                    ctx.run_id.map_or(Value::Null, Value::Int),
-                    Value::Null,
-                ]);
-                first_uid.insert(name, uid.clone());
-                uid_of.push(Some(uid));
-            }
-            let columns = ["uid", "name", "description", "created_by_id", "run_id", "_aux"];
-            bulk_insert(db, reg, &columns, &rows)?;
+            let plan = insert_ulabels(db, &ctx, names, description, names_match)?;
             let mut created: std::collections::HashMap<String, ULabel> = Default::default();
-            let new_uids: Vec<Value> = rows.iter().map(|r| r[0].clone()).collect();
-            for chunk in new_uids.chunks(10_000) {
+            for chunk in plan.new_uids.chunks(10_000) {
                 for u in ULabel::query().filter(Q::kw_list("uid__in", chunk.to_vec())?).to_list(db)? {
                     created.insert(u.uid.clone(), u);
                 }
             }
             let mut out = Vec::with_capacity(names.len());
             let mut reported = std::collections::HashSet::new();
-            for (name, uid) in names.iter().zip(uid_of) {
+            for (name, uid) in names.iter().zip(plan.uid_of) {
                 match uid {
-                    None => out.push(Created { record: existing[name].clone(), created: false }),
+                    None => out.push(Created { record: plan.existing[name].clone(), created: false }),
                     Some(uid) => {
                         let record = created.get(&uid).cloned().ok_or_else(|| {
                             Error::Decode(format!("label {uid} was inserted but cannot be read back"))
@@ -302,6 +335,22 @@ impl Instance {
                 }
             }
             Ok(out)
+        })
+    }
+
+    /// Like [`Instance::create_ulabels`] for bulk loads: one transaction, and only the counts
+    /// come back (the records are not read back).
+    pub fn bulk_create_ulabels(
+        &mut self,
+        names: &[String],
+        description: Option<&str>,
+        names_match: NameMatch,
+    ) -> Result<BulkCreated> {
+        let ctx = self.save_context()?;
+        self.db.transaction(|db| {
+            let plan = insert_ulabels(db, &ctx, names, description, names_match)?;
+            let created = plan.new_uids.len();
+            Ok(BulkCreated { created, existing: names.len() - created })
         })
     }
 

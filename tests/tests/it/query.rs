@@ -449,3 +449,28 @@ fn using_reads_another_instance_by_name_and_by_path() {
     assert_eq!(ULabel::query().count(&mut by_path.db).unwrap(), 1);
     assert!(Instance::using(&a.settings, "nope").is_err());
 }
+
+#[test]
+fn startswith_treats_wildcards_and_unicode_literally() {
+    for_each_backend("startswith_treats_wildcards_and_unicode_literally", |b| {
+        let mut t = TestInstance::new(b);
+        labels(&mut t, &["50%_off", "500 off", "5_0", "a\\b", "a\\\\b", "Zürich", "zz\u{10FFFF}", "zz"]);
+        let cases: &[(&str, &[&str])] = &[
+            ("50%", &["50%_off"]),
+            ("5_", &["5_0"]),
+            ("a\\", &["a\\b", "a\\\\b"]),
+            ("a\\\\", &["a\\\\b"]),
+            ("Zü", &["Zürich"]),
+            ("zz", &["zz\u{10FFFF}", "zz"]),
+            ("zz\u{10FFFF}", &["zz\u{10FFFF}"]),
+        ];
+        for (prefix, expected) in cases {
+            let qs = QuerySet::new(ULabel::REGISTRY).filter(Q::kw("name__startswith", *prefix).unwrap());
+            let mut got = names(&mut t, qs);
+            got.sort();
+            let mut want: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+            want.sort();
+            assert_eq!(got, want, "{b:?}: startswith {prefix:?}");
+        }
+    });
+}

@@ -132,15 +132,21 @@ pub(crate) fn create(args: CreateArgs) -> anyhow::Result<()> {
     }
     let mut inst = current_instance()?;
     let mode = if args.allow_duplicates { NameMatch::AlwaysCreate } else { NameMatch::ReturnExisting };
+    if names.len() > 50 && !args.json {
+        // Bulk load: one transaction, counts only.
+        let done = inst.bulk_create_ulabels(&names, args.description.as_deref(), mode)?;
+        output::info(&format!("created {} ulabel(s), {} existed already", done.created, done.existing));
+        return Ok(());
+    }
     let created = inst.create_ulabels(&names, args.description.as_deref(), mode)?;
     let n_new = created.iter().filter(|c| c.created).count();
-    for c in created.iter().filter(|c| !c.created).take(20) {
+    for c in created.iter().filter(|c| !c.created) {
         output::info(&format!("returning ulabel with same name: '{}'", c.record.name));
     }
     output::info(&format!("created {n_new} ulabel(s), {} existed already", created.len() - n_new));
     if args.json {
         output::json(&serde_json::Value::Array(created.iter().map(|c| c.record.to_json()).collect()));
-    } else if created.len() <= 50 {
+    } else {
         let rows: Vec<Vec<Value>> = created.iter().map(|c| c.record.values()).collect();
         print_rows(ULabel::REGISTRY, &rows, false, None);
     }

@@ -171,6 +171,33 @@ fn coerce(field: &Field, v: &Value) -> Result<Value> {
     })
 }
 
+/// `prefix%` for LIKE, with `\`, `%` and `_` escaped.
+fn like_prefix(prefix: &str) -> String {
+    let mut out = String::with_capacity(prefix.len() + 1);
+    for c in prefix.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// The smallest string greater than every string starting with `prefix` (in code-point order,
+/// which is UTF-8 byte order), if there is one.
+fn prefix_upper_bound(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let next = (last as u32 + 1..=char::MAX as u32).find_map(char::from_u32);
+        if let Some(next) = next {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
 fn predicate(sql: &mut Sql, col: &str, field: &Field, lookup: Lookup, operand: &Operand) -> Result<()> {
     let pg = sql.dialect() == Dialect::Postgres;
     if lookup.is_text() && !field.ty.is_text() {
@@ -213,6 +240,21 @@ fn predicate(sql: &mut Sql, col: &str, field: &Field, lookup: Lookup, operand: &
             if n == 0 {
                 sql.push(col).push(" IS NOT NULL");
                 return Ok(());
+            }
+            if lookup == Lookup::StartsWith {
+                let prefix = v.as_str().unwrap_or_default();
+                if pg {
+                    // LIKE is case-sensitive on PostgreSQL and can use the `_like` pattern index.
+                    sql.push(col).push(" LIKE ").bind(Value::Text(like_prefix(prefix)), SqlType::Text);
+                    sql.push(" ESCAPE '\\'");
+                    return Ok(());
+                }
+                // SQLite compares text bytewise: a range lets the column's index find the prefix,
+                // the SUBSTR below keeps the comparison exact.
+                sql.push(col).push(" >= ").bind(Value::Text(prefix.to_string()), SqlType::Text).push(" AND ");
+                if let Some(upper) = prefix_upper_bound(prefix) {
+                    sql.push(col).push(" < ").bind(Value::Text(upper), SqlType::Text).push(" AND ");
+                }
             }
             match (lookup, pg) {
                 (Lookup::StartsWith | Lookup::IStartsWith, _) => {

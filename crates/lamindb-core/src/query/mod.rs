@@ -93,6 +93,16 @@ impl QuerySet {
         self
     }
 
+    /// Whether an ordering was given with [`QuerySet::order_by`].
+    pub fn is_ordered(&self) -> bool {
+        !self.order_by.is_empty()
+    }
+
+    /// Whether a filter or exclude condition starts its path with `field` (e.g. `kind`).
+    pub fn filters_on(&self, field: &str) -> bool {
+        self.filters.iter().chain(&self.excludes).any(|q| q.mentions(&[field], "\0"))
+    }
+
     /// Whether LaminDB's default branch filter (`branch_id IN (1)`) applies: the registry has
     /// branches and no filter names `id`, `uid`, `hash` or a `branch…` field.
     fn branch_filter(&self) -> bool {
@@ -111,7 +121,10 @@ impl QuerySet {
         };
         if self.branch_filter() {
             next(sql);
-            sql.push(&format!("{alias}.\"branch_id\" IN (1)"));
+            // On SQLite, `+` keeps the planner off the branch index (nearly every row is on
+            // branch 1), so that the indexes of the actual conditions are used.
+            let plus = if sql.dialect() == Dialect::Sqlite { "+" } else { "" };
+            sql.push(&format!("{plus}{alias}.\"branch_id\" IN (1)"));
         }
         for q in &self.filters {
             if q.disables_branch_filter() {
