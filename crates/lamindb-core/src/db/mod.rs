@@ -158,7 +158,8 @@ impl Db {
                 .map_err(|e| Error::Connect { url: url.to_string(), message: e.to_string() })?;
             // The journal mode is left alone here: it is stored in the file, and Python LaminDB
             // keeps its databases in rollback-journal mode (see `migrations::run_pending`).
-            conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;")?;
+            // A 64 MiB page cache keeps the indexes of bulk writes in memory (the default is 2 MiB).
+            conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;")?;
             register_regexp(&mut conn)?;
             Ok(Db::Sqlite(conn))
         }
@@ -184,6 +185,27 @@ impl Db {
             Db::Sqlite(c) => sqlite_query!(sql).load::<DynRow>(c)?,
             Db::Postgres(c) => pg_query!(sql).load::<DynRow>(c)?,
         })
+    }
+
+    /// Runs a query and hands each row's values (in select order, as read: not coerced) to `f`
+    /// while reading, without collecting the rows: for exports of many rows. SQLite streams
+    /// from its cursor; PostgreSQL reads the result set first.
+    pub fn query_each(&mut self, sql: &Sql, mut f: impl FnMut(Vec<Value>) -> Result<()>) -> Result<()> {
+        use diesel::connection::DefaultLoadingMode;
+        debug_assert_eq!(sql.dialect, self.dialect());
+        match self {
+            Db::Sqlite(c) => {
+                for row in sqlite_query!(sql).load_iter::<row::ValuesRow, DefaultLoadingMode>(c)? {
+                    f(row?.0)?;
+                }
+            }
+            Db::Postgres(c) => {
+                for row in pg_query!(sql).load_iter::<row::ValuesRow, DefaultLoadingMode>(c)? {
+                    f(row?.0)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Runs a statement and returns the number of affected rows.
