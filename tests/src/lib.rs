@@ -148,3 +148,20 @@ pub fn list_files(dir: &Path) -> Vec<String> {
     out.sort();
     out
 }
+
+/// A fresh S3 root (`s3://<bucket>/<random>?endpoint_url=…`) on the test server named by
+/// `LAMIN_TEST_S3_ENDPOINT` and `LAMIN_TEST_S3_BUCKET`, or `None` after printing
+/// `<test>: skipped: s3`.
+pub fn s3_test_root(test: &str) -> Option<String> {
+    let endpoint = std::env::var("LAMIN_TEST_S3_ENDPOINT").ok().filter(|s| !s.is_empty());
+    let bucket = std::env::var("LAMIN_TEST_S3_BUCKET").ok().filter(|s| !s.is_empty());
+    match (endpoint, bucket) {
+        (Some(endpoint), Some(bucket)) => {
+            Some(format!("s3://{bucket}/{}?endpoint_url={endpoint}", random_name("t")))
+        }
+        _ => {
+            eprintln!("{test}: skipped: s3 (LAMIN_TEST_S3_ENDPOINT not set)");
+            None
+        }
+    }
+}

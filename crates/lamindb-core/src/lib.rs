@@ -5,6 +5,7 @@
 //! [`Instance::current`] opens the current one. Records of every registry ([`models`]) are read and
 //! written through the [`Record`] trait.
 
+pub mod artifact;
 pub mod db;
 pub mod error;
 pub mod instance;
@@ -18,6 +19,7 @@ pub mod storage;
 pub mod uid;
 pub mod value;
 
+pub use artifact::{ArtifactOptions, ArtifactOutcome, ArtifactSource, NoProgress, Progress, WriteAction};
 pub use db::{Db, Dialect};
 pub use error::{Error, Result};
 pub use instance::{InitOptions, InitOutcome, Instance, InstanceInfo};

@@ -1,5 +1,6 @@
 //! The behaviour suite: every case runs against every available SQL backend.
 
+mod artifact;
 mod instance;
 mod interop;
 mod layering;

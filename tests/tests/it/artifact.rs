@@ -1,0 +1,532 @@
+//! Artifacts: create, dedup by hash, versioning by key, register in place, cache, replace,
+//! trash / restore / permanent delete, refusals in locations this instance does not manage,
+//! refused keys, failed copies leaving no row, and rows left by a killed process.
+//!
+//! Every case runs on every SQL backend, and on the storage locations available: the local
+//! default storage always, S3 when `LAMIN_TEST_S3_ENDPOINT` is set (else printed as skipped).
+
+use std::path::{Path, PathBuf};
+
+use lamindb_core::{
+    Artifact, ArtifactOptions, ArtifactOutcome, ArtifactSource, Error, NoProgress, Progress, Record, SqlType,
+    Storage, StorageOutcome, Value,
+};
+use lamindb_storage::{StorageRoot, Store};
+use lamindb_tests::{TestInstance, for_each_backend, list_files, s3_test_root};
+
+/// The storage locations a case runs on: `None` = the local default storage, `Some(root)` = S3.
+fn targets(t: &mut TestInstance, test: &str) -> Vec<Option<String>> {
+    let mut out = vec![None];
+    if let Some(root) = s3_test_root(test) {
+        let (s, outcome) = t.inst.add_storage(&root, Some("s3 test location")).unwrap();
+        assert_eq!(outcome, StorageOutcome::Managed);
+        out.push(Some(s.root));
+    }
+    out
+}
+
+fn opts(storage: &Option<String>) -> ArtifactOptions {
+    ArtifactOptions { storage: storage.clone(), ..Default::default() }
+}
+
+fn described(storage: &Option<String>, description: &str) -> ArtifactOptions {
+    ArtifactOptions { description: Some(description.into()), ..opts(storage) }
+}
+
+fn write(path: &Path, bytes: &[u8]) -> PathBuf {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+    path.to_path_buf()
+}
+
+/// The stored bytes of an artifact, read through its storage.
+fn stored(t: &mut TestInstance, a: &Artifact) -> Option<Vec<u8>> {
+    let storage = t.inst.artifact_storage(a).unwrap();
+    let store = Store::open(&StorageRoot::parse(&storage.root).unwrap()).unwrap();
+    store.read(&a.storage_key()).ok()
+}
+
+fn count(t: &mut TestInstance) -> usize {
+    Artifact::query().all_branches().count(&mut t.inst.db).unwrap()
+}
+
+#[test]
+fn create_dedup_and_versions() {
+    for_each_backend("create_dedup_and_versions", |b| {
+        let mut t = TestInstance::new(b);
+        for target in targets(&mut t, "create_dedup_and_versions") {
+            let small = write(&t.path("in/small.txt"), b"hello lamindb\n");
+            let (a, outcome) =
+                t.inst.create_artifact(&small, &described(&target, "small test file")).unwrap();
+            assert_eq!(outcome, ArtifactOutcome::Created, "{target:?}");
+            assert_eq!(a.uid.len(), 20);
+            assert!(a.uid.ends_with("0000"));
+            assert_eq!(a.key, None);
+            assert_eq!(a.suffix, ".txt");
+            assert_eq!(a.size, Some(14));
+            assert_eq!(a.hash.as_deref(), Some("BRjjX2HAsiY0gMilxv9QFQ"));
+            assert_eq!(a.hash_type.as_deref(), Some("md5"));
+            assert!(a.key_is_virtual && a.is_latest && !a.overwrite_versions);
+            assert_eq!((a.branch_id, a.aux.clone(), a.n_files), (Some(1), None, None));
+            assert_eq!(a.created_by_id, Some(1));
+            assert_eq!(a.storage_key(), format!(".lamindb/{}.txt", a.uid));
+            let path = t.inst.artifact_path(&a).unwrap();
+            assert!(path.ends_with(&format!("/.lamindb/{}.txt", a.uid)), "{path}");
+            assert_eq!(stored(&mut t, &a).unwrap(), b"hello lamindb\n");
+            assert!(small.exists(), "the source stays");
+
+            // Same content again: the existing artifact.
+            let (again, outcome) =
+                t.inst.create_artifact(&small, &described(&target, "same content again")).unwrap();
+            assert_eq!(outcome, ArtifactOutcome::SameHash);
+            assert_eq!(again.uid, a.uid);
+
+            // A key, then new content under the same key: a new version.
+            let keyed = write(&t.path("in/sub/keyed.csv"), b"a,b\n1,2\n");
+            let kopts = ArtifactOptions { key: Some("my/folder/keyed.csv".into()), ..opts(&target) };
+            let (k, outcome) = t.inst.create_artifact(&keyed, &kopts).unwrap();
+            assert_eq!(outcome, ArtifactOutcome::Created);
+            assert_eq!((k.key.as_deref(), k.real_key.clone()), (Some("my/folder/keyed.csv"), None));
+            assert!(k.key_is_virtual);
+            assert_eq!(k.otype.as_deref(), Some("DataFrame"));
+            write(&keyed, b"a,b\n1,2\n3,4\n");
+            let (k2, outcome) = t.inst.create_artifact(&keyed, &kopts).unwrap();
+            assert_eq!(outcome, ArtifactOutcome::NewVersion { previous_uid: k.uid.clone() });
+            assert_eq!(&k2.uid[..16], &k.uid[..16]);
+            assert_eq!(&k2.uid[16..], "0001");
+            assert!(k2.is_latest);
+            assert!(!t.inst.get_artifact(&k.uid).unwrap().is_latest);
+            assert_eq!(t.inst.get_artifact(&k.uid[..16]).unwrap().uid, k2.uid, "stem → latest");
+            assert_eq!(t.inst.get_artifact_by_key("my/folder/keyed.csv").unwrap().uid, k2.uid);
+            assert_eq!(stored(&mut t, &k2).unwrap(), b"a,b\n1,2\n3,4\n");
+            assert_eq!(stored(&mut t, &k).unwrap(), b"a,b\n1,2\n", "old versions keep their bytes");
+
+            // Empty files are not found by hash under another key.
+            let e1 = write(&t.path("in/e1.txt"), b"");
+            let e2 = write(&t.path("in/e2.txt"), b"");
+            let ekey = |k: &str| ArtifactOptions { key: Some(k.into()), ..opts(&target) };
+            let (x, _) = t.inst.create_artifact(&e1, &ekey("empty/e1.txt")).unwrap();
+            let (y, outcome) = t.inst.create_artifact(&e2, &ekey("empty/e2.txt")).unwrap();
+            assert_eq!(outcome, ArtifactOutcome::Created);
+            assert_ne!(x.uid, y.uid);
+            for a in [a, k, k2, x, y] {
+                t.inst.delete_artifact_permanently(&a, None).unwrap();
+            }
+            assert_eq!(count(&mut t), 0);
+        }
+    });
+}
+
+#[test]
+fn refused_inputs_write_nothing() {
+    for_each_backend("refused_inputs_write_nothing", |b| {
+        let mut t = TestInstance::new(b);
+        for target in targets(&mut t, "refused_inputs_write_nothing") {
+            let f = write(&t.path("in/x.txt"), b"x");
+            let err = |t: &mut TestInstance, path: &Path, o: ArtifactOptions| {
+                t.inst.create_artifact(path, &o).unwrap_err().to_string()
+            };
+            let nowhere = t.path("does-not-exist.txt");
+            let missing = err(&mut t, &nowhere, described(&target, "d"));
+            assert!(missing.contains("does-not-exist.txt") && missing.contains("No such file"), "{missing}");
+            assert_eq!(err(&mut t, &f, opts(&target)), "Pass one of key, run or description as a parameter");
+            let keyed = |k: &str| ArtifactOptions { key: Some(k.into()), ..opts(&target) };
+            assert_eq!(
+                err(&mut t, &f, keyed("data.csv")),
+                "The passed path's suffix '.txt' must match the passed key's suffix '.csv'."
+            );
+            assert_eq!(
+                err(&mut t, &f, keyed("../escape.txt")),
+                "Relative path segment '..' detected in key '../escape.txt'."
+            );
+            assert_eq!(
+                err(&mut t, &f, keyed("a/./b.txt")),
+                "Relative path segment '.' detected in key 'a/./b.txt'."
+            );
+            assert_eq!(err(&mut t, &f, keyed("a\\b.txt")), "Backslashes are not allowed in key 'a\\b.txt'.");
+            assert_eq!(
+                err(&mut t, &f, keyed(".lamindb/x.txt")),
+                "Do not pass key that contains a managed storage path in `.lamindb/`."
+            );
+            assert_eq!(count(&mut t), 0);
+        }
+        let left: Vec<String> =
+            list_files(&t.path("data/.lamindb")).into_iter().filter(|f| !f.starts_with("lamin.db")).collect();
+        assert_eq!(left, ["storage_uid.txt"], "nothing was copied");
+    });
+}
+
+#[test]
+fn register_in_place() {
+    for_each_backend("register_in_place", |b| {
+        let mut t = TestInstance::new(b);
+        let dir = t.path("my-directory").display().to_string();
+        let (other, _) = t.inst.add_storage(&dir, None).unwrap();
+        let file = write(&t.path("my-directory/inplace/existing.txt"), b"in place");
+        let (e, outcome) = t.inst.create_artifact(&file, &ArtifactOptions::default()).unwrap();
+        assert_eq!(outcome, ArtifactOutcome::RegisteredInPlace);
+        assert_eq!(e.key.as_deref(), Some("inplace/existing.txt"));
+        assert!(!e.key_is_virtual);
+        assert_eq!(e.aux, None);
+        assert_eq!(e.storage_id, other.id.unwrap());
+        assert_eq!(t.inst.artifact_path(&e).unwrap(), file.display().to_string());
+        assert_eq!(t.inst.cache_artifact(&e).unwrap(), file);
+        assert_eq!(list_files(&t.path("my-directory/.lamindb")), ["storage_uid.txt"], "nothing copied");
+        // Registering it again returns it.
+        let (again, outcome) = t.inst.create_artifact(&file, &ArtifactOptions::default()).unwrap();
+        assert_eq!((again.uid, outcome), (e.uid.clone(), ArtifactOutcome::SameHash));
+        // A different key for an in-place path keeps the path as the real key.
+        let file2 = write(&t.path("data/sub/y.txt"), b"yy");
+        let o = ArtifactOptions { key: Some("virtual/y.txt".into()), ..Default::default() };
+        let (y, _) = t.inst.create_artifact(&file2, &o).unwrap();
+        assert_eq!((y.key.as_deref(), y.real_key.as_deref()), (Some("virtual/y.txt"), Some("sub/y.txt")));
+        assert!(y.key_is_virtual);
+        assert_eq!(t.inst.artifact_path(&y).unwrap(), file2.display().to_string());
+        // Permanent delete of a real key keeps the file unless asked.
+        let left = t.inst.delete_artifact_permanently(&e, None).unwrap();
+        assert_eq!(left, Some(file.display().to_string()));
+        assert!(file.exists());
+        t.inst.delete_artifact_permanently(&y, Some(true)).unwrap();
+        assert!(!file2.exists());
+    });
+}
+
+#[test]
+fn folders_hash_as_lamindb_and_share_their_store_across_versions() {
+    for_each_backend("folders_hash_as_lamindb", |b| {
+        let mut t = TestInstance::new(b);
+        for target in targets(&mut t, "folders_hash_as_lamindb") {
+            let dir = t.path("in/folder");
+            let _ = std::fs::remove_dir_all(&dir);
+            write(&dir.join("a.txt"), b"a");
+            write(&dir.join("sub/b.csv"), b"x,y\n1,2");
+            write(&dir.join("sub/deeper/c"), b"cc");
+            let o = ArtifactOptions { key: Some("my-folder".into()), ..opts(&target) };
+            let (f, outcome) = t.inst.create_artifact(&dir, &o).unwrap();
+            assert_eq!(outcome, ArtifactOutcome::Created);
+            // Python: lamindb_setup.core.hashing.hash_dir gives (10, 'mzjPVezsMAD_JOBr5ag0-w', 'md5-d', 3).
+            assert_eq!(f.hash.as_deref(), Some("mzjPVezsMAD_JOBr5ag0-w"));
+            assert_eq!((f.hash_type.as_deref(), f.size, f.n_files), (Some("md5-d"), Some(10), Some(3)));
+            assert!(f.overwrite_versions);
+            assert_eq!(f.suffix, "");
+            assert_eq!(f.storage_key(), format!(".lamindb/{}", &f.uid[..16]));
+            let storage = t.inst.artifact_storage(&f).unwrap();
+            let store = Store::open(&StorageRoot::parse(&storage.root).unwrap()).unwrap();
+            assert_eq!(store.read(&format!("{}/sub/b.csv", f.storage_key())).unwrap(), b"x,y\n1,2");
+            let cache = tempfile::tempdir().unwrap();
+            let local = t.inst.cache_artifact_in(&f, cache.path()).unwrap();
+            assert_eq!(std::fs::read(local.join("sub/deeper/c")).unwrap(), b"cc");
+
+            write(&dir.join("a.txt"), b"A");
+            let (f2, outcome) = t.inst.create_artifact(&dir, &o).unwrap();
+            assert_eq!(outcome, ArtifactOutcome::NewVersion { previous_uid: f.uid.clone() });
+            assert_eq!(f2.storage_key(), f.storage_key(), "versions share the store");
+            assert_eq!(store.read(&format!("{}/a.txt", f2.storage_key())).unwrap(), b"A");
+            // Deleting the latest version deletes all versions and the store.
+            t.inst.delete_artifact_permanently(&f2, None).unwrap();
+            assert_eq!(count(&mut t), 0);
+            assert!(store.list(&f.storage_key(), true).unwrap().is_empty());
+        }
+    });
+}
+
+#[test]
+fn bulk_save_of_a_folder_one_artifact_per_file() {
+    for_each_backend("bulk_save_of_a_folder", |b| {
+        let mut t = TestInstance::new(b);
+        for target in targets(&mut t, "bulk_save_of_a_folder") {
+            let dir = t.path("in/many");
+            let _ = std::fs::remove_dir_all(&dir);
+            for i in 0..60 {
+                write(&dir.join(format!("d{}/f{i}.txt", i % 3)), format!("file {i}").as_bytes());
+            }
+            write(&dir.join("dup.txt"), b"file 7");
+            let sources = ArtifactSource::files_of_dir(&dir, None).unwrap();
+            assert_eq!(sources.len(), 61);
+            assert_eq!(sources[0].key.as_deref(), Some("many/d0/f0.txt"));
+            struct Count(std::sync::atomic::AtomicU64, std::sync::atomic::AtomicU64);
+            impl Progress for Count {
+                fn advance(&self, bytes: u64) {
+                    self.0.fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
+                }
+                fn file_done(&self) {
+                    self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+            let progress = Count(Default::default(), Default::default());
+            let saved = t.inst.create_artifacts(&sources, &opts(&target), &progress).unwrap();
+            assert_eq!(saved.len(), 61);
+            let created = saved.iter().filter(|(_, o)| *o == ArtifactOutcome::Created).count();
+            assert_eq!(created, 60, "dup.txt repeats f7's content");
+            let dup = saved.iter().find(|(a, _)| a.key.as_deref() == Some("many/d1/f7.txt")).unwrap();
+            assert_eq!(saved[0].0.key.as_deref(), Some("many/d0/f0.txt"));
+            assert_eq!(saved.last().unwrap().0.uid, dup.0.uid);
+            assert_eq!(progress.1.into_inner(), 60);
+            assert!(saved.iter().all(|(a, _)| a.aux.is_none() && a.id.is_some()));
+            for (a, _) in saved.iter().take(5) {
+                let i: usize = a
+                    .key
+                    .as_deref()
+                    .unwrap()
+                    .rsplit('f')
+                    .next()
+                    .unwrap()
+                    .trim_end_matches(".txt")
+                    .parse()
+                    .unwrap();
+                assert_eq!(stored(&mut t, a).unwrap(), format!("file {i}").into_bytes());
+            }
+            // Again: everything is found by hash.
+            let again = t.inst.create_artifacts(&sources, &opts(&target), &NoProgress).unwrap();
+            assert!(again.iter().all(|(_, o)| *o == ArtifactOutcome::SameHash));
+            assert_eq!(count(&mut t), 60);
+            for (a, _) in saved.iter().take(60) {
+                t.inst.delete_artifact_permanently(a, None).unwrap();
+            }
+        }
+    });
+}
+
+#[test]
+fn replace_keeps_the_uid() {
+    for_each_backend("replace_keeps_the_uid", |b| {
+        let mut t = TestInstance::new(b);
+        for target in targets(&mut t, "replace_keeps_the_uid") {
+            let f = write(&t.path("in/r.txt"), b"one");
+            let o = ArtifactOptions { key: Some("r/replace-me.txt".into()), ..opts(&target) };
+            let (a, _) = t.inst.create_artifact(&f, &o).unwrap();
+            let g = write(&t.path("in/new.txt"), b"two");
+            let (r, _) = t.inst.replace_artifact(&a, &g).unwrap();
+            assert_eq!(r.uid, a.uid);
+            assert_ne!(r.hash, a.hash);
+            assert_eq!(r.aux, None);
+            assert_eq!(stored(&mut t, &r).unwrap(), b"two");
+            // A new suffix renames the key and removes the old object.
+            let h = write(&t.path("in/new.csv"), b"c\n3\n");
+            let (c, _) = t.inst.replace_artifact(&r, &h).unwrap();
+            assert_eq!((c.suffix.as_str(), c.key.as_deref()), (".csv", Some("r/replace-me.csv")));
+            assert_eq!(stored(&mut t, &c).unwrap(), b"c\n3\n");
+            assert_eq!(stored(&mut t, &r), None);
+            let inside = write(&t.path("data/inside.txt"), b"inside");
+            let err = t.inst.replace_artifact(&c, &inside).unwrap_err().to_string();
+            assert!(err.starts_with("Can only replace with a local path not in any Storage."), "{err}");
+            t.inst.delete_artifact_permanently(&c, None).unwrap();
+        }
+    });
+}
+
+#[test]
+fn trash_restore_and_permanent_delete() {
+    for_each_backend("trash_restore_and_permanent_delete", |b| {
+        let mut t = TestInstance::new(b);
+        for target in targets(&mut t, "trash_restore_and_permanent_delete") {
+            let f = write(&t.path("in/v.txt"), b"v1");
+            let o = ArtifactOptions { key: Some("versions/v.txt".into()), ..opts(&target) };
+            let (v1, _) = t.inst.create_artifact(&f, &o).unwrap();
+            write(&f, b"v2");
+            let (v2, _) = t.inst.create_artifact(&f, &o).unwrap();
+            let trashed = t.inst.trash_artifact(&v2, false).unwrap();
+            assert_eq!((trashed.branch_id, trashed.is_latest), (Some(-1), false));
+            assert!(t.inst.get_artifact(&v1.uid).unwrap().is_latest, "previous version promoted");
+            assert_eq!(stored(&mut t, &v2).unwrap(), b"v2", "trash keeps the bytes");
+            let err = t.inst.trash_artifact(&trashed, false).unwrap_err().to_string();
+            assert!(err.contains("already in trash"), "{err}");
+            // The trashed content is not found by hash: saving it again makes a new version.
+            let restored = t.inst.restore_artifact(&trashed).unwrap();
+            assert_eq!((restored.branch_id, restored.is_latest), (Some(1), true));
+            assert!(!t.inst.get_artifact(&v1.uid).unwrap().is_latest);
+            assert_eq!(t.inst.delete_artifact_permanently(&restored, None).unwrap(), None);
+            assert_eq!(stored(&mut t, &v2), None, "virtual key: bytes removed");
+            assert!(t.inst.get_artifact(&v1.uid).unwrap().is_latest);
+            assert!(t.inst.get_artifact(&v2.uid).unwrap_err().is_does_not_exist());
+            t.inst.delete_artifact_permanently(&v1, Some(false)).unwrap();
+            assert_eq!(stored(&mut t, &v1).unwrap(), b"v1", "kept on request");
+            assert_eq!(count(&mut t), 0);
+        }
+    });
+}
+
+#[test]
+fn locations_of_other_instances_are_read_only() {
+    for_each_backend("locations_of_other_instances_are_read_only", |b| {
+        let mut t = TestInstance::new(b);
+        let root = t.path("foreign");
+        std::fs::create_dir_all(root.join(".lamindb")).unwrap();
+        let foreign = "forEIGNuid01\ncreation info:\ninstance_slug=alice/other\ninstance_id=4367b78ad1c45604ac44c7d20f58dabe\ninstance_uid=7Anyn2ud5VAA";
+        std::fs::write(root.join(".lamindb/storage_uid.txt"), foreign).unwrap();
+        let existing = write(&root.join("theirs/data.txt"), b"theirs");
+        let (s, outcome) = t.inst.add_storage(&root.display().to_string(), None).unwrap();
+        assert!(matches!(outcome, StorageOutcome::ReadOnly { .. }));
+        let before = list_files(&root);
+
+        let f = write(&t.path("in/mine.txt"), b"mine");
+        let o = ArtifactOptions {
+            storage: Some(s.root.clone()),
+            description: Some("x".into()),
+            ..Default::default()
+        };
+        let err = t.inst.create_artifact(&f, &o).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "Cannot create an artifact in a storage location that is not managed by the current instance."
+        );
+        assert_eq!(count(&mut t), 0);
+
+        // Their files can be registered (nothing is written), not changed or deleted.
+        let (a, outcome) = t.inst.create_artifact(&existing, &ArtifactOptions::default()).unwrap();
+        assert_eq!(outcome, ArtifactOutcome::RegisteredInPlace);
+        let err = t.inst.replace_artifact(&a, &f).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "Cannot update an artifact in a storage location that is not managed by the current instance."
+        );
+        for e in [
+            t.inst.trash_artifact(&a, false).unwrap_err(),
+            t.inst.delete_artifact_permanently(&a, None).unwrap_err(),
+            t.inst.delete_artifact_permanently(&a, Some(true)).unwrap_err(),
+        ] {
+            let msg = e.to_string();
+            assert!(
+                msg.starts_with(
+                    "Cannot simply delete artifacts outside of this instance's managed storage locations."
+                ) && msg.contains("uid=7Anyn2ud5VAA"),
+                "{msg}"
+            );
+        }
+        assert_eq!(list_files(&root), before, "bytes untouched");
+        assert_eq!(std::fs::read(&existing).unwrap(), b"theirs");
+        // Keeping the data, the record can go.
+        assert_eq!(
+            t.inst.delete_artifact_permanently(&a, Some(false)).unwrap(),
+            Some(existing.display().to_string())
+        );
+        assert_eq!(count(&mut t), 0);
+        assert_eq!(list_files(&root), before);
+    });
+}
+
+#[test]
+fn failed_copy_leaves_no_row() {
+    for_each_backend("failed_copy_leaves_no_row", |b| {
+        let mut t = TestInstance::new(b);
+        // Local: the location's `.lamindb` became a file, so nothing can be written below it.
+        let root = t.path("broken");
+        let (s, _) = t.inst.add_storage(&root.display().to_string(), None).unwrap();
+        std::fs::remove_dir_all(root.join(".lamindb")).unwrap();
+        std::fs::write(root.join(".lamindb"), b"not a folder").unwrap();
+        let f = write(&t.path("in/f.txt"), b"payload");
+        let o = ArtifactOptions {
+            storage: Some(s.root.clone()),
+            description: Some("d".into()),
+            ..Default::default()
+        };
+        assert!(t.inst.create_artifact(&f, &o).is_err());
+        assert_eq!(count(&mut t), 0);
+        // A version whose copy fails leaves the previous version the latest one.
+        let ok = ArtifactOptions { key: Some("k.txt".into()), ..Default::default() };
+        let (v1, _) = t.inst.create_artifact(&f, &ok).unwrap();
+        write(&f, b"payload 2");
+        std::fs::create_dir_all(t.path("data/.lamindb")).unwrap();
+        let blocker = t.path(&format!("data/.lamindb/{}0001.txt", &v1.uid[..16]));
+        std::fs::create_dir_all(&blocker).unwrap();
+        assert!(t.inst.create_artifact(&f, &ok).is_err());
+        assert_eq!(count(&mut t), 1);
+        assert!(t.inst.get_artifact(&v1.uid).unwrap().is_latest);
+
+        // S3: a location whose server does not answer.
+        if s3_test_root("failed_copy_leaves_no_row").is_some() {
+            let ctx = t.ctx();
+            let mut dead = Storage {
+                uid: lamindb_core::uid::base62(12),
+                root: "s3://lamin-test/dead?endpoint_url=http://127.0.0.1:9".into(),
+                type_: "s3".into(),
+                instance_uid: Some(t.inst.uid()),
+                ..Default::default()
+            };
+            dead.save(&mut t.inst.db, &ctx).unwrap();
+            let o = ArtifactOptions {
+                storage: Some(dead.root.clone()),
+                description: Some("d".into()),
+                ..Default::default()
+            };
+            assert!(t.inst.create_artifact(&f, &o).is_err());
+            assert_eq!(count(&mut t), 1);
+        }
+    });
+}
+
+#[test]
+fn a_row_left_by_a_killed_process_is_completed() {
+    for_each_backend("a_row_left_by_a_killed_process_is_completed", |b| {
+        let mut t = TestInstance::new(b);
+        for target in targets(&mut t, "a_row_left_by_a_killed_process_is_completed") {
+            let f = write(&t.path("in/killed.txt"), b"interrupted upload");
+            let (a, _) = t.inst.create_artifact(&f, &described(&target, "k")).unwrap();
+            // What a process killed between insert and copy leaves: the flag, no bytes.
+            let mut sql = t.inst.db.sql();
+            sql.push("UPDATE \"lamindb_artifact\" SET \"_aux\" = ")
+                .bind(Value::Json("{\"so\": 1}".into()), SqlType::Json)
+                .push(" WHERE \"id\" = ")
+                .bind(Value::Int(a.id.unwrap()), SqlType::BigInt);
+            t.inst.db.execute(&sql).unwrap();
+            let storage = t.inst.artifact_storage(&a).unwrap();
+            let store = Store::open(&StorageRoot::parse(&storage.root).unwrap()).unwrap();
+            store.delete(&a.storage_key()).unwrap();
+            assert!(t.inst.get_artifact(&a.uid).unwrap().storage_ongoing());
+
+            let (b2, outcome) = t.inst.create_artifact(&f, &described(&target, "k")).unwrap();
+            assert_eq!((b2.uid.as_str(), outcome), (a.uid.as_str(), ArtifactOutcome::Resumed));
+            assert!(!b2.storage_ongoing());
+            assert_eq!(stored(&mut t, &a).unwrap(), b"interrupted upload");
+            t.inst.delete_artifact_permanently(&b2, None).unwrap();
+        }
+    });
+}
+
+#[test]
+fn cache_downloads_cloud_artifacts_once() {
+    for_each_backend("cache_downloads_cloud_artifacts_once", |b| {
+        let mut t = TestInstance::new(b);
+        for target in targets(&mut t, "cache_downloads_cloud_artifacts_once") {
+            let f = write(&t.path("in/c.csv"), b"a,b\n1,x\n2,y\n");
+            let o = ArtifactOptions { key: Some("tables/c.csv".into()), ..opts(&target) };
+            let (a, _) = t.inst.create_artifact(&f, &o).unwrap();
+            let cache = tempfile::tempdir().unwrap();
+            let local = t.inst.cache_artifact_in(&a, cache.path()).unwrap();
+            assert_eq!(std::fs::read(&local).unwrap(), b"a,b\n1,x\n2,y\n");
+            match &target {
+                None => assert_eq!(local.display().to_string(), t.inst.artifact_path(&a).unwrap()),
+                Some(root) => {
+                    // <cache>/<bucket>/<prefix>/<key> for the latest version of a virtual key.
+                    let r = StorageRoot::parse(root).unwrap();
+                    let expected =
+                        cache.path().join(r.bucket().unwrap()).join(r.prefix()).join("tables/c.csv");
+                    assert_eq!(local, expected);
+                    // Up to date: not downloaded again (a local edit of the same size survives).
+                    std::fs::write(&local, b"A,B\n1,X\n2,Y\n").unwrap();
+                    t.inst.cache_artifact_in(&a, cache.path()).unwrap();
+                    assert_eq!(std::fs::read(&local).unwrap(), b"A,B\n1,X\n2,Y\n");
+                    // A different size is refreshed.
+                    std::fs::write(&local, b"short").unwrap();
+                    t.inst.cache_artifact_in(&a, cache.path()).unwrap();
+                    assert_eq!(std::fs::read(&local).unwrap(), b"a,b\n1,x\n2,y\n");
+                }
+            }
+            t.inst.delete_artifact_permanently(&a, None).unwrap();
+        }
+    });
+}
+
+#[test]
+fn missing_storage_error_is_a_does_not_exist() {
+    for_each_backend("missing_storage_error_is_a_does_not_exist", |b| {
+        let mut t = TestInstance::new(b);
+        let err = t.inst.get_artifact("zzzzzzzzzzzzzzzzzzzz").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "No record found with uid 'zzzzzzzzzzzzzzzzzzzz'. Did you forget a keyword as in Artifact.get(key='zzzzzzzzzzzzzzzzzzzz')?"
+        );
+        assert!(matches!(err, Error::DoesNotExist { .. }));
+        assert!(t.inst.get_artifact_by_key("missing.csv").unwrap_err().is_does_not_exist());
+    });
+}
