@@ -23,11 +23,24 @@ pub(crate) fn registry(name: &str) -> anyhow::Result<&'static Registry> {
     })
 }
 
-/// The instance to read: `--instance` (another instance by name or path) or the current one.
-fn instance(other: Option<&str>) -> anyhow::Result<Instance> {
-    match other {
-        Some(id) => Ok(Instance::using(&settings_dir(), id)?),
-        None => current_instance(),
+/// Options of the commands that read: output format and which instance to read.
+#[derive(Debug, Args)]
+pub(crate) struct ReadOpts {
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+    /// Read another instance (`owner/name`, `name`, or the path of its storage root).
+    #[arg(long)]
+    instance: Option<String>,
+}
+
+impl ReadOpts {
+    /// The instance to read: `--instance` (another instance by name or path) or the current one.
+    fn open(&self) -> anyhow::Result<Instance> {
+        match &self.instance {
+            Some(id) => Ok(Instance::using(&settings_dir(), id)?),
+            None => current_instance(),
+        }
     }
 }
 
@@ -159,19 +172,15 @@ pub(crate) struct GetArgs {
     registry: String,
     /// An integer id, a uid, or a uid prefix.
     idlike: String,
-    /// Print JSON.
-    #[arg(long)]
-    json: bool,
-    /// Read another instance (`owner/name`, `name`, or the path of its storage root).
-    #[arg(long)]
-    instance: Option<String>,
+    #[command(flatten)]
+    read: ReadOpts,
 }
 
 pub(crate) fn get(args: GetArgs) -> anyhow::Result<()> {
     let reg = registry(&args.registry)?;
-    let mut inst = instance(args.instance.as_deref())?;
+    let mut inst = args.read.open()?;
     let row = QuerySet::get_row(&mut inst.db, reg, &args.idlike)?;
-    if args.json {
+    if args.read.json {
         output::json(&row_json(reg, &row));
     } else {
         output::fields(reg.name, reg.fields.iter().map(|f| f.name).zip(row.iter().map(Value::to_string)));
@@ -202,12 +211,8 @@ pub(crate) struct ListArgs {
     /// Print only the number of matching records.
     #[arg(long)]
     count: bool,
-    /// Print JSON.
-    #[arg(long)]
-    json: bool,
-    /// Read another instance (`owner/name`, `name`, or the path of its storage root).
-    #[arg(long)]
-    instance: Option<String>,
+    #[command(flatten)]
+    read: ReadOpts,
 }
 
 pub(crate) fn list(args: ListArgs) -> anyhow::Result<()> {
@@ -228,13 +233,13 @@ pub(crate) fn list(args: ListArgs) -> anyhow::Result<()> {
     if args.all_branches {
         qs = qs.all_branches();
     }
-    let mut inst = instance(args.instance.as_deref())?;
+    let mut inst = args.read.open()?;
     if args.count {
         output::line(&qs.count(&mut inst.db)?.to_string());
         return Ok(());
     }
     let rows = qs.rows(&mut inst.db)?;
-    print_rows(reg, &rows, args.json, None);
+    print_rows(reg, &rows, args.read.json, None);
     Ok(())
 }
 
@@ -253,17 +258,13 @@ pub(crate) struct SearchArgs {
     /// Match case.
     #[arg(long)]
     case_sensitive: bool,
-    /// Print JSON (each record with its `score`).
-    #[arg(long)]
-    json: bool,
-    /// Read another instance (`owner/name`, `name`, or the path of its storage root).
-    #[arg(long)]
-    instance: Option<String>,
+    #[command(flatten)]
+    read: ReadOpts,
 }
 
 pub(crate) fn run_search(args: SearchArgs) -> anyhow::Result<()> {
     let reg = registry(&args.registry)?;
-    let mut inst = instance(args.instance.as_deref())?;
+    let mut inst = args.read.open()?;
     let opts = SearchOptions {
         fields: args.field,
         limit: (args.limit > 0).then_some(args.limit),
@@ -272,7 +273,7 @@ pub(crate) fn run_search(args: SearchArgs) -> anyhow::Result<()> {
     let hits = search(&mut inst.db, reg, &args.query, &opts)?;
     let scores: Vec<String> = hits.iter().map(|h| h.score.to_string()).collect();
     let rows: Vec<Vec<Value>> = hits.into_iter().map(|h| h.values).collect();
-    if args.json {
+    if args.read.json {
         let scores = scores.iter().map(|s| s.parse::<u32>().unwrap_or_default());
         let items = rows
             .iter()
@@ -299,19 +300,15 @@ pub(crate) struct LookupArgs {
     /// The string field to build keys from (default: the registry's name field).
     #[arg(long)]
     field: Option<String>,
-    /// Print JSON: key → {value, id} (or a list when several records share a key).
-    #[arg(long)]
-    json: bool,
-    /// Read another instance (`owner/name`, `name`, or the path of its storage root).
-    #[arg(long)]
-    instance: Option<String>,
+    #[command(flatten)]
+    read: ReadOpts,
 }
 
 pub(crate) fn run_lookup(args: LookupArgs) -> anyhow::Result<()> {
     let reg = registry(&args.registry)?;
-    let mut inst = instance(args.instance.as_deref())?;
+    let mut inst = args.read.open()?;
     let entries = lookup(&mut inst.db, reg, args.field.as_deref())?;
-    if args.json {
+    if args.read.json {
         let map = entries
             .iter()
             .map(|e| {
