@@ -65,6 +65,17 @@ enum Command {
     Lookup(commands::records::LookupArgs),
     /// Move a record from the trash back to the main branch.
     Restore(commands::records::RestoreArgs),
+    /// Save files or folders as artifacts (copied into the default storage, or registered in
+    /// place when they are inside a storage location).
+    ///
+    /// Examples:
+    ///   lamin save data.csv --key raw/data.csv
+    ///   lamin save ./images --one-per-file --description "microscopy run 3"
+    #[command(verbatim_doc_comment)]
+    Save(commands::artifact::SaveArgs),
+    /// Print the local path of an artifact (downloaded into the cache from cloud storage), or
+    /// its table with --df.
+    Load(commands::artifact::LoadArgs),
     /// Read and change settings of the current instance.
     #[command(subcommand)]
     Settings(commands::storage::SettingsCommand),
@@ -86,6 +97,8 @@ fn main() -> ExitCode {
         Command::Search(args) => commands::records::run_search(args),
         Command::Lookup(args) => commands::records::run_lookup(args),
         Command::Restore(args) => commands::records::restore(args),
+        Command::Save(args) => commands::artifact::save(args),
+        Command::Load(args) => commands::artifact::load(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

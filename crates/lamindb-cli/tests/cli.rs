@@ -624,3 +624,77 @@ fn reading_another_instance_with_instance_flag() {
     let by_path = sb.run(&["search", "ulabel", "first", "--instance", &sb.work("mydata"), "--json"]).ok().json();
     assert_eq!(by_path[0]["name"], "in-first");
 }
+
+// ---------------------------------------------------------------------------------------------
+// save, load, delete artifact
+
+#[test]
+fn save_load_and_delete_an_artifact() {
+    for_each_backend("save_load_and_delete_an_artifact", |b| {
+        let sb = Sandbox::with_instance(b);
+        std::fs::write(sb.work("data.csv"), "a,b\n1,x\n2,y\n").unwrap();
+        let run = sb.run(&["save", "data.csv", "--key", "raw/data.csv"]).ok();
+        let uid = run.stdout.trim().to_string();
+        assert_eq!(uid.len(), 20, "{run:#?}");
+        assert!(
+            run.stderr.contains(&format!("saved Artifact(uid='{uid}', key='raw/data.csv') at ")),
+            "{run:#?}"
+        );
+        let stored = sb.work(&format!("mydata/.lamindb/{uid}.csv"));
+        assert_eq!(std::fs::read_to_string(&stored).unwrap(), "a,b\n1,x\n2,y\n");
+
+        // Same content: the same artifact.
+        let again = sb.run(&["save", "data.csv", "--key", "raw/data.csv"]).ok();
+        assert_eq!(again.stdout.trim(), uid);
+        assert!(again.stderr.starts_with("→ returning artifact with same hash"), "{again:#?}");
+
+        // load prints the local path; --df the table.
+        assert_eq!(sb.run(&["load", &uid[..8]]).ok().stdout.trim(), stored);
+        assert_eq!(sb.run(&["load", "--key", "raw/data.csv"]).ok().stdout.trim(), stored);
+        let df = sb.run(&["load", &uid, "--df"]).ok();
+        assert!(df.stdout.contains("shape: (2, 2)"), "{df:#?}");
+        let missing = sb.run(&["load", "zzzzzzzzzzzzzzzzzzzz"]).fails(1);
+        assert!(missing.stderr.contains("No record found with uid 'zzzzzzzzzzzzzzzzzzzz'"), "{missing:#?}");
+
+        // Errors say what to do.
+        let no_key = sb.run(&["save", "data.csv"]).fails(1);
+        assert!(no_key.stderr.contains("Pass one of key, run or description as a parameter"), "{no_key:#?}");
+        let bad = sb.run(&["save", "data.csv", "--key", "../up.csv"]).fails(1);
+        assert!(bad.stderr.contains("Relative path segment '..' detected in key '../up.csv'."), "{bad:#?}");
+
+        // delete: trash, then for good (bytes of a virtual key removed).
+        let trash = sb.run(&["delete", "artifact", &uid]).ok();
+        assert!(trash.stderr.starts_with("→ moved record to trash"), "{trash:#?}");
+        assert!(Path::new(&stored).exists());
+        let twice = sb.run(&["delete", "artifact", &uid]).fails(1);
+        assert!(twice.stderr.contains("already in trash"), "{twice:#?}");
+        sb.run(&["delete", "artifact", &uid, "--permanent"]).ok();
+        assert!(!Path::new(&stored).exists());
+        sb.run(&["load", &uid]).fails(1);
+    });
+}
+
+#[test]
+fn save_a_folder_one_artifact_per_file_and_keep_data_of_real_keys() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    for i in 0..12 {
+        let p = sb.work(&format!("batch/sub{}/f{i}.txt", i % 2));
+        std::fs::create_dir_all(Path::new(&p).parent().unwrap()).unwrap();
+        std::fs::write(&p, format!("content {i}")).unwrap();
+    }
+    let run = sb.run(&["save", "batch", "--one-per-file", "--json"]).ok();
+    let saved = run.json();
+    let saved = saved.as_array().unwrap();
+    assert_eq!(saved.len(), 12);
+    assert_eq!(saved[0]["key"], "batch/sub0/f0.txt");
+    assert!(run.stderr.contains("saved 12 new artifacts, 0 existing"), "{run:#?}");
+
+    // A file inside the storage is registered in place; deleting it keeps the file by default.
+    std::fs::create_dir_all(sb.work("mydata/inplace")).unwrap();
+    std::fs::write(sb.work("mydata/inplace/x.txt"), "x").unwrap();
+    let uid = sb.run(&["save", "mydata/inplace/x.txt"]).ok().stdout.trim().to_string();
+    assert_eq!(sb.run(&["load", &uid]).ok().stdout.trim(), sb.work("mydata/inplace/x.txt"));
+    let del = sb.run(&["delete", "artifact", &uid, "--permanent"]).ok();
+    assert!(del.stderr.contains(&format!("a file/folder remains here: {}", sb.work("mydata/inplace/x.txt"))));
+    assert!(Path::new(&sb.work("mydata/inplace/x.txt")).exists());
+}

@@ -16,12 +16,19 @@ pub(crate) struct DeleteArgs {
     /// Delete the record from the database instead of moving it to the trash.
     #[arg(long)]
     permanent: bool,
+    /// Artifacts: keep the bytes in storage (default for real keys).
+    #[arg(long)]
+    keep_data: bool,
+    /// Artifacts: also delete the bytes of an artifact registered in place (a real key).
+    #[arg(long)]
+    delete_data: bool,
 }
 
 pub(crate) fn run(args: DeleteArgs) -> anyhow::Result<()> {
     match args.entity.to_ascii_lowercase().as_str() {
         "instance" => super::instance::delete(&args.target, args.force),
         "storage" => super::storage::delete(&args.target),
+        "artifact" => super::artifact::delete(&args.target, args.permanent, args.keep_data, args.delete_data),
         _ => super::records::delete(&args.entity, &args.target, args.permanent),
     }
 }

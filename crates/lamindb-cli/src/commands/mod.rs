@@ -1,5 +1,6 @@
 //! One module per group of subcommands.
 
+pub(crate) mod artifact;
 pub(crate) mod delete;
 pub(crate) mod instance;
 pub(crate) mod records;
