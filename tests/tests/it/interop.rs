@@ -392,3 +392,76 @@ fn search_ranks_like_python_lamindb_on_the_same_data() {
         assert_eq!(ours, theirs, "search {q:?}");
     }
 }
+
+/// Runs `scripts/python-artifact.py W S <args>` and parses its JSON line.
+fn py_artifact(py: &PyInstance, args: &[&str]) -> Json {
+    let (w, s) = (py.w.display().to_string(), py.s.display().to_string());
+    let mut all = vec![w.as_str(), s.as_str()];
+    all.extend_from_slice(args);
+    run_script(&py.python, "python-artifact.py", &all)
+}
+
+#[test]
+fn rust_artifacts_are_found_cached_and_hashed_alike_by_python() {
+    let Some(py) = PyInstance::make("rust_artifacts_are_found_cached_and_hashed_alike_by_python") else {
+        return;
+    };
+    let content = b"gene,count\nA,1\nB,22\n";
+    let file = py.w.join("rust-data.csv");
+    std::fs::write(&file, content).unwrap();
+    let mut inst = py.open();
+    let opts = lamindb_core::ArtifactOptions { key: Some("rust/data.csv".into()), ..Default::default() };
+    let (a, outcome) = inst.create_artifact(&file, &opts).unwrap();
+    assert_eq!(outcome, lamindb_core::ArtifactOutcome::Created);
+    let path = inst.artifact_path(&a).unwrap();
+    assert_eq!(path, py.path(&format!("pydata/.lamindb/{}.csv", a.uid)));
+    drop(inst);
+
+    let got = py_artifact(&py, &["get", &a.uid]);
+    assert_eq!(got["uid"], a.uid);
+    assert_eq!(got["key"], "rust/data.csv");
+    assert_eq!(got["suffix"], ".csv");
+    assert_eq!(got["size"], content.len());
+    assert_eq!(got["hash"], a.hash.clone().unwrap());
+    assert_eq!(got["hash_type"], "md5");
+    assert_eq!(got["key_is_virtual"], true);
+    assert_eq!(got["path"], path);
+    let hex: String = content.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(got["cache_hex"], hex, "Python's .cache() returns our bytes");
+
+    // Python hashes the same content the same way: it returns our artifact.
+    let copy = py.w.join("python-copy.csv");
+    std::fs::write(&copy, content).unwrap();
+    let saved = py_artifact(&py, &["save", &copy.display().to_string(), "rust/data.csv"]);
+    assert_eq!(saved["uid"], a.uid, "same hash → Python returns the artifact saved by Rust");
+}
+
+#[test]
+fn python_artifacts_are_loaded_by_rust() {
+    let Some(py) = PyInstance::make("python_artifacts_are_loaded_by_rust") else {
+        return;
+    };
+    let file = py.w.join("py-made.txt");
+    std::fs::write(&file, b"written by python\n").unwrap();
+    let saved = py_artifact(&py, &["save", &file.display().to_string(), "py/made.txt"]);
+    let uid = saved["uid"].as_str().unwrap();
+    let mut inst = py.open();
+    let a = inst.get_artifact(uid).unwrap();
+    assert_eq!(a.hash.as_deref(), saved["hash"].as_str());
+    assert_eq!(inst.artifact_path(&a).unwrap(), saved["path"]);
+    let local = inst.cache_artifact(&a).unwrap();
+    assert_eq!(std::fs::read(&local).unwrap(), b"written by python\n");
+    assert_eq!(lamindb_storage::hash::hash_file(&local).unwrap().hash, saved["hash"].as_str().unwrap());
+    assert_eq!(inst.get_artifact_by_key("py/made.txt").unwrap().uid, uid);
+    // A new version from Rust continues Python's family.
+    std::fs::write(&file, b"changed by rust\n").unwrap();
+    let opts = lamindb_core::ArtifactOptions { key: Some("py/made.txt".into()), ..Default::default() };
+    let (v2, outcome) = inst.create_artifact(&file, &opts).unwrap();
+    assert_eq!(outcome, lamindb_core::ArtifactOutcome::NewVersion { previous_uid: uid.to_string() });
+    assert_eq!(&v2.uid[..16], &uid[..16]);
+    drop(inst);
+    let got = py_artifact(&py, &["get", &v2.uid]);
+    assert_eq!(got["is_latest"], true);
+    let old = py_artifact(&py, &["get", uid]);
+    assert_eq!(old["is_latest"], false);
+}

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Get or save an artifact with Python LaminDB (2.12.1), as an interop check.
+
+Usage (with the venv python from scripts/python-env.sh):
+
+    $VENV/bin/python scripts/python-artifact.py W S get UID
+    $VENV/bin/python scripts/python-artifact.py W S save PATH KEY
+
+W  working directory of an instance made by python-make-instance.py (storage W/pydata)
+S  lamin settings dir (LAMIN_SETTINGS_DIR; the files are in S/.lamin/)
+
+Runs offline like python-read-instance.py (HOME=W/home, LAMIN_SETTINGS_DIR=S, cwd=W,
+stdin=/dev/null, `_is_on_hub = False`), connects to anonymous/pydata and prints ONE JSON line
+describing the artifact: uid, key, suffix, size, hash, hash_type, key_is_virtual, is_latest,
+branch_id, storage_root, path (str of `.path`), and for `get` also `cache` (the path `.cache()`
+returns) and `cache_hex` (its bytes, hex).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+CHILD_FLAG = "_LAMINDB_RS_ARTIFACT_CHILD"
+TIMEOUT_S = 180
+INSTANCE = "anonymous/pydata"
+
+
+def parent(argv: list[str], w: Path, s: Path) -> int:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("LAMIN", "XDG_", "DJANGO_", "SUPABASE_", "AWS_"))
+    }
+    env.update(
+        {
+            CHILD_FLAG: "1",
+            "HOME": str(w / "home"),
+            "LAMIN_SETTINGS_DIR": str(s),
+            "NO_RICH": "1",
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
+    try:
+        proc = subprocess.run(
+            [sys.executable, os.path.abspath(__file__), *argv[1:]],
+            env=env,
+            cwd=str(w),
+            stdin=subprocess.DEVNULL,
+            timeout=TIMEOUT_S,
+        )
+    except subprocess.TimeoutExpired:
+        print(f"python-artifact: timed out after {TIMEOUT_S}s", file=sys.stderr)
+        return 3
+    return proc.returncode
+
+
+def describe(a) -> dict:
+    return {
+        "uid": a.uid,
+        "key": a.key,
+        "suffix": a.suffix,
+        "size": a.size,
+        "hash": a.hash,
+        "hash_type": a._hash_type,
+        "key_is_virtual": a._key_is_virtual,
+        "is_latest": a.is_latest,
+        "branch_id": a.branch_id,
+        "storage_root": a.storage.root,
+        "path": str(a.path),
+    }
+
+
+def child(argv: list[str]) -> int:
+    json_out = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+
+    import lamindb_setup as ln_setup
+
+    ln_setup.connect(INSTANCE)
+
+    import lamindb as ln
+
+    ln.setup.settings.instance._is_on_hub = False
+
+    command = argv[3]
+    if command == "get":
+        a = ln.Artifact.get(argv[4])
+        out = describe(a)
+        cache = a.cache()
+        out["cache"] = str(cache)
+        out["cache_hex"] = Path(cache).read_bytes().hex()
+    elif command == "save":
+        a = ln.Artifact(argv[4], key=argv[5]).save()
+        out = describe(a)
+    else:
+        print(f"python-artifact: unknown command {command}", file=sys.stderr)
+        return 2
+    json_out.write(json.dumps(out) + "\n")
+    json_out.flush()
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 5:
+        print(__doc__, file=sys.stderr)
+        return 2
+    if os.environ.get(CHILD_FLAG) == "1":
+        return child(argv)
+    w, s = Path(argv[1]).expanduser().resolve(), Path(argv[2]).expanduser().resolve()
+    if not (w / "pydata" / ".lamindb" / "lamin.db").exists():
+        print(f"python-artifact: no instance at {w / 'pydata'}", file=sys.stderr)
+        return 2
+    return parent(argv, w, s)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
