@@ -22,31 +22,65 @@ impl DynRow {
     }
 }
 
+fn sqlite_value(raw: Option<diesel::sqlite::SqliteValue<'_, '_, '_>>) -> deserialize::Result<Value> {
+    Ok(match raw {
+        None => Value::Null,
+        Some(raw) => match raw.value_type() {
+            Some(SqliteType::Integer) | Some(SqliteType::Long) => {
+                Value::Int(<i64 as FromSql<BigInt, Sqlite>>::from_sql(raw)?)
+            }
+            Some(SqliteType::Double) | Some(SqliteType::Float) => {
+                Value::Float(<f64 as FromSql<Double, Sqlite>>::from_sql(raw)?)
+            }
+            Some(SqliteType::Binary) => {
+                let bytes = <Vec<u8> as FromSql<diesel::sql_types::Binary, Sqlite>>::from_sql(raw)?;
+                Value::Text(String::from_utf8_lossy(&bytes).into_owned())
+            }
+            _ => Value::Text(<String as FromSql<Text, Sqlite>>::from_sql(raw)?),
+        },
+    })
+}
+
 impl QueryableByName<Sqlite> for DynRow {
     fn build<'a>(row: &impl NamedRow<'a, Sqlite>) -> deserialize::Result<Self> {
         let mut out = DynRow::default();
         for i in 0..row.field_count() {
             let field = diesel::row::Row::get(row, i).ok_or("missing column")?;
             out.names.push(field.field_name().unwrap_or_default().to_string());
-            let value = match field.value() {
-                None => Value::Null,
-                Some(raw) => match raw.value_type() {
-                    Some(SqliteType::Integer) | Some(SqliteType::Long) => {
-                        Value::Int(<i64 as FromSql<BigInt, Sqlite>>::from_sql(raw)?)
-                    }
-                    Some(SqliteType::Double) | Some(SqliteType::Float) => {
-                        Value::Float(<f64 as FromSql<Double, Sqlite>>::from_sql(raw)?)
-                    }
-                    Some(SqliteType::Binary) => {
-                        let bytes = <Vec<u8> as FromSql<diesel::sql_types::Binary, Sqlite>>::from_sql(raw)?;
-                        Value::Text(String::from_utf8_lossy(&bytes).into_owned())
-                    }
-                    _ => Value::Text(<String as FromSql<Text, Sqlite>>::from_sql(raw)?),
-                },
-            };
-            out.values.push(value);
+            out.values.push(sqlite_value(field.value())?);
         }
         Ok(out)
+    }
+}
+
+/// The values of one result row without column names: the cheap row for streaming many rows.
+#[derive(Debug, Default)]
+pub(crate) struct ValuesRow(pub(crate) Vec<Value>);
+
+impl QueryableByName<Sqlite> for ValuesRow {
+    fn build<'a>(row: &impl NamedRow<'a, Sqlite>) -> deserialize::Result<Self> {
+        let n = row.field_count();
+        let mut out = Vec::with_capacity(n);
+        for i in 0..n {
+            let field = diesel::row::Row::get(row, i).ok_or("missing column")?;
+            out.push(sqlite_value(field.value())?);
+        }
+        Ok(ValuesRow(out))
+    }
+}
+
+impl QueryableByName<Pg> for ValuesRow {
+    fn build<'a>(row: &impl NamedRow<'a, Pg>) -> deserialize::Result<Self> {
+        let n = row.field_count();
+        let mut out = Vec::with_capacity(n);
+        for i in 0..n {
+            let field = diesel::row::Row::get(row, i).ok_or("missing column")?;
+            out.push(match field.value() {
+                None => Value::Null,
+                Some(raw) => pg_value(raw)?,
+            });
+        }
+        Ok(ValuesRow(out))
     }
 }
 
