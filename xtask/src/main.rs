@@ -98,8 +98,72 @@ fn bench() -> Result<()> {
         };
         report("lamin info", time(&["info"])?);
         report("lamin storage list (SQLite)", time(&["storage", "list"])?);
+        bench_df(&bin, &tmp.join("df"), 1_000_000)?;
         Ok(())
     })();
     let _ = std::fs::remove_dir_all(&tmp);
     result
+}
+
+/// Runs `lamin` with `args` in `dir` and returns what it printed on stderr.
+fn lamin_stderr(bin: &Path, dir: &Path, args: &[&str]) -> Result<String> {
+    let out = Command::new(bin)
+        .args(args)
+        .current_dir(dir)
+        .env("LAMIN_SETTINGS_DIR", dir.join("settings"))
+        .env_remove("LAMIN_CURRENT_INSTANCE")
+        .stdout(Stdio::null())
+        .output()
+        .with_context(|| format!("running {}", bin.display()))?;
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    if !out.status.success() {
+        bail!("lamin {args:?} failed with {}: {stderr}", out.status);
+    }
+    Ok(stderr)
+}
+
+/// `n` labels → DataFrame → Parquet and Arrow IPC files (`lamin df ulabel --all -o …`), with
+/// what `lamin df --timings` measures in the process: frame build and write seconds, the frame's
+/// estimated size, and the peak resident memory (VmHWM) above the memory at the start.
+fn bench_df(bin: &Path, dir: &Path, n: usize) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    lamin(bin, dir, &["init", "--storage", "./data"])?;
+    let names: String = (0..n).map(|i| format!("label-{i:07}\n")).collect();
+    std::fs::write(dir.join("names.txt"), names)?;
+    let t = Instant::now();
+    lamin(bin, dir, &["create", "ulabel", "--from-file", "names.txt", "--allow-duplicates"])?;
+    report(&format!("lamin create ulabel --from-file ({n} labels, one transaction)"), vec![t.elapsed()]);
+    for (format, file) in [("parquet", "labels.parquet"), ("ipc", "labels.arrow")] {
+        let mut runs = Vec::new();
+        for _ in 0..3 {
+            let t = Instant::now();
+            let stderr = lamin_stderr(bin, dir, &["df", "ulabel", "--all", "-o", file, "--timings"])?;
+            let total = t.elapsed().as_secs_f64();
+            let line = stderr.lines().last().unwrap_or_default().to_string();
+            let v: serde_json::Value =
+                serde_json::from_str(&line).with_context(|| format!("no timings from lamin df: {stderr}"))?;
+            runs.push((v, total));
+        }
+        runs.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let (v, total) = &runs[runs.len() / 2];
+        let f = |k: &str| v[k].as_f64().unwrap_or(f64::NAN);
+        let size = f("estimated_size_bytes");
+        let peak_over_start = (f("peak_rss_kib") - f("rss_start_kib")) * 1024.0;
+        let line = serde_json::json!({
+            "workload": format!("lamin df ulabel --all -o {file} ({n} labels)"),
+            "n": runs.len(),
+            "format": format,
+            "rows": v["rows"],
+            "frame_seconds": f("frame_seconds"),
+            "write_seconds": f("write_seconds"),
+            "frame_plus_write_seconds": f("frame_seconds") + f("write_seconds"),
+            "process_seconds": total,
+            "rows_per_second": f("rows") / f("frame_seconds"),
+            "frame_estimated_mib": size / 1048576.0,
+            "peak_rss_above_start_mib": peak_over_start / 1048576.0,
+            "peak_over_frame_size": peak_over_start / size,
+        });
+        println!("{line}");
+    }
+    Ok(())
 }

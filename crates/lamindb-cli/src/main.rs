@@ -59,6 +59,18 @@ enum Command {
     ///   lamin list storage --filter 'artifacts__key__endswith=.csv'
     #[command(verbatim_doc_comment)]
     List(commands::records::ListArgs),
+    /// A registry's records as a DataFrame: a table, or CSV, JSON, NDJSON, Parquet, Arrow IPC.
+    ///
+    /// Columns are LaminDB's `to_dataframe()` columns (id, uid, direct fields, <fk>_id); the
+    /// default limit is 100 records, newest first.
+    ///
+    /// Examples:
+    ///   lamin df ulabel --filter 'name__startswith="cell"'
+    ///   lamin df artifact --include created_by__handle,ulabels__name --features
+    ///   lamin df ulabel --all -o labels.parquet
+    ///   lamin df artifact --format csv > artifacts.csv
+    #[command(verbatim_doc_comment)]
+    Df(commands::df::DfArgs),
     /// Search a registry's string fields, ranked as LaminDB ranks (exact matches first).
     Search(commands::records::SearchArgs),
     /// Show auto-complete keys for the values of a field (LaminDB's `lookup()`).
@@ -94,6 +106,7 @@ fn main() -> ExitCode {
         Command::Create(args) => commands::records::create(args),
         Command::Get(args) => commands::records::get(args),
         Command::List(args) => commands::records::list(args),
+        Command::Df(args) => commands::df::run(args),
         Command::Search(args) => commands::records::run_search(args),
         Command::Lookup(args) => commands::records::run_lookup(args),
         Command::Restore(args) => commands::records::restore(args),

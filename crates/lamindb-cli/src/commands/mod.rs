@@ -2,6 +2,7 @@
 
 pub(crate) mod artifact;
 pub(crate) mod delete;
+pub(crate) mod df;
 pub(crate) mod instance;
 pub(crate) mod records;
 pub(crate) mod storage;

@@ -1,0 +1,185 @@
+//! `lamin df`: a registry's records as a DataFrame, shown as a table or exported as CSV, JSON,
+//! NDJSON, Parquet or Arrow IPC.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Args;
+use lamindb_core::query::parse::parse_filter;
+use lamindb_core::{Instance, QuerySet};
+use lamindb_frame::df::DEFAULT_LIMIT;
+use lamindb_frame::export::cells;
+use lamindb_frame::{DfOptions, FeatureSelection, Format, df, write, write_file};
+
+use super::records::registry;
+use super::{current_instance, settings_dir};
+use crate::output;
+
+/// The instance to read: `--instance` (another instance by name or path) or the current one.
+fn instance(other: Option<&str>) -> anyhow::Result<Instance> {
+    match other {
+        Some(id) => Ok(Instance::using(&settings_dir(), id)?),
+        None => current_instance(),
+    }
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DfArgs {
+    /// The registry (`artifact`, `ulabel`, `storage`, `run`, …).
+    registry: String,
+    /// Keep records matching EXPR (the `lamin list` filter language). Repeat to combine with and.
+    #[arg(long, short = 'f', value_name = "EXPR")]
+    filter: Vec<String>,
+    /// Drop records matching EXPR.
+    #[arg(long, value_name = "EXPR")]
+    exclude: Vec<String>,
+    /// Add a related field by lookup path (`created_by__handle`, `storage__root`,
+    /// `ulabels__name`: to-many paths give list columns). Repeat or separate with commas. As in
+    /// LaminDB, only `id`, `uid` and the next field stay besides the included ones.
+    #[arg(long, value_name = "PATH", value_delimiter = ',')]
+    include: Vec<String>,
+    /// Add feature columns (Artifact): all features with values, or the named ones.
+    #[arg(long, value_name = "NAME,…", num_args = 0..=1, value_delimiter = ',')]
+    features: Option<Vec<String>>,
+    /// At most N records (default 100).
+    #[arg(long, value_name = "N", conflicts_with = "all")]
+    limit: Option<usize>,
+    /// Every matching record (no limit).
+    #[arg(long)]
+    all: bool,
+    /// Order by a field, `-field` for descending (default `-id`). Repeat for tie-breakers.
+    #[arg(long, value_name = "FIELD", allow_hyphen_values = true)]
+    order_by: Vec<String>,
+    /// Include records in the trash and archive.
+    #[arg(long)]
+    all_branches: bool,
+    /// Output format: table (default on stdout), csv, json, ndjson, parquet, ipc. With -o the
+    /// file's extension decides when this is not given.
+    #[arg(long, value_name = "FORMAT")]
+    format: Option<String>,
+    /// Write to FILE (atomically: a failure leaves no partial file).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Read another instance (`owner/name`, `name`, or the path of its storage root).
+    #[arg(long)]
+    instance: Option<String>,
+    /// Print timings and memory as JSON on stderr (for benchmarks).
+    #[arg(long, hide = true)]
+    timings: bool,
+}
+
+/// `table` or a file format.
+enum Output {
+    Table,
+    File(Format),
+}
+
+fn output_kind(args: &DfArgs) -> anyhow::Result<Output> {
+    match (&args.format, &args.output) {
+        (Some(f), out) if f.eq_ignore_ascii_case("table") => {
+            if out.is_some() {
+                anyhow::bail!(
+                    "--format table is for the terminal; pass --format csv|json|ndjson|parquet|ipc with -o"
+                );
+            }
+            Ok(Output::Table)
+        }
+        (Some(f), _) => Ok(Output::File(f.parse::<Format>().map_err(|e| anyhow::anyhow!("{e}, or table"))?)),
+        (None, Some(path)) => Format::from_path(path).map(Output::File).ok_or_else(|| {
+            anyhow::anyhow!(
+                "cannot tell the format of {} from its extension: pass --format csv|json|ndjson|parquet|ipc",
+                path.display()
+            )
+        }),
+        (None, None) => Ok(Output::Table),
+    }
+}
+
+/// Peak and current resident memory of this process in KiB (`VmHWM`, `VmRSS`), where known.
+fn memory_kib() -> (Option<u64>, Option<u64>) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status.lines().find_map(|l| l.strip_prefix(name)?.trim().strip_suffix("kB")?.trim().parse().ok())
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
+
+pub(crate) fn run(args: DfArgs) -> anyhow::Result<()> {
+    let reg = registry(&args.registry)?;
+    let kind = output_kind(&args)?;
+    if let (Output::File(f), None) = (&kind, &args.output) {
+        if f.is_binary() && std::io::stdout().is_terminal() {
+            anyhow::bail!(
+                "refusing to write {} (binary) to a terminal: pass -o FILE, or redirect stdout to a file",
+                f.name()
+            );
+        }
+    }
+    let mut qs = QuerySet::new(reg);
+    for f in &args.filter {
+        qs = qs.filter(parse_filter(f)?);
+    }
+    for e in &args.exclude {
+        qs = qs.exclude(parse_filter(e)?);
+    }
+    for o in &args.order_by {
+        qs = qs.order_by(o);
+    }
+    if args.all_branches {
+        qs = qs.all_branches();
+    }
+    let opts = DfOptions {
+        include: args.include.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+        features: args.features.as_ref().map(|names| {
+            let names: Vec<String> =
+                names.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            if names.is_empty() { FeatureSelection::All } else { FeatureSelection::Names(names) }
+        }),
+        limit: if args.all { None } else { Some(args.limit.unwrap_or(DEFAULT_LIMIT)) },
+        ..DfOptions::default()
+    };
+    let mut inst = instance(args.instance.as_deref())?;
+    let rss_start = memory_kib().1;
+    let start = Instant::now();
+    let mut frame = df(&mut inst.db, &qs, &opts)?;
+    let frame_seconds = start.elapsed().as_secs_f64();
+    if !args.all
+        && args.limit.is_none()
+        && frame.height() == DEFAULT_LIMIT
+        && qs.count(&mut inst.db)? > DEFAULT_LIMIT
+    {
+        output::warn(&format!(
+            "truncated query result to limit={DEFAULT_LIMIT} {} objects; pass --all or --limit N",
+            reg.name
+        ));
+    }
+    let start = Instant::now();
+    match (kind, &args.output) {
+        (Output::Table, _) => {
+            let (header, rows) = cells(&frame)?;
+            output::cells(&header, &rows);
+        }
+        (Output::File(format), Some(path)) => write_file(&mut frame, format, path)?,
+        (Output::File(format), None) => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            write(&mut frame, format, &mut out)?;
+            out.flush()?;
+        }
+    }
+    if args.timings {
+        let (hwm, _) = memory_kib();
+        let line = serde_json::json!({
+            "rows": frame.height(),
+            "columns": frame.width(),
+            "frame_seconds": frame_seconds,
+            "write_seconds": start.elapsed().as_secs_f64(),
+            "estimated_size_bytes": frame.estimated_size(),
+            "rss_start_kib": rss_start,
+            "peak_rss_kib": hwm,
+        });
+        let _ = writeln!(std::io::stderr(), "{line}");
+    }
+    Ok(())
+}
