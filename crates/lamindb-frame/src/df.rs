@@ -18,7 +18,7 @@ use lamindb_core::{Db, Feature, Field, Q, QuerySet, Record, Registry, SqlType, V
 use polars::prelude::*;
 
 use crate::FrameError;
-use crate::columns::{ColumnBuilder, column_of, datetime_dtype, list_column_of, null_column};
+use crate::columns::{ColumnBuilder, column_of, list_column_of, null_column};
 
 /// How many ids go into one `IN (…)` list (SQLite allows 32 766 parameters).
 const CHUNK: usize = 10_000;
@@ -401,17 +401,93 @@ impl FeatureInfo {
         Some((registry, field, list))
     }
 
-    /// The dtype of a non-categorical feature column.
-    fn scalar_dtype(&self) -> DataType {
-        match self.dtype.as_str() {
-            "int" => DataType::Int64,
-            "float" | "num" => DataType::Float64,
-            "bool" => DataType::Boolean,
-            "datetime" => datetime_dtype(),
-            d if d.starts_with("list[") => DataType::List(Box::new(DataType::String)),
-            _ => DataType::String,
-        }
+    /// For a non-categorical feature: the SQL type of its values and whether it is a list
+    /// (`list[int]`). `int` → Int64, `float`/`num` → Float64, `bool` → Boolean, `datetime` →
+    /// Datetime(µs, UTC); anything else (`str`, `date`, `dict`, `path`, `url`, …) is text (JSON
+    /// text for objects).
+    fn value_type(&self) -> (SqlType, bool) {
+        let (inner, list) = match self.dtype.strip_prefix("list[").and_then(|s| s.strip_suffix(']')) {
+            Some(inner) => (inner, true),
+            None => (self.dtype.as_str(), false),
+        };
+        let ty = match inner {
+            "int" => SqlType::BigInt,
+            "float" | "num" => SqlType::Float,
+            "bool" => SqlType::Bool,
+            "datetime" => SqlType::DateTime,
+            _ => SqlType::Text,
+        };
+        (ty, list)
     }
+}
+
+/// A JSON feature value as a [`Value`] of column type `ty` (text for anything else).
+fn json_value(v: &serde_json::Value, ty: SqlType) -> Value {
+    use serde_json::Value as J;
+    match (v, ty) {
+        (J::Null, _) => Value::Null,
+        (J::Bool(b), SqlType::Bool) => Value::Bool(*b),
+        (J::Number(n), SqlType::BigInt) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => Value::Int(i),
+            (None, Some(f)) if f.fract() == 0.0 => Value::Int(f as i64),
+            _ => Value::Text(n.to_string()),
+        },
+        (J::Number(n), SqlType::Float) => n.as_f64().map_or(Value::Null, Value::Float),
+        (J::String(s), _) => Value::Text(s.clone()),
+        (v, _) => Value::Text(v.to_string()),
+    }
+}
+
+/// Whether this database has LaminDB's JSON value tables (instances made before they were
+/// added do not).
+fn has_json_values(db: &mut Db) -> Result<bool, FrameError> {
+    Ok(db.table_exists("lamindb_artifactjsonvalue")? && db.table_exists("lamindb_jsonvalue")?)
+}
+
+/// `(artifact_id, feature_id, value)` of the JSON feature values linked to `ids`, in link order,
+/// restricted to `features` when given. One query per chunk of ids.
+fn json_feature_values(
+    db: &mut Db,
+    ids: &[i64],
+    features: Option<&[i64]>,
+) -> Result<Vec<(i64, i64, String)>, FrameError> {
+    let mut out = Vec::new();
+    if features.is_some_and(<[i64]>::is_empty) {
+        return Ok(out);
+    }
+    for chunk in ids.chunks(CHUNK) {
+        let mut sql = db.sql();
+        sql.push(
+            "SELECT l.\"artifact_id\", v.\"feature_id\", v.\"value\" FROM \"lamindb_artifactjsonvalue\" l",
+        );
+        sql.push(
+            " JOIN \"lamindb_jsonvalue\" v ON v.\"id\" = l.\"jsonvalue_id\" WHERE l.\"artifact_id\" IN (",
+        );
+        for (i, id) in chunk.iter().enumerate() {
+            sql.push(if i > 0 { ", " } else { "" }).bind(Value::Int(*id), SqlType::BigInt);
+        }
+        sql.push(")");
+        match features {
+            Some(fs) => {
+                sql.push(" AND v.\"feature_id\" IN (");
+                for (i, f) in fs.iter().enumerate() {
+                    sql.push(if i > 0 { ", " } else { "" }).bind(Value::Int(*f), SqlType::BigInt);
+                }
+                sql.push(")");
+            }
+            None => {
+                sql.push(" AND v.\"feature_id\" IS NOT NULL");
+            }
+        }
+        sql.push(" ORDER BY l.\"id\"");
+        db.query_each(&sql, |row| {
+            if let (Some(a), Some(f), Some(v)) = (row[0].as_i64(), row[1].as_i64(), row[2].as_str()) {
+                out.push((a, f, v.to_string()));
+            }
+            Ok(())
+        })?;
+    }
+    Ok(out)
 }
 
 /// The selected features: by name (unknown or ambiguous names are errors), or all features with
@@ -466,7 +542,11 @@ fn select_features(db: &mut Db, ids: &[i64], sel: &FeatureSelection) -> Result<V
                 &["feature_id"],
                 Some(Q::kw("feature_id__isnull", false)?),
             )?;
-            let feature_ids = distinct(linked.iter().filter_map(|r| r[0].as_i64()));
+            let mut feature_ids = distinct(linked.iter().filter_map(|r| r[0].as_i64()));
+            if has_json_values(db)? {
+                let json = json_feature_values(db, ids, None)?;
+                feature_ids = distinct(feature_ids.into_iter().chain(json.iter().map(|(_, f, _)| *f)));
+            }
             let mut found = Vec::new();
             for chunk in feature_ids.chunks(CHUNK) {
                 let values = chunk.iter().map(|i| Value::Int(*i)).collect();
@@ -550,12 +630,24 @@ fn feature_columns(db: &mut Db, ids: &[i64], sel: &FeatureSelection) -> Result<V
         }
     }
 
+    // Non-categorical values: LaminDB's JSON value tables, (artifact, feature) → values.
+    let json_features: Vec<i64> =
+        features.iter().filter(|f| f.categorical().is_none()).map(|f| f.id).collect();
+    let mut json: HashMap<(i64, i64), Vec<serde_json::Value>> = HashMap::new();
+    if !json_features.is_empty() && has_json_values(db)? {
+        for (a, f, text) in json_feature_values(db, ids, Some(&json_features))? {
+            let v = serde_json::from_str(&text).map_err(|e| FrameError::Decode {
+                column: format!("lamindb_jsonvalue.value (feature {f})"),
+                message: e.to_string(),
+            })?;
+            json.entry((a, f)).or_default().push(v);
+        }
+    }
+
     let mut out = Vec::new();
     for f in &features {
         let Some((registry, _, declared_list)) = f.categorical() else {
-            // Non-categorical values live in LaminDB's JSON value tables, which this schema does
-            // not have: the column exists with the feature's dtype, all null.
-            out.push(null_column(&f.name, &f.scalar_dtype(), ids.len()));
+            out.push(json_feature_column(f, ids, &json)?);
             continue;
         };
         let Some(field) = label_fields.get(&f.id).filter(|_| registry == "ULabel") else {
@@ -589,4 +681,39 @@ fn feature_columns(db: &mut Db, ids: &[i64], sel: &FeatureSelection) -> Result<V
         }
     }
     Ok(out)
+}
+
+/// The column of a non-categorical feature: a scalar column of the feature's dtype, or a list
+/// column for `list[…]` dtypes and (as LaminDB does) when an artifact has several values.
+fn json_feature_column(
+    f: &FeatureInfo,
+    ids: &[i64],
+    json: &HashMap<(i64, i64), Vec<serde_json::Value>>,
+) -> Result<Column, FrameError> {
+    let (ty, declared_list) = f.value_type();
+    let per_row: Vec<Vec<Value>> = ids
+        .iter()
+        .map(|a| {
+            let values = json.get(&(*a, f.id)).map(Vec::as_slice).unwrap_or_default();
+            let mut out: Vec<Value> = Vec::new();
+            for v in values {
+                match v {
+                    serde_json::Value::Array(items) if declared_list => {
+                        out.extend(items.iter().map(|x| json_value(x, ty)))
+                    }
+                    v => out.push(json_value(v, ty)),
+                }
+            }
+            out.retain(|v| !v.is_null());
+            out
+        })
+        .collect();
+    if declared_list || per_row.iter().any(|v| v.len() > 1) {
+        let lists: Vec<Option<Vec<Value>>> =
+            per_row.into_iter().map(|v| if v.is_empty() { None } else { Some(v) }).collect();
+        list_column_of(&f.name, ty, &lists)
+    } else {
+        let scalars: Vec<Value> = per_row.into_iter().map(|mut v| v.pop().unwrap_or(Value::Null)).collect();
+        column_of(&f.name, ty, &scalars)
+    }
 }

@@ -5,7 +5,8 @@
 use lamindb_core::query::parse::parse_filter;
 use lamindb_core::records::NameMatch;
 use lamindb_core::{
-    Artifact, ArtifactULabel, Feature, Q, QuerySet, Record, Registry, Run, Storage, Transform, ULabel, User,
+    Artifact, ArtifactULabel, Feature, Q, QuerySet, Record, Registry, Run, SqlType, Storage, Transform,
+    ULabel, User, Value,
 };
 use lamindb_frame::{DfOptions, FeatureSelection, Format, basic_columns, df, write, write_file};
 use lamindb_tests::{TestInstance, for_each_backend};
@@ -149,8 +150,8 @@ fn assert_schema(frame: &DataFrame, expected: &[&str]) {
 }
 
 #[test]
-fn columns_follow_laminDB_order_with_real_dtypes() {
-    for_each_backend("columns_follow_laminDB_order_with_real_dtypes", |b| {
+fn columns_follow_lamindb_order_with_real_dtypes() {
+    for_each_backend("columns_follow_lamindb_order_with_real_dtypes", |b| {
         let mut t = TestInstance::new(b);
         for (reg, expected) in [
             (Storage::REGISTRY, &STORAGE[..]),
@@ -387,17 +388,67 @@ fn include_paths_give_scalar_and_list_columns() {
     });
 }
 
+/// A non-categorical feature value as LaminDB stores it: a `lamindb_jsonvalue` row linked to the
+/// artifact by `lamindb_artifactjsonvalue`.
+fn json_value(t: &mut TestInstance, id: i64, feature: &Feature, artifact: &Artifact, json: &str) {
+    let db = &mut t.inst.db;
+    let mut sql = db.sql();
+    sql.push("INSERT INTO lamindb_jsonvalue (id, value, hash, feature_id, created_by_id) VALUES (");
+    sql.bind(Value::Int(id), SqlType::BigInt).push(", ").bind(Value::Json(json.into()), SqlType::Json);
+    sql.push(", ").bind(Value::Text(format!("hash{id}")), SqlType::Text).push(", ");
+    sql.bind(Value::Int(feature.id.unwrap()), SqlType::BigInt).push(", 1)");
+    db.execute(&sql).unwrap();
+    let mut sql = db.sql();
+    sql.push("INSERT INTO lamindb_artifactjsonvalue (artifact_id, jsonvalue_id, created_by_id) VALUES (");
+    sql.bind(Value::Int(artifact.id.unwrap()), SqlType::BigInt).push(", ");
+    sql.bind(Value::Int(id), SqlType::BigInt).push(", 1)");
+    db.execute(&sql).unwrap();
+}
+
 #[test]
 fn features_become_typed_columns() {
     for_each_backend("features_become_typed_columns", |b| {
         let Scene { mut t, a1, a2, .. } = scene(b);
+        let ctx = t.ctx();
+        let mut feature = |uid: &str, name: &str, dtype: &str| {
+            let mut f = Feature {
+                uid: uid.into(),
+                name: name.into(),
+                dtype_str: Some(dtype.into()),
+                ..Default::default()
+            };
+            f.save(&mut t.inst.db, &ctx).unwrap();
+            f
+        };
+        let n_cells = feature("feat00000004", "n_cells", "int");
+        let tags = feature("feat00000005", "tags", "list[str]");
+        let when = feature("feat00000006", "measured_at", "datetime");
+        let score = Feature::query().filter_eq("name", "score").one(&mut t.inst.db).unwrap();
+        json_value(&mut t, 1, &score, &a1, "0.5");
+        json_value(&mut t, 2, &n_cells, &a1, "100");
+        json_value(&mut t, 3, &n_cells, &a2, "7");
+        json_value(&mut t, 4, &tags, &a1, r#"["x", "y"]"#);
+        json_value(&mut t, 5, &when, &a2, r#""2026-11-29T05:45:29.886000+00:00""#);
+
         let qs = all(Artifact::REGISTRY).order_by("id");
         let opts = DfOptions { features: Some(FeatureSelection::All), ..DfOptions::default() };
         let f = frame(&mut t, &qs, &opts);
-        assert_eq!(names(&f), ["id", "uid", "key", "cell_type", "tissue"]);
+        assert_eq!(
+            names(&f),
+            ["id", "uid", "key", "cell_type", "tissue", "score", "n_cells", "tags", "measured_at"]
+        );
         assert_eq!(ints(&f, "id"), [a1.id, a2.id]);
         assert_eq!(strings(&f, "cell_type"), [Some("T cell".into()), Some("B cell".into())]);
         assert_eq!(lists(&f, "tissue"), [Some(vec!["lung".to_string(), "liver".to_string()]), None]);
+        let scores: Vec<Option<f64>> = f.column("score").unwrap().f64().unwrap().iter().collect();
+        assert_eq!(scores, [Some(0.5), None]);
+        assert_eq!(ints(&f, "n_cells"), [Some(100), Some(7)]);
+        assert_eq!(lists(&f, "tags"), [Some(vec!["x".to_string(), "y".to_string()]), None]);
+        assert_eq!(f.column("measured_at").unwrap().dtype(), &utc());
+        let when: Vec<Option<i64>> =
+            f.column("measured_at").unwrap().datetime().unwrap().physical().iter().collect();
+        assert_eq!(when[0], None);
+        assert_eq!(when[1].map(|us| us % 1_000_000), Some(886_000));
 
         // By name, in the given order; a feature without values keeps its dtype.
         let opts = DfOptions {
@@ -405,13 +456,12 @@ fn features_become_typed_columns() {
             include: vec!["ulabels__name".into()],
             ..DfOptions::default()
         };
-        let f = frame(&mut t, &qs, &opts);
+        let f = frame(&mut t, &qs.clone().filter(Q::kw("id", a2.id.unwrap()).unwrap()), &opts);
         assert_eq!(names(&f), ["id", "uid", "key", "ulabels__name", "score", "cell_type"]);
         assert_eq!(f.column("score").unwrap().dtype(), &DataType::Float64);
-        assert_eq!(f.column("score").unwrap().null_count(), 2);
+        assert_eq!(f.column("score").unwrap().null_count(), 1);
 
         // Two values for a `cat[…]` feature: a list column, as LaminDB does.
-        let ctx = t.ctx();
         let t_cell = ULabel::query().filter_eq("name", "T cell").one(&mut t.inst.db).unwrap();
         let cell_type = Feature::query().filter_eq("name", "cell_type").one(&mut t.inst.db).unwrap();
         ArtifactULabel {
@@ -438,10 +488,8 @@ fn features_become_typed_columns() {
             ..DfOptions::default()
         };
         let err = df(&mut t.inst.db, &qs, &opts).unwrap_err().to_string();
-        assert!(
-            err.contains("no feature named 'nope'; available features: cell_type, score, tissue"),
-            "{err}"
-        );
+        let available = "available features: cell_type, measured_at, n_cells, score, tags, tissue";
+        assert!(err.contains(&format!("no feature named 'nope'; {available}")), "{err}");
         let opts = DfOptions { features: Some(FeatureSelection::All), ..DfOptions::default() };
         let err = df(&mut t.inst.db, &all(ULabel::REGISTRY), &opts).unwrap_err().to_string();
         assert!(err.contains("features are columns of Artifact frames only"), "{err}");

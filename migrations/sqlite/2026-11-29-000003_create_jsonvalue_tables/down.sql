@@ -1,0 +1,3 @@
+-- Reverse of up.sql.
+DROP TABLE IF EXISTS "lamindb_artifactjsonvalue";
+DROP TABLE IF EXISTS "lamindb_jsonvalue";
