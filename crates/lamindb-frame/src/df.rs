@@ -23,6 +23,9 @@ use crate::columns::{ColumnBuilder, column_of, list_column_of, null_column};
 /// How many ids go into one `IN (…)` list (SQLite allows 32 766 parameters).
 const CHUNK: usize = 10_000;
 
+/// Rows per chunk of the frame's columns (what one builder holds at most).
+const CHUNK_ROWS: usize = 1 << 16;
+
 /// LaminDB's default `limit` of `df()` (the seed documents 100).
 pub const DEFAULT_LIMIT: usize = 100;
 
@@ -136,20 +139,45 @@ pub fn df(db: &mut Db, qs: &QuerySet, opts: &DfOptions) -> Result<DataFrame, Fra
     }
     let names: Vec<&str> = direct.iter().map(|f| f.name).collect();
     let sql = q.to_sql(db, &names)?;
-    let mut builders: Vec<ColumnBuilder> = direct
-        .iter()
-        .map(|f| ColumnBuilder::new(f.name, f.ty, opts.limit.unwrap_or(1024).min(1 << 20)))
-        .collect();
-    let mut height = 0usize;
-    db.query_each(&sql, |values| {
-        for ((b, v), f) in builders.iter_mut().zip(&values).zip(&direct) {
-            b.push(v)
-                .map_err(|message| lamindb_core::Error::Decode(format!("column {}: {message}", f.name)))?;
+    // Rows go into builders of at most CHUNK_ROWS rows; full builders become chunks of the
+    // columns. No builder ever grows past a chunk, so memory stays near the frame's own size.
+    let chunk_rows = opts.limit.unwrap_or(CHUNK_ROWS).clamp(1, CHUNK_ROWS);
+    let new_builders = || -> Vec<ColumnBuilder> {
+        direct.iter().map(|f| ColumnBuilder::new(f.name, f.ty, chunk_rows)).collect()
+    };
+    let mut builders = new_builders();
+    let mut chunks: Vec<Vec<Column>> = vec![Vec::new(); direct.len()];
+    let mut in_chunk = 0usize;
+    let last = direct.len() - 1;
+    let height = db.query_each_ref(&sql, |i, v| {
+        builders[i].push_ref(v).map_err(|message| {
+            lamindb_core::Error::Decode(format!("column {}: {message}", direct[i].name))
+        })?;
+        if i == last {
+            in_chunk += 1;
+            if in_chunk == chunk_rows {
+                for (b, c) in std::mem::replace(&mut builders, new_builders()).into_iter().zip(&mut chunks) {
+                    c.push(b.finish());
+                }
+                in_chunk = 0;
+            }
         }
-        height += 1;
         Ok(())
     })?;
-    let mut selected: Vec<Option<Column>> = builders.into_iter().map(|b| Some(b.finish())).collect();
+    if in_chunk > 0 || height == 0 {
+        for (b, c) in builders.into_iter().zip(&mut chunks) {
+            c.push(b.finish());
+        }
+    }
+    let mut selected: Vec<Option<Column>> = Vec::with_capacity(chunks.len());
+    for parts in chunks {
+        let mut parts = parts.into_iter();
+        let mut col = parts.next().expect("at least one chunk");
+        for part in parts {
+            col.append_owned(part).map_err(FrameError::Export)?;
+        }
+        selected.push(Some(col));
+    }
     let ids: Vec<i64> = selected[0]
         .as_ref()
         .expect("id is selected first")

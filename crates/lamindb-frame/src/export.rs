@@ -88,7 +88,12 @@ pub fn write(df: &mut DataFrame, format: Format, writer: impl Write) -> Result<(
             .finish(df)
             .map_err(FrameError::Export)?,
         Format::Parquet => {
-            ParquetWriter::new(&mut writer).finish(df).map_err(FrameError::Export)?;
+            // Row groups of 64 Ki rows: the chunks `df()` builds are written as they are,
+            // without first copying the frame into larger pieces.
+            ParquetWriter::new(&mut writer)
+                .with_row_group_size(Some(1 << 16))
+                .finish(df)
+                .map_err(FrameError::Export)?;
         }
         Format::Ipc => {
             // Plain (large) strings rather than string views: every Arrow reader knows them.

@@ -105,6 +105,15 @@ fn memory_kib() -> (Option<u64>, Option<u64>) {
     (field("VmHWM:"), field("VmRSS:"))
 }
 
+/// CPU seconds (user + system) this process has used, where known (`/proc/self/stat`, at the
+/// usual 100 ticks per second).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(ticks as f64 / 100.0)
+}
+
 pub(crate) fn run(args: DfArgs) -> anyhow::Result<()> {
     let reg = registry(&args.registry)?;
     let kind = output_kind(&args)?;
@@ -141,9 +150,12 @@ pub(crate) fn run(args: DfArgs) -> anyhow::Result<()> {
     };
     let mut inst = instance(args.instance.as_deref())?;
     let rss_start = memory_kib().1;
+    let cpu_start = cpu_seconds();
     let start = Instant::now();
     let mut frame = df(&mut inst.db, &qs, &opts)?;
     let frame_seconds = start.elapsed().as_secs_f64();
+    let frame_cpu = cpu_seconds().zip(cpu_start).map(|(b, a)| b - a);
+    let peak_after_frame = memory_kib().0;
     if !args.all
         && args.limit.is_none()
         && frame.height() == DEFAULT_LIMIT
@@ -174,9 +186,11 @@ pub(crate) fn run(args: DfArgs) -> anyhow::Result<()> {
             "rows": frame.height(),
             "columns": frame.width(),
             "frame_seconds": frame_seconds,
+            "frame_cpu_seconds": frame_cpu,
             "write_seconds": start.elapsed().as_secs_f64(),
             "estimated_size_bytes": frame.estimated_size(),
             "rss_start_kib": rss_start,
+            "peak_rss_after_frame_kib": peak_after_frame,
             "peak_rss_kib": hwm,
         });
         let _ = writeln!(std::io::stderr(), "{line}");

@@ -13,7 +13,7 @@ use diesel::{Connection, RunQueryDsl};
 
 use crate::error::{Error, Result};
 use crate::value::{SqlType, Value, format_datetime};
-pub use row::DynRow;
+pub use row::{DynRow, ValueRef};
 
 /// Which SQL dialect a connection speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,7 +159,9 @@ impl Db {
             // The journal mode is left alone here: it is stored in the file, and Python LaminDB
             // keeps its databases in rollback-journal mode (see `migrations::run_pending`).
             // A 64 MiB page cache keeps the indexes of bulk writes in memory (the default is 2 MiB).
-            conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;")?;
+            conn.batch_execute(
+                "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;",
+            )?;
             register_regexp(&mut conn)?;
             Ok(Db::Sqlite(conn))
         }
@@ -206,6 +208,36 @@ impl Db {
             }
         }
         Ok(())
+    }
+
+    /// Runs a query and hands every value to `f` as `(column index, value)`, row by row, borrowed
+    /// from the connection's buffers: nothing is allocated per row or per value. Values are as
+    /// read (not coerced). Returns the number of rows. The fastest way to read many rows.
+    pub fn query_each_ref(
+        &mut self,
+        sql: &Sql,
+        mut f: impl FnMut(usize, ValueRef<'_>) -> Result<()>,
+    ) -> Result<usize> {
+        use diesel::connection::{DefaultLoadingMode, LoadConnection};
+        debug_assert_eq!(sql.dialect, self.dialect());
+        let mut rows = 0;
+        match self {
+            Db::Sqlite(c) => {
+                let cursor = LoadConnection::<DefaultLoadingMode>::load(c, sqlite_query!(sql))?;
+                for row in cursor {
+                    row::sqlite_each(&row?, &mut f)?;
+                    rows += 1;
+                }
+            }
+            Db::Postgres(c) => {
+                let cursor = LoadConnection::<DefaultLoadingMode>::load(c, pg_query!(sql))?;
+                for row in cursor {
+                    row::pg_each(&row?, &mut f)?;
+                    rows += 1;
+                }
+            }
+        }
+        Ok(rows)
     }
 
     /// Runs a statement and returns the number of affected rows.

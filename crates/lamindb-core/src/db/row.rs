@@ -145,3 +145,83 @@ impl QueryableByName<Pg> for DynRow {
         Ok(out)
     }
 }
+
+/// One value of a streamed row, borrowed from the connection's buffers (see
+/// [`Db::query_each_ref`](crate::db::Db::query_each_ref)): no allocation per value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ValueRef<'a> {
+    /// SQL NULL.
+    Null,
+    /// A boolean (PostgreSQL; SQLite stores booleans as integers).
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// Text, and JSON as its text.
+    Text(&'a str),
+    /// A timestamp (PostgreSQL; SQLite stores datetimes as text).
+    DateTime(chrono::DateTime<chrono::Utc>),
+}
+
+/// Hands each value of a SQLite row to `f` with its column index.
+pub(crate) fn sqlite_each<'a, R, F>(row: &R, f: &mut F) -> crate::error::Result<()>
+where
+    R: diesel::row::Row<'a, Sqlite>,
+    F: FnMut(usize, ValueRef<'_>) -> crate::error::Result<()>,
+{
+    for i in 0..row.field_count() {
+        let field = diesel::row::Row::get(row, i)
+            .ok_or_else(|| crate::error::Error::Decode(format!("missing column {i}")))?;
+        match field.value() {
+            None => f(i, ValueRef::Null)?,
+            Some(mut raw) => match raw.value_type() {
+                Some(SqliteType::Integer) | Some(SqliteType::Long) => f(i, ValueRef::Int(raw.read_long()))?,
+                Some(SqliteType::Double) | Some(SqliteType::Float) => {
+                    f(i, ValueRef::Float(raw.read_double()))?
+                }
+                _ => f(i, ValueRef::Text(raw.read_text()))?,
+            },
+        }
+    }
+    Ok(())
+}
+
+/// Hands each value of a PostgreSQL row to `f` with its column index.
+pub(crate) fn pg_each<'a, R, F>(row: &R, f: &mut F) -> crate::error::Result<()>
+where
+    R: diesel::row::Row<'a, Pg>,
+    F: FnMut(usize, ValueRef<'_>) -> crate::error::Result<()>,
+{
+    let decode = |e: Box<dyn std::error::Error + Send + Sync>| crate::error::Error::Decode(e.to_string());
+    for i in 0..row.field_count() {
+        let field = diesel::row::Row::get(row, i)
+            .ok_or_else(|| crate::error::Error::Decode(format!("missing column {i}")))?;
+        let Some(raw) = field.value() else {
+            f(i, ValueRef::Null)?;
+            continue;
+        };
+        match raw.get_oid().get() {
+            PG_TEXT | PG_VARCHAR | PG_BPCHAR | PG_NAME | PG_JSON => {
+                let text = std::str::from_utf8(raw.as_bytes()).map_err(|e| decode(e.into()))?;
+                f(i, ValueRef::Text(text))?
+            }
+            PG_JSONB => {
+                let bytes = raw.as_bytes();
+                let text = bytes
+                    .strip_prefix(&[1u8])
+                    .ok_or_else(|| crate::error::Error::Decode("unsupported jsonb version".into()))?;
+                f(i, ValueRef::Text(std::str::from_utf8(text).map_err(|e| decode(e.into()))?))?
+            }
+            _ => match pg_value(raw).map_err(decode)? {
+                Value::Null => f(i, ValueRef::Null)?,
+                Value::Bool(b) => f(i, ValueRef::Bool(b))?,
+                Value::Int(n) => f(i, ValueRef::Int(n))?,
+                Value::Float(x) => f(i, ValueRef::Float(x))?,
+                Value::DateTime(d) => f(i, ValueRef::DateTime(d))?,
+                Value::Text(s) | Value::Json(s) => f(i, ValueRef::Text(&s))?,
+            },
+        }
+    }
+    Ok(())
+}
