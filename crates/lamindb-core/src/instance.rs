@@ -381,7 +381,7 @@ impl Instance {
         let db_exists = !settings.is_sqlite() || settings.sqlite_path().exists();
         if db_exists {
             let mut inst = Instance::open(dir, settings.clone())?;
-            let n = crate::models::Artifact::query().count(&mut inst.db)?;
+            let n = crate::models::Artifact::query().all_branches().count(&mut inst.db)?;
             if n > 0 {
                 return Err(Error::Refused(format!(
                     "Cannot delete instance {}: it has {n} artifact(s); delete them first",

@@ -155,7 +155,7 @@ impl Instance {
     pub fn delete_storage(&mut self, storage: &Storage) -> Result<()> {
         let id =
             storage.id.ok_or_else(|| Error::InvalidArgument("this Storage record is not saved".into()))?;
-        if Artifact::query().filter_eq("storage_id", id).count(&mut self.db)? > 0 {
+        if Artifact::query().all_branches().filter_eq("storage_id", id).count(&mut self.db)? > 0 {
             return Err(Error::Refused("Cannot delete storage with artifacts in current instance.".into()));
         }
         if storage.root == self.settings().default_storage_root() {
