@@ -3,6 +3,9 @@
 //! Tasks:
 //! - `bench`: builds the release `lamin` binary and measures workloads end to end, printing one
 //!   JSON line per workload (`workload`, `n`, `seconds` per run as median/p95/min, `per_second`).
+//!   Artifact workloads: `lamin save dir --one-per-file` of 1000 files of 1 KiB into a fresh
+//!   SQLite instance; `lamin save` of a 1 GiB file against `cp` of the same file on the same
+//!   disk (`ratio_to_cp`); peak RSS of `lamin save` for 64 MiB and 1 GiB files (flat in size).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -98,11 +101,141 @@ fn bench() -> Result<()> {
         };
         report("lamin info", time(&["info"])?);
         report("lamin storage list (SQLite)", time(&["storage", "list"])?);
+        artifact_benches(&bin, &tmp)?;
         bench_df(&bin, &tmp.join("df"), 1_000_000)?;
         Ok(())
     })();
     let _ = std::fs::remove_dir_all(&tmp);
     result
+}
+
+/// Runs `lamin` with `args` in `dir` and returns the wall time and the peak RSS in KiB (from
+/// `/usr/bin/time -f %M` when present).
+fn lamin_timed(bin: &Path, dir: &Path, args: &[&str]) -> Result<(Duration, Option<u64>)> {
+    let time = Path::new("/usr/bin/time");
+    let rss_file = dir.join("rss.txt");
+    let mut cmd = if time.exists() {
+        let mut c = Command::new(time);
+        c.arg("-f").arg("%M").arg("-o").arg(&rss_file).arg(bin);
+        c
+    } else {
+        Command::new(bin)
+    };
+    let t = Instant::now();
+    let status = cmd
+        .args(args)
+        .current_dir(dir)
+        .env("LAMIN_SETTINGS_DIR", dir.join("settings"))
+        .env_remove("LAMIN_CURRENT_INSTANCE")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .with_context(|| format!("running {}", bin.display()))?;
+    let elapsed = t.elapsed();
+    if !status.success() {
+        bail!("lamin {args:?} failed with {status}");
+    }
+    let rss = std::fs::read_to_string(&rss_file).ok().and_then(|s| s.trim().parse().ok());
+    Ok((elapsed, rss))
+}
+
+/// Writes `size` bytes of non-repeating data (so nothing deduplicates) without holding them.
+fn write_big(path: &Path, size: u64, seed: u64) -> Result<()> {
+    use std::io::Write;
+    let mut f = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut left = size;
+    while left > 0 {
+        for chunk in buf.chunks_mut(8) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
+        }
+        let n = left.min(buf.len() as u64) as usize;
+        f.write_all(&buf[..n])?;
+        left -= n as u64;
+    }
+    f.flush()?;
+    Ok(())
+}
+
+fn cp(src: &Path, dest: &Path) -> Result<Duration> {
+    let t = Instant::now();
+    let status = Command::new("cp").arg(src).arg(dest).status()?;
+    if !status.success() {
+        bail!("cp failed");
+    }
+    Ok(t.elapsed())
+}
+
+fn artifact_benches(bin: &Path, tmp: &Path) -> Result<()> {
+    // 1000 files of 1 KiB, one artifact each, into a fresh instance per run.
+    let mut times = Vec::new();
+    for run in 0..5 {
+        let dir = tmp.join(format!("many-{run}"));
+        std::fs::create_dir_all(dir.join("files"))?;
+        for i in 0..1000 {
+            let mut content = format!("run {run} file {i}\n").into_bytes();
+            content.resize(1024, b'.');
+            std::fs::write(dir.join("files").join(format!("f{i:04}.txt")), content)?;
+        }
+        lamin(bin, &dir, &["init", "--storage", "./data"])?;
+        let (t, _) = lamin_timed(bin, &dir, &["save", "files", "--one-per-file"])?;
+        times.push(t);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    report("lamin save 1000 files of 1 KiB (--one-per-file, SQLite, local)", times.clone());
+
+    // A 1 GiB file: lamin save against cp on the same disk, then peak RSS by file size.
+    let dir = tmp.join("big");
+    std::fs::create_dir_all(&dir)?;
+    lamin(bin, &dir, &["init", "--storage", "./data"])?;
+    const GIB: u64 = 1 << 30;
+    let mut ours = Vec::new();
+    let mut theirs = Vec::new();
+    let mut rss_gib = None;
+    for run in 0..3u64 {
+        let src = dir.join(format!("big-{run}.bin"));
+        write_big(&src, GIB, run + 1)?;
+        theirs.push(cp(&src, &dir.join("cp-copy.bin"))?);
+        std::fs::remove_file(dir.join("cp-copy.bin"))?;
+        let (t, rss) =
+            lamin_timed(bin, &dir, &["save", src.to_str().unwrap_or_default(), "--description", "big"])?;
+        ours.push(t);
+        rss_gib = rss.max(rss_gib);
+        std::fs::remove_file(&src)?;
+        let _ = std::fs::remove_dir_all(dir.join("data/.lamindb").join("x"));
+    }
+    ours.sort();
+    theirs.sort();
+    let (o, c) = (ours[ours.len() / 2].as_secs_f64(), theirs[theirs.len() / 2].as_secs_f64());
+    println!(
+        "{}",
+        serde_json::json!({
+            "workload": "lamin save of a 1 GiB file vs cp (same disk)",
+            "n": ours.len(),
+            "seconds_median": o,
+            "cp_seconds_median": c,
+            "ratio_to_cp": o / c,
+            "mib_per_second": 1024.0 / o,
+        })
+    );
+    let small = dir.join("small.bin");
+    write_big(&small, 64 << 20, 99)?;
+    let (_, rss_small) =
+        lamin_timed(bin, &dir, &["save", small.to_str().unwrap_or_default(), "--description", "64m"])?;
+    println!(
+        "{}",
+        serde_json::json!({
+            "workload": "peak RSS of lamin save by file size",
+            "rss_kib_64_mib_file": rss_small,
+            "rss_kib_1_gib_file": rss_gib,
+        })
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
 }
 
 /// Runs `lamin` with `args` in `dir` and returns what it printed on stderr.

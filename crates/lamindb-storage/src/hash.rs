@@ -70,12 +70,21 @@ pub fn hash_file_with_chunk(path: &Path, chunk: u64) -> Result<FileHash> {
         stream(&mut file, size, |b| md5.update(b)).map_err(io)?;
         return Ok(FileHash { hash: to_b64_str(&md5.finalize()), hash_type: "md5", size });
     }
-    let mut first = Sha1::new();
-    stream(&mut file, chunk, |b| first.update(b)).map_err(io)?;
-    file.seek(SeekFrom::Start(size - chunk)).map_err(io)?;
-    let mut last = Sha1::new();
-    stream(&mut file, chunk, |b| last.update(b)).map_err(io)?;
-    Ok(FileHash { hash: sha1_fl(&first.finalize(), &last.finalize()), hash_type: "sha1-fl", size })
+    // The two chunks are hashed at the same time, on two threads.
+    let mut tail = File::open(path).map_err(io)?;
+    let (first, last) = std::thread::scope(|scope| {
+        let last = scope.spawn(move || -> std::io::Result<_> {
+            tail.seek(SeekFrom::Start(size - chunk))?;
+            let mut last = Sha1::new();
+            stream(&mut tail, chunk, |b| last.update(b))?;
+            Ok(last.finalize())
+        });
+        let mut first = Sha1::new();
+        let head = stream(&mut file, chunk, |b| first.update(b)).map(|()| first.finalize());
+        (head, last.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    });
+    let (first, last) = (first.map_err(io)?, last.map_err(io)?);
+    Ok(FileHash { hash: sha1_fl(&first, &last), hash_type: "sha1-fl", size })
 }
 
 /// Feeds exactly `len` bytes of `reader` to `update` (fails on a premature end of file).
@@ -136,6 +145,19 @@ impl StreamHasher {
             let from = tail.saturating_sub(start) as usize;
             self.last.update(&buf[from.min(buf.len())..]);
         }
+    }
+
+    /// The byte range `[start, end)` that no part of the hash depends on (between the first and
+    /// the last chunk of content larger than two chunks), if any.
+    pub fn unhashed_middle(&self) -> Option<(u64, u64)> {
+        let tail = self.size.saturating_sub(self.chunk);
+        (self.md5.is_none() && tail > self.chunk).then_some((self.chunk, tail))
+    }
+
+    /// Advances over `n` bytes without feeding them; they must lie in [`Self::unhashed_middle`]
+    /// (other bytes skipped make [`Self::finish`] return a wrong hash).
+    pub fn skip(&mut self, n: u64) {
+        self.pos += n;
     }
 
     /// Bytes fed so far.
@@ -318,6 +340,16 @@ mod tests {
                 );
             }
         }
+        // Skipping the unhashed middle gives the same hash.
+        let mut h = StreamHasher::with_chunk(data.len() as u64, 3000);
+        let (a, b) = h.unhashed_middle().unwrap();
+        assert_eq!((a, b), (3000, 7000));
+        h.update(&data[..3000]);
+        h.skip(4000);
+        h.update(&data[7000..]);
+        assert_eq!(h.finish(), Some(hash_bytes_with_chunk(&data, 3000)));
+        assert_eq!(StreamHasher::with_chunk(10, 5).unhashed_middle(), None);
+        assert_eq!(StreamHasher::with_chunk(10, 0).unhashed_middle(), None);
         let mut short = StreamHasher::new(5);
         short.update(b"abc");
         assert_eq!(short.finish(), None);

@@ -29,6 +29,9 @@ const UPLOAD_CHUNK: usize = 8 * 1024 * 1024;
 /// Buffer of local copies.
 const COPY_BUF: usize = 1024 * 1024;
 
+/// Bytes per kernel copy call in [`Store::copy_file`] (progress is reported per step).
+const COPY_STEP: u64 = 64 * 1024 * 1024;
+
 /// How long [`Store::detect_region`] waits for the bucket's answer.
 const REGION_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -244,26 +247,39 @@ impl Store {
     /// through opendal in parts. `progress` is called with the number of bytes of each written
     /// piece. Fails when the file changes size while it is copied.
     pub fn put_file(&self, key: &str, local: &Path, progress: &mut dyn FnMut(u64)) -> Result<FileHash> {
+        self.put_file_with_chunk(key, local, crate::hash::CHUNK_SIZE, progress)
+    }
+
+    /// [`Store::put_file`] with another hash chunk size (tests).
+    fn put_file_with_chunk(
+        &self,
+        key: &str,
+        local: &Path,
+        chunk: u64,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<FileHash> {
         let io = |e| StorageError::io(local, e);
         let mut file = File::open(local).map_err(io)?;
         let size = file.metadata().map_err(io)?.len();
-        let mut hasher = StreamHasher::new(size);
+        let mut hasher = StreamHasher::with_chunk(size, chunk);
         let mut buf = vec![0u8; COPY_BUF.min(size.max(1) as usize)];
         if let Some(dest) = self.local_file(key) {
             let dio = |e| StorageError::io(&dest, e);
-            if let Some(parent) = dest.parent() {
-                std::fs::create_dir_all(parent).map_err(dio)?;
+            let mut out = create_file(&dest).map_err(dio)?;
+            // Only the first and last chunk of a large file are hashed (`sha1-fl`): the middle is
+            // copied by the kernel (copy_file_range), the rest goes through the hasher.
+            let (head, middle) = match hasher.unhashed_middle() {
+                Some((start, end)) => (start, end - start),
+                None => (size, 0),
+            };
+            let mut step = Step { buf: &mut buf, hasher: &mut hasher, progress, src: local, dest: &dest };
+            step.copy_hashed(&mut file, &mut out, head)?;
+            if middle > 0 {
+                let copied = std::io::copy(&mut (&mut file).take(middle), &mut out).map_err(dio)?;
+                step.hasher.skip(copied);
+                (step.progress)(copied);
             }
-            let mut out = File::create(&dest).map_err(dio)?;
-            loop {
-                let n = read_up_to(&mut file, &mut buf).map_err(io)?;
-                if n == 0 {
-                    break;
-                }
-                hasher.update(&buf[..n]);
-                out.write_all(&buf[..n]).map_err(dio)?;
-                progress(n as u64);
-            }
+            step.copy_hashed(&mut file, &mut out, u64::MAX)?;
         } else {
             let mut buf = vec![0u8; UPLOAD_CHUNK.min(size.max(1) as usize)];
             let opts = WriteOptions { chunk: Some(UPLOAD_CHUNK), ..Default::default() };
@@ -286,15 +302,35 @@ impl Store {
         })
     }
 
+    /// Copies a local file into the store without hashing it, for content whose hash is known:
+    /// on local roots the kernel copies (`copy_file_range`, nothing passes through user space),
+    /// elsewhere it is uploaded in parts. Returns the number of bytes copied.
+    pub fn copy_file(&self, key: &str, local: &Path, progress: &mut dyn FnMut(u64)) -> Result<u64> {
+        let Some(dest) = self.local_file(key) else {
+            let n = self.upload_file(key, local)?;
+            progress(n);
+            return Ok(n);
+        };
+        let mut file = File::open(local).map_err(|e| StorageError::io(local, e))?;
+        let mut out = create_file(&dest).map_err(|e| StorageError::io(&dest, e))?;
+        let mut total = 0;
+        loop {
+            let n = std::io::copy(&mut (&mut file).take(COPY_STEP), &mut out)
+                .map_err(|e| StorageError::io(&dest, e))?;
+            if n == 0 {
+                return Ok(total);
+            }
+            total += n;
+            progress(n);
+        }
+    }
+
     /// Writes bytes at `key` (like [`Store::write`], with the file system directly for local roots).
     pub fn put_bytes(&self, key: &str, bytes: &[u8]) -> Result<()> {
         match self.local_file(key) {
             Some(dest) => {
                 let dio = |e| StorageError::io(&dest, e);
-                if let Some(parent) = dest.parent() {
-                    std::fs::create_dir_all(parent).map_err(dio)?;
-                }
-                std::fs::write(&dest, bytes).map_err(dio)
+                create_file(&dest).and_then(|mut f| f.write_all(bytes)).map_err(dio)
             }
             None => self.write(key, bytes.to_vec()),
         }
@@ -370,6 +406,47 @@ fn dir_key(prefix: &str) -> String {
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// A hashed local copy in progress.
+struct Step<'a> {
+    buf: &'a mut [u8],
+    hasher: &'a mut StreamHasher,
+    progress: &'a mut dyn FnMut(u64),
+    src: &'a Path,
+    dest: &'a Path,
+}
+
+impl Step<'_> {
+    /// Copies up to `left` bytes (until the end of `file`) through the hasher.
+    fn copy_hashed(&mut self, file: &mut File, out: &mut File, mut left: u64) -> Result<()> {
+        while left > 0 {
+            let want = self.buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+            let n = read_up_to(file, &mut self.buf[..want]).map_err(|e| StorageError::io(self.src, e))?;
+            if n == 0 {
+                break;
+            }
+            self.hasher.update(&self.buf[..n]);
+            out.write_all(&self.buf[..n]).map_err(|e| StorageError::io(self.dest, e))?;
+            (self.progress)(n as u64);
+            left -= n as u64;
+        }
+        Ok(())
+    }
+}
+
+/// Creates (or truncates) a local file, creating its parent directories only when they are
+/// missing (one `open` in the common case).
+fn create_file(path: &Path) -> std::io::Result<File> {
+    match File::create(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            File::create(path)
+        }
+        other => other,
+    }
 }
 
 /// Reads until `buf` is full or the end of the input.
@@ -463,6 +540,23 @@ mod tests {
         assert_eq!(dir_key("a"), "a/");
         assert_eq!(dir_key("a/"), "a/");
         assert_eq!(dir_key("/a/b//"), "a/b/");
+    }
+
+    #[test]
+    fn local_copies_hash_first_and_last_chunk_and_copy_the_middle() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("src.bin");
+        let data: Vec<u8> = (0..300_000u32).map(|i| (i * 31 % 251) as u8).collect();
+        std::fs::write(&src, &data).unwrap();
+        let store =
+            Store::open(&StorageRoot::parse(dir.path().join("root").to_str().unwrap()).unwrap()).unwrap();
+        for chunk in [1000u64, 150_000, 200_000, 0] {
+            let mut seen = 0;
+            let h = store.put_file_with_chunk("x/y.bin", &src, chunk, &mut |n| seen += n).unwrap();
+            assert_eq!(h, crate::hash::hash_bytes_with_chunk(&data, chunk), "chunk {chunk}");
+            assert_eq!(seen, data.len() as u64);
+            assert_eq!(std::fs::read(dir.path().join("root/x/y.bin")).unwrap(), data);
+        }
     }
 
     #[test]

@@ -68,6 +68,9 @@ fn round_trip(store: &Store) {
     assert_eq!(store.read("copied/x.bin").unwrap(), data);
     let (size, _) = store.stat_file("copied/x.bin").unwrap().unwrap();
     assert_eq!(size, data.len() as u64);
+    let n = store.copy_file("copied/z.bin", src.path(), &mut |_| {}).unwrap();
+    assert_eq!(n, data.len() as u64);
+    assert_eq!(store.read("copied/z.bin").unwrap(), data);
     store.put_bytes("copied/y.txt", b"y").unwrap();
     assert_eq!(store.read("copied/y.txt").unwrap(), b"y");
     assert_eq!(store.stat_file("copied/none").unwrap(), None);

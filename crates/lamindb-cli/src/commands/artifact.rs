@@ -33,6 +33,9 @@ pub(crate) struct SaveArgs {
     /// Save each file below a folder as its own artifact (keys `<prefix>/<relative path>`).
     #[arg(long)]
     one_per_file: bool,
+    /// How many files are copied at the same time (default: 8 in the cloud, else the cores up to 4).
+    #[arg(long, default_value_t = 0)]
+    jobs: usize,
     /// Print the saved records as JSON.
     #[arg(long)]
     json: bool,
@@ -106,6 +109,7 @@ pub(crate) fn save(args: SaveArgs) -> anyhow::Result<()> {
         description: args.description.clone(),
         storage: args.storage.clone(),
         kind: args.kind.clone(),
+        parallel: args.jobs,
         ..Default::default()
     };
     let bar = progress();
