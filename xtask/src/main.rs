@@ -1,8 +1,9 @@
 //! Chores for lamindb-rs, in the cargo-xtask style: `cargo xtask <task>`.
 //!
 //! Tasks:
-//! - `bench`: builds the release `lamin` binary and measures workloads end to end, printing one
-//!   JSON line per workload (`workload`, `n`, `seconds` per run as median/p95/min, `per_second`).
+//! - `bench [artifacts|df]`: builds the release `lamin` binary and measures workloads end to end,
+//!   printing one JSON line per workload (`workload`, `n`, `seconds` per run as
+//!   median/p95/min, `per_second`); a group name runs only that group.
 //!   Artifact workloads: `lamin save dir --one-per-file` of 1000 files of 1 KiB into a fresh
 //!   SQLite instance; `lamin save` of a 1 GiB file against `cp` of the same file on the same
 //!   disk (`ratio_to_cp`); peak RSS of `lamin save` for 64 MiB and 1 GiB files (flat in size).
@@ -101,8 +102,14 @@ fn bench() -> Result<()> {
         };
         report("lamin info", time(&["info"])?);
         report("lamin storage list (SQLite)", time(&["storage", "list"])?);
-        artifact_benches(&bin, &tmp)?;
-        bench_df(&bin, &tmp.join("df"), 1_000_000)?;
+        // `cargo xtask bench <group>` runs one group: `artifacts` or `df`.
+        let only = std::env::args().nth(2);
+        if only.as_deref().is_none_or(|g| g == "artifacts") {
+            artifact_benches(&bin, &tmp)?;
+        }
+        if only.as_deref().is_none_or(|g| g == "df") {
+            bench_df(&bin, &tmp.join("df"), 1_000_000)?;
+        }
         Ok(())
     })();
     let _ = std::fs::remove_dir_all(&tmp);
@@ -161,7 +168,13 @@ fn write_big(path: &Path, size: u64, seed: u64) -> Result<()> {
     Ok(())
 }
 
+/// Flushes dirty pages, so that one copy does not pay for the write-back of the previous one.
+fn sync() {
+    let _ = Command::new("sync").status();
+}
+
 fn cp(src: &Path, dest: &Path) -> Result<Duration> {
+    sync();
     let t = Instant::now();
     let status = Command::new("cp").arg(src).arg(dest).status()?;
     if !status.success() {
@@ -182,6 +195,7 @@ fn artifact_benches(bin: &Path, tmp: &Path) -> Result<()> {
             std::fs::write(dir.join("files").join(format!("f{i:04}.txt")), content)?;
         }
         lamin(bin, &dir, &["init", "--storage", "./data"])?;
+        sync();
         let (t, _) = lamin_timed(bin, &dir, &["save", "files", "--one-per-file"])?;
         times.push(t);
         let _ = std::fs::remove_dir_all(&dir);
@@ -201,12 +215,17 @@ fn artifact_benches(bin: &Path, tmp: &Path) -> Result<()> {
         write_big(&src, GIB, run + 1)?;
         theirs.push(cp(&src, &dir.join("cp-copy.bin"))?);
         std::fs::remove_file(dir.join("cp-copy.bin"))?;
+        sync();
         let (t, rss) =
             lamin_timed(bin, &dir, &["save", src.to_str().unwrap_or_default(), "--description", "big"])?;
         ours.push(t);
         rss_gib = rss.max(rss_gib);
         std::fs::remove_file(&src)?;
-        let _ = std::fs::remove_dir_all(dir.join("data/.lamindb").join("x"));
+        for entry in std::fs::read_dir(dir.join("data/.lamindb"))?.flatten() {
+            if entry.path().extension().is_some_and(|e| e == "bin") {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
     }
     ours.sort();
     theirs.sort();

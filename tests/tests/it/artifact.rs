@@ -3,7 +3,8 @@
 //! refused keys, failed copies leaving no row, and rows left by a killed process.
 //!
 //! Every case runs on every SQL backend, and on the storage locations available: the local
-//! default storage always, S3 when `LAMIN_TEST_S3_ENDPOINT` is set (else printed as skipped).
+//! default storage and an in-memory location always, S3 when `LAMIN_TEST_S3_ENDPOINT` is set
+//! (else printed as skipped).
 
 use std::path::{Path, PathBuf};
 
@@ -14,9 +15,14 @@ use lamindb_core::{
 use lamindb_storage::{StorageRoot, Store};
 use lamindb_tests::{TestInstance, for_each_backend, list_files, s3_test_root};
 
-/// The storage locations a case runs on: `None` = the local default storage, `Some(root)` = S3.
+/// The storage locations a case runs on: `None` = the local default storage, then an in-memory
+/// location, and S3 when configured.
 fn targets(t: &mut TestInstance, test: &str) -> Vec<Option<String>> {
     let mut out = vec![None];
+    let memory = format!("memory://{}", lamindb_tests::random_name("mem"));
+    let (s, outcome) = t.inst.add_storage(&memory, Some("memory test location")).unwrap();
+    assert_eq!(outcome, StorageOutcome::Managed);
+    out.push(Some(s.root));
     if let Some(root) = s3_test_root(test) {
         let (s, outcome) = t.inst.add_storage(&root, Some("s3 test location")).unwrap();
         assert_eq!(outcome, StorageOutcome::Managed);
