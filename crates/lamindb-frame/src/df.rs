@@ -13,8 +13,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use lamindb_core::db::ValueRef;
 use lamindb_core::models::{Relation, registry_by_name, relations};
-use lamindb_core::{Db, Feature, Field, Q, QuerySet, Record, Registry, SqlType, Value};
+use lamindb_core::{Db, Dialect, Feature, Field, Q, QuerySet, Record, Registry, SqlType, Value};
 use polars::prelude::*;
 
 use crate::FrameError;
@@ -131,44 +132,37 @@ pub fn df(db: &mut Db, qs: &QuerySet, opts: &DfOptions) -> Result<DataFrame, Fra
         // (Written as a filter that keeps NULL kinds, which Django's `exclude` keeps too.)
         q = q.filter(Q::kw("kind__isnull", true)? | !Q::kw("kind__startswith", "__lamindb")?);
     }
+    let split = split_point(db, &q, opts)?;
     if let (false, Some(order)) = (q.is_ordered(), &opts.order_by) {
         q = q.order_by(order);
     }
     if let Some(n) = opts.limit {
         q = q.limit(n);
     }
-    let names: Vec<&str> = direct.iter().map(|f| f.name).collect();
-    let sql = q.to_sql(db, &names)?;
-    // Rows go into builders of at most CHUNK_ROWS rows; full builders become chunks of the
-    // columns. No builder ever grows past a chunk, so memory stays near the frame's own size.
     let chunk_rows = opts.limit.unwrap_or(CHUNK_ROWS).clamp(1, CHUNK_ROWS);
-    let new_builders = || -> Vec<ColumnBuilder> {
-        direct.iter().map(|f| ColumnBuilder::new(f.name, f.ty, chunk_rows)).collect()
-    };
-    let mut builders = new_builders();
-    let mut chunks: Vec<Vec<Column>> = vec![Vec::new(); direct.len()];
-    let mut in_chunk = 0usize;
-    let last = direct.len() - 1;
-    let height = db.query_each_ref(&sql, |i, v| {
-        builders[i].push_ref(v).map_err(|message| {
-            lamindb_core::Error::Decode(format!("column {}: {message}", direct[i].name))
-        })?;
-        if i == last {
-            in_chunk += 1;
-            if in_chunk == chunk_rows {
-                for (b, c) in std::mem::replace(&mut builders, new_builders()).into_iter().zip(&mut chunks) {
-                    c.push(b.finish());
+    let (chunks, height) = match split.map(|(k, path)| (q.clone().limit(k), q.clone().offset(k), path)) {
+        Some((first, second, path)) => {
+            // Two halves of the id range, read at the same time on two SQLite connections.
+            std::thread::scope(|scope| -> Result<_, FrameError> {
+                let other = scope.spawn(|| -> Result<_, FrameError> {
+                    let mut db2 = Db::connect(&path)?;
+                    // One pass over the table: a small page cache is enough (and memory stays low).
+                    db2.batch_execute("PRAGMA cache_size = -4096; PRAGMA query_only = 1;")?;
+                    read_chunks(&mut db2, &second, &direct, chunk_rows)
+                });
+                let (mut chunks, n1) = read_chunks(db, &first, &direct, chunk_rows)?;
+                let (more, n2) = other.join().map_err(|_| FrameError::Decode {
+                    column: "*".into(),
+                    message: "the second reader panicked".into(),
+                })??;
+                for (c, m) in chunks.iter_mut().zip(more) {
+                    c.extend(m.into_iter().filter(|col| !col.is_empty()));
                 }
-                in_chunk = 0;
-            }
+                Ok((chunks, n1 + n2))
+            })?
         }
-        Ok(())
-    })?;
-    if in_chunk > 0 || height == 0 {
-        for (b, c) in builders.into_iter().zip(&mut chunks) {
-            c.push(b.finish());
-        }
-    }
+        None => read_chunks(db, &q, &direct, chunk_rows)?,
+    };
     let mut selected: Vec<Option<Column>> = Vec::with_capacity(chunks.len());
     for parts in chunks {
         let mut parts = parts.into_iter();
@@ -202,6 +196,82 @@ pub fn df(db: &mut Db, qs: &QuerySet, opts: &DfOptions) -> Result<DataFrame, Fra
         columns.extend(feature_columns(db, &ids, sel)?);
     }
     DataFrame::new(height, columns).map_err(FrameError::Export)
+}
+
+/// Reads the rows of `qs` (columns `direct`) into column chunks of at most `chunk_rows` rows:
+/// values stream straight from the database into typed builders, and no builder grows past a
+/// chunk, so memory stays near the frame's own size. Returns the chunks per column and the number
+/// of rows.
+fn read_chunks(
+    db: &mut Db,
+    qs: &QuerySet,
+    direct: &[&'static Field],
+    chunk_rows: usize,
+) -> Result<(Vec<Vec<Column>>, usize), FrameError> {
+    let names: Vec<&str> = direct.iter().map(|f| f.name).collect();
+    let sql = qs.to_sql(db, &names)?;
+    let new_builders = || -> Vec<ColumnBuilder> {
+        direct.iter().map(|f| ColumnBuilder::new(f.name, f.ty, chunk_rows)).collect()
+    };
+    let mut builders = new_builders();
+    let mut chunks: Vec<Vec<Column>> = vec![Vec::new(); direct.len()];
+    let mut in_chunk = 0usize;
+    let last = direct.len() - 1;
+    let height = db.query_each_ref(&sql, |i, v| {
+        builders[i].push_ref(v).map_err(|message| {
+            lamindb_core::Error::Decode(format!("column {}: {message}", direct[i].name))
+        })?;
+        if i == last {
+            in_chunk += 1;
+            if in_chunk == chunk_rows {
+                for (b, c) in std::mem::replace(&mut builders, new_builders()).into_iter().zip(&mut chunks) {
+                    c.push(b.finish());
+                }
+                in_chunk = 0;
+            }
+        }
+        Ok(())
+    })?;
+    if in_chunk > 0 || height == 0 {
+        for (b, c) in builders.into_iter().zip(&mut chunks) {
+            c.push(b.finish());
+        }
+    }
+    Ok((chunks, height))
+}
+
+/// Ids spanned by a query before [`df`] reads it in two halves at once.
+const PARALLEL_MIN_SPAN: i64 = 50_000;
+
+/// For a large, unlimited SQLite query ordered by id only: how many rows (about half, estimated
+/// from the id range) to read on this connection while a second connection to the database file
+/// (the path returned) reads the rest (`OFFSET`). `None` when the query is read in one go.
+fn split_point(db: &mut Db, q: &QuerySet, opts: &DfOptions) -> Result<Option<(usize, String)>, FrameError> {
+    if !matches!(opts.order_by.as_deref(), Some("id" | "-id"))
+        || db.dialect() != Dialect::Sqlite
+        || opts.limit.is_some()
+        || q.is_ordered()
+    {
+        return Ok(None);
+    }
+    let bound = |db: &mut Db, order: &str| -> Result<Option<i64>, FrameError> {
+        let rows = q.clone().order_by(order).limit(1).select(db, &["id"])?;
+        Ok(rows.first().and_then(|r| r[0].as_i64()))
+    };
+    let (Some(lo), Some(hi)) = (bound(db, "id")?, bound(db, "-id")?) else { return Ok(None) };
+    if hi - lo < PARALLEL_MIN_SPAN {
+        return Ok(None);
+    }
+    let mut path = String::new();
+    let mut sql = db.sql();
+    sql.push("SELECT file FROM pragma_database_list WHERE name = 'main'");
+    db.query_each_ref(&sql, |_, v| {
+        if let ValueRef::Text(s) = v {
+            path = s.to_string();
+        }
+        Ok(())
+    })?;
+    Ok((!path.is_empty()).then(|| (((hi - lo) / 2 + 1) as usize, path)))
 }
 
 /// One `include` entry: a direct field, or a path through relations.

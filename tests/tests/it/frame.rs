@@ -541,3 +541,32 @@ fn written_files_read_back_equal() {
         assert_eq!(left, ["a.arrow", "a.parquet"]);
     });
 }
+
+#[test]
+fn large_frames_read_in_two_halves_equal_one_pass() {
+    for_each_backend("large_frames_read_in_two_halves_equal_one_pass", |b| {
+        let mut t = TestInstance::new(b);
+        let names: Vec<String> = (0..60_000).map(|i| format!("label-{i:05}")).collect();
+        t.inst.create_ulabels(&names, None, NameMatch::AlwaysCreate).unwrap();
+        lamindb_core::records::delete_record(&mut t.inst.db, ULabel::REGISTRY, 7, false).unwrap();
+        let qs = all(ULabel::REGISTRY);
+        for (order, filter) in [("-id", None), ("id", None), ("-id", Some(r#"name__endswith="7""#))] {
+            let mut qs = qs.clone();
+            if let Some(expr) = filter {
+                qs = qs.filter(parse_filter(expr).unwrap());
+            }
+            // On SQLite, an unordered query over a wide id range is read on two connections at
+            // once; an explicitly ordered one in one pass. Same rows, same order.
+            let opts = DfOptions { order_by: Some(order.into()), ..DfOptions::all() };
+            let halves = frame(&mut t, &qs, &opts);
+            let one_pass = frame(&mut t, &qs.clone().order_by(order), &DfOptions::all());
+            let expected = if filter.is_some() { 6_000 } else { 59_999 };
+            assert_eq!(halves.height(), expected, "{order} {filter:?}");
+            assert!(halves.equals_missing(&one_pass), "{order} {filter:?}");
+            let ids = ints(&halves, "id");
+            let sorted = ids.windows(2).all(|w| if order == "id" { w[0] < w[1] } else { w[0] > w[1] });
+            assert!(sorted, "{order} {filter:?}");
+            assert!(!ids.contains(&Some(7)), "the trash stays out");
+        }
+    });
+}
