@@ -159,7 +159,7 @@ pub(crate) fn run(args: DfArgs) -> anyhow::Result<()> {
     if !args.all
         && args.limit.is_none()
         && frame.height() == DEFAULT_LIMIT
-        && qs.count(&mut inst.db)? > DEFAULT_LIMIT
+        && qs.clone().offset(DEFAULT_LIMIT).exists(&mut inst.db)?
     {
         output::warn(&format!(
             "truncated query result to limit={DEFAULT_LIMIT} {} objects; pass --all or --limit N",

@@ -212,7 +212,8 @@ impl Db {
 
     /// Runs a query and hands every value to `f` as `(column index, value)`, row by row, borrowed
     /// from the connection's buffers: nothing is allocated per row or per value. Values are as
-    /// read (not coerced). Returns the number of rows. The fastest way to read many rows.
+    /// read (not coerced). Returns the number of rows. The fastest way to read many rows; on
+    /// PostgreSQL rows arrive one by one, so memory does not grow with the result.
     pub fn query_each_ref(
         &mut self,
         sql: &Sql,
@@ -230,7 +231,8 @@ impl Db {
                 }
             }
             Db::Postgres(c) => {
-                let cursor = LoadConnection::<DefaultLoadingMode>::load(c, pg_query!(sql))?;
+                // Row by row (libpq's single-row mode): the result set is never held whole.
+                let cursor = LoadConnection::<diesel::pg::PgRowByRowLoadingMode>::load(c, pg_query!(sql))?;
                 for row in cursor {
                     row::pg_each(&row?, &mut f)?;
                     rows += 1;
