@@ -186,6 +186,7 @@ fn cp(src: &Path, dest: &Path) -> Result<Duration> {
 fn artifact_benches(bin: &Path, tmp: &Path) -> Result<()> {
     // 1000 files of 1 KiB, one artifact each, into a fresh instance per run.
     let mut times = Vec::new();
+    let mut cp_times = Vec::new();
     for run in 0..5 {
         let dir = tmp.join(format!("many-{run}"));
         std::fs::create_dir_all(dir.join("files"))?;
@@ -195,12 +196,21 @@ fn artifact_benches(bin: &Path, tmp: &Path) -> Result<()> {
             std::fs::write(dir.join("files").join(format!("f{i:04}.txt")), content)?;
         }
         lamin(bin, &dir, &["init", "--storage", "./data"])?;
+        // The same files copied by `cp -r`: what the file system allows at the moment.
+        sync();
+        let t = Instant::now();
+        let status = Command::new("cp").arg("-r").arg(dir.join("files")).arg(dir.join("cp-copy")).status()?;
+        if !status.success() {
+            bail!("cp -r failed");
+        }
+        cp_times.push(t.elapsed());
         sync();
         let (t, _) = lamin_timed(bin, &dir, &["save", "files", "--one-per-file"])?;
         times.push(t);
         let _ = std::fs::remove_dir_all(&dir);
     }
     report("lamin save 1000 files of 1 KiB (--one-per-file, SQLite, local)", times.clone());
+    report("cp -r of the same 1000 files (baseline)", cp_times);
 
     // A 1 GiB file: lamin save against cp on the same disk, then peak RSS by file size.
     let dir = tmp.join("big");

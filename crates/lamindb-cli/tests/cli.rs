@@ -938,3 +938,31 @@ fn df_formats_limits_and_errors() {
         Err(e) => eprintln!("df_formats_limits_and_errors: skipped: terminal check (no `script`: {e})"),
     }
 }
+
+#[test]
+fn save_to_s3_and_load_into_the_cache() {
+    let Some(root) = lamindb_tests::s3_test_root("save_to_s3_and_load_into_the_cache") else {
+        return;
+    };
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    sb.run(&["storage", "add", &root]).ok();
+    std::fs::write(sb.work("t.tsv"), "a\tb\n1\tx\n").unwrap();
+    let uid = sb
+        .run(&["save", "t.tsv", "--key", "tables/t.tsv", "--storage", &root])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    assert_eq!(uid.len(), 20);
+    // Cached at <cache>/<bucket>/<prefix>/<key> (HOME is the sandbox's home).
+    let r = lamindb_storage::StorageRoot::parse(&root).unwrap();
+    let expected =
+        sb.root.join("home/.cache/lamindb").join(r.bucket().unwrap()).join(r.prefix()).join("tables/t.tsv");
+    let run = sb.run(&["load", "--key", "tables/t.tsv"]).ok();
+    assert_eq!(run.stdout.trim(), expected.display().to_string());
+    assert_eq!(std::fs::read_to_string(&expected).unwrap(), "a\tb\n1\tx\n");
+    assert!(sb.run(&["load", &uid, "--df"]).ok().stdout.contains("shape: (1, 2)"));
+    sb.run(&["delete", "artifact", &uid, "--permanent"]).ok();
+    let store = lamindb_storage::Store::open(&r).unwrap();
+    assert!(!store.exists(&format!(".lamindb/{uid}.tsv")).unwrap());
+}
