@@ -124,6 +124,18 @@ pub fn df(db: &mut Db, qs: &QuerySet, opts: &DfOptions) -> Result<DataFrame, Fra
             }
         }
     }
+    // The foreign keys include paths start with come with the main query (not shown unless
+    // they are columns anyway).
+    for inc in &includes {
+        if let Include::Path(p) = inc {
+            if let Some(fk) = p.first_fk(reg) {
+                let f = reg.check_field(fk)?;
+                if !direct.contains(&f) {
+                    direct.push(f);
+                }
+            }
+        }
+    }
 
     let mut q = qs.clone();
     if reg.name == "Artifact" && !q.filters_on("kind") {
@@ -181,6 +193,13 @@ pub fn df(db: &mut Db, qs: &QuerySet, opts: &DfOptions) -> Result<DataFrame, Fra
         .map(|v| v.expect("ids are not null"))
         .collect();
 
+    // Foreign keys that include paths start with, as selected.
+    let selected_fks: Vec<Option<Column>> = direct
+        .iter()
+        .zip(&selected)
+        .map(|(f, c)| c.as_ref().filter(|_| includes.iter().any(|i| i.starts_with_fk(reg, f.name))).cloned())
+        .collect();
+
     // In order: the basic columns, the includes as given, the features.
     let mut columns: Vec<Column> = selected.iter_mut().take(n_basic).filter_map(Option::take).collect();
     for inc in &includes {
@@ -189,7 +208,17 @@ pub fn df(db: &mut Db, qs: &QuerySet, opts: &DfOptions) -> Result<DataFrame, Fra
                 let pos = direct.iter().position(|d| d == f).expect("selected");
                 columns.extend(selected[pos].take());
             }
-            Include::Path(p) => columns.push(p.column(db, &ids)?),
+            Include::Path(p) => {
+                let first = match p.first_fk(reg) {
+                    Some(fk) => {
+                        let pos = direct.iter().position(|d| d.name == fk).expect("selected for the include");
+                        let col = selected_fks[pos].as_ref().expect("kept for includes");
+                        Some(col.i64().map_err(FrameError::Export)?.iter().collect())
+                    }
+                    None => None,
+                };
+                columns.push(p.column(db, &ids, first)?)
+            }
         }
     }
     if let Some(sel) = &opts.features {
@@ -318,6 +347,11 @@ fn registry_of_table(table: &str) -> Option<&'static Registry> {
 }
 
 impl Include {
+    /// Whether this is a path starting with the foreign key `fk` of `base`.
+    fn starts_with_fk(&self, base: &Registry, fk: &str) -> bool {
+        matches!(self, Include::Path(p) if p.first_fk(base) == Some(fk))
+    }
+
     fn parse(reg: &'static Registry, path: &str) -> Result<Include, FrameError> {
         let bad = |message: String| FrameError::Include { path: path.to_string(), message };
         let parts: Vec<&str> = path.split("__").collect();
@@ -420,11 +454,32 @@ fn pairs(rows: Vec<Vec<Value>>) -> HashMap<i64, Vec<i64>> {
 }
 
 impl IncludePath {
-    /// The column for the records with `ids` (one row each).
-    fn column(&self, db: &mut Db, ids: &[i64]) -> Result<Column, FrameError> {
+    /// The foreign key of the queried registry this path starts with, if it does (its values
+    /// come with the main query instead of costing a query of their own).
+    fn first_fk(&self, base: &Registry) -> Option<&'static str> {
+        match self.hops.first() {
+            Some(Hop::Forward { reg, fk }) if reg.name == base.name => Some(fk),
+            _ => None,
+        }
+    }
+
+    /// The column for the records with `ids` (one row each); `first` holds the values of
+    /// [`IncludePath::first_fk`] per row when the path starts with it.
+    fn column(
+        &self,
+        db: &mut Db,
+        ids: &[i64],
+        first: Option<Vec<Option<i64>>>,
+    ) -> Result<Column, FrameError> {
         // (row, id of the current registry) pairs, walked hop by hop.
-        let mut at: Vec<(usize, i64)> = ids.iter().copied().enumerate().collect();
-        for hop in &self.hops {
+        let (mut at, hops): (Vec<(usize, i64)>, &[Hop]) = match first {
+            Some(fks) => (
+                fks.into_iter().enumerate().filter_map(|(row, fk)| Some((row, fk?))).collect(),
+                &self.hops[1..],
+            ),
+            None => (ids.iter().copied().enumerate().collect(), &self.hops[..]),
+        };
+        for hop in hops {
             let cur = distinct(at.iter().map(|(_, id)| *id));
             let next = match hop {
                 Hop::Forward { reg, fk } => pairs(select_in(db, reg, "id", &cur, &["id", fk], None)?),
@@ -439,6 +494,20 @@ impl IncludePath {
                 .collect();
         }
         let targets = distinct(at.iter().map(|(_, id)| *id));
+        if !self.many {
+            // One value per row: the distinct values once, then gathered by row.
+            let rows = select_in(db, self.last, "id", &targets, &["id", self.field.name], None)?;
+            let position: HashMap<i64, IdxSize> =
+                rows.iter().enumerate().filter_map(|(i, r)| Some((r[0].as_i64()?, i as IdxSize))).collect();
+            let values: Vec<Value> = rows.into_iter().map(|mut r| r.pop().unwrap_or(Value::Null)).collect();
+            let mut idx: Vec<Option<IdxSize>> = vec![None; ids.len()];
+            for (row, id) in at {
+                idx[row] = position.get(&id).copied();
+            }
+            let idx = IdxCa::from_iter_options(PlSmallStr::EMPTY, idx.into_iter());
+            let values = column_of(&self.name, self.field.ty, &values)?;
+            return values.take(&idx).map_err(FrameError::Export);
+        }
         let values: HashMap<i64, Value> =
             select_in(db, self.last, "id", &targets, &["id", self.field.name], None)?
                 .into_iter()
