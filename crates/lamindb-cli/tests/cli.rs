@@ -966,3 +966,38 @@ fn save_to_s3_and_load_into_the_cache() {
     let store = lamindb_storage::Store::open(&r).unwrap();
     assert!(!store.exists(&format!(".lamindb/{uid}.tsv")).unwrap());
 }
+
+#[test]
+fn save_shows_a_progress_bar_on_terminals_only() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    std::fs::create_dir_all(sb.work("many")).unwrap();
+    for i in 0..3u8 {
+        std::fs::write(sb.work(&format!("many/f{i}.bin")), vec![i; 300_000]).unwrap();
+    }
+    // Not a terminal: messages only.
+    let quiet = sb.run(&["save", "many", "--one-per-file"]).ok();
+    assert!(!quiet.stderr.contains("files"), "{quiet:#?}");
+    assert!(!quiet.stderr.contains('\r'), "{quiet:#?}");
+    // A terminal (a pty from `script`): a bar with bytes and files.
+    for i in 0..3u8 {
+        std::fs::write(sb.work(&format!("many/f{i}.bin")), vec![i + 10; 300_000]).unwrap();
+    }
+    let lamin = env!("CARGO_BIN_EXE_lamin");
+    let out = Command::new("script")
+        .args(["-qec", &format!("{lamin} save many --one-per-file"), "/dev/null"])
+        .current_dir(sb.root.join("work"))
+        .env("LAMIN_SETTINGS_DIR", sb.root.join("settings"))
+        .env("HOME", sb.root.join("home"))
+        .stdin(Stdio::null())
+        .output();
+    match out {
+        Ok(out) => {
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(out.status.success(), "{text}");
+            assert!(text.contains("/3 files") && text.contains("KiB"), "{text}");
+        }
+        Err(e) => eprintln!(
+            "save_shows_a_progress_bar_on_terminals_only: skipped: terminal check (no `script`: {e})"
+        ),
+    }
+}
