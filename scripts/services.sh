@@ -7,11 +7,13 @@
 # PostgreSQL: uses the server on 127.0.0.1:5432 if one answers; else starts the Debian cluster;
 # else installs PostgreSQL from Debian's packages and starts a private trust-auth cluster.
 # S3: moto (from PyPI, in its own venv) on 127.0.0.1:${LAMIN_TEST_S3_PORT:-5055}, bucket "lamin-test".
+# GCS (optional): gcp-storage-emulator on 127.0.0.1:${LAMIN_TEST_GCS_PORT:-9023}.
 
 LAMIN_SERVICES_DIR="${LAMIN_SERVICES_DIR:-/var/tmp/lamindb-rs-services}"
 _started_pg=""
 _started_pg_private=""
 _started_moto=""
+_started_gcs=""
 
 _log() { echo "services: $*" >&2; }
 
@@ -67,15 +69,38 @@ _moto_start() {
   _log "moto S3 on $LAMIN_TEST_S3_ENDPOINT, bucket lamin-test"
 }
 
+# GCS: gcp-storage-emulator (from PyPI, in its own venv) on 127.0.0.1:${LAMIN_TEST_GCS_PORT:-9023},
+# bucket "lamin-test". Optional: when it cannot be installed, the GCS tests print "skipped".
+_gcs_start() {
+  local venv="${LAMIN_TEST_GCS_VENV:-/var/tmp/lamindb-rs-venv-gcs}" port="${LAMIN_TEST_GCS_PORT:-9023}"
+  if [ ! -x "$venv/bin/gcp-storage-emulator" ]; then
+    _log "installing gcp-storage-emulator into $venv"
+    python3 -m venv "$venv" >&2 && "$venv/bin/pip" install -q 'gcp-storage-emulator==2026.7.19' >&2 || return 1
+  fi
+  mkdir -p "$LAMIN_SERVICES_DIR"
+  "$venv/bin/gcp-storage-emulator" start --host 127.0.0.1 --port "$port" --default-bucket lamin-test \
+    --in-memory >"$LAMIN_SERVICES_DIR/gcs.log" 2>&1 &
+  _started_gcs=$!
+  for _ in $(seq 1 60); do
+    curl -s -f -o /dev/null "http://127.0.0.1:$port/storage/v1/b/lamin-test" && break
+    sleep 0.25
+  done
+  curl -s -f -o /dev/null "http://127.0.0.1:$port/storage/v1/b/lamin-test" || return 1
+  export STORAGE_EMULATOR_HOST="http://127.0.0.1:$port" LAMIN_TEST_GCS_BUCKET="lamin-test"
+  _log "GCS emulator on $STORAGE_EMULATOR_HOST, bucket lamin-test"
+}
+
 services_start() {
   _pg_start || { _log "PostgreSQL could not be started"; return 1; }
   export LAMIN_TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:5432/postgres"
   _moto_start || { _log "the S3 test server could not be started"; return 1; }
+  _gcs_start || _log "the GCS emulator could not be started: GCS tests will be skipped"
 }
 
 services_stop() {
   if [ -n "$_started_moto" ]; then kill "$_started_moto" 2>/dev/null; wait "$_started_moto" 2>/dev/null; _log "stopped moto"; fi
+  if [ -n "$_started_gcs" ]; then kill "$_started_gcs" 2>/dev/null; wait "$_started_gcs" 2>/dev/null; _log "stopped the GCS emulator"; fi
   if [ -n "$_started_pg_private" ]; then su postgres -c "$_started_pg_private -m fast stop" >&2; _log "stopped private PostgreSQL"; fi
   if [ -n "$_started_pg" ]; then pg_ctlcluster --skip-systemctl-redirect "$_started_pg" main stop >&2; _log "stopped PostgreSQL $_started_pg"; fi
-  _started_moto="" _started_pg="" _started_pg_private=""
+  _started_moto="" _started_gcs="" _started_pg="" _started_pg_private=""
 }

@@ -131,7 +131,10 @@ impl Store {
 
     /// Writes an object, replacing it if it exists; parent directories are created as needed.
     pub fn write(&self, key: &str, bytes: Vec<u8>) -> Result<()> {
-        self.op.write(&self.path(key), bytes).map(|_| ()).map_err(self.fail("write", key))
+        self.op
+            .write_options(&self.path(key), bytes, self.write_options(None))
+            .map(|_| ())
+            .map_err(self.fail("write", key))
     }
 
     /// Reads a whole object.
@@ -225,7 +228,7 @@ impl Store {
     pub fn upload_file(&self, key: &str, local: &Path) -> Result<u64> {
         let io = |e| StorageError::io(local, e);
         let mut file = File::open(local).map_err(io)?;
-        let opts = WriteOptions { chunk: Some(UPLOAD_CHUNK), ..Default::default() };
+        let opts = self.write_options(Some(UPLOAD_CHUNK));
         let mut writer = self.op.writer_options(&self.path(key), opts).map_err(self.fail("write", key))?;
         let mut buf = vec![0u8; UPLOAD_CHUNK];
         let mut total = 0u64;
@@ -282,7 +285,7 @@ impl Store {
             step.copy_hashed(&mut file, &mut out, u64::MAX)?;
         } else {
             let mut buf = vec![0u8; UPLOAD_CHUNK.min(size.max(1) as usize)];
-            let opts = WriteOptions { chunk: Some(UPLOAD_CHUNK), ..Default::default() };
+            let opts = self.write_options(Some(UPLOAD_CHUNK));
             let mut writer =
                 self.op.writer_options(&self.path(key), opts).map_err(self.fail("write", key))?;
             loop {
@@ -385,6 +388,13 @@ impl Store {
             };
             tokio::time::timeout(REGION_TIMEOUT, detect).await.ok().flatten()
         })
+    }
+
+    /// Write options: parts of `chunk` bytes; on GCS an explicit content type (what GCS assumes
+    /// anyway; emulators answer uploads without one with a null type opendal cannot read).
+    fn write_options(&self, chunk: Option<usize>) -> WriteOptions {
+        let content_type = (self.root.kind() == RootKind::Gs).then(|| "application/octet-stream".to_string());
+        WriteOptions { chunk, content_type, ..Default::default() }
     }
 
     /// The operator path of a key.
