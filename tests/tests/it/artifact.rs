@@ -3,8 +3,8 @@
 //! refused keys, failed copies leaving no row, and rows left by a killed process.
 //!
 //! Every case runs on every SQL backend, and on the storage locations available: the local
-//! default storage and an in-memory location always, S3 when `LAMIN_TEST_S3_ENDPOINT` is set
-//! (else printed as skipped).
+//! default storage and an in-memory location always, S3 when `LAMIN_TEST_S3_ENDPOINT` is set,
+//! GCS when `STORAGE_EMULATOR_HOST` is set (each else printed as skipped).
 
 use std::path::{Path, PathBuf};
 
@@ -16,7 +16,7 @@ use lamindb_storage::{StorageRoot, Store};
 use lamindb_tests::{TestInstance, for_each_backend, list_files, s3_test_root};
 
 /// The storage locations a case runs on: `None` = the local default storage, then an in-memory
-/// location, and S3 when configured.
+/// location, and S3 and GCS when configured.
 fn targets(t: &mut TestInstance, test: &str) -> Vec<Option<String>> {
     let mut out = vec![None];
     let memory = format!("memory://{}", lamindb_tests::random_name("mem"));
@@ -28,7 +28,34 @@ fn targets(t: &mut TestInstance, test: &str) -> Vec<Option<String>> {
         assert_eq!(outcome, StorageOutcome::Managed);
         out.push(Some(s.root));
     }
+    if let Some(root) = gcs_test_root(test) {
+        // The emulator cannot store the empty `.lamindb/` folder object that `add_storage`
+        // writes: the location is registered as managed directly.
+        let ctx = t.ctx();
+        let mut s = Storage {
+            uid: lamindb_core::uid::base62(12),
+            root,
+            type_: "gs".into(),
+            instance_uid: Some(t.inst.uid()),
+            ..Default::default()
+        };
+        s.save(&mut t.inst.db, &ctx).unwrap();
+        out.push(Some(s.root));
+    }
     out
+}
+
+/// A fresh GCS root on the emulator named by `STORAGE_EMULATOR_HOST`, if any.
+fn gcs_test_root(test: &str) -> Option<String> {
+    let host = std::env::var("STORAGE_EMULATOR_HOST").ok().filter(|s| !s.is_empty());
+    let bucket = std::env::var("LAMIN_TEST_GCS_BUCKET").ok().filter(|s| !s.is_empty());
+    match (host, bucket) {
+        (Some(_), Some(bucket)) => Some(format!("gs://{bucket}/{}", lamindb_tests::random_name("t"))),
+        _ => {
+            eprintln!("{test}: skipped: gcs (STORAGE_EMULATOR_HOST not set)");
+            None
+        }
+    }
 }
 
 fn opts(storage: &Option<String>) -> ArtifactOptions {
