@@ -711,6 +711,13 @@ fn save_a_folder_one_artifact_per_file_and_keep_data_of_real_keys() {
     assert_eq!(saved.len(), 12);
     assert_eq!(saved[0]["key"], "batch/sub0/f0.txt");
     assert!(run.stderr.contains("saved 12 new artifacts, 0 existing"), "{run:#?}");
+    // One key names one artifact.
+    let two = sb.run(&["save", "batch/sub0/f0.txt", "batch/sub1/f1.txt", "--key", "k.txt"]).fails(1);
+    assert!(two.stderr.contains("--key names one artifact"), "{two:#?}");
+    // --one-per-file on a file keeps its key.
+    std::fs::write(sb.work("single.txt"), "single").unwrap();
+    let one = sb.run(&["save", "single.txt", "--one-per-file", "--key", "s/single.txt", "--json"]).ok();
+    assert_eq!(one.json()[0]["key"], "s/single.txt");
 
     // A file inside the storage is registered in place; deleting it keeps the file by default.
     std::fs::create_dir_all(sb.work("mydata/inplace")).unwrap();

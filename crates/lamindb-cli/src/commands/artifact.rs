@@ -100,8 +100,9 @@ pub(crate) fn save(args: SaveArgs) -> anyhow::Result<()> {
             sources.push(ArtifactSource::new(path));
         }
     }
-    let single = sources.len() == 1 && !args.one_per_file;
-    if args.key.is_some() && !single && !args.one_per_file {
+    let expanded = args.one_per_file && args.paths.iter().any(|p| p.is_dir());
+    let single = args.paths.len() == 1 && !expanded;
+    if args.key.is_some() && !single && !expanded {
         anyhow::bail!("--key names one artifact: pass one path, or a folder with --one-per-file");
     }
     let opts = ArtifactOptions {
