@@ -1008,3 +1008,75 @@ fn save_shows_a_progress_bar_on_terminals_only() {
         ),
     }
 }
+
+/// Makes a Python LaminDB instance at `W/pyfeat` with features (categorical, int, float,
+/// list[str]) on two artifacts, and prints `to_dataframe(include="features")` and
+/// `to_dataframe(include=[…])` as JSON records.
+const PYTHON_FEATURES: &str = r#"
+import json, sys
+import lamindb as ln
+root = sys.argv[1]
+ln.setup.init(storage=root)
+ln.setup.settings.instance._is_on_hub = False
+ln.Feature(name="cell_type", dtype=ln.ULabel).save()
+ln.Feature(name="n_cells", dtype=int).save()
+ln.Feature(name="score", dtype=float).save()
+ln.Feature(name="tags", dtype=list[str]).save()
+ln.ULabel(name="T cell").save(); ln.ULabel(name="B cell").save()
+open(f"{root}/a.txt", "w").write("a"); open(f"{root}/b.txt", "w").write("bb")
+a1 = ln.Artifact(f"{root}/a.txt", description="a1").save()
+a2 = ln.Artifact(f"{root}/b.txt", description="a2").save()
+a1.features.add_values({"cell_type": "T cell", "n_cells": 100, "score": 0.5, "tags": ["x", "y"]})
+a2.features.add_values({"cell_type": "B cell", "n_cells": 7})
+features = ln.Artifact.to_dataframe(include="features").reset_index()
+included = ln.Artifact.to_dataframe(include=["created_by__handle", "ulabels__name"]).reset_index()
+included["ulabels__name"] = included["ulabels__name"].map(sorted)
+print(json.dumps({
+    "features": json.loads(features.to_json(orient="records")),
+    "included": json.loads(included.to_json(orient="records")),
+    "columns": list(ln.Artifact.to_dataframe().columns),
+}))
+"#;
+
+#[test]
+fn df_of_a_python_instance_matches_python_to_dataframe() {
+    let test = "df_of_a_python_instance_matches_python_to_dataframe";
+    let Some(python) = pyarrow_python(test) else { return };
+    let sb = Sandbox::new();
+    let root = sb.work("pyfeat");
+    let out = Command::new(&python)
+        .args(["-c", PYTHON_FEATURES, &root])
+        .current_dir(sb.root.join("work"))
+        .env("HOME", sb.root.join("home"))
+        .env("LAMIN_SETTINGS_DIR", sb.root.join("settings"))
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run python");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let py: Value = serde_json::from_str(stdout.lines().last().unwrap_or_default()).unwrap();
+
+    // Same columns, same feature values, same includes, read by `lamin df`.
+    let csv = sb.run(&["df", "artifact", "--instance", &root, "--format", "csv"]).ok().stdout;
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let mut expected = vec!["id"];
+    expected.extend(py["columns"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()));
+    assert_eq!(header, expected);
+    let ours = sb.run(&["df", "artifact", "--instance", &root, "--features", "--format", "json"]).ok().json();
+    assert_eq!(ours, py["features"], "features");
+    let ours = sb
+        .run(&[
+            "df",
+            "artifact",
+            "--instance",
+            &root,
+            "--include",
+            "created_by__handle,ulabels__name",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(ours, py["included"], "includes");
+}
