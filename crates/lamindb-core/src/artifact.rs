@@ -447,6 +447,7 @@ impl Instance {
     }
 
     /// Checks a source and computes its placement, suffix and hash.
+    #[allow(clippy::too_many_arguments)]
     fn prepare(
         &self,
         src: &ArtifactSource,
@@ -722,15 +723,14 @@ impl Instance {
     /// An artifact by LaminDB's `get(idlike)`: an integer id, a full uid, or a uid prefix (the
     /// latest version first, then any version). Trashed artifacts are found too.
     pub fn get_artifact(&mut self, idlike: &str) -> Result<Artifact> {
-        if let Ok(id) = idlike.parse::<i64>() {
-            if idlike.len() < 16 {
-                let found =
-                    select_in(&mut self.db, "id", std::iter::once(Value::Int(id)), SqlType::BigInt, "")?;
-                return found.into_iter().next().ok_or_else(|| Error::DoesNotExist {
-                    registry: "Artifact",
-                    message: "Artifact matching query does not exist.".into(),
-                });
-            }
+        if let Ok(id) = idlike.parse::<i64>()
+            && idlike.len() < 16
+        {
+            let found = select_in(&mut self.db, "id", std::iter::once(Value::Int(id)), SqlType::BigInt, "")?;
+            return found.into_iter().next().ok_or_else(|| Error::DoesNotExist {
+                registry: "Artifact",
+                message: "Artifact matching query does not exist.".into(),
+            });
         }
         let mut sql = select_sql(&self.db);
         sql.push(" WHERE SUBSTR(\"uid\", 1, ").push(&idlike.chars().count().to_string()).push(") = ");
@@ -777,13 +777,13 @@ impl Instance {
         let path = absolute(path)?;
         let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
         for s in self.storages()? {
-            if let Some(root) = s.storage_root()?.local_path() {
-                if path.starts_with(root) {
-                    return Err(Error::InvalidArgument(format!(
-                        "Can only replace with a local path not in any Storage. This data is in Storage(uid='{}', root='{}').",
-                        s.uid, s.root
-                    )));
-                }
+            if let Some(root) = s.storage_root()?.local_path()
+                && path.starts_with(root)
+            {
+                return Err(Error::InvalidArgument(format!(
+                    "Can only replace with a local path not in any Storage. This data is in Storage(uid='{}', root='{}').",
+                    s.uid, s.root
+                )));
             }
         }
         if meta.is_dir() != artifact.is_dir() {
@@ -911,7 +911,7 @@ impl Instance {
             sql.now().push(" WHERE \"id\" = ").bind(Value::Int(id), SqlType::BigInt);
             db.execute(&sql)?;
             // Exactly one latest on the main branch: the newest.
-            let family = select_stems(db, &[stem.clone()])?;
+            let family = select_stems(db, std::slice::from_ref(&stem))?;
             let mut main: Vec<&Artifact> = family.iter().filter(|a| a.branch_id == Some(1)).collect();
             main.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
             if let Some(newest) = main.first() {
@@ -946,7 +946,8 @@ impl Instance {
         let all_versions = artifact.overwrite_versions && artifact.is_latest;
         self.db.transaction(|db| {
             if all_versions {
-                let ids: Vec<i64> = select_stems(db, &[stem.clone()])?.iter().filter_map(|a| a.id).collect();
+                let ids: Vec<i64> =
+                    select_stems(db, std::slice::from_ref(&stem))?.iter().filter_map(|a| a.id).collect();
                 delete_rows(db, &ids)
             } else {
                 delete_rows(db, &[id])?;
