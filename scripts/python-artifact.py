@@ -11,7 +11,7 @@ S  lamin settings dir (LAMIN_SETTINGS_DIR; the files are in S/.lamin/)
 
 Runs offline like python-read-instance.py (HOME=W/home, LAMIN_SETTINGS_DIR=S, cwd=W,
 stdin=/dev/null, `_is_on_hub = False`), connects to anonymous/pydata and prints ONE JSON line
-describing the artifact: uid, key, suffix, size, hash, hash_type, key_is_virtual, is_latest,
+describing the artifact: uid, key, suffix, otype, size, hash, hash_type, key_is_virtual, is_latest,
 branch_id, storage_root, path (str of `.path`), and for `get` also `cache` (the path `.cache()`
 returns) and `cache_hex` (its bytes, hex).
 """
@@ -64,6 +64,7 @@ def describe(a) -> dict:
         "uid": a.uid,
         "key": a.key,
         "suffix": a.suffix,
+        "otype": a.otype,
         "size": a.size,
         "hash": a.hash,
         "hash_type": a._hash_type,

@@ -1131,7 +1131,9 @@ fn new_row(
     run_id: Option<i64>,
 ) -> Artifact {
     let is_dir = p.files.is_some();
-    let otype = matches!(p.suffix.as_str(), ".csv" | ".parquet" | ".ipc").then(|| "DataFrame".to_string());
+    // LaminDB: a path whose last suffix (as written) is .parquet, .csv or .ipc holds a DataFrame.
+    let last = p.path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+    let otype = matches!(last, "csv" | "parquet" | "ipc").then(|| "DataFrame".to_string());
     Artifact {
         id: None,
         uid: uid.to_string(),
@@ -1139,7 +1141,7 @@ fn new_row(
         description: opts.description.clone(),
         suffix: p.suffix.clone(),
         kind: opts.kind.clone(),
-        otype: if is_dir { None } else { otype },
+        otype,
         size: Some(p.size as i64),
         hash: Some(p.hash.clone()),
         n_files: p.files.as_ref().map(|f| f.len() as i64),

@@ -421,6 +421,8 @@ fn rust_artifacts_are_found_cached_and_hashed_alike_by_python() {
     assert_eq!(got["uid"], a.uid);
     assert_eq!(got["key"], "rust/data.csv");
     assert_eq!(got["suffix"], ".csv");
+    assert_eq!(got["otype"], "DataFrame");
+    assert_eq!(a.otype.as_deref(), Some("DataFrame"));
     assert_eq!(got["size"], content.len());
     assert_eq!(got["hash"], a.hash.clone().unwrap());
     assert_eq!(got["hash_type"], "md5");
@@ -448,6 +450,7 @@ fn python_artifacts_are_loaded_by_rust() {
     let mut inst = py.open();
     let a = inst.get_artifact(uid).unwrap();
     assert_eq!(a.hash.as_deref(), saved["hash"].as_str());
+    assert_eq!((saved["otype"].clone(), a.otype.clone()), (Json::Null, None));
     assert_eq!(inst.artifact_path(&a).unwrap(), saved["path"]);
     let local = inst.cache_artifact(&a).unwrap();
     assert_eq!(std::fs::read(&local).unwrap(), b"written by python\n");
