@@ -118,21 +118,21 @@ pub fn df(db: &mut Db, qs: &QuerySet, opts: &DfOptions) -> Result<DataFrame, Fra
         if includes.is_empty() && opts.features.is_none() { basic.len() } else { 3.min(basic.len()) };
     let mut direct: Vec<&'static Field> = basic.into_iter().take(n_basic).collect();
     for inc in &includes {
-        if let Include::Direct(f) = inc {
-            if !direct.contains(f) {
-                direct.push(f);
-            }
+        if let Include::Direct(f) = inc
+            && !direct.contains(f)
+        {
+            direct.push(f);
         }
     }
     // The foreign keys include paths start with come with the main query (not shown unless
     // they are columns anyway).
     for inc in &includes {
-        if let Include::Path(p) = inc {
-            if let Some(fk) = p.first_fk(reg) {
-                let f = reg.check_field(fk)?;
-                if !direct.contains(&f) {
-                    direct.push(f);
-                }
+        if let Include::Path(p) = inc
+            && let Some(fk) = p.first_fk(reg)
+        {
+            let f = reg.check_field(fk)?;
+            if !direct.contains(&f) {
+                direct.push(f);
             }
         }
     }
@@ -515,10 +515,10 @@ impl IncludePath {
                 .collect();
         let mut per_row: Vec<Vec<(i64, Value)>> = vec![Vec::new(); ids.len()];
         for (row, id) in at {
-            if let Some(v) = values.get(&id) {
-                if !per_row[row].iter().any(|(seen, _)| *seen == id) {
-                    per_row[row].push((id, v.clone()));
-                }
+            if let Some(v) = values.get(&id)
+                && !per_row[row].iter().any(|(seen, _)| *seen == id)
+            {
+                per_row[row].push((id, v.clone()));
             }
         }
         if self.many {

@@ -170,7 +170,7 @@ fn columns_follow_lamindb_order_with_real_dtypes() {
         assert_eq!(f.height(), 1);
         let s = Storage::get_by_id(&mut t.inst.db, 1).unwrap();
         assert_eq!(strings(&f, "root"), [Some(s.root.clone())]);
-        assert_eq!(strings(&f, "instance_uid"), [s.instance_uid.clone()]);
+        assert_eq!(strings(&f, "instance_uid"), std::slice::from_ref(&s.instance_uid));
         assert_eq!(strings(&f, "region"), [None]);
         assert_eq!(ints(&f, "run_id"), [None]);
         let created = f.column("created_at").unwrap().datetime().unwrap().physical().get(0);

@@ -117,13 +117,14 @@ fn cpu_seconds() -> Option<f64> {
 pub(crate) fn run(args: DfArgs) -> anyhow::Result<()> {
     let reg = registry(&args.registry)?;
     let kind = output_kind(&args)?;
-    if let (Output::File(f), None) = (&kind, &args.output) {
-        if f.is_binary() && std::io::stdout().is_terminal() {
-            anyhow::bail!(
-                "refusing to write {} (binary) to a terminal: pass -o FILE, or redirect stdout to a file",
-                f.name()
-            );
-        }
+    if let (Output::File(f), None) = (&kind, &args.output)
+        && f.is_binary()
+        && std::io::stdout().is_terminal()
+    {
+        anyhow::bail!(
+            "refusing to write {} (binary) to a terminal: pass -o FILE, or redirect stdout to a file",
+            f.name()
+        );
     }
     let mut qs = QuerySet::new(reg);
     for f in &args.filter {
