@@ -280,6 +280,7 @@ fn split_point(db: &mut Db, q: &QuerySet, opts: &DfOptions) -> Result<Option<(us
         || db.dialect() != Dialect::Sqlite
         || opts.limit.is_some()
         || q.is_ordered()
+        || q.window() != (None, 0)
     {
         return Ok(None);
     }

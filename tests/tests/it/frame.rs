@@ -568,5 +568,9 @@ fn large_frames_read_in_two_halves_equal_one_pass() {
             assert!(sorted, "{order} {filter:?}");
             assert!(!ids.contains(&Some(7)), "the trash stays out");
         }
+        // A query's own limit and offset are kept (and such a query is read in one pass).
+        assert_eq!(frame(&mut t, &qs.clone().offset(100), &DfOptions::all()).height(), 59_899);
+        let first = frame(&mut t, &qs.clone().offset(100).limit(10), &DfOptions::all());
+        assert_eq!(ints(&first, "id"), (59_891..=59_900).rev().map(Some).collect::<Vec<_>>());
     });
 }

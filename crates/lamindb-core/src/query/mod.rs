@@ -98,6 +98,11 @@ impl QuerySet {
         !self.order_by.is_empty()
     }
 
+    /// The limit and offset set with [`QuerySet::limit`] and [`QuerySet::offset`].
+    pub fn window(&self) -> (Option<usize>, usize) {
+        (self.limit, self.offset)
+    }
+
     /// Whether a filter or exclude condition starts its path with `field` (e.g. `kind`).
     pub fn filters_on(&self, field: &str) -> bool {
         self.filters.iter().chain(&self.excludes).any(|q| q.mentions(&[field], "\0"))
