@@ -52,7 +52,8 @@ pub struct DfOptions {
     pub include: Vec<String>,
     /// Feature columns (Artifact only).
     pub features: Option<FeatureSelection>,
-    /// At most this many records (default [`DEFAULT_LIMIT`]); `None` = all.
+    /// At most this many records (default [`DEFAULT_LIMIT`]); `None` = all (within the
+    /// query's own limit, if it has one).
     pub limit: Option<usize>,
     /// Ordering used when the query has none (default `-id`); `None` keeps the query's order.
     pub order_by: Option<String>,
