@@ -889,6 +889,9 @@ fn df_formats_limits_and_errors() {
     let first: Value = serde_json::from_str(run.stdout.lines().next().unwrap()).unwrap();
     assert_eq!(first["name"], "label-104");
     assert_eq!(sb.run(&["df", "ulabel", "--all", "--format", "ndjson"]).ok().stdout.lines().count(), 105);
+    let table = sb.run(&["df", "ulabel", "--all"]).ok();
+    assert!(table.stdout.contains("label-000") && table.stdout.contains("label-104"), "{table:#?}");
+    assert!(table.stderr.is_empty(), "{table:#?}");
     let json =
         sb.run(&["df", "ulabel", "--limit", "2", "--order-by", "name", "--format", "json"]).ok().json();
     let got: Vec<&str> = json.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();

@@ -69,6 +69,9 @@ pub(crate) struct DfArgs {
     timings: bool,
 }
 
+/// The most rows a table on stdout shows (files get every row).
+const MAX_TABLE_ROWS: usize = 1000;
+
 /// `table` or a file format.
 enum Output {
     Table,
@@ -170,8 +173,14 @@ pub(crate) fn run(args: DfArgs) -> anyhow::Result<()> {
     let start = Instant::now();
     match (kind, &args.output) {
         (Output::Table, _) => {
-            let (header, rows) = cells(&frame)?;
+            let (header, rows) = cells(&frame.head(Some(MAX_TABLE_ROWS)))?;
             output::cells(&header, &rows);
+            if frame.height() > MAX_TABLE_ROWS {
+                output::info(&format!(
+                    "showing {MAX_TABLE_ROWS} of {} rows; write them all with --format csv|parquet|… or -o FILE",
+                    frame.height()
+                ));
+            }
         }
         (Output::File(format), Some(path)) => write_file(&mut frame, format, path)?,
         (Output::File(format), None) => {
