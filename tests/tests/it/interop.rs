@@ -363,8 +363,17 @@ fn search_ranks_like_python_lamindb_on_the_same_data() {
     let Some(py) = PyInstance::make(test) else { return };
     let mut inst = py.open();
     let names: Vec<String> = [
-        "my cellular thing", "celltype", "B cell|T cell", "T cell", "cell type", "cell", "Cell Biology",
-        "cell.line", "nothing here", "label cell", "cells|cell",
+        "my cellular thing",
+        "celltype",
+        "B cell|T cell",
+        "T cell",
+        "cell type",
+        "cell",
+        "Cell Biology",
+        "cell.line",
+        "nothing here",
+        "label cell",
+        "cells|cell",
     ]
     .iter()
     .map(|s| s.to_string())

@@ -474,3 +474,22 @@ fn startswith_treats_wildcards_and_unicode_literally() {
         }
     });
 }
+
+#[test]
+fn exclude_and_not_keep_rows_where_the_field_is_null() {
+    for_each_backend("exclude_and_not_keep_rows_where_the_field_is_null", |b| {
+        let mut t = TestInstance::new(b);
+        let ls = labels(&mut t, &["with", "without"]);
+        let ctx = t.ctx();
+        let mut with = ls[0].clone();
+        with.description = Some("x".into());
+        with.save(&mut t.inst.db, &ctx).unwrap();
+        // As in Django: excluding description="x" keeps the label whose description is NULL.
+        let qs = QuerySet::new(ULabel::REGISTRY).exclude(Q::kw("description", "x").unwrap());
+        assert_eq!(names(&mut t, qs), ["without"]);
+        let qs = QuerySet::new(ULabel::REGISTRY).filter(parse_filter("!description=x").unwrap());
+        assert_eq!(names(&mut t, qs), ["without"]);
+        let qs = QuerySet::new(ULabel::REGISTRY).filter(parse_filter("!description__startswith=y").unwrap());
+        assert_eq!(names(&mut t, qs), ["with", "without"]);
+    });
+}

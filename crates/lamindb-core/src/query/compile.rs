@@ -50,13 +50,24 @@ pub(crate) fn compile(
             }
             sql.push(")");
         }
-        Q::Not(q) => {
-            sql.push("NOT (");
-            compile(sql, reg, alias, q, aliases)?;
-            sql.push(")");
-        }
+        Q::Not(q) => negate(sql, reg, alias, q, aliases)?,
         Q::Cond { path, lookup, operand } => cond(sql, reg, alias, path, *lookup, operand, aliases)?,
     }
+    Ok(())
+}
+
+/// `NOT q` as Django means it: rows where `q` is not true, so a NULL compared with anything
+/// (unknown, in SQL) counts as "not matching" and the row is kept.
+pub(crate) fn negate(
+    sql: &mut Sql,
+    reg: &'static Registry,
+    alias: &str,
+    q: &Q,
+    aliases: &mut Aliases,
+) -> Result<()> {
+    sql.push("NOT COALESCE((");
+    compile(sql, reg, alias, q, aliases)?;
+    sql.push("), FALSE)");
     Ok(())
 }
 

@@ -140,9 +140,7 @@ impl QuerySet {
         }
         for q in &self.excludes {
             next(sql);
-            sql.push("NOT (");
-            compile(sql, self.reg, alias, q, aliases)?;
-            sql.push(")");
+            compile::negate(sql, self.reg, alias, q, aliases)?;
         }
         Ok(())
     }
