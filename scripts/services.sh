@@ -98,9 +98,10 @@ services_start() {
 }
 
 services_stop() {
-  if [ -n "$_started_moto" ]; then kill "$_started_moto" 2>/dev/null; wait "$_started_moto" 2>/dev/null; _log "stopped moto"; fi
-  if [ -n "$_started_gcs" ]; then kill "$_started_gcs" 2>/dev/null; wait "$_started_gcs" 2>/dev/null; _log "stopped the GCS emulator"; fi
-  if [ -n "$_started_pg_private" ]; then su postgres -c "$_started_pg_private -m fast stop" >&2; _log "stopped private PostgreSQL"; fi
-  if [ -n "$_started_pg" ]; then pg_ctlcluster --skip-systemctl-redirect "$_started_pg" main stop >&2; _log "stopped PostgreSQL $_started_pg"; fi
+  # A server killed by SIGTERM exits 143: that is how it should stop, not a failure.
+  if [ -n "$_started_moto" ]; then kill "$_started_moto" 2>/dev/null || true; wait "$_started_moto" 2>/dev/null || true; _log "stopped moto"; fi
+  if [ -n "$_started_gcs" ]; then kill "$_started_gcs" 2>/dev/null || true; wait "$_started_gcs" 2>/dev/null || true; _log "stopped the GCS emulator"; fi
+  if [ -n "$_started_pg_private" ]; then su postgres -c "$_started_pg_private -m fast stop" >&2 || true; _log "stopped private PostgreSQL"; fi
+  if [ -n "$_started_pg" ]; then pg_ctlcluster --skip-systemctl-redirect "$_started_pg" main stop >&2 || true; _log "stopped PostgreSQL $_started_pg"; fi
   _started_moto="" _started_gcs="" _started_pg="" _started_pg_private=""
 }
