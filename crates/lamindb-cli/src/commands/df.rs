@@ -6,34 +6,19 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
-use lamindb_core::query::parse::parse_filter;
-use lamindb_core::{Instance, QuerySet};
 use lamindb_frame::df::DEFAULT_LIMIT;
 use lamindb_frame::export::cells;
 use lamindb_frame::{DfOptions, FeatureSelection, Format, df, write, write_file};
 
-use super::records::registry;
-use super::{current_instance, settings_dir};
+use super::records::{QueryArgs, open_instance, registry};
 use crate::output;
-
-/// The instance to read: `--instance` (another instance by name or path) or the current one.
-fn instance(other: Option<&str>) -> anyhow::Result<Instance> {
-    match other {
-        Some(id) => Ok(Instance::using(&settings_dir(), id)?),
-        None => current_instance(),
-    }
-}
 
 #[derive(Debug, Args)]
 pub(crate) struct DfArgs {
     /// The registry (`artifact`, `ulabel`, `storage`, `run`, …).
     registry: String,
-    /// Keep records matching EXPR (the `lamin list` filter language). Repeat to combine with and.
-    #[arg(long, short = 'f', value_name = "EXPR")]
-    filter: Vec<String>,
-    /// Drop records matching EXPR.
-    #[arg(long, value_name = "EXPR")]
-    exclude: Vec<String>,
+    #[command(flatten)]
+    query: QueryArgs,
     /// Add a related field by lookup path (`created_by__handle`, `storage__root`,
     /// `ulabels__name`: to-many paths give list columns). Repeat or separate with commas. As in
     /// LaminDB, only `id`, `uid` and the next field stay besides the included ones.
@@ -48,12 +33,6 @@ pub(crate) struct DfArgs {
     /// Every matching record (no limit).
     #[arg(long)]
     all: bool,
-    /// Order by a field, `-field` for descending (default `-id`). Repeat for tie-breakers.
-    #[arg(long, value_name = "FIELD", allow_hyphen_values = true)]
-    order_by: Vec<String>,
-    /// Include records in the trash and archive.
-    #[arg(long)]
-    all_branches: bool,
     /// Output format: table (default on stdout), csv, json, ndjson, parquet, ipc. With -o the
     /// file's extension decides when this is not given.
     #[arg(long, value_name = "FORMAT")]
@@ -129,19 +108,7 @@ pub(crate) fn run(args: DfArgs) -> anyhow::Result<()> {
             f.name()
         );
     }
-    let mut qs = QuerySet::new(reg);
-    for f in &args.filter {
-        qs = qs.filter(parse_filter(f)?);
-    }
-    for e in &args.exclude {
-        qs = qs.exclude(parse_filter(e)?);
-    }
-    for o in &args.order_by {
-        qs = qs.order_by(o);
-    }
-    if args.all_branches {
-        qs = qs.all_branches();
-    }
+    let qs = args.query.queryset(reg)?;
     let opts = DfOptions {
         include: args.include.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
         features: args.features.as_ref().map(|names| {
@@ -152,7 +119,7 @@ pub(crate) fn run(args: DfArgs) -> anyhow::Result<()> {
         limit: if args.all { None } else { Some(args.limit.unwrap_or(DEFAULT_LIMIT)) },
         ..DfOptions::default()
     };
-    let mut inst = instance(args.instance.as_deref())?;
+    let mut inst = open_instance(args.instance.as_deref())?;
     let rss_start = memory_kib().1;
     let cpu_start = cpu_seconds();
     let start = Instant::now();

@@ -35,12 +35,17 @@ pub(crate) struct ReadOpts {
 }
 
 impl ReadOpts {
-    /// The instance to read: `--instance` (another instance by name or path) or the current one.
+    /// The instance to read.
     fn open(&self) -> anyhow::Result<Instance> {
-        match &self.instance {
-            Some(id) => Ok(Instance::using(&settings_dir(), id)?),
-            None => current_instance(),
-        }
+        open_instance(self.instance.as_deref())
+    }
+}
+
+/// The instance to read: `--instance` (another instance by name or path) or the current one.
+pub(crate) fn open_instance(other: Option<&str>) -> anyhow::Result<Instance> {
+    match other {
+        Some(id) => Ok(Instance::using(&settings_dir(), id)?),
+        None => current_instance(),
     }
 }
 
@@ -188,10 +193,9 @@ pub(crate) fn get(args: GetArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The query options shared by `lamin list` and `lamin df`.
 #[derive(Debug, Args)]
-pub(crate) struct ListArgs {
-    /// The registry.
-    registry: String,
+pub(crate) struct QueryArgs {
     /// Keep records matching EXPR: `field__lookup=value`, or a whole expression such as
     /// '(name__startswith="a" | name="b") & !description__isnull=true'. Repeat to combine with and.
     #[arg(long, short = 'f', value_name = "EXPR")]
@@ -202,12 +206,40 @@ pub(crate) struct ListArgs {
     /// Order by a field; `-field` for descending. Repeat for tie-breakers.
     #[arg(long, value_name = "FIELD", allow_hyphen_values = true)]
     order_by: Vec<String>,
-    /// Show at most N records.
-    #[arg(long, value_name = "N")]
-    limit: Option<usize>,
     /// Include records in the trash and archive.
     #[arg(long)]
     all_branches: bool,
+}
+
+impl QueryArgs {
+    /// The queryset these options describe, over `reg`.
+    pub(crate) fn queryset(&self, reg: &'static Registry) -> anyhow::Result<QuerySet> {
+        let mut qs = QuerySet::new(reg);
+        for f in &self.filter {
+            qs = qs.filter(parse_filter(f)?);
+        }
+        for e in &self.exclude {
+            qs = qs.exclude(parse_filter(e)?);
+        }
+        for o in &self.order_by {
+            qs = qs.order_by(o);
+        }
+        if self.all_branches {
+            qs = qs.all_branches();
+        }
+        Ok(qs)
+    }
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ListArgs {
+    /// The registry.
+    registry: String,
+    #[command(flatten)]
+    query: QueryArgs,
+    /// Show at most N records.
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
     /// Print only the number of matching records.
     #[arg(long)]
     count: bool,
@@ -217,21 +249,9 @@ pub(crate) struct ListArgs {
 
 pub(crate) fn list(args: ListArgs) -> anyhow::Result<()> {
     let reg = registry(&args.registry)?;
-    let mut qs = QuerySet::new(reg);
-    for f in &args.filter {
-        qs = qs.filter(parse_filter(f)?);
-    }
-    for e in &args.exclude {
-        qs = qs.exclude(parse_filter(e)?);
-    }
-    for o in &args.order_by {
-        qs = qs.order_by(o);
-    }
+    let mut qs = args.query.queryset(reg)?;
     if let Some(n) = args.limit {
         qs = qs.limit(n);
-    }
-    if args.all_branches {
-        qs = qs.all_branches();
     }
     let mut inst = args.read.open()?;
     if args.count {
