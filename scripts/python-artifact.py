@@ -20,43 +20,17 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
+from lamin_offline import rerun_offline
+
 CHILD_FLAG = "_LAMINDB_RS_ARTIFACT_CHILD"
-TIMEOUT_S = 180
 INSTANCE = "anonymous/pydata"
 
 
 def parent(argv: list[str], w: Path, s: Path) -> int:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("LAMIN", "XDG_", "DJANGO_", "SUPABASE_", "AWS_"))
-    }
-    env.update(
-        {
-            CHILD_FLAG: "1",
-            "HOME": str(w / "home"),
-            "LAMIN_SETTINGS_DIR": str(s),
-            "NO_RICH": "1",
-            "PYTHONUNBUFFERED": "1",
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
-    )
-    try:
-        proc = subprocess.run(
-            [sys.executable, os.path.abspath(__file__), *argv[1:]],
-            env=env,
-            cwd=str(w),
-            stdin=subprocess.DEVNULL,
-            timeout=TIMEOUT_S,
-        )
-    except subprocess.TimeoutExpired:
-        print(f"python-artifact: timed out after {TIMEOUT_S}s", file=sys.stderr)
-        return 3
-    return proc.returncode
+    return rerun_offline(__file__, argv[1:], w, s, CHILD_FLAG)
 
 
 def describe(a) -> dict:

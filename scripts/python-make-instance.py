@@ -28,12 +28,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
+from lamin_offline import rerun_offline
+
 CHILD_FLAG = "_LAMINDB_RS_MAKE_INSTANCE_CHILD"
-TIMEOUT_S = 180
 INSTANCE_DIRNAME = "pydata"
 STORAGE2_DIRNAME = "pystorage2"
 
@@ -51,35 +51,7 @@ def parent(w: Path, s: Path) -> int:
     (w / "home").mkdir(parents=True, exist_ok=True)
     s.mkdir(parents=True, exist_ok=True)
 
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        # drop anything that could redirect lamindb to another instance/user/env
-        if not k.startswith(("LAMIN", "XDG_", "DJANGO_", "SUPABASE_", "AWS_"))
-    }
-    env.update(
-        {
-            CHILD_FLAG: "1",
-            "HOME": str(w / "home"),
-            "LAMIN_SETTINGS_DIR": str(s),
-            # no prompts from rich / tqdm noise
-            "NO_RICH": "1",
-            "PYTHONUNBUFFERED": "1",
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
-    )
-    try:
-        proc = subprocess.run(
-            [sys.executable, os.path.abspath(__file__), str(w), str(s)],
-            env=env,
-            cwd=str(w),
-            stdin=subprocess.DEVNULL,
-            timeout=TIMEOUT_S,
-        )
-    except subprocess.TimeoutExpired:
-        print(f"python-make-instance: timed out after {TIMEOUT_S}s", file=sys.stderr)
-        return 3
-    return proc.returncode
+    return rerun_offline(__file__, [str(w), str(s)], w, s, CHILD_FLAG)
 
 
 def child(w: Path, s: Path) -> int:
