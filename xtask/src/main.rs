@@ -1,12 +1,14 @@
 //! Chores for lamindb-rs, in the cargo-xtask style: `cargo xtask <task>`.
 //!
 //! Tasks:
-//! - `bench [artifacts|df]`: builds the release `lamin` binary and measures workloads end to end,
+//! - `bench [artifacts|df|query]`: builds the release `lamin` binary and measures workloads end to end,
 //!   printing one JSON line per workload (`workload`, `n`, `seconds` per run as
 //!   median/p95/min, `per_second`); a group name runs only that group.
 //!   Artifact workloads: `lamin save dir --one-per-file` of 1000 files of 1 KiB into a fresh
 //!   SQLite instance; `lamin save` of a 1 GiB file against `cp` of the same file on the same
 //!   disk (`ratio_to_cp`); peak RSS of `lamin save` for 64 MiB and 1 GiB files (flat in size).
+//!   Query workloads (`tests/benches/query.rs`): bulk create, exact and prefix filters, search and
+//!   a full listing over 10 000 and 100 000 labels, on SQLite and (when configured) PostgreSQL.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -109,6 +111,16 @@ fn bench() -> Result<()> {
         }
         if only.as_deref().is_none_or(|g| g == "df") {
             bench_df(&bin, &tmp.join("df"), 1_000_000)?;
+        }
+        if only.as_deref().is_none_or(|g| g == "query") {
+            // Library-level query workloads over 10k and 100k labels (tests/benches/query.rs).
+            let status = Command::new(env!("CARGO"))
+                .args(["bench", "-p", "lamindb-tests", "--bench", "query"])
+                .current_dir(workspace_root())
+                .status()?;
+            if !status.success() {
+                bail!("the query benchmark failed");
+            }
         }
         Ok(())
     })();
