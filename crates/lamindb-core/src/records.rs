@@ -178,7 +178,12 @@ pub fn restore_record(db: &mut Db, reg: &'static Registry, id: i64) -> Result<()
 /// transaction). Every row has the same `columns`.
 pub fn bulk_insert(db: &mut Db, reg: &'static Registry, columns: &[&str], rows: &[Vec<Value>]) -> Result<()> {
     let fields: Vec<_> = columns.iter().map(|c| reg.check_field(c)).collect::<Result<_>>()?;
-    // SQLite allows 32 766 parameters per statement, PostgreSQL 65 535.
+    if db.dialect() == crate::db::Dialect::Postgres {
+        let columns: Vec<(&str, SqlType)> = fields.iter().map(|f| (f.name, f.ty)).collect();
+        db.insert_unnest_pg(reg.table, &columns, rows)?;
+        return Ok(());
+    }
+    // SQLite allows 32 766 parameters per statement.
     let per_statement = (30_000 / fields.len().max(1)).max(1);
     for chunk in rows.chunks(per_statement) {
         let mut sql = db.sql();

@@ -251,6 +251,86 @@ impl Db {
         })
     }
 
+    /// PostgreSQL only: inserts `rows` with one statement per 50 000 rows, each column bound as
+    /// one array and spread by `UNNEST` (a multi-row `VALUES` list is slow to parse and plan).
+    pub(crate) fn insert_unnest_pg(
+        &mut self,
+        table: &str,
+        columns: &[(&str, SqlType)],
+        rows: &[Vec<Value>],
+    ) -> Result<usize> {
+        use diesel::pg::Pg;
+        use diesel::sql_types::Array;
+        let Db::Postgres(conn) = self else {
+            return Err(Error::InvalidArgument("insert_unnest_pg needs a PostgreSQL connection".into()));
+        };
+        let mut total = 0;
+        for chunk in rows.chunks(50_000) {
+            let names: Vec<String> = columns.iter().map(|(c, _)| format!("\"{c}\"")).collect();
+            let selects: Vec<String> = columns
+                .iter()
+                .enumerate()
+                .map(
+                    |(i, (_, ty))| {
+                        if *ty == SqlType::Json { format!("u.c{i}::jsonb") } else { format!("u.c{i}") }
+                    },
+                )
+                .collect();
+            let params: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
+            let aliases: Vec<String> = (0..columns.len()).map(|i| format!("c{i}")).collect();
+            let text = format!(
+                "INSERT INTO \"{table}\" ({}) SELECT {} FROM UNNEST({}) AS u({})",
+                names.join(", "),
+                selects.join(", "),
+                params.join(", "),
+                aliases.join(", ")
+            );
+            let mut q = diesel::sql_query(text).into_boxed::<Pg>();
+            for (i, (_, ty)) in columns.iter().enumerate() {
+                let col = chunk.iter().map(|r| r[i].clone());
+                q = match ty {
+                    t if t.is_integer() => {
+                        q.bind::<Array<Nullable<BigInt>>, _>(col.map(|v| v.as_i64()).collect::<Vec<_>>())
+                    }
+                    SqlType::Bool => q.bind::<Array<Nullable<Bool>>, _>(
+                        col.map(|v| match v {
+                            Value::Bool(b) => Some(b),
+                            _ => None,
+                        })
+                        .collect::<Vec<_>>(),
+                    ),
+                    SqlType::Float => q.bind::<Array<Nullable<Double>>, _>(
+                        col.map(|v| match v {
+                            Value::Float(f) => Some(f),
+                            Value::Int(i) => Some(i as f64),
+                            _ => None,
+                        })
+                        .collect::<Vec<_>>(),
+                    ),
+                    SqlType::DateTime => q.bind::<Array<Nullable<Timestamptz>>, _>(
+                        col.map(|v| match v {
+                            Value::DateTime(d) => Some(d),
+                            _ => None,
+                        })
+                        .collect::<Vec<_>>(),
+                    ),
+                    _ => q.bind::<Array<Nullable<Text>>, _>(
+                        col.map(|v| match v {
+                            Value::Text(s) | Value::Json(s) => Some(s),
+                            Value::Null => None,
+                            other => Some(other.to_string()),
+                        })
+                        .collect::<Vec<_>>(),
+                    ),
+                };
+            }
+            total += q.execute(conn)?;
+        }
+        // Fresh statistics, so that the planner uses the table's indexes right away.
+        conn.batch_execute(&format!("ANALYZE \"{table}\""))?;
+        Ok(total)
+    }
+
     /// Runs SQL without parameters (DDL, pragmas, several statements).
     pub fn batch_execute(&mut self, text: &str) -> Result<()> {
         match self {
