@@ -691,6 +691,11 @@ fn save_load_and_delete_an_artifact() {
         assert!(Path::new(&stored).exists());
         let twice = sb.run(&["delete", "artifact", &uid]).fails(1);
         assert!(twice.stderr.contains("already in trash"), "{twice:#?}");
+        // restore brings it back as the latest version; trash it again to delete it for good.
+        sb.run(&["restore", "artifact", &uid]).ok();
+        let back = sb.run(&["get", "artifact", &uid, "--json"]).ok().json();
+        assert_eq!((back["branch_id"].as_i64(), back["is_latest"].as_bool()), (Some(1), Some(true)));
+        sb.run(&["delete", "artifact", &uid]).ok();
         sb.run(&["delete", "artifact", &uid, "--permanent"]).ok();
         assert!(!Path::new(&stored).exists());
         sb.run(&["load", &uid]).fails(1);

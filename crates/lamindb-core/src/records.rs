@@ -102,9 +102,12 @@ pub fn delete_record(db: &mut Db, reg: &'static Registry, id: i64, permanent: bo
                 "delete storage locations with `lamin storage delete` (Instance::delete_storage)".into(),
             ));
         }
-        "Artifact" if permanent => {
+        "Artifact" => {
             return Err(Error::InvalidArgument(
-                "delete artifacts permanently with the artifact API (`lamin delete artifact … --permanent`), which also removes their bytes".into(),
+                "delete artifacts with the artifact API (Instance::trash_artifact, \
+                 Instance::delete_artifact_permanently; `lamin delete artifact`), which checks the storage \
+                 location and handles the bytes"
+                    .into(),
             ));
         }
         _ => {}
@@ -148,6 +151,11 @@ pub fn delete_record(db: &mut Db, reg: &'static Registry, id: i64, permanent: bo
 /// Moves a record from the trash (or archive) back to the main branch. A versioned record
 /// becomes the latest of its family again if no other version is.
 pub fn restore_record(db: &mut Db, reg: &'static Registry, id: i64) -> Result<()> {
+    if reg.name == "Artifact" {
+        return Err(Error::InvalidArgument(
+            "restore artifacts with Instance::restore_artifact (`lamin restore artifact`)".into(),
+        ));
+    }
     if !reg.soft_delete {
         return Err(Error::InvalidArgument(format!("{} records have no trash to restore from", reg.name)));
     }

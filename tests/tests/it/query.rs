@@ -284,24 +284,29 @@ fn trashing_the_latest_version_promotes_the_previous_one() {
         let db = &mut t.inst.db;
         let mut ids = Vec::new();
         for (suffix, latest) in [("0000", false), ("0001", true)] {
-            let mut a = Artifact {
-                uid: format!("famfamfamfamfamf{suffix}"),
-                suffix: ".txt".into(),
-                key: Some("k.txt".into()),
-                is_latest: latest,
-                key_is_virtual: true,
-                storage_id: 1,
+            let mut tr = Transform {
+                uid: format!("famfamfamfam{suffix}"),
+                key: "pipelines/run.py".into(),
+                kind: "script".into(),
                 hash: Some(suffix.into()),
+                is_latest: latest,
                 ..Default::default()
             };
-            a.save(db, &ctx).unwrap();
-            ids.push(a.id.unwrap());
+            tr.save(db, &ctx).unwrap();
+            ids.push(tr.id.unwrap());
         }
-        delete_record(db, Artifact::REGISTRY, ids[1], false).unwrap();
-        assert!(Artifact::get_by_id(db, ids[0]).unwrap().is_latest);
-        assert!(!Artifact::get_by_id(db, ids[1]).unwrap().is_latest);
-        restore_record(db, Artifact::REGISTRY, ids[1]).unwrap();
-        assert!(!Artifact::get_by_id(db, ids[1]).unwrap().is_latest, "a newer head exists: no second latest");
+        delete_record(db, Transform::REGISTRY, ids[1], false).unwrap();
+        assert!(Transform::get_by_id(db, ids[0]).unwrap().is_latest);
+        assert!(!Transform::get_by_id(db, ids[1]).unwrap().is_latest);
+        restore_record(db, Transform::REGISTRY, ids[1]).unwrap();
+        assert!(
+            !Transform::get_by_id(db, ids[1]).unwrap().is_latest,
+            "a newer head exists: no second latest"
+        );
+        // Artifacts go through the artifact API, which also guards their storage and bytes.
+        let err = delete_record(db, Artifact::REGISTRY, 1, false).unwrap_err();
+        assert!(err.to_string().contains("artifact API"), "{err}");
+        assert!(restore_record(db, Artifact::REGISTRY, 1).is_err());
     });
 }
 

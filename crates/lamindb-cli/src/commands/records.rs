@@ -392,7 +392,12 @@ pub(crate) fn restore(args: RestoreArgs) -> anyhow::Result<()> {
     let mut inst = current_instance()?;
     let row = QuerySet::get_row(&mut inst.db, reg, &args.idlike)?;
     let id = row[0].as_i64().expect("id is the first field");
-    restore_record(&mut inst.db, reg, id)?;
+    if reg.name == "Artifact" {
+        // Artifacts reconcile which version is the latest when they come back.
+        inst.restore_artifact(&lamindb_core::Artifact::from_values(row)?)?;
+    } else {
+        restore_record(&mut inst.db, reg, id)?;
+    }
     output::info(&format!("restored {} {id} to the main branch", reg.name));
     Ok(())
 }
