@@ -62,6 +62,13 @@ impl Instance {
         let (storage_uid, instance_uid, outcome, wrote_marker) = match read_marker_text(&store)? {
             Some(text) => {
                 let (uid, owner) = parse_marker(&text);
+                if let Some(known) = Storage::query().filter_eq("uid", uid.as_str()).first(&mut self.db)? {
+                    return Err(Error::Refused(format!(
+                        "{root} holds the marker of storage {uid}, which is registered here as {}: \
+                         it is the same location, use that root",
+                        known.root
+                    )));
+                }
                 if owner.as_deref() == Some(my_uid.as_str()) {
                     (uid, Some(my_uid.clone()), StorageOutcome::Managed, false)
                 } else {

@@ -488,6 +488,76 @@ fn failed_copy_leaves_no_row() {
     });
 }
 
+/// A TCP proxy in front of `upstream` that stops forwarding a connection once its client has
+/// sent more than `budget` bytes, closing both ends: an S3 server that goes away in the middle of
+/// an upload. Small requests (the marker, lookups) pass. Returns the proxy's port.
+fn cutting_proxy(upstream: std::net::SocketAddr, budget: usize) -> u16 {
+    use std::io::{Read, Write};
+    use std::net::{Shutdown, TcpListener, TcpStream};
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let Ok(server) = TcpStream::connect(upstream) else { continue };
+            let (mut c_read, mut s_write) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            let (mut s_read, mut c_write) = (server, client);
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 16 * 1024];
+                let mut sent = 0;
+                while let Ok(n) = c_read.read(&mut buf) {
+                    if n == 0 || sent + n > budget || s_write.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                    sent += n;
+                }
+                let _ = s_write.shutdown(Shutdown::Both);
+                let _ = c_read.shutdown(Shutdown::Both);
+            });
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut s_read, &mut c_write);
+                let _ = c_write.shutdown(Shutdown::Both);
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn an_upload_cut_off_midway_leaves_no_row_and_no_object() {
+    let test = "an_upload_cut_off_midway_leaves_no_row_and_no_object";
+    for_each_backend(test, |b| {
+        let Some(real_root) = s3_test_root(test) else { return };
+        let real = StorageRoot::parse(&real_root).unwrap();
+        let endpoint = real.endpoint_url().expect("test roots carry their endpoint").to_string();
+        let upstream = endpoint.trim_start_matches("http://").trim_end_matches('/');
+        let upstream: std::net::SocketAddr = upstream.parse().expect("a loopback endpoint");
+        let port = cutting_proxy(upstream, 256 * 1024);
+        let bucket = real.bucket().unwrap().to_string();
+        let prefix = real.prefix().to_string();
+        let root = format!("s3://{bucket}/{prefix}?endpoint_url=http://127.0.0.1:{port}");
+        let mut t = TestInstance::new(b);
+        let (s, _) = t.inst.add_storage(&root, None).unwrap();
+        assert_eq!(s.instance_uid.as_deref(), Some(t.inst.uid().as_str()), "the marker got through");
+        let big = vec![7u8; 4 * 1024 * 1024];
+        let f = write(&t.path("in/big.bin"), &big);
+        let o = ArtifactOptions {
+            storage: Some(s.root.clone()),
+            key: Some("big.bin".into()),
+            ..Default::default()
+        };
+        let err = t.inst.create_artifact(&f, &o).unwrap_err();
+        assert!(!err.to_string().is_empty());
+        assert_eq!(count(&mut t), 0, "the row of a failed upload is removed");
+        // Nothing but the marker is in the location (read past the proxy).
+        let store = Store::open(&real).unwrap();
+        let keys: Vec<String> = store.list("", true).unwrap().into_iter().map(|e| e.key).collect();
+        assert_eq!(keys, [".lamindb/storage_uid.txt"], "no object left behind");
+        // The same place under another endpoint is recognised by its marker.
+        let err = t.inst.add_storage(&real_root, None).unwrap_err();
+        assert!(err.to_string().contains("it is the same location, use that root"), "{err}");
+    });
+}
+
 #[test]
 fn a_row_left_by_a_killed_process_is_completed() {
     for_each_backend("a_row_left_by_a_killed_process_is_completed", |b| {
