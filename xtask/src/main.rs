@@ -45,9 +45,10 @@ fn target_dir() -> PathBuf {
     })
 }
 
-/// Runs `lamin` with `args` in `dir`, with its own settings directory.
-fn lamin(bin: &Path, dir: &Path, args: &[&str]) -> Result<()> {
-    let status = Command::new(bin)
+/// Runs `cmd` (`lamin` or a wrapper around it) with `args` in `dir`, with its own settings
+/// directory and quiet output; fails when it fails.
+fn run_lamin(mut cmd: Command, bin: &Path, dir: &Path, args: &[&str]) -> Result<()> {
+    let status = cmd
         .args(args)
         .current_dir(dir)
         .env("LAMIN_SETTINGS_DIR", dir.join("settings"))
@@ -60,6 +61,11 @@ fn lamin(bin: &Path, dir: &Path, args: &[&str]) -> Result<()> {
         bail!("lamin {args:?} failed with {status}");
     }
     Ok(())
+}
+
+/// Runs `lamin` with `args` in `dir`, with its own settings directory.
+fn lamin(bin: &Path, dir: &Path, args: &[&str]) -> Result<()> {
+    run_lamin(Command::new(bin), bin, dir, args)
 }
 
 fn report(workload: &str, mut times: Vec<Duration>) {
@@ -133,7 +139,7 @@ fn bench() -> Result<()> {
 fn lamin_timed(bin: &Path, dir: &Path, args: &[&str]) -> Result<(Duration, Option<u64>)> {
     let time = Path::new("/usr/bin/time");
     let rss_file = dir.join("rss.txt");
-    let mut cmd = if time.exists() {
+    let cmd = if time.exists() {
         let mut c = Command::new(time);
         c.arg("-f").arg("%M").arg("-o").arg(&rss_file).arg(bin);
         c
@@ -141,19 +147,8 @@ fn lamin_timed(bin: &Path, dir: &Path, args: &[&str]) -> Result<(Duration, Optio
         Command::new(bin)
     };
     let t = Instant::now();
-    let status = cmd
-        .args(args)
-        .current_dir(dir)
-        .env("LAMIN_SETTINGS_DIR", dir.join("settings"))
-        .env_remove("LAMIN_CURRENT_INSTANCE")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .with_context(|| format!("running {}", bin.display()))?;
+    run_lamin(cmd, bin, dir, args)?;
     let elapsed = t.elapsed();
-    if !status.success() {
-        bail!("lamin {args:?} failed with {status}");
-    }
     let rss = std::fs::read_to_string(&rss_file).ok().and_then(|s| s.trim().parse().ok());
     Ok((elapsed, rss))
 }
