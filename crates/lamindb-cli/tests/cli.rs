@@ -107,6 +107,24 @@ impl Sandbox {
         lamin(&self.root, args)
     }
 
+    /// Runs `lamin <args>` with a terminal as its output (a pty from `script`), or returns why
+    /// it cannot (no `script` on this machine).
+    fn run_in_terminal(&self, args: &str) -> std::io::Result<std::process::Output> {
+        let lamin = env!("CARGO_BIN_EXE_lamin");
+        let mut cmd = Command::new("script");
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("LAMIN_") {
+                cmd.env_remove(key);
+            }
+        }
+        cmd.args(["-qec", &format!("{lamin} {args}"), "/dev/null"])
+            .current_dir(self.root.join("work"))
+            .env("LAMIN_SETTINGS_DIR", self.root.join("settings"))
+            .env("HOME", self.root.join("home"))
+            .stdin(Stdio::null())
+            .output()
+    }
+
     /// A path below `work/`, as a string.
     fn work(&self, rel: &str) -> String {
         self.root.join("work").join(rel).display().to_string()
@@ -936,14 +954,7 @@ fn df_formats_limits_and_errors() {
     assert_eq!(left, ["mydata", "names.txt"]);
 
     // Binary formats refuse a terminal: run under `script`, which gives the process a pty.
-    let lamin = env!("CARGO_BIN_EXE_lamin");
-    let out = Command::new("script")
-        .args(["-qec", &format!("{lamin} df ulabel --format parquet"), "/dev/null"])
-        .current_dir(sb.root.join("work"))
-        .env("LAMIN_SETTINGS_DIR", sb.root.join("settings"))
-        .env("HOME", sb.root.join("home"))
-        .stdin(Stdio::null())
-        .output();
+    let out = sb.run_in_terminal("df ulabel --format parquet");
     match out {
         Ok(out) => {
             let text = String::from_utf8_lossy(&out.stdout);
@@ -997,14 +1008,7 @@ fn save_shows_a_progress_bar_on_terminals_only() {
     for i in 0..3u8 {
         std::fs::write(sb.work(&format!("many/f{i}.bin")), vec![i + 10; 300_000]).unwrap();
     }
-    let lamin = env!("CARGO_BIN_EXE_lamin");
-    let out = Command::new("script")
-        .args(["-qec", &format!("{lamin} save many --one-per-file"), "/dev/null"])
-        .current_dir(sb.root.join("work"))
-        .env("LAMIN_SETTINGS_DIR", sb.root.join("settings"))
-        .env("HOME", sb.root.join("home"))
-        .stdin(Stdio::null())
-        .output();
+    let out = sb.run_in_terminal("save many --one-per-file");
     match out {
         Ok(out) => {
             let text = String::from_utf8_lossy(&out.stdout);
