@@ -723,31 +723,7 @@ impl Instance {
     /// An artifact by LaminDB's `get(idlike)`: an integer id, a full uid, or a uid prefix (the
     /// latest version first, then any version). Trashed artifacts are found too.
     pub fn get_artifact(&mut self, idlike: &str) -> Result<Artifact> {
-        if let Ok(id) = idlike.parse::<i64>()
-            && idlike.len() < 16
-        {
-            let found = select_in(&mut self.db, "id", std::iter::once(Value::Int(id)), SqlType::BigInt, "")?;
-            return found.into_iter().next().ok_or_else(|| Error::DoesNotExist {
-                registry: "Artifact",
-                message: "Artifact matching query does not exist.".into(),
-            });
-        }
-        let mut sql = select_sql(&self.db);
-        sql.push(" WHERE SUBSTR(\"uid\", 1, ").push(&idlike.chars().count().to_string()).push(") = ");
-        sql.bind(Value::Text(idlike.to_string()), SqlType::Text);
-        sql.push(" ORDER BY \"is_latest\" DESC, \"created_at\" DESC, \"id\" DESC LIMIT 2");
-        let found = load(&mut self.db, &sql)?;
-        match found.len() {
-            0 => Err(Error::DoesNotExist {
-                registry: "Artifact",
-                message: format!(
-                    "No record found with uid '{idlike}'. Did you forget a keyword as in Artifact.get(key='{idlike}')?"
-                ),
-            }),
-            1 => Ok(found.into_iter().next().expect("one")),
-            _ if idlike.len() <= 16 => Ok(found.into_iter().next().expect("one")),
-            _ => Err(Error::MultipleObjectsReturned { registry: "Artifact", count: 2 }),
-        }
+        Artifact::get(&mut self.db, idlike)
     }
 
     /// The latest non-trashed artifact with this key (any storage), newest first.

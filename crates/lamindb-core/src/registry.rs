@@ -201,6 +201,12 @@ pub trait Record: Sized + Clone + std::fmt::Debug {
         Self::query().filter_eq("id", Value::Int(id)).one(db)
     }
 
+    /// LaminDB's `get(idlike)`: an integer id, a uid, or a uid prefix (latest version first for
+    /// versioned registries); sees every branch. See [`QuerySet::get_row`](crate::QuerySet::get_row).
+    fn get(db: &mut Db, idlike: &str) -> Result<Self> {
+        Self::from_values(crate::query::QuerySet::get_row(db, Self::REGISTRY, idlike)?)
+    }
+
     /// A query over all rows of this registry.
     fn query() -> crate::query::Query<Self> {
         crate::query::Query::new()

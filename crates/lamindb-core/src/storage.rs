@@ -122,12 +122,7 @@ impl Instance {
             let root = StorageRoot::parse(idlike)?;
             return Storage::query().filter_eq("root", root.as_str()).one(&mut self.db);
         }
-        if let Ok(id) = idlike.parse::<i64>() {
-            if idlike.len() < 12 {
-                return Storage::get_by_id(&mut self.db, id);
-            }
-        }
-        get_by_uid_prefix::<Storage>(&mut self.db, idlike)
+        Storage::get(&mut self.db, idlike)
     }
 
     /// The default storage location of this instance.
@@ -216,26 +211,5 @@ impl Instance {
         }
         self.set_settings(settings)?;
         Ok(storage)
-    }
-}
-
-/// LaminDB's `get(idlike)` for a string: uid or uid prefix, with its DoesNotExist hint.
-pub fn get_by_uid_prefix<R: Record>(db: &mut crate::db::Db, idlike: &str) -> Result<R> {
-    let reg = R::REGISTRY;
-    let q = R::query().filter_startswith("uid", idlike).limit(2);
-    let mut found = q.to_list(db)?;
-    match found.len() {
-        1 => Ok(found.pop().expect("one")),
-        0 => Err(Error::DoesNotExist {
-            registry: reg.name,
-            message: format!(
-                "No record found with uid '{idlike}'. Did you forget a keyword as in {}.get({}='{idlike}')?",
-                reg.name, reg.name_field
-            ),
-        }),
-        _ => Err(Error::MultipleObjectsReturned {
-            registry: reg.name,
-            count: R::query().filter_startswith("uid", idlike).count(db)?,
-        }),
     }
 }
