@@ -868,7 +868,7 @@ impl Instance {
             sql.now().push(" WHERE \"id\" = ").bind(Value::Int(id), SqlType::BigInt);
             db.execute(&sql)?;
             if was_latest {
-                promote_newest(db, &stem, branch, id)?;
+                crate::records::promote_newest(db, Artifact::REGISTRY, &stem, branch, id)?;
             }
             Ok(())
         })?;
@@ -928,7 +928,13 @@ impl Instance {
             } else {
                 delete_rows(db, &[id])?;
                 if artifact.is_latest && artifact.branch_id != Some(-1) {
-                    promote_newest(db, &stem, artifact.branch_id.unwrap_or(1), id)?;
+                    crate::records::promote_newest(
+                        db,
+                        Artifact::REGISTRY,
+                        &stem,
+                        artifact.branch_id.unwrap_or(1),
+                        id,
+                    )?;
                 }
                 Ok(())
             }
@@ -1284,18 +1290,6 @@ fn delete_rows(db: &mut Db, ids: &[i64]) -> Result<()> {
         sql.push("DELETE FROM \"lamindb_artifact\"");
         push_ids(&mut sql, chunk);
         db.execute(&sql)?;
-    }
-    Ok(())
-}
-
-/// Makes the newest version of a family on `branch` (other than `except`) the latest one.
-fn promote_newest(db: &mut Db, stem: &str, branch: i64, except: i64) -> Result<()> {
-    let family = select_stems(db, &[stem.to_string()])?;
-    let mut rest: Vec<&Artifact> =
-        family.iter().filter(|a| a.branch_id == Some(branch) && a.id != Some(except)).collect();
-    rest.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
-    if let Some(newest) = rest.first() {
-        update_is_latest(db, &[newest.id.expect("saved")], true)?;
     }
     Ok(())
 }

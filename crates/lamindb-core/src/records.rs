@@ -42,42 +42,57 @@ fn value_of(reg: &Registry, row: &[Value], field: &str) -> Value {
     reg.fields.iter().position(|f| f.name == field).map(|i| row[i].clone()).unwrap_or(Value::Null)
 }
 
-/// Sets `is_latest` on the newest other version of the record's family on its branch, if the
-/// record was the latest (LaminDB's promotion when a head version leaves the branch).
-fn promote_previous_version(db: &mut Db, reg: &'static Registry, row: &[Value]) -> Result<()> {
-    if !reg.versioned || value_of(reg, row, "is_latest") != Value::Bool(true) {
-        return Ok(());
-    }
-    let uid = value_of(reg, row, "uid");
-    let stem_len = reg.uid_len.unwrap_or(0).saturating_sub(4);
-    let stem: String = uid.as_str().unwrap_or_default().chars().take(stem_len).collect();
-    let id = value_of(reg, row, "id");
-    let branch = value_of(reg, row, "branch_id");
-    let previous = QuerySet::new(reg)
+/// The uid stem of a versioned record (its uid without the 4-character version suffix).
+fn stem_of(reg: &Registry, uid: &str) -> String {
+    uid.chars().take(reg.uid_len.unwrap_or(0).saturating_sub(4)).collect()
+}
+
+/// Makes the newest version of the family `stem` on `branch` (other than the record `except`)
+/// the latest one. Shared by every versioned registry.
+pub(crate) fn promote_newest(
+    db: &mut Db,
+    reg: &'static Registry,
+    stem: &str,
+    branch: i64,
+    except: i64,
+) -> Result<()> {
+    let newest = QuerySet::new(reg)
         .all_branches()
         .filter(Q::kw("uid__startswith", stem)?)
         .filter(Q::kw("branch_id", branch)?)
-        .exclude(Q::kw("id", id.clone())?)
+        .exclude(Q::kw("id", except)?)
         .order_by("-created_at")
         .order_by("-id")
         .first_row(db)?;
-    let mut sql = db.sql();
-    sql.push("UPDATE ")
-        .ident(reg.table)
-        .push(" SET \"is_latest\" = ")
-        .bind(Value::Bool(false), SqlType::Bool);
-    sql.push(" WHERE \"id\" = ").bind(id, SqlType::BigInt);
-    db.execute(&sql)?;
-    if let Some(prev) = previous {
+    if let Some(row) = newest {
         let mut sql = db.sql();
         sql.push("UPDATE ")
             .ident(reg.table)
             .push(" SET \"is_latest\" = ")
             .bind(Value::Bool(true), SqlType::Bool);
-        sql.push(" WHERE \"id\" = ").bind(value_of(reg, &prev, "id"), SqlType::BigInt);
+        sql.push(" WHERE \"id\" = ").bind(value_of(reg, &row, "id"), SqlType::BigInt);
         db.execute(&sql)?;
     }
     Ok(())
+}
+
+/// When the record was the latest of its family: demotes it and promotes the newest other
+/// version on its branch (LaminDB's promotion when a head version leaves the branch).
+fn promote_previous_version(db: &mut Db, reg: &'static Registry, row: &[Value]) -> Result<()> {
+    if !reg.versioned || value_of(reg, row, "is_latest") != Value::Bool(true) {
+        return Ok(());
+    }
+    let stem = stem_of(reg, value_of(reg, row, "uid").as_str().unwrap_or_default());
+    let id = value_of(reg, row, "id");
+    let branch = value_of(reg, row, "branch_id").as_i64().unwrap_or(1);
+    let mut sql = db.sql();
+    sql.push("UPDATE ")
+        .ident(reg.table)
+        .push(" SET \"is_latest\" = ")
+        .bind(Value::Bool(false), SqlType::Bool);
+    sql.push(" WHERE \"id\" = ").bind(id.clone(), SqlType::BigInt);
+    db.execute(&sql)?;
+    promote_newest(db, reg, &stem, branch, id.as_i64().unwrap_or_default())
 }
 
 fn set_branch(db: &mut Db, reg: &Registry, id: i64, branch: i64) -> Result<()> {
@@ -163,9 +178,7 @@ pub fn restore_record(db: &mut Db, reg: &'static Registry, id: i64) -> Result<()
     db.transaction(|db| {
         set_branch(db, reg, id, 1)?;
         if reg.versioned {
-            let uid = value_of(reg, &row, "uid");
-            let stem_len = reg.uid_len.unwrap_or(0).saturating_sub(4);
-            let stem: String = uid.as_str().unwrap_or_default().chars().take(stem_len).collect();
+            let stem = stem_of(reg, value_of(reg, &row, "uid").as_str().unwrap_or_default());
             let has_latest = QuerySet::new(reg)
                 .filter(Q::kw("uid__startswith", stem)?)
                 .filter(Q::kw("branch_id", 1)?)
