@@ -194,9 +194,9 @@ impl Instance {
         let mut db_slot: Option<Db> = None;
         let result = (|| -> Result<Instance> {
             let store = Store::open(&root)?;
-            if let Some(text) = read_marker_text(&store)? {
-                let (storage_uid, owner_uid) = parse_marker(&text);
-                let whose = owner_uid.map(|u| format!(" by instance with uid {u}")).unwrap_or_default();
+            if let Some(m) = marker::read_marker_full(&store)? {
+                let storage_uid = m.storage_uid;
+                let whose = m.instance_uid.map(|u| format!(" by instance with uid {u}")).unwrap_or_default();
                 return Err(Error::Refused(format!(
                     "storage location {root} is already marked with uid {storage_uid}, meaning that it is managed{whose}: \
                      connect to that instance, or pick another --storage"
@@ -408,9 +408,8 @@ impl Instance {
         }
         for (store, _) in &managed {
             // Only remove a marker that names this instance.
-            if let Some(text) = read_marker_text(store)? {
-                let (_, owner_uid) = parse_marker(&text);
-                if owner_uid.as_deref().is_none_or(|u| u == settings.uid()) {
+            if let Some(m) = marker::read_marker_full(store)? {
+                if m.instance_uid.as_deref().is_none_or(|u| u == settings.uid()) {
                     marker::remove_marker(store)?;
                 }
             }
@@ -443,25 +442,6 @@ pub struct DeleteReport {
     pub slug: String,
     /// For a PostgreSQL instance: its database URL (redacted), which was not dropped.
     pub postgres_kept: Option<String>,
-}
-
-/// The full text of a storage marker, if there is one.
-pub(crate) fn read_marker_text(store: &Store) -> Result<Option<String>> {
-    if marker::read_marker(store)?.is_none() {
-        return Ok(None);
-    }
-    Ok(Some(String::from_utf8_lossy(&store.read(marker::MARKER_KEY)?).into_owned()))
-}
-
-/// The storage uid (line 1) and, when present, the managing instance's uid of a marker.
-pub(crate) fn parse_marker(text: &str) -> (String, Option<String>) {
-    let uid = text.lines().next().unwrap_or_default().trim().to_string();
-    let instance_uid = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("instance_uid="))
-        .map(str::to_string)
-        .filter(|s| !s.is_empty());
-    (uid, instance_uid)
 }
 
 /// Seeds a new database: user, space 1, branches −1/0/1, storage 1 — in one transaction.

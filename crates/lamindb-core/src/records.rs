@@ -8,7 +8,7 @@ use lamindb_storage::{StorageRoot, Store};
 
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::instance::{Instance, read_marker_text};
+use crate::instance::Instance;
 use crate::models::ULabel;
 use crate::query::{Q, QuerySet};
 use crate::registry::{Record, Registry};
@@ -388,14 +388,12 @@ impl Instance {
         if path.join(".lamindb").join("lamin.db").is_file() {
             let root = StorageRoot::parse(identifier)?;
             let store = Store::open(&root)?;
-            let text = read_marker_text(&store)?.ok_or_else(|| {
+            let m = lamindb_storage::marker::read_marker_full(&store)?.ok_or_else(|| {
                 Error::InvalidArgument(format!("{identifier} has a .lamindb/lamin.db but no storage marker"))
             })?;
-            let slug =
-                text.lines().find_map(|l| l.strip_prefix("instance_slug=")).unwrap_or("anonymous/unknown");
-            let id_hex = text.lines().find_map(|l| l.strip_prefix("instance_id="));
+            let slug = m.instance_slug.as_deref().unwrap_or("anonymous/unknown");
             let (owner, name) = slug.split_once('/').unwrap_or(("anonymous", slug));
-            let id = match id_hex.and_then(|h| uuid::Uuid::parse_str(h).ok()) {
+            let id = match m.instance_id_hex.as_deref().and_then(|h| uuid::Uuid::parse_str(h).ok()) {
                 Some(id) => id,
                 None => crate::uid::instance_id(owner, name),
             };

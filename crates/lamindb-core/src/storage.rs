@@ -9,7 +9,7 @@
 use lamindb_storage::{StorageRoot, Store, marker};
 
 use crate::error::{Error, Result};
-use crate::instance::{Instance, parse_marker, read_marker_text};
+use crate::instance::Instance;
 use crate::models::{Artifact, Storage};
 use crate::registry::Record;
 
@@ -59,9 +59,9 @@ impl Instance {
         }
         let store = Store::open(&root)?;
         let my_uid = self.uid();
-        let (storage_uid, instance_uid, outcome, wrote_marker) = match read_marker_text(&store)? {
-            Some(text) => {
-                let (uid, owner) = parse_marker(&text);
+        let (storage_uid, instance_uid, outcome, wrote_marker) = match marker::read_marker_full(&store)? {
+            Some(m) => {
+                let (uid, owner) = (m.storage_uid, m.instance_uid);
                 if let Some(known) = Storage::query().filter_eq("uid", uid.as_str()).first(&mut self.db)? {
                     return Err(Error::Refused(format!(
                         "{root} holds the marker of storage {uid}, which is registered here as {}: \

@@ -45,6 +45,36 @@ pub fn format_marker(info: &MarkerInfo) -> String {
     )
 }
 
+/// A marker as read back: the storage uid, and the creation info when the marker has it (older
+/// markers hold only the uid).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Marker {
+    /// Uid of the storage location (the first line).
+    pub storage_uid: String,
+    /// `instance_slug=` of the creation info.
+    pub instance_slug: Option<String>,
+    /// `instance_id=` of the creation info (32 hex digits).
+    pub instance_id_hex: Option<String>,
+    /// `instance_uid=` of the creation info: the managing instance.
+    pub instance_uid: Option<String>,
+}
+
+/// Parses a marker's content; [`StorageError::InvalidMarker`] when its first line is empty.
+pub fn parse_marker(text: &str) -> Result<Marker> {
+    let field = |key: &str| {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(key))
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    Ok(Marker {
+        storage_uid: parse_marker_uid(text)?,
+        instance_slug: field("instance_slug="),
+        instance_id_hex: field("instance_id="),
+        instance_uid: field("instance_uid="),
+    })
+}
+
 /// The storage uid of a marker's content: its first line, trimmed.
 /// [`StorageError::InvalidMarker`] when that line is empty.
 pub fn parse_marker_uid(text: &str) -> Result<String> {
@@ -62,6 +92,11 @@ pub fn parse_marker_uid(text: &str) -> Result<String> {
 /// `None` when neither exists, or when the marker's first line is empty (LaminDB then treats
 /// the location as unmarked and writes a new marker).
 pub fn read_marker(store: &Store) -> Result<Option<String>> {
+    Ok(read_marker_full(store)?.map(|m| m.storage_uid))
+}
+
+/// Like [`read_marker`], with the creation info ([`Marker`]); one read of the marker.
+pub fn read_marker_full(store: &Store) -> Result<Option<Marker>> {
     let text = match read_if_exists(store, MARKER_KEY)? {
         Some(text) => text,
         None => match read_if_exists(store, LEGACY_MARKER_KEY)? {
@@ -75,8 +110,8 @@ pub fn read_marker(store: &Store) -> Result<Option<String>> {
             None => return Ok(None),
         },
     };
-    match parse_marker_uid(&text) {
-        Ok(uid) => Ok(Some(uid)),
+    match parse_marker(&text) {
+        Ok(m) => Ok(Some(m)),
         Err(StorageError::InvalidMarker(_)) => Ok(None),
         Err(e) => Err(e),
     }
@@ -143,6 +178,11 @@ mod tests {
     #[test]
     fn parse_uid() {
         assert_eq!(parse_marker_uid("abc").unwrap(), "abc");
+        let m = parse_marker(&format_marker(&example())).unwrap();
+        assert_eq!(m.instance_slug.as_deref(), Some("anonymous/data"));
+        assert_eq!(m.instance_id_hex.as_deref(), Some("e137f67e636b5afd9c29bb210c687952"));
+        assert_eq!(m.instance_uid.as_deref(), Some("20y5jjSJFsk4"));
+        assert_eq!(parse_marker("abc").unwrap().instance_uid, None);
         assert_eq!(parse_marker_uid("  abc \r\nrest").unwrap(), "abc");
         assert_eq!(
             parse_marker_uid("was deleted, restored during delete").unwrap(),
