@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use lamindb_core::{Db, InitOptions, Instance, SaveContext, SettingsDir};
+use lamindb_core::{Db, InitOptions, Instance, Record, Run, SaveContext, SettingsDir, Transform};
 
 /// A SQL backend of the behaviour suite.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,6 +115,25 @@ impl TestInstance {
     /// Who saves: the instance's user, no run.
     pub fn ctx(&mut self) -> SaveContext {
         self.inst.save_context().expect("current user")
+    }
+
+    /// Lineage to hang records on: transform `pipelines/qc.py` (uid `trans00000000000`) and its
+    /// run `run0000000000001`, saved.
+    pub fn transform_and_run(&mut self) -> (Transform, Run) {
+        let ctx = self.ctx();
+        let db = &mut self.inst.db;
+        let mut tr = Transform {
+            uid: "trans00000000000".into(),
+            key: "pipelines/qc.py".into(),
+            kind: "script".into(),
+            is_latest: true,
+            ..Default::default()
+        };
+        tr.save(db, &ctx).expect("save transform");
+        let mut run =
+            Run { uid: "run0000000000001".into(), transform_id: tr.id.expect("saved"), ..Default::default() };
+        run.save(db, &ctx).expect("save run");
+        (tr, run)
     }
 
     /// A path below the temporary directory.

@@ -5,8 +5,8 @@
 use lamindb_core::query::parse::parse_filter;
 use lamindb_core::records::NameMatch;
 use lamindb_core::{
-    Artifact, ArtifactULabel, Feature, Q, QuerySet, Record, Registry, Run, SqlType, Storage, Transform,
-    ULabel, User, Value,
+    Artifact, ArtifactULabel, Feature, Q, QuerySet, Record, Registry, Run, SqlType, Storage, ULabel, User,
+    Value,
 };
 use lamindb_frame::{DfOptions, FeatureSelection, Format, basic_columns, df, write, write_file};
 use lamindb_tests::{TestInstance, for_each_backend};
@@ -237,18 +237,9 @@ struct Scene {
 
 fn scene(b: lamindb_tests::Backend) -> Scene {
     let mut t = TestInstance::new(b);
+    let (_, run) = t.transform_and_run();
     let ctx = t.ctx();
     let db = &mut t.inst.db;
-    let mut tr = Transform {
-        uid: "trans00000000000".into(),
-        key: "pipelines/qc.py".into(),
-        kind: "script".into(),
-        is_latest: true,
-        ..Default::default()
-    };
-    tr.save(db, &ctx).unwrap();
-    let mut run = Run { uid: "run0000000000001".into(), transform_id: tr.id.unwrap(), ..Default::default() };
-    run.save(db, &ctx).unwrap();
     let artifact = |uid: &str, key: &str, run_id: Option<i64>| Artifact {
         uid: uid.into(),
         key: Some(key.into()),

@@ -6,8 +6,7 @@ use lamindb_core::query::parse::parse_filter;
 use lamindb_core::query::search::{SearchOptions, search};
 use lamindb_core::records::{NameMatch, delete_record, restore_record};
 use lamindb_core::{
-    Artifact, ArtifactULabel, Error, Instance, Q, QuerySet, Record, Run, Storage, Transform, ULabel, User,
-    Value,
+    Artifact, ArtifactULabel, Error, Instance, Q, QuerySet, Record, Storage, Transform, ULabel, User, Value,
 };
 use lamindb_tests::{TestInstance, for_each_backend};
 
@@ -81,21 +80,11 @@ fn every_lookup_gives_the_same_rows_on_every_backend() {
 fn relations_are_traversed_both_ways_at_any_depth() {
     for_each_backend("relations_are_traversed_both_ways_at_any_depth", |b| {
         let mut t = TestInstance::new(b);
+        let (_, run) = t.transform_and_run();
         let ctx = t.ctx();
         let db = &mut t.inst.db;
         let mut alice = User { uid: "alice001".into(), handle: "alice".into(), ..Default::default() };
         alice.save(db, &ctx).unwrap();
-        let mut tr = Transform {
-            uid: "trans00000000000".into(),
-            key: "pipelines/qc.py".into(),
-            kind: "script".into(),
-            is_latest: true,
-            ..Default::default()
-        };
-        tr.save(db, &ctx).unwrap();
-        let mut run =
-            Run { uid: "run0000000000001".into(), transform_id: tr.id.unwrap(), ..Default::default() };
-        run.save(db, &ctx).unwrap();
         let mut a1 = Artifact {
             uid: "aaaaaaaaaaaaaaa10000".into(),
             key: Some("raw/a.csv".into()),
