@@ -33,6 +33,7 @@ use crate::error::{Error, Result};
 use crate::instance::Instance;
 use crate::models::{Artifact, Storage};
 use crate::registry::{Record, SaveContext};
+use crate::storage::WriteAction;
 use crate::value::{Json, SqlType, Value};
 
 /// Prefix of virtual storage keys.
@@ -46,21 +47,6 @@ const ROWS_PER_STATEMENT: usize = 500;
 
 /// The `_aux` value of a row whose bytes are being stored (LaminDB's `_storage_ongoing`).
 const STORAGE_ONGOING: &str = "{\"so\": 1}";
-
-/// What a write to a storage location is for; [`Instance::check_write`] words its refusal by it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WriteAction {
-    /// Copying a new artifact's bytes into the location.
-    CreateArtifact,
-    /// Completing the storage of an artifact whose upload was interrupted.
-    SaveArtifact,
-    /// Replacing an artifact's bytes, or moving them.
-    UpdateArtifact,
-    /// Deleting an artifact (its record, and its bytes unless they are kept).
-    DeleteArtifact,
-    /// Making the location the default storage.
-    SetDefaultStorage,
-}
 
 /// Options of [`Instance::create_artifacts`].
 #[derive(Clone, Debug, Default)]
@@ -231,38 +217,6 @@ struct CopyJob<'a> {
 }
 
 impl Instance {
-    /// The one place that decides whether this instance may write bytes to `storage`: only a
-    /// location it manages (`Storage.instance_uid` is its uid). Refusals use LaminDB's messages.
-    pub fn check_write(&self, storage: &Storage, action: WriteAction) -> Result<()> {
-        if storage.instance_uid.as_deref() == Some(self.uid().as_str()) {
-            return Ok(());
-        }
-        let what = match action {
-            WriteAction::SetDefaultStorage => return self.check_writable(storage),
-            WriteAction::CreateArtifact => {
-                "Cannot create an artifact in a storage location that is not managed by the current instance."
-                    .to_string()
-            }
-            WriteAction::SaveArtifact => {
-                "Cannot save an artifact to a storage location that is not managed by the current instance."
-                    .to_string()
-            }
-            WriteAction::UpdateArtifact => {
-                "Cannot update an artifact in a storage location that is not managed by the current instance."
-                    .to_string()
-            }
-            WriteAction::DeleteArtifact => format!(
-                "Cannot simply delete artifacts outside of this instance's managed storage locations.\n\
-                 (1) If you only want to delete the metadata record in this instance, keep the data \
-                 (`keep_data`, `--keep-data`)\n\
-                 (2) If you want to delete the artifact in storage, please connect to the writing lamindb \
-                 instance (uid={}).",
-                storage.instance_uid.as_deref().unwrap_or("None")
-            ),
-        };
-        Err(Error::Refused(what))
-    }
-
     /// Creates (or finds) the artifact of one local file or folder; see the module docs.
     pub fn create_artifact(
         &mut self,

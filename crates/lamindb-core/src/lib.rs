@@ -19,7 +19,7 @@ pub mod storage;
 pub mod uid;
 pub mod value;
 
-pub use artifact::{ArtifactOptions, ArtifactOutcome, ArtifactSource, NoProgress, Progress, WriteAction};
+pub use artifact::{ArtifactOptions, ArtifactOutcome, ArtifactSource, NoProgress, Progress};
 pub use db::{Db, Dialect};
 pub use error::{Error, Result};
 pub use instance::{InitOptions, InitOutcome, Instance, InstanceInfo};
@@ -27,5 +27,5 @@ pub use models::{Artifact, ArtifactULabel, Branch, Feature, Run, Space, Storage,
 pub use query::{Lookup, Q, Query, QuerySet};
 pub use registry::{Field, Record, Registry, SaveContext, TracksRun, TracksUpdates};
 pub use settings::{InstanceSettings, SettingsDir};
-pub use storage::StorageOutcome;
+pub use storage::{StorageOutcome, WriteAction};
 pub use value::{SqlType, Value};

@@ -3,7 +3,7 @@
 //!
 //! "A storage location is either a directory/folder (local or in the cloud) or an entire S3/GCP
 //! bucket", managed by at most one instance: the one whose uid is in its marker file and in
-//! `Storage.instance_uid`. [`Instance::check_writable`] is the one place that decides whether this
+//! `Storage.instance_uid`. [`Instance::check_write`] is the one place that decides whether this
 //! instance may write to a location.
 
 use lamindb_storage::{StorageRoot, Store, marker};
@@ -30,6 +30,21 @@ pub enum StorageOutcome {
         /// Why the write failed.
         reason: String,
     },
+}
+
+/// What a write to a storage location is for; [`Instance::check_write`] words its refusal by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteAction {
+    /// Copying a new artifact's bytes into the location.
+    CreateArtifact,
+    /// Completing the storage of an artifact whose upload was interrupted.
+    SaveArtifact,
+    /// Replacing an artifact's bytes, or moving them.
+    UpdateArtifact,
+    /// Deleting an artifact (its record, and its bytes unless they are kept).
+    DeleteArtifact,
+    /// Making the location the default storage.
+    SetDefaultStorage,
 }
 
 impl Storage {
@@ -135,19 +150,43 @@ impl Instance {
         })
     }
 
-    /// Refuses a write into `storage` unless this instance manages it (LaminDB's messages).
-    pub fn check_writable(&self, storage: &Storage) -> Result<()> {
-        match storage.instance_uid.as_deref() {
-            Some(uid) if uid == self.uid() => Ok(()),
-            Some(uid) => Err(Error::Refused(format!(
+    /// The one gate for writes into a storage location: refused, with LaminDB's message for
+    /// `action`, unless this instance manages the location.
+    pub fn check_write(&self, storage: &Storage, action: WriteAction) -> Result<()> {
+        if storage.instance_uid.as_deref() == Some(self.uid().as_str()) {
+            return Ok(());
+        }
+        let what = match (action, storage.instance_uid.as_deref()) {
+            (WriteAction::SetDefaultStorage, Some(uid)) => format!(
                 "Storage '{}' exists in another instance ({uid}), cannot write to it from here.",
                 storage.root
-            ))),
-            None => Err(Error::Refused(format!(
+            ),
+            (WriteAction::SetDefaultStorage, None) => format!(
                 "Storage '{}' is not managed by any instance, cannot write to it from here.",
                 storage.root
-            ))),
-        }
+            ),
+            (WriteAction::CreateArtifact, _) => {
+                "Cannot create an artifact in a storage location that is not managed by the current instance."
+                    .to_string()
+            }
+            (WriteAction::SaveArtifact, _) => {
+                "Cannot save an artifact to a storage location that is not managed by the current instance."
+                    .to_string()
+            }
+            (WriteAction::UpdateArtifact, _) => {
+                "Cannot update an artifact in a storage location that is not managed by the current instance."
+                    .to_string()
+            }
+            (WriteAction::DeleteArtifact, uid) => format!(
+                "Cannot simply delete artifacts outside of this instance's managed storage locations.\n\
+                 (1) If you only want to delete the metadata record in this instance, keep the data \
+                 (`keep_data`, `--keep-data`)\n\
+                 (2) If you want to delete the artifact in storage, please connect to the writing lamindb \
+                 instance (uid={}).",
+                uid.unwrap_or("None")
+            ),
+        };
+        Err(Error::Refused(what))
     }
 
     /// Deletes a storage location as LaminDB does: refused while it has artifacts (in any branch,
@@ -199,7 +238,7 @@ impl Instance {
                 "Storage location {parsed} is not registered in this instance: register it first with `lamin storage add {parsed}`"
             ))
         })?;
-        self.check_writable(&storage)?;
+        self.check_write(&storage, WriteAction::SetDefaultStorage)?;
         let mut settings = self.settings().clone();
         if settings.is_sqlite() {
             // `storage_root` also says where the SQLite file is: keep it.

@@ -50,7 +50,7 @@ fn storage_marked_by_another_instance_is_read_only() {
             foreign,
             "marker untouched"
         );
-        let err = t.inst.check_writable(&s).unwrap_err();
+        let err = t.inst.check_write(&s, lamindb_core::WriteAction::SetDefaultStorage).unwrap_err();
         assert_eq!(
             err.to_string(),
             format!(
@@ -73,7 +73,7 @@ fn unwritable_storage_is_registered_unmanaged() {
         let (s, outcome) = t.inst.add_storage("/proc/not-writable-here", None).unwrap();
         assert!(matches!(outcome, StorageOutcome::Unwritable { .. }), "{outcome:?}");
         assert_eq!(s.instance_uid, None);
-        let err = t.inst.check_writable(&s).unwrap_err();
+        let err = t.inst.check_write(&s, lamindb_core::WriteAction::SetDefaultStorage).unwrap_err();
         assert_eq!(
             err.to_string(),
             "Storage '/proc/not-writable-here' is not managed by any instance, cannot write to it from here."
