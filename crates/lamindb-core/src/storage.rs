@@ -69,7 +69,7 @@ impl Instance {
         description: Option<&str>,
     ) -> Result<(Storage, StorageOutcome)> {
         let root = StorageRoot::parse(root)?;
-        if let Some(existing) = Storage::query().filter_eq("root", root.as_str()).first(&mut self.db)? {
+        if let Some(existing) = self.storage_with_root(root.as_str())? {
             return Ok((existing, StorageOutcome::Existing));
         }
         let store = Store::open(&root)?;
@@ -125,6 +125,11 @@ impl Instance {
         Ok((storage, outcome))
     }
 
+    /// The storage location registered with this (normalised) root, if any.
+    fn storage_with_root(&mut self, root: &str) -> Result<Option<Storage>> {
+        Storage::query().filter_eq("root", root).first(&mut self.db)
+    }
+
     /// All storage locations, by id.
     pub fn storages(&mut self) -> Result<Vec<Storage>> {
         Storage::query().to_list(&mut self.db)
@@ -135,7 +140,10 @@ impl Instance {
     pub fn get_storage(&mut self, idlike: &str) -> Result<Storage> {
         if idlike.contains('/') || idlike.starts_with('.') || idlike.starts_with('~') {
             let root = StorageRoot::parse(idlike)?;
-            return Storage::query().filter_eq("root", root.as_str()).one(&mut self.db);
+            return self.storage_with_root(root.as_str())?.ok_or_else(|| Error::DoesNotExist {
+                registry: "Storage",
+                message: "Storage matching query does not exist.".into(),
+            });
         }
         Storage::get(&mut self.db, idlike)
     }
@@ -143,7 +151,7 @@ impl Instance {
     /// The default storage location of this instance.
     pub fn default_storage(&mut self) -> Result<Storage> {
         let root = self.settings().default_storage_root().to_string();
-        Storage::query().filter_eq("root", root.as_str()).first(&mut self.db)?.ok_or_else(|| {
+        self.storage_with_root(&root)?.ok_or_else(|| {
             Error::Refused(format!(
                 "the default storage {root} of this instance is not in its Storage registry"
             ))
@@ -233,7 +241,7 @@ impl Instance {
     /// the choice in the instance's settings file.
     pub fn set_default_storage(&mut self, root: &str) -> Result<Storage> {
         let parsed = StorageRoot::parse(root)?;
-        let storage = Storage::query().filter_eq("root", parsed.as_str()).first(&mut self.db)?.ok_or_else(|| {
+        let storage = self.storage_with_root(parsed.as_str())?.ok_or_else(|| {
             Error::Refused(format!(
                 "Storage location {parsed} is not registered in this instance: register it first with `lamin storage add {parsed}`"
             ))
