@@ -197,13 +197,13 @@ impl Db {
         debug_assert_eq!(sql.dialect, self.dialect());
         match self {
             Db::Sqlite(c) => {
-                for row in sqlite_query!(sql).load_iter::<row::ValuesRow, DefaultLoadingMode>(c)? {
-                    f(row?.0)?;
+                for row in sqlite_query!(sql).load_iter::<DynRow, DefaultLoadingMode>(c)? {
+                    f(row?.values)?;
                 }
             }
             Db::Postgres(c) => {
-                for row in pg_query!(sql).load_iter::<row::ValuesRow, DefaultLoadingMode>(c)? {
-                    f(row?.0)?;
+                for row in pg_query!(sql).load_iter::<DynRow, DefaultLoadingMode>(c)? {
+                    f(row?.values)?;
                 }
             }
         }

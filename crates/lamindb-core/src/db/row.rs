@@ -8,10 +8,9 @@ use diesel::sqlite::{Sqlite, SqliteType};
 
 use crate::value::Value;
 
-/// One result row: column names and values, in select order.
+/// One result row: its values, in select order (as read, not yet coerced to column types).
 #[derive(Clone, Debug, Default)]
 pub struct DynRow {
-    pub(crate) names: Vec<String>,
     pub(crate) values: Vec<Value>,
 }
 
@@ -43,33 +42,17 @@ fn sqlite_value(raw: Option<diesel::sqlite::SqliteValue<'_, '_, '_>>) -> deseria
 
 impl QueryableByName<Sqlite> for DynRow {
     fn build<'a>(row: &impl NamedRow<'a, Sqlite>) -> deserialize::Result<Self> {
-        let mut out = DynRow::default();
-        for i in 0..row.field_count() {
-            let field = diesel::row::Row::get(row, i).ok_or("missing column")?;
-            out.names.push(field.field_name().unwrap_or_default().to_string());
-            out.values.push(sqlite_value(field.value())?);
-        }
-        Ok(out)
-    }
-}
-
-/// The values of one result row without column names: the cheap row for streaming many rows.
-#[derive(Debug, Default)]
-pub(crate) struct ValuesRow(pub(crate) Vec<Value>);
-
-impl QueryableByName<Sqlite> for ValuesRow {
-    fn build<'a>(row: &impl NamedRow<'a, Sqlite>) -> deserialize::Result<Self> {
         let n = row.field_count();
         let mut out = Vec::with_capacity(n);
         for i in 0..n {
             let field = diesel::row::Row::get(row, i).ok_or("missing column")?;
             out.push(sqlite_value(field.value())?);
         }
-        Ok(ValuesRow(out))
+        Ok(DynRow { values: out })
     }
 }
 
-impl QueryableByName<Pg> for ValuesRow {
+impl QueryableByName<Pg> for DynRow {
     fn build<'a>(row: &impl NamedRow<'a, Pg>) -> deserialize::Result<Self> {
         let n = row.field_count();
         let mut out = Vec::with_capacity(n);
@@ -80,7 +63,7 @@ impl QueryableByName<Pg> for ValuesRow {
                 Some(raw) => pg_value(raw)?,
             });
         }
-        Ok(ValuesRow(out))
+        Ok(DynRow { values: out })
     }
 }
 
@@ -129,21 +112,6 @@ fn pg_value(raw: PgValue<'_>) -> deserialize::Result<Value> {
         }
         oid => return Err(format!("unsupported PostgreSQL type oid {oid}").into()),
     })
-}
-
-impl QueryableByName<Pg> for DynRow {
-    fn build<'a>(row: &impl NamedRow<'a, Pg>) -> deserialize::Result<Self> {
-        let mut out = DynRow::default();
-        for i in 0..row.field_count() {
-            let field = diesel::row::Row::get(row, i).ok_or("missing column")?;
-            out.names.push(field.field_name().unwrap_or_default().to_string());
-            out.values.push(match field.value() {
-                None => Value::Null,
-                Some(raw) => pg_value(raw)?,
-            });
-        }
-        Ok(out)
-    }
 }
 
 /// One value of a streamed row, borrowed from the connection's buffers (see
