@@ -41,7 +41,7 @@ impl Rng {
 const WORDS: [&str; 8] = ["cell", "tissue", "gene", "donor", "batch", "assay", "tumor", "sample"];
 
 fn run(backend: Backend, n: usize) {
-    let mut t = TestInstance::new(backend);
+    let t = TestInstance::new(backend);
     let names: Vec<String> =
         (0..n).map(|i| format!("{} {} label-{i}", WORDS[i % 8], WORDS[(i / 8) % 8])).collect();
     let start = Instant::now();
@@ -56,7 +56,7 @@ fn run(backend: Backend, n: usize) {
         let name = &names[rng.below(n)];
         let qs = QuerySet::new(ULabel::REGISTRY).filter(Q::kw("name", name.as_str()).unwrap());
         let start = Instant::now();
-        let rows = qs.rows(&mut t.inst.db).unwrap();
+        let rows = qs.rows(&t.inst).unwrap();
         times.push(start.elapsed());
         assert_eq!(rows.len(), 1);
     }
@@ -69,7 +69,7 @@ fn run(backend: Backend, n: usize) {
         let prefix = format!("{} {} label-{}", WORDS[i % 8], WORDS[(i / 8) % 8], i / 10);
         let qs = QuerySet::new(ULabel::REGISTRY).filter(Q::kw("name__startswith", prefix.as_str()).unwrap());
         let start = Instant::now();
-        found += qs.rows(&mut t.inst.db).unwrap().len();
+        found += qs.rows(&t.inst).unwrap().len();
         times.push(start.elapsed());
     }
     report(backend, "startswith filter", n, median(times), found / 100);
@@ -80,7 +80,7 @@ fn run(backend: Backend, n: usize) {
         let query = format!("label-{}", rng.below(n));
         let start = Instant::now();
         hits += search(
-            &mut t.inst.db,
+            &t.inst,
             ULabel::REGISTRY,
             &query,
             &SearchOptions { limit: Some(20), ..Default::default() },
@@ -92,7 +92,7 @@ fn run(backend: Backend, n: usize) {
     report(backend, "search (limit 20)", n, median(times), hits / 50);
 
     let start = Instant::now();
-    let all = QuerySet::new(ULabel::REGISTRY).rows(&mut t.inst.db).unwrap();
+    let all = QuerySet::new(ULabel::REGISTRY).rows(&t.inst).unwrap();
     report(backend, "full listing", n, start.elapsed(), all.len());
 }
 

@@ -6,7 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use lamindb_core::{Db, InitOptions, Instance, Record, Run, SaveContext, SettingsDir, Transform};
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use lamindb_core::{InitOptions, Instance, Record, Run, SaveContext, SettingsDir, Transform};
 
 /// A SQL backend of the behaviour suite.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,8 +63,8 @@ impl PgDatabase {
     pub fn create() -> PgDatabase {
         let admin = postgres_url().expect("LAMIN_TEST_POSTGRES_URL");
         let name = random_name("lamin_t");
-        let mut db = Db::connect(&admin).expect("connect to the test PostgreSQL server");
-        db.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
+        let mut db = PgConnection::establish(&admin).expect("connect to the test PostgreSQL server");
+        diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut db).expect("create test database");
         let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin.clone());
         let url = format!("{base}/{name}");
         PgDatabase { admin, name, url }
@@ -77,10 +78,19 @@ impl PgDatabase {
 
 impl Drop for PgDatabase {
     fn drop(&mut self) {
-        if let Ok(mut db) = Db::connect(&self.admin) {
-            let _ = db.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        if let Ok(mut db) = PgConnection::establish(&self.admin) {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).execute(&mut db);
         }
     }
+}
+
+/// Whether the PostgreSQL database at `url` has `table` (read directly, not through lamindb).
+pub fn pg_table_exists(url: &str, table: &str) -> bool {
+    let mut db = PgConnection::establish(url).expect("connect to the test database");
+    let sql = format!(
+        "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '{table}'"
+    );
+    diesel::sql_query(sql).execute(&mut db).expect("query information_schema") > 0
 }
 
 /// A fresh instance in a temporary directory, with its own settings directory.
@@ -120,8 +130,7 @@ impl TestInstance {
     /// Lineage to hang records on: transform `pipelines/qc.py` (uid `trans00000000000`) and its
     /// run `run0000000000001`, saved.
     pub fn transform_and_run(&mut self) -> (Transform, Run) {
-        let ctx = self.ctx();
-        let db = &mut self.inst.db;
+        let db = &self.inst;
         let mut tr = Transform {
             uid: "trans00000000000".into(),
             key: "pipelines/qc.py".into(),
@@ -129,11 +138,24 @@ impl TestInstance {
             is_latest: true,
             ..Default::default()
         };
-        tr.save(db, &ctx).expect("save transform");
+        tr.save(db).expect("save transform");
         let mut run =
             Run { uid: "run0000000000001".into(), transform_id: tr.id.expect("saved"), ..Default::default() };
-        run.save(db, &ctx).expect("save run");
+        run.save(db).expect("save run");
         (tr, run)
+    }
+
+    /// Runs SQL on the instance's database directly, past the library (to set up states that
+    /// only another program, such as Python LaminDB, would write).
+    pub fn execute_raw(&self, sql: &str) {
+        let url = self.inst.settings().db_url().expect("database url");
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            let mut db = diesel::SqliteConnection::establish(path).expect("open the SQLite database");
+            diesel::sql_query(sql).execute(&mut db).expect("raw SQL");
+        } else {
+            let mut db = PgConnection::establish(&url).expect("connect to the test database");
+            diesel::sql_query(sql).execute(&mut db).expect("raw SQL");
+        }
     }
 
     /// A path below the temporary directory.

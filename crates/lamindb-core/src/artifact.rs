@@ -28,7 +28,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use lamindb_storage::hash::{self, FileHash};
 use lamindb_storage::{RootKind, StorageRoot, Store, key::check_key, suffix};
 
-use crate::db::{Db, Sql};
+use crate::db::Sql;
 use crate::error::{Error, Result};
 use crate::instance::Instance;
 use crate::models::{Artifact, Storage};
@@ -219,7 +219,7 @@ struct CopyJob<'a> {
 impl Instance {
     /// Creates (or finds) the artifact of one local file or folder; see the module docs.
     pub fn create_artifact(
-        &mut self,
+        &self,
         path: &Path,
         opts: &ArtifactOptions,
     ) -> Result<(Artifact, ArtifactOutcome)> {
@@ -237,7 +237,7 @@ impl Instance {
     /// When a copy fails, its row is deleted, the other artifacts stay saved, and the first error
     /// is returned.
     pub fn create_artifacts(
-        &mut self,
+        &self,
         sources: &[ArtifactSource],
         opts: &ArtifactOptions,
         progress: &dyn Progress,
@@ -284,7 +284,7 @@ impl Instance {
                 rows.push((idx, new_row(p, uid, &storages[p.storage], opts, &ctx, run_id)));
             }
         }
-        let inserted: HashMap<String, Artifact> = self.db.transaction(|db| {
+        let inserted: HashMap<String, Artifact> = self.transaction(|db| {
             update_is_latest(db, &demote, false)?;
             insert_rows(db, rows.iter().map(|(_, a)| a))
         })?;
@@ -364,7 +364,7 @@ impl Instance {
                 }
             }
         }
-        self.db.transaction(|db| {
+        self.transaction(|db| {
             clear_storage_ongoing(db, &done_ids)?;
             delete_rows(db, &failed_new_ids)?;
             update_is_latest(db, &repromote, true)
@@ -380,7 +380,7 @@ impl Instance {
         // Refresh the rows whose flag was cleared.
         if !done_ids.is_empty() {
             let fresh: HashMap<i64, Artifact> =
-                select_in(&mut self.db, "id", done_ids.iter().map(|i| Value::Int(*i)), SqlType::BigInt, "")?
+                select_in(self, "id", done_ids.iter().map(|i| Value::Int(*i)), SqlType::BigInt, "")?
                     .into_iter()
                     .map(|a| (a.id.expect("saved"), a))
                     .collect();
@@ -488,7 +488,7 @@ impl Instance {
     }
 
     /// Decides, with a few queries, what happens to each prepared source.
-    fn plan(&mut self, prepared: &[Prepared], storages: &[Storage]) -> Result<Vec<Plan>> {
+    fn plan(&self, prepared: &[Prepared], storages: &[Storage]) -> Result<Vec<Plan>> {
         // Non-trashed artifacts with one of the hashes, newest first.
         let hashes: Vec<Value> = prepared
             .iter()
@@ -496,7 +496,7 @@ impl Instance {
             .map(|p| Value::Text(p.hash.clone()))
             .collect();
         let by_hash = select_in(
-            &mut self.db,
+            self,
             "hash",
             dedup(hashes).into_iter(),
             SqlType::Varchar(22),
@@ -515,7 +515,7 @@ impl Instance {
             let sid = storages[sidx].id.expect("saved");
             let extra = format!(" AND \"branch_id\" <> -1 AND \"storage_id\" = {sid}");
             by_key.extend(select_in(
-                &mut self.db,
+                self,
                 "key",
                 dedup(keys).into_iter(),
                 SqlType::Varchar(1024),
@@ -598,7 +598,7 @@ impl Instance {
         // Next version suffix per family, by decoding every suffix in the family.
         let mut next: HashMap<String, u32> = HashMap::new();
         if !stems_needed.is_empty() {
-            let family = select_stems(&mut self.db, &dedup_str(stems_needed))?;
+            let family = select_stems(self, &dedup_str(stems_needed))?;
             for a in family {
                 if a.uid.len() == 20 {
                     let v = decode_base62(&a.uid[16..]).unwrap_or(0);
@@ -625,12 +625,12 @@ impl Instance {
     }
 
     /// The storage location of an artifact.
-    pub fn artifact_storage(&mut self, artifact: &Artifact) -> Result<Storage> {
-        Storage::get_by_id(&mut self.db, artifact.storage_id)
+    pub fn artifact_storage(&self, artifact: &Artifact) -> Result<Storage> {
+        Storage::get_by_id(self, artifact.storage_id)
     }
 
     /// Where the artifact's bytes are: `<root>/<storage key>` (a local path or a URL).
-    pub fn artifact_path(&mut self, artifact: &Artifact) -> Result<String> {
+    pub fn artifact_path(&self, artifact: &Artifact) -> Result<String> {
         let storage = self.artifact_storage(artifact)?;
         Ok(storage.storage_root()?.join(&artifact.storage_key()))
     }
@@ -639,13 +639,13 @@ impl Instance {
     /// storage; otherwise a copy in the cache directory ([`cache_dir`]) at
     /// `<bucket>/<prefix>/<storage key>` (`…/<key>` for the latest version of a virtual key),
     /// downloaded unless a copy of the same size and not older than the object is there.
-    pub fn cache_artifact(&mut self, artifact: &Artifact) -> Result<PathBuf> {
+    pub fn cache_artifact(&self, artifact: &Artifact) -> Result<PathBuf> {
         let dir = cache_dir()?;
         self.cache_artifact_in(artifact, &dir)
     }
 
     /// Like [`Instance::cache_artifact`], with an explicit cache directory.
-    pub fn cache_artifact_in(&mut self, artifact: &Artifact, cache: &Path) -> Result<PathBuf> {
+    pub fn cache_artifact_in(&self, artifact: &Artifact, cache: &Path) -> Result<PathBuf> {
         let storage = self.artifact_storage(artifact)?;
         let root = storage.storage_root()?;
         let skey = artifact.storage_key();
@@ -676,18 +676,18 @@ impl Instance {
 
     /// An artifact by LaminDB's `get(idlike)`: an integer id, a full uid, or a uid prefix (the
     /// latest version first, then any version). Trashed artifacts are found too.
-    pub fn get_artifact(&mut self, idlike: &str) -> Result<Artifact> {
-        Artifact::get(&mut self.db, idlike)
+    pub fn get_artifact(&self, idlike: &str) -> Result<Artifact> {
+        Artifact::get(self, idlike)
     }
 
     /// The latest non-trashed artifact with this key (any storage), newest first.
-    pub fn get_artifact_by_key(&mut self, key: &str) -> Result<Artifact> {
-        let mut sql = select_sql(&self.db);
+    pub fn get_artifact_by_key(&self, key: &str) -> Result<Artifact> {
+        let mut sql = select_sql(self);
         sql.push(" WHERE \"key\" = ").bind(Value::Text(key.to_string()), SqlType::Text);
         sql.push(
             " AND \"branch_id\" <> -1 ORDER BY \"is_latest\" DESC, \"created_at\" DESC, \"id\" DESC LIMIT 1",
         );
-        load(&mut self.db, &sql)?.into_iter().next().ok_or_else(|| Error::DoesNotExist {
+        load(self, &sql)?.into_iter().next().ok_or_else(|| Error::DoesNotExist {
             registry: "Artifact",
             message: "Artifact matching query does not exist.".into(),
         })
@@ -698,7 +698,7 @@ impl Instance {
     /// the key and removes the old object. Content equal to an existing artifact's leaves
     /// everything unchanged and returns that artifact with [`ArtifactOutcome::SameHash`].
     pub fn replace_artifact(
-        &mut self,
+        &self,
         artifact: &Artifact,
         path: &Path,
     ) -> Result<(Artifact, ArtifactOutcome)> {
@@ -736,7 +736,7 @@ impl Instance {
             return Ok((artifact.clone(), ArtifactOutcome::SameHash));
         }
         let same = select_in(
-            &mut self.db,
+            self,
             "hash",
             std::iter::once(Value::Text(hash.clone())),
             SqlType::Varchar(22),
@@ -760,7 +760,7 @@ impl Instance {
         updated.n_files = n_files;
         updated.aux = Some(Json(STORAGE_ONGOING.into()));
         let ctx = self.save_context()?;
-        updated.save(&mut self.db, &ctx)?;
+        crate::registry::save_with(&mut updated, self, &ctx)?;
         let store = Store::open_with_region(&storage.storage_root()?, storage.region.as_deref())?;
         let new_key = updated.storage_key();
         let copied = (|| -> Result<()> {
@@ -780,7 +780,7 @@ impl Instance {
         if let Err(e) = copied {
             // Back to the previous metadata; the old bytes may be gone if the same key was written.
             let mut back = artifact.clone();
-            let _ = back.save(&mut self.db, &ctx);
+            let _ = crate::registry::save_with(&mut back, self, &ctx);
             return Err(e);
         }
         if old_key != new_key {
@@ -791,7 +791,7 @@ impl Instance {
             }
         }
         updated.aux = None;
-        updated.save(&mut self.db, &ctx)?;
+        crate::registry::save_with(&mut updated, self, &ctx)?;
         Ok((updated, ArtifactOutcome::Created))
     }
 
@@ -799,7 +799,7 @@ impl Instance {
     /// latest version, the newest remaining version on its branch becomes the latest, in the same
     /// transaction. Bytes stay. Refused in a location this instance does not manage unless
     /// `keep_data`, and for an artifact already in the trash (use [`Instance::delete_artifact_permanently`]).
-    pub fn trash_artifact(&mut self, artifact: &Artifact, keep_data: bool) -> Result<Artifact> {
+    pub fn trash_artifact(&self, artifact: &Artifact, keep_data: bool) -> Result<Artifact> {
         let storage = self.artifact_storage(artifact)?;
         if !keep_data {
             self.check_write(&storage, WriteAction::DeleteArtifact)?;
@@ -815,7 +815,7 @@ impl Instance {
         let branch = artifact.branch_id.unwrap_or(1);
         let stem = artifact.stem_uid().to_string();
         let was_latest = artifact.is_latest;
-        self.db.transaction(|db| {
+        self.transaction(|db| {
             let mut sql = db.sql();
             sql.push("UPDATE \"lamindb_artifact\" SET \"branch_id\" = -1, \"is_latest\" = ");
             sql.bind(Value::Bool(false), SqlType::Bool).push(", \"updated_at\" = ");
@@ -831,11 +831,11 @@ impl Instance {
 
     /// Brings an artifact back from the trash to the main branch; it becomes the latest version
     /// when it is the newest one there.
-    pub fn restore_artifact(&mut self, artifact: &Artifact) -> Result<Artifact> {
+    pub fn restore_artifact(&self, artifact: &Artifact) -> Result<Artifact> {
         let id =
             artifact.id.ok_or_else(|| Error::InvalidArgument("this Artifact record is not saved".into()))?;
         let stem = artifact.stem_uid().to_string();
-        self.db.transaction(|db| {
+        self.transaction(|db| {
             let mut sql = db.sql();
             sql.push("UPDATE \"lamindb_artifact\" SET \"branch_id\" = 1, \"updated_at\" = ");
             sql.now().push(" WHERE \"id\" = ").bind(Value::Int(id), SqlType::BigInt);
@@ -861,7 +861,7 @@ impl Instance {
     /// kept for a real key unless `delete_data == Some(true)`, always kept for an older version of
     /// a shared store. Returns what remains in storage, if anything (`a file/folder remains here`).
     pub fn delete_artifact_permanently(
-        &mut self,
+        &self,
         artifact: &Artifact,
         delete_data: Option<bool>,
     ) -> Result<Option<String>> {
@@ -874,7 +874,7 @@ impl Instance {
         let stem = artifact.stem_uid().to_string();
         let path = storage.storage_root()?.join(&artifact.storage_key());
         let all_versions = artifact.overwrite_versions && artifact.is_latest;
-        self.db.transaction(|db| {
+        self.transaction(|db| {
             if all_versions {
                 let ids: Vec<i64> =
                     select_stems(db, std::slice::from_ref(&stem))?.iter().filter_map(|a| a.id).collect();
@@ -1103,7 +1103,7 @@ fn new_row(
     }
 }
 
-fn select_sql(db: &Db) -> Sql {
+fn select_sql(db: &Instance) -> Sql {
     let mut sql = db.sql();
     sql.push("SELECT ");
     Artifact::REGISTRY.push_columns(&mut sql);
@@ -1111,13 +1111,13 @@ fn select_sql(db: &Db) -> Sql {
     sql
 }
 
-fn load(db: &mut Db, sql: &Sql) -> Result<Vec<Artifact>> {
+fn load(db: &Instance, sql: &Sql) -> Result<Vec<Artifact>> {
     db.query(sql)?.into_iter().map(Artifact::from_row).collect()
 }
 
 /// Artifacts whose `column` is one of `values` (in chunks), with an extra SQL condition.
 fn select_in(
-    db: &mut Db,
+    db: &Instance,
     column: &str,
     values: impl Iterator<Item = Value>,
     ty: SqlType,
@@ -1141,7 +1141,7 @@ fn select_in(
 }
 
 /// All artifacts (any branch) whose uid starts with one of the 16-character stems.
-fn select_stems(db: &mut Db, stems: &[String]) -> Result<Vec<Artifact>> {
+fn select_stems(db: &Instance, stems: &[String]) -> Result<Vec<Artifact>> {
     let mut out = Vec::new();
     for chunk in stems.chunks(ROWS_PER_STATEMENT) {
         let mut sql = select_sql(db);
@@ -1160,7 +1160,7 @@ fn select_stems(db: &mut Db, stems: &[String]) -> Result<Vec<Artifact>> {
 
 /// Inserts rows with multi-row `INSERT … RETURNING`; the saved rows by uid.
 fn insert_rows<'a>(
-    db: &mut Db,
+    db: &Instance,
     rows: impl Iterator<Item = &'a Artifact>,
 ) -> Result<HashMap<String, Artifact>> {
     let reg = Artifact::REGISTRY;
@@ -1217,7 +1217,7 @@ fn push_ids(sql: &mut Sql, ids: &[i64]) {
     sql.push(")");
 }
 
-fn update_is_latest(db: &mut Db, ids: &[i64], latest: bool) -> Result<()> {
+fn update_is_latest(db: &Instance, ids: &[i64], latest: bool) -> Result<()> {
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         let mut sql = db.sql();
         sql.push("UPDATE \"lamindb_artifact\" SET \"is_latest\" = ").bind(Value::Bool(latest), SqlType::Bool);
@@ -1227,7 +1227,7 @@ fn update_is_latest(db: &mut Db, ids: &[i64], latest: bool) -> Result<()> {
     Ok(())
 }
 
-fn clear_storage_ongoing(db: &mut Db, ids: &[i64]) -> Result<()> {
+fn clear_storage_ongoing(db: &Instance, ids: &[i64]) -> Result<()> {
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         let mut sql = db.sql();
         sql.push("UPDATE \"lamindb_artifact\" SET \"_aux\" = NULL, \"updated_at\" = ");
@@ -1238,7 +1238,7 @@ fn clear_storage_ongoing(db: &mut Db, ids: &[i64]) -> Result<()> {
     Ok(())
 }
 
-fn delete_rows(db: &mut Db, ids: &[i64]) -> Result<()> {
+fn delete_rows(db: &Instance, ids: &[i64]) -> Result<()> {
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         let mut sql = db.sql();
         sql.push("DELETE FROM \"lamindb_artifact\"");

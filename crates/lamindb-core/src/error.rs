@@ -2,8 +2,9 @@
 
 use lamindb_storage::StorageError;
 
-/// Errors returned by lamindb-core.
+/// Errors returned by lamindb-core. Match on the kind; the message says what to do.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// A query found no record. The message is LaminDB's (with its "Did you forget a keyword" hint
     /// for uid stubs, or "<Registry> matching query does not exist.").
@@ -21,6 +22,36 @@ pub enum Error {
         registry: &'static str,
         /// How many records matched.
         count: usize,
+    },
+    /// An operation that needs a saved record got one without an id.
+    #[error("this {registry} record is not saved yet: call save() first")]
+    NotSaved {
+        /// The record's registry.
+        registry: &'static str,
+    },
+    /// A record failed validation; every failing field is listed.
+    #[error("{registry} record is not valid: {}", .errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Validation {
+        /// The record's registry.
+        registry: &'static str,
+        /// One entry per failing field.
+        errors: Vec<FieldError>,
+    },
+    /// The record is in the trash: restore it, or delete it permanently.
+    #[error("{registry} {id} is already in the trash; restore it, or delete it permanently")]
+    InTrash {
+        /// The record's registry.
+        registry: &'static str,
+        /// Its id.
+        id: i64,
+    },
+    /// The storage location is not managed by this instance (LaminDB's refusal to write there).
+    #[error("{message}")]
+    StorageNotManaged {
+        /// The location's root.
+        root: String,
+        /// LaminDB's message.
+        message: String,
     },
     /// A field name that the registry does not have.
     #[error("Unknown field '{field}'. Available fields: {available}")]
@@ -89,6 +120,21 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// One failed rule of [`Error::Validation`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field (column name).
+    pub field: &'static str,
+    /// What is wrong, in Django's words where it has them.
+    pub message: String,
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
 }
 
 impl Error {

@@ -4,12 +4,14 @@
 //! `init` creates everything or nothing: every step it has done is undone when a later one fails.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use lamindb_storage::{RootKind, StorageRoot, Store, marker};
 
 use crate::db::{Db, Dialect, is_postgres_url, redact_url};
 use crate::error::{Error, Result};
 use crate::models::{Storage, User};
+use crate::pool::{Pinned, Pool};
 use crate::registry::{Record, SaveContext};
 use crate::settings::{InstanceSettings, SettingsDir, UserSettings};
 use crate::value::{SqlType, Value};
@@ -36,15 +38,40 @@ pub enum InitOutcome {
     Connected,
 }
 
-/// An open instance: its settings, its database connection and the current user.
-#[derive(Debug)]
+/// An open instance: the handle every operation takes.
+///
+/// Cheap to clone and `Send + Sync`: clones share the instance's settings and its pool of
+/// database connections, so a service can hold several instances and use each from many threads.
+/// Opening one never changes which instance is current.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let tmp = tempfile::tempdir()?;
+/// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
+/// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
+/// # lamindb_core::Instance::init(&settings, &opts)?;
+/// use lamindb_core::{Instance, Record, ULabel, fields::ulabel};
+///
+/// let inst = Instance::open(tmp.path().join("data"))?;
+/// let worker = inst.clone();
+/// std::thread::spawn(move || ULabel::new("from a thread").save(&worker)).join().unwrap()?;
+/// assert!(ULabel::filter(ulabel::NAME.eq("from a thread")).exists(&inst)?);
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
 pub struct Instance {
-    settings: InstanceSettings,
+    shared: Arc<Shared>,
+    /// Inside [`Instance::transaction`]: the connection every operation of this handle uses.
+    pinned: Option<Pinned>,
+}
+
+#[derive(Debug)]
+struct Shared {
+    settings: RwLock<InstanceSettings>,
     dir: SettingsDir,
     user: UserSettings,
-    user_id: Option<i64>,
-    /// The database connection.
-    pub db: Db,
+    user_id: OnceLock<i64>,
+    pool: Pool,
 }
 
 /// What `lamin info` shows.
@@ -176,8 +203,8 @@ impl Instance {
         let user = dir.user()?;
         if let Some(existing) = dir.load_instance(&user.handle, &name)? {
             if existing.storage_root == root.as_str() && existing.db == opts.db {
-                let inst = Instance::open(dir, existing)?;
-                dir.set_current(&inst.settings)?;
+                let inst = Instance::open_settings(dir, existing)?;
+                dir.set_current(&inst.settings())?;
                 return Ok((inst, InitOutcome::Connected));
             }
             return Err(Error::Refused(format!(
@@ -256,7 +283,7 @@ impl Instance {
                 return Err(e);
             }
             let db = db_slot.take().expect("connected");
-            let mut inst = Instance { settings, dir: dir.clone(), user: user.clone(), user_id: None, db };
+            let inst = Instance::from_parts(settings, dir, user.clone(), db)?;
             inst.user_id()?;
             Ok(inst)
         })();
@@ -274,9 +301,83 @@ impl Instance {
         }
     }
 
+    fn from_parts(settings: InstanceSettings, dir: &SettingsDir, user: UserSettings, db: Db) -> Result<Instance> {
+        let url = settings.db_url()?;
+        Ok(Instance {
+            shared: Arc::new(Shared {
+                settings: RwLock::new(settings),
+                dir: dir.clone(),
+                user,
+                user_id: OnceLock::new(),
+                pool: Pool::new(url, db),
+            }),
+            pinned: None,
+        })
+    }
+
+    /// Opens the instance whose storage root is `target` (a local directory holding
+    /// `.lamindb/lamin.db`, e.g. one made by `lamin init` or Python LaminDB), or whose database is
+    /// the PostgreSQL URL `target`. No settings file is needed or written: the instance is
+    /// described by its storage marker, and the current user is read from the settings
+    /// directory (`$LAMIN_SETTINGS_DIR/.lamin`, else anonymous).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let tmp = tempfile::tempdir()?;
+    /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
+    /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
+    /// # lamindb_core::Instance::init(&settings, &opts)?;
+    /// let inst = lamindb_core::Instance::open(tmp.path().join("data"))?;
+    /// assert_eq!(inst.slug(), "anonymous/data");
+    /// # Ok(()) }
+    /// ```
+    pub fn open(target: impl AsRef<Path>) -> Result<Instance> {
+        Instance::open_in(&SettingsDir::from_env(), &target.as_ref().to_string_lossy())
+    }
+
+    /// Like [`Instance::open`], with the user of settings directory `dir`; `target` may also be
+    /// an instance name known there (`owner/name` or `name`).
+    pub fn open_in(dir: &SettingsDir, target: &str) -> Result<Instance> {
+        if is_postgres_url(target) {
+            return Instance::open_postgres(dir, target);
+        }
+        let path = Path::new(target);
+        let root = if path.file_name().is_some_and(|n| n == "lamin.db") && path.is_file() {
+            path.parent().and_then(Path::parent).unwrap_or(path)
+        } else {
+            path
+        };
+        if root.join(".lamindb").join("lamin.db").is_file() {
+            let root = StorageRoot::parse(&root.to_string_lossy())?;
+            let store = Store::open(&root)?;
+            let m = marker::read_marker_full(&store)?.ok_or_else(|| {
+                Error::InvalidArgument(format!("{root} has a .lamindb/lamin.db but no storage marker"))
+            })?;
+            let settings = settings_from_marker(&m, root.as_str(), None);
+            return Instance::open_settings(dir, settings);
+        }
+        Instance::open_settings(dir, dir.find(target)?)
+    }
+
+    fn open_postgres(dir: &SettingsDir, url: &str) -> Result<Instance> {
+        let mut db = Db::connect(url)?;
+        let mut sql = db.sql();
+        sql.push("SELECT \"root\" FROM \"lamindb_storage\" WHERE \"instance_uid\" IS NOT NULL ORDER BY \"id\" LIMIT 1");
+        let root = db
+            .query(&sql)
+            .ok()
+            .and_then(|rows| rows.first().and_then(|r| r.get(0)).and_then(|v| v.as_str().map(str::to_string)))
+            .ok_or_else(|| Error::InvalidArgument(format!("{} holds no LaminDB instance", redact_url(url))))?;
+        drop(db);
+        let store = Store::open(&StorageRoot::parse(&root)?)?;
+        let m = marker::read_marker_full(&store)?
+            .ok_or_else(|| Error::InvalidArgument(format!("the storage {root} of {} has no marker", redact_url(url))))?;
+        Instance::open_settings(dir, settings_from_marker(&m, &root, Some(url.to_string())))
+    }
+
     /// Opens an instance from its settings: connects and brings our own schema up to date
     /// (a database made by Python LaminDB is used as it is).
-    pub fn open(dir: &SettingsDir, settings: InstanceSettings) -> Result<Instance> {
+    pub fn open_settings(dir: &SettingsDir, settings: InstanceSettings) -> Result<Instance> {
         let url = settings.db_url()?;
         if settings.is_sqlite() && !settings.sqlite_path().exists() {
             return Err(Error::Refused(format!(
@@ -287,78 +388,101 @@ impl Instance {
         }
         let mut db = Db::connect(&url)?;
         crate::migrations::run_pending(&mut db)?;
-        Ok(Instance { user: dir.user()?, settings, dir: dir.clone(), user_id: None, db })
+        Instance::from_parts(settings, dir, dir.user()?, db)
     }
 
-    /// Opens the instance named `owner/name` or `name` and makes it the current one.
-    pub fn connect(dir: &SettingsDir, identifier: &str) -> Result<Instance> {
-        let settings = dir.find(identifier)?;
-        let inst = Instance::open(dir, settings)?;
-        dir.set_current(&inst.settings)?;
-        Ok(inst)
+    /// Opens the instance named `owner/name` or `name` from the settings directory
+    /// (`$LAMIN_SETTINGS_DIR/.lamin`). The current instance does not change.
+    pub fn connect(identifier: &str) -> Result<Instance> {
+        Instance::connect_in(&SettingsDir::from_env(), identifier)
     }
 
-    /// Opens the current instance (see [`SettingsDir::resolve_current`]).
-    pub fn current(dir: &SettingsDir, cwd: &Path) -> Result<Instance> {
+    /// Like [`Instance::connect`] with an explicit settings directory.
+    pub fn connect_in(dir: &SettingsDir, identifier: &str) -> Result<Instance> {
+        Instance::open_settings(dir, dir.find(identifier)?)
+    }
+
+    /// Opens the current instance as LaminDB resolves it from the working directory:
+    /// `LAMIN_CURRENT_INSTANCE`, else the nearest `.lamin/current_instance`, else the settings
+    /// directory's `current_instance.env`.
+    pub fn current() -> Result<Instance> {
+        let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
+        Instance::current_in(&SettingsDir::from_env(), &cwd)
+    }
+
+    /// Like [`Instance::current`] with an explicit settings directory and working directory.
+    pub fn current_in(dir: &SettingsDir, cwd: &Path) -> Result<Instance> {
         let settings = dir.resolve_current(cwd)?.ok_or(Error::NotConfigured)?;
-        Instance::open(dir, settings)
+        Instance::open_settings(dir, settings)
+    }
+
+    pub(crate) fn pinned(&self) -> Option<&Pinned> {
+        self.pinned.as_ref()
+    }
+
+    pub(crate) fn pinned_to(&self, pinned: Pinned) -> Instance {
+        Instance { shared: self.shared.clone(), pinned: Some(pinned) }
+    }
+
+    pub(crate) fn pool(&self) -> &Pool {
+        &self.shared.pool
     }
 
     /// The instance's settings.
-    pub fn settings(&self) -> &InstanceSettings {
-        &self.settings
+    pub fn settings(&self) -> InstanceSettings {
+        self.shared.settings.read().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
     /// The settings directory.
     pub fn settings_dir(&self) -> &SettingsDir {
-        &self.dir
+        &self.shared.dir
     }
 
     /// The instance uid.
     pub fn uid(&self) -> String {
-        self.settings.uid()
+        self.settings().uid()
     }
 
     /// `owner/name`.
     pub fn slug(&self) -> String {
-        self.settings.slug()
+        self.settings().slug()
     }
 
     /// What `lamin info` shows.
     pub fn info(&self) -> Result<InstanceInfo> {
-        InstanceInfo::from_settings(&self.settings, &self.dir)
+        InstanceInfo::from_settings(&self.settings(), &self.shared.dir)
     }
 
     /// `lamindb_user.id` of the current user; the user row is registered if it is missing.
-    pub fn user_id(&mut self) -> Result<i64> {
-        if let Some(id) = self.user_id {
-            return Ok(id);
+    pub fn user_id(&self) -> Result<i64> {
+        if let Some(id) = self.shared.user_id.get() {
+            return Ok(*id);
         }
-        let id = match User::query().filter_eq("uid", self.user.uid.as_str()).first(&mut self.db)? {
+        let user = &self.shared.user;
+        let id = match User::query().filter_eq("uid", user.uid.as_str()).first(self)? {
             Some(u) => u.id.expect("saved"),
             None => {
-                let mut u = User {
-                    uid: self.user.uid.clone(),
-                    handle: self.user.handle.clone(),
-                    name: self.user.name.clone(),
-                    ..Default::default()
-                };
-                u.save(&mut self.db, &SaveContext { user_id: 0, run_id: None })?;
+                let mut u =
+                    User { uid: user.uid.clone(), handle: user.handle.clone(), name: user.name.clone(), ..Default::default() };
+                crate::registry::save_with(&mut u, self, &SaveContext { user_id: 0, run_id: None })?;
                 u.id.expect("saved")
             }
         };
-        self.user_id = Some(id);
+        // Inside a transaction the row may still be rolled back: remember it only outside.
+        if self.pinned.is_none() {
+            let _ = self.shared.user_id.set(id);
+        }
         Ok(id)
     }
 
-    /// Who is saving (for [`Record::save`]).
-    pub fn save_context(&mut self) -> Result<SaveContext> {
+    /// Who is saving (the [`TracksRun`](crate::TracksRun) fields of every save).
+    pub fn save_context(&self) -> Result<SaveContext> {
         Ok(SaveContext { user_id: self.user_id()?, run_id: None })
     }
 
-    pub(crate) fn set_settings(&mut self, settings: InstanceSettings) -> Result<()> {
-        self.dir.save_instance(&settings)?;
-        self.settings = settings;
+    pub(crate) fn set_settings(&self, settings: InstanceSettings) -> Result<()> {
+        self.shared.dir.save_instance(&settings)?;
+        *self.shared.settings.write().unwrap_or_else(PoisonError::into_inner) = settings;
         Ok(())
     }
 
@@ -380,8 +504,8 @@ impl Instance {
         let mut managed: Vec<(Store, Vec<&'static str>)> = Vec::new();
         let db_exists = !settings.is_sqlite() || settings.sqlite_path().exists();
         if db_exists {
-            let mut inst = Instance::open(dir, settings.clone())?;
-            let n = crate::models::Artifact::query().all_branches().count(&mut inst.db)?;
+            let inst = Instance::open_settings(dir, settings.clone())?;
+            let n = crate::models::Artifact::query().all_branches().count(&inst)?;
             if n > 0 {
                 return Err(Error::Refused(format!(
                     "Cannot delete instance {}: it has {n} artifact(s); delete them first",
@@ -395,6 +519,7 @@ impl Instance {
                     managed.push((Store::open(&s.storage_root()?)?, ignore));
                 }
             }
+            inst.pool().close_idle();
         }
         if managed.is_empty() {
             let ignore = if settings.is_sqlite() { vec![".lamindb/lamin.db"] } else { vec![] };
@@ -455,7 +580,7 @@ fn seed(
 ) -> Result<()> {
     db.transaction(|db| {
         let mut u = User { uid: user.uid.clone(), handle: user.handle.clone(), name: user.name.clone(), ..Default::default() };
-        u.save(db, &SaveContext { user_id: 0, run_id: None })?;
+        crate::registry::save_in(&mut u, db, &SaveContext { user_id: 0, run_id: None })?;
         let user_id = u.id.expect("saved");
         let mut sql = db.sql();
         sql.push("INSERT INTO \"lamindb_space\" (\"id\", \"name\", \"uid\", \"description\") VALUES (1, 'all', 'aaaaaaaaaaaa', ")
@@ -491,7 +616,18 @@ fn seed(
             instance_uid: Some(settings.uid()),
             ..Default::default()
         };
-        storage.save(db, &SaveContext { user_id, run_id: None })?;
+        crate::registry::save_in(&mut storage, db, &SaveContext { user_id, run_id: None })?;
         Ok(())
     })
+}
+
+/// Settings of an instance described by the marker of its storage root.
+pub(crate) fn settings_from_marker(m: &marker::Marker, root: &str, db: Option<String>) -> InstanceSettings {
+    let slug = m.instance_slug.as_deref().unwrap_or("anonymous/unknown");
+    let (owner, name) = slug.split_once('/').unwrap_or(("anonymous", slug));
+    let id = match m.instance_id_hex.as_deref().and_then(|h| uuid::Uuid::parse_str(h).ok()) {
+        Some(id) => id,
+        None => crate::uid::instance_id(owner, name),
+    };
+    InstanceSettings::new(owner, name, root, db, id)
 }

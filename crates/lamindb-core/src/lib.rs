@@ -6,25 +6,31 @@
 //! written through the [`Record`] trait.
 
 pub mod artifact;
-pub mod db;
+#[cfg(feature = "tokio")]
+mod asyncio;
+mod db;
 pub mod error;
+pub mod fields;
 pub mod instance;
-pub mod migrations;
+mod migrations;
 pub mod models;
+mod pool;
 pub mod query;
 pub mod records;
 pub mod registry;
 pub mod settings;
 pub mod storage;
 pub mod uid;
+mod validate;
 pub mod value;
 
 pub use artifact::{ArtifactOptions, ArtifactOutcome, ArtifactSource, NoProgress, Progress};
-pub use db::{Db, Dialect};
-pub use error::{Error, Result};
-pub use instance::{InitOptions, InitOutcome, Instance, InstanceInfo};
-pub use models::{Artifact, ArtifactULabel, Branch, Feature, Run, Space, Storage, Transform, ULabel, User};
-pub use query::{Lookup, Q, Query, QuerySet};
+pub use db::{Dialect, Sql, ValueRef, is_postgres_url, redact_url};
+pub use error::{Error, FieldError, Result};
+pub use instance::{DeleteReport, InitOptions, InitOutcome, Instance, InstanceInfo};
+pub use records::{Deleted, NameMatch};
+pub use models::{NewArtifact, Artifact, ArtifactULabel, Branch, Feature, Run, Space, Storage, Transform, ULabel, User};
+pub use query::{Col, Lookup, Q, Query, QuerySet, Rel};
 pub use registry::{Field, Record, Registry, SaveContext, TracksRun, TracksUpdates};
 pub use settings::{InstanceSettings, SettingsDir};
 pub use storage::{StorageOutcome, WriteAction};

@@ -6,19 +6,19 @@ use crate::db::Db;
 use crate::error::{Error, Result};
 
 /// Migrations for SQLite instances.
-pub const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+pub(crate) const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 /// Migrations for PostgreSQL instances.
-pub const POSTGRES: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+pub(crate) const POSTGRES: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
 
 /// Whether the database was created by Python LaminDB (Django keeps `django_migrations`).
 /// Such a database holds a superset of our tables and is never migrated by us.
-pub fn is_django_managed(db: &mut Db) -> Result<bool> {
+pub(crate) fn is_django_managed(db: &mut Db) -> Result<bool> {
     db.table_exists("django_migrations")
 }
 
 /// Runs the pending migrations, unless the database is managed by Python LaminDB (then nothing
 /// about it is changed, not even the journal mode).
-pub fn run_pending(db: &mut Db) -> Result<()> {
+pub(crate) fn run_pending(db: &mut Db) -> Result<()> {
     if is_django_managed(db)? {
         return Ok(());
     }
@@ -34,7 +34,7 @@ pub fn run_pending(db: &mut Db) -> Result<()> {
 }
 
 /// Reverts every migration (used to undo a failed `init` on PostgreSQL).
-pub fn revert_all(db: &mut Db) -> Result<()> {
+pub(crate) fn revert_all(db: &mut Db) -> Result<()> {
     let result = match db {
         Db::Sqlite(c) => c.revert_all_migrations(SQLITE).map(|_| ()),
         Db::Postgres(c) => c.revert_all_migrations(POSTGRES).map(|_| ()),

@@ -2,17 +2,14 @@
 //! trash, restore, permanent delete, bulk creation of labels with LaminDB's name handling, and
 //! reading another instance (`using`).
 
-use std::path::Path;
 
-use lamindb_storage::{StorageRoot, Store};
 
-use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::instance::Instance;
 use crate::models::ULabel;
 use crate::query::{Q, QuerySet};
 use crate::registry::{Record, Registry};
-use crate::settings::{InstanceSettings, SettingsDir};
+use crate::settings::SettingsDir;
 use crate::value::{SqlType, Value};
 
 /// What [`delete_record`] did.
@@ -50,7 +47,7 @@ fn stem_of(reg: &Registry, uid: &str) -> String {
 /// Makes the newest version of the family `stem` on `branch` (other than the record `except`)
 /// the latest one. Shared by every versioned registry.
 pub(crate) fn promote_newest(
-    db: &mut Db,
+    db: &Instance,
     reg: &'static Registry,
     stem: &str,
     branch: i64,
@@ -78,7 +75,7 @@ pub(crate) fn promote_newest(
 
 /// When the record was the latest of its family: demotes it and promotes the newest other
 /// version on its branch (LaminDB's promotion when a head version leaves the branch).
-fn promote_previous_version(db: &mut Db, reg: &'static Registry, row: &[Value]) -> Result<()> {
+fn promote_previous_version(db: &Instance, reg: &'static Registry, row: &[Value]) -> Result<()> {
     if !reg.versioned || value_of(reg, row, "is_latest") != Value::Bool(true) {
         return Ok(());
     }
@@ -95,7 +92,7 @@ fn promote_previous_version(db: &mut Db, reg: &'static Registry, row: &[Value]) 
     promote_newest(db, reg, &stem, branch, id.as_i64().unwrap_or_default())
 }
 
-fn set_branch(db: &mut Db, reg: &Registry, id: i64, branch: i64) -> Result<()> {
+fn set_branch(db: &Instance, reg: &Registry, id: i64, branch: i64) -> Result<()> {
     let mut sql = db.sql();
     sql.push("UPDATE ").ident(reg.table).push(" SET \"branch_id\" = ").bind(Value::Int(branch), SqlType::Int);
     if reg.has("updated_at") {
@@ -110,7 +107,7 @@ fn set_branch(db: &mut Db, reg: &Registry, id: i64, branch: i64) -> Result<()> {
 /// a record already in the trash needs `permanent`. Registries without a trash refuse a soft
 /// delete with LaminDB's message. Storage locations and artifacts have their own deletes
 /// ([`Instance::delete_storage`], the artifact API), which also handle stored bytes.
-pub fn delete_record(db: &mut Db, reg: &'static Registry, id: i64, permanent: bool) -> Result<Deleted> {
+pub fn delete_record(db: &Instance, reg: &'static Registry, id: i64, permanent: bool) -> Result<Deleted> {
     match reg.name {
         "Storage" => {
             return Err(Error::InvalidArgument(
@@ -127,7 +124,7 @@ pub fn delete_record(db: &mut Db, reg: &'static Registry, id: i64, permanent: bo
         }
         _ => {}
     }
-    let row = QuerySet::new(reg).filter(Q::kw("id", id)?).one_row(db)?;
+    let row = QuerySet::new(reg).filter(Q::exact("id", id)).one_row(db)?;
     if !reg.soft_delete && !permanent {
         return Err(Error::InvalidArgument(format!(
             "Soft delete is not possible for {}, use 'permanent=True' or 'permanent=None' for permanent deletion.",
@@ -138,10 +135,7 @@ pub fn delete_record(db: &mut Db, reg: &'static Registry, id: i64, permanent: bo
     db.transaction(|db| {
         if !permanent {
             if branch == Some(-1) {
-                return Err(Error::Refused(format!(
-                    "{} {id} is already in the trash; delete it permanently with --permanent (permanent=True)",
-                    reg.name
-                )));
+                return Err(Error::InTrash { registry: reg.name, id });
             }
             promote_previous_version(db, reg, &row)?;
             set_branch(db, reg, id, -1)?;
@@ -165,7 +159,7 @@ pub fn delete_record(db: &mut Db, reg: &'static Registry, id: i64, permanent: bo
 
 /// Moves a record from the trash (or archive) back to the main branch. A versioned record
 /// becomes the latest of its family again if no other version is.
-pub fn restore_record(db: &mut Db, reg: &'static Registry, id: i64) -> Result<()> {
+pub fn restore_record(db: &Instance, reg: &'static Registry, id: i64) -> Result<()> {
     if reg.name == "Artifact" {
         return Err(Error::InvalidArgument(
             "restore artifacts with Instance::restore_artifact (`lamin restore artifact`)".into(),
@@ -174,7 +168,7 @@ pub fn restore_record(db: &mut Db, reg: &'static Registry, id: i64) -> Result<()
     if !reg.soft_delete {
         return Err(Error::InvalidArgument(format!("{} records have no trash to restore from", reg.name)));
     }
-    let row = QuerySet::new(reg).filter(Q::kw("id", id)?).one_row(db)?;
+    let row = QuerySet::new(reg).filter(Q::exact("id", id)).one_row(db)?;
     db.transaction(|db| {
         set_branch(db, reg, id, 1)?;
         if reg.versioned {
@@ -183,7 +177,7 @@ pub fn restore_record(db: &mut Db, reg: &'static Registry, id: i64) -> Result<()
                 .filter(Q::kw("uid__startswith", stem)?)
                 .filter(Q::kw("branch_id", 1)?)
                 .filter(Q::kw("is_latest", true)?)
-                .exclude(Q::kw("id", id)?)
+                .exclude(Q::exact("id", id))
                 .exists(db)?;
             let mut sql = db.sql();
             sql.push("UPDATE ").ident(reg.table).push(" SET \"is_latest\" = ");
@@ -197,11 +191,11 @@ pub fn restore_record(db: &mut Db, reg: &'static Registry, id: i64) -> Result<()
 
 /// Inserts many rows of one registry in one statement per chunk (inside the caller's
 /// transaction). Every row has the same `columns`.
-pub fn bulk_insert(db: &mut Db, reg: &'static Registry, columns: &[&str], rows: &[Vec<Value>]) -> Result<()> {
+pub fn bulk_insert(db: &Instance, reg: &'static Registry, columns: &[&str], rows: &[Vec<Value>]) -> Result<()> {
     let fields: Vec<_> = columns.iter().map(|c| reg.check_field(c)).collect::<Result<_>>()?;
     if db.dialect() == crate::db::Dialect::Postgres {
         let columns: Vec<(&str, SqlType)> = fields.iter().map(|f| (f.name, f.ty)).collect();
-        db.insert_unnest_pg(reg.table, &columns, rows)?;
+        db.with_db(|c| c.insert_unnest_pg(reg.table, &columns, rows))?;
         return Ok(());
     }
     // SQLite allows 32 766 parameters per statement.
@@ -268,7 +262,7 @@ struct LabelPlan {
 
 /// Inserts the labels of `names` that are new (inside the caller's transaction).
 fn insert_ulabels(
-    db: &mut Db,
+    db: &Instance,
     ctx: &crate::registry::SaveContext,
     names: &[String],
     description: Option<&str>,
@@ -331,13 +325,13 @@ impl Instance {
     /// (outside the trash) returns that label, as LaminDB's `ULabel(name=…)` does; names repeated
     /// in the input are created once.
     pub fn create_ulabels(
-        &mut self,
+        &self,
         names: &[String],
         description: Option<&str>,
         names_match: NameMatch,
     ) -> Result<Vec<Created<ULabel>>> {
         let ctx = self.save_context()?;
-        self.db.transaction(|db| {
+        self.transaction(|db| {
             let plan = insert_ulabels(db, &ctx, names, description, names_match)?;
             let mut created: std::collections::HashMap<String, ULabel> = Default::default();
             for chunk in plan.new_uids.chunks(10_000) {
@@ -367,13 +361,13 @@ impl Instance {
     /// Like [`Instance::create_ulabels`] for bulk loads: one transaction, and only the counts
     /// come back (the records are not read back).
     pub fn bulk_create_ulabels(
-        &mut self,
+        &self,
         names: &[String],
         description: Option<&str>,
         names_match: NameMatch,
     ) -> Result<BulkCreated> {
         let ctx = self.save_context()?;
-        self.db.transaction(|db| {
+        self.transaction(|db| {
             let plan = insert_ulabels(db, &ctx, names, description, names_match)?;
             let created = plan.new_uids.len();
             Ok(BulkCreated { created, existing: names.len() - created })
@@ -384,22 +378,6 @@ impl Instance {
     /// of its storage root (a local SQLite instance, e.g. one made by Python LaminDB). The current
     /// instance does not change.
     pub fn using(dir: &SettingsDir, identifier: &str) -> Result<Instance> {
-        let path = Path::new(identifier);
-        if path.join(".lamindb").join("lamin.db").is_file() {
-            let root = StorageRoot::parse(identifier)?;
-            let store = Store::open(&root)?;
-            let m = lamindb_storage::marker::read_marker_full(&store)?.ok_or_else(|| {
-                Error::InvalidArgument(format!("{identifier} has a .lamindb/lamin.db but no storage marker"))
-            })?;
-            let slug = m.instance_slug.as_deref().unwrap_or("anonymous/unknown");
-            let (owner, name) = slug.split_once('/').unwrap_or(("anonymous", slug));
-            let id = match m.instance_id_hex.as_deref().and_then(|h| uuid::Uuid::parse_str(h).ok()) {
-                Some(id) => id,
-                None => crate::uid::instance_id(owner, name),
-            };
-            let settings = InstanceSettings::new(owner, name, root.as_str(), None, id);
-            return Instance::open(dir, settings);
-        }
-        Instance::open(dir, dir.find(identifier)?)
+        Instance::open_in(dir, identifier)
     }
 }

@@ -7,6 +7,7 @@
 
 use crate::db::{Db, DynRow, Sql};
 use crate::error::{Error, Result};
+use crate::instance::Instance;
 use crate::value::{SqlType, Value};
 
 /// One column of a registry.
@@ -20,12 +21,28 @@ pub struct Field {
     pub nullable: bool,
     /// For a foreign key: the name of the registry it points to.
     pub relation: Option<&'static str>,
+    /// The values the field admits (kinds, status codes), if restricted.
+    pub choices: Option<&'static [&'static str]>,
+    /// Whether no two records may share a value (checked by validation before a save).
+    pub unique: bool,
 }
 
 impl Field {
     /// A NOT NULL column without relation.
     pub const fn new(name: &'static str, ty: SqlType) -> Field {
-        Field { name, ty, nullable: false, relation: None }
+        Field { name, ty, nullable: false, relation: None, choices: None, unique: false }
+    }
+
+    /// Restricts the field to `choices`.
+    pub const fn choices(mut self, choices: &'static [&'static str]) -> Field {
+        self.choices = Some(choices);
+        self
+    }
+
+    /// Marks the field unique.
+    pub const fn unique(mut self) -> Field {
+        self.unique = true;
+        self
     }
 
     /// Marks the column nullable.
@@ -118,9 +135,27 @@ impl Registry {
 
 /// A row of one registry.
 ///
-/// Implemented by the [`registry!`](crate::registry!) macro; the CRUD methods are provided on top
-/// of the field table, so every registry reads and writes itself the same way on both backends.
-pub trait Record: Sized + Clone + std::fmt::Debug {
+/// Implemented by the [`registry!`](crate::registry!) macro; the methods are provided on top of
+/// the field table, so every registry reads and writes itself the same way on both backends.
+/// Every method takes the [`Instance`] to work on.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let tmp = tempfile::tempdir()?;
+/// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
+/// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
+/// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+/// use lamindb_core::{Record, ULabel, fields::ulabel};
+///
+/// let mut label = ULabel::new("T cell").save(&inst)?;
+/// label.description = Some("a lymphocyte".into());
+/// label.save(&inst)?;
+/// let same = ULabel::get(&inst, &label.uid)?;
+/// assert_eq!(same.description.as_deref(), Some("a lymphocyte"));
+/// assert_eq!(ULabel::filter(ulabel::NAME.starts_with("T ")).count(&inst)?, 1);
+/// # Ok(()) }
+/// ```
+pub trait Record: Sized + Clone + std::fmt::Debug + Send + Sync + 'static {
     /// The registry's static description.
     const REGISTRY: &'static Registry;
 
@@ -128,7 +163,7 @@ pub trait Record: Sized + Clone + std::fmt::Debug {
     fn values(&self) -> Vec<Value>;
 
     /// Builds a record from values in [`Registry::fields`] order.
-    fn from_values(values: Vec<Value>) -> Result<Self>;
+    fn from_row_values(values: Vec<Value>) -> Result<Self>;
 
     /// The primary key, once saved.
     fn id(&self) -> Option<i64>;
@@ -150,66 +185,155 @@ pub trait Record: Sized + Clone + std::fmt::Debug {
         serde_json::Value::Object(map)
     }
 
-    /// Inserts the record (when it has no id) or updates it, filling the fields that
-    /// [`TracksRun`] and [`TracksUpdates`] describe from `ctx`. The record is refreshed from the
-    /// row the database returns.
-    fn save(&mut self, db: &mut Db, ctx: &SaveContext) -> Result<()> {
-        let reg = Self::REGISTRY;
-        let mut values = self.values();
-        for (f, v) in reg.fields.iter().zip(values.iter_mut()) {
-            match f.name {
-                "created_by_id" if v.is_null() => *v = Value::Int(ctx.user_id),
-                "run_id" if v.is_null() => {
-                    if let Some(run) = ctx.run_id {
-                        *v = Value::Int(run)
-                    }
-                }
-                _ => {}
-            }
-        }
-        let row = match self.id() {
-            None => insert_row(db, reg, &values)?,
-            Some(id) => update_row(db, reg, id, &values)?,
-        };
-        *self = Self::from_row(row)?;
-        Ok(())
+    /// Checks every field against the registry's rules and returns all failures at once as
+    /// [`Error::Validation`] (LaminDB's `full_clean`): required fields, column widths, allowed
+    /// values, uid length, and unique fields against the database. [`Record::save`] calls it.
+    fn validate(&self, inst: &Instance) -> Result<()> {
+        crate::validate::validate(inst, Self::REGISTRY, self.id(), &self.values())
     }
 
-    /// Deletes the row (no trash; soft delete is a registry-level operation built on top).
-    fn delete_row(&self, db: &mut Db) -> Result<()> {
-        let id = self.id().ok_or_else(|| {
-            Error::InvalidArgument(format!("this {} record is not saved", Self::REGISTRY.name))
-        })?;
-        let mut sql = db.sql();
+    /// Validates, then inserts the record (when it has no id) or updates it; fills the fields
+    /// that [`TracksRun`] describes from the instance (its user, its run) and bumps
+    /// [`TracksUpdates`] fields. A missing uid is generated. The record is refreshed from the
+    /// row the database returns, and a copy is returned.
+    fn save(&mut self, inst: &Instance) -> Result<Self> {
+        if self.id().is_none() && Self::REGISTRY.has("uid") && self.value("uid").is_some_and(|v| v.as_str() == Some("")) {
+            let mut values = self.values();
+            let i = Self::REGISTRY.fields.iter().position(|f| f.name == "uid").expect("has uid");
+            values[i] = Value::Text(crate::uid::new_uid(Self::REGISTRY));
+            *self = Self::from_row_values(values)?;
+        }
+        self.validate(inst)?;
+        let ctx = inst.save_context()?;
+        save_with(self, inst, &ctx)?;
+        Ok(self.clone())
+    }
+
+    /// Updates only `fields` of a saved record (Django's `save(update_fields=…)`), after
+    /// validating the record; other columns keep what the database has.
+    fn save_fields(&mut self, inst: &Instance, fields: &[&str]) -> Result<Self> {
+        let reg = Self::REGISTRY;
+        let id = self.id().ok_or_else(|| Error::NotSaved { registry: reg.name })?;
+        let fields = fields.iter().map(|f| reg.check_field(f)).collect::<Result<Vec<_>>>()?;
+        self.validate(inst)?;
+        let values = self.values();
+        let mut sql = inst.sql();
+        sql.push("UPDATE ").ident(reg.table).push(" SET ");
+        for (i, f) in fields.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            let idx = reg.fields.iter().position(|g| g.name == f.name).expect("checked");
+            sql.ident(f.name).push(" = ").bind(values[idx].clone(), f.ty);
+        }
+        if reg.has("updated_at") {
+            sql.push(if fields.is_empty() { "\"updated_at\" = " } else { ", \"updated_at\" = " }).now();
+        } else if fields.is_empty() {
+            return Ok(self.clone());
+        }
+        sql.push(" WHERE \"id\" = ").bind(Value::Int(id), SqlType::BigInt).push(" RETURNING ");
+        reg.push_columns(&mut sql);
+        *self = Self::from_row(one_row(inst.query(&sql)?)?)?;
+        Ok(self.clone())
+    }
+
+    /// LaminDB's `delete()`: moves the record to the trash (registries with a trash), or refuses
+    /// with LaminDB's message; link rows are kept so that [`Record::restore`] brings it back.
+    fn delete(&self, inst: &Instance) -> Result<crate::records::Deleted> {
+        let id = self.id().ok_or_else(|| Error::NotSaved { registry: Self::REGISTRY.name })?;
+        crate::records::delete_record(inst, Self::REGISTRY, id, false)
+    }
+
+    /// Deletes the record from the database, with its link rows (`delete(permanent=True)`).
+    fn delete_permanently(&self, inst: &Instance) -> Result<()> {
+        let id = self.id().ok_or_else(|| Error::NotSaved { registry: Self::REGISTRY.name })?;
+        crate::records::delete_record(inst, Self::REGISTRY, id, true).map(|_| ())
+    }
+
+    /// Brings a trashed record back to the main branch.
+    fn restore(&mut self, inst: &Instance) -> Result<()> {
+        let id = self.id().ok_or_else(|| Error::NotSaved { registry: Self::REGISTRY.name })?;
+        crate::records::restore_record(inst, Self::REGISTRY, id)?;
+        self.refresh_from_db(inst)
+    }
+
+    /// Deletes the row alone (no trash, no link rows, no storage checks).
+    fn delete_row(&self, inst: &Instance) -> Result<()> {
+        let id = self.id().ok_or_else(|| Error::NotSaved { registry: Self::REGISTRY.name })?;
+        let mut sql = inst.sql();
         sql.push("DELETE FROM ").ident(Self::REGISTRY.table).push(" WHERE \"id\" = ");
         sql.bind(Value::Int(id), SqlType::BigInt);
-        db.execute(&sql)?;
+        inst.execute(&sql)?;
         Ok(())
     }
 
     /// Reloads all fields from the database.
-    fn refresh_from_db(&mut self, db: &mut Db) -> Result<()> {
-        let id = self.id().ok_or_else(|| {
-            Error::InvalidArgument(format!("this {} record is not saved", Self::REGISTRY.name))
-        })?;
-        *self = Self::get_by_id(db, id)?;
+    fn refresh_from_db(&mut self, inst: &Instance) -> Result<()> {
+        let id = self.id().ok_or_else(|| Error::NotSaved { registry: Self::REGISTRY.name })?;
+        *self = Self::get_by_id(inst, id)?;
+        Ok(())
+    }
+
+    /// Reloads only `fields` from the database (`refresh_from_db(fields=…)`); the others keep
+    /// their values in memory.
+    fn refresh_fields(&mut self, inst: &Instance, fields: &[&str]) -> Result<()> {
+        let reg = Self::REGISTRY;
+        let id = self.id().ok_or_else(|| Error::NotSaved { registry: reg.name })?;
+        let fields = fields.iter().map(|f| reg.check_field(f)).collect::<Result<Vec<_>>>()?;
+        let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
+        let qs = crate::query::QuerySet::new(reg).all_branches().filter(crate::query::Q::exact("id", id));
+        let Some(row) = qs.select(inst, &names)?.pop() else {
+            return Err(Error::DoesNotExist { registry: reg.name, message: format!("{} matching query does not exist.", reg.name) });
+        };
+        let mut values = self.values();
+        for (f, v) in fields.iter().zip(row) {
+            let idx = reg.fields.iter().position(|g| g.name == f.name).expect("checked");
+            values[idx] = v;
+        }
+        *self = Self::from_row_values(values)?;
         Ok(())
     }
 
     /// The record with this primary key, or LaminDB's "<Registry> matching query does not exist.".
-    fn get_by_id(db: &mut Db, id: i64) -> Result<Self> {
-        Self::query().filter_eq("id", Value::Int(id)).one(db)
+    fn get_by_id(inst: &Instance, id: i64) -> Result<Self> {
+        Self::query().all_branches().filter_eq("id", Value::Int(id)).one(inst)
     }
 
     /// LaminDB's `get(idlike)`: an integer id, a uid, or a uid prefix (latest version first for
     /// versioned registries); sees every branch. See [`QuerySet::get_row`](crate::QuerySet::get_row).
-    fn get(db: &mut Db, idlike: &str) -> Result<Self> {
-        Self::from_values(crate::query::QuerySet::get_row(db, Self::REGISTRY, idlike)?)
+    fn get(inst: &Instance, idlike: &str) -> Result<Self> {
+        Self::from_row_values(crate::query::QuerySet::get_row(inst, Self::REGISTRY, idlike)?)
     }
 
     /// A query over all rows of this registry.
     fn query() -> crate::query::Query<Self> {
         crate::query::Query::new()
+    }
+
+    /// The records matching `q` (LaminDB's `Registry.filter(…)`).
+    fn filter(q: crate::query::Q) -> crate::query::Query<Self> {
+        Self::query().filter(q)
+    }
+
+    /// [`Record::save`] on a blocking thread of the tokio runtime: never blocks a worker.
+    #[cfg(feature = "tokio")]
+    fn save_async(mut self, inst: &Instance) -> impl std::future::Future<Output = Result<Self>> + Send {
+        let inst = inst.clone();
+        crate::asyncio::blocking(move || self.save(&inst))
+    }
+
+    /// [`Record::delete`] on a blocking thread of the tokio runtime.
+    #[cfg(feature = "tokio")]
+    fn delete_async(self, inst: &Instance) -> impl std::future::Future<Output = Result<crate::records::Deleted>> + Send {
+        let inst = inst.clone();
+        crate::asyncio::blocking(move || self.delete(&inst))
+    }
+
+    /// [`Record::refresh_from_db`] on a blocking thread of the tokio runtime.
+    #[cfg(feature = "tokio")]
+    fn refresh_from_db_async(mut self, inst: &Instance) -> impl std::future::Future<Output = Result<Self>> + Send {
+        let inst = inst.clone();
+        crate::asyncio::blocking(move || self.refresh_from_db(&inst).map(|()| self))
     }
 
     /// Builds a record from a row selected with [`Registry::push_columns`].
@@ -222,8 +346,36 @@ pub trait Record: Sized + Clone + std::fmt::Debug {
             .zip(reg.fields)
             .map(|(v, f)| v.coerce(f.ty, f.name))
             .collect::<Result<Vec<_>>>()?;
-        Self::from_values(values)
+        Self::from_row_values(values)
     }
+}
+
+/// Inserts or updates `rec` on a connection, with `ctx` for the [`TracksRun`] fields.
+pub(crate) fn save_in<R: Record>(rec: &mut R, db: &mut Db, ctx: &SaveContext) -> Result<()> {
+    let reg = R::REGISTRY;
+    let mut values = rec.values();
+    for (f, v) in reg.fields.iter().zip(values.iter_mut()) {
+        match f.name {
+            "created_by_id" if v.is_null() => *v = Value::Int(ctx.user_id),
+            "run_id" if v.is_null() => {
+                if let Some(run) = ctx.run_id {
+                    *v = Value::Int(run)
+                }
+            }
+            _ => {}
+        }
+    }
+    let row = match rec.id() {
+        None => insert_row(db, reg, &values)?,
+        Some(id) => update_row(db, reg, id, &values)?,
+    };
+    *rec = R::from_row(row)?;
+    Ok(())
+}
+
+/// [`save_in`] on one of the instance's connections, without validation.
+pub(crate) fn save_with<R: Record>(rec: &mut R, inst: &Instance, ctx: &SaveContext) -> Result<()> {
+    inst.with_db(|db| save_in(rec, db, ctx))
 }
 
 /// Records that track their creator and the run that made them (`created_at`, `created_by`, `run`).
@@ -317,14 +469,24 @@ macro_rules! registry {
     (
         $(#[$meta:meta])*
         pub struct $name:ident {
-            name: $reg:literal, table: $table:literal, uid_len: $uid:expr, name_field: $nf:literal,
+            name: $reg:literal, module: $module:ident, table: $table:literal, uid_len: $uid:expr, name_field: $nf:literal,
             soft_delete: $sd:expr, versioned: $ver:expr;
-            $( $(#[$fmeta:meta])* $field:ident : $ty:ty = $def:expr; )*
+            $( $(#[$fmeta:meta])* $field:ident : $ty:ty as $konst:ident = $def:expr; )*
         }
     ) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq, Default)]
         pub struct $name { $( $(#[$fmeta])* pub $field: $ty, )* }
+
+        #[doc = concat!("Typed fields of [`", stringify!($name), "`], for queries: `", stringify!($module), "::NAME.starts_with(\"a\")`.")]
+        pub mod $module {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[doc = concat!("The `", stringify!($field), "` field.")]
+                pub const $konst: $crate::query::Col<super::$name> = $crate::query::Col::new($def.name);
+            )*
+        }
 
         impl $crate::registry::Record for $name {
             const REGISTRY: &'static $crate::registry::Registry = &$crate::registry::Registry {
@@ -341,7 +503,7 @@ macro_rules! registry {
                 vec![ $( $crate::value::FieldValue::to_value(&self.$field) ),* ]
             }
 
-            fn from_values(values: Vec<$crate::value::Value>) -> $crate::error::Result<Self> {
+            fn from_row_values(values: Vec<$crate::value::Value>) -> $crate::error::Result<Self> {
                 let mut it = values.into_iter().zip(Self::REGISTRY.fields);
                 Ok(Self { $( $field: {
                     let (v, f) = it.next().expect("one value per field");

@@ -64,7 +64,7 @@ impl Instance {
     /// with the same (normalised) root is returned; otherwise the marker decides whether the
     /// location is managed by this instance, read-only (marked by another) or unwritable.
     pub fn add_storage(
-        &mut self,
+        &self,
         root: &str,
         description: Option<&str>,
     ) -> Result<(Storage, StorageOutcome)> {
@@ -77,7 +77,7 @@ impl Instance {
         let (storage_uid, instance_uid, outcome, wrote_marker) = match marker::read_marker_full(&store)? {
             Some(m) => {
                 let (uid, owner) = (m.storage_uid, m.instance_uid);
-                if let Some(known) = Storage::query().filter_eq("uid", uid.as_str()).first(&mut self.db)? {
+                if let Some(known) = Storage::query().filter_eq("uid", uid.as_str()).first(self)? {
                     return Err(Error::Refused(format!(
                         "{root} holds the marker of storage {uid}, which is registered here as {}: \
                          it is the same location, use that root",
@@ -116,7 +116,7 @@ impl Instance {
             ..Default::default()
         };
         let ctx = self.save_context()?;
-        if let Err(e) = storage.save(&mut self.db, &ctx) {
+        if let Err(e) = crate::registry::save_with(&mut storage, self, &ctx) {
             if wrote_marker {
                 let _ = marker::remove_marker(&store);
             }
@@ -126,18 +126,18 @@ impl Instance {
     }
 
     /// The storage location registered with this (normalised) root, if any.
-    fn storage_with_root(&mut self, root: &str) -> Result<Option<Storage>> {
-        Storage::query().filter_eq("root", root).first(&mut self.db)
+    fn storage_with_root(&self, root: &str) -> Result<Option<Storage>> {
+        Storage::query().filter_eq("root", root).first(self)
     }
 
     /// All storage locations, by id.
-    pub fn storages(&mut self) -> Result<Vec<Storage>> {
-        Storage::query().to_list(&mut self.db)
+    pub fn storages(&self) -> Result<Vec<Storage>> {
+        Storage::query().to_list(self)
     }
 
     /// A storage location by LaminDB's `get(idlike)`: an integer is an id, a string a uid or uid
     /// prefix; a string with `/` or `://` is a root.
-    pub fn get_storage(&mut self, idlike: &str) -> Result<Storage> {
+    pub fn get_storage(&self, idlike: &str) -> Result<Storage> {
         if idlike.contains('/') || idlike.starts_with('.') || idlike.starts_with('~') {
             let root = StorageRoot::parse(idlike)?;
             return self.storage_with_root(root.as_str())?.ok_or_else(|| Error::DoesNotExist {
@@ -145,11 +145,11 @@ impl Instance {
                 message: "Storage matching query does not exist.".into(),
             });
         }
-        Storage::get(&mut self.db, idlike)
+        Storage::get(self, idlike)
     }
 
     /// The default storage location of this instance.
-    pub fn default_storage(&mut self) -> Result<Storage> {
+    pub fn default_storage(&self) -> Result<Storage> {
         let root = self.settings().default_storage_root().to_string();
         self.storage_with_root(&root)?.ok_or_else(|| {
             Error::Refused(format!(
@@ -194,17 +194,17 @@ impl Instance {
                 uid.unwrap_or("None")
             ),
         };
-        Err(Error::Refused(what))
+        Err(Error::StorageNotManaged { root: storage.root.clone(), message: what })
     }
 
     /// Deletes a storage location as LaminDB does: refused while it has artifacts (in any branch,
     /// trash included), when it is the default storage, or when its `.lamindb/` holds objects
     /// other than the marker; otherwise the marker (if this instance manages it) and the record
     /// are removed. Directories are left in place.
-    pub fn delete_storage(&mut self, storage: &Storage) -> Result<()> {
+    pub fn delete_storage(&self, storage: &Storage) -> Result<()> {
         let id =
             storage.id.ok_or_else(|| Error::InvalidArgument("this Storage record is not saved".into()))?;
-        if Artifact::query().all_branches().filter_eq("storage_id", id).count(&mut self.db)? > 0 {
+        if Artifact::query().all_branches().filter_eq("storage_id", id).count(self)? > 0 {
             return Err(Error::Refused("Cannot delete storage with artifacts in current instance.".into()));
         }
         if storage.root == self.settings().default_storage_root() {
@@ -219,10 +219,10 @@ impl Instance {
             if !objects.is_empty() {
                 return Err(Error::StorageNotEmpty { root: storage.root.clone(), objects });
             }
-            storage.delete_row(&mut self.db)?;
+            storage.delete_row(self)?;
             marker::remove_marker(&store)?;
         } else {
-            storage.delete_row(&mut self.db)?;
+            storage.delete_row(self)?;
         }
         Ok(())
     }
@@ -239,7 +239,7 @@ impl Instance {
 
     /// Makes a registered location that this instance manages the default storage, and persists
     /// the choice in the instance's settings file.
-    pub fn set_default_storage(&mut self, root: &str) -> Result<Storage> {
+    pub fn set_default_storage(&self, root: &str) -> Result<Storage> {
         let parsed = StorageRoot::parse(root)?;
         let storage = self.storage_with_root(parsed.as_str())?.ok_or_else(|| {
             Error::Refused(format!(

@@ -59,7 +59,14 @@ pub fn encode_bytes_base62(bytes: &[u8]) -> String {
     out
 }
 
-/// The instance id: `uuid5(NAMESPACE_URL, "owner/name")`.
+/// A new uid for a record of `reg`: random base62 of the registry's uid length; for versioned
+/// registries a random stem and the first version suffix `0000`, as LaminDB makes them.
+pub fn new_uid(reg: &crate::Registry) -> String {
+    let len = reg.uid_len.unwrap_or(16);
+    if reg.versioned { format!("{}0000", base62(len - 4)) } else { base62(len) }
+}
+
+/// Instance id: `uuid5(NAMESPACE_URL, "owner/name")`.
 pub fn instance_id(owner: &str, name: &str) -> uuid::Uuid {
     uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("{owner}/{name}").as_bytes())
 }

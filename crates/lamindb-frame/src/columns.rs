@@ -2,7 +2,7 @@
 //! real dtypes — Int64, Boolean, Float64, String, Datetime(µs, UTC) — keeping nulls.
 
 use chrono::NaiveDate;
-use lamindb_core::db::ValueRef;
+use lamindb_core::ValueRef;
 use lamindb_core::{SqlType, Value};
 use polars::chunked_array::builder::get_list_builder;
 use polars::prelude::*;

@@ -13,9 +13,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use lamindb_core::db::ValueRef;
 use lamindb_core::models::{Relation, registry_by_name, relations};
-use lamindb_core::{Db, Dialect, Feature, Field, Q, QuerySet, Record, Registry, SqlType, Value};
+use lamindb_core::{Dialect, Instance, Feature, Field, Q, QuerySet, Record, Registry, SqlType, Value};
 use polars::prelude::*;
 
 use crate::FrameError;
@@ -52,8 +51,9 @@ pub struct DfOptions {
     pub include: Vec<String>,
     /// Feature columns (Artifact only).
     pub features: Option<FeatureSelection>,
-    /// At most this many records (default [`DEFAULT_LIMIT`]); `None` = all (within the
-    /// query's own limit, if it has one).
+    /// At most this many records; `None` (the default) = all, within the query's own limit if
+    /// it has one. (`lamin df` shows [`DEFAULT_LIMIT`] unless told otherwise, as LaminDB's `df()`
+    /// shows a few.)
     pub limit: Option<usize>,
     /// Ordering used when the query has none (default `-id`); `None` keeps the query's order.
     pub order_by: Option<String>,
@@ -64,16 +64,55 @@ impl Default for DfOptions {
         DfOptions {
             include: Vec::new(),
             features: None,
-            limit: Some(DEFAULT_LIMIT),
+            limit: None,
             order_by: Some("-id".into()),
         }
     }
 }
 
 impl DfOptions {
-    /// Every record (no limit).
+    /// Every record (no limit): the same as the default.
     pub fn all() -> DfOptions {
-        DfOptions { limit: None, ..DfOptions::default() }
+        DfOptions::default()
+    }
+}
+
+/// `df()` on queries: `ULabel::filter(…).df(&inst)`.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let tmp = tempfile::tempdir()?;
+/// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
+/// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
+/// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+/// use lamindb_core::{Record, ULabel, fields::ulabel};
+/// use lamindb_frame::ToDataFrame;
+///
+/// ULabel::new("my label").save(&inst)?;
+/// let frame = ULabel::filter(ulabel::NAME.starts_with("my")).df(&inst)?;
+/// assert_eq!(frame.height(), 1);
+/// assert_eq!(frame.get_column_names()[..3], ["id", "uid", "name"]);
+/// # Ok(()) }
+/// ```
+pub trait ToDataFrame {
+    /// The records as a DataFrame with LaminDB's columns, newest first.
+    fn df(&self, inst: &Instance) -> Result<DataFrame, FrameError> {
+        self.df_with(inst, &DfOptions::default())
+    }
+
+    /// The records as a DataFrame, with includes, features, a limit or an ordering.
+    fn df_with(&self, inst: &Instance, opts: &DfOptions) -> Result<DataFrame, FrameError>;
+}
+
+impl ToDataFrame for QuerySet {
+    fn df_with(&self, inst: &Instance, opts: &DfOptions) -> Result<DataFrame, FrameError> {
+        df(inst, self, opts)
+    }
+}
+
+impl<R: Record> ToDataFrame for lamindb_core::Query<R> {
+    fn df_with(&self, inst: &Instance, opts: &DfOptions) -> Result<DataFrame, FrameError> {
+        df(inst, self.try_queryset()?, opts)
     }
 }
 
@@ -102,7 +141,7 @@ pub fn basic_columns(reg: &'static Registry) -> Vec<&'static Field> {
 }
 
 /// The query's records as a DataFrame (see the module docs for the columns).
-pub fn df(db: &mut Db, qs: &QuerySet, opts: &DfOptions) -> Result<DataFrame, FrameError> {
+pub fn df(db: &Instance, qs: &QuerySet, opts: &DfOptions) -> Result<DataFrame, FrameError> {
     let reg = qs.registry();
     if opts.features.is_some() && reg.name != "Artifact" {
         return Err(FrameError::Features(format!(
@@ -153,16 +192,11 @@ pub fn df(db: &mut Db, qs: &QuerySet, opts: &DfOptions) -> Result<DataFrame, Fra
         q = q.limit(n);
     }
     let chunk_rows = opts.limit.unwrap_or(CHUNK_ROWS).clamp(1, CHUNK_ROWS);
-    let (chunks, height) = match split.map(|(k, path)| (q.clone().limit(k), q.clone().offset(k), path)) {
-        Some((first, second, path)) => {
-            // Two halves of the id range, read at the same time on two SQLite connections.
+    let (chunks, height) = match split.map(|k| (q.clone().limit(k), q.clone().offset(k))) {
+        Some((first, second)) => {
+            // Two halves of the id range, read at the same time on two of the pool's connections.
             std::thread::scope(|scope| -> Result<_, FrameError> {
-                let other = scope.spawn(|| -> Result<_, FrameError> {
-                    let mut db2 = Db::connect(&path)?;
-                    // One pass over the table: a small page cache is enough (and memory stays low).
-                    db2.batch_execute("PRAGMA cache_size = -4096; PRAGMA query_only = 1;")?;
-                    read_chunks(&mut db2, &second, &direct, chunk_rows)
-                });
+                let other = scope.spawn(|| read_chunks(db, &second, &direct, chunk_rows));
                 let (mut chunks, n1) = read_chunks(db, &first, &direct, chunk_rows)?;
                 let (more, n2) = other.join().map_err(|_| FrameError::Decode {
                     column: "*".into(),
@@ -233,13 +267,13 @@ pub fn df(db: &mut Db, qs: &QuerySet, opts: &DfOptions) -> Result<DataFrame, Fra
 /// chunk, so memory stays near the frame's own size. Returns the chunks per column and the number
 /// of rows.
 fn read_chunks(
-    db: &mut Db,
+    db: &Instance,
     qs: &QuerySet,
     direct: &[&'static Field],
     chunk_rows: usize,
 ) -> Result<(Vec<Vec<Column>>, usize), FrameError> {
     let names: Vec<&str> = direct.iter().map(|f| f.name).collect();
-    let sql = qs.to_sql(db, &names)?;
+    let sql = qs.to_sql(db.dialect(), &names)?;
     let new_builders = || -> Vec<ColumnBuilder> {
         direct.iter().map(|f| ColumnBuilder::new(f.name, f.ty, chunk_rows)).collect()
     };
@@ -274,9 +308,9 @@ fn read_chunks(
 const PARALLEL_MIN_SPAN: i64 = 50_000;
 
 /// For a large, unlimited SQLite query ordered by id only: how many rows (about half, estimated
-/// from the id range) to read on this connection while a second connection to the database file
-/// (the path returned) reads the rest (`OFFSET`). `None` when the query is read in one go.
-fn split_point(db: &mut Db, q: &QuerySet, opts: &DfOptions) -> Result<Option<(usize, String)>, FrameError> {
+/// from the id range) to read on one connection while a second connection of the instance's pool
+/// reads the rest (`OFFSET`). `None` when the query is read in one go.
+fn split_point(db: &Instance, q: &QuerySet, opts: &DfOptions) -> Result<Option<usize>, FrameError> {
     if !matches!(opts.order_by.as_deref(), Some("id" | "-id"))
         || db.dialect() != Dialect::Sqlite
         || opts.limit.is_some()
@@ -285,7 +319,7 @@ fn split_point(db: &mut Db, q: &QuerySet, opts: &DfOptions) -> Result<Option<(us
     {
         return Ok(None);
     }
-    let bound = |db: &mut Db, order: &str| -> Result<Option<i64>, FrameError> {
+    let bound = |db: &Instance, order: &str| -> Result<Option<i64>, FrameError> {
         let rows = q.clone().order_by(order).limit(1).select(db, &["id"])?;
         Ok(rows.first().and_then(|r| r[0].as_i64()))
     };
@@ -293,16 +327,7 @@ fn split_point(db: &mut Db, q: &QuerySet, opts: &DfOptions) -> Result<Option<(us
     if hi - lo < PARALLEL_MIN_SPAN {
         return Ok(None);
     }
-    let mut path = String::new();
-    let mut sql = db.sql();
-    sql.push("SELECT file FROM pragma_database_list WHERE name = 'main'");
-    db.query_each_ref(&sql, |_, v| {
-        if let ValueRef::Text(s) = v {
-            path = s.to_string();
-        }
-        Ok(())
-    })?;
-    Ok((!path.is_empty()).then(|| (((hi - lo) / 2 + 1) as usize, path)))
+    Ok(Some(((hi - lo) / 2 + 1) as usize))
 }
 
 /// One `include` entry: a direct field, or a path through relations.
@@ -418,7 +443,7 @@ impl Include {
 
 /// `QuerySet` of `reg` (every branch) where `column IN ids`, one query per chunk, with `columns`.
 fn select_in(
-    db: &mut Db,
+    db: &Instance,
     reg: &'static Registry,
     column: &str,
     ids: &[i64],
@@ -469,7 +494,7 @@ impl IncludePath {
     /// [`IncludePath::first_fk`] per row when the path starts with it.
     fn column(
         &self,
-        db: &mut Db,
+        db: &Instance,
         ids: &[i64],
         first: Option<Vec<Option<i64>>>,
     ) -> Result<Column, FrameError> {
@@ -609,14 +634,14 @@ fn json_value(v: &serde_json::Value, ty: SqlType) -> Value {
 
 /// Whether this database has LaminDB's JSON value tables (instances made before they were
 /// added do not).
-fn has_json_values(db: &mut Db) -> Result<bool, FrameError> {
+fn has_json_values(db: &Instance) -> Result<bool, FrameError> {
     Ok(db.table_exists("lamindb_artifactjsonvalue")? && db.table_exists("lamindb_jsonvalue")?)
 }
 
 /// `(artifact_id, feature_id, value)` of the JSON feature values linked to `ids`, in link order,
 /// restricted to `features` when given. One query per chunk of ids.
 fn json_feature_values(
-    db: &mut Db,
+    db: &Instance,
     ids: &[i64],
     features: Option<&[i64]>,
 ) -> Result<Vec<(i64, i64, String)>, FrameError> {
@@ -661,7 +686,7 @@ fn json_feature_values(
 
 /// The selected features: by name (unknown or ambiguous names are errors), or all features with
 /// values on `ids`.
-fn select_features(db: &mut Db, ids: &[i64], sel: &FeatureSelection) -> Result<Vec<FeatureInfo>, FrameError> {
+fn select_features(db: &Instance, ids: &[i64], sel: &FeatureSelection) -> Result<Vec<FeatureInfo>, FrameError> {
     let typed = Q::kw("_dtype_str__isnull", false)?;
     let read = |rows: Vec<Vec<Value>>| -> Vec<FeatureInfo> {
         rows.into_iter()
@@ -741,7 +766,7 @@ fn select_features(db: &mut Db, ids: &[i64], sel: &FeatureSelection) -> Result<V
 }
 
 /// One column per selected feature, for the artifacts `ids`.
-fn feature_columns(db: &mut Db, ids: &[i64], sel: &FeatureSelection) -> Result<Vec<Column>, FrameError> {
+fn feature_columns(db: &Instance, ids: &[i64], sel: &FeatureSelection) -> Result<Vec<Column>, FrameError> {
     let features = select_features(db, ids, sel)?;
     let ulabel_features: Vec<i64> = features
         .iter()

@@ -12,7 +12,7 @@ pub mod error;
 pub mod export;
 pub mod load;
 
-pub use df::{DfOptions, FeatureSelection, basic_columns, df};
+pub use df::{DEFAULT_LIMIT, DfOptions, FeatureSelection, ToDataFrame, basic_columns, df};
 pub use error::FrameError;
 pub use export::{Format, write, write_file};
 pub use load::{load_artifact, load_artifact_in, load_path};

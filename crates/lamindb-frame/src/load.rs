@@ -44,14 +44,14 @@ pub fn load_path(path: &Path, suffix: &str) -> Result<DataFrame, FrameError> {
 /// Loads an artifact: its local copy ([`Instance::cache_artifact`], downloaded from cloud
 /// storage when needed) read by its suffix. The suffix is checked first, so an artifact without
 /// loader is not downloaded.
-pub fn load_artifact(inst: &mut Instance, artifact: &Artifact) -> Result<DataFrame, FrameError> {
+pub fn load_artifact(inst: &Instance, artifact: &Artifact) -> Result<DataFrame, FrameError> {
     let cache = lamindb_core::artifact::cache_dir()?;
     load_artifact_in(inst, artifact, &cache)
 }
 
 /// Like [`load_artifact`], with an explicit cache directory.
 pub fn load_artifact_in(
-    inst: &mut Instance,
+    inst: &Instance,
     artifact: &Artifact,
     cache: &Path,
 ) -> Result<DataFrame, FrameError> {

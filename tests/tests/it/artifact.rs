@@ -9,8 +9,8 @@
 use std::path::{Path, PathBuf};
 
 use lamindb_core::{
-    Artifact, ArtifactOptions, ArtifactOutcome, ArtifactSource, Error, NoProgress, Progress, Record, SqlType,
-    Storage, StorageOutcome, Value,
+    Artifact, ArtifactOptions, ArtifactOutcome, ArtifactSource, Error, NoProgress, Progress, Record,
+    Storage, StorageOutcome,
 };
 use lamindb_storage::{StorageRoot, Store};
 use lamindb_tests::{TestInstance, for_each_backend, list_files, s3_test_root};
@@ -31,7 +31,6 @@ fn targets(t: &mut TestInstance, test: &str) -> Vec<Option<String>> {
     if let Some(root) = gcs_test_root(test) {
         // The emulator cannot store the empty `.lamindb/` folder object that `add_storage`
         // writes: the location is registered as managed directly.
-        let ctx = t.ctx();
         let mut s = Storage {
             uid: lamindb_core::uid::base62(12),
             root,
@@ -39,7 +38,7 @@ fn targets(t: &mut TestInstance, test: &str) -> Vec<Option<String>> {
             instance_uid: Some(t.inst.uid()),
             ..Default::default()
         };
-        s.save(&mut t.inst.db, &ctx).unwrap();
+        s.save(&t.inst).unwrap();
         out.push(Some(s.root));
     }
     out
@@ -80,7 +79,7 @@ fn stored(t: &mut TestInstance, a: &Artifact) -> Option<Vec<u8>> {
 }
 
 fn count(t: &mut TestInstance) -> usize {
-    Artifact::query().all_branches().count(&mut t.inst.db).unwrap()
+    Artifact::query().all_branches().count(&t.inst).unwrap()
 }
 
 #[test]
@@ -192,7 +191,7 @@ fn refused_inputs_write_nothing() {
 #[test]
 fn register_in_place() {
     for_each_backend("register_in_place", |b| {
-        let mut t = TestInstance::new(b);
+        let t = TestInstance::new(b);
         let dir = t.path("my-directory").display().to_string();
         let (other, _) = t.inst.add_storage(&dir, None).unwrap();
         let file = write(&t.path("my-directory/inplace/existing.txt"), b"in place");
@@ -468,7 +467,6 @@ fn failed_copy_leaves_no_row() {
 
         // S3: a location whose server does not answer.
         if s3_test_root("failed_copy_leaves_no_row").is_some() {
-            let ctx = t.ctx();
             let mut dead = Storage {
                 uid: lamindb_core::uid::base62(12),
                 root: "s3://lamin-test/dead?endpoint_url=http://127.0.0.1:9".into(),
@@ -476,7 +474,7 @@ fn failed_copy_leaves_no_row() {
                 instance_uid: Some(t.inst.uid()),
                 ..Default::default()
             };
-            dead.save(&mut t.inst.db, &ctx).unwrap();
+            dead.save(&t.inst).unwrap();
             let o = ArtifactOptions {
                 storage: Some(dead.root.clone()),
                 description: Some("d".into()),
@@ -566,12 +564,9 @@ fn a_row_left_by_a_killed_process_is_completed() {
             let f = write(&t.path("in/killed.txt"), b"interrupted upload");
             let (a, _) = t.inst.create_artifact(&f, &described(&target, "k")).unwrap();
             // What a process killed between insert and copy leaves: the flag, no bytes.
-            let mut sql = t.inst.db.sql();
-            sql.push("UPDATE \"lamindb_artifact\" SET \"_aux\" = ")
-                .bind(Value::Json("{\"so\": 1}".into()), SqlType::Json)
-                .push(" WHERE \"id\" = ")
-                .bind(Value::Int(a.id.unwrap()), SqlType::BigInt);
-            t.inst.db.execute(&sql).unwrap();
+            let mut flagged = a.clone();
+            flagged.aux = Some(lamindb_core::value::Json("{\"so\": 1}".into()));
+            flagged.save_fields(&t.inst, &["_aux"]).unwrap();
             let storage = t.inst.artifact_storage(&a).unwrap();
             let store = Store::open(&StorageRoot::parse(&storage.root).unwrap()).unwrap();
             store.delete(&a.storage_key()).unwrap();
@@ -623,7 +618,7 @@ fn cache_downloads_cloud_artifacts_once() {
 #[test]
 fn missing_storage_error_is_a_does_not_exist() {
     for_each_backend("missing_storage_error_is_a_does_not_exist", |b| {
-        let mut t = TestInstance::new(b);
+        let t = TestInstance::new(b);
         let err = t.inst.get_artifact("zzzzzzzzzzzzzzzzzzzz").unwrap_err();
         assert_eq!(
             err.to_string(),

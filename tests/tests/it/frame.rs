@@ -5,8 +5,7 @@
 use lamindb_core::query::parse::parse_filter;
 use lamindb_core::records::NameMatch;
 use lamindb_core::{
-    Artifact, ArtifactULabel, Feature, Q, QuerySet, Record, Registry, Run, SqlType, Storage, ULabel, User,
-    Value,
+    Artifact, ArtifactULabel, Feature, Q, QuerySet, Record, Registry, Run, Storage, ULabel, User,
 };
 use lamindb_frame::{DfOptions, FeatureSelection, Format, basic_columns, df, write, write_file};
 use lamindb_tests::{TestInstance, for_each_backend};
@@ -21,7 +20,7 @@ fn names(frame: &DataFrame) -> Vec<String> {
 }
 
 fn frame(t: &mut TestInstance, qs: &QuerySet, opts: &DfOptions) -> DataFrame {
-    df(&mut t.inst.db, qs, opts).unwrap()
+    df(&t.inst, qs, opts).unwrap()
 }
 
 fn all(reg: &'static Registry) -> QuerySet {
@@ -168,7 +167,7 @@ fn columns_follow_lamindb_order_with_real_dtypes() {
         // The default storage row, value by value.
         let f = frame(&mut t, &all(Storage::REGISTRY), &DfOptions::default());
         assert_eq!(f.height(), 1);
-        let s = Storage::get_by_id(&mut t.inst.db, 1).unwrap();
+        let s = Storage::get_by_id(&t.inst, 1).unwrap();
         assert_eq!(strings(&f, "root"), [Some(s.root.clone())]);
         assert_eq!(strings(&f, "instance_uid"), std::slice::from_ref(&s.instance_uid));
         assert_eq!(strings(&f, "region"), [None]);
@@ -212,7 +211,7 @@ fn ulabel_values_limit_and_ordering() {
         // Filters, the trash, and an empty result with the same schema.
         let filtered = qs.clone().filter(parse_filter(r#"name__in=["a", "e"]"#).unwrap());
         assert_eq!(frame(&mut t, &filtered, &DfOptions::default()).height(), 2);
-        lamindb_core::records::delete_record(&mut t.inst.db, ULabel::REGISTRY, labels[0].id.unwrap(), false)
+        lamindb_core::records::delete_record(&t.inst, ULabel::REGISTRY, labels[0].id.unwrap(), false)
             .unwrap();
         assert_eq!(frame(&mut t, &qs, &DfOptions::default()).height(), 4);
         assert_eq!(frame(&mut t, &qs.clone().all_branches(), &DfOptions::default()).height(), 5);
@@ -238,8 +237,7 @@ struct Scene {
 fn scene(b: lamindb_tests::Backend) -> Scene {
     let mut t = TestInstance::new(b);
     let (_, run) = t.transform_and_run();
-    let ctx = t.ctx();
-    let db = &mut t.inst.db;
+    let db = &t.inst;
     let artifact = |uid: &str, key: &str, run_id: Option<i64>| Artifact {
         uid: uid.into(),
         key: Some(key.into()),
@@ -252,36 +250,36 @@ fn scene(b: lamindb_tests::Backend) -> Scene {
         ..Default::default()
     };
     let mut a1 = artifact("aaaaaaaaaaaaaaa10000", "raw/a.csv", run.id);
-    a1.save(db, &ctx).unwrap();
+    a1.save(db).unwrap();
     let mut a2 = artifact("aaaaaaaaaaaaaaa20000", "raw/b.csv", None);
-    a2.save(db, &ctx).unwrap();
+    a2.save(db).unwrap();
     let mut log = artifact("aaaaaaaaaaaaaaa30000", "logs/run.txt", run.id);
     log.kind = Some("__lamindb_run__".into());
-    log.save(db, &ctx).unwrap();
+    log.save(db).unwrap();
     let mut cell_type = Feature {
         uid: "feat00000001".into(),
         name: "cell_type".into(),
         dtype_str: Some("cat[ULabel]".into()),
         ..Default::default()
     };
-    cell_type.save(db, &ctx).unwrap();
+    cell_type.save(db).unwrap();
     let mut tissue = Feature {
         uid: "feat00000002".into(),
         name: "tissue".into(),
         dtype_str: Some("list[cat[ULabel.name]]".into()),
         ..Default::default()
     };
-    tissue.save(db, &ctx).unwrap();
+    tissue.save(db).unwrap();
     let mut score = Feature {
         uid: "feat00000003".into(),
         name: "score".into(),
         dtype_str: Some("float".into()),
         ..Default::default()
     };
-    score.save(db, &ctx).unwrap();
-    let mut label = |uid: &str, name: &str| {
+    score.save(db).unwrap();
+    let label = |uid: &str, name: &str| {
         let mut l = ULabel { uid: uid.into(), name: name.into(), ..Default::default() };
-        l.save(db, &ctx).unwrap();
+        l.save(db).unwrap();
         l
     };
     let (t_cell, b_cell, lung, liver, plain) = (
@@ -291,14 +289,14 @@ fn scene(b: lamindb_tests::Backend) -> Scene {
         label("lbl00004", "liver"),
         label("lbl00005", "plain"),
     );
-    let mut link = |a: &Artifact, l: &ULabel, f: Option<&Feature>| {
+    let link = |a: &Artifact, l: &ULabel, f: Option<&Feature>| {
         let mut x = ArtifactULabel {
             artifact_id: a.id.unwrap(),
             ulabel_id: l.id.unwrap(),
             feature_id: f.and_then(|f| f.id),
             ..Default::default()
         };
-        x.save(db, &ctx).unwrap();
+        x.save(db).unwrap();
     };
     link(&a1, &t_cell, Some(&cell_type));
     link(&a1, &lung, Some(&tissue));
@@ -306,7 +304,7 @@ fn scene(b: lamindb_tests::Backend) -> Scene {
     link(&a1, &plain, None);
     link(&a2, &b_cell, Some(&cell_type));
     link(&a2, &plain, None);
-    let handle = User::get_by_id(db, ctx.user_id).unwrap().handle;
+    let handle = User::get_by_id(db, t.inst.user_id().unwrap()).unwrap().handle;
     Scene { t, a1, a2, handle }
 }
 
@@ -314,7 +312,7 @@ fn scene(b: lamindb_tests::Backend) -> Scene {
 fn include_paths_give_scalar_and_list_columns() {
     for_each_backend("include_paths_give_scalar_and_list_columns", |b| {
         let Scene { mut t, a1, a2, handle } = scene(b);
-        let root = Storage::get_by_id(&mut t.inst.db, 1).unwrap().root;
+        let root = Storage::get_by_id(&t.inst, 1).unwrap().root;
         let opts = DfOptions {
             include: vec![
                 "created_by__handle".into(),
@@ -373,7 +371,7 @@ fn include_paths_give_scalar_and_list_columns() {
             ("created_by__nope", "Unknown field 'nope'"),
         ] {
             let opts = DfOptions { include: vec![path.into()], ..DfOptions::default() };
-            let err = df(&mut t.inst.db, &all(Artifact::REGISTRY), &opts).unwrap_err().to_string();
+            let err = df(&t.inst, &all(Artifact::REGISTRY), &opts).unwrap_err().to_string();
             assert!(err.contains(msg), "{path}: {err}");
         }
     });
@@ -382,39 +380,36 @@ fn include_paths_give_scalar_and_list_columns() {
 /// A non-categorical feature value as LaminDB stores it: a `lamindb_jsonvalue` row linked to the
 /// artifact by `lamindb_artifactjsonvalue`.
 fn json_value(t: &mut TestInstance, id: i64, feature: &Feature, artifact: &Artifact, json: &str) {
-    let db = &mut t.inst.db;
-    let mut sql = db.sql();
-    sql.push("INSERT INTO lamindb_jsonvalue (id, value, hash, feature_id, created_by_id) VALUES (");
-    sql.bind(Value::Int(id), SqlType::BigInt).push(", ").bind(Value::Json(json.into()), SqlType::Json);
-    sql.push(", ").bind(Value::Text(format!("hash{id}")), SqlType::Text).push(", ");
-    sql.bind(Value::Int(feature.id.unwrap()), SqlType::BigInt).push(", 1)");
-    db.execute(&sql).unwrap();
-    let mut sql = db.sql();
-    sql.push("INSERT INTO lamindb_artifactjsonvalue (artifact_id, jsonvalue_id, created_by_id) VALUES (");
-    sql.bind(Value::Int(artifact.id.unwrap()), SqlType::BigInt).push(", ");
-    sql.bind(Value::Int(id), SqlType::BigInt).push(", 1)");
-    db.execute(&sql).unwrap();
+    // LaminDB's JSON value tables have no registry here yet: written as Python LaminDB writes them.
+    let json = json.replace('\'', "''");
+    t.execute_raw(&format!(
+        "INSERT INTO lamindb_jsonvalue (id, value, hash, feature_id, created_by_id) VALUES ({id}, '{json}', 'hash{id}', {}, 1)",
+        feature.id.unwrap()
+    ));
+    t.execute_raw(&format!(
+        "INSERT INTO lamindb_artifactjsonvalue (artifact_id, jsonvalue_id, created_by_id) VALUES ({}, {id}, 1)",
+        artifact.id.unwrap()
+    ));
 }
 
 #[test]
 fn features_become_typed_columns() {
     for_each_backend("features_become_typed_columns", |b| {
         let Scene { mut t, a1, a2, .. } = scene(b);
-        let ctx = t.ctx();
-        let mut feature = |uid: &str, name: &str, dtype: &str| {
+        let feature = |uid: &str, name: &str, dtype: &str| {
             let mut f = Feature {
                 uid: uid.into(),
                 name: name.into(),
                 dtype_str: Some(dtype.into()),
                 ..Default::default()
             };
-            f.save(&mut t.inst.db, &ctx).unwrap();
+            f.save(&t.inst).unwrap();
             f
         };
         let n_cells = feature("feat00000004", "n_cells", "int");
         let tags = feature("feat00000005", "tags", "list[str]");
         let when = feature("feat00000006", "measured_at", "datetime");
-        let score = Feature::query().filter_eq("name", "score").one(&mut t.inst.db).unwrap();
+        let score = Feature::query().filter_eq("name", "score").one(&t.inst).unwrap();
         json_value(&mut t, 1, &score, &a1, "0.5");
         json_value(&mut t, 2, &n_cells, &a1, "100");
         json_value(&mut t, 3, &n_cells, &a2, "7");
@@ -453,15 +448,15 @@ fn features_become_typed_columns() {
         assert_eq!(f.column("score").unwrap().null_count(), 1);
 
         // Two values for a `cat[…]` feature: a list column, as LaminDB does.
-        let t_cell = ULabel::query().filter_eq("name", "T cell").one(&mut t.inst.db).unwrap();
-        let cell_type = Feature::query().filter_eq("name", "cell_type").one(&mut t.inst.db).unwrap();
+        let t_cell = ULabel::query().filter_eq("name", "T cell").one(&t.inst).unwrap();
+        let cell_type = Feature::query().filter_eq("name", "cell_type").one(&t.inst).unwrap();
         ArtifactULabel {
             artifact_id: a2.id.unwrap(),
             ulabel_id: t_cell.id.unwrap(),
             feature_id: cell_type.id,
             ..Default::default()
         }
-        .save(&mut t.inst.db, &ctx)
+        .save(&t.inst)
         .unwrap();
         let opts = DfOptions {
             features: Some(FeatureSelection::Names(vec!["cell_type".into()])),
@@ -478,11 +473,11 @@ fn features_become_typed_columns() {
             features: Some(FeatureSelection::Names(vec!["nope".into()])),
             ..DfOptions::default()
         };
-        let err = df(&mut t.inst.db, &qs, &opts).unwrap_err().to_string();
+        let err = df(&t.inst, &qs, &opts).unwrap_err().to_string();
         let available = "available features: cell_type, measured_at, n_cells, score, tags, tissue";
         assert!(err.contains(&format!("no feature named 'nope'; {available}")), "{err}");
         let opts = DfOptions { features: Some(FeatureSelection::All), ..DfOptions::default() };
-        let err = df(&mut t.inst.db, &all(ULabel::REGISTRY), &opts).unwrap_err().to_string();
+        let err = df(&t.inst, &all(ULabel::REGISTRY), &opts).unwrap_err().to_string();
         assert!(err.contains("features are columns of Artifact frames only"), "{err}");
     });
 }
@@ -539,7 +534,7 @@ fn large_frames_read_in_two_halves_equal_one_pass() {
         let mut t = TestInstance::new(b);
         let names: Vec<String> = (0..60_000).map(|i| format!("label-{i:05}")).collect();
         t.inst.create_ulabels(&names, None, NameMatch::AlwaysCreate).unwrap();
-        lamindb_core::records::delete_record(&mut t.inst.db, ULabel::REGISTRY, 7, false).unwrap();
+        lamindb_core::records::delete_record(&t.inst, ULabel::REGISTRY, 7, false).unwrap();
         let qs = all(ULabel::REGISTRY);
         for (order, filter) in [("-id", None), ("id", None), ("-id", Some(r#"name__endswith="7""#))] {
             let mut qs = qs.clone();

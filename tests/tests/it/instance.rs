@@ -128,8 +128,7 @@ fn failed_init_leaves_no_files_or_settings_behind() {
         assert!(!settings.instance_file("anonymous", "data").exists());
         assert!(!settings.user_file().exists());
         if let Some(pg) = &pg {
-            let mut db = lamindb_core::Db::connect(pg.url()).unwrap();
-            assert!(!db.table_exists("lamindb_storage").unwrap(), "migrations are reverted");
+            assert!(!lamindb_tests::pg_table_exists(pg.url(), "lamindb_storage"), "migrations are reverted");
         }
     });
 }
@@ -153,15 +152,16 @@ fn connect_resolves_names_and_the_current_instance() {
     dir.clear_current().unwrap();
     let cwd = t.root().to_path_buf();
     assert!(dir.resolve_current(&cwd).unwrap().is_none());
-    assert!(matches!(Instance::current(dir, &cwd).unwrap_err(), Error::NotConfigured));
-    let by_name = Instance::connect(dir, "data").unwrap();
+    assert!(matches!(Instance::current_in(dir, &cwd).unwrap_err(), Error::NotConfigured));
+    let by_name = Instance::connect_in(dir, "data").unwrap();
+    dir.set_current(&by_name.settings()).unwrap();
     assert_eq!(by_name.slug(), "anonymous/data");
     assert_eq!(dir.resolve_current(&cwd).unwrap().unwrap().slug(), "anonymous/data");
-    let by_slug = Instance::connect(dir, "anonymous/data").unwrap();
+    let by_slug = Instance::connect_in(dir, "anonymous/data").unwrap();
     assert_eq!(by_slug.uid(), "20y5jjSJFsk4");
-    let err = Instance::connect(dir, "nope").unwrap_err();
+    let err = Instance::connect_in(dir, "nope").unwrap_err();
     assert!(err.to_string().contains("instance 'anonymous/nope' not found"), "{err}");
-    assert!(Instance::connect(dir, "a/b/c").unwrap_err().to_string().contains("Invalid instance identifier"));
+    assert!(Instance::connect_in(dir, "a/b/c").unwrap_err().to_string().contains("Invalid instance identifier"));
     // A `.lamin/current_instance` marker up the tree wins over the global file.
     let opts = InitOptions { storage: t.path("second").display().to_string(), name: None, db: None };
     let (second, _) = Instance::init(dir, &opts).unwrap();
@@ -177,11 +177,10 @@ fn connect_resolves_names_and_the_current_instance() {
 #[test]
 fn delete_instance_requires_force_and_an_empty_storage() {
     for_each_backend("delete_instance_requires_force_and_an_empty_storage", |b| {
-        let mut t = TestInstance::new(b);
+        let t = TestInstance::new(b);
         let err = Instance::delete(&t.settings, "data", false).unwrap_err();
         assert!(err.to_string().contains("pass --force to confirm"), "{err}");
         // An artifact row blocks the deletion.
-        let ctx = t.ctx();
         let mut a = lamindb_core::Artifact {
             uid: "aaaaaaaaaaaaaaaa0000".into(),
             suffix: ".txt".into(),
@@ -192,10 +191,10 @@ fn delete_instance_requires_force_and_an_empty_storage() {
             ..Default::default()
         };
         use lamindb_core::Record;
-        a.save(&mut t.inst.db, &ctx).unwrap();
+        a.save(&t.inst).unwrap();
         let err = Instance::delete(&t.settings, "data", true).unwrap_err();
         assert!(err.to_string().contains("it has 1 artifact"), "{err}");
-        a.delete_row(&mut t.inst.db).unwrap();
+        a.delete_row(&t.inst).unwrap();
         // A file in .lamindb/ blocks it too.
         std::fs::write(t.path("data/.lamindb/stray.txt"), "x").unwrap();
         let err = Instance::delete(&t.settings, "data", true).unwrap_err();

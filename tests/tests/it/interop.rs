@@ -128,7 +128,7 @@ impl PyInstance {
     fn open(&self) -> Instance {
         let dir = self.settings();
         let settings = dir.find("pydata").expect("Python's settings file");
-        Instance::open(&dir, settings).expect("open Python's instance")
+        Instance::open_settings(&dir, settings).expect("open Python's instance")
     }
 
     /// What Python reads from the instance now (`python-read-instance.py`).
@@ -179,17 +179,17 @@ fn python_writes_rust_reads() {
         assert_eq!(resolved.slug(), "anonymous/pydata", "from {}", cwd.display());
     }
     assert!(dir.resolve_current(py.w.parent().unwrap()).unwrap().is_none());
-    let current = Instance::current(&dir, &deeper).unwrap();
+    let current = Instance::current_in(&dir, &deeper).unwrap();
     assert_eq!(current.uid(), made["uid"]);
     drop(current);
 
-    let mut inst = py.open();
+    let inst = py.open();
     assert_eq!(inst.slug(), made["slug"]);
     assert_eq!(inst.uid(), made["uid"]);
 
     // Opening does not migrate a Django-managed database.
-    assert!(inst.db.table_exists("django_migrations").unwrap());
-    assert!(!inst.db.table_exists("__diesel_schema_migrations").unwrap());
+    assert!(inst.table_exists("django_migrations").unwrap());
+    assert!(!inst.table_exists("__diesel_schema_migrations").unwrap());
 
     let ours: Vec<Json> = inst
         .storages()
@@ -207,7 +207,7 @@ fn python_writes_rust_reads() {
     assert_eq!(&Json::Array(ours), &made["storages"]);
 
     let labels: Vec<Json> = ULabel::query()
-        .to_list(&mut inst.db)
+        .to_list(&inst)
         .unwrap()
         .iter()
         .map(|u| serde_json::json!({"id": u.id, "uid": u.uid, "name": u.name}))
@@ -238,7 +238,7 @@ fn rust_writes_python_reads() {
         return;
     };
     let root = py.path("rust-storage");
-    let mut inst = Instance::connect(&py.settings(), "anonymous/pydata").unwrap();
+    let inst = Instance::connect_in(&py.settings(), "anonymous/pydata").unwrap();
     let (storage, outcome) = inst.add_storage(&root, Some("from rust")).unwrap();
     assert_eq!(outcome, StorageOutcome::Managed);
     assert_eq!(storage.uid, marker_uid(&root));
@@ -249,7 +249,7 @@ fn rust_writes_python_reads() {
         description: Some("made by lamindb-rs".into()),
         ..Default::default()
     };
-    label.save(&mut inst.db, &ctx).unwrap();
+    label.save(&inst).unwrap();
     drop(inst);
 
     let read = py.read(&["--storage", &storage.uid, "--ulabel", "label-from-rust"]);
@@ -296,7 +296,7 @@ fn markers_are_read_alike_by_python_and_rust() {
     };
     let made = &py.made;
     let root = py.path("rust-storage");
-    let mut inst = py.open();
+    let inst = py.open();
     let (storage, _) = inst.add_storage(&root, None).unwrap();
     drop(inst);
 
@@ -342,7 +342,7 @@ fn add_storage_on_a_python_location_returns_it() {
     let root = py.path("pystorage2");
     assert_eq!(second["root"], root);
     let marker_before = std::fs::read(py.w.join("pystorage2/.lamindb/storage_uid.txt")).unwrap();
-    let mut inst = py.open();
+    let inst = py.open();
     for spelling in [root.clone(), format!("{root}/"), py.path("pydata/../pystorage2")] {
         let (s, outcome) = inst.add_storage(&spelling, Some("ignored")).unwrap();
         assert_eq!(outcome, StorageOutcome::Existing, "{spelling}");
@@ -361,7 +361,7 @@ fn add_storage_on_a_python_location_returns_it() {
 fn search_ranks_like_python_lamindb_on_the_same_data() {
     let test = "search_ranks_like_python_lamindb_on_the_same_data";
     let Some(py) = PyInstance::make(test) else { return };
-    let mut inst = py.open();
+    let inst = py.open();
     let names: Vec<String> = [
         "my cellular thing",
         "celltype",
@@ -387,7 +387,7 @@ fn search_ranks_like_python_lamindb_on_the_same_data() {
     let python = py.read(&extra);
     for q in queries {
         let opts = lamindb_core::query::search::SearchOptions::default();
-        let ours: Vec<String> = lamindb_core::query::search::search(&mut inst.db, ULabel::REGISTRY, q, &opts)
+        let ours: Vec<String> = lamindb_core::query::search::search(&inst, ULabel::REGISTRY, q, &opts)
             .unwrap()
             .into_iter()
             .map(|h| h.values[2].to_string())
@@ -418,7 +418,7 @@ fn rust_artifacts_are_found_cached_and_hashed_alike_by_python() {
     let content = b"gene,count\nA,1\nB,22\n";
     let file = py.w.join("rust-data.csv");
     std::fs::write(&file, content).unwrap();
-    let mut inst = py.open();
+    let inst = py.open();
     let opts = lamindb_core::ArtifactOptions { key: Some("rust/data.csv".into()), ..Default::default() };
     let (a, outcome) = inst.create_artifact(&file, &opts).unwrap();
     assert_eq!(outcome, lamindb_core::ArtifactOutcome::Created);
@@ -456,7 +456,7 @@ fn python_artifacts_are_loaded_by_rust() {
     std::fs::write(&file, b"written by python\n").unwrap();
     let saved = py_artifact(&py, &["save", &file.display().to_string(), "py/made.txt"]);
     let uid = saved["uid"].as_str().unwrap();
-    let mut inst = py.open();
+    let inst = py.open();
     let a = inst.get_artifact(uid).unwrap();
     assert_eq!(a.hash.as_deref(), saved["hash"].as_str());
     assert_eq!((saved["otype"].clone(), a.otype.clone()), (Json::Null, None));

@@ -5,6 +5,7 @@ mod frame;
 mod instance;
 mod interop;
 mod layering;
+mod library;
 mod query;
 mod records;
 mod storage;

@@ -12,7 +12,7 @@ use lamindb_tests::{TestInstance, for_each_backend};
 
 fn names(t: &mut TestInstance, qs: QuerySet) -> Vec<String> {
     let idx = qs.registry().fields.iter().position(|f| f.name == "name").unwrap();
-    qs.rows(&mut t.inst.db).unwrap().into_iter().map(|r| r[idx].to_string()).collect()
+    qs.rows(&t.inst).unwrap().into_iter().map(|r| r[idx].to_string()).collect()
 }
 
 fn labels(t: &mut TestInstance, names: &[&str]) -> Vec<ULabel> {
@@ -34,10 +34,9 @@ fn every_lookup_gives_the_same_rows_on_every_backend() {
     for_each_backend("every_lookup_gives_the_same_rows_on_every_backend", |b| {
         let mut t = TestInstance::new(b);
         let ls = labels(&mut t, &["Alpha", "alpha", "beta", "Gamma ray", "delta.x", "épée"]);
-        let ctx = t.ctx();
         let mut with_desc = ls[2].clone();
         with_desc.description = Some("described".into());
-        with_desc.save(&mut t.inst.db, &ctx).unwrap();
+        with_desc.save(&t.inst).unwrap();
         let cases: &[(&str, &[&str])] = &[
             ("name=alpha", &["alpha"]),
             ("name__exact=Alpha", &["Alpha"]),
@@ -81,10 +80,9 @@ fn relations_are_traversed_both_ways_at_any_depth() {
     for_each_backend("relations_are_traversed_both_ways_at_any_depth", |b| {
         let mut t = TestInstance::new(b);
         let (_, run) = t.transform_and_run();
-        let ctx = t.ctx();
-        let db = &mut t.inst.db;
+        let db = &t.inst;
         let mut alice = User { uid: "alice001".into(), handle: "alice".into(), ..Default::default() };
-        alice.save(db, &ctx).unwrap();
+        alice.save(db).unwrap();
         let mut a1 = Artifact {
             uid: "aaaaaaaaaaaaaaa10000".into(),
             key: Some("raw/a.csv".into()),
@@ -95,7 +93,7 @@ fn relations_are_traversed_both_ways_at_any_depth() {
             run_id: run.id,
             ..Default::default()
         };
-        a1.save(db, &ctx).unwrap();
+        a1.save(db).unwrap();
         let mut a2 = Artifact {
             uid: "aaaaaaaaaaaaaaa20000".into(),
             key: Some("raw/b.parquet".into()),
@@ -106,13 +104,14 @@ fn relations_are_traversed_both_ways_at_any_depth() {
             created_by_id: alice.id,
             ..Default::default()
         };
-        a2.save(db, &SaveContext { user_id: alice.id.unwrap(), run_id: None }).unwrap();
+        a2.created_by_id = alice.id;
+        a2.save(db).unwrap();
         let mut l = ULabel { uid: "lbl00001".into(), name: "experiment-1".into(), ..Default::default() };
-        l.save(db, &ctx).unwrap();
+        l.save(db).unwrap();
         let mut link =
             ArtifactULabel { artifact_id: a2.id.unwrap(), ulabel_id: l.id.unwrap(), ..Default::default() };
-        link.save(db, &ctx).unwrap();
-        let keys = |db: &mut lamindb_core::Db, expr: &str| -> Vec<String> {
+        link.save(db).unwrap();
+        let keys = |db: &lamindb_core::Instance, expr: &str| -> Vec<String> {
             let qs = QuerySet::new(Artifact::REGISTRY).filter(parse_filter(expr).unwrap());
             qs.rows(db).unwrap().into_iter().map(|r| r[2].to_string()).collect()
         };
@@ -125,7 +124,7 @@ fn relations_are_traversed_both_ways_at_any_depth() {
         assert_eq!(keys(db, "!ulabels__name=experiment-1"), ["raw/a.csv"]);
         assert_eq!(keys(db, "created_by=2"), ["raw/b.parquet"]);
         // Reverse relations.
-        let count = |db: &mut lamindb_core::Db, reg, expr: &str| {
+        let count = |db: &lamindb_core::Instance, reg, expr: &str| {
             QuerySet::new(reg).filter(parse_filter(expr).unwrap()).count(db).unwrap()
         };
         assert_eq!(count(db, Storage::REGISTRY, "artifacts__key__endswith=.parquet"), 1);
@@ -145,7 +144,6 @@ fn relations_are_traversed_both_ways_at_any_depth() {
     });
 }
 
-use lamindb_core::SaveContext;
 
 #[test]
 fn q_algebra_ordering_and_slicing() {
@@ -163,11 +161,11 @@ fn q_algebra_ordering_and_slicing() {
         assert_eq!(names(&mut t, ordered.clone()), ["c1", "b2", "b1", "a2", "a1"]);
         assert_eq!(names(&mut t, ordered.clone().limit(2).offset(1)), ["b2", "b1"]);
         assert_eq!(names(&mut t, ordered.clone().offset(3)), ["a2", "a1"]);
-        assert_eq!(ordered.count(&mut t.inst.db).unwrap(), 5);
-        assert!(ordered.exists(&mut t.inst.db).unwrap());
-        let first = ULabel::query().order_by("-name").first(&mut t.inst.db).unwrap().unwrap();
+        assert_eq!(ordered.count(&t.inst).unwrap(), 5);
+        assert!(ordered.exists(&t.inst).unwrap());
+        let first = ULabel::query().order_by("-name").first(&t.inst).unwrap().unwrap();
         assert_eq!(first.name, "c1");
-        let err = QuerySet::new(ULabel::REGISTRY).order_by("nme").rows(&mut t.inst.db).unwrap_err();
+        let err = QuerySet::new(ULabel::REGISTRY).order_by("nme").rows(&t.inst).unwrap_err();
         assert!(err.to_string().starts_with("Unknown field 'nme'."), "{err}");
     });
 }
@@ -177,7 +175,7 @@ fn get_one_first_and_their_errors() {
     for_each_backend("get_one_first_and_their_errors", |b| {
         let mut t = TestInstance::new(b);
         let ls = labels(&mut t, &["x", "y"]);
-        let db = &mut t.inst.db;
+        let db = &t.inst;
         let by_id = QuerySet::get_row(db, ULabel::REGISTRY, "1").unwrap();
         assert_eq!(by_id[1], Value::Text(ls[0].uid.clone()));
         let by_prefix = QuerySet::get_row(db, ULabel::REGISTRY, &ls[1].uid[..5]).unwrap();
@@ -207,9 +205,8 @@ fn get_one_first_and_their_errors() {
 #[test]
 fn versioned_get_prefers_the_latest_version() {
     for_each_backend("versioned_get_prefers_the_latest_version", |b| {
-        let mut t = TestInstance::new(b);
-        let ctx = t.ctx();
-        let db = &mut t.inst.db;
+        let t = TestInstance::new(b);
+        let db = &t.inst;
         for (suffix, latest) in [("0000", false), ("0001", true)] {
             let mut a = Artifact {
                 uid: format!("stemstemstemstem{suffix}"),
@@ -221,7 +218,7 @@ fn versioned_get_prefers_the_latest_version() {
                 hash: Some(suffix.into()),
                 ..Default::default()
             };
-            a.save(db, &ctx).unwrap();
+            a.save(db).unwrap();
         }
         let row = QuerySet::get_row(db, Artifact::REGISTRY, "stemstemstemstem").unwrap();
         assert_eq!(row[1], Value::Text("stemstemstemstem0001".into()));
@@ -236,7 +233,7 @@ fn trash_hides_records_until_restored() {
         let mut t = TestInstance::new(b);
         let ls = labels(&mut t, &["keep", "trash-me"]);
         let id = ls[1].id.unwrap();
-        let db = &mut t.inst.db;
+        let db = &t.inst;
         delete_record(db, ULabel::REGISTRY, id, false).unwrap();
         assert_eq!(ULabel::query().count(db).unwrap(), 1, "trash is hidden by default");
         assert_eq!(ULabel::query().filter_eq("branch_id", -1).count(db).unwrap(), 1);
@@ -268,9 +265,8 @@ fn trash_hides_records_until_restored() {
 #[test]
 fn trashing_the_latest_version_promotes_the_previous_one() {
     for_each_backend("trashing_the_latest_version_promotes_the_previous_one", |b| {
-        let mut t = TestInstance::new(b);
-        let ctx = t.ctx();
-        let db = &mut t.inst.db;
+        let t = TestInstance::new(b);
+        let db = &t.inst;
         let mut ids = Vec::new();
         for (suffix, latest) in [("0000", false), ("0001", true)] {
             let mut tr = Transform {
@@ -281,7 +277,7 @@ fn trashing_the_latest_version_promotes_the_previous_one() {
                 is_latest: latest,
                 ..Default::default()
             };
-            tr.save(db, &ctx).unwrap();
+            tr.save(db).unwrap();
             ids.push(tr.id.unwrap());
         }
         delete_record(db, Transform::REGISTRY, ids[1], false).unwrap();
@@ -307,7 +303,7 @@ fn search_ranks_as_lamindb() {
             &mut t,
             &["my cellular thing", "celltype", "B cell|T cell", "T cell", "cell type", "cell", "nothing"],
         );
-        let hits = search(&mut t.inst.db, ULabel::REGISTRY, "cell", &SearchOptions::default()).unwrap();
+        let hits = search(&t.inst, ULabel::REGISTRY, "cell", &SearchOptions::default()).unwrap();
         let got: Vec<(String, u32)> = hits.iter().map(|h| (h.values[2].to_string(), h.score)).collect();
         // LaminDB's documented order; equal scores keep database order.
         assert_eq!(
@@ -322,12 +318,12 @@ fn search_ranks_as_lamindb() {
             ]
         );
         let opts = SearchOptions { limit: Some(2), ..Default::default() };
-        assert_eq!(search(&mut t.inst.db, ULabel::REGISTRY, "CELL", &opts).unwrap().len(), 2);
+        assert_eq!(search(&t.inst, ULabel::REGISTRY, "CELL", &opts).unwrap().len(), 2);
         let opts = SearchOptions { case_sensitive: true, ..Default::default() };
-        assert!(search(&mut t.inst.db, ULabel::REGISTRY, "CELL", &opts).unwrap().is_empty());
+        assert!(search(&t.inst, ULabel::REGISTRY, "CELL", &opts).unwrap().is_empty());
         let opts = SearchOptions { fields: vec!["description".into()], ..Default::default() };
-        assert!(search(&mut t.inst.db, ULabel::REGISTRY, "cell", &opts).unwrap().is_empty());
-        let err = search(&mut t.inst.db, ULabel::REGISTRY, "  ", &SearchOptions::default()).unwrap_err();
+        assert!(search(&t.inst, ULabel::REGISTRY, "cell", &opts).unwrap().is_empty());
+        let err = search(&t.inst, ULabel::REGISTRY, "  ", &SearchOptions::default()).unwrap_err();
         assert_eq!(err.to_string(), "Cannot search for None value! Please pass a valid string.");
     });
 }
@@ -338,7 +334,7 @@ fn lamindb_search_example_in_insertion_order() {
         let mut t = TestInstance::new(b);
         let names = ["cell", "cell type", "T cell", "B cell|T cell", "celltype", "my cellular thing"];
         labels(&mut t, &names);
-        let hits = search(&mut t.inst.db, ULabel::REGISTRY, "cell", &SearchOptions::default()).unwrap();
+        let hits = search(&t.inst, ULabel::REGISTRY, "cell", &SearchOptions::default()).unwrap();
         let got: Vec<String> = hits.iter().map(|h| h.values[2].to_string()).collect();
         assert_eq!(got, names);
     });
@@ -349,11 +345,11 @@ fn lookup_keys_follow_lamindb() {
     for_each_backend("lookup_keys_follow_lamindb", |b| {
         let mut t = TestInstance::new(b);
         labels(&mut t, &["My Label-1", "2nd label", "class", "my label 1"]);
-        let entries = lookup(&mut t.inst.db, ULabel::REGISTRY, None).unwrap();
+        let entries = lookup(&t.inst, ULabel::REGISTRY, None).unwrap();
         let keys: Vec<(&str, usize)> = entries.iter().map(|e| (e.key.as_str(), e.records.len())).collect();
         assert_eq!(keys, [("class_", 1), ("ln_2nd_label", 1), ("my_label_1", 2)]);
         assert_eq!(entries[2].records[0].0, "My Label-1", "first record first");
-        let by_uid = lookup(&mut t.inst.db, ULabel::REGISTRY, Some("uid")).unwrap();
+        let by_uid = lookup(&t.inst, ULabel::REGISTRY, Some("uid")).unwrap();
         assert_eq!(by_uid.len(), 4);
     });
 }
@@ -371,10 +367,10 @@ fn name_match_returns_existing_labels() {
         assert!(out[1].created && !out[2].created);
         assert_eq!(out[1].record.id, out[2].record.id, "a name repeated in the input is created once");
         assert_eq!(out[1].record.description.as_deref(), Some("d"));
-        assert_eq!(ULabel::query().count(&mut t.inst.db).unwrap(), 2);
+        assert_eq!(ULabel::query().count(&t.inst).unwrap(), 2);
         let out = t.inst.create_ulabels(&["My label".to_string()], None, NameMatch::AlwaysCreate).unwrap();
         assert!(out[0].created);
-        assert_eq!(ULabel::query().filter_eq("name", "My label").count(&mut t.inst.db).unwrap(), 2);
+        assert_eq!(ULabel::query().filter_eq("name", "My label").count(&t.inst).unwrap(), 2);
         assert!(t.inst.create_ulabels(&[" ".to_string()], None, NameMatch::AlwaysCreate).is_err());
     });
 }
@@ -403,7 +399,7 @@ fn injection_corpus_changes_and_reveals_nothing() {
                 ["", "__iexact", "__contains", "__icontains", "__startswith", "__endswith", "__iendswith"]
             {
                 let key = format!("name{lookup}");
-                match ULabel::query().filter_kw(&key, value).count(&mut t.inst.db) {
+                match ULabel::query().filter_kw(&key, value).count(&t.inst) {
                     Ok(n) => assert_eq!(n, 0, "{key}={value:?} matched something"),
                     // NUL cannot be stored in PostgreSQL text: refused the same way on both backends.
                     Err(e) => {
@@ -413,21 +409,21 @@ fn injection_corpus_changes_and_reveals_nothing() {
             }
             let n = ULabel::query()
                 .filter_kw_list("name__in", vec![Value::Text(value.into())])
-                .count(&mut t.inst.db);
+                .count(&t.inst);
             assert!(n.is_ok_and(|n| n == 0) || value.contains('\0'));
-            let hits = search(&mut t.inst.db, ULabel::REGISTRY, value, &SearchOptions::default())
+            let hits = search(&t.inst, ULabel::REGISTRY, value, &SearchOptions::default())
                 .unwrap_or_default();
             assert!(hits.is_empty(), "search {value:?}");
             // Through the expression parser as a quoted string.
             let expr = format!("name={}", serde_json::to_string(value).unwrap());
             if let Ok(q) = parse_filter(&expr) {
-                let n = QuerySet::new(ULabel::REGISTRY).filter(q).count(&mut t.inst.db);
+                let n = QuerySet::new(ULabel::REGISTRY).filter(q).count(&t.inst);
                 assert!(n.is_ok_and(|n| n == 0) || value.contains('\0'), "{expr}");
             }
         }
-        assert_eq!(ULabel::query().count(&mut t.inst.db).unwrap(), 1);
-        assert_eq!(User::query().count(&mut t.inst.db).unwrap(), 1);
-        assert!(t.inst.db.table_exists("lamindb_ulabel").unwrap());
+        assert_eq!(ULabel::query().count(&t.inst).unwrap(), 1);
+        assert_eq!(User::query().count(&t.inst).unwrap(), 1);
+        assert!(t.inst.table_exists("lamindb_ulabel").unwrap());
     });
 }
 
@@ -435,12 +431,12 @@ fn injection_corpus_changes_and_reveals_nothing() {
 fn using_reads_another_instance_by_name_and_by_path() {
     let mut a = TestInstance::new(lamindb_tests::Backend::Sqlite);
     labels(&mut a, &["from-a"]);
-    let mut other = Instance::using(&a.settings, "data").unwrap();
-    assert_eq!(ULabel::query().filter_eq("name", "from-a").count(&mut other.db).unwrap(), 1);
+    let other = Instance::using(&a.settings, "data").unwrap();
+    assert_eq!(ULabel::query().filter_eq("name", "from-a").count(&other).unwrap(), 1);
     let path = a.path("data").display().to_string();
-    let mut by_path = Instance::using(&a.settings, &path).unwrap();
+    let by_path = Instance::using(&a.settings, &path).unwrap();
     assert_eq!(by_path.uid(), a.inst.uid());
-    assert_eq!(ULabel::query().count(&mut by_path.db).unwrap(), 1);
+    assert_eq!(ULabel::query().count(&by_path).unwrap(), 1);
     assert!(Instance::using(&a.settings, "nope").is_err());
 }
 
@@ -474,10 +470,9 @@ fn exclude_and_not_keep_rows_where_the_field_is_null() {
     for_each_backend("exclude_and_not_keep_rows_where_the_field_is_null", |b| {
         let mut t = TestInstance::new(b);
         let ls = labels(&mut t, &["with", "without"]);
-        let ctx = t.ctx();
         let mut with = ls[0].clone();
         with.description = Some("x".into());
-        with.save(&mut t.inst.db, &ctx).unwrap();
+        with.save(&t.inst).unwrap();
         // As in Django: excluding description="x" keeps the label whose description is NULL.
         let qs = QuerySet::new(ULabel::REGISTRY).exclude(Q::kw("description", "x").unwrap());
         assert_eq!(names(&mut t, qs), ["without"]);

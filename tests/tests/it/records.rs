@@ -10,11 +10,10 @@ use lamindb_tests::{TestInstance, for_each_backend};
 #[test]
 fn seeded_rows_match_lamindb() {
     for_each_backend("seeded_rows_match_lamindb", |b| {
-        let mut t = TestInstance::new(b);
-        let ctx = t.ctx();
+        let t = TestInstance::new(b);
         let data_root = t.path("data").display().to_string();
         let instance_uid = t.inst.uid();
-        let db = &mut t.inst.db;
+        let db = &t.inst;
         let user = User::get_by_id(db, 1).unwrap();
         assert_eq!((user.uid.as_str(), user.handle.as_str()), ("00000000", "anonymous"));
         let space = Space::get_by_id(db, 1).unwrap();
@@ -42,19 +41,18 @@ fn seeded_rows_match_lamindb() {
         assert_eq!((storage.branch_id, storage.space_id, storage.created_on_id), (Some(1), Some(1), Some(1)));
         // New rows after the seeded ones get fresh ids (identity sequences advanced on PostgreSQL).
         let mut s = Space { name: "team".into(), uid: "bbbbbbbbbbbb".into(), ..Default::default() };
-        s.save(db, &ctx).unwrap();
+        s.save(db).unwrap();
         assert_eq!(s.id, Some(2));
         let mut br = Branch { name: "feature-x".into(), uid: "ffffffffffff".into(), ..Default::default() };
-        br.save(db, &ctx).unwrap();
+        br.save(db).unwrap();
         assert_eq!(br.id, Some(2));
     });
 }
 
 /// Insert, read by id and uid, update, delete: the same steps for any registry.
 fn crud<R: Record + PartialEq>(t: &mut TestInstance, mut record: R, change: impl Fn(&mut R)) {
-    let ctx = t.ctx();
-    let db = &mut t.inst.db;
-    record.save(db, &ctx).unwrap();
+    let db = &t.inst;
+    record.save(db).unwrap();
     let id = record.id().expect("id after insert");
     let by_id = R::get_by_id(db, id).unwrap();
     assert_eq!(by_id, record, "{} read back by id", R::REGISTRY.name);
@@ -63,7 +61,7 @@ fn crud<R: Record + PartialEq>(t: &mut TestInstance, mut record: R, change: impl
         assert_eq!(by_uid, record);
     }
     change(&mut record);
-    record.save(db, &ctx).unwrap();
+    record.save(db).unwrap();
     assert_eq!(R::get_by_id(db, id).unwrap(), record, "{} after update", R::REGISTRY.name);
     record.delete_row(db).unwrap();
     let err = R::get_by_id(db, id).unwrap_err();
@@ -75,7 +73,6 @@ fn crud<R: Record + PartialEq>(t: &mut TestInstance, mut record: R, change: impl
 fn every_registry_round_trips() {
     for_each_backend("every_registry_round_trips", |b| {
         let mut t = TestInstance::new(b);
-        let ctx = t.ctx();
         crud(&mut t, User { uid: "u1u1u1u1".into(), handle: "alice".into(), ..Default::default() }, |u| {
             u.name = Some("Alice".into())
         });
@@ -103,7 +100,7 @@ fn every_registry_round_trips() {
         };
         crud(&mut t, transform.clone(), |x| x.description = Some("a script".into()));
         transform.uid = "tttt000000010000".into();
-        transform.save(&mut t.inst.db, &ctx).unwrap();
+        transform.save(&t.inst).unwrap();
         let run =
             Run { uid: "run0000000000001".into(), transform_id: transform.id.unwrap(), ..Default::default() };
         crud(&mut t, run.clone(), |r| r.name = Some("first".into()));
@@ -121,9 +118,9 @@ fn every_registry_round_trips() {
         };
         crud(&mut t, artifact.clone(), |a| a.description = Some("changed".into()));
         let mut a = artifact;
-        a.save(&mut t.inst.db, &ctx).unwrap();
+        a.save(&t.inst).unwrap();
         let mut label = ULabel { uid: "lbl00001".into(), name: "x".into(), ..Default::default() };
-        label.save(&mut t.inst.db, &ctx).unwrap();
+        label.save(&t.inst).unwrap();
         crud(
             &mut t,
             ArtifactULabel { artifact_id: a.id.unwrap(), ulabel_id: label.id.unwrap(), ..Default::default() },
@@ -145,17 +142,17 @@ fn every_registry_round_trips() {
 #[test]
 fn tracks_run_and_updates_fields_are_filled() {
     for_each_backend("tracks_run_and_updates_fields_are_filled", |b| {
-        let mut t = TestInstance::new(b);
-        let ctx = t.inst.save_context().unwrap();
-        let db = &mut t.inst.db;
+        let t = TestInstance::new(b);
+        let _ctx = t.inst.save_context().unwrap();
+        let db = &t.inst;
         let mut u = ULabel { uid: "abcd0001".into(), name: "n".into(), ..Default::default() };
-        u.save(db, &ctx).unwrap();
+        u.save(db).unwrap();
         assert_eq!(u.created_by_id, Some(1));
         assert!(u.created_at.is_some());
         let first = u.updated_at().expect("updated_at on insert");
         std::thread::sleep(std::time::Duration::from_millis(20));
         u.description = Some("changed".into());
-        u.save(db, &ctx).unwrap();
+        u.save(db).unwrap();
         // LaminDB never bumps updated_at; we do, on every save.
         assert!(u.updated_at().unwrap() > first, "{:?} > {first:?}", u.updated_at());
         assert_eq!(u.created_at, ULabel::get_by_id(db, u.id.unwrap()).unwrap().created_at);
@@ -165,8 +162,8 @@ fn tracks_run_and_updates_fields_are_filled() {
 #[test]
 fn unknown_fields_are_refused_with_the_field_list() {
     for_each_backend("unknown_fields_are_refused_with_the_field_list", |b| {
-        let mut t = TestInstance::new(b);
-        let err = ULabel::query().filter_eq("nme", "x").to_list(&mut t.inst.db).unwrap_err();
+        let t = TestInstance::new(b);
+        let err = ULabel::query().filter_eq("nme", "x").to_list(&t.inst).unwrap_err();
         assert_eq!(
             err.to_string(),
             "Unknown field 'nme'. Available fields: branch, branch_id, created_at, created_by, created_by_id, \
@@ -179,23 +176,22 @@ fn unknown_fields_are_refused_with_the_field_list() {
 #[test]
 fn values_are_bound_never_spliced() {
     for_each_backend("values_are_bound_never_spliced", |b| {
-        let mut t = TestInstance::new(b);
-        let ctx = t.ctx();
+        let t = TestInstance::new(b);
         for (i, name) in
             ["' OR 1=1 --", "\"; DROP TABLE lamindb_ulabel; --", "x'); DELETE FROM lamindb_user; --"]
                 .iter()
                 .enumerate()
         {
             let mut u = ULabel { uid: format!("inj0000{i}"), name: name.to_string(), ..Default::default() };
-            u.save(&mut t.inst.db, &ctx).unwrap();
-            let found = ULabel::query().filter_eq("name", *name).to_list(&mut t.inst.db).unwrap();
+            u.save(&t.inst).unwrap();
+            let found = ULabel::query().filter_eq("name", *name).to_list(&t.inst).unwrap();
             assert_eq!(found.len(), 1);
             assert_eq!(found[0].name, *name);
         }
         assert!(
-            ULabel::query().filter_eq("name", "' OR 1=1 --x").to_list(&mut t.inst.db).unwrap().is_empty()
+            ULabel::query().filter_eq("name", "' OR 1=1 --x").to_list(&t.inst).unwrap().is_empty()
         );
-        assert_eq!(User::query().count(&mut t.inst.db).unwrap(), 1);
-        assert_eq!(ULabel::query().count(&mut t.inst.db).unwrap(), 3);
+        assert_eq!(User::query().count(&t.inst).unwrap(), 1);
+        assert_eq!(ULabel::query().count(&t.inst).unwrap(), 3);
     });
 }

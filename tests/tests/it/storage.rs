@@ -7,7 +7,7 @@ use lamindb_tests::{Backend, TestInstance, for_each_backend};
 #[test]
 fn add_storage_managed_existing_and_normalised() {
     for_each_backend("add_storage_managed_existing_and_normalised", |b| {
-        let mut t = TestInstance::new(b);
+        let t = TestInstance::new(b);
         let root = t.path("my-directory");
         let (s, outcome) =
             t.inst.add_storage(&format!("{}/", root.display()), Some("a described one")).unwrap();
@@ -36,7 +36,7 @@ fn add_storage_managed_existing_and_normalised() {
 #[test]
 fn storage_marked_by_another_instance_is_read_only() {
     for_each_backend("storage_marked_by_another_instance_is_read_only", |b| {
-        let mut t = TestInstance::new(b);
+        let t = TestInstance::new(b);
         let root = t.path("foreign");
         std::fs::create_dir_all(root.join(".lamindb")).unwrap();
         let foreign = "forEIGNuid01\ncreation info:\ninstance_slug=alice/other\ninstance_id=4367b78ad1c45604ac44c7d20f58dabe\ninstance_uid=7Anyn2ud5VAA";
@@ -69,7 +69,7 @@ fn storage_marked_by_another_instance_is_read_only() {
 #[test]
 fn unwritable_storage_is_registered_unmanaged() {
     for_each_backend("unwritable_storage_is_registered_unmanaged", |b| {
-        let mut t = TestInstance::new(b);
+        let t = TestInstance::new(b);
         let (s, outcome) = t.inst.add_storage("/proc/not-writable-here", None).unwrap();
         assert!(matches!(outcome, StorageOutcome::Unwritable { .. }), "{outcome:?}");
         assert_eq!(s.instance_uid, None);
@@ -86,7 +86,7 @@ fn unwritable_storage_is_registered_unmanaged() {
 #[test]
 fn bad_roots_are_refused_and_change_nothing() {
     for_each_backend("bad_roots_are_refused_and_change_nothing", |b| {
-        let mut t = TestInstance::new(b);
+        let t = TestInstance::new(b);
         let cases = [
             (
                 format!("{}/x/.lamindb", t.root().display()),
@@ -111,7 +111,7 @@ fn bad_roots_are_refused_and_change_nothing() {
 #[test]
 fn get_by_id_uid_prefix_and_root_with_lamindb_errors() {
     for_each_backend("get_by_id_uid_prefix_and_root_with_lamindb_errors", |b| {
-        let mut t = TestInstance::new(b);
+        let t = TestInstance::new(b);
         let (s, _) = t.inst.add_storage(&t.path("two").display().to_string(), None).unwrap();
         assert_eq!(t.inst.get_storage("2").unwrap().uid, s.uid);
         assert_eq!(t.inst.get_storage(&s.uid).unwrap().id, s.id);
@@ -126,7 +126,7 @@ fn get_by_id_uid_prefix_and_root_with_lamindb_errors() {
         let err = t.inst.get_storage("/does/not/exist").unwrap_err();
         assert_eq!(err.to_string(), "Storage matching query does not exist.");
         // An empty prefix matches both.
-        let err = Storage::query().one(&mut t.inst.db).unwrap_err();
+        let err = Storage::query().one(&t.inst).unwrap_err();
         assert_eq!(err.to_string(), "get() returned more than one Storage -- it returned 2!");
     });
 }
@@ -134,11 +134,10 @@ fn get_by_id_uid_prefix_and_root_with_lamindb_errors() {
 #[test]
 fn delete_lifecycle_follows_lamindb() {
     for_each_backend("delete_lifecycle_follows_lamindb", |b| {
-        let mut t = TestInstance::new(b);
+        let t = TestInstance::new(b);
         let root = t.path("s2");
         let (s, _) = t.inst.add_storage(&root.display().to_string(), None).unwrap();
         // 1. artifacts (a trashed one too) block it
-        let ctx = t.ctx();
         let mut a = lamindb_core::Artifact {
             uid: "aaaaaaaaaaaaaaaa0000".into(),
             suffix: ".txt".into(),
@@ -149,10 +148,10 @@ fn delete_lifecycle_follows_lamindb() {
             description: Some("trashed".into()),
             ..Default::default()
         };
-        a.save(&mut t.inst.db, &ctx).unwrap();
+        a.save(&t.inst).unwrap();
         let err = t.inst.delete_storage(&s).unwrap_err();
         assert_eq!(err.to_string(), "Cannot delete storage with artifacts in current instance.");
-        a.delete_row(&mut t.inst.db).unwrap();
+        a.delete_row(&t.inst).unwrap();
         // 2. the default storage cannot be deleted
         let default = t.inst.default_storage().unwrap();
         let err = t.inst.delete_storage(&default).unwrap_err();
@@ -167,14 +166,14 @@ fn delete_lifecycle_follows_lamindb() {
         t.inst.delete_storage(&s).unwrap();
         assert!(!root.join(".lamindb/storage_uid.txt").exists());
         assert!(root.join(".lamindb").is_dir());
-        assert_eq!(Storage::query().filter_eq("root", s.root.as_str()).count(&mut t.inst.db).unwrap(), 0);
+        assert_eq!(Storage::query().filter_eq("root", s.root.as_str()).count(&t.inst).unwrap(), 0);
     });
 }
 
 #[test]
 fn switching_the_default_storage_persists_in_the_settings_file() {
     for_each_backend("switching_the_default_storage_persists_in_the_settings_file", |b| {
-        let mut t = TestInstance::new(b);
+        let t = TestInstance::new(b);
         let root = t.path("storage_2");
         let err = t.inst.set_default_storage(&root.display().to_string()).unwrap_err();
         assert!(err.to_string().contains("is not registered in this instance"), "{err}");
@@ -192,7 +191,7 @@ fn switching_the_default_storage_persists_in_the_settings_file() {
         let current = t.settings.current_global().unwrap().unwrap();
         assert_eq!(current.default_storage_root(), s.root, "current_instance.env follows");
         // A new process opens the instance and finds the new default.
-        let mut again = lamindb_core::Instance::open(&t.settings, reopened).unwrap();
+        let again = lamindb_core::Instance::open_settings(&t.settings, reopened).unwrap();
         assert_eq!(again.default_storage().unwrap().id, s.id);
         assert_eq!(again.storages().unwrap().len(), 2);
         // The former default can now be deleted (it holds only lamin.db on SQLite: refused then).

@@ -91,7 +91,7 @@ fn progress() -> Box<dyn Progress> {
 }
 
 pub(crate) fn save(args: SaveArgs) -> anyhow::Result<()> {
-    let mut inst = current_instance()?;
+    let inst = current_instance()?;
     let mut sources = Vec::new();
     for path in &args.paths {
         if args.one_per_file && path.is_dir() {
@@ -160,7 +160,7 @@ fn describe(a: &Artifact) -> String {
     }
 }
 
-fn find(inst: &mut Instance, idlike: Option<&str>, key: Option<&str>) -> anyhow::Result<Artifact> {
+fn find(inst: &Instance, idlike: Option<&str>, key: Option<&str>) -> anyhow::Result<Artifact> {
     Ok(match (idlike, key) {
         (_, Some(key)) => inst.get_artifact_by_key(key)?,
         (Some(idlike), None) => inst.get_artifact(idlike)?,
@@ -169,10 +169,10 @@ fn find(inst: &mut Instance, idlike: Option<&str>, key: Option<&str>) -> anyhow:
 }
 
 pub(crate) fn load(args: LoadArgs) -> anyhow::Result<()> {
-    let mut inst = current_instance()?;
-    let a = find(&mut inst, args.idlike.as_deref(), args.key.as_deref())?;
+    let inst = current_instance()?;
+    let a = find(&inst, args.idlike.as_deref(), args.key.as_deref())?;
     if args.df {
-        let df = lamindb_frame::load_artifact(&mut inst, &a)?;
+        let df = lamindb_frame::load_artifact(&inst, &a)?;
         output::line(&df.to_string());
         return Ok(());
     }
@@ -191,7 +191,7 @@ pub(crate) fn delete(
     if keep_data && delete_data {
         anyhow::bail!("pass either --keep-data or --delete-data");
     }
-    let mut inst = current_instance()?;
+    let inst = current_instance()?;
     let a = inst.get_artifact(idlike)?;
     if !permanent {
         let trashed = inst.trash_artifact(&a, keep_data)?;

@@ -119,18 +119,18 @@ pub(crate) fn run(args: DfArgs) -> anyhow::Result<()> {
         limit: if args.all { None } else { Some(args.limit.unwrap_or(DEFAULT_LIMIT)) },
         ..DfOptions::default()
     };
-    let mut inst = open_instance(args.instance.as_deref())?;
+    let inst = open_instance(args.instance.as_deref())?;
     let rss_start = memory_kib().1;
     let cpu_start = cpu_seconds();
     let start = Instant::now();
-    let mut frame = df(&mut inst.db, &qs, &opts)?;
+    let mut frame = df(&inst, &qs, &opts)?;
     let frame_seconds = start.elapsed().as_secs_f64();
     let frame_cpu = cpu_seconds().zip(cpu_start).map(|(b, a)| b - a);
     let peak_after_frame = memory_kib().0;
     if !args.all
         && args.limit.is_none()
         && frame.height() == DEFAULT_LIMIT
-        && qs.clone().offset(DEFAULT_LIMIT).exists(&mut inst.db)?
+        && qs.clone().offset(DEFAULT_LIMIT).exists(&inst)?
     {
         output::warn(&format!(
             "truncated query result to limit={DEFAULT_LIMIT} {} objects; pass --all or --limit N",

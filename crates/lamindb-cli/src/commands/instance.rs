@@ -51,7 +51,9 @@ pub(crate) fn init(args: InitArgs) -> anyhow::Result<()> {
 }
 
 pub(crate) fn connect(args: ConnectArgs) -> anyhow::Result<()> {
-    let inst = Instance::connect(&settings_dir(), &args.instance)?;
+    let dir = settings_dir();
+    let inst = Instance::connect_in(&dir, &args.instance)?;
+    dir.set_current(&inst.settings())?;
     output::info(&format!("connected lamindb: {}", inst.slug()));
     Ok(())
 }

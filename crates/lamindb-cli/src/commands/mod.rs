@@ -24,5 +24,5 @@ pub(crate) fn cwd() -> anyhow::Result<PathBuf> {
 
 /// Opens the current instance.
 pub(crate) fn current_instance() -> anyhow::Result<Instance> {
-    Ok(Instance::current(&settings_dir(), &cwd()?)?)
+    Ok(Instance::current_in(&settings_dir(), &cwd()?)?)
 }

@@ -148,7 +148,7 @@ pub(crate) fn create(args: CreateArgs) -> anyhow::Result<()> {
     if names.is_empty() {
         anyhow::bail!("no names given: pass names or --from-file FILE");
     }
-    let mut inst = current_instance()?;
+    let inst = current_instance()?;
     let mode = if args.allow_duplicates { NameMatch::AlwaysCreate } else { NameMatch::ReturnExisting };
     if names.len() > 50 && !args.json {
         // Bulk load: one transaction, counts only.
@@ -183,8 +183,8 @@ pub(crate) struct GetArgs {
 
 pub(crate) fn get(args: GetArgs) -> anyhow::Result<()> {
     let reg = registry(&args.registry)?;
-    let mut inst = args.read.open()?;
-    let row = QuerySet::get_row(&mut inst.db, reg, &args.idlike)?;
+    let inst = args.read.open()?;
+    let row = QuerySet::get_row(&inst, reg, &args.idlike)?;
     if args.read.json {
         output::json(&row_json(reg, &row));
     } else {
@@ -253,12 +253,12 @@ pub(crate) fn list(args: ListArgs) -> anyhow::Result<()> {
     if let Some(n) = args.limit {
         qs = qs.limit(n);
     }
-    let mut inst = args.read.open()?;
+    let inst = args.read.open()?;
     if args.count {
-        output::line(&qs.count(&mut inst.db)?.to_string());
+        output::line(&qs.count(&inst)?.to_string());
         return Ok(());
     }
-    let rows = qs.rows(&mut inst.db)?;
+    let rows = qs.rows(&inst)?;
     print_rows(reg, &rows, args.read.json, None);
     Ok(())
 }
@@ -284,13 +284,13 @@ pub(crate) struct SearchArgs {
 
 pub(crate) fn run_search(args: SearchArgs) -> anyhow::Result<()> {
     let reg = registry(&args.registry)?;
-    let mut inst = args.read.open()?;
+    let inst = args.read.open()?;
     let opts = SearchOptions {
         fields: args.field,
         limit: (args.limit > 0).then_some(args.limit),
         case_sensitive: args.case_sensitive,
     };
-    let hits = search(&mut inst.db, reg, &args.query, &opts)?;
+    let hits = search(&inst, reg, &args.query, &opts)?;
     let scores: Vec<String> = hits.iter().map(|h| h.score.to_string()).collect();
     let rows: Vec<Vec<Value>> = hits.into_iter().map(|h| h.values).collect();
     if args.read.json {
@@ -326,8 +326,8 @@ pub(crate) struct LookupArgs {
 
 pub(crate) fn run_lookup(args: LookupArgs) -> anyhow::Result<()> {
     let reg = registry(&args.registry)?;
-    let mut inst = args.read.open()?;
-    let entries = lookup(&mut inst.db, reg, args.field.as_deref())?;
+    let inst = args.read.open()?;
+    let entries = lookup(&inst, reg, args.field.as_deref())?;
     if args.read.json {
         let map = entries
             .iter()
@@ -365,10 +365,16 @@ pub(crate) fn run_lookup(args: LookupArgs) -> anyhow::Result<()> {
 /// `lamin delete <registry> <idlike> [--permanent]`.
 pub(crate) fn delete(registry_name: &str, idlike: &str, permanent: bool) -> anyhow::Result<()> {
     let reg = registry(registry_name)?;
-    let mut inst = current_instance()?;
-    let row = QuerySet::get_row(&mut inst.db, reg, idlike)?;
+    let inst = current_instance()?;
+    let row = QuerySet::get_row(&inst, reg, idlike)?;
     let id = row[0].as_i64().expect("id is the first field");
-    match delete_record(&mut inst.db, reg, id, permanent)? {
+    let deleted = delete_record(&inst, reg, id, permanent).map_err(|e| match e {
+        lamindb_core::Error::InTrash { registry, id } => anyhow::anyhow!(
+            "{registry} {id} is already in the trash; delete it permanently with --permanent"
+        ),
+        e => e.into(),
+    })?;
+    match deleted {
         Deleted::Trashed => output::info(&format!(
             "moved {} {id} to trash (branch_id = -1); restore it with `lamin restore {} {id}`",
             reg.name,
@@ -389,14 +395,14 @@ pub(crate) struct RestoreArgs {
 
 pub(crate) fn restore(args: RestoreArgs) -> anyhow::Result<()> {
     let reg = registry(&args.registry)?;
-    let mut inst = current_instance()?;
-    let row = QuerySet::get_row(&mut inst.db, reg, &args.idlike)?;
+    let inst = current_instance()?;
+    let row = QuerySet::get_row(&inst, reg, &args.idlike)?;
     let id = row[0].as_i64().expect("id is the first field");
     if reg.name == "Artifact" {
         // Artifacts reconcile which version is the latest when they come back.
-        inst.restore_artifact(&lamindb_core::Artifact::from_values(row)?)?;
+        inst.restore_artifact(&lamindb_core::Artifact::from_row_values(row)?)?;
     } else {
-        restore_record(&mut inst.db, reg, id)?;
+        restore_record(&inst, reg, id)?;
     }
     output::info(&format!("restored {} {id} to the main branch", reg.name));
     Ok(())

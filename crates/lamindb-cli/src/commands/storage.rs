@@ -78,7 +78,7 @@ pub(crate) enum SettingGet {
 }
 
 pub(crate) fn run(cmd: StorageCommand) -> anyhow::Result<()> {
-    let mut inst = current_instance()?;
+    let inst = current_instance()?;
     match cmd {
         StorageCommand::Add { root, description, json } => {
             let (s, outcome) = inst.add_storage(&root, description.as_deref())?;
@@ -123,12 +123,12 @@ pub(crate) fn run(cmd: StorageCommand) -> anyhow::Result<()> {
                 output::record(&s);
             }
         }
-        StorageCommand::Delete { idlike } => delete_in(&mut inst, &idlike)?,
+        StorageCommand::Delete { idlike } => delete_in(&inst, &idlike)?,
     }
     Ok(())
 }
 
-fn delete_in(inst: &mut lamindb_core::Instance, idlike: &str) -> anyhow::Result<()> {
+fn delete_in(inst: &lamindb_core::Instance, idlike: &str) -> anyhow::Result<()> {
     let s = inst.get_storage(idlike)?;
     inst.delete_storage(&s)?;
     output::info(&format!("deleted storage location {} ({})", s.root, s.uid));
@@ -137,11 +137,11 @@ fn delete_in(inst: &mut lamindb_core::Instance, idlike: &str) -> anyhow::Result<
 
 /// `lamin delete storage <idlike>`, the same as `lamin storage delete`.
 pub(crate) fn delete(idlike: &str) -> anyhow::Result<()> {
-    delete_in(&mut current_instance()?, idlike)
+    delete_in(&current_instance()?, idlike)
 }
 
 pub(crate) fn settings(cmd: SettingsCommand) -> anyhow::Result<()> {
-    let mut inst = current_instance()?;
+    let inst = current_instance()?;
     match cmd {
         SettingsCommand::Set { setting: SettingSet::Storage { root } } => {
             let s = inst.set_default_storage(&root)?;

@@ -13,7 +13,8 @@ use diesel::{Connection, RunQueryDsl};
 
 use crate::error::{Error, Result};
 use crate::value::{SqlType, Value, format_datetime};
-pub use row::{DynRow, ValueRef};
+pub(crate) use row::DynRow;
+pub use row::ValueRef;
 
 /// Which SQL dialect a connection speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,8 +125,9 @@ macro_rules! pg_query {
     };
 }
 
-/// A database connection: SQLite or PostgreSQL.
-pub enum Db {
+/// A database connection: SQLite or PostgreSQL. Internal: callers reach the database through
+/// [`Instance`](crate::Instance), which pools these.
+pub(crate) enum Db {
     /// Embedded SQLite (bundled libsqlite3).
     Sqlite(SqliteConnection),
     /// PostgreSQL (libpq).
@@ -146,7 +148,7 @@ pub fn is_postgres_url(url: &str) -> bool {
 impl Db {
     /// Connects to `url`: `postgresql://…` / `postgres://…` for PostgreSQL, `sqlite:///abs/path`
     /// or a plain path for SQLite. SQLite connections get WAL, a busy timeout and foreign keys.
-    pub fn connect(url: &str) -> Result<Db> {
+    pub(crate) fn connect(url: &str) -> Result<Db> {
         if is_postgres_url(url) {
             let mut conn = PgConnection::establish(url)
                 .map_err(|e| Error::Connect { url: redact_url(url), message: e.to_string() })?;
@@ -168,7 +170,7 @@ impl Db {
     }
 
     /// The dialect of this connection.
-    pub fn dialect(&self) -> Dialect {
+    pub(crate) fn dialect(&self) -> Dialect {
         match self {
             Db::Sqlite(_) => Dialect::Sqlite,
             Db::Postgres(_) => Dialect::Postgres,
@@ -176,7 +178,7 @@ impl Db {
     }
 
     /// A new empty statement in this connection's dialect.
-    pub fn sql(&self) -> Sql {
+    pub(crate) fn sql(&self) -> Sql {
         Sql::new(self.dialect())
     }
 
@@ -192,7 +194,7 @@ impl Db {
     /// Runs a query and hands each row's values (in select order, as read: not coerced) to `f`
     /// while reading, without collecting the rows: for exports of many rows. SQLite streams
     /// from its cursor; PostgreSQL reads the result set first.
-    pub fn query_each(&mut self, sql: &Sql, mut f: impl FnMut(Vec<Value>) -> Result<()>) -> Result<()> {
+    pub(crate) fn query_each(&mut self, sql: &Sql, mut f: impl FnMut(Vec<Value>) -> Result<()>) -> Result<()> {
         use diesel::connection::DefaultLoadingMode;
         debug_assert_eq!(sql.dialect, self.dialect());
         match self {
@@ -214,7 +216,7 @@ impl Db {
     /// from the connection's buffers: nothing is allocated per row or per value. Values are as
     /// read (not coerced). Returns the number of rows. The fastest way to read many rows; on
     /// PostgreSQL rows arrive one by one, so memory does not grow with the result.
-    pub fn query_each_ref(
+    pub(crate) fn query_each_ref(
         &mut self,
         sql: &Sql,
         mut f: impl FnMut(usize, ValueRef<'_>) -> Result<()>,
@@ -243,7 +245,7 @@ impl Db {
     }
 
     /// Runs a statement and returns the number of affected rows.
-    pub fn execute(&mut self, sql: &Sql) -> Result<usize> {
+    pub(crate) fn execute(&mut self, sql: &Sql) -> Result<usize> {
         debug_assert_eq!(sql.dialect, self.dialect());
         Ok(match self {
             Db::Sqlite(c) => sqlite_query!(sql).execute(c)?,
@@ -332,7 +334,7 @@ impl Db {
     }
 
     /// Runs SQL without parameters (DDL, pragmas, several statements).
-    pub fn batch_execute(&mut self, text: &str) -> Result<()> {
+    pub(crate) fn batch_execute(&mut self, text: &str) -> Result<()> {
         match self {
             Db::Sqlite(c) => c.batch_execute(text)?,
             Db::Postgres(c) => c.batch_execute(text)?,
@@ -340,28 +342,70 @@ impl Db {
         Ok(())
     }
 
-    /// Runs `f` in a transaction: committed when it returns `Ok`, rolled back otherwise.
-    pub fn transaction<T>(&mut self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<T> {
-        let begin = match self {
-            Db::Sqlite(_) => "BEGIN IMMEDIATE",
-            Db::Postgres(_) => "BEGIN",
-        };
-        self.batch_execute(begin)?;
+    /// Starts a transaction through diesel's transaction manager: `BEGIN` (SQLite: `BEGIN
+    /// IMMEDIATE`, so that a writer takes its lock up front) at depth 0, a savepoint when nested.
+    pub(crate) fn begin(&mut self) -> Result<()> {
+        use diesel::connection::{AnsiTransactionManager, TransactionManager};
+        match self {
+            Db::Sqlite(c) => {
+                if self::depth(c) == 0 {
+                    AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+                } else {
+                    AnsiTransactionManager::begin_transaction(c)?
+                }
+            }
+            Db::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
+        }
+        Ok(())
+    }
+
+    /// Commits the innermost transaction (releases its savepoint when nested).
+    pub(crate) fn commit(&mut self) -> Result<()> {
+        use diesel::connection::{AnsiTransactionManager, TransactionManager};
+        match self {
+            Db::Sqlite(c) => AnsiTransactionManager::commit_transaction(c)?,
+            Db::Postgres(c) => AnsiTransactionManager::commit_transaction(c)?,
+        }
+        Ok(())
+    }
+
+    /// Rolls the innermost transaction back (to its savepoint when nested).
+    pub(crate) fn rollback(&mut self) -> Result<()> {
+        use diesel::connection::{AnsiTransactionManager, TransactionManager};
+        match self {
+            Db::Sqlite(c) => AnsiTransactionManager::rollback_transaction(c)?,
+            Db::Postgres(c) => AnsiTransactionManager::rollback_transaction(c)?,
+        }
+        Ok(())
+    }
+
+    /// How many transactions are open on this connection (0: autocommit).
+    pub(crate) fn transaction_depth(&mut self) -> usize {
+        match self {
+            Db::Sqlite(c) => self::depth(c),
+            Db::Postgres(c) => self::depth(c),
+        }
+    }
+
+    /// Runs `f` in a transaction (a savepoint when nested): committed when it returns `Ok`,
+    /// rolled back otherwise.
+    pub(crate) fn transaction<T>(&mut self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<T> {
+        self.begin()?;
         match f(self) {
             Ok(v) => {
-                self.batch_execute("COMMIT")?;
+                self.commit()?;
                 Ok(v)
             }
             Err(e) => {
                 // The original error matters more than a failed rollback.
-                let _ = self.batch_execute("ROLLBACK");
+                let _ = self.rollback();
                 Err(e)
             }
         }
     }
 
     /// Whether a table exists.
-    pub fn table_exists(&mut self, table: &str) -> Result<bool> {
+    pub(crate) fn table_exists(&mut self, table: &str) -> Result<bool> {
         let mut sql = self.sql();
         match self.dialect() {
             Dialect::Sqlite => {
@@ -402,8 +446,19 @@ fn register_regexp(conn: &mut SqliteConnection) -> Result<()> {
     Ok(())
 }
 
+fn depth<C>(c: &mut C) -> usize
+where
+    C: diesel::Connection<TransactionManager = diesel::connection::AnsiTransactionManager>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    // A broken transaction manager counts as "in a transaction": such a connection is not reused.
+    AnsiTransactionManager::transaction_manager_status_mut(c)
+        .transaction_depth()
+        .map_or(1, |d| d.map_or(0, |d| d.get() as usize))
+}
+
 /// The file path of a SQLite URL (`sqlite:///abs/path` → `/abs/path`).
-pub fn sqlite_path(url: &str) -> &str {
+pub(crate) fn sqlite_path(url: &str) -> &str {
     url.strip_prefix("sqlite://").unwrap_or(url)
 }
 

@@ -3,6 +3,8 @@
 //! Field order is LaminDB's model order (own fields, then the common SQLRecord, TracksRun and
 //! TracksUpdates fields); table and column names are LaminDB's.
 
+mod new;
+
 use chrono::{DateTime, Utc};
 
 use crate::registry::{Field, TracksRun, TracksUpdates};
@@ -12,244 +14,244 @@ use crate::value::SqlType::{BigInt, Bool, DateTime as Dt, Int, Json as JsonT, Sm
 crate::registry! {
     /// A user of the instance (`lamindb_user`). The anonymous user has uid `00000000`.
     pub struct User {
-        name: "User", table: "lamindb_user", uid_len: Some(8), name_field: "handle",
+        name: "User", module: user, table: "lamindb_user", uid_len: Some(8), name_field: "handle",
         soft_delete: false, versioned: false;
-        id: Option<i64> = Field::new("id", Int);
-        uid: String = Field::new("uid", Varchar(8));
-        handle: String = Field::new("handle", Varchar(30));
-        name: Option<String> = Field::new("name", Varchar(150)).null();
-        created_at: Option<DateTime<Utc>> = Field::new("created_at", Dt);
-        updated_at: Option<DateTime<Utc>> = Field::new("updated_at", Dt);
+        id: Option<i64> as ID = Field::new("id", Int);
+        uid: String as UID = Field::new("uid", Varchar(8)).unique();
+        handle: String as HANDLE = Field::new("handle", Varchar(30)).unique();
+        name: Option<String> as NAME = Field::new("name", Varchar(150)).null();
+        created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
+        updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
     }
 }
 
 crate::registry! {
     /// A space (`lamindb_space`); space 1 `all` is seeded at init.
     pub struct Space {
-        name: "Space", table: "lamindb_space", uid_len: Some(12), name_field: "name",
+        name: "Space", module: space, table: "lamindb_space", uid_len: Some(12), name_field: "name",
         soft_delete: false, versioned: false;
-        id: Option<i64> = Field::new("id", SmallInt);
-        name: String = Field::new("name", Varchar(100));
-        uid: String = Field::new("uid", Varchar(12));
-        description: Option<String> = Field::new("description", Text).null();
-        created_at: Option<DateTime<Utc>> = Field::new("created_at", Dt);
-        created_by_id: Option<i64> = Field::new("created_by_id", Int).null().fk("User");
+        id: Option<i64> as ID = Field::new("id", SmallInt);
+        name: String as NAME = Field::new("name", Varchar(100));
+        uid: String as UID = Field::new("uid", Varchar(12)).unique();
+        description: Option<String> as DESCRIPTION = Field::new("description", Text).null();
+        created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
+        created_by_id: Option<i64> as CREATED_BY_ID = Field::new("created_by_id", Int).null().fk("User");
     }
 }
 
 crate::registry! {
     /// A branch (`lamindb_branch`): −1 trash, 0 archive, 1 main are seeded at init.
     pub struct Branch {
-        name: "Branch", table: "lamindb_branch", uid_len: Some(12), name_field: "name",
+        name: "Branch", module: branch, table: "lamindb_branch", uid_len: Some(12), name_field: "name",
         soft_delete: false, versioned: false;
-        id: Option<i64> = Field::new("id", Int);
-        name: String = Field::new("name", Varchar(100));
-        uid: String = Field::new("uid", Varchar(12));
-        description: Option<String> = Field::new("description", Text).null();
-        created_at: Option<DateTime<Utc>> = Field::new("created_at", Dt);
-        status_code: Option<i64> = Field::new("_status_code", SmallInt);
-        aux: Option<Json> = Field::new("_aux", JsonT).null();
-        space_id: Option<i64> = Field::new("space_id", SmallInt).fk("Space");
-        created_by_id: Option<i64> = Field::new("created_by_id", Int).fk("User");
+        id: Option<i64> as ID = Field::new("id", Int);
+        name: String as NAME = Field::new("name", Varchar(100));
+        uid: String as UID = Field::new("uid", Varchar(12)).unique();
+        description: Option<String> as DESCRIPTION = Field::new("description", Text).null();
+        created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
+        status_code: Option<i64> as STATUS_CODE = Field::new("_status_code", SmallInt).choices(&["-2", "-1", "0", "1", "2"]);
+        aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
+        space_id: Option<i64> as SPACE_ID = Field::new("space_id", SmallInt).fk("Space");
+        created_by_id: Option<i64> as CREATED_BY_ID = Field::new("created_by_id", Int).fk("User");
     }
 }
 
 crate::registry! {
     /// A storage location (`lamindb_storage`): a local directory, an S3 or GCS bucket or prefix.
     pub struct Storage {
-        name: "Storage", table: "lamindb_storage", uid_len: Some(12), name_field: "root",
+        name: "Storage", module: storage, table: "lamindb_storage", uid_len: Some(12), name_field: "root",
         soft_delete: false, versioned: false;
-        id: Option<i64> = Field::new("id", Int);
-        uid: String = Field::new("uid", Varchar(12));
-        root: String = Field::new("root", Varchar(255));
-        description: Option<String> = Field::new("description", Text).null();
-        type_: String = Field::new("type", Varchar(30));
-        region: Option<String> = Field::new("region", Varchar(64)).null();
-        instance_uid: Option<String> = Field::new("instance_uid", Varchar(12)).null();
-        is_locked: bool = Field::new("is_locked", Bool);
-        aux: Option<Json> = Field::new("_aux", JsonT).null();
-        created_at: Option<DateTime<Utc>> = Field::new("created_at", Dt);
-        branch_id: Option<i64> = Field::new("branch_id", Int).fk("Branch");
-        created_on_id: Option<i64> = Field::new("created_on_id", Int).fk("Branch");
-        space_id: Option<i64> = Field::new("space_id", SmallInt).fk("Space");
-        created_by_id: Option<i64> = Field::new("created_by_id", Int).fk("User");
-        run_id: Option<i64> = Field::new("run_id", BigInt).null().fk("Run");
-        updated_at: Option<DateTime<Utc>> = Field::new("updated_at", Dt);
+        id: Option<i64> as ID = Field::new("id", Int);
+        uid: String as UID = Field::new("uid", Varchar(12)).unique();
+        root: String as ROOT = Field::new("root", Varchar(255)).unique();
+        description: Option<String> as DESCRIPTION = Field::new("description", Text).null();
+        type_: String as TYPE = Field::new("type", Varchar(30));
+        region: Option<String> as REGION = Field::new("region", Varchar(64)).null();
+        instance_uid: Option<String> as INSTANCE_UID = Field::new("instance_uid", Varchar(12)).null();
+        is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
+        aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
+        created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
+        branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
+        created_on_id: Option<i64> as CREATED_ON_ID = Field::new("created_on_id", Int).fk("Branch");
+        space_id: Option<i64> as SPACE_ID = Field::new("space_id", SmallInt).fk("Space");
+        created_by_id: Option<i64> as CREATED_BY_ID = Field::new("created_by_id", Int).fk("User");
+        run_id: Option<i64> as RUN_ID = Field::new("run_id", BigInt).null().fk("Run");
+        updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
     }
 }
 
 crate::registry! {
     /// A transform (`lamindb_transform`): a script, notebook, pipeline or function; versioned.
     pub struct Transform {
-        name: "Transform", table: "lamindb_transform", uid_len: Some(16), name_field: "key",
+        name: "Transform", module: transform, table: "lamindb_transform", uid_len: Some(16), name_field: "key",
         soft_delete: true, versioned: true;
-        id: Option<i64> = Field::new("id", Int);
-        uid: String = Field::new("uid", Varchar(16));
-        key: String = Field::new("key", Varchar(1024));
-        description: Option<String> = Field::new("description", Text).null();
-        kind: String = Field::new("kind", Varchar(20));
-        source_code: Option<String> = Field::new("source_code", Text).null();
-        hash: Option<String> = Field::new("hash", Varchar(22)).null();
-        reference: Option<String> = Field::new("reference", Varchar(255)).null();
-        reference_type: Option<String> = Field::new("reference_type", Varchar(25)).null();
-        version_tag: Option<String> = Field::new("version_tag", Varchar(30)).null();
-        is_latest: bool = Field::new("is_latest", Bool);
-        is_locked: bool = Field::new("is_locked", Bool);
-        aux: Option<Json> = Field::new("_aux", JsonT).null();
-        created_at: Option<DateTime<Utc>> = Field::new("created_at", Dt);
-        branch_id: Option<i64> = Field::new("branch_id", Int).fk("Branch");
-        created_on_id: Option<i64> = Field::new("created_on_id", Int).fk("Branch");
-        space_id: Option<i64> = Field::new("space_id", SmallInt).fk("Space");
-        environment_id: Option<i64> = Field::new("environment_id", Int).null().fk("Artifact");
-        plan_id: Option<i64> = Field::new("plan_id", Int).null().fk("Artifact");
-        created_by_id: Option<i64> = Field::new("created_by_id", Int).fk("User");
-        run_id: Option<i64> = Field::new("run_id", BigInt).null().fk("Run");
-        updated_at: Option<DateTime<Utc>> = Field::new("updated_at", Dt);
+        id: Option<i64> as ID = Field::new("id", Int);
+        uid: String as UID = Field::new("uid", Varchar(16)).unique();
+        key: String as KEY = Field::new("key", Varchar(1024));
+        description: Option<String> as DESCRIPTION = Field::new("description", Text).null();
+        kind: String as KIND = Field::new("kind", Varchar(20)).choices(&["pipeline", "notebook", "script", "function"]);
+        source_code: Option<String> as SOURCE_CODE = Field::new("source_code", Text).null();
+        hash: Option<String> as HASH = Field::new("hash", Varchar(22)).null();
+        reference: Option<String> as REFERENCE = Field::new("reference", Varchar(255)).null();
+        reference_type: Option<String> as REFERENCE_TYPE = Field::new("reference_type", Varchar(25)).null();
+        version_tag: Option<String> as VERSION_TAG = Field::new("version_tag", Varchar(30)).null();
+        is_latest: bool as IS_LATEST = Field::new("is_latest", Bool);
+        is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
+        aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
+        created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
+        branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
+        created_on_id: Option<i64> as CREATED_ON_ID = Field::new("created_on_id", Int).fk("Branch");
+        space_id: Option<i64> as SPACE_ID = Field::new("space_id", SmallInt).fk("Space");
+        environment_id: Option<i64> as ENVIRONMENT_ID = Field::new("environment_id", Int).null().fk("Artifact");
+        plan_id: Option<i64> as PLAN_ID = Field::new("plan_id", Int).null().fk("Artifact");
+        created_by_id: Option<i64> as CREATED_BY_ID = Field::new("created_by_id", Int).fk("User");
+        run_id: Option<i64> as RUN_ID = Field::new("run_id", BigInt).null().fk("Run");
+        updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
     }
 }
 
 crate::registry! {
     /// A run of a transform (`lamindb_run`).
     pub struct Run {
-        name: "Run", table: "lamindb_run", uid_len: Some(16), name_field: "name",
+        name: "Run", module: run, table: "lamindb_run", uid_len: Some(16), name_field: "name",
         soft_delete: true, versioned: false;
-        id: Option<i64> = Field::new("id", BigInt);
-        uid: String = Field::new("uid", Varchar(20));
-        name: Option<String> = Field::new("name", Varchar(150)).null();
-        description: Option<String> = Field::new("description", Text).null();
-        entrypoint: Option<String> = Field::new("entrypoint", Varchar(255)).null();
-        started_at: Option<DateTime<Utc>> = Field::new("started_at", Dt);
-        finished_at: Option<DateTime<Utc>> = Field::new("finished_at", Dt).null();
-        params: Option<Json> = Field::new("params", JsonT).null();
-        extra_data: Option<Json> = Field::new("extra_data", JsonT).null();
-        reference: Option<String> = Field::new("reference", Varchar(255)).null();
-        reference_type: Option<String> = Field::new("reference_type", Varchar(25)).null();
-        cli_args: Option<String> = Field::new("cli_args", Varchar(1024)).null();
-        is_consecutive: Option<bool> = Field::new("_is_consecutive", Bool).null();
-        status_code: Option<i64> = Field::new("_status_code", SmallInt);
-        is_locked: bool = Field::new("is_locked", Bool);
-        aux: Option<Json> = Field::new("_aux", JsonT).null();
-        created_at: Option<DateTime<Utc>> = Field::new("created_at", Dt);
-        branch_id: Option<i64> = Field::new("branch_id", Int).fk("Branch");
-        created_on_id: Option<i64> = Field::new("created_on_id", Int).fk("Branch");
-        space_id: Option<i64> = Field::new("space_id", SmallInt).fk("Space");
-        transform_id: i64 = Field::new("transform_id", Int).fk("Transform");
-        report_id: Option<i64> = Field::new("report_id", Int).null().fk("Artifact");
-        environment_id: Option<i64> = Field::new("environment_id", Int).null().fk("Artifact");
-        plan_id: Option<i64> = Field::new("plan_id", Int).null().fk("Artifact");
-        initiated_by_run_id: Option<i64> = Field::new("initiated_by_run_id", BigInt).null().fk("Run");
-        created_by_id: Option<i64> = Field::new("created_by_id", Int).fk("User");
-        updated_at: Option<DateTime<Utc>> = Field::new("updated_at", Dt);
+        id: Option<i64> as ID = Field::new("id", BigInt);
+        uid: String as UID = Field::new("uid", Varchar(20)).unique();
+        name: Option<String> as NAME = Field::new("name", Varchar(150)).null();
+        description: Option<String> as DESCRIPTION = Field::new("description", Text).null();
+        entrypoint: Option<String> as ENTRYPOINT = Field::new("entrypoint", Varchar(255)).null();
+        started_at: Option<DateTime<Utc>> as STARTED_AT = Field::new("started_at", Dt);
+        finished_at: Option<DateTime<Utc>> as FINISHED_AT = Field::new("finished_at", Dt).null();
+        params: Option<Json> as PARAMS = Field::new("params", JsonT).null();
+        extra_data: Option<Json> as EXTRA_DATA = Field::new("extra_data", JsonT).null();
+        reference: Option<String> as REFERENCE = Field::new("reference", Varchar(255)).null();
+        reference_type: Option<String> as REFERENCE_TYPE = Field::new("reference_type", Varchar(25)).null();
+        cli_args: Option<String> as CLI_ARGS = Field::new("cli_args", Varchar(1024)).null();
+        is_consecutive: Option<bool> as IS_CONSECUTIVE = Field::new("_is_consecutive", Bool).null();
+        status_code: Option<i64> as STATUS_CODE = Field::new("_status_code", SmallInt).choices(&["-3", "-2", "-1", "0", "1", "2"]);
+        is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
+        aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
+        created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
+        branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
+        created_on_id: Option<i64> as CREATED_ON_ID = Field::new("created_on_id", Int).fk("Branch");
+        space_id: Option<i64> as SPACE_ID = Field::new("space_id", SmallInt).fk("Space");
+        transform_id: i64 as TRANSFORM_ID = Field::new("transform_id", Int).fk("Transform");
+        report_id: Option<i64> as REPORT_ID = Field::new("report_id", Int).null().fk("Artifact");
+        environment_id: Option<i64> as ENVIRONMENT_ID = Field::new("environment_id", Int).null().fk("Artifact");
+        plan_id: Option<i64> as PLAN_ID = Field::new("plan_id", Int).null().fk("Artifact");
+        initiated_by_run_id: Option<i64> as INITIATED_BY_RUN_ID = Field::new("initiated_by_run_id", BigInt).null().fk("Run");
+        created_by_id: Option<i64> as CREATED_BY_ID = Field::new("created_by_id", Int).fk("User");
+        updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
     }
 }
 
 crate::registry! {
     /// A universal label (`lamindb_ulabel`).
     pub struct ULabel {
-        name: "ULabel", table: "lamindb_ulabel", uid_len: Some(8), name_field: "name",
+        name: "ULabel", module: ulabel, table: "lamindb_ulabel", uid_len: Some(8), name_field: "name",
         soft_delete: true, versioned: false;
-        id: Option<i64> = Field::new("id", Int);
-        uid: String = Field::new("uid", Varchar(8));
-        name: String = Field::new("name", Varchar(150));
-        description: Option<String> = Field::new("description", Text).null();
-        reference: Option<String> = Field::new("reference", Varchar(255)).null();
-        reference_type: Option<String> = Field::new("reference_type", Varchar(25)).null();
-        is_type: bool = Field::new("is_type", Bool);
-        is_locked: bool = Field::new("is_locked", Bool);
-        aux: Option<Json> = Field::new("_aux", JsonT).null();
-        created_at: Option<DateTime<Utc>> = Field::new("created_at", Dt);
-        branch_id: Option<i64> = Field::new("branch_id", Int).fk("Branch");
-        created_on_id: Option<i64> = Field::new("created_on_id", Int).fk("Branch");
-        space_id: Option<i64> = Field::new("space_id", SmallInt).fk("Space");
-        created_by_id: Option<i64> = Field::new("created_by_id", Int).fk("User");
-        run_id: Option<i64> = Field::new("run_id", BigInt).null().fk("Run");
-        type_id: Option<i64> = Field::new("type_id", Int).null().fk("ULabel");
-        updated_at: Option<DateTime<Utc>> = Field::new("updated_at", Dt);
+        id: Option<i64> as ID = Field::new("id", Int);
+        uid: String as UID = Field::new("uid", Varchar(8)).unique();
+        name: String as NAME = Field::new("name", Varchar(150));
+        description: Option<String> as DESCRIPTION = Field::new("description", Text).null();
+        reference: Option<String> as REFERENCE = Field::new("reference", Varchar(255)).null();
+        reference_type: Option<String> as REFERENCE_TYPE = Field::new("reference_type", Varchar(25)).null();
+        is_type: bool as IS_TYPE = Field::new("is_type", Bool);
+        is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
+        aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
+        created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
+        branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
+        created_on_id: Option<i64> as CREATED_ON_ID = Field::new("created_on_id", Int).fk("Branch");
+        space_id: Option<i64> as SPACE_ID = Field::new("space_id", SmallInt).fk("Space");
+        created_by_id: Option<i64> as CREATED_BY_ID = Field::new("created_by_id", Int).fk("User");
+        run_id: Option<i64> as RUN_ID = Field::new("run_id", BigInt).null().fk("Run");
+        type_id: Option<i64> as TYPE_ID = Field::new("type_id", Int).null().fk("ULabel");
+        updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
     }
 }
 
 crate::registry! {
     /// A dataset or model file or folder (`lamindb_artifact`); versioned.
     pub struct Artifact {
-        name: "Artifact", table: "lamindb_artifact", uid_len: Some(20), name_field: "key",
+        name: "Artifact", module: artifact, table: "lamindb_artifact", uid_len: Some(20), name_field: "key",
         soft_delete: true, versioned: true;
-        id: Option<i64> = Field::new("id", Int);
-        uid: String = Field::new("uid", Varchar(20));
-        key: Option<String> = Field::new("key", Varchar(1024)).null();
-        description: Option<String> = Field::new("description", Text).null();
-        suffix: String = Field::new("suffix", Varchar(30));
-        kind: Option<String> = Field::new("kind", Varchar(20)).null();
-        otype: Option<String> = Field::new("otype", Varchar(64)).null();
-        size: Option<i64> = Field::new("size", BigInt).null();
-        hash: Option<String> = Field::new("hash", Varchar(22)).null();
-        n_files: Option<i64> = Field::new("n_files", BigInt).null();
-        n_observations: Option<i64> = Field::new("n_observations", BigInt).null();
-        extra_data: Option<Json> = Field::new("extra_data", JsonT).null();
-        version_tag: Option<String> = Field::new("version_tag", Varchar(30)).null();
-        is_latest: bool = Field::new("is_latest", Bool);
-        is_locked: bool = Field::new("is_locked", Bool);
-        created_at: Option<DateTime<Utc>> = Field::new("created_at", Dt);
-        branch_id: Option<i64> = Field::new("branch_id", Int).fk("Branch");
-        created_on_id: Option<i64> = Field::new("created_on_id", Int).fk("Branch");
-        space_id: Option<i64> = Field::new("space_id", SmallInt).fk("Space");
-        storage_id: i64 = Field::new("storage_id", Int).fk("Storage");
-        run_id: Option<i64> = Field::new("run_id", BigInt).null().fk("Run");
-        schema_id: Option<i64> = Field::new("schema_id", Int).null();
-        created_by_id: Option<i64> = Field::new("created_by_id", Int).fk("User");
-        real_key: Option<String> = Field::new("_real_key", Varchar(1024)).null();
-        hash_type: Option<String> = Field::new("_hash_type", Varchar(30)).null();
-        key_is_virtual: bool = Field::new("_key_is_virtual", Bool);
-        overwrite_versions: bool = Field::new("_overwrite_versions", Bool);
-        aux: Option<Json> = Field::new("_aux", JsonT).null();
-        updated_at: Option<DateTime<Utc>> = Field::new("updated_at", Dt);
+        id: Option<i64> as ID = Field::new("id", Int);
+        uid: String as UID = Field::new("uid", Varchar(20)).unique();
+        key: Option<String> as KEY = Field::new("key", Varchar(1024)).null();
+        description: Option<String> as DESCRIPTION = Field::new("description", Text).null();
+        suffix: String as SUFFIX = Field::new("suffix", Varchar(30));
+        kind: Option<String> as KIND = Field::new("kind", Varchar(20)).null();
+        otype: Option<String> as OTYPE = Field::new("otype", Varchar(64)).null();
+        size: Option<i64> as SIZE = Field::new("size", BigInt).null();
+        hash: Option<String> as HASH = Field::new("hash", Varchar(22)).null();
+        n_files: Option<i64> as N_FILES = Field::new("n_files", BigInt).null();
+        n_observations: Option<i64> as N_OBSERVATIONS = Field::new("n_observations", BigInt).null();
+        extra_data: Option<Json> as EXTRA_DATA = Field::new("extra_data", JsonT).null();
+        version_tag: Option<String> as VERSION_TAG = Field::new("version_tag", Varchar(30)).null();
+        is_latest: bool as IS_LATEST = Field::new("is_latest", Bool);
+        is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
+        created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
+        branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
+        created_on_id: Option<i64> as CREATED_ON_ID = Field::new("created_on_id", Int).fk("Branch");
+        space_id: Option<i64> as SPACE_ID = Field::new("space_id", SmallInt).fk("Space");
+        storage_id: i64 as STORAGE_ID = Field::new("storage_id", Int).fk("Storage");
+        run_id: Option<i64> as RUN_ID = Field::new("run_id", BigInt).null().fk("Run");
+        schema_id: Option<i64> as SCHEMA_ID = Field::new("schema_id", Int).null();
+        created_by_id: Option<i64> as CREATED_BY_ID = Field::new("created_by_id", Int).fk("User");
+        real_key: Option<String> as REAL_KEY = Field::new("_real_key", Varchar(1024)).null();
+        hash_type: Option<String> as HASH_TYPE = Field::new("_hash_type", Varchar(30)).null();
+        key_is_virtual: bool as KEY_IS_VIRTUAL = Field::new("_key_is_virtual", Bool);
+        overwrite_versions: bool as OVERWRITE_VERSIONS = Field::new("_overwrite_versions", Bool);
+        aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
+        updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
     }
 }
 
 crate::registry! {
     /// The link between an artifact and a label (`lamindb_artifactulabel`).
     pub struct ArtifactULabel {
-        name: "ArtifactULabel", table: "lamindb_artifactulabel", uid_len: None, name_field: "id",
+        name: "ArtifactULabel", module: artifactulabel, table: "lamindb_artifactulabel", uid_len: None, name_field: "id",
         soft_delete: false, versioned: false;
-        id: Option<i64> = Field::new("id", Int);
-        artifact_id: i64 = Field::new("artifact_id", Int).fk("Artifact");
-        ulabel_id: i64 = Field::new("ulabel_id", Int).fk("ULabel");
-        feature_id: Option<i64> = Field::new("feature_id", Int).null().fk("Feature");
-        run_id: Option<i64> = Field::new("run_id", BigInt).null().fk("Run");
-        created_by_id: Option<i64> = Field::new("created_by_id", Int).fk("User");
-        created_at: Option<DateTime<Utc>> = Field::new("created_at", Dt);
+        id: Option<i64> as ID = Field::new("id", Int);
+        artifact_id: i64 as ARTIFACT_ID = Field::new("artifact_id", Int).fk("Artifact");
+        ulabel_id: i64 as ULABEL_ID = Field::new("ulabel_id", Int).fk("ULabel");
+        feature_id: Option<i64> as FEATURE_ID = Field::new("feature_id", Int).null().fk("Feature");
+        run_id: Option<i64> as RUN_ID = Field::new("run_id", BigInt).null().fk("Run");
+        created_by_id: Option<i64> as CREATED_BY_ID = Field::new("created_by_id", Int).fk("User");
+        created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
     }
 }
 
 crate::registry! {
     /// A feature (`lamindb_feature`): a named, typed dimension of metadata.
     pub struct Feature {
-        name: "Feature", table: "lamindb_feature", uid_len: Some(12), name_field: "name",
+        name: "Feature", module: feature, table: "lamindb_feature", uid_len: Some(12), name_field: "name",
         soft_delete: true, versioned: false;
-        id: Option<i64> = Field::new("id", Int);
-        uid: String = Field::new("uid", Varchar(12));
-        name: String = Field::new("name", Varchar(150));
-        dtype_str: Option<String> = Field::new("_dtype_str", Varchar(255)).null();
-        ounit_str: Option<String> = Field::new("_ounit_str", Varchar(255)).null();
-        unit: Option<String> = Field::new("unit", Varchar(30)).null();
-        description: Option<String> = Field::new("description", Text).null();
-        array_rank: i64 = Field::new("array_rank", SmallInt);
-        array_size: i64 = Field::new("array_size", Int);
-        array_shape: Option<Json> = Field::new("array_shape", JsonT).null();
-        synonyms: Option<String> = Field::new("synonyms", Text).null();
-        default_value: Option<Json> = Field::new("default_value", JsonT).null();
-        nullable: Option<bool> = Field::new("nullable", Bool).null();
-        coerce: Option<bool> = Field::new("coerce", Bool).null();
-        is_type: bool = Field::new("is_type", Bool);
-        is_locked: bool = Field::new("is_locked", Bool);
-        aux: Option<Json> = Field::new("_aux", JsonT).null();
-        created_at: Option<DateTime<Utc>> = Field::new("created_at", Dt);
-        branch_id: Option<i64> = Field::new("branch_id", Int).fk("Branch");
-        created_on_id: Option<i64> = Field::new("created_on_id", Int).fk("Branch");
-        space_id: Option<i64> = Field::new("space_id", SmallInt).fk("Space");
-        created_by_id: Option<i64> = Field::new("created_by_id", Int).fk("User");
-        run_id: Option<i64> = Field::new("run_id", BigInt).null().fk("Run");
-        type_id: Option<i64> = Field::new("type_id", Int).null().fk("Feature");
-        updated_at: Option<DateTime<Utc>> = Field::new("updated_at", Dt);
+        id: Option<i64> as ID = Field::new("id", Int);
+        uid: String as UID = Field::new("uid", Varchar(12)).unique();
+        name: String as NAME = Field::new("name", Varchar(150));
+        dtype_str: Option<String> as DTYPE_STR = Field::new("_dtype_str", Varchar(255)).null();
+        ounit_str: Option<String> as OUNIT_STR = Field::new("_ounit_str", Varchar(255)).null();
+        unit: Option<String> as UNIT = Field::new("unit", Varchar(30)).null();
+        description: Option<String> as DESCRIPTION = Field::new("description", Text).null();
+        array_rank: i64 as ARRAY_RANK = Field::new("array_rank", SmallInt);
+        array_size: i64 as ARRAY_SIZE = Field::new("array_size", Int);
+        array_shape: Option<Json> as ARRAY_SHAPE = Field::new("array_shape", JsonT).null();
+        synonyms: Option<String> as SYNONYMS = Field::new("synonyms", Text).null();
+        default_value: Option<Json> as DEFAULT_VALUE = Field::new("default_value", JsonT).null();
+        nullable: Option<bool> as NULLABLE = Field::new("nullable", Bool).null();
+        coerce: Option<bool> as COERCE = Field::new("coerce", Bool).null();
+        is_type: bool as IS_TYPE = Field::new("is_type", Bool);
+        is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
+        aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
+        created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
+        branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
+        created_on_id: Option<i64> as CREATED_ON_ID = Field::new("created_on_id", Int).fk("Branch");
+        space_id: Option<i64> as SPACE_ID = Field::new("space_id", SmallInt).fk("Space");
+        created_by_id: Option<i64> as CREATED_BY_ID = Field::new("created_by_id", Int).fk("User");
+        run_id: Option<i64> as RUN_ID = Field::new("run_id", BigInt).null().fk("Run");
+        type_id: Option<i64> as TYPE_ID = Field::new("type_id", Int).null().fk("Feature");
+        updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
     }
 }
 
@@ -272,8 +274,15 @@ macro_rules! tracks {
 tracks!(run: Storage, Transform, ULabel, Artifact, Feature);
 tracks!(updates: User, Storage, Transform, Run, ULabel, Artifact, Feature);
 
+pub use new::NewArtifact;
+
 /// Every core registry, for lookups by name (case-insensitive, as the CLI accepts them).
 pub fn registry_by_name(name: &str) -> Option<&'static crate::registry::Registry> {
+    all_registries().into_iter().find(|r| r.name.eq_ignore_ascii_case(name))
+}
+
+/// Every core registry.
+pub fn all_registries() -> [&'static crate::registry::Registry; 10] {
     use crate::registry::Record;
     [
         User::REGISTRY,
@@ -287,8 +296,6 @@ pub fn registry_by_name(name: &str) -> Option<&'static crate::registry::Registry
         ArtifactULabel::REGISTRY,
         Feature::REGISTRY,
     ]
-    .into_iter()
-    .find(|r| r.name.eq_ignore_ascii_case(name))
 }
 
 /// A relation that is not a foreign-key column of the registry itself: the reverse side of a

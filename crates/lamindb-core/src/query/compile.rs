@@ -7,7 +7,7 @@ use crate::models::{Relation, registry_by_name, relations};
 use crate::registry::{Field, Registry};
 use crate::value::{SqlType, Value, parse_datetime};
 
-use super::expr::{Lookup, Operand, Q};
+use super::expr::{Lookup, Node, Operand, Q};
 
 /// Hands out table aliases `t0`, `t1`, … within one statement.
 #[derive(Default)]
@@ -32,15 +32,15 @@ pub(crate) fn compile(
     q: &Q,
     aliases: &mut Aliases,
 ) -> Result<()> {
-    match q {
-        Q::And(v) if v.is_empty() => {
+    match &q.0 {
+        Node::And(v) if v.is_empty() => {
             sql.push("1 = 1");
         }
-        Q::Or(v) if v.is_empty() => {
+        Node::Or(v) if v.is_empty() => {
             sql.push("1 = 0");
         }
-        Q::And(v) | Q::Or(v) => {
-            let op = if matches!(q, Q::And(_)) { " AND " } else { " OR " };
+        Node::And(v) | Node::Or(v) => {
+            let op = if matches!(q.0, Node::And(_)) { " AND " } else { " OR " };
             sql.push("(");
             for (i, q) in v.iter().enumerate() {
                 if i > 0 {
@@ -50,8 +50,8 @@ pub(crate) fn compile(
             }
             sql.push(")");
         }
-        Q::Not(q) => negate(sql, reg, alias, q, aliases)?,
-        Q::Cond { path, lookup, operand } => cond(sql, reg, alias, path, *lookup, operand, aliases)?,
+        Node::Not(q) => negate(sql, reg, alias, q, aliases)?,
+        Node::Cond { path, lookup, operand } => cond(sql, reg, alias, path, *lookup, operand, aliases)?,
     }
     Ok(())
 }
@@ -284,7 +284,7 @@ fn predicate(sql: &mut Sql, col: &str, field: &Field, lookup: Lookup, operand: &
             sql.push(" = ").push(l).bind(v, SqlType::Text).push(r);
         }
         Lookup::In => {
-            let Operand::List(values) = operand else { unreachable!("checked by Q::kw") };
+            let Operand::List(values) = operand else { unreachable!("checked by Q::cond") };
             if values.is_empty() {
                 sql.push("1 = 0");
                 return Ok(());
@@ -311,11 +311,11 @@ fn predicate(sql: &mut Sql, col: &str, field: &Field, lookup: Lookup, operand: &
             }
         }
         Lookup::IsNull => {
-            let Operand::Value(Value::Bool(b)) = operand else { unreachable!("checked by Q::kw") };
+            let Operand::Value(Value::Bool(b)) = operand else { unreachable!("checked by Q::cond") };
             sql.push(col).push(if *b { " IS NULL" } else { " IS NOT NULL" });
         }
         Lookup::Range => {
-            let Operand::List(v) = operand else { unreachable!("checked by Q::kw") };
+            let Operand::List(v) = operand else { unreachable!("checked by Q::cond") };
             sql.push(col).push(" BETWEEN ").bind(coerce(field, &v[0])?, ty);
             sql.push(" AND ").bind(coerce(field, &v[1])?, ty);
         }

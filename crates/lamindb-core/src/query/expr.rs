@@ -100,9 +100,26 @@ pub enum Operand {
     List(Vec<Value>),
 }
 
-/// A query expression: conditions combined with and, or and not.
+/// A query expression: conditions combined with and, or and not (`&`, `|`, `!`).
+///
+/// Built only through checked constructors, so every `Q` compiles: the typed fields
+/// ([`crate::fields`], e.g. `ulabel::NAME.starts_with("T")`), or the string form
+/// ([`Q::kw`], `"name__startswith"`) that checks the lookup and its operand.
+///
+/// ```
+/// use lamindb_core::{Q, fields::ulabel};
+///
+/// let typed = ulabel::NAME.starts_with("T") & !ulabel::DESCRIPTION.is_null(true);
+/// let text = (Q::kw("name__startswith", "T")? & !Q::kw("description__isnull", true)?);
+/// assert_eq!(typed, text);
+/// # Ok::<(), lamindb_core::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
-pub enum Q {
+pub struct Q(pub(crate) Node);
+
+/// The tree behind [`Q`].
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Node {
     /// `path__lookup = operand`; `path` is field names joined by `__`.
     Cond {
         /// Field path, e.g. `["run", "transform", "key"]`.
@@ -118,6 +135,34 @@ pub enum Q {
     Or(Vec<Q>),
     /// Negation.
     Not(Box<Q>),
+}
+
+impl Q {
+    /// Matches every record.
+    pub fn all() -> Q {
+        Q(Node::And(Vec::new()))
+    }
+
+    /// Matches no record.
+    pub fn none() -> Q {
+        Q(Node::Or(Vec::new()))
+    }
+
+    /// `field = value` for a field of the registry itself (`id`, `uid`, `name`).
+    pub fn exact(field: &str, value: impl Into<Value>) -> Q {
+        Q(Node::Cond { path: vec![field.to_string()], lookup: Lookup::Exact, operand: Operand::Value(value.into()) })
+    }
+
+    /// A condition from its parts, checked: a non-empty path of non-empty names and an operand
+    /// that fits the lookup.
+    pub(crate) fn cond(path: Vec<String>, lookup: Lookup, operand: Operand) -> Result<Q> {
+        if path.is_empty() || path.iter().any(String::is_empty) {
+            return Err(Error::InvalidArgument(format!("Invalid filter path '{}': empty name", path.join("__"))));
+        }
+        let q = Q(Node::Cond { path, lookup, operand });
+        q.check_operand()?;
+        Ok(q)
+    }
 }
 
 impl Q {
@@ -147,13 +192,11 @@ impl Q {
             }
             _ => Lookup::Exact,
         };
-        let q = Q::Cond { path, lookup, operand };
-        q.check_operand()?;
-        Ok(q)
+        Q::cond(path, lookup, operand)
     }
 
     fn check_operand(&self) -> Result<()> {
-        let Q::Cond { path, lookup, operand } = self else { return Ok(()) };
+        let Node::Cond { path, lookup, operand } = &self.0 else { return Ok(()) };
         let key = format!("{}__{}", path.join("__"), lookup.name());
         match (lookup, operand) {
             (Lookup::In, Operand::List(_)) => Ok(()),
@@ -178,23 +221,23 @@ impl Q {
 
     /// Whether any condition's first path element is one of `names` or starts with `prefix`.
     pub(crate) fn mentions(&self, names: &[&str], prefix: &str) -> bool {
-        match self {
-            Q::Cond { path, .. } => {
+        match &self.0 {
+            Node::Cond { path, .. } => {
                 let first = path[0].as_str();
                 names.contains(&first) || first.starts_with(prefix)
             }
-            Q::And(v) | Q::Or(v) => v.iter().any(|q| q.mentions(names, prefix)),
-            Q::Not(q) => q.mentions(names, prefix),
+            Node::And(v) | Node::Or(v) => v.iter().any(|q| q.mentions(names, prefix)),
+            Node::Not(q) => q.mentions(names, prefix),
         }
     }
 
     /// Whether a condition says `branch_id = None` / `branch = None` (no branch filter at all).
     pub(crate) fn disables_branch_filter(&self) -> bool {
-        match self {
-            Q::Cond { path, lookup: Lookup::Exact, operand: Operand::Value(Value::Null) } => {
+        match &self.0 {
+            Node::Cond { path, lookup: Lookup::Exact, operand: Operand::Value(Value::Null) } => {
                 path.len() == 1 && (path[0] == "branch" || path[0] == "branch_id")
             }
-            Q::And(v) => v.iter().any(Q::disables_branch_filter),
+            Node::And(v) => v.iter().any(Q::disables_branch_filter),
             _ => false,
         }
     }
@@ -203,47 +246,47 @@ impl Q {
 impl std::ops::BitAnd for Q {
     type Output = Q;
     fn bitand(self, rhs: Q) -> Q {
-        match (self, rhs) {
-            (Q::And(mut a), Q::And(b)) => {
+        Q(match (self.0, rhs.0) {
+            (Node::And(mut a), Node::And(b)) => {
                 a.extend(b);
-                Q::And(a)
+                Node::And(a)
             }
-            (Q::And(mut a), q) => {
-                a.push(q);
-                Q::And(a)
+            (Node::And(mut a), q) => {
+                a.push(Q(q));
+                Node::And(a)
             }
-            (q, Q::And(mut b)) => {
-                b.insert(0, q);
-                Q::And(b)
+            (q, Node::And(mut b)) => {
+                b.insert(0, Q(q));
+                Node::And(b)
             }
-            (a, b) => Q::And(vec![a, b]),
-        }
+            (a, b) => Node::And(vec![Q(a), Q(b)]),
+        })
     }
 }
 
 impl std::ops::BitOr for Q {
     type Output = Q;
     fn bitor(self, rhs: Q) -> Q {
-        match (self, rhs) {
-            (Q::Or(mut a), Q::Or(b)) => {
+        Q(match (self.0, rhs.0) {
+            (Node::Or(mut a), Node::Or(b)) => {
                 a.extend(b);
-                Q::Or(a)
+                Node::Or(a)
             }
-            (Q::Or(mut a), q) => {
-                a.push(q);
-                Q::Or(a)
+            (Node::Or(mut a), q) => {
+                a.push(Q(q));
+                Node::Or(a)
             }
-            (a, b) => Q::Or(vec![a, b]),
-        }
+            (a, b) => Node::Or(vec![Q(a), Q(b)]),
+        })
     }
 }
 
 impl std::ops::Not for Q {
     type Output = Q;
     fn not(self) -> Q {
-        match self {
-            Q::Not(q) => *q,
-            q => Q::Not(Box::new(q)),
+        match self.0 {
+            Node::Not(q) => *q,
+            q => Q(Node::Not(Box::new(Q(q)))),
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::db::Db;
+use crate::instance::Instance;
 use crate::error::{Error, Result};
 use crate::registry::Registry;
 use crate::value::Value;
@@ -53,7 +53,7 @@ pub struct LookupEntry {
 }
 
 /// The lookup of a registry over `field` (default: the registry's name field), in key order.
-pub fn lookup(db: &mut Db, reg: &'static Registry, field: Option<&str>) -> Result<Vec<LookupEntry>> {
+pub fn lookup(db: &Instance, reg: &'static Registry, field: Option<&str>) -> Result<Vec<LookupEntry>> {
     let field = match field {
         Some(f) => reg.check_field(f)?,
         None => reg.check_field(reg.name_field)?,

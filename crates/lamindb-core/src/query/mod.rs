@@ -9,16 +9,19 @@
 
 mod compile;
 pub mod expr;
+pub mod field;
 pub mod lookup;
 pub mod parse;
 pub mod search;
 
-use crate::db::{Db, Dialect, DynRow, Sql};
+use crate::db::{Dialect, DynRow, Sql};
 use crate::error::{Error, Result};
+use crate::instance::Instance;
 use crate::registry::{Record, Registry};
 use crate::value::{SqlType, Value};
 use compile::{Aliases, compile};
 pub use expr::{Lookup, Operand, Q};
+pub use field::{Col, Rel};
 
 /// Fields whose presence in a filter turns LaminDB's default branch filter off.
 const BRANCH_FREE: [&str; 3] = ["id", "uid", "hash"];
@@ -166,8 +169,8 @@ impl QuerySet {
     }
 
     /// The SELECT statement of this query, for `columns` (all fields when empty).
-    pub fn to_sql(&self, db: &Db, columns: &[&str]) -> Result<Sql> {
-        let mut sql = db.sql();
+    pub fn to_sql(&self, dialect: Dialect, columns: &[&str]) -> Result<Sql> {
+        let mut sql = Sql::new(dialect);
         sql.push("SELECT ");
         if columns.is_empty() {
             for (i, f) in self.reg.fields.iter().enumerate() {
@@ -195,13 +198,13 @@ impl QuerySet {
     }
 
     /// The matching rows: all fields in declaration order, coerced to their types.
-    pub fn rows(&self, db: &mut Db) -> Result<Vec<Vec<Value>>> {
+    pub fn rows(&self, db: &Instance) -> Result<Vec<Vec<Value>>> {
         self.select(db, &[])
     }
 
     /// The matching rows, only `columns` (field names), coerced to their types.
-    pub fn select(&self, db: &mut Db, columns: &[&str]) -> Result<Vec<Vec<Value>>> {
-        let sql = self.to_sql(db, columns)?;
+    pub fn select(&self, db: &Instance, columns: &[&str]) -> Result<Vec<Vec<Value>>> {
+        let sql = self.to_sql(db.dialect(), columns)?;
         let fields: Vec<_> = if columns.is_empty() {
             self.reg.fields.iter().collect()
         } else {
@@ -216,7 +219,7 @@ impl QuerySet {
     }
 
     /// The number of matching records (ignoring limit and offset).
-    pub fn count(&self, db: &mut Db) -> Result<usize> {
+    pub fn count(&self, db: &Instance) -> Result<usize> {
         let mut sql = db.sql();
         sql.push("SELECT COUNT(*) FROM ").ident(self.reg.table).push(" t0");
         self.push_where(&mut sql, "t0", &mut Aliases::default())?;
@@ -225,7 +228,7 @@ impl QuerySet {
     }
 
     /// Whether any record matches.
-    pub fn exists(&self, db: &mut Db) -> Result<bool> {
+    pub fn exists(&self, db: &Instance) -> Result<bool> {
         Ok(!self.clone().limit(1).select(db, &["id"])?.is_empty())
     }
 
@@ -237,7 +240,7 @@ impl QuerySet {
     }
 
     /// Exactly one row, or LaminDB's DoesNotExist / MultipleObjectsReturned.
-    pub fn one_row(&self, db: &mut Db) -> Result<Vec<Value>> {
+    pub fn one_row(&self, db: &Instance) -> Result<Vec<Value>> {
         let mut rows = self.clone().limit(2).rows(db)?;
         match rows.len() {
             0 => Err(self.does_not_exist()),
@@ -247,7 +250,7 @@ impl QuerySet {
     }
 
     /// One row or none; more than one is MultipleObjectsReturned.
-    pub fn one_or_none_row(&self, db: &mut Db) -> Result<Option<Vec<Value>>> {
+    pub fn one_or_none_row(&self, db: &Instance) -> Result<Option<Vec<Value>>> {
         match self.one_row(db) {
             Ok(r) => Ok(Some(r)),
             Err(Error::DoesNotExist { .. }) => Ok(None),
@@ -256,18 +259,18 @@ impl QuerySet {
     }
 
     /// The first row in the query's order (by id when unordered).
-    pub fn first_row(&self, db: &mut Db) -> Result<Option<Vec<Value>>> {
+    pub fn first_row(&self, db: &Instance) -> Result<Option<Vec<Value>>> {
         Ok(self.clone().limit(1).rows(db)?.pop())
     }
 
     /// LaminDB's `get(idlike)`: an integer is an id; a string is a uid or uid prefix (for a
     /// versioned registry with a stem-length prefix: the latest version first). These lookups see
     /// every branch, the trash included.
-    pub fn get_row(db: &mut Db, reg: &'static Registry, idlike: &str) -> Result<Vec<Value>> {
+    pub fn get_row(db: &Instance, reg: &'static Registry, idlike: &str) -> Result<Vec<Value>> {
         let uid_len = reg.uid_len.unwrap_or(0);
         if let Ok(id) = idlike.trim().parse::<i64>() {
             if uid_len == 0 || idlike.len() < uid_len {
-                return QuerySet::new(reg).filter(Q::kw("id", id)?).one_row(db);
+                return QuerySet::new(reg).filter(Q::exact("id", id)).one_row(db);
             }
         }
         if !reg.has("uid") {
@@ -386,6 +389,12 @@ impl<R: Record> Query<R> {
         &self.qs
     }
 
+    /// The untyped queryset, or the error of a condition given as text that did not parse.
+    pub fn try_queryset(&self) -> Result<&QuerySet> {
+        self.check()?;
+        Ok(&self.qs)
+    }
+
     fn check(&self) -> Result<()> {
         match &self.error {
             Some(e) => Err(Error::InvalidArgument(e.clone())),
@@ -393,38 +402,43 @@ impl<R: Record> Query<R> {
         }
     }
 
+    /// All matching records (Django's `all()`, LaminDB's `to_list()`).
+    pub fn all(&self, db: &Instance) -> Result<Vec<R>> {
+        self.to_list(db)
+    }
+
     /// All matching records.
-    pub fn to_list(&self, db: &mut Db) -> Result<Vec<R>> {
+    pub fn to_list(&self, db: &Instance) -> Result<Vec<R>> {
         self.check()?;
-        self.qs.rows(db)?.into_iter().map(R::from_values).collect()
+        self.qs.rows(db)?.into_iter().map(R::from_row_values).collect()
     }
 
     /// The first record, if any.
-    pub fn first(&self, db: &mut Db) -> Result<Option<R>> {
+    pub fn first(&self, db: &Instance) -> Result<Option<R>> {
         self.check()?;
-        self.qs.first_row(db)?.map(R::from_values).transpose()
+        self.qs.first_row(db)?.map(R::from_row_values).transpose()
     }
 
     /// Exactly one record.
-    pub fn one(&self, db: &mut Db) -> Result<R> {
+    pub fn one(&self, db: &Instance) -> Result<R> {
         self.check()?;
-        R::from_values(self.qs.one_row(db)?)
+        R::from_row_values(self.qs.one_row(db)?)
     }
 
     /// One record or none.
-    pub fn one_or_none(&self, db: &mut Db) -> Result<Option<R>> {
+    pub fn one_or_none(&self, db: &Instance) -> Result<Option<R>> {
         self.check()?;
-        self.qs.one_or_none_row(db)?.map(R::from_values).transpose()
+        self.qs.one_or_none_row(db)?.map(R::from_row_values).transpose()
     }
 
     /// The number of matching records.
-    pub fn count(&self, db: &mut Db) -> Result<usize> {
+    pub fn count(&self, db: &Instance) -> Result<usize> {
         self.check()?;
         self.qs.count(db)
     }
 
     /// Whether any record matches.
-    pub fn exists(&self, db: &mut Db) -> Result<bool> {
+    pub fn exists(&self, db: &Instance) -> Result<bool> {
         self.check()?;
         self.qs.exists(db)
     }

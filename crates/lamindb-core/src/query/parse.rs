@@ -203,7 +203,7 @@ mod tests {
     use crate::query::expr::Lookup;
 
     fn cond(key: &[&str], lookup: Lookup, v: Value) -> Q {
-        Q::Cond { path: key.iter().map(|s| s.to_string()).collect(), lookup, operand: Operand::Value(v) }
+        Q::cond(key.iter().map(|s| s.to_string()).collect(), lookup, Operand::Value(v)).unwrap()
     }
 
     #[test]
@@ -224,15 +224,12 @@ mod tests {
         );
         assert_eq!(
             parse_filter(r#"name__in=["a", 'b\'c', 3]"#).unwrap(),
-            Q::Cond {
-                path: vec!["name".into()],
-                lookup: Lookup::In,
-                operand: Operand::List(vec![
-                    Value::Text("a".into()),
-                    Value::Text("b'c".into()),
-                    Value::Int(3)
-                ]),
-            }
+            Q::cond(
+                vec!["name".into()],
+                Lookup::In,
+                Operand::List(vec![Value::Text("a".into()), Value::Text("b'c".into()), Value::Int(3)]),
+            )
+            .unwrap()
         );
         assert_eq!(parse_filter("size__gt=1.5").unwrap(), cond(&["size"], Lookup::Gt, Value::Float(1.5)));
         assert_eq!(parse_filter("run=None").unwrap(), cond(&["run"], Lookup::Exact, Value::Null));

@@ -13,7 +13,8 @@
 //! Differences that remain: `case_sensitive=true` is case-sensitive here (LaminDB's SQLite
 //! `LIKE` ignores case anyway); case folding in SQL is ASCII-only on SQLite.
 
-use crate::db::{Db, Dialect};
+use crate::db::Dialect;
+use crate::instance::Instance;
 use crate::error::{Error, Result};
 use crate::registry::{Field, Registry};
 use crate::value::{SqlType, Value};
@@ -106,7 +107,7 @@ fn search_fields(reg: &'static Registry, names: &[String]) -> Result<Vec<&'stati
 }
 
 /// Searches a registry for `query`, ranked as LaminDB ranks.
-pub fn search(db: &mut Db, reg: &'static Registry, query: &str, opts: &SearchOptions) -> Result<Vec<Hit>> {
+pub fn search(db: &Instance, reg: &'static Registry, query: &str, opts: &SearchOptions) -> Result<Vec<Hit>> {
     let s = query.trim();
     if s.is_empty() {
         return Err(Error::InvalidArgument(

@@ -1,0 +1,102 @@
+//! Typed fields and relations of every registry, for queries (see [`Col`] and [`Rel`]).
+//!
+//! `fields::<registry>::<FIELD>` is a column (`ulabel::NAME`, `artifact::SIZE`);
+//! `fields::<registry>::<RELATION>` is a relation by LaminDB's name (`artifact::ULABELS`,
+//! `artifact::CREATED_BY`, `storage::ARTIFACTS`), chained with [`Rel::then`].
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let tmp = tempfile::tempdir()?;
+//! # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
+//! # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
+//! # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+//! use lamindb_core::{Artifact, Record, fields::{artifact, user}};
+//!
+//! let mine = Artifact::filter(artifact::CREATED_BY.then(user::HANDLE).eq("anonymous"))
+//!     .order_by(&artifact::CREATED_AT.order(true))
+//!     .all(&inst)?;
+//! assert!(mine.is_empty());
+//! # Ok(()) }
+//! ```
+
+pub use crate::query::{Col, Rel};
+
+macro_rules! relations {
+    ($( $module:ident ($from:ident) { $( $konst:ident: $to:ident = $name:literal; )* } )*) => {$(
+        #[doc = concat!("Fields and relations of [`", stringify!($from), "`](crate::", stringify!($from), ").")]
+        pub mod $module {
+            pub use crate::models::$module::*;
+            use crate::models::*;
+            $(
+                #[doc = concat!("The `", $name, "` relation.")]
+                pub const $konst: super::Rel<$from, $to> = super::Rel::new($name);
+            )*
+        }
+    )*};
+}
+
+relations! {
+    user (User) {
+        CREATED_ARTIFACTS: Artifact = "created_artifacts";
+        CREATED_RUNS: Run = "created_runs";
+        CREATED_TRANSFORMS: Transform = "created_transforms";
+    }
+    space (Space) {
+        CREATED_BY: User = "created_by";
+    }
+    branch (Branch) {
+        SPACE: Space = "space";
+        CREATED_BY: User = "created_by";
+    }
+    storage (Storage) {
+        ARTIFACTS: Artifact = "artifacts";
+        BRANCH: Branch = "branch";
+        SPACE: Space = "space";
+        CREATED_BY: User = "created_by";
+        RUN: Run = "run";
+    }
+    transform (Transform) {
+        RUNS: Run = "runs";
+        BRANCH: Branch = "branch";
+        SPACE: Space = "space";
+        CREATED_BY: User = "created_by";
+        RUN: Run = "run";
+    }
+    run (Run) {
+        TRANSFORM: Transform = "transform";
+        OUTPUT_ARTIFACTS: Artifact = "output_artifacts";
+        BRANCH: Branch = "branch";
+        SPACE: Space = "space";
+        CREATED_BY: User = "created_by";
+    }
+    ulabel (ULabel) {
+        ARTIFACTS: Artifact = "artifacts";
+        TYPE: ULabel = "type";
+        ULABELS: ULabel = "ulabels";
+        BRANCH: Branch = "branch";
+        SPACE: Space = "space";
+        CREATED_BY: User = "created_by";
+        RUN: Run = "run";
+    }
+    artifact (Artifact) {
+        ULABELS: ULabel = "ulabels";
+        STORAGE: Storage = "storage";
+        BRANCH: Branch = "branch";
+        SPACE: Space = "space";
+        CREATED_BY: User = "created_by";
+        RUN: Run = "run";
+    }
+    artifactulabel (ArtifactULabel) {
+        ARTIFACT: Artifact = "artifact";
+        ULABEL: ULabel = "ulabel";
+        FEATURE: Feature = "feature";
+    }
+    feature (Feature) {
+        TYPE: Feature = "type";
+        FEATURES: Feature = "features";
+        BRANCH: Branch = "branch";
+        SPACE: Space = "space";
+        CREATED_BY: User = "created_by";
+        RUN: Run = "run";
+    }
+}

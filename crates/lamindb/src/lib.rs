@@ -1,0 +1,65 @@
+//! lamindb-rs in one crate: a LaminDB instance from Rust.
+//!
+//! A LaminDB instance is a registry of data: *artifacts* (files and folders in local or cloud
+//! storage) and *records* about them (labels, features, transforms and their runs) in SQL —
+//! SQLite embedded, or PostgreSQL. This crate reads and writes the same instances as Python
+//! LaminDB 2.12.1, both ways.
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let tmp = tempfile::tempdir()?;
+//! # let settings = lamindb::SettingsDir::at(tmp.path().join(".lamin"));
+//! # let opts = lamindb::InitOptions { storage: tmp.path().join("mydata").display().to_string(), ..Default::default() };
+//! # lamindb::Instance::init(&settings, &opts)?;
+//! # let root = tmp.path().join("mydata");
+//! # let csv = tmp.path().join("data.csv");
+//! # std::fs::write(&csv, "a,b\n1,2\n")?;
+//! use lamindb as ln;
+//! use ln::Record; // save, delete, get, filter on every registry
+//!
+//! let inst = ln::Instance::open(&root)?;                       // a path, a URL, or `connect("owner/name")`
+//! let label = ln::ULabel::new("my label").save(&inst)?;
+//! let hits = ln::ULabel::filter(ln::ulabel::NAME.starts_with("my")).all(&inst)?;
+//! assert_eq!(hits, [label]);
+//! let art = ln::Artifact::from_path(&csv).key("raw/data.csv").save(&inst)?;
+//! let csvs = ln::Artifact::filter(ln::artifact::KEY.ends_with(".csv")).count(&inst)?;
+//! assert_eq!((art.suffix.as_str(), csvs), (".csv", 1));
+//! # Ok(()) }
+//! ```
+//!
+//! # Picking layers
+//!
+//! | crate | what it is | use it alone when |
+//! |---|---|---|
+//! | [`lamindb_storage`] | storage roots, opendal operators, LaminDB hashing and suffixes | you move bytes and need no records |
+//! | [`lamindb_core`] | registries, records, queries, SQL, instances | you need records and artifacts, not DataFrames |
+//! | `lamindb_frame` (feature `frame`) | any query as a polars `DataFrame`; Parquet, CSV, IPC | you build data pipelines |
+//!
+//! This crate re-exports them: everything of `lamindb_core` at the top level, the typed fields of
+//! each registry as `ln::<registry>::<FIELD>` (`ln::ulabel::NAME`, `ln::artifact::ULABELS`).
+//!
+//! # Features
+//!
+//! - `frame`: DataFrames (polars); brings [`ToDataFrame`] (`query.df(&inst)`).
+//! - `tokio`: `save_async`, `delete_async`, `refresh_from_db_async`, `NewArtifact::save_async`.
+//!
+//! SQLite, PostgreSQL and local, S3 and GCS storage are always built in.
+//!
+//! # Calling style
+//!
+//! Every operation takes an [`Instance`]: a cheap, `Send + Sync` handle with pooled connections.
+//! Writes are atomic; [`Instance::transaction`] groups several (nested ones become savepoints).
+//! Errors are [`Error`], a `#[non_exhaustive]` enum whose kinds (`DoesNotExist`, `Validation`,
+//! `InTrash`, `StorageNotManaged`, …) a caller can match.
+
+pub use lamindb_core;
+pub use lamindb_core::*;
+pub use lamindb_core::fields::{
+    Col, Rel, artifact, artifactulabel, branch, feature, run, space, storage, transform, ulabel, user,
+};
+pub use lamindb_storage;
+
+#[cfg(feature = "frame")]
+pub use lamindb_frame;
+#[cfg(feature = "frame")]
+pub use lamindb_frame::{DataFrame, DfOptions, ToDataFrame};
