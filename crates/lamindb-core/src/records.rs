@@ -381,3 +381,87 @@ impl Instance {
         Instance::open_in(dir, identifier)
     }
 }
+
+/// What [`Record::from_values`] found or made.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FromValues<R> {
+    /// The records: existing ones (in id order), or the new unsaved ones with `create`.
+    pub records: Vec<R>,
+    /// Values that matched no record (without `create`).
+    pub missing: Vec<String>,
+    /// LaminDB's log lines of what matched.
+    pub logs: Vec<String>,
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { word.to_string() } else { format!("{word}s") }
+}
+
+fn quoted(values: &[String]) -> String {
+    values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")
+}
+
+pub(crate) fn from_values<R: Record>(inst: &Instance, values: Vec<String>, field: &str, create: bool) -> Result<FromValues<R>> {
+    let reg = R::REGISTRY;
+    let f = reg.check_field(field)?;
+    if field.contains("__") || !f.ty.is_text() {
+        return Err(Error::InvalidArgument(format!(
+            "from_values matches a text field of {} itself, not '{field}'",
+            reg.name
+        )));
+    }
+    let position = reg.fields.iter().position(|g| g.name == f.name).expect("checked");
+    if create {
+        let records = values
+            .into_iter()
+            .map(|v| {
+                let mut row = R::default().values();
+                row[position] = Value::Text(v);
+                if let Some(uid) = reg.fields.iter().position(|g| g.name == "uid") {
+                    row[uid] = Value::Text(crate::uid::new_uid(reg));
+                }
+                R::from_row_values(row)
+            })
+            .collect::<Result<Vec<R>>>()?;
+        return Ok(FromValues { records, missing: Vec::new(), logs: Vec::new() });
+    }
+    let mut unique: Vec<String> = Vec::new();
+    for v in values {
+        if !unique.contains(&v) {
+            unique.push(v);
+        }
+    }
+    let mut records: Vec<R> = Vec::new();
+    for chunk in unique.chunks(10_000) {
+        let list = chunk.iter().map(|v| Value::Text(v.clone())).collect();
+        records.extend(R::query().filter(Q::kw_list(&format!("{}__in", f.name), list)?).order_by("id").to_list(inst)?);
+    }
+    let found: Vec<String> = unique
+        .iter()
+        .filter(|v| records.iter().any(|r| r.value(f.name).is_some_and(|x| x.as_str() == Some(v.as_str()))))
+        .cloned()
+        .collect();
+    let missing: Vec<String> = unique.iter().filter(|v| !found.contains(v)).cloned().collect();
+    let mut logs = Vec::new();
+    if !found.is_empty() {
+        logs.push(format!(
+            "loaded {} {} {} matching {}: {}",
+            records.len(),
+            reg.name,
+            plural(records.len(), "record"),
+            f.name,
+            quoted(&found)
+        ));
+    }
+    if !missing.is_empty() {
+        logs.push(format!(
+            "did not create {} {} for {} non-validated {}: {}",
+            reg.name,
+            plural(missing.len(), "record"),
+            missing.len(),
+            plural(missing.len(), f.name),
+            quoted(&missing)
+        ));
+    }
+    Ok(FromValues { records, missing, logs })
+}

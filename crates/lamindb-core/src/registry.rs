@@ -155,7 +155,7 @@ impl Registry {
 /// assert_eq!(ULabel::filter(ulabel::NAME.starts_with("T ")).count(&inst)?, 1);
 /// # Ok(()) }
 /// ```
-pub trait Record: Sized + Clone + std::fmt::Debug + Send + Sync + 'static {
+pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'static {
     /// The registry's static description.
     const REGISTRY: &'static Registry;
 
@@ -313,6 +313,34 @@ pub trait Record: Sized + Clone + std::fmt::Debug + Send + Sync + 'static {
     /// The records matching `q` (LaminDB's `Registry.filter(…)`).
     fn filter(q: crate::query::Q) -> crate::query::Query<Self> {
         Self::query().filter(q)
+    }
+
+    /// LaminDB's `from_values(values, field, create)`: the records whose `field` has one of
+    /// `values`. Without `create`, only existing records come back, with LaminDB's log lines
+    /// ("loaded N ULabel records matching name: …", "did not create ULabel records for N
+    /// non-validated names: …"); with `create`, one new unsaved record per value.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let tmp = tempfile::tempdir()?;
+    /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
+    /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
+    /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+    /// use lamindb_core::{Record, ULabel, fields::ulabel};
+    ///
+    /// ULabel::new("ULabel1").save(&inst)?;
+    /// let found = ULabel::from_values(&inst, ["ULabel1", "ULabel2"], &ulabel::NAME, false)?;
+    /// assert_eq!(found.records.len(), 1);
+    /// assert_eq!(found.logs, ["loaded 1 ULabel record matching name: 'ULabel1'", "did not create ULabel record for 1 non-validated name: 'ULabel2'"]);
+    /// # Ok(()) }
+    /// ```
+    fn from_values<V: Into<String>>(
+        inst: &Instance,
+        values: impl IntoIterator<Item = V>,
+        field: &crate::query::Col<Self>,
+        create: bool,
+    ) -> Result<crate::records::FromValues<Self>> {
+        crate::records::from_values(inst, values.into_iter().map(Into::into).collect(), field.path(), create)
     }
 
     /// [`Record::save`] on a blocking thread of the tokio runtime: never blocks a worker.

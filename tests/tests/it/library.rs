@@ -357,3 +357,38 @@ fn open_by_path_needs_no_settings_and_changes_no_current_instance() {
     assert_eq!(std::fs::read(t.settings.current_instance_file()).unwrap(), before);
     assert!(Instance::open(t.path("nowhere")).is_err());
 }
+
+#[test]
+fn from_values_returns_existing_records_as_lamindb_does() {
+    for_each_backend("from_values_returns_existing_records_as_lamindb_does", |b| {
+        let t = TestInstance::new(b);
+        let inst = &t.inst;
+        let a = ULabel::new("ULabel1").save(inst).unwrap();
+        let b2 = ULabel::new("ULabel2").save(inst).unwrap();
+        // Names: existing ones are loaded, in id order; the others are reported, not created.
+        let out = ULabel::from_values(inst, ["ULabel2", "ULabel1", "ULabel3", "ULabel1"], &ulabel::NAME, false).unwrap();
+        assert_eq!(out.records, [a.clone(), b2.clone()]);
+        assert_eq!(out.missing, ["ULabel3"]);
+        assert_eq!(
+            out.logs,
+            [
+                "loaded 2 ULabel records matching name: 'ULabel2', 'ULabel1'",
+                "did not create ULabel record for 1 non-validated name: 'ULabel3'"
+            ]
+        );
+        assert_eq!(ULabel::query().count(inst).unwrap(), 2, "nothing was created");
+        // Several records with one name: all of them match.
+        let twin = ULabel::new("ULabel1").save(inst).unwrap();
+        let out = ULabel::from_values(inst, ["ULabel1"], &ulabel::NAME, false).unwrap();
+        assert_eq!(out.records, [a.clone(), twin]);
+        assert_eq!(out.logs, ["loaded 2 ULabel records matching name: 'ULabel1'"]);
+        // create=True: one new unsaved record per value, with its own uid.
+        let out = ULabel::from_values(inst, ["ULabel1", "new"], &ulabel::NAME, true).unwrap();
+        assert_eq!(out.records.len(), 2);
+        assert!(out.records.iter().all(|r| r.id.is_none() && r.uid.len() == 8));
+        assert_eq!(out.records[1].name, "new");
+        // Only text fields of the registry itself.
+        assert!(ULabel::from_values(inst, ["1"], &ulabel::ID, false).is_err());
+        assert!(ULabel::from_values(inst, ["x"], &ulabel::CREATED_BY.then(user::HANDLE), false).is_err());
+    });
+}
