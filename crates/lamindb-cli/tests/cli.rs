@@ -1092,3 +1092,30 @@ fn df_of_a_python_instance_matches_python_to_dataframe() {
         .json();
     assert_eq!(ours, py["included"], "includes");
 }
+
+/// Eight processes saving the same file under one key at once leave one artifact, and every one
+/// of them succeeds with it (the losers of the race adopt the winner's record).
+#[test]
+fn concurrent_saves_of_one_file_leave_one_artifact() {
+    for_each_backend("concurrent_saves_of_one_file_leave_one_artifact", |b| {
+        let sb = Sandbox::with_instance(b);
+        std::fs::write(sb.root.join("work/big.bin"), vec![7u8; 1 << 20]).unwrap();
+        let runs: Vec<Run> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| s.spawn(|| sb.run(&["save", "big.bin", "--key", "raw/big.bin", "--json"])))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let mut uids = Vec::new();
+        for run in runs {
+            let run = run.ok();
+            let saved = run.json();
+            let saved = if saved.is_array() { saved[0].clone() } else { saved };
+            uids.push(saved["uid"].as_str().expect("uid").to_string());
+        }
+        uids.dedup();
+        assert_eq!(uids.len(), 1, "one artifact for all: {uids:?}");
+        let listed = sb.run(&["list", "artifact", "--json"]).ok().json();
+        assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    });
+}

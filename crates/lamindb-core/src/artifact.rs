@@ -270,24 +270,34 @@ impl Instance {
             prepared.push(p);
         }
 
-        // 2. Look up existing hashes and keys, decide uids and versions.
-        let plans = self.plan(&prepared, &storages)?;
-
-        // 3. Insert the new rows (flagged when bytes are to be copied) in one transaction.
-        let mut rows: Vec<(usize, Artifact)> = Vec::new();
-        let mut demote: Vec<i64> = Vec::new();
-        for (idx, (p, plan)) in prepared.iter().zip(&plans).enumerate() {
-            if let Plan::New { uid, previous } = plan {
-                if let Some(prev) = previous {
-                    demote.push(prev.id.expect("saved"));
+        // 2. Look up existing hashes and keys, decide uids and versions; 3. insert the new rows
+        // (flagged when bytes are to be copied) in one transaction. Another process may insert
+        // the same content or the same next version between 2 and 3: the unique constraint
+        // refuses our insert, and a new plan adopts what the other process saved.
+        let mut attempt = 0;
+        let (plans, rows, inserted) = loop {
+            let plans = self.plan(&prepared, &storages)?;
+            let mut rows: Vec<(usize, Artifact)> = Vec::new();
+            let mut demote: Vec<i64> = Vec::new();
+            for (idx, (p, plan)) in prepared.iter().zip(&plans).enumerate() {
+                if let Plan::New { uid, previous } = plan {
+                    if let Some(prev) = previous {
+                        demote.push(prev.id.expect("saved"));
+                    }
+                    rows.push((idx, new_row(p, uid, &storages[p.storage], opts, &ctx, run_id)));
                 }
-                rows.push((idx, new_row(p, uid, &storages[p.storage], opts, &ctx, run_id)));
             }
-        }
-        let inserted: HashMap<String, Artifact> = self.transaction(|db| {
-            update_is_latest(db, &demote, false)?;
-            insert_rows(db, rows.iter().map(|(_, a)| a))
-        })?;
+            let inserted = self.transaction(|db| {
+                update_is_latest(db, &demote, false)?;
+                insert_rows(db, rows.iter().map(|(_, a)| a))
+            });
+            match inserted {
+                Ok(inserted) => break (plans, rows, inserted),
+                Err(e) if e.is_unique_violation() && attempt < 8 => attempt += 1,
+                Err(e) => return Err(e),
+            }
+        };
+        let inserted: HashMap<String, Artifact> = inserted;
         let mut results: Vec<Option<(Artifact, ArtifactOutcome)>> = vec![None; prepared.len()];
         for (idx, a) in &rows {
             let saved = inserted
