@@ -524,13 +524,7 @@ impl Instance {
                 .collect();
             let sid = storages[sidx].id.expect("saved");
             let extra = format!(" AND \"branch_id\" <> -1 AND \"storage_id\" = {sid}");
-            by_key.extend(select_in(
-                self,
-                "key",
-                dedup(keys).into_iter(),
-                SqlType::Varchar(1024),
-                &extra,
-            )?);
+            by_key.extend(select_in(self, "key", dedup(keys).into_iter(), SqlType::Varchar(1024), &extra)?);
         }
         let newest_first = |v: &mut Vec<&Artifact>| {
             v.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
@@ -707,11 +701,7 @@ impl Instance {
     /// (LaminDB's `.replace()` + `.save()`): same uid, new size and hash; a changed suffix renames
     /// the key and removes the old object. Content equal to an existing artifact's leaves
     /// everything unchanged and returns that artifact with [`ArtifactOutcome::SameHash`].
-    pub fn replace_artifact(
-        &self,
-        artifact: &Artifact,
-        path: &Path,
-    ) -> Result<(Artifact, ArtifactOutcome)> {
+    pub fn replace_artifact(&self, artifact: &Artifact, path: &Path) -> Result<(Artifact, ArtifactOutcome)> {
         let storage = self.artifact_storage(artifact)?;
         self.check_write(&storage, WriteAction::UpdateArtifact)?;
         let path = absolute(path)?;

@@ -301,7 +301,12 @@ impl Instance {
         }
     }
 
-    fn from_parts(settings: InstanceSettings, dir: &SettingsDir, user: UserSettings, db: Db) -> Result<Instance> {
+    fn from_parts(
+        settings: InstanceSettings,
+        dir: &SettingsDir,
+        user: UserSettings,
+        db: Db,
+    ) -> Result<Instance> {
         let url = settings.db_url()?;
         Ok(Instance {
             shared: Arc::new(Shared {
@@ -367,11 +372,14 @@ impl Instance {
             .query(&sql)
             .ok()
             .and_then(|rows| rows.first().and_then(|r| r.get(0)).and_then(|v| v.as_str().map(str::to_string)))
-            .ok_or_else(|| Error::InvalidArgument(format!("{} holds no LaminDB instance", redact_url(url))))?;
+            .ok_or_else(|| {
+                Error::InvalidArgument(format!("{} holds no LaminDB instance", redact_url(url)))
+            })?;
         drop(db);
         let store = Store::open(&StorageRoot::parse(&root)?)?;
-        let m = marker::read_marker_full(&store)?
-            .ok_or_else(|| Error::InvalidArgument(format!("the storage {root} of {} has no marker", redact_url(url))))?;
+        let m = marker::read_marker_full(&store)?.ok_or_else(|| {
+            Error::InvalidArgument(format!("the storage {root} of {} has no marker", redact_url(url)))
+        })?;
         Instance::open_settings(dir, settings_from_marker(&m, &root, Some(url.to_string())))
     }
 
@@ -462,8 +470,12 @@ impl Instance {
         let id = match User::query().filter_eq("uid", user.uid.as_str()).first(self)? {
             Some(u) => u.id.expect("saved"),
             None => {
-                let mut u =
-                    User { uid: user.uid.clone(), handle: user.handle.clone(), name: user.name.clone(), ..Default::default() };
+                let mut u = User {
+                    uid: user.uid.clone(),
+                    handle: user.handle.clone(),
+                    name: user.name.clone(),
+                    ..Default::default()
+                };
                 crate::registry::save_with(&mut u, self, &SaveContext { user_id: 0, run_id: None })?;
                 u.id.expect("saved")
             }

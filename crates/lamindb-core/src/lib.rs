@@ -28,9 +28,11 @@ pub use artifact::{ArtifactOptions, ArtifactOutcome, ArtifactSource, NoProgress,
 pub use db::{Dialect, Sql, ValueRef, is_postgres_url, redact_url};
 pub use error::{Error, FieldError, Result};
 pub use instance::{DeleteReport, InitOptions, InitOutcome, Instance, InstanceInfo};
-pub use records::{Deleted, FromValues, NameMatch};
-pub use models::{NewArtifact, Artifact, ArtifactULabel, Branch, Feature, Run, Space, Storage, Transform, ULabel, User};
+pub use models::{
+    Artifact, ArtifactULabel, Branch, Feature, NewArtifact, Run, Space, Storage, Transform, ULabel, User,
+};
 pub use query::{Col, Lookup, Q, Query, QuerySet, Rel};
+pub use records::{Deleted, FromValues, NameMatch};
 pub use registry::{Field, Record, Registry, SaveContext, TracksRun, TracksUpdates};
 pub use settings::{InstanceSettings, SettingsDir};
 pub use storage::{StorageOutcome, WriteAction};

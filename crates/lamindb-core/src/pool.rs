@@ -164,7 +164,11 @@ impl Instance {
     /// by row, borrowed from the connection's buffers: nothing is allocated per row. Returns the
     /// number of rows. For crates that read many rows (`lamindb-frame`); on PostgreSQL rows
     /// arrive one by one. `f` must not call back into the instance.
-    pub fn query_each_ref(&self, sql: &Sql, f: impl FnMut(usize, ValueRef<'_>) -> Result<()>) -> Result<usize> {
+    pub fn query_each_ref(
+        &self,
+        sql: &Sql,
+        f: impl FnMut(usize, ValueRef<'_>) -> Result<()>,
+    ) -> Result<usize> {
         check_read_only(sql)?;
         self.with_db(|db| db.query_each_ref(sql, f))
     }

@@ -2,8 +2,6 @@
 //! trash, restore, permanent delete, bulk creation of labels with LaminDB's name handling, and
 //! reading another instance (`using`).
 
-
-
 use crate::error::{Error, Result};
 use crate::instance::Instance;
 use crate::models::ULabel;
@@ -151,7 +149,10 @@ pub fn delete_record(db: &Instance, reg: &'static Registry, id: i64, permanent: 
             db.execute(&sql)?;
         }
         let mut sql = db.sql();
-        sql.push("DELETE FROM ").ident(reg.table).push(" WHERE \"id\" = ").bind(Value::Int(id), SqlType::BigInt);
+        sql.push("DELETE FROM ")
+            .ident(reg.table)
+            .push(" WHERE \"id\" = ")
+            .bind(Value::Int(id), SqlType::BigInt);
         db.execute(&sql)?;
         Ok(Deleted::Permanently)
     })
@@ -191,7 +192,12 @@ pub fn restore_record(db: &Instance, reg: &'static Registry, id: i64) -> Result<
 
 /// Inserts many rows of one registry in one statement per chunk (inside the caller's
 /// transaction). Every row has the same `columns`.
-pub fn bulk_insert(db: &Instance, reg: &'static Registry, columns: &[&str], rows: &[Vec<Value>]) -> Result<()> {
+pub fn bulk_insert(
+    db: &Instance,
+    reg: &'static Registry,
+    columns: &[&str],
+    rows: &[Vec<Value>],
+) -> Result<()> {
     let fields: Vec<_> = columns.iter().map(|c| reg.check_field(c)).collect::<Result<_>>()?;
     if db.dialect() == crate::db::Dialect::Postgres {
         let columns: Vec<(&str, SqlType)> = fields.iter().map(|f| (f.name, f.ty)).collect();
@@ -401,7 +407,12 @@ fn quoted(values: &[String]) -> String {
     values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")
 }
 
-pub(crate) fn from_values<R: Record>(inst: &Instance, values: Vec<String>, field: &str, create: bool) -> Result<FromValues<R>> {
+pub(crate) fn from_values<R: Record>(
+    inst: &Instance,
+    values: Vec<String>,
+    field: &str,
+    create: bool,
+) -> Result<FromValues<R>> {
     let reg = R::REGISTRY;
     let f = reg.check_field(field)?;
     if field.contains("__") || !f.ty.is_text() {
@@ -434,7 +445,9 @@ pub(crate) fn from_values<R: Record>(inst: &Instance, values: Vec<String>, field
     let mut records: Vec<R> = Vec::new();
     for chunk in unique.chunks(10_000) {
         let list = chunk.iter().map(|v| Value::Text(v.clone())).collect();
-        records.extend(R::query().filter(Q::kw_list(&format!("{}__in", f.name), list)?).order_by("id").to_list(inst)?);
+        records.extend(
+            R::query().filter(Q::kw_list(&format!("{}__in", f.name), list)?).order_by("id").to_list(inst)?,
+        );
     }
     let found: Vec<String> = unique
         .iter()

@@ -197,7 +197,10 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
     /// [`TracksUpdates`] fields. A missing uid is generated. The record is refreshed from the
     /// row the database returns, and a copy is returned.
     fn save(&mut self, inst: &Instance) -> Result<Self> {
-        if self.id().is_none() && Self::REGISTRY.has("uid") && self.value("uid").is_some_and(|v| v.as_str() == Some("")) {
+        if self.id().is_none()
+            && Self::REGISTRY.has("uid")
+            && self.value("uid").is_some_and(|v| v.as_str() == Some(""))
+        {
             let mut values = self.values();
             let i = Self::REGISTRY.fields.iter().position(|f| f.name == "uid").expect("has uid");
             values[i] = Value::Text(crate::uid::new_uid(Self::REGISTRY));
@@ -283,7 +286,10 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
         let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
         let qs = crate::query::QuerySet::new(reg).all_branches().filter(crate::query::Q::exact("id", id));
         let Some(row) = qs.select(inst, &names)?.pop() else {
-            return Err(Error::DoesNotExist { registry: reg.name, message: format!("{} matching query does not exist.", reg.name) });
+            return Err(Error::DoesNotExist {
+                registry: reg.name,
+                message: format!("{} matching query does not exist.", reg.name),
+            });
         };
         let mut values = self.values();
         for (f, v) in fields.iter().zip(row) {
@@ -352,14 +358,20 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
 
     /// [`Record::delete`] on a blocking thread of the tokio runtime.
     #[cfg(feature = "tokio")]
-    fn delete_async(self, inst: &Instance) -> impl std::future::Future<Output = Result<crate::records::Deleted>> + Send {
+    fn delete_async(
+        self,
+        inst: &Instance,
+    ) -> impl std::future::Future<Output = Result<crate::records::Deleted>> + Send {
         let inst = inst.clone();
         crate::asyncio::blocking(move || self.delete(&inst))
     }
 
     /// [`Record::refresh_from_db`] on a blocking thread of the tokio runtime.
     #[cfg(feature = "tokio")]
-    fn refresh_from_db_async(mut self, inst: &Instance) -> impl std::future::Future<Output = Result<Self>> + Send {
+    fn refresh_from_db_async(
+        mut self,
+        inst: &Instance,
+    ) -> impl std::future::Future<Output = Result<Self>> + Send {
         let inst = inst.clone();
         crate::asyncio::blocking(move || self.refresh_from_db(&inst).map(|()| self))
     }

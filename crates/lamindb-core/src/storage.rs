@@ -63,11 +63,7 @@ impl Instance {
     /// Registers a storage location, as LaminDB's `Storage(root).save()`: an existing record
     /// with the same (normalised) root is returned; otherwise the marker decides whether the
     /// location is managed by this instance, read-only (marked by another) or unwritable.
-    pub fn add_storage(
-        &self,
-        root: &str,
-        description: Option<&str>,
-    ) -> Result<(Storage, StorageOutcome)> {
+    pub fn add_storage(&self, root: &str, description: Option<&str>) -> Result<(Storage, StorageOutcome)> {
         let root = StorageRoot::parse(root)?;
         if let Some(existing) = self.storage_with_root(root.as_str())? {
             return Ok((existing, StorageOutcome::Existing));

@@ -13,7 +13,12 @@ use crate::registry::Registry;
 use crate::value::{SqlType, Value};
 
 /// Checks `values` (in field order) of a record of `reg` with primary key `id` (`None`: new).
-pub(crate) fn validate(inst: &Instance, reg: &'static Registry, id: Option<i64>, values: &[Value]) -> Result<()> {
+pub(crate) fn validate(
+    inst: &Instance,
+    reg: &'static Registry,
+    id: Option<i64>,
+    values: &[Value],
+) -> Result<()> {
     let mut errors = Vec::new();
     let mut fail = |field: &'static str, message: String| errors.push(FieldError { field, message });
     for (f, v) in reg.fields.iter().zip(values) {
@@ -49,7 +54,10 @@ pub(crate) fn validate(inst: &Instance, reg: &'static Registry, id: Option<i64>,
                 other => other.to_string(),
             };
             if !choices.contains(&text.as_str()) {
-                fail(f.name, format!("Value '{text}' is not a valid choice: use one of {}.", choices.join(", ")));
+                fail(
+                    f.name,
+                    format!("Value '{text}' is not a valid choice: use one of {}.", choices.join(", ")),
+                );
             }
         }
     }

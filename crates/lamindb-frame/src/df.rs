@@ -14,7 +14,7 @@
 use std::collections::{HashMap, HashSet};
 
 use lamindb_core::models::{Relation, registry_by_name, relations};
-use lamindb_core::{Dialect, Instance, Feature, Field, Q, QuerySet, Record, Registry, SqlType, Value};
+use lamindb_core::{Dialect, Feature, Field, Instance, Q, QuerySet, Record, Registry, SqlType, Value};
 use polars::prelude::*;
 
 use crate::FrameError;
@@ -61,12 +61,7 @@ pub struct DfOptions {
 
 impl Default for DfOptions {
     fn default() -> DfOptions {
-        DfOptions {
-            include: Vec::new(),
-            features: None,
-            limit: None,
-            order_by: Some("-id".into()),
-        }
+        DfOptions { include: Vec::new(), features: None, limit: None, order_by: Some("-id".into()) }
     }
 }
 
@@ -686,7 +681,11 @@ fn json_feature_values(
 
 /// The selected features: by name (unknown or ambiguous names are errors), or all features with
 /// values on `ids`.
-fn select_features(db: &Instance, ids: &[i64], sel: &FeatureSelection) -> Result<Vec<FeatureInfo>, FrameError> {
+fn select_features(
+    db: &Instance,
+    ids: &[i64],
+    sel: &FeatureSelection,
+) -> Result<Vec<FeatureInfo>, FrameError> {
     let typed = Q::kw("_dtype_str__isnull", false)?;
     let read = |rows: Vec<Vec<Value>>| -> Vec<FeatureInfo> {
         rows.into_iter()

@@ -50,11 +50,7 @@ pub fn load_artifact(inst: &Instance, artifact: &Artifact) -> Result<DataFrame, 
 }
 
 /// Like [`load_artifact`], with an explicit cache directory.
-pub fn load_artifact_in(
-    inst: &Instance,
-    artifact: &Artifact,
-    cache: &Path,
-) -> Result<DataFrame, FrameError> {
+pub fn load_artifact_in(inst: &Instance, artifact: &Artifact, cache: &Path) -> Result<DataFrame, FrameError> {
     if !LOADABLE.contains(&artifact.suffix.as_str()) {
         return Err(FrameError::NoLoader { suffix: artifact.suffix.clone() });
     }

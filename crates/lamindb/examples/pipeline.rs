@@ -22,7 +22,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let incoming = tmp.path().join("incoming");
     std::fs::create_dir_all(&incoming)?;
     for i in 0..4 {
-        std::fs::write(incoming.join(format!("sample{i}.csv")), format!("gene,count\nA,{i}\nB,{}\n", i * 10))?;
+        std::fs::write(
+            incoming.join(format!("sample{i}.csv")),
+            format!("gene,count\nA,{i}\nB,{}\n", i * 10),
+        )?;
     }
 
     // Register every file and label it with its tissue, in one transaction.
@@ -35,8 +38,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Some(l) => l,
                 None => ln::ULabel::new(*tissue).save(tx)?,
             };
-            ln::ArtifactULabel { artifact_id: art.id.expect("saved"), ulabel_id: label.id.expect("saved"), ..Default::default() }
-                .save(tx)?;
+            ln::ArtifactULabel {
+                artifact_id: art.id.expect("saved"),
+                ulabel_id: label.id.expect("saved"),
+                ..Default::default()
+            }
+            .save(tx)?;
         }
         Ok(())
     })?;

@@ -53,10 +53,10 @@
 //! `InTrash`, `StorageNotManaged`, …) a caller can match.
 
 pub use lamindb_core;
-pub use lamindb_core::*;
 pub use lamindb_core::fields::{
     Col, Rel, artifact, artifactulabel, branch, feature, run, space, storage, transform, ulabel, user,
 };
+pub use lamindb_core::*;
 pub use lamindb_storage;
 
 #[cfg(feature = "frame")]

@@ -9,8 +9,8 @@
 use std::path::{Path, PathBuf};
 
 use lamindb_core::{
-    Artifact, ArtifactOptions, ArtifactOutcome, ArtifactSource, Error, NoProgress, Progress, Record,
-    Storage, StorageOutcome,
+    Artifact, ArtifactOptions, ArtifactOutcome, ArtifactSource, Error, NoProgress, Progress, Record, Storage,
+    StorageOutcome,
 };
 use lamindb_storage::{StorageRoot, Store};
 use lamindb_tests::{TestInstance, for_each_backend, list_files, s3_test_root};

@@ -161,7 +161,9 @@ fn connect_resolves_names_and_the_current_instance() {
     assert_eq!(by_slug.uid(), "20y5jjSJFsk4");
     let err = Instance::connect_in(dir, "nope").unwrap_err();
     assert!(err.to_string().contains("instance 'anonymous/nope' not found"), "{err}");
-    assert!(Instance::connect_in(dir, "a/b/c").unwrap_err().to_string().contains("Invalid instance identifier"));
+    assert!(
+        Instance::connect_in(dir, "a/b/c").unwrap_err().to_string().contains("Invalid instance identifier")
+    );
     // A `.lamin/current_instance` marker up the tree wins over the global file.
     let opts = InitOptions { storage: t.path("second").display().to_string(), name: None, db: None };
     let (second, _) = Instance::init(dir, &opts).unwrap();

@@ -3,9 +3,7 @@
 //! constructors, validation before every save.
 
 use lamindb_core::fields::{artifact, run, transform, ulabel, user};
-use lamindb_core::{
-    Artifact, Error, Instance, NameMatch, Q, QuerySet, Record, Transform, ULabel, Value,
-};
+use lamindb_core::{Artifact, Error, Instance, NameMatch, Q, QuerySet, Record, Transform, ULabel, Value};
 use lamindb_tests::{TestInstance, for_each_backend};
 
 fn labels(inst: &Instance) -> usize {
@@ -26,41 +24,65 @@ fn every_write_joins_an_outer_transaction_that_fails() {
         let tr = trashed.clone();
         let writes: Vec<(&str, Write)> = vec![
             ("save (insert)", Box::new(|tx| ULabel::new("new").save(tx).map(drop))),
-            ("save (update)", Box::new({
-                let k = k.clone();
-                move |tx| {
-                    let mut k = k.clone();
-                    k.description = Some("changed".into());
-                    k.save(tx).map(drop)
-                }
-            })),
-            ("save_fields", Box::new({
-                let k = k.clone();
-                move |tx| {
-                    let mut k = k.clone();
-                    k.name = "renamed".into();
-                    k.save_fields(tx, &["name"]).map(drop)
-                }
-            })),
-            ("delete", Box::new({
-                let k = k.clone();
-                move |tx| k.delete(tx).map(drop)
-            })),
-            ("delete_permanently", Box::new({
-                let k = k.clone();
-                move |tx| k.delete_permanently(tx)
-            })),
-            ("restore", Box::new({
-                let tr = tr.clone();
-                move |tx| tr.clone().restore(tx)
-            })),
-            ("create_ulabels", Box::new(|tx| {
-                tx.create_ulabels(&["a".into(), "b".into()], None, NameMatch::ReturnExisting).map(drop)
-            })),
-            ("bulk_create_ulabels", Box::new(|tx| {
-                tx.bulk_create_ulabels(&["c".into(), "d".into()], None, NameMatch::AlwaysCreate).map(drop)
-            })),
-            ("nested transaction", Box::new(|tx| tx.transaction(|inner| ULabel::new("inner").save(inner).map(drop)))),
+            (
+                "save (update)",
+                Box::new({
+                    let k = k.clone();
+                    move |tx| {
+                        let mut k = k.clone();
+                        k.description = Some("changed".into());
+                        k.save(tx).map(drop)
+                    }
+                }),
+            ),
+            (
+                "save_fields",
+                Box::new({
+                    let k = k.clone();
+                    move |tx| {
+                        let mut k = k.clone();
+                        k.name = "renamed".into();
+                        k.save_fields(tx, &["name"]).map(drop)
+                    }
+                }),
+            ),
+            (
+                "delete",
+                Box::new({
+                    let k = k.clone();
+                    move |tx| k.delete(tx).map(drop)
+                }),
+            ),
+            (
+                "delete_permanently",
+                Box::new({
+                    let k = k.clone();
+                    move |tx| k.delete_permanently(tx)
+                }),
+            ),
+            (
+                "restore",
+                Box::new({
+                    let tr = tr.clone();
+                    move |tx| tr.clone().restore(tx)
+                }),
+            ),
+            (
+                "create_ulabels",
+                Box::new(|tx| {
+                    tx.create_ulabels(&["a".into(), "b".into()], None, NameMatch::ReturnExisting).map(drop)
+                }),
+            ),
+            (
+                "bulk_create_ulabels",
+                Box::new(|tx| {
+                    tx.bulk_create_ulabels(&["c".into(), "d".into()], None, NameMatch::AlwaysCreate).map(drop)
+                }),
+            ),
+            (
+                "nested transaction",
+                Box::new(|tx| tx.transaction(|inner| ULabel::new("inner").save(inner).map(drop))),
+            ),
         ];
         for (name, write) in &writes {
             let out: lamindb_core::Result<()> = inst.transaction(|tx| {
@@ -68,7 +90,11 @@ fn every_write_joins_an_outer_transaction_that_fails() {
                 Err(Error::InvalidArgument("the caller fails afterwards".into()))
             });
             assert!(matches!(out, Err(Error::InvalidArgument(_))), "{name}: {out:?}");
-            let after = (labels(inst), ULabel::get_by_id(inst, kept.id.unwrap()).unwrap(), ULabel::get_by_id(inst, trashed.id.unwrap()).unwrap());
+            let after = (
+                labels(inst),
+                ULabel::get_by_id(inst, kept.id.unwrap()).unwrap(),
+                ULabel::get_by_id(inst, trashed.id.unwrap()).unwrap(),
+            );
             assert_eq!(after, before, "{name} left something behind");
         }
         // A failing inner transaction rolls back to its savepoint; the outer work commits.
@@ -82,7 +108,8 @@ fn every_write_joins_an_outer_transaction_that_fails() {
             Ok(())
         })
         .unwrap();
-        let names: Vec<String> = ULabel::query().order_by("id").all(inst).unwrap().into_iter().map(|l| l.name).collect();
+        let names: Vec<String> =
+            ULabel::query().order_by("id").all(inst).unwrap().into_iter().map(|l| l.name).collect();
         assert_eq!(names, ["kept", "outer"]);
         kept.refresh_from_db(inst).unwrap();
     });
@@ -153,18 +180,49 @@ fn typed_and_text() -> Vec<(lamindb_core::Query<ULabel>, &'static str, Q, Q)> {
         (ULabel::query(), "iendswith", ulabel::NAME.iends_with("CELL"), q("name__iendswith", t("CELL"))),
         (ULabel::query(), "regex", ulabel::NAME.regex("^[TB] "), q("name__regex", t("^[TB] "))),
         (ULabel::query(), "iregex", ulabel::NAME.iregex("^[tb] "), q("name__iregex", t("^[tb] "))),
-        (ULabel::query(), "in", ulabel::NAME.is_in(["T cell", "lung"]), list("name__in", vec![t("T cell"), t("lung")])),
+        (
+            ULabel::query(),
+            "in",
+            ulabel::NAME.is_in(["T cell", "lung"]),
+            list("name__in", vec![t("T cell"), t("lung")]),
+        ),
         (ULabel::query(), "in (empty)", ulabel::NAME.is_in(Vec::<String>::new()), list("name__in", vec![])),
         (ULabel::query(), "gt", ulabel::ID.gt(1), q("id__gt", Value::Int(1))),
         (ULabel::query(), "gte", ulabel::ID.gte(2), q("id__gte", Value::Int(2))),
         (ULabel::query(), "lt", ulabel::ID.lt(3), q("id__lt", Value::Int(3))),
         (ULabel::query(), "lte", ulabel::ID.lte(2), q("id__lte", Value::Int(2))),
-        (ULabel::query(), "range", ulabel::ID.range(2, 3), list("id__range", vec![Value::Int(2), Value::Int(3)])),
-        (ULabel::query(), "isnull", ulabel::DESCRIPTION.is_null(true), q("description__isnull", Value::Bool(true))),
+        (
+            ULabel::query(),
+            "range",
+            ulabel::ID.range(2, 3),
+            list("id__range", vec![Value::Int(2), Value::Int(3)]),
+        ),
+        (
+            ULabel::query(),
+            "isnull",
+            ulabel::DESCRIPTION.is_null(true),
+            q("description__isnull", Value::Bool(true)),
+        ),
         (ULabel::query(), "ne", ulabel::NAME.ne("lung"), !q("name", t("lung"))),
-        (ULabel::query(), "forward fk", ulabel::CREATED_BY.then(user::HANDLE).eq("anonymous"), q("created_by__handle", t("anonymous"))),
-        (ULabel::query(), "many-to-many", ulabel::ARTIFACTS.then(artifact::KEY).ends_with(".csv"), q("artifacts__key__endswith", t(".csv"))),
-        (ULabel::query(), "and/or/not", (ulabel::NAME.starts_with("T") | ulabel::NAME.eq("lung")) & !ulabel::DESCRIPTION.is_null(false), (q("name__startswith", t("T")) | q("name", t("lung"))) & !q("description__isnull", Value::Bool(false))),
+        (
+            ULabel::query(),
+            "forward fk",
+            ulabel::CREATED_BY.then(user::HANDLE).eq("anonymous"),
+            q("created_by__handle", t("anonymous")),
+        ),
+        (
+            ULabel::query(),
+            "many-to-many",
+            ulabel::ARTIFACTS.then(artifact::KEY).ends_with(".csv"),
+            q("artifacts__key__endswith", t(".csv")),
+        ),
+        (
+            ULabel::query(),
+            "and/or/not",
+            (ulabel::NAME.starts_with("T") | ulabel::NAME.eq("lung")) & !ulabel::DESCRIPTION.is_null(false),
+            (q("name__startswith", t("T")) | q("name", t("lung")))
+                & !q("description__isnull", Value::Bool(false)),
+        ),
     ]
 }
 
@@ -180,9 +238,13 @@ fn typed_fields_give_the_same_sql_and_rows_as_their_string_form() {
         std::fs::write(&csv, "a\n1\n").unwrap();
         let art = Artifact::from_path(&csv).key("x.csv").save(inst).unwrap();
         let lung = ULabel::filter(ulabel::NAME.eq("lung")).one(inst).unwrap();
-        lamindb_core::ArtifactULabel { artifact_id: art.id.unwrap(), ulabel_id: lung.id.unwrap(), ..Default::default() }
-            .save(inst)
-            .unwrap();
+        lamindb_core::ArtifactULabel {
+            artifact_id: art.id.unwrap(),
+            ulabel_id: lung.id.unwrap(),
+            ..Default::default()
+        }
+        .save(inst)
+        .unwrap();
         let mut matched = 0;
         for (query, lookup, typed, text) in typed_and_text() {
             assert_eq!(typed, text, "{lookup}: the same Q");
@@ -203,9 +265,17 @@ fn typed_fields_give_the_same_sql_and_rows_as_their_string_form() {
         let tr = Transform::new("pipelines/qc.py", "script").save(inst).unwrap();
         let mut r = lamindb_core::Run::new(tr.id.unwrap());
         r.save(inst).unwrap();
-        let runs = lamindb_core::Run::filter(run::TRANSFORM.then(transform::KEY).eq("pipelines/qc.py")).all(inst).unwrap();
+        let runs = lamindb_core::Run::filter(run::TRANSFORM.then(transform::KEY).eq("pipelines/qc.py"))
+            .all(inst)
+            .unwrap();
         assert_eq!(runs, [r]);
-        let by_storage = Artifact::filter(artifact::STORAGE.then(lamindb_core::fields::storage::ROOT).eq(t.path("data").display().to_string())).count(inst).unwrap();
+        let by_storage = Artifact::filter(
+            artifact::STORAGE
+                .then(lamindb_core::fields::storage::ROOT)
+                .eq(t.path("data").display().to_string()),
+        )
+        .count(inst)
+        .unwrap();
         assert_eq!(by_storage, 1);
     });
 }
@@ -214,7 +284,28 @@ fn typed_fields_give_the_same_sql_and_rows_as_their_string_form() {
 fn no_q_built_through_the_public_api_panics() {
     // 120 000 random conditions from the string and typed constructors, combined with & | !,
     // compiled against every registry: each either compiles or returns an error.
-    let keys = ["", "__", "name", "name__", "__name", "id", "uid__in", "name__in", "size__range", "x", "created_by__handle", "ulabels__name__startswith", "artifacts", "run__transform__key", "description__isnull", "name__regex", "id__gt", "branch", "storage__root__iexact", "a__b__c__d"];
+    let keys = [
+        "",
+        "__",
+        "name",
+        "name__",
+        "__name",
+        "id",
+        "uid__in",
+        "name__in",
+        "size__range",
+        "x",
+        "created_by__handle",
+        "ulabels__name__startswith",
+        "artifacts",
+        "run__transform__key",
+        "description__isnull",
+        "name__regex",
+        "id__gt",
+        "branch",
+        "storage__root__iexact",
+        "a__b__c__d",
+    ];
     let values = [
         Value::Null,
         Value::Int(0),
@@ -279,15 +370,23 @@ fn validation_reports_every_rule_before_anything_reaches_sql() {
         let t = TestInstance::new(b);
         let inst = &t.inst;
         let fields = |e: Error| match e {
-            Error::Validation { errors, .. } => errors.into_iter().map(|e| (e.field, e.message)).collect::<Vec<_>>(),
+            Error::Validation { errors, .. } => {
+                errors.into_iter().map(|e| (e.field, e.message)).collect::<Vec<_>>()
+            }
             other => panic!("expected a validation error, got {other}"),
         };
         // Column width (VARCHAR(150)) and a blank name field, reported together.
         let mut long = ULabel::new("x".repeat(151));
         long.reference_type = Some("r".repeat(26));
         let errs = fields(long.save(inst).unwrap_err());
-        assert_eq!(errs[0], ("name", "Ensure this value has at most 150 characters (it has 151).".to_string()));
-        assert_eq!(errs[1], ("reference_type", "Ensure this value has at most 25 characters (it has 26).".to_string()));
+        assert_eq!(
+            errs[0],
+            ("name", "Ensure this value has at most 150 characters (it has 151).".to_string())
+        );
+        assert_eq!(
+            errs[1],
+            ("reference_type", "Ensure this value has at most 25 characters (it has 26).".to_string())
+        );
         let errs = fields(ULabel::new("  ").save(inst).unwrap_err());
         assert_eq!(errs, [("name", "This field cannot be blank.".to_string())]);
         // uid length.
@@ -310,7 +409,10 @@ fn validation_reports_every_rule_before_anything_reaches_sql() {
         let errs = fields(dup.save(inst).unwrap_err());
         assert_eq!(errs, [("uid", "ULabel with this uid already exists.".to_string())]);
         // NUL characters never reach SQL.
-        assert_eq!(fields(ULabel::new("a\0b").save(inst).unwrap_err())[0].1, "Null characters are not allowed.");
+        assert_eq!(
+            fields(ULabel::new("a\0b").save(inst).unwrap_err())[0].1,
+            "Null characters are not allowed."
+        );
         // Nothing was written by any of the refused saves; the record itself re-saves fine.
         assert_eq!(ULabel::query().count(inst).unwrap(), 1);
         let mut again = first.clone();
@@ -330,10 +432,18 @@ fn records_refresh_some_fields_and_save_some_fields() {
         other.name = "b".into();
         other.description = Some("two".into());
         other.save_fields(inst, &["description"]).unwrap();
-        assert_eq!((other.name.as_str(), other.description.as_deref()), ("a", Some("two")), "only description saved");
+        assert_eq!(
+            (other.name.as_str(), other.description.as_deref()),
+            ("a", Some("two")),
+            "only description saved"
+        );
         a.name = "local".into();
         a.refresh_fields(inst, &["description"]).unwrap();
-        assert_eq!((a.name.as_str(), a.description.as_deref()), ("local", Some("two")), "only description refreshed");
+        assert_eq!(
+            (a.name.as_str(), a.description.as_deref()),
+            ("local", Some("two")),
+            "only description refreshed"
+        );
         assert!(matches!(a.refresh_fields(inst, &["nope"]), Err(Error::UnknownField { .. })));
         let unsaved = ULabel::new("never saved");
         assert!(matches!(unsaved.delete(inst), Err(Error::NotSaved { registry: "ULabel" })));
@@ -366,7 +476,9 @@ fn from_values_returns_existing_records_as_lamindb_does() {
         let a = ULabel::new("ULabel1").save(inst).unwrap();
         let b2 = ULabel::new("ULabel2").save(inst).unwrap();
         // Names: existing ones are loaded, in id order; the others are reported, not created.
-        let out = ULabel::from_values(inst, ["ULabel2", "ULabel1", "ULabel3", "ULabel1"], &ulabel::NAME, false).unwrap();
+        let out =
+            ULabel::from_values(inst, ["ULabel2", "ULabel1", "ULabel3", "ULabel1"], &ulabel::NAME, false)
+                .unwrap();
         assert_eq!(out.records, [a.clone(), b2.clone()]);
         assert_eq!(out.missing, ["ULabel3"]);
         assert_eq!(

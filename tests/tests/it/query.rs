@@ -144,7 +144,6 @@ fn relations_are_traversed_both_ways_at_any_depth() {
     });
 }
 
-
 #[test]
 fn q_algebra_ordering_and_slicing() {
     for_each_backend("q_algebra_ordering_and_slicing", |b| {
@@ -407,12 +406,11 @@ fn injection_corpus_changes_and_reveals_nothing() {
                     }
                 }
             }
-            let n = ULabel::query()
-                .filter_kw_list("name__in", vec![Value::Text(value.into())])
-                .count(&t.inst);
+            let n =
+                ULabel::query().filter_kw_list("name__in", vec![Value::Text(value.into())]).count(&t.inst);
             assert!(n.is_ok_and(|n| n == 0) || value.contains('\0'));
-            let hits = search(&t.inst, ULabel::REGISTRY, value, &SearchOptions::default())
-                .unwrap_or_default();
+            let hits =
+                search(&t.inst, ULabel::REGISTRY, value, &SearchOptions::default()).unwrap_or_default();
             assert!(hits.is_empty(), "search {value:?}");
             // Through the expression parser as a quoted string.
             let expr = format!("name={}", serde_json::to_string(value).unwrap());

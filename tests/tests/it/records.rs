@@ -188,9 +188,7 @@ fn values_are_bound_never_spliced() {
             assert_eq!(found.len(), 1);
             assert_eq!(found[0].name, *name);
         }
-        assert!(
-            ULabel::query().filter_eq("name", "' OR 1=1 --x").to_list(&t.inst).unwrap().is_empty()
-        );
+        assert!(ULabel::query().filter_eq("name", "' OR 1=1 --x").to_list(&t.inst).unwrap().is_empty());
         assert_eq!(User::query().count(&t.inst).unwrap(), 1);
         assert_eq!(ULabel::query().count(&t.inst).unwrap(), 3);
     });

@@ -194,7 +194,11 @@ impl Db {
     /// Runs a query and hands each row's values (in select order, as read: not coerced) to `f`
     /// while reading, without collecting the rows: for exports of many rows. SQLite streams
     /// from its cursor; PostgreSQL reads the result set first.
-    pub(crate) fn query_each(&mut self, sql: &Sql, mut f: impl FnMut(Vec<Value>) -> Result<()>) -> Result<()> {
+    pub(crate) fn query_each(
+        &mut self,
+        sql: &Sql,
+        mut f: impl FnMut(Vec<Value>) -> Result<()>,
+    ) -> Result<()> {
         use diesel::connection::DefaultLoadingMode;
         debug_assert_eq!(sql.dialect, self.dialect());
         match self {

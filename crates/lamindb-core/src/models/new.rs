@@ -37,7 +37,13 @@ impl Transform {
     /// assert!(t.uid.ends_with("0000") && t.is_latest);
     /// ```
     pub fn new(key: impl Into<String>, kind: impl Into<String>) -> Transform {
-        Transform { uid: new_uid(Self::REGISTRY), key: key.into(), kind: kind.into(), is_latest: true, ..Default::default() }
+        Transform {
+            uid: new_uid(Self::REGISTRY),
+            key: key.into(),
+            kind: kind.into(),
+            is_latest: true,
+            ..Default::default()
+        }
     }
 }
 
@@ -61,7 +67,12 @@ impl Feature {
     /// assert_eq!(f.dtype_str.as_deref(), Some("float"));
     /// ```
     pub fn new(name: impl Into<String>, dtype: impl Into<String>) -> Feature {
-        Feature { uid: new_uid(Self::REGISTRY), name: name.into(), dtype_str: Some(dtype.into()), ..Default::default() }
+        Feature {
+            uid: new_uid(Self::REGISTRY),
+            name: name.into(),
+            dtype_str: Some(dtype.into()),
+            ..Default::default()
+        }
     }
 }
 

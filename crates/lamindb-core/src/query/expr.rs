@@ -150,14 +150,21 @@ impl Q {
 
     /// `field = value` for a field of the registry itself (`id`, `uid`, `name`).
     pub fn exact(field: &str, value: impl Into<Value>) -> Q {
-        Q(Node::Cond { path: vec![field.to_string()], lookup: Lookup::Exact, operand: Operand::Value(value.into()) })
+        Q(Node::Cond {
+            path: vec![field.to_string()],
+            lookup: Lookup::Exact,
+            operand: Operand::Value(value.into()),
+        })
     }
 
     /// A condition from its parts, checked: a non-empty path of non-empty names and an operand
     /// that fits the lookup.
     pub(crate) fn cond(path: Vec<String>, lookup: Lookup, operand: Operand) -> Result<Q> {
         if path.is_empty() || path.iter().any(String::is_empty) {
-            return Err(Error::InvalidArgument(format!("Invalid filter path '{}': empty name", path.join("__"))));
+            return Err(Error::InvalidArgument(format!(
+                "Invalid filter path '{}': empty name",
+                path.join("__")
+            )));
         }
         let q = Q(Node::Cond { path, lookup, operand });
         q.check_operand()?;

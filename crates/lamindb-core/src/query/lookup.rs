@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::instance::Instance;
 use crate::error::{Error, Result};
+use crate::instance::Instance;
 use crate::registry::Registry;
 use crate::value::Value;
 

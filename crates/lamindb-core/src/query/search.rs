@@ -14,8 +14,8 @@
 //! `LIKE` ignores case anyway); case folding in SQL is ASCII-only on SQLite.
 
 use crate::db::Dialect;
-use crate::instance::Instance;
 use crate::error::{Error, Result};
+use crate::instance::Instance;
 use crate::registry::{Field, Registry};
 use crate::value::{SqlType, Value};
 
