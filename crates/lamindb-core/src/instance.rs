@@ -129,14 +129,15 @@ impl Created {
         Ok(())
     }
 
-    fn undo(self, db: Option<&mut Db>) {
+    fn undo(self, inst: Option<Instance>) {
         if let Some(store) = &self.marker {
             let _ = marker::remove_marker(store);
         }
-        if self.migrated_pg {
-            if let Some(db) = db {
-                let _ = crate::migrations::revert_all(db);
+        if let Some(inst) = inst {
+            if self.migrated_pg {
+                let _ = inst.with_db(crate::migrations::revert_all);
             }
+            // The instance's connections close here, before its database file is removed.
         }
         for f in self.files.iter().rev() {
             let _ = std::fs::remove_file(f);
@@ -218,7 +219,7 @@ impl Instance {
         let settings = InstanceSettings::new(&user.handle, &name, root.as_str(), opts.db.clone(), id);
 
         let mut created = Created::default();
-        let mut db_slot: Option<Db> = None;
+        let mut inst_slot: Option<Instance> = None;
         let result = (|| -> Result<Instance> {
             let store = Store::open(&root)?;
             if let Some(m) = marker::read_marker_full(&store)? {
@@ -250,12 +251,12 @@ impl Instance {
             }
             created.migrated_pg = db.dialect() == Dialect::Postgres;
             let migrated = crate::migrations::run_pending(&mut db);
-            db_slot = Some(db);
+            let mut settings = settings.clone();
+            settings.storage_region = store.detect_region();
+            let inst = inst_slot.insert(Instance::from_parts(settings.clone(), dir, user.clone(), db)?);
             migrated?;
-            let db = db_slot.as_mut().expect("just set");
             let storage_uid = crate::uid::base62(12);
-            let region = store.detect_region();
-            seed(db, &settings, &user, &root, &storage_uid, region.as_deref())?;
+            seed(inst, &settings, &user, &root, &storage_uid)?;
             marker::write_marker(
                 &store,
                 &marker::MarkerInfo {
@@ -266,8 +267,6 @@ impl Instance {
                 },
             )?;
             created.marker = Some(store);
-            let mut settings = settings.clone();
-            settings.storage_region = region;
             let had_user_file = dir.user_file().exists();
             dir.ensure_user()?;
             if !had_user_file {
@@ -282,20 +281,14 @@ impl Instance {
                 }
                 return Err(e);
             }
-            let db = db_slot.take().expect("connected");
-            let inst = Instance::from_parts(settings, dir, user.clone(), db)?;
+            let inst = inst_slot.take().expect("opened");
             inst.user_id()?;
             Ok(inst)
         })();
         match result {
             Ok(inst) => Ok((inst, InitOutcome::Created)),
             Err(e) => {
-                let mut db = db_slot;
-                if let Some(Db::Sqlite(_)) = db {
-                    // Close the file before removing it.
-                    db = None;
-                }
-                created.undo(db.as_mut());
+                created.undo(inst_slot);
                 Err(e)
             }
         }
@@ -436,9 +429,13 @@ impl Instance {
         &self.shared.pool
     }
 
-    /// The instance's settings.
+    /// The instance's settings (a copy: the default storage can change while the handle lives).
     pub fn settings(&self) -> InstanceSettings {
-        self.shared.settings.read().unwrap_or_else(PoisonError::into_inner).clone()
+        self.read_settings(InstanceSettings::clone)
+    }
+
+    pub(crate) fn read_settings<T>(&self, f: impl FnOnce(&InstanceSettings) -> T) -> T {
+        f(&self.shared.settings.read().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// The settings directory.
@@ -448,17 +445,17 @@ impl Instance {
 
     /// The instance uid.
     pub fn uid(&self) -> String {
-        self.settings().uid()
+        self.read_settings(InstanceSettings::uid)
     }
 
     /// `owner/name`.
     pub fn slug(&self) -> String {
-        self.settings().slug()
+        self.read_settings(InstanceSettings::slug)
     }
 
     /// What `lamin info` shows.
     pub fn info(&self) -> Result<InstanceInfo> {
-        InstanceInfo::from_settings(&self.settings(), &self.shared.dir)
+        self.read_settings(|s| InstanceInfo::from_settings(s, &self.shared.dir))
     }
 
     /// `lamindb_user.id` of the current user; the user row is registered if it is missing.
@@ -583,16 +580,15 @@ pub struct DeleteReport {
 
 /// Seeds a new database: user, space 1, branches −1/0/1, storage 1 — in one transaction.
 fn seed(
-    db: &mut Db,
+    inst: &Instance,
     settings: &InstanceSettings,
     user: &UserSettings,
     root: &StorageRoot,
     storage_uid: &str,
-    region: Option<&str>,
 ) -> Result<()> {
-    db.transaction(|db| {
+    inst.transaction(|db| {
         let mut u = User { uid: user.uid.clone(), handle: user.handle.clone(), name: user.name.clone(), ..Default::default() };
-        crate::registry::save_in(&mut u, db, &SaveContext { user_id: 0, run_id: None })?;
+        crate::registry::save_with(&mut u, db, &SaveContext { user_id: 0, run_id: None })?;
         let user_id = u.id.expect("saved");
         let mut sql = db.sql();
         sql.push("INSERT INTO \"lamindb_space\" (\"id\", \"name\", \"uid\", \"description\") VALUES (1, 'all', 'aaaaaaaaaaaa', ")
@@ -615,20 +611,20 @@ fn seed(
         }
         if db.dialect() == Dialect::Postgres {
             // Explicit ids do not advance identity sequences.
-            db.batch_execute(
+            db.with_db(|c| c.batch_execute(
                 "SELECT setval(pg_get_serial_sequence('lamindb_branch', 'id'), (SELECT max(id) FROM lamindb_branch)); \
                  SELECT setval(pg_get_serial_sequence('lamindb_space', 'id'), (SELECT max(id) FROM lamindb_space));",
-            )?;
+            ))?;
         }
         let mut storage = Storage {
             uid: storage_uid.to_string(),
             root: root.as_str().to_string(),
             type_: root.type_str().to_string(),
-            region: region.map(str::to_string),
+            region: settings.storage_region.clone(),
             instance_uid: Some(settings.uid()),
             ..Default::default()
         };
-        crate::registry::save_in(&mut storage, db, &SaveContext { user_id, run_id: None })?;
+        crate::registry::save_with(&mut storage, db, &SaveContext { user_id, run_id: None })?;
         Ok(())
     })
 }

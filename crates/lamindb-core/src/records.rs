@@ -34,7 +34,7 @@ fn links_of(reg: &Registry) -> &'static [(&'static str, &'static str)] {
 }
 
 fn value_of(reg: &Registry, row: &[Value], field: &str) -> Value {
-    reg.fields.iter().position(|f| f.name == field).map(|i| row[i].clone()).unwrap_or(Value::Null)
+    reg.index(field).map(|i| row[i].clone()).unwrap_or(Value::Null)
 }
 
 /// The uid stem of a versioned record (its uid without the 4-character version suffix).
@@ -421,14 +421,14 @@ pub(crate) fn from_values<R: Record>(
             reg.name
         )));
     }
-    let position = reg.fields.iter().position(|g| g.name == f.name).expect("checked");
+    let position = reg.index(f.name).expect("checked");
     if create {
         let records = values
             .into_iter()
             .map(|v| {
                 let mut row = R::default().values();
                 row[position] = Value::Text(v);
-                if let Some(uid) = reg.fields.iter().position(|g| g.name == "uid") {
+                if let Some(uid) = reg.index("uid") {
                     row[uid] = Value::Text(crate::uid::new_uid(reg));
                 }
                 R::from_row_values(row)

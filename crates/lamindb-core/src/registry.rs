@@ -88,6 +88,11 @@ impl Registry {
         self.fields.iter().find(|f| f.name == name)
     }
 
+    /// The position of the column `name` in [`Registry::fields`] (and in [`Record::values`]).
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.name == name)
+    }
+
     /// Whether the registry has a column of this name.
     pub fn has(&self, name: &str) -> bool {
         self.field(name).is_some()
@@ -170,7 +175,7 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
 
     /// The value of one field by column name.
     fn value(&self, field: &str) -> Option<Value> {
-        let idx = Self::REGISTRY.fields.iter().position(|f| f.name == field)?;
+        let idx = Self::REGISTRY.index(field)?;
         self.values().into_iter().nth(idx)
     }
 
@@ -192,7 +197,7 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
         crate::validate::validate(inst, Self::REGISTRY, self.id(), &self.values())
     }
 
-    /// Validates, then inserts the record (when it has no id) or updates it; fills the fields
+    /// Validates (unique fields through the database's constraints), then inserts the record (when it has no id) or updates it; fills the fields
     /// that [`TracksRun`] describes from the instance (its user, its run) and bumps
     /// [`TracksUpdates`] fields. A missing uid is generated. The record is refreshed from the
     /// row the database returns, and a copy is returned.
@@ -202,13 +207,18 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
             && self.value("uid").is_some_and(|v| v.as_str() == Some(""))
         {
             let mut values = self.values();
-            let i = Self::REGISTRY.fields.iter().position(|f| f.name == "uid").expect("has uid");
+            let i = Self::REGISTRY.index("uid").expect("has uid");
             values[i] = Value::Text(crate::uid::new_uid(Self::REGISTRY));
             *self = Self::from_row_values(values)?;
         }
-        self.validate(inst)?;
+        let reg = Self::REGISTRY;
+        crate::validate::check_fields(reg, &self.values())?;
         let ctx = inst.save_context()?;
-        save_with(self, inst, &ctx)?;
+        let (id, values) = (self.id(), self.values());
+        save_with(self, inst, &ctx).map_err(|e| match e.is_unique_violation() {
+            true => crate::validate::explain_unique_violation(inst, reg, id, &values, e),
+            false => e,
+        })?;
         Ok(self.clone())
     }
 
@@ -219,24 +229,12 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
         let id = self.id().ok_or_else(|| Error::NotSaved { registry: reg.name })?;
         let fields = fields.iter().map(|f| reg.check_field(f)).collect::<Result<Vec<_>>>()?;
         self.validate(inst)?;
-        let values = self.values();
-        let mut sql = inst.sql();
-        sql.push("UPDATE ").ident(reg.table).push(" SET ");
-        for (i, f) in fields.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            let idx = reg.fields.iter().position(|g| g.name == f.name).expect("checked");
-            sql.ident(f.name).push(" = ").bind(values[idx].clone(), f.ty);
-        }
-        if reg.has("updated_at") {
-            sql.push(if fields.is_empty() { "\"updated_at\" = " } else { ", \"updated_at\" = " }).now();
-        } else if fields.is_empty() {
+        if fields.is_empty() && !reg.has("updated_at") {
             return Ok(self.clone());
         }
-        sql.push(" WHERE \"id\" = ").bind(Value::Int(id), SqlType::BigInt).push(" RETURNING ");
-        reg.push_columns(&mut sql);
-        *self = Self::from_row(one_row(inst.query(&sql)?)?)?;
+        let values = self.values();
+        let row = inst.with_db(|db| update_row(db, reg, id, &values, Some(&fields)))?;
+        *self = Self::from_row(row)?;
         Ok(self.clone())
     }
 
@@ -283,18 +281,11 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
         let reg = Self::REGISTRY;
         let id = self.id().ok_or_else(|| Error::NotSaved { registry: reg.name })?;
         let fields = fields.iter().map(|f| reg.check_field(f)).collect::<Result<Vec<_>>>()?;
-        let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
-        let qs = crate::query::QuerySet::new(reg).all_branches().filter(crate::query::Q::exact("id", id));
-        let Some(row) = qs.select(inst, &names)?.pop() else {
-            return Err(Error::DoesNotExist {
-                registry: reg.name,
-                message: format!("{} matching query does not exist.", reg.name),
-            });
-        };
+        let fresh = Self::get_by_id(inst, id)?.values();
         let mut values = self.values();
-        for (f, v) in fields.iter().zip(row) {
-            let idx = reg.fields.iter().position(|g| g.name == f.name).expect("checked");
-            values[idx] = v;
+        for f in fields {
+            let idx = reg.index(f.name).expect("checked");
+            values[idx] = fresh[idx].clone();
         }
         *self = Self::from_row_values(values)?;
         Ok(())
@@ -407,7 +398,7 @@ pub(crate) fn save_in<R: Record>(rec: &mut R, db: &mut Db, ctx: &SaveContext) ->
     }
     let row = match rec.id() {
         None => insert_row(db, reg, &values)?,
-        Some(id) => update_row(db, reg, id, &values)?,
+        Some(id) => update_row(db, reg, id, &values, None)?,
     };
     *rec = R::from_row(row)?;
     Ok(())
@@ -468,12 +459,21 @@ fn insert_row(db: &mut Db, reg: &Registry, values: &[Value]) -> Result<DynRow> {
     one_row(db.query(&sql)?)
 }
 
-fn update_row(db: &mut Db, reg: &Registry, id: i64, values: &[Value]) -> Result<DynRow> {
+/// Updates the row `id` to `values` (all fields, or only the fields `only`) and bumps
+/// `updated_at`; returns the row as saved.
+fn update_row(
+    db: &mut Db,
+    reg: &Registry,
+    id: i64,
+    values: &[Value],
+    only: Option<&[&'static Field]>,
+) -> Result<DynRow> {
     let mut sql = db.sql();
     sql.push("UPDATE ").ident(reg.table).push(" SET ");
     let mut first = true;
     for (f, v) in reg.fields.iter().zip(values) {
-        if matches!(f.name, "id" | "created_at") {
+        let chosen = f.name == "updated_at" || only.is_none_or(|only| only.contains(&f));
+        if matches!(f.name, "id" | "created_at") || !chosen {
             continue;
         }
         if !first {

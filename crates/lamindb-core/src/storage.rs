@@ -146,7 +146,7 @@ impl Instance {
 
     /// The default storage location of this instance.
     pub fn default_storage(&self) -> Result<Storage> {
-        let root = self.settings().default_storage_root().to_string();
+        let root = self.read_settings(|s| s.default_storage_root().to_string());
         self.storage_with_root(&root)?.ok_or_else(|| {
             Error::Refused(format!(
                 "the default storage {root} of this instance is not in its Storage registry"
@@ -203,7 +203,7 @@ impl Instance {
         if Artifact::query().all_branches().filter_eq("storage_id", id).count(self)? > 0 {
             return Err(Error::Refused("Cannot delete storage with artifacts in current instance.".into()));
         }
-        if storage.root == self.settings().default_storage_root() {
+        if self.read_settings(|s| storage.root == s.default_storage_root()) {
             return Err(Error::Refused(
                 "Cannot delete the current storage location, switch to another.".into(),
             ));
@@ -226,7 +226,7 @@ impl Instance {
     /// The keys of this instance's SQLite database when it lives in `storage` (they do not make
     /// the location non-empty for its own instance).
     pub(crate) fn db_files_in(&self, storage: &Storage) -> Vec<&'static str> {
-        if self.settings().is_sqlite() && storage.root == self.settings().storage_root {
+        if self.read_settings(|s| s.is_sqlite() && storage.root == s.storage_root) {
             vec![".lamindb/lamin.db"]
         } else {
             vec![]
@@ -243,7 +243,7 @@ impl Instance {
             ))
         })?;
         self.check_write(&storage, WriteAction::SetDefaultStorage)?;
-        let mut settings = self.settings().clone();
+        let mut settings = self.settings();
         if settings.is_sqlite() {
             // `storage_root` also says where the SQLite file is: keep it.
             settings.default_storage = Some(storage.root.clone());

@@ -12,13 +12,47 @@ use crate::query::{Q, QuerySet};
 use crate::registry::Registry;
 use crate::value::{SqlType, Value};
 
-/// Checks `values` (in field order) of a record of `reg` with primary key `id` (`None`: new).
+/// Checks `values` (in field order) of a record of `reg` with primary key `id` (`None`: new):
+/// every rule, unique fields against the database included.
 pub(crate) fn validate(
     inst: &Instance,
     reg: &'static Registry,
     id: Option<i64>,
     values: &[Value],
 ) -> Result<()> {
+    let mut errors = field_errors(reg, values);
+    errors.extend(unique_errors(inst, reg, id, values, &errors)?);
+    into_result(reg, errors)
+}
+
+/// The rules that need no database; [`Record::save`](crate::Record::save) checks these first and
+/// leaves uniqueness to the database's constraints (see [`explain_unique_violation`]), which
+/// saves a query per save.
+pub(crate) fn check_fields(reg: &'static Registry, values: &[Value]) -> Result<()> {
+    into_result(reg, field_errors(reg, values))
+}
+
+/// Turns the database's unique violation `err` of a save into [`Error::Validation`] naming the
+/// field, when a declared unique field is taken; otherwise (or when the database cannot be asked,
+/// as inside a PostgreSQL transaction the violation aborted) returns `err` itself.
+pub(crate) fn explain_unique_violation(
+    inst: &Instance,
+    reg: &'static Registry,
+    id: Option<i64>,
+    values: &[Value],
+    err: Error,
+) -> Error {
+    match unique_errors(inst, reg, id, values, &[]) {
+        Ok(errors) if !errors.is_empty() => Error::Validation { registry: reg.name, errors },
+        _ => err,
+    }
+}
+
+fn into_result(reg: &'static Registry, errors: Vec<FieldError>) -> Result<()> {
+    if errors.is_empty() { Ok(()) } else { Err(Error::Validation { registry: reg.name, errors }) }
+}
+
+fn field_errors(reg: &'static Registry, values: &[Value]) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let mut fail = |field: &'static str, message: String| errors.push(FieldError { field, message });
     for (f, v) in reg.fields.iter().zip(values) {
@@ -61,9 +95,20 @@ pub(crate) fn validate(
             }
         }
     }
-    // Unique fields, against the database (only when the field itself is valid).
+    errors
+}
+
+/// Unique fields taken by another record (fields already failing in `known` are skipped).
+fn unique_errors(
+    inst: &Instance,
+    reg: &'static Registry,
+    id: Option<i64>,
+    values: &[Value],
+    known: &[FieldError],
+) -> Result<Vec<FieldError>> {
+    let mut errors = Vec::new();
     for (f, v) in reg.fields.iter().zip(values) {
-        if !f.unique || v.is_null() || errors.iter().any(|e| e.field == f.name) {
+        if !f.unique || v.is_null() || known.iter().any(|e| e.field == f.name) {
             continue;
         }
         let mut qs = QuerySet::new(reg).all_branches().filter(Q::exact(f.name, v.clone()));
@@ -77,5 +122,5 @@ pub(crate) fn validate(
             });
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(Error::Validation { registry: reg.name, errors }) }
+    Ok(errors)
 }

@@ -346,8 +346,11 @@ impl Db {
         Ok(())
     }
 
-    /// Starts a transaction through diesel's transaction manager: `BEGIN` (SQLite: `BEGIN
-    /// IMMEDIATE`, so that a writer takes its lock up front) at depth 0, a savepoint when nested.
+    /// Starts a transaction through diesel's transaction manager: a savepoint when nested; at
+    /// depth 0 on SQLite an immediate transaction, so that a writer takes its lock up front
+    /// (what diesel's `SqliteConnection::immediate_transaction` does; that one takes a closure
+    /// over the SQLite connection alone, which a transaction spanning `Instance` operations
+    /// cannot use).
     pub(crate) fn begin(&mut self) -> Result<()> {
         use diesel::connection::{AnsiTransactionManager, TransactionManager};
         match self {
@@ -388,23 +391,6 @@ impl Db {
         match self {
             Db::Sqlite(c) => self::depth(c),
             Db::Postgres(c) => self::depth(c),
-        }
-    }
-
-    /// Runs `f` in a transaction (a savepoint when nested): committed when it returns `Ok`,
-    /// rolled back otherwise.
-    pub(crate) fn transaction<T>(&mut self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<T> {
-        self.begin()?;
-        match f(self) {
-            Ok(v) => {
-                self.commit()?;
-                Ok(v)
-            }
-            Err(e) => {
-                // The original error matters more than a failed rollback.
-                let _ = self.rollback();
-                Err(e)
-            }
         }
     }
 
