@@ -78,6 +78,27 @@ pub fn instance_uid(id: &uuid::Uuid) -> String {
     encode_bytes_base62(&digest).chars().take(12).collect()
 }
 
+/// Decodes a base62 string (LaminDB's alphabet).
+pub fn decode_base62(s: &str) -> Option<u32> {
+    s.bytes().try_fold(0u32, |n, b| {
+        let d = BASE62.iter().position(|c| *c == b)? as u32;
+        n.checked_mul(62)?.checked_add(d)
+    })
+}
+
+/// Encodes `n` in base62 with exactly `width` digits.
+pub fn encode_base62(mut n: u32, width: usize) -> crate::Result<String> {
+    let mut out = vec![b'0'; width];
+    for slot in out.iter_mut().rev() {
+        *slot = BASE62[(n % 62) as usize];
+        n /= 62;
+    }
+    if n > 0 {
+        return Err(crate::Error::Refused("no version suffix left in this artifact family".into()));
+    }
+    Ok(String::from_utf8(out).expect("ASCII"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

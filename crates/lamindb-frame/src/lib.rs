@@ -10,6 +10,8 @@ mod columns;
 pub mod df;
 pub mod error;
 pub mod export;
+mod features;
+mod include;
 pub mod load;
 
 pub use df::{DEFAULT_LIMIT, DfOptions, FeatureSelection, ToDataFrame, basic_columns, df};

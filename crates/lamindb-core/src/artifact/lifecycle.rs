@@ -1,0 +1,360 @@
+//! What happens to artifacts after their save: paths, the local cache, replacing the bytes,
+//! trash, restore and permanent delete (each byte-touching step through
+//! [`Instance::check_write`]).
+
+use std::path::{Path, PathBuf};
+
+use lamindb_storage::{StorageRoot, Store, suffix};
+
+use super::sql::*;
+use super::*;
+use crate::instance::Instance;
+use crate::models::Storage;
+use crate::registry::Record;
+use crate::storage::WriteAction;
+use crate::value::{SqlType, Value};
+
+impl Instance {
+    /// The storage location of an artifact.
+    pub fn artifact_storage(&self, artifact: &Artifact) -> Result<Storage> {
+        Storage::get_by_id(self, artifact.storage_id)
+    }
+
+    /// Where the artifact's bytes are: `<root>/<storage key>` (a local path or a URL).
+    pub fn artifact_path(&self, artifact: &Artifact) -> Result<String> {
+        let storage = self.artifact_storage(artifact)?;
+        Ok(storage.storage_root()?.join(&artifact.storage_key()))
+    }
+
+    /// A local path with the artifact's bytes (LaminDB's `.cache()`): the file itself in local
+    /// storage; otherwise a copy in the cache directory ([`cache_dir`]) at
+    /// `<bucket>/<prefix>/<storage key>` (`…/<key>` for the latest version of a virtual key),
+    /// downloaded unless a copy of the same size and not older than the object is there.
+    pub fn cache_artifact(&self, artifact: &Artifact) -> Result<PathBuf> {
+        let dir = cache_dir()?;
+        self.cache_artifact_in(artifact, &dir)
+    }
+
+    /// Like [`Instance::cache_artifact`], with an explicit cache directory.
+    pub fn cache_artifact_in(&self, artifact: &Artifact, cache: &Path) -> Result<PathBuf> {
+        let storage = self.artifact_storage(artifact)?;
+        let root = storage.storage_root()?;
+        let skey = artifact.storage_key();
+        if let Some(local) = root.local_path() {
+            let p = local.join(&skey);
+            if !p.exists() {
+                return Err(Error::io(&p, std::io::Error::from(std::io::ErrorKind::NotFound)));
+            }
+            return Ok(p);
+        }
+        let store = Store::open_with_region(&root, storage.region.as_deref())?;
+        let cache_key = match &artifact.key {
+            Some(k) if artifact.key_is_virtual && artifact.is_latest => k.clone(),
+            _ => skey.clone(),
+        };
+        let dest = cache.join(cloud_path(&root)).join(&cache_key);
+        if artifact.is_dir() {
+            for entry in store.list(&skey, true)? {
+                let rel =
+                    entry.key.strip_prefix(&format!("{}/", skey.trim_end_matches('/'))).unwrap_or(&entry.key);
+                sync_file(&store, &entry.key, &dest.join(rel))?;
+            }
+        } else {
+            sync_file(&store, &skey, &dest)?;
+        }
+        Ok(dest)
+    }
+
+    /// An artifact by LaminDB's `get(idlike)`: an integer id, a full uid, or a uid prefix (the
+    /// latest version first, then any version). Trashed artifacts are found too.
+    pub fn get_artifact(&self, idlike: &str) -> Result<Artifact> {
+        Artifact::get(self, idlike)
+    }
+
+    /// The latest non-trashed artifact with this key (any storage), newest first.
+    pub fn get_artifact_by_key(&self, key: &str) -> Result<Artifact> {
+        let mut sql = select_sql(self);
+        sql.push(" WHERE \"key\" = ").bind(Value::Text(key.to_string()), SqlType::Text);
+        sql.push(
+            " AND \"branch_id\" <> -1 ORDER BY \"is_latest\" DESC, \"created_at\" DESC, \"id\" DESC LIMIT 1",
+        );
+        load(self, &sql)?.into_iter().next().ok_or_else(|| Error::DoesNotExist {
+            registry: "Artifact",
+            message: "Artifact matching query does not exist.".into(),
+        })
+    }
+
+    /// Replaces the artifact's content with a local file or folder **without** a new version
+    /// (LaminDB's `.replace()` + `.save()`): same uid, new size and hash; a changed suffix renames
+    /// the key and removes the old object. Content equal to an existing artifact's leaves
+    /// everything unchanged and returns that artifact with [`ArtifactOutcome::SameHash`].
+    pub fn replace_artifact(&self, artifact: &Artifact, path: &Path) -> Result<(Artifact, ArtifactOutcome)> {
+        let storage = self.artifact_storage(artifact)?;
+        self.check_write(&storage, WriteAction::UpdateArtifact)?;
+        let path = absolute(path)?;
+        let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
+        for s in self.storages()? {
+            if let Some(root) = s.storage_root()?.local_path()
+                && path.starts_with(root)
+            {
+                return Err(Error::InvalidArgument(format!(
+                    "Can only replace with a local path not in any Storage. This data is in Storage(uid='{}', root='{}').",
+                    s.uid, s.root
+                )));
+            }
+        }
+        if meta.is_dir() != artifact.is_dir() {
+            return Err(Error::InvalidArgument(format!(
+                "It is not allowed to replace {} with {}",
+                if artifact.is_dir() { "a folder" } else { "a file" },
+                if meta.is_dir() { "a folder." } else { "a file." }
+            )));
+        }
+        let (new_suffix, _) = suffix::extract(&path.to_string_lossy());
+        let (hash, hash_type, size, n_files) = if meta.is_dir() {
+            let d = hash::hash_dir(&path)?;
+            let n = d.files.len() as i64;
+            (d.hash, d.hash_type, d.size, Some(n))
+        } else {
+            let h = hash::hash_file(&path)?;
+            (h.hash, h.hash_type, h.size, None)
+        };
+        if artifact.hash.as_deref() == Some(hash.as_str()) {
+            return Ok((artifact.clone(), ArtifactOutcome::SameHash));
+        }
+        let same = select_in(
+            self,
+            "hash",
+            std::iter::once(Value::Text(hash.clone())),
+            SqlType::Varchar(22),
+            " AND \"branch_id\" <> -1",
+        )?;
+        if let Some(other) = same.into_iter().find(|a| a.id != artifact.id) {
+            return Ok((other, ArtifactOutcome::SameHash));
+        }
+        let mut updated = artifact.clone();
+        let old_key = artifact.storage_key();
+        if new_suffix != artifact.suffix {
+            let with_suffix =
+                |k: &str| format!("{}{new_suffix}", k.strip_suffix(artifact.suffix.as_str()).unwrap_or(k));
+            updated.key = artifact.key.as_deref().map(with_suffix);
+            updated.real_key = artifact.real_key.as_deref().map(with_suffix);
+            updated.suffix = new_suffix;
+        }
+        updated.hash = Some(hash);
+        updated.hash_type = Some(hash_type.to_string());
+        updated.size = Some(size as i64);
+        updated.n_files = n_files;
+        updated.aux = Some(Json(STORAGE_ONGOING.into()));
+        let ctx = self.save_context()?;
+        crate::registry::save_with(&mut updated, self, &ctx)?;
+        let store = Store::open_with_region(&storage.storage_root()?, storage.region.as_deref())?;
+        let new_key = updated.storage_key();
+        let copied = (|| -> Result<()> {
+            if meta.is_dir() {
+                store.delete_all(&new_key)?;
+                for (rel, file) in hash::list_dir_files(&path)? {
+                    store.put_file(&format!("{new_key}/{rel}"), &file, &mut |_| {})?;
+                }
+            } else {
+                let h = store.put_file(&new_key, &path, &mut |_| {})?;
+                if Some(h.hash.as_str()) != updated.hash.as_deref() {
+                    return Err(changed(&path));
+                }
+            }
+            Ok(())
+        })();
+        if let Err(e) = copied {
+            // Back to the previous metadata; the old bytes may be gone if the same key was written.
+            let mut back = artifact.clone();
+            let _ = crate::registry::save_with(&mut back, self, &ctx);
+            return Err(e);
+        }
+        if old_key != new_key {
+            if artifact.is_dir() {
+                store.delete_all(&old_key)?;
+            } else {
+                store.delete(&old_key)?;
+            }
+        }
+        updated.aux = None;
+        crate::registry::save_with(&mut updated, self, &ctx)?;
+        Ok((updated, ArtifactOutcome::Created))
+    }
+
+    /// Moves an artifact to the trash (branch −1, LaminDB's first `delete()`); when it was the
+    /// latest version, the newest remaining version on its branch becomes the latest, in the same
+    /// transaction. Bytes stay. Refused in a location this instance does not manage unless
+    /// `keep_data`, and for an artifact already in the trash (use [`Instance::delete_artifact_permanently`]).
+    pub fn trash_artifact(&self, artifact: &Artifact, keep_data: bool) -> Result<Artifact> {
+        let storage = self.artifact_storage(artifact)?;
+        if !keep_data {
+            self.check_write(&storage, WriteAction::DeleteArtifact)?;
+        }
+        let id =
+            artifact.id.ok_or_else(|| Error::InvalidArgument("this Artifact record is not saved".into()))?;
+        if artifact.branch_id == Some(-1) {
+            return Err(Error::Refused(format!(
+                "Artifact {} is already in trash: delete it permanently (`permanent`, `--permanent`)",
+                artifact.uid
+            )));
+        }
+        let branch = artifact.branch_id.unwrap_or(1);
+        let stem = artifact.stem_uid().to_string();
+        let was_latest = artifact.is_latest;
+        self.transaction(|db| {
+            let mut sql = db.sql();
+            sql.push("UPDATE \"lamindb_artifact\" SET \"branch_id\" = -1, \"is_latest\" = ");
+            sql.bind(Value::Bool(false), SqlType::Bool).push(", \"updated_at\" = ");
+            sql.now().push(" WHERE \"id\" = ").bind(Value::Int(id), SqlType::BigInt);
+            db.execute(&sql)?;
+            if was_latest {
+                crate::records::promote_newest(db, Artifact::REGISTRY, &stem, branch, id)?;
+            }
+            Ok(())
+        })?;
+        self.get_artifact(&artifact.uid)
+    }
+
+    /// Brings an artifact back from the trash to the main branch; it becomes the latest version
+    /// when it is the newest one there.
+    pub fn restore_artifact(&self, artifact: &Artifact) -> Result<Artifact> {
+        let id =
+            artifact.id.ok_or_else(|| Error::InvalidArgument("this Artifact record is not saved".into()))?;
+        let stem = artifact.stem_uid().to_string();
+        self.transaction(|db| {
+            let mut sql = db.sql();
+            sql.push("UPDATE \"lamindb_artifact\" SET \"branch_id\" = 1, \"updated_at\" = ");
+            sql.now().push(" WHERE \"id\" = ").bind(Value::Int(id), SqlType::BigInt);
+            db.execute(&sql)?;
+            // Exactly one latest on the main branch: the newest.
+            let family = select_stems(db, std::slice::from_ref(&stem))?;
+            let mut main: Vec<&Artifact> = family.iter().filter(|a| a.branch_id == Some(1)).collect();
+            main.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
+            if let Some(newest) = main.first() {
+                let others: Vec<i64> =
+                    main[1..].iter().filter(|a| a.is_latest).filter_map(|a| a.id).collect();
+                update_is_latest(db, &others, false)?;
+                update_is_latest(db, &[newest.id.expect("saved")], true)?;
+            }
+            Ok(())
+        })?;
+        self.get_artifact(&artifact.uid)
+    }
+
+    /// Deletes an artifact for good (LaminDB's `delete(permanent=True, storage=…)`), never asking:
+    /// the record first (all versions for the latest version of a folder whose versions share one
+    /// store), then the bytes — removed for a virtual key unless `delete_data == Some(false)`,
+    /// kept for a real key unless `delete_data == Some(true)`, always kept for an older version of
+    /// a shared store. Returns what remains in storage, if anything (`a file/folder remains here`).
+    pub fn delete_artifact_permanently(
+        &self,
+        artifact: &Artifact,
+        delete_data: Option<bool>,
+    ) -> Result<Option<String>> {
+        let storage = self.artifact_storage(artifact)?;
+        if delete_data != Some(false) {
+            self.check_write(&storage, WriteAction::DeleteArtifact)?;
+        }
+        let id =
+            artifact.id.ok_or_else(|| Error::InvalidArgument("this Artifact record is not saved".into()))?;
+        let stem = artifact.stem_uid().to_string();
+        let path = storage.storage_root()?.join(&artifact.storage_key());
+        let all_versions = artifact.overwrite_versions && artifact.is_latest;
+        self.transaction(|db| {
+            if all_versions {
+                let ids: Vec<i64> =
+                    select_stems(db, std::slice::from_ref(&stem))?.iter().filter_map(|a| a.id).collect();
+                delete_rows(db, &ids)
+            } else {
+                delete_rows(db, &[id])?;
+                if artifact.is_latest && artifact.branch_id != Some(-1) {
+                    crate::records::promote_newest(
+                        db,
+                        Artifact::REGISTRY,
+                        &stem,
+                        artifact.branch_id.unwrap_or(1),
+                        id,
+                    )?;
+                }
+                Ok(())
+            }
+        })?;
+        let delete_bytes = if artifact.overwrite_versions && !artifact.is_latest {
+            false
+        } else if artifact.key.is_none() || (artifact.key_is_virtual && artifact.real_key.is_none()) {
+            delete_data != Some(false)
+        } else {
+            delete_data == Some(true)
+        };
+        if !delete_bytes {
+            return Ok(Some(path));
+        }
+        let store = Store::open_with_region(&storage.storage_root()?, storage.region.as_deref())?;
+        remove_bytes(&store, artifact)?;
+        Ok(None)
+    }
+}
+
+/// The cache directory: `$LAMIN_CACHE_DIR`, else `$XDG_CACHE_HOME/lamindb`, else
+/// `~/.cache/lamindb` (LaminDB's platformdirs default on Linux).
+pub fn cache_dir() -> Result<PathBuf> {
+    let var = |n: &str| std::env::var_os(n).filter(|v| !v.is_empty()).map(PathBuf::from);
+    if let Some(dir) = var("LAMIN_CACHE_DIR") {
+        if !dir.is_absolute() {
+            return Err(Error::InvalidArgument("LAMIN_CACHE_DIR must be a valid absolute path.".into()));
+        }
+        return Ok(dir);
+    }
+    if let Some(dir) = var("XDG_CACHE_HOME") {
+        return Ok(dir.join("lamindb"));
+    }
+    match var("HOME") {
+        Some(home) => Ok(home.join(".cache").join("lamindb")),
+        None => Err(Error::InvalidArgument("cannot find the cache directory: set LAMIN_CACHE_DIR".into())),
+    }
+}
+
+/// `<bucket>/<prefix>` of a cloud (or memory) root, the cache layout's first components.
+fn cloud_path(root: &StorageRoot) -> PathBuf {
+    let mut p = PathBuf::from(root.bucket().unwrap_or_default());
+    if !root.prefix().is_empty() {
+        p.push(root.prefix());
+    }
+    p
+}
+
+/// Downloads an object unless the local copy has its size and is not older.
+fn sync_file(store: &Store, key: &str, dest: &Path) -> Result<()> {
+    let (size, modified) = store.stat_file(key)?.ok_or_else(|| {
+        Error::io(
+            Path::new(&store.root().join(key)),
+            std::io::Error::new(std::io::ErrorKind::NotFound, "The original path does not exist anymore."),
+        )
+    })?;
+    if let Ok(local) = std::fs::metadata(dest) {
+        let fresh = match (modified, local.modified()) {
+            (Some(remote), Ok(local)) => remote <= local,
+            _ => true,
+        };
+        if local.len() == size && fresh {
+            return Ok(());
+        }
+    }
+    if let Some(parent) = dest.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    store.download_file(key, dest)?;
+    Ok(())
+}
+
+/// Removes an artifact's bytes (a folder recursively); missing bytes are fine.
+pub(super) fn remove_bytes(store: &Store, artifact: &Artifact) -> Result<()> {
+    let key = artifact.storage_key();
+    if artifact.is_dir() {
+        store.delete_all(&key)?;
+    } else {
+        store.delete(&key)?;
+    }
+    Ok(())
+}

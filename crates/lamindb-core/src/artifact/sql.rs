@@ -1,0 +1,165 @@
+//! The artifact table's own statements: selects by a column's values in chunks, the version
+//! families of uid stems, multi-row inserts, and updates by id.
+
+use std::collections::{HashMap, HashSet};
+
+use super::*;
+use crate::db::Sql;
+use crate::instance::Instance;
+use crate::registry::Record;
+use crate::value::{SqlType, Value};
+
+pub(super) fn select_sql(db: &Instance) -> Sql {
+    let mut sql = db.sql();
+    sql.push("SELECT ");
+    Artifact::REGISTRY.push_columns(&mut sql);
+    sql.push(" FROM \"lamindb_artifact\"");
+    sql
+}
+
+pub(super) fn load(db: &Instance, sql: &Sql) -> Result<Vec<Artifact>> {
+    db.query(sql)?.into_iter().map(Artifact::from_row).collect()
+}
+
+/// Artifacts whose `column` is one of `values` (in chunks), with an extra SQL condition.
+pub(super) fn select_in(
+    db: &Instance,
+    column: &str,
+    values: impl Iterator<Item = Value>,
+    ty: SqlType,
+    extra: &str,
+) -> Result<Vec<Artifact>> {
+    let values: Vec<Value> = values.collect();
+    let mut out = Vec::new();
+    for chunk in values.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = select_sql(db);
+        sql.push(" WHERE ").ident(column).push(" IN (");
+        for (i, v) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind(v.clone(), ty);
+        }
+        sql.push(")").push(extra);
+        out.extend(load(db, &sql)?);
+    }
+    Ok(out)
+}
+
+/// All artifacts (any branch) whose uid starts with one of the 16-character stems.
+pub(super) fn select_stems(db: &Instance, stems: &[String]) -> Result<Vec<Artifact>> {
+    let mut out = Vec::new();
+    for chunk in stems.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = select_sql(db);
+        sql.push(" WHERE SUBSTR(\"uid\", 1, 16) IN (");
+        for (i, s) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind(Value::Text(s.clone()), SqlType::Text);
+        }
+        sql.push(")");
+        out.extend(load(db, &sql)?);
+    }
+    Ok(out)
+}
+
+/// Inserts rows with multi-row `INSERT … RETURNING`; the saved rows by uid.
+pub(super) fn insert_rows<'a>(
+    db: &Instance,
+    rows: impl Iterator<Item = &'a Artifact>,
+) -> Result<HashMap<String, Artifact>> {
+    let reg = Artifact::REGISTRY;
+    let rows: Vec<&Artifact> = rows.collect();
+    let columns: Vec<usize> = reg
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !matches!(f.name, "id" | "created_at" | "updated_at"))
+        .map(|(i, _)| i)
+        .collect();
+    let mut out = HashMap::with_capacity(rows.len());
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = db.sql();
+        sql.push("INSERT INTO \"lamindb_artifact\" (");
+        for (n, i) in columns.iter().enumerate() {
+            if n > 0 {
+                sql.push(", ");
+            }
+            sql.ident(reg.fields[*i].name);
+        }
+        sql.push(") VALUES ");
+        for (r, a) in chunk.iter().enumerate() {
+            if r > 0 {
+                sql.push(", ");
+            }
+            sql.push("(");
+            let values = a.values();
+            for (n, i) in columns.iter().enumerate() {
+                if n > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(values[*i].clone(), reg.fields[*i].ty);
+            }
+            sql.push(")");
+        }
+        sql.push(" RETURNING ");
+        reg.push_columns(&mut sql);
+        for a in load(db, &sql)? {
+            out.insert(a.uid.clone(), a);
+        }
+    }
+    Ok(out)
+}
+
+pub(super) fn push_ids(sql: &mut Sql, ids: &[i64]) {
+    sql.push(" WHERE \"id\" IN (");
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(Value::Int(*id), SqlType::BigInt);
+    }
+    sql.push(")");
+}
+
+pub(super) fn update_is_latest(db: &Instance, ids: &[i64], latest: bool) -> Result<()> {
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = db.sql();
+        sql.push("UPDATE \"lamindb_artifact\" SET \"is_latest\" = ").bind(Value::Bool(latest), SqlType::Bool);
+        push_ids(&mut sql, chunk);
+        db.execute(&sql)?;
+    }
+    Ok(())
+}
+
+pub(super) fn clear_storage_ongoing(db: &Instance, ids: &[i64]) -> Result<()> {
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = db.sql();
+        sql.push("UPDATE \"lamindb_artifact\" SET \"_aux\" = NULL, \"updated_at\" = ");
+        sql.now();
+        push_ids(&mut sql, chunk);
+        db.execute(&sql)?;
+    }
+    Ok(())
+}
+
+pub(super) fn delete_rows(db: &Instance, ids: &[i64]) -> Result<()> {
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = db.sql();
+        sql.push("DELETE FROM \"lamindb_artifact\"");
+        push_ids(&mut sql, chunk);
+        db.execute(&sql)?;
+    }
+    Ok(())
+}
+
+pub(super) fn dedup(values: Vec<Value>) -> Vec<Value> {
+    let mut seen = HashSet::new();
+    values.into_iter().filter(|v| seen.insert(v.to_string())).collect()
+}
+
+pub(super) fn dedup_str(values: Vec<String>) -> Vec<String> {
+    let mut seen = HashSet::new();
+    values.into_iter().filter(|v| seen.insert(v.clone())).collect()
+}

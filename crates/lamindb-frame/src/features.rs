@@ -1,0 +1,361 @@
+//! Feature columns of Artifact frames: categorical features through `lamindb_artifactulabel`
+//! (`cat[ULabel…]`), the other dtypes through LaminDB's JSON value tables.
+
+use std::collections::HashMap;
+
+use lamindb_core::{Feature, Field, Instance, Q, QuerySet, Record, SqlType, Value};
+use polars::prelude::*;
+
+use crate::FrameError;
+use crate::columns::{column_of, list_column_of, null_column};
+use crate::df::{CHUNK, FeatureSelection};
+use crate::include::{distinct, select_in};
+
+/// A feature and what LaminDB's `_dtype_str` says about its column.
+struct FeatureInfo {
+    id: i64,
+    name: String,
+    dtype: String,
+}
+
+impl FeatureInfo {
+    /// For `cat[ULabel]`, `cat[ULabel.name]`, `list[cat[ULabel[Type]]]`: the registry and field of
+    /// the values, and whether the column is a list by declaration.
+    fn categorical(&self) -> Option<(String, String, bool)> {
+        let (inner, list) = match self.dtype.strip_prefix("list[").and_then(|s| s.strip_suffix(']')) {
+            Some(inner) => (inner, true),
+            None => (self.dtype.as_str(), false),
+        };
+        let spec = inner.strip_prefix("cat[")?.strip_suffix(']')?;
+        let end = spec.find(['[', '|']).unwrap_or(spec.len());
+        let (registry, field) = match spec[..end].split_once('.') {
+            Some((r, f)) => (r.to_string(), f.to_string()),
+            None => (spec[..end].to_string(), "name".to_string()),
+        };
+        Some((registry, field, list))
+    }
+
+    /// For a non-categorical feature: the SQL type of its values and whether it is a list
+    /// (`list[int]`). `int` → Int64, `float`/`num` → Float64, `bool` → Boolean, `datetime` →
+    /// Datetime(µs, UTC); anything else (`str`, `date`, `dict`, `path`, `url`, …) is text (JSON
+    /// text for objects).
+    fn value_type(&self) -> (SqlType, bool) {
+        let (inner, list) = match self.dtype.strip_prefix("list[").and_then(|s| s.strip_suffix(']')) {
+            Some(inner) => (inner, true),
+            None => (self.dtype.as_str(), false),
+        };
+        let ty = match inner {
+            "int" => SqlType::BigInt,
+            "float" | "num" => SqlType::Float,
+            "bool" => SqlType::Bool,
+            "datetime" => SqlType::DateTime,
+            _ => SqlType::Text,
+        };
+        (ty, list)
+    }
+}
+
+/// A JSON feature value as a [`Value`] of column type `ty` (text for anything else).
+fn json_value(v: &serde_json::Value, ty: SqlType) -> Value {
+    use serde_json::Value as J;
+    match (v, ty) {
+        (J::Null, _) => Value::Null,
+        (J::Bool(b), SqlType::Bool) => Value::Bool(*b),
+        (J::Number(n), SqlType::BigInt) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => Value::Int(i),
+            (None, Some(f)) if f.fract() == 0.0 => Value::Int(f as i64),
+            _ => Value::Text(n.to_string()),
+        },
+        (J::Number(n), SqlType::Float) => n.as_f64().map_or(Value::Null, Value::Float),
+        (J::String(s), _) => Value::Text(s.clone()),
+        (v, _) => Value::Text(v.to_string()),
+    }
+}
+
+/// Whether this database has LaminDB's JSON value tables (instances made before they were
+/// added do not).
+fn has_json_values(db: &Instance) -> Result<bool, FrameError> {
+    Ok(db.table_exists("lamindb_artifactjsonvalue")? && db.table_exists("lamindb_jsonvalue")?)
+}
+
+/// `(artifact_id, feature_id, value)` of the JSON feature values linked to `ids`, in link order,
+/// restricted to `features` when given. One query per chunk of ids.
+fn json_feature_values(
+    db: &Instance,
+    ids: &[i64],
+    features: Option<&[i64]>,
+) -> Result<Vec<(i64, i64, String)>, FrameError> {
+    let mut out = Vec::new();
+    if features.is_some_and(<[i64]>::is_empty) {
+        return Ok(out);
+    }
+    for chunk in ids.chunks(CHUNK) {
+        let mut sql = db.sql();
+        sql.push(
+            "SELECT l.\"artifact_id\", v.\"feature_id\", v.\"value\" FROM \"lamindb_artifactjsonvalue\" l",
+        );
+        sql.push(
+            " JOIN \"lamindb_jsonvalue\" v ON v.\"id\" = l.\"jsonvalue_id\" WHERE l.\"artifact_id\" IN (",
+        );
+        for (i, id) in chunk.iter().enumerate() {
+            sql.push(if i > 0 { ", " } else { "" }).bind(Value::Int(*id), SqlType::BigInt);
+        }
+        sql.push(")");
+        match features {
+            Some(fs) => {
+                sql.push(" AND v.\"feature_id\" IN (");
+                for (i, f) in fs.iter().enumerate() {
+                    sql.push(if i > 0 { ", " } else { "" }).bind(Value::Int(*f), SqlType::BigInt);
+                }
+                sql.push(")");
+            }
+            None => {
+                sql.push(" AND v.\"feature_id\" IS NOT NULL");
+            }
+        }
+        sql.push(" ORDER BY l.\"id\"");
+        db.query_each(&sql, |row| {
+            if let (Some(a), Some(f), Some(v)) = (row[0].as_i64(), row[1].as_i64(), row[2].as_str()) {
+                out.push((a, f, v.to_string()));
+            }
+            Ok(())
+        })?;
+    }
+    Ok(out)
+}
+
+/// The selected features: by name (unknown or ambiguous names are errors), or all features with
+/// values on `ids`.
+fn select_features(
+    db: &Instance,
+    ids: &[i64],
+    sel: &FeatureSelection,
+) -> Result<Vec<FeatureInfo>, FrameError> {
+    let typed = Q::kw("_dtype_str__isnull", false)?;
+    let read = |rows: Vec<Vec<Value>>| -> Vec<FeatureInfo> {
+        rows.into_iter()
+            .map(|r| FeatureInfo {
+                id: r[0].as_i64().unwrap_or_default(),
+                name: r[1].to_string(),
+                dtype: r[2].as_str().unwrap_or_default().to_string(),
+            })
+            .collect()
+    };
+    let cols = ["id", "name", "_dtype_str"];
+    match sel {
+        FeatureSelection::Names(names) => {
+            let values = names.iter().map(|n| Value::Text(n.clone())).collect();
+            let qs = QuerySet::new(Feature::REGISTRY).filter(typed).filter(Q::kw_list("name__in", values)?);
+            let found = read(qs.order_by("id").select(db, &cols)?);
+            let mut out = Vec::new();
+            for name in names {
+                let matches: Vec<&FeatureInfo> = found.iter().filter(|f| &f.name == name).collect();
+                match matches.as_slice() {
+                    [] => {
+                        let all = QuerySet::new(Feature::REGISTRY).order_by("name").select(db, &["name"])?;
+                        let available: Vec<String> = all.iter().map(|r| r[0].to_string()).collect();
+                        return Err(FrameError::Features(format!(
+                            "no feature named '{name}'; available features: {}",
+                            if available.is_empty() { "none".to_string() } else { available.join(", ") }
+                        )));
+                    }
+                    [f] => out.push(FeatureInfo { id: f.id, name: f.name.clone(), dtype: f.dtype.clone() }),
+                    many => {
+                        let ids: Vec<String> = many.iter().map(|f| f.id.to_string()).collect();
+                        return Err(FrameError::Features(format!(
+                            "Ambiguous feature name '{name}' (features {}): rename one of them",
+                            ids.join(", ")
+                        )));
+                    }
+                }
+            }
+            Ok(out)
+        }
+        FeatureSelection::All => {
+            let linked = select_in(
+                db,
+                lamindb_core::ArtifactULabel::REGISTRY,
+                "artifact_id",
+                ids,
+                &["feature_id"],
+                Some(Q::kw("feature_id__isnull", false)?),
+            )?;
+            let mut feature_ids = distinct(linked.iter().filter_map(|r| r[0].as_i64()));
+            if has_json_values(db)? {
+                let json = json_feature_values(db, ids, None)?;
+                feature_ids = distinct(feature_ids.into_iter().chain(json.iter().map(|(_, f, _)| *f)));
+            }
+            let mut found = Vec::new();
+            for chunk in feature_ids.chunks(CHUNK) {
+                let values = chunk.iter().map(|i| Value::Int(*i)).collect();
+                let qs = QuerySet::new(Feature::REGISTRY)
+                    .filter(Q::kw("branch_id", 1)?)
+                    .filter(typed.clone())
+                    .filter(Q::kw_list("id__in", values)?);
+                found.extend(read(qs.select(db, &cols)?));
+            }
+            found.sort_by_key(|f| f.id);
+            // One column per name: LaminDB keeps the categorical one, else the first by id.
+            let mut out: Vec<FeatureInfo> = Vec::new();
+            for f in found {
+                match out.iter_mut().find(|o| o.name == f.name) {
+                    Some(o) if o.categorical().is_none() && f.categorical().is_some() => *o = f,
+                    Some(_) => {}
+                    None => out.push(f),
+                }
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// One column per selected feature, for the artifacts `ids`.
+pub(crate) fn feature_columns(
+    db: &Instance,
+    ids: &[i64],
+    sel: &FeatureSelection,
+) -> Result<Vec<Column>, FrameError> {
+    let features = select_features(db, ids, sel)?;
+    let ulabel_features: Vec<i64> = features
+        .iter()
+        .filter(|f| f.categorical().is_some_and(|(reg, _, _)| reg == "ULabel"))
+        .map(|f| f.id)
+        .collect();
+    // (artifact, feature) → label ids, in link order; then the labels' values.
+    let mut links: HashMap<(i64, i64), Vec<i64>> = HashMap::new();
+    let mut label_fields: HashMap<i64, &'static Field> = HashMap::new();
+    if !ulabel_features.is_empty() {
+        let only = Q::kw_list("feature_id__in", ulabel_features.iter().map(|i| Value::Int(*i)).collect())?;
+        let reg = lamindb_core::ArtifactULabel::REGISTRY;
+        for r in
+            select_in(db, reg, "artifact_id", ids, &["artifact_id", "feature_id", "ulabel_id"], Some(only))?
+        {
+            if let (Some(a), Some(f), Some(u)) = (r[0].as_i64(), r[1].as_i64(), r[2].as_i64()) {
+                let entry = links.entry((a, f)).or_default();
+                if !entry.contains(&u) {
+                    entry.push(u);
+                }
+            }
+        }
+        for f in &features {
+            if let Some((_, field, _)) = f.categorical() {
+                let ulabel = lamindb_core::ULabel::REGISTRY;
+                let field = ulabel.check_field(&field).map_err(|e| {
+                    FrameError::Features(format!("feature '{}' (dtype {}): {e}", f.name, f.dtype))
+                })?;
+                label_fields.insert(f.id, field);
+            }
+        }
+    }
+    let label_ids = distinct(links.values().flatten().copied());
+    // Values of labels outside the default branch (trash, archive) are left out, as in LaminDB.
+    let mut labels: HashMap<i64, Vec<Value>> = HashMap::new();
+    let field_names: Vec<&str> = {
+        let mut v: Vec<&str> = vec!["id"];
+        for f in label_fields.values() {
+            if !v.contains(&f.name) {
+                v.push(f.name);
+            }
+        }
+        v
+    };
+    for r in select_in(
+        db,
+        lamindb_core::ULabel::REGISTRY,
+        "id",
+        &label_ids,
+        &field_names,
+        Some(Q::kw("branch_id", 1)?),
+    )? {
+        if let Some(id) = r[0].as_i64() {
+            labels.insert(id, r);
+        }
+    }
+
+    // Non-categorical values: LaminDB's JSON value tables, (artifact, feature) → values.
+    let json_features: Vec<i64> =
+        features.iter().filter(|f| f.categorical().is_none()).map(|f| f.id).collect();
+    let mut json: HashMap<(i64, i64), Vec<serde_json::Value>> = HashMap::new();
+    if !json_features.is_empty() && has_json_values(db)? {
+        for (a, f, text) in json_feature_values(db, ids, Some(&json_features))? {
+            let v = serde_json::from_str(&text).map_err(|e| FrameError::Decode {
+                column: format!("lamindb_jsonvalue.value (feature {f})"),
+                message: e.to_string(),
+            })?;
+            json.entry((a, f)).or_default().push(v);
+        }
+    }
+
+    let mut out = Vec::new();
+    for f in &features {
+        let Some((registry, _, declared_list)) = f.categorical() else {
+            out.push(json_feature_column(f, ids, &json)?);
+            continue;
+        };
+        let Some(field) = label_fields.get(&f.id).filter(|_| registry == "ULabel") else {
+            out.push(null_column(&f.name, &DataType::String, ids.len()));
+            continue;
+        };
+        let idx = field_names.iter().position(|n| *n == field.name).expect("selected");
+        let per_row: Vec<Vec<Value>> = ids
+            .iter()
+            .map(|a| {
+                links
+                    .get(&(*a, f.id))
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|u| labels.get(u).map(|r| r[idx].clone()))
+                    .filter(|v| !v.is_null())
+                    .collect()
+            })
+            .collect();
+        // `cat[…]` is a scalar column unless an artifact has several values (then, as LaminDB
+        // does, a list column); `list[cat[…]]` is always a list column.
+        let ty = if field.ty.is_text() { field.ty } else { SqlType::Text };
+        if declared_list || per_row.iter().any(|v| v.len() > 1) {
+            let lists: Vec<Option<Vec<Value>>> =
+                per_row.into_iter().map(|v| if v.is_empty() { None } else { Some(v) }).collect();
+            out.push(list_column_of(&f.name, ty, &lists)?);
+        } else {
+            let scalars: Vec<Value> =
+                per_row.into_iter().map(|mut v| v.pop().unwrap_or(Value::Null)).collect();
+            out.push(column_of(&f.name, ty, &scalars)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The column of a non-categorical feature: a scalar column of the feature's dtype, or a list
+/// column for `list[…]` dtypes and (as LaminDB does) when an artifact has several values.
+fn json_feature_column(
+    f: &FeatureInfo,
+    ids: &[i64],
+    json: &HashMap<(i64, i64), Vec<serde_json::Value>>,
+) -> Result<Column, FrameError> {
+    let (ty, declared_list) = f.value_type();
+    let per_row: Vec<Vec<Value>> = ids
+        .iter()
+        .map(|a| {
+            let values = json.get(&(*a, f.id)).map(Vec::as_slice).unwrap_or_default();
+            let mut out: Vec<Value> = Vec::new();
+            for v in values {
+                match v {
+                    serde_json::Value::Array(items) if declared_list => {
+                        out.extend(items.iter().map(|x| json_value(x, ty)))
+                    }
+                    v => out.push(json_value(v, ty)),
+                }
+            }
+            out.retain(|v| !v.is_null());
+            out
+        })
+        .collect();
+    if declared_list || per_row.iter().any(|v| v.len() > 1) {
+        let lists: Vec<Option<Vec<Value>>> =
+            per_row.into_iter().map(|v| if v.is_empty() { None } else { Some(v) }).collect();
+        list_column_of(&f.name, ty, &lists)
+    } else {
+        let scalars: Vec<Value> = per_row.into_iter().map(|mut v| v.pop().unwrap_or(Value::Null)).collect();
+        column_of(&f.name, ty, &scalars)
+    }
+}
