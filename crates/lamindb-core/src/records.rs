@@ -436,12 +436,8 @@ pub(crate) fn from_values<R: Record>(
             .collect::<Result<Vec<R>>>()?;
         return Ok(FromValues { records, missing: Vec::new(), logs: Vec::new() });
     }
-    let mut unique: Vec<String> = Vec::new();
-    for v in values {
-        if !unique.contains(&v) {
-            unique.push(v);
-        }
-    }
+    let mut seen = std::collections::HashSet::new();
+    let unique: Vec<String> = values.into_iter().filter(|v| seen.insert(v.clone())).collect();
     let mut records: Vec<R> = Vec::new();
     for chunk in unique.chunks(10_000) {
         let list = chunk.iter().map(|v| Value::Text(v.clone())).collect();
@@ -449,12 +445,10 @@ pub(crate) fn from_values<R: Record>(
             R::query().filter(Q::kw_list(&format!("{}__in", f.name), list)?).order_by("id").to_list(inst)?,
         );
     }
-    let found: Vec<String> = unique
-        .iter()
-        .filter(|v| records.iter().any(|r| r.value(f.name).is_some_and(|x| x.as_str() == Some(v.as_str()))))
-        .cloned()
-        .collect();
-    let missing: Vec<String> = unique.iter().filter(|v| !found.contains(v)).cloned().collect();
+    records.sort_by_key(Record::id);
+    let matched: std::collections::HashSet<String> =
+        records.iter().filter_map(|r| r.value(f.name)?.as_str().map(str::to_string)).collect();
+    let (found, missing): (Vec<String>, Vec<String>) = unique.into_iter().partition(|v| matched.contains(v));
     let mut logs = Vec::new();
     if !found.is_empty() {
         logs.push(format!(
