@@ -112,7 +112,7 @@ pub(super) fn insert_rows<'a>(
     Ok(out)
 }
 
-pub(super) fn push_ids(sql: &mut Sql, ids: &[i64]) {
+fn push_ids(sql: &mut Sql, ids: &[i64]) {
     sql.push(" WHERE \"id\" IN (");
     for (i, id) in ids.iter().enumerate() {
         if i > 0 {
@@ -123,35 +123,34 @@ pub(super) fn push_ids(sql: &mut Sql, ids: &[i64]) {
     sql.push(")");
 }
 
-pub(super) fn update_is_latest(db: &Instance, ids: &[i64], latest: bool) -> Result<()> {
+/// Runs the statement `head` (an `UPDATE … SET …` or `DELETE FROM …`) on the rows `ids`, one
+/// statement per chunk.
+fn for_ids(db: &Instance, ids: &[i64], head: impl Fn(&mut Sql)) -> Result<()> {
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         let mut sql = db.sql();
-        sql.push("UPDATE \"lamindb_artifact\" SET \"is_latest\" = ").bind(Value::Bool(latest), SqlType::Bool);
+        head(&mut sql);
         push_ids(&mut sql, chunk);
         db.execute(&sql)?;
     }
     Ok(())
+}
+
+pub(super) fn update_is_latest(db: &Instance, ids: &[i64], latest: bool) -> Result<()> {
+    for_ids(db, ids, |sql| {
+        sql.push("UPDATE \"lamindb_artifact\" SET \"is_latest\" = ").bind(Value::Bool(latest), SqlType::Bool);
+    })
 }
 
 pub(super) fn clear_storage_ongoing(db: &Instance, ids: &[i64]) -> Result<()> {
-    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = db.sql();
-        sql.push("UPDATE \"lamindb_artifact\" SET \"_aux\" = NULL, \"updated_at\" = ");
-        sql.now();
-        push_ids(&mut sql, chunk);
-        db.execute(&sql)?;
-    }
-    Ok(())
+    for_ids(db, ids, |sql| {
+        sql.push("UPDATE \"lamindb_artifact\" SET \"_aux\" = NULL, \"updated_at\" = ").now();
+    })
 }
 
 pub(super) fn delete_rows(db: &Instance, ids: &[i64]) -> Result<()> {
-    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = db.sql();
+    for_ids(db, ids, |sql| {
         sql.push("DELETE FROM \"lamindb_artifact\"");
-        push_ids(&mut sql, chunk);
-        db.execute(&sql)?;
-    }
-    Ok(())
+    })
 }
 
 pub(super) fn dedup(values: Vec<Value>) -> Vec<Value> {
