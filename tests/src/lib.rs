@@ -94,6 +94,25 @@ pub fn pg_table_exists(url: &str, table: &str) -> bool {
     diesel::sql_query(sql).execute(&mut db).expect("query information_schema") > 0
 }
 
+/// Runs `sql` on the SQLite database file at `path` (read directly, not through lamindb) and
+/// returns the first column of the first row as text (`""` for no row or a statement).
+pub fn sqlite_scalar(path: &Path, sql: &str) -> String {
+    #[derive(diesel::QueryableByName)]
+    struct One {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        v: String,
+    }
+    let mut db =
+        diesel::SqliteConnection::establish(&path.display().to_string()).expect("open the SQLite file");
+    if !sql.trim_start().to_ascii_uppercase().starts_with("SELECT") {
+        diesel::sql_query(sql).execute(&mut db).expect("raw SQL");
+        return String::new();
+    }
+    let rows: Vec<One> =
+        diesel::sql_query(format!("SELECT CAST(({sql}) AS TEXT) AS v")).load(&mut db).expect("raw SQL");
+    rows.into_iter().next().map(|r| r.v).unwrap_or_default()
+}
+
 /// A fresh instance in a temporary directory, with its own settings directory.
 pub struct TestInstance {
     /// The open instance.

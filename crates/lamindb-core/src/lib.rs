@@ -19,12 +19,13 @@ pub mod query;
 pub mod records;
 pub mod registry;
 pub mod settings;
+mod statcache;
 pub mod storage;
 pub mod uid;
 mod validate;
 pub mod value;
 
-pub use artifact::{ArtifactOptions, ArtifactOutcome, ArtifactSource, NoProgress, Progress};
+pub use artifact::{ArtifactOptions, ArtifactOutcome, ArtifactSource, NoProgress, Progress, SaveSummary};
 pub use db::{Dialect, Sql, ValueRef, is_postgres_url, redact_url};
 pub use error::{Error, FieldError, Result};
 pub use instance::{DeleteReport, InitOptions, InitOutcome, Instance, InstanceInfo};

@@ -628,3 +628,53 @@ fn missing_storage_error_is_a_does_not_exist() {
         assert!(t.inst.get_artifact_by_key("missing.csv").unwrap_err().is_does_not_exist());
     });
 }
+
+/// A streamed save pulls its sources one batch at a time (memory stays flat however many files
+/// a folder has), saves each batch for good, and a save that fails midway is completed by
+/// running it again.
+#[test]
+fn streamed_saves_hold_one_batch_and_resume_after_a_failure() {
+    for_each_backend("streamed_saves", |b| {
+        let t = TestInstance::new(b);
+        let dir = t.path("in/stream");
+        for i in 0..25 {
+            write(&dir.join(format!("s{}/f{i:02}.txt", i % 2)), format!("stream {i}").as_bytes());
+        }
+        let opts = ArtifactOptions { batch: 10, ..Default::default() };
+        let pulled = std::cell::Cell::new(0usize);
+        let sources = ArtifactSource::walk_dir(&dir, None).unwrap().inspect(|_| pulled.set(pulled.get() + 1));
+        let mut seen = 0usize;
+        let summary = t
+            .inst
+            .create_artifacts_streamed(sources, &opts, &NoProgress, |a, outcome| {
+                assert_eq!(*outcome, ArtifactOutcome::Created);
+                assert!(a.key.as_deref().unwrap().starts_with("stream/s"));
+                seen += 1;
+                // The results of batch k arrive before batch k + 1 is read.
+                assert!(pulled.get() <= seen.div_ceil(10) * 10, "{} pulled for {seen} results", pulled.get());
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!((summary.created, summary.total(), seen), (25, 25, 25));
+
+        // 25 more files (50 in all, sorted s0/f…, s0/g…, s1/f…, s1/g…): a missing file in the
+        // fifth batch fails the save after four batches were saved (40 sources: the 25 saved
+        // before and 15 new), and the same save without it completes.
+        for i in 0..25 {
+            write(&dir.join(format!("s{}/g{i:02}.txt", i % 2)), format!("again {i}").as_bytes());
+        }
+        let bad = ArtifactSource::walk_dir(&dir, None)
+            .unwrap()
+            .enumerate()
+            .map(|(i, s)| if i == 45 { Ok(ArtifactSource::new(t.path("in/missing.txt"))) } else { s });
+        let err = t.inst.create_artifacts_streamed(bad, &opts, &NoProgress, |_, _| Ok(())).unwrap_err();
+        assert!(matches!(err, Error::Io { .. }), "{err}");
+        let saved = Artifact::filter(lamindb_core::fields::artifact::KEY.starts_with("stream/"))
+            .count(&t.inst)
+            .unwrap();
+        assert_eq!(saved, 40, "the batches before the failure stay saved");
+        let sources = ArtifactSource::walk_dir(&dir, None).unwrap();
+        let summary = t.inst.create_artifacts_streamed(sources, &opts, &NoProgress, |_, _| Ok(())).unwrap();
+        assert_eq!((summary.existing, summary.created), (40, 10));
+    });
+}

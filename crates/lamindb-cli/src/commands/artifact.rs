@@ -1,6 +1,6 @@
 //! `lamin save`, `lamin load` and `lamin delete artifact`: artifacts from the command line.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -36,6 +36,10 @@ pub(crate) struct SaveArgs {
     /// How many files are copied at the same time (default: 8 in the cloud, else the cores up to 4).
     #[arg(long, default_value_t = 0)]
     jobs: usize,
+    /// Hash every file again, even those unchanged (same size, times and inode) since they were
+    /// last saved; by default their hashes come from the stat cache.
+    #[arg(long)]
+    rehash: bool,
     /// Print the saved records as JSON.
     #[arg(long)]
     json: bool,
@@ -54,25 +58,45 @@ pub(crate) struct LoadArgs {
     df: bool,
 }
 
-/// A progress bar of bytes, with the number of files, on stderr.
+/// A progress bar of bytes copied, with the numbers of files checked and copied, on stderr.
 struct Bar {
     bar: ProgressBar,
-    files: AtomicU64,
-    total: AtomicU64,
+    checked: AtomicU64,
+    copied: AtomicU64,
+    to_copy: AtomicU64,
+}
+
+impl Bar {
+    fn message(&self) {
+        let (checked, copied, to_copy) = (
+            self.checked.load(Ordering::Relaxed),
+            self.copied.load(Ordering::Relaxed),
+            self.to_copy.load(Ordering::Relaxed),
+        );
+        self.bar.set_message(format!("{copied}/{to_copy} files copied, {checked} checked"));
+    }
 }
 
 impl Progress for Bar {
+    fn checked(&self, files: u64) {
+        let n = self.checked.fetch_add(files, Ordering::Relaxed) + files;
+        if n % 256 == 0 {
+            self.message();
+        }
+    }
     fn start(&self, files: u64, bytes: u64) {
-        self.total.store(files, Ordering::Relaxed);
-        self.bar.set_length(bytes);
-        self.bar.set_message(format!("0/{files} files"));
+        self.to_copy.fetch_add(files, Ordering::Relaxed);
+        self.bar.inc_length(bytes);
+        self.message();
     }
     fn advance(&self, bytes: u64) {
         self.bar.inc(bytes);
     }
     fn file_done(&self) {
-        let done = self.files.fetch_add(1, Ordering::Relaxed) + 1;
-        self.bar.set_message(format!("{done}/{} files", self.total.load(Ordering::Relaxed)));
+        let n = self.copied.fetch_add(1, Ordering::Relaxed) + 1;
+        if n % 64 == 0 {
+            self.message();
+        }
     }
     fn finish(&self) {
         self.bar.finish_and_clear();
@@ -87,68 +111,106 @@ fn progress() -> Box<dyn Progress> {
     let style = ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} {bytes_per_sec} {msg}")
         .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
-    Box::new(Bar { bar, files: AtomicU64::new(0), total: AtomicU64::new(0) })
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    Box::new(Bar { bar, checked: AtomicU64::new(0), copied: AtomicU64::new(0), to_copy: AtomicU64::new(0) })
 }
+
+/// Results described one by one, up to this many; a summary line beyond.
+const DESCRIBED: usize = 10;
 
 pub(crate) fn save(args: SaveArgs) -> anyhow::Result<()> {
     let inst = current_instance()?;
-    let mut sources = Vec::new();
-    for path in &args.paths {
-        if args.one_per_file && path.is_dir() {
-            sources.extend(ArtifactSource::files_of_dir(path, args.key.as_deref())?);
-        } else {
-            sources.push(ArtifactSource::new(path));
-        }
-    }
     let expanded = args.one_per_file && args.paths.iter().any(|p| p.is_dir());
     let single = args.paths.len() == 1 && !expanded;
     if args.key.is_some() && !single && !expanded {
         anyhow::bail!("--key names one artifact: pass one path, or a folder with --one-per-file");
     }
+    // Folders with --one-per-file are walked lazily: sources stream into batches.
+    let mut walks = Vec::new();
+    for path in &args.paths {
+        if args.one_per_file && path.is_dir() {
+            walks.push(Some(ArtifactSource::walk_dir(path, args.key.as_deref())?));
+        } else {
+            walks.push(None);
+        }
+    }
+    let key = if single { args.key.clone() } else { None };
+    let sources = args.paths.iter().zip(walks).flat_map(|(path, walk)| -> Box<dyn Iterator<Item = _>> {
+        match walk {
+            Some(w) => Box::new(w),
+            None => Box::new(std::iter::once(Ok(ArtifactSource { path: path.clone(), key: key.clone() }))),
+        }
+    });
     let opts = ArtifactOptions {
-        key: if single { args.key.clone() } else { None },
         description: args.description.clone(),
         storage: args.storage.clone(),
         kind: args.kind.clone(),
         parallel: args.jobs,
+        rehash: args.rehash,
         ..Default::default()
     };
     let bar = progress();
-    let saved = inst.create_artifacts(&sources, &opts, bar.as_ref())?;
-    let mut created = 0;
-    for (a, outcome) in &saved {
-        match outcome {
-            ArtifactOutcome::SameHash => output::info(&format!(
-                "returning artifact with same hash: {}; to track this artifact as an input, use: ln.Artifact.get()",
-                describe(a)
-            )),
-            ArtifactOutcome::NewVersion { previous_uid } => output::info(&format!(
-                "creating new artifact version for key '{}' (revises {previous_uid})",
-                a.key.as_deref().unwrap_or_default()
-            )),
-            ArtifactOutcome::Resumed => {
-                output::info(&format!("completed the interrupted upload of {}", describe(a)))
-            }
-            ArtifactOutcome::Created | ArtifactOutcome::RegisteredInPlace => created += 1,
-        }
-    }
-    if saved.len() <= 10 {
-        for (a, outcome) in &saved {
-            if matches!(outcome, ArtifactOutcome::Created | ArtifactOutcome::RegisteredInPlace) {
-                output::info(&format!("saved {} at {}", describe(a), inst.artifact_path(a)?));
-            }
-        }
-    } else {
-        output::info(&format!("saved {created} new artifacts, {} existing", saved.len() - created));
-    }
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut seen = 0usize;
+    let mut created_msgs = Vec::new();
     if args.json {
-        output::json(&serde_json::Value::Array(saved.iter().map(|(a, _)| a.to_json()).collect()));
-    } else {
-        for (a, _) in &saved {
-            output::line(&a.uid);
+        write!(out, "[")?;
+    }
+    let summary = inst.create_artifacts_streamed(sources, &opts, bar.as_ref(), |a, outcome| {
+        if seen < DESCRIBED {
+            match outcome {
+                ArtifactOutcome::SameHash => output::info(&format!(
+                    "returning artifact with same hash: {}; to track this artifact as an input, use: ln.Artifact.get()",
+                    describe(a)
+                )),
+                ArtifactOutcome::NewVersion { previous_uid } => output::info(&format!(
+                    "creating new artifact version for key '{}' (revises {previous_uid})",
+                    a.key.as_deref().unwrap_or_default()
+                )),
+                ArtifactOutcome::Resumed => {
+                    output::info(&format!("completed the interrupted upload of {}", describe(a)))
+                }
+                ArtifactOutcome::Created | ArtifactOutcome::RegisteredInPlace => created_msgs.push(format!(
+                    "saved {} at {}",
+                    describe(a),
+                    inst.artifact_path(a)?
+                )),
+            }
         }
+        let written = if args.json {
+            let sep = if seen == 0 { "\n" } else { ",\n" };
+            let text = serde_json::to_string_pretty(&a.to_json()).expect("JSON values serialize");
+            write!(out, "{sep}{}", indent(&text))
+        } else {
+            writeln!(out, "{}", a.uid)
+        };
+        seen += 1;
+        written.map_err(|source| lamindb_core::Error::Io { path: "<stdout>".into(), source })
+    })?;
+    if args.json {
+        writeln!(out, "{}]", if seen == 0 { "" } else { "\n" })?;
+    }
+    out.flush()?;
+    if summary.total() <= DESCRIBED {
+        created_msgs.iter().for_each(|m| output::info(m));
+    } else {
+        let mut parts =
+            vec![format!("saved {} new artifacts", summary.created + summary.registered_in_place)];
+        if summary.new_versions > 0 {
+            parts.push(format!("{} new versions", summary.new_versions));
+        }
+        parts.push(format!("{} existing", summary.existing));
+        if summary.resumed > 0 {
+            parts.push(format!("{} interrupted uploads completed", summary.resumed));
+        }
+        output::info(&parts.join(", "));
     }
     Ok(())
+}
+
+/// Indents every line of a pretty-printed JSON value by two spaces (an element of an array).
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
 }
 
 fn describe(a: &Artifact) -> String {

@@ -46,6 +46,9 @@ pub(crate) const SMALL_FILE: u64 = 256 * 1024;
 /// Rows per multi-row statement (SQLite allows 32766 bind parameters; an artifact row has 30).
 pub(crate) const ROWS_PER_STATEMENT: usize = 500;
 
+/// Sources per batch of [`Instance::create_artifacts_streamed`], by default.
+pub(crate) const BATCH: usize = 10_000;
+
 /// The `_aux` value of a row whose bytes are being stored (LaminDB's `_storage_ongoing`).
 pub(crate) const STORAGE_ONGOING: &str = "{\"so\": 1}";
 
@@ -69,6 +72,11 @@ pub struct ArtifactOptions {
     /// How many copies run at the same time (0: 8 for cloud storage, else the number of cores up
     /// to 4).
     pub parallel: usize,
+    /// Hash every file, even those the stat cache knows unchanged since an earlier save.
+    pub rehash: bool,
+    /// Sources per batch of [`Instance::create_artifacts_streamed`] (0: 10 000): what is held
+    /// in memory at once, and saved per transaction.
+    pub batch: usize,
 }
 
 /// One path to register, with its key.
@@ -89,14 +97,7 @@ impl ArtifactSource {
     /// One source per file below `dir` (LaminDB's `Artifact.from_dir`): the key of each is
     /// `<prefix>/<path relative to dir>`, where the prefix is `key_prefix` or the folder's name.
     pub fn files_of_dir(dir: &Path, key_prefix: Option<&str>) -> Result<Vec<ArtifactSource>> {
-        let dir = absolute(dir)?;
-        if !dir.is_dir() {
-            return Err(Error::InvalidArgument(format!("{} is not a folder", dir.display())));
-        }
-        let prefix = match key_prefix {
-            Some(p) => p.trim_end_matches('/').to_string(),
-            None => dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-        };
+        let (dir, prefix) = dir_and_prefix(dir, key_prefix)?;
         Ok(hash::list_dir_files(&dir)?
             .into_iter()
             .map(|(rel, path)| ArtifactSource {
@@ -104,6 +105,94 @@ impl ArtifactSource {
                 key: Some(if prefix.is_empty() { rel } else { format!("{prefix}/{rel}") }),
             })
             .collect())
+    }
+
+    /// The same sources as [`ArtifactSource::files_of_dir`], walked lazily (each folder's
+    /// entries by name, depth first): for folders too large to list in memory, with
+    /// [`Instance::create_artifacts_streamed`].
+    pub fn walk_dir(dir: &Path, key_prefix: Option<&str>) -> Result<WalkDir> {
+        let (base, prefix) = dir_and_prefix(dir, key_prefix)?;
+        let inner = walkdir::WalkDir::new(&base).min_depth(1).sort_by_file_name().into_iter();
+        Ok(WalkDir { base, prefix, inner })
+    }
+}
+
+/// The absolute folder and the key prefix of its files.
+fn dir_and_prefix(dir: &Path, key_prefix: Option<&str>) -> Result<(PathBuf, String)> {
+    let dir = absolute(dir)?;
+    if !dir.is_dir() {
+        return Err(Error::InvalidArgument(format!("{} is not a folder", dir.display())));
+    }
+    let prefix = match key_prefix {
+        Some(p) => p.trim_end_matches('/').to_string(),
+        None => dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+    };
+    Ok((dir, prefix))
+}
+
+/// The files below a folder as sources, walked lazily (see [`ArtifactSource::walk_dir`]).
+pub struct WalkDir {
+    base: PathBuf,
+    prefix: String,
+    inner: walkdir::IntoIter,
+}
+
+impl Iterator for WalkDir {
+    type Item = Result<ArtifactSource>;
+
+    fn next(&mut self) -> Option<Result<ArtifactSource>> {
+        loop {
+            let entry = match self.inner.next()? {
+                Ok(e) => e,
+                Err(e) => {
+                    let path = e.path().unwrap_or(&self.base).to_path_buf();
+                    let io = e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop"));
+                    return Some(Err(Error::io(&path, io)));
+                }
+            };
+            let ft = entry.file_type();
+            let file = ft.is_file() || (ft.is_symlink() && entry.path().is_file());
+            if !file {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&self.base).unwrap_or(entry.path());
+            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            let key = if self.prefix.is_empty() { rel } else { format!("{}/{rel}", self.prefix) };
+            return Some(Ok(ArtifactSource { path: entry.into_path(), key: Some(key) }));
+        }
+    }
+}
+
+/// How many sources of a streamed save ([`Instance::create_artifacts_streamed`]) ended how.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SaveSummary {
+    /// New artifacts whose bytes were copied.
+    pub created: usize,
+    /// New artifacts registered in place.
+    pub registered_in_place: usize,
+    /// New versions of artifacts with the same key.
+    pub new_versions: usize,
+    /// Existing artifacts with the same hash, returned.
+    pub existing: usize,
+    /// Interrupted uploads completed.
+    pub resumed: usize,
+}
+
+impl SaveSummary {
+    pub(crate) fn count(&mut self, outcome: &ArtifactOutcome) {
+        match outcome {
+            ArtifactOutcome::Created => self.created += 1,
+            ArtifactOutcome::RegisteredInPlace => self.registered_in_place += 1,
+            ArtifactOutcome::NewVersion { .. } => self.new_versions += 1,
+            ArtifactOutcome::SameHash => self.existing += 1,
+            ArtifactOutcome::Resumed => self.resumed += 1,
+        }
+    }
+
+    /// All sources counted.
+    pub fn total(&self) -> usize {
+        self.created + self.registered_in_place + self.new_versions + self.existing + self.resumed
     }
 }
 
@@ -127,13 +216,15 @@ pub enum ArtifactOutcome {
 
 /// Progress of a save: implemented by front ends (a progress bar), called from several threads.
 pub trait Progress: Sync {
-    /// The work ahead: files and bytes to copy.
+    /// `files` more sources were checked: hashed, or found unchanged by the stat cache.
+    fn checked(&self, _files: u64) {}
+    /// More work ahead: files and bytes to copy (called once per batch of sources).
     fn start(&self, _files: u64, _bytes: u64) {}
     /// `bytes` more were copied.
     fn advance(&self, _bytes: u64) {}
     /// One more file was copied.
     fn file_done(&self) {}
-    /// All copies ended.
+    /// All work ended.
     fn finish(&self) {}
 }
 

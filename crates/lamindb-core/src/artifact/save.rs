@@ -5,7 +5,10 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::SystemTime;
+
+use rayon::prelude::*;
 
 use lamindb_storage::hash::{self, FileHash};
 use lamindb_storage::{RootKind, Store, key::check_key, suffix};
@@ -16,6 +19,7 @@ use super::*;
 use crate::instance::Instance;
 use crate::models::Storage;
 use crate::registry::SaveContext;
+use crate::statcache::{FileStat, StatCache};
 use crate::storage::WriteAction;
 use crate::uid::{decode_base62, encode_base62};
 use crate::value::{SqlType, Value};
@@ -32,6 +36,8 @@ struct Prepared {
     hash: String,
     hash_type: &'static str,
     size: u64,
+    /// What `stat` said of a file (`None` for a folder), for the stat cache.
+    stat: Option<FileStat>,
     /// Folder files: (relative path, absolute path, hash).
     files: Option<Vec<(String, PathBuf, FileHash)>>,
     /// The content of a small file, read once.
@@ -84,6 +90,82 @@ impl Instance {
         opts: &ArtifactOptions,
         progress: &dyn Progress,
     ) -> Result<Vec<(Artifact, ArtifactOutcome)>> {
+        let out = self.save_batch(sources, opts, progress);
+        progress.finish();
+        out
+    }
+
+    /// Creates (or finds) the artifacts of a stream of sources, such as
+    /// [`ArtifactSource::walk_dir`]'s, in batches: memory stays flat however many files there
+    /// are. `each` sees every result in order; the totals are returned.
+    ///
+    /// Each batch is saved as [`Instance::create_artifacts`] saves it. When a batch fails, the
+    /// batches before it stay saved, and saving the same sources again completes the work.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let tmp = tempfile::tempdir()?;
+    /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
+    /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
+    /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+    /// use lamindb_core::{ArtifactOptions, ArtifactSource, NoProgress};
+    ///
+    /// let dir = tmp.path().join("images");
+    /// std::fs::create_dir_all(dir.join("a"))?;
+    /// std::fs::write(dir.join("a/1.txt"), "one")?;
+    /// std::fs::write(dir.join("2.txt"), "two")?;
+    /// let sources = ArtifactSource::walk_dir(&dir, None)?;
+    /// let mut keys = Vec::new();
+    /// let summary = inst.create_artifacts_streamed(sources, &ArtifactOptions::default(), &NoProgress, |a, _| {
+    ///     keys.push(a.key.clone().unwrap_or_default());
+    ///     Ok(())
+    /// })?;
+    /// assert_eq!(summary.created, 2);
+    /// assert_eq!(keys, ["images/2.txt", "images/a/1.txt"]);
+    /// # Ok(()) }
+    /// ```
+    pub fn create_artifacts_streamed(
+        &self,
+        sources: impl IntoIterator<Item = Result<ArtifactSource>>,
+        opts: &ArtifactOptions,
+        progress: &dyn Progress,
+        mut each: impl FnMut(&Artifact, &ArtifactOutcome) -> Result<()>,
+    ) -> Result<SaveSummary> {
+        if opts.key.is_some() {
+            return Err(Error::InvalidArgument(
+                "a key names one artifact: give each source its own key".into(),
+            ));
+        }
+        let mut summary = SaveSummary::default();
+        let size = if opts.batch == 0 { BATCH } else { opts.batch };
+        let mut batch = Vec::with_capacity(size);
+        let mut sources = sources.into_iter().peekable();
+        let result = (|| {
+            while sources.peek().is_some() {
+                batch.clear();
+                while batch.len() < size {
+                    match sources.next() {
+                        Some(src) => batch.push(src?),
+                        None => break,
+                    }
+                }
+                for (a, outcome) in self.save_batch(&batch, opts, progress)? {
+                    summary.count(&outcome);
+                    each(&a, &outcome)?;
+                }
+            }
+            Ok(summary)
+        })();
+        progress.finish();
+        result
+    }
+
+    fn save_batch(
+        &self,
+        sources: &[ArtifactSource],
+        opts: &ArtifactOptions,
+        progress: &dyn Progress,
+    ) -> Result<Vec<(Artifact, ArtifactOutcome)>> {
         if opts.key.is_some() && sources.len() != 1 {
             return Err(Error::InvalidArgument(
                 "a key names one artifact: pass one path with a key, or one key per path".into(),
@@ -104,13 +186,18 @@ impl Instance {
             .map(|s| s.storage_root().ok().and_then(|r| r.local_path().map(Path::to_path_buf)))
             .collect();
 
-        // 1. Check, place and hash every source (nothing is written yet).
-        let mut prepared = Vec::with_capacity(sources.len());
-        for src in sources {
-            let key = src.key.clone().or_else(|| opts.key.clone());
-            let p = self.prepare(src, key, opts, &storages, &roots, target_idx, run_id)?;
-            prepared.push(p);
-        }
+        // 1. Check and place every source, then hash them (in parallel; files unchanged since
+        // an earlier save by the stat cache). Nothing is written yet.
+        let started = SystemTime::now();
+        let placed: Vec<Result<Prepared>> = sources
+            .par_iter()
+            .map(|src| {
+                let key = src.key.clone().or_else(|| opts.key.clone());
+                self.place(src, key, opts, &storages, &roots, target_idx, run_id)
+            })
+            .collect();
+        let mut prepared = placed.into_iter().collect::<Result<Vec<_>>>()?;
+        hash_all(&mut prepared, opts, started, progress)?;
 
         // 2. Look up existing hashes and keys, decide uids and versions; 3. insert the new rows
         // (flagged when bytes are to be copied) in one transaction. Another process may insert
@@ -252,9 +339,9 @@ impl Instance {
         Ok(results.into_iter().map(|r| r.expect("every source has a result")).collect())
     }
 
-    /// Checks a source and computes its placement, suffix and hash.
+    /// Checks a source and computes its placement and suffix (its hash comes later).
     #[allow(clippy::too_many_arguments)]
-    fn prepare(
+    fn place(
         &self,
         src: &ArtifactSource,
         key: Option<String>,
@@ -303,8 +390,8 @@ impl Instance {
             self.check_write(&storages[storage], WriteAction::CreateArtifact)?;
         }
         let lookup_hash = opts.skip_hash_lookup.map_or(!in_place, |skip| !skip);
-        let mut p = Prepared {
-            path: path.clone(),
+        Ok(Prepared {
+            path,
             storage,
             in_place,
             key,
@@ -313,30 +400,11 @@ impl Instance {
             hash: String::new(),
             hash_type: "md5",
             size: 0,
+            stat: (!meta.is_dir()).then(|| FileStat::of(&meta)),
             files: None,
             bytes: None,
             lookup_hash,
-        };
-        if meta.is_dir() {
-            let dh = hash::hash_dir(&path)?;
-            p.hash = dh.hash;
-            p.hash_type = dh.hash_type;
-            p.size = dh.size;
-            p.files = Some(dh.files.into_iter().map(|(rel, h)| (rel.clone(), path.join(&rel), h)).collect());
-        } else if meta.len() <= SMALL_FILE && !in_place {
-            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-            let h = hash::hash_bytes(&bytes);
-            (p.hash, p.hash_type, p.size) = (h.hash, h.hash_type, h.size);
-            p.bytes = Some(bytes);
-        } else {
-            let h = hash::hash_file(&path)?;
-            (p.hash, p.hash_type, p.size) = (h.hash, h.hash_type, h.size);
-        }
-        // Empty files all share one hash: they never return an existing artifact.
-        if p.files.is_none() && p.size == 0 {
-            p.lookup_hash = false;
-        }
-        Ok(p)
+        })
     }
 
     /// Decides, with a few queries, what happens to each prepared source.
@@ -368,19 +436,32 @@ impl Instance {
             let extra = format!(" AND \"branch_id\" <> -1 AND \"storage_id\" = {sid}");
             by_key.extend(select_in(self, "key", dedup(keys).into_iter(), SqlType::Varchar(1024), &extra)?);
         }
+        // Index the rows by hash and by (storage, key), newest first: one pass, not one per source.
         let newest_first = |v: &mut Vec<&Artifact>| {
             v.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
         };
+        let mut hash_index: HashMap<&str, Vec<&Artifact>> = HashMap::new();
+        for a in &by_hash {
+            if let Some(h) = a.hash.as_deref() {
+                hash_index.entry(h).or_default().push(a);
+            }
+        }
+        hash_index.values_mut().for_each(newest_first);
+        let mut key_index: HashMap<(i64, &str), Vec<&Artifact>> = HashMap::new();
+        for a in &by_key {
+            if let Some(k) = a.key.as_deref() {
+                key_index.entry((a.storage_id, k)).or_default().push(a);
+            }
+        }
+        key_index.values_mut().for_each(newest_first);
         let mut plans = Vec::with_capacity(prepared.len());
         let mut first_of_hash: HashMap<&str, usize> = HashMap::new();
         let mut stems_needed: Vec<String> = Vec::new();
         for (idx, p) in prepared.iter().enumerate() {
             let sid = storages[p.storage].id.expect("saved");
+            let same_hash = hash_index.get(p.hash.as_str()).map(Vec::as_slice).unwrap_or_default();
             if p.lookup_hash {
-                let mut same: Vec<&Artifact> =
-                    by_hash.iter().filter(|a| a.hash.as_deref() == Some(&p.hash)).collect();
-                newest_first(&mut same);
-                if let Some(a) = same.first() {
+                if let Some(a) = same_hash.first() {
                     plans.push(Plan::Existing((*a).clone()));
                     continue;
                 }
@@ -391,33 +472,23 @@ impl Instance {
                 first_of_hash.insert(&p.hash, idx);
             } else if p.files.is_none() && p.size == 0 && p.key.is_none() {
                 // One keyless empty file per storage (the database's unique (storage, hash)).
-                let same = by_hash
-                    .iter()
-                    .find(|a| a.hash.as_deref() == Some(&p.hash) && a.storage_id == sid && a.key.is_none());
-                if let Some(a) = same {
-                    plans.push(Plan::Existing(a.clone()));
+                if let Some(a) = same_hash.iter().find(|a| a.storage_id == sid && a.key.is_none()) {
+                    plans.push(Plan::Existing((*a).clone()));
                     continue;
                 }
             } else if p.in_place {
                 // Registering the same file in place again returns its artifact.
-                let same = by_hash.iter().find(|a| {
-                    a.hash.as_deref() == Some(&p.hash)
-                        && a.storage_id == sid
-                        && a.key == p.key
-                        && a.real_key == p.real_key
-                });
+                let same = same_hash
+                    .iter()
+                    .find(|a| a.storage_id == sid && a.key == p.key && a.real_key == p.real_key);
                 if let Some(a) = same {
-                    plans.push(Plan::Existing(a.clone()));
+                    plans.push(Plan::Existing((*a).clone()));
                     continue;
                 }
             }
             let previous = match &p.key {
                 Some(key) => {
-                    let mut same_key: Vec<&Artifact> = by_key
-                        .iter()
-                        .filter(|a| a.key.as_deref() == Some(key) && a.storage_id == sid)
-                        .collect();
-                    newest_first(&mut same_key);
+                    let same_key = key_index.get(&(sid, key.as_str())).map(Vec::as_slice).unwrap_or_default();
                     if same_key.is_empty() {
                         None
                     } else {
@@ -471,6 +542,77 @@ impl Instance {
     }
 }
 
+/// Small files kept in memory between hashing and copying, in all (beyond it, they are read
+/// again when copied).
+const SMALL_FILES_IN_MEMORY: u64 = 64 << 20;
+
+/// Hashes every placed source in parallel. Files whose stat is unchanged since an earlier save
+/// take their hash from the stat cache (unless `opts.rehash`); the others are read, and
+/// remembered there.
+fn hash_all(
+    prepared: &mut [Prepared],
+    opts: &ArtifactOptions,
+    started: SystemTime,
+    progress: &dyn Progress,
+) -> Result<()> {
+    let cache = StatCache::open();
+    let known: HashMap<String, FileHash> = match &cache {
+        Some(cache) if !opts.rehash => {
+            let files: Vec<(&str, FileStat)> =
+                prepared.iter().filter_map(|p| Some((p.path.to_str()?, p.stat?))).collect();
+            cache.get_many(&files)
+        }
+        _ => HashMap::new(),
+    };
+    let budget = AtomicU64::new(SMALL_FILES_IN_MEMORY);
+    prepared.par_iter_mut().try_for_each(|p| -> Result<()> {
+        if p.stat.is_none() {
+            let dh = hash::hash_dir(&p.path)?;
+            (p.hash, p.hash_type, p.size) = (dh.hash, dh.hash_type, dh.size);
+            p.files =
+                Some(dh.files.into_iter().map(|(rel, h)| (rel.clone(), p.path.join(&rel), h)).collect());
+        } else if let Some(h) = p.path.to_str().and_then(|s| known.get(s)) {
+            (p.hash, p.hash_type, p.size) = (h.hash.clone(), h.hash_type, h.size);
+        } else {
+            let size = p.stat.map_or(0, |s| s.size());
+            let keep = size <= SMALL_FILE
+                && !p.in_place
+                && budget.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| b.checked_sub(size)).is_ok();
+            let h = if keep {
+                let bytes = std::fs::read(&p.path).map_err(|e| Error::io(&p.path, e))?;
+                let h = hash::hash_bytes(&bytes);
+                p.bytes = Some(bytes);
+                h
+            } else {
+                hash::hash_file(&p.path)?
+            };
+            (p.hash, p.hash_type, p.size) = (h.hash, h.hash_type, h.size);
+        }
+        // Empty files all share one hash: they never return an existing artifact.
+        if p.files.is_none() && p.size == 0 {
+            p.lookup_hash = false;
+        }
+        progress.checked(1);
+        Ok(())
+    })?;
+    if let Some(cache) = &cache {
+        let fresh: Vec<(&str, FileStat, FileHash)> = prepared
+            .iter()
+            .filter_map(|p| {
+                let path = p.path.to_str()?;
+                let stat = p.stat?;
+                if known.contains_key(path) {
+                    return None;
+                }
+                Some((path, stat, FileHash { hash: p.hash.clone(), hash_type: p.hash_type, size: p.size }))
+            })
+            .collect();
+        let rows: Vec<(&str, FileStat, &FileHash)> = fresh.iter().map(|(p, s, h)| (*p, *s, h)).collect();
+        cache.put_many(started, &rows);
+    }
+    Ok(())
+}
+
 /// Copies every planned source, in parallel; returns the failures by source index.
 fn copy_all(copies: &[CopyJob<'_>], parallel: usize, progress: &dyn Progress) -> Vec<(usize, Error)> {
     if copies.is_empty() {
@@ -502,7 +644,6 @@ fn copy_all(copies: &[CopyJob<'_>], parallel: usize, progress: &dyn Progress) ->
             });
         }
     });
-    progress.finish();
     let mut failures = failures.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     failures.sort_by_key(|(i, _)| *i);
     failures

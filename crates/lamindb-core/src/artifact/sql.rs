@@ -46,20 +46,18 @@ pub(super) fn select_in(
     Ok(out)
 }
 
-/// All artifacts (any branch) whose uid starts with one of the 16-character stems.
+/// All artifacts (any branch) whose uid starts with one of the 16-character stems: `uid`
+/// prefix lookups, which the uid index answers on both backends (a range on SQLite, `LIKE` on
+/// PostgreSQL's pattern index).
 pub(super) fn select_stems(db: &Instance, stems: &[String]) -> Result<Vec<Artifact>> {
     let mut out = Vec::new();
-    for chunk in stems.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = select_sql(db);
-        sql.push(" WHERE SUBSTR(\"uid\", 1, 16) IN (");
-        for (i, s) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.bind(Value::Text(s.clone()), SqlType::Text);
-        }
-        sql.push(")");
-        out.extend(load(db, &sql)?);
+    for chunk in stems.chunks(ROWS_PER_STATEMENT / 5) {
+        let q = chunk
+            .iter()
+            .map(|s| crate::models::artifact::UID.starts_with(s.as_str()))
+            .reduce(|a, b| a | b)
+            .expect("chunks are not empty");
+        out.extend(Artifact::filter(q).all_branches().all(db)?);
     }
     Ok(out)
 }

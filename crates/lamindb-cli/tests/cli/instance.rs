@@ -1,0 +1,123 @@
+//! `lamin` end to end: init and info.
+
+#[allow(unused_imports)]
+use super::sandbox::*;
+#[test]
+fn init_creates_a_sqlite_instance_in_the_storage_directory() {
+    let sb = Sandbox::new();
+    let run = sb.run(&["init", "--storage", "./mydata"]).ok();
+    assert!(run.stderr.starts_with("→ initialized lamindb: anonymous/mydata"), "{run:#?}");
+    assert!(run.stderr.contains(&sb.work("mydata/.lamindb/lamin.db")), "{run:#?}");
+    assert_eq!(run.stdout, "");
+    let mut data = list_files(Path::new(&sb.work("mydata")));
+    data.retain(|f| !f.ends_with("-wal") && !f.ends_with("-shm"));
+    assert_eq!(data, [".lamindb/lamin.db", ".lamindb/storage_uid.txt"]);
+    let marker = std::fs::read_to_string(sb.work("mydata/.lamindb/storage_uid.txt")).unwrap();
+    assert!(marker.contains("\ninstance_slug=anonymous/mydata\n"), "{marker}");
+    assert!(sb.settings_file("instance--anonymous--mydata.env").is_file());
+    assert!(sb.settings_file("current_instance.env").is_file());
+    assert!(!sb.root.join("home/.lamin").exists(), "settings go to LAMIN_SETTINGS_DIR");
+}
+
+#[test]
+fn init_twice_with_the_same_arguments_connects() {
+    for_each_backend("init_twice_with_the_same_arguments_connects", |b| {
+        let sb = Sandbox::with_instance(b);
+        let uid = sb.run(&["info", "--json"]).ok().json()["uid"].clone();
+        let mut args = vec!["init", "--storage", "./mydata"];
+        let url = sb.pg.as_ref().map(|p| p.url().to_string());
+        if let Some(url) = &url {
+            args.extend(["--db", url, "--name", "mydata"]);
+        }
+        let run = sb.run(&args).ok();
+        assert_eq!(run.stderr, "→ connected lamindb: anonymous/mydata (it existed already)\n");
+        assert_eq!(sb.run(&["info", "--json"]).ok().json()["uid"], uid);
+    });
+}
+
+#[test]
+fn info_shows_instance_storage_db_and_user() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    let run = sb.run(&["info"]).ok();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], "Instance: anonymous/mydata", "{run:#?}");
+    assert!(lines[1].starts_with(" - uid: "), "{run:#?}");
+    assert_eq!(lines[2], format!(" - storage: {}", sb.work("mydata")));
+    assert_eq!(lines[3], format!(" - db: sqlite://{}", sb.work("mydata/.lamindb/lamin.db")));
+    assert_eq!(lines.last(), Some(&"User: anonymous"), "{run:#?}");
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn info_json_has_the_instance_fields() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    let info = sb.run(&["info", "--json"]).ok().json();
+    assert_eq!(info["instance"], "anonymous/mydata");
+    assert_eq!(info["uid"].as_str().map(str::len), Some(12), "{info}");
+    assert_eq!(info["storage"], sb.work("mydata"));
+    assert_eq!(info["db"], format!("sqlite://{}", sb.work("mydata/.lamindb/lamin.db")));
+    assert_eq!(info["user"], "anonymous");
+    assert_eq!(info["settings_dir"], sb.root.join("settings/.lamin").display().to_string());
+}
+
+#[test]
+fn init_with_postgres_redacts_the_password_everywhere() {
+    if postgres_url().is_none() {
+        eprintln!("init_with_postgres_redacts_the_password_everywhere: skipped: postgres");
+        return;
+    }
+    let sb = Sandbox::new();
+    let pg = PgDatabase::create();
+    let (url, password) = with_password(pg.url());
+    let dbname = url.rsplit('/').next().unwrap().to_string();
+    let redacted = url.replace(&format!(":{password}@"), ":***@");
+    let run = sb.run(&["init", "--storage", "./mydata", "--db", &url]).ok();
+    // The instance is named after the database.
+    assert!(run.stderr.starts_with(&format!("→ initialized lamindb: anonymous/{dbname}")), "{run:#?}");
+    assert!(run.stderr.contains(&redacted), "{run:#?}");
+    assert_eq!(
+        list_files(Path::new(&sb.work("mydata"))),
+        [".lamindb/storage_uid.txt"],
+        "no SQLite file next to a PostgreSQL instance"
+    );
+    let info = sb.run(&["info"]).ok();
+    assert!(info.stdout.contains(&format!("\n - db: {redacted}\n")), "{info:#?}");
+    assert_eq!(sb.run(&["info", "--json"]).ok().json()["db"], redacted);
+    for run in [run, info] {
+        assert!(!run.stdout.contains(&password) && !run.stderr.contains(&password), "{run:#?}");
+    }
+}
+
+#[test]
+fn failed_init_leaves_no_files_or_settings() {
+    let sb = Sandbox::new();
+    let cases = [
+        ("./x/.lamindb", "error: Please pass a folder name that does not end or contain \".lamindb\"\n"),
+        ("ftp://h/x", "error: Protocol ftp is not supported, valid protocols are local, gs, s3\n"),
+    ];
+    for (storage, message) in cases {
+        let run = sb.run(&["init", "--storage", storage]).fails(1);
+        assert_eq!(run.stderr, message);
+        assert_eq!(run.stdout, "");
+    }
+    assert_eq!(sb.files(), Vec::<String>::new());
+    assert!(!Path::new(&sb.work("x")).exists());
+    sb.run(&["info"]).fails(1);
+}
+
+#[test]
+fn commands_without_an_instance_say_how_to_get_one() {
+    let sb = Sandbox::new();
+    for args in
+        [&["info"][..], &["storage", "list"], &["storage", "add", "./other"], &["settings", "get", "storage"]]
+    {
+        let run = sb.run(args).fails(1);
+        assert!(
+            run.stderr.starts_with("error: no instance is connected")
+                && run.stderr.contains("`lamin init")
+                && run.stderr.contains("`lamin connect"),
+            "{run:#?}"
+        );
+    }
+    assert_eq!(sb.files(), Vec::<String>::new());
+}

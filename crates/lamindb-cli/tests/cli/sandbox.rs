@@ -1,0 +1,145 @@
+//! The sandbox every test runs `lamin` in, and what a run produced.
+
+pub(crate) use std::path::{Path, PathBuf};
+pub(crate) use std::process::{Command, Stdio};
+
+pub(crate) use lamindb_tests::{Backend, PgDatabase, for_each_backend, list_files, postgres_url};
+pub(crate) use serde_json::Value;
+
+/// What one run of `lamin` produced.
+#[derive(Debug)]
+pub(crate) struct Run {
+    pub(crate) args: String,
+    pub(crate) code: Option<i32>,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+}
+
+impl Run {
+    /// Asserts exit status 0 and returns the run.
+    pub(crate) fn ok(self) -> Run {
+        assert_eq!(self.code, Some(0), "`lamin {}` failed:\n{self:#?}", self.args);
+        self
+    }
+
+    /// Asserts the exit status `code` and returns the run.
+    pub(crate) fn fails(self, code: i32) -> Run {
+        assert_eq!(self.code, Some(code), "`lamin {}` should exit {code}:\n{self:#?}", self.args);
+        self
+    }
+
+    /// Stdout parsed as JSON.
+    pub(crate) fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("`lamin {}` printed no JSON ({e}):\n{self:#?}", self.args))
+    }
+}
+
+/// Runs `lamin args…` in the sandbox at `dir` (see the module docs).
+pub(crate) fn lamin(dir: &Path, args: &[&str]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lamin"));
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("LAMIN_") {
+            cmd.env_remove(key);
+        }
+    }
+    let out = cmd
+        .args(args)
+        .current_dir(dir.join("work"))
+        .env("LAMIN_SETTINGS_DIR", dir.join("settings"))
+        .env("HOME", dir.join("home"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("run the lamin binary");
+    Run {
+        args: args.join(" "),
+        code: out.status.code(),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// A temporary directory with `work/`, `settings/` and `home/`, and the PostgreSQL database of its
+/// instance, if any.
+pub(crate) struct Sandbox {
+    pub(crate) tmp: tempfile::TempDir,
+    pub(crate) root: PathBuf,
+    pub(crate) pg: Option<PgDatabase>,
+}
+
+impl Sandbox {
+    /// An empty sandbox: no instance, no settings.
+    pub(crate) fn new() -> Sandbox {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        // Canonical, so that paths compare equal to the roots `lamin` resolves from its working dir.
+        let root = tmp.path().canonicalize().expect("canonical tempdir");
+        for sub in ["work", "settings", "home"] {
+            std::fs::create_dir(root.join(sub)).expect("create sandbox dir");
+        }
+        Sandbox { tmp, root, pg: None }
+    }
+
+    /// A sandbox with the instance `anonymous/mydata` (storage `work/mydata`) on `backend`.
+    pub(crate) fn with_instance(backend: Backend) -> Sandbox {
+        let mut sb = Sandbox::new();
+        match backend {
+            Backend::Sqlite => {
+                sb.run(&["init", "--storage", "./mydata"]).ok();
+            }
+            Backend::Postgres => {
+                let pg = PgDatabase::create();
+                sb.run(&["init", "--storage", "./mydata", "--db", pg.url(), "--name", "mydata"]).ok();
+                sb.pg = Some(pg);
+            }
+        }
+        sb
+    }
+
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
+        lamin(&self.root, args)
+    }
+
+    /// Runs `lamin <args>` with a terminal as its output (a pty from `script`), or returns why
+    /// it cannot (no `script` on this machine).
+    pub(crate) fn run_in_terminal(&self, args: &str) -> std::io::Result<std::process::Output> {
+        let lamin = env!("CARGO_BIN_EXE_lamin");
+        let mut cmd = Command::new("script");
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("LAMIN_") {
+                cmd.env_remove(key);
+            }
+        }
+        cmd.args(["-qec", &format!("{lamin} {args}"), "/dev/null"])
+            .current_dir(self.root.join("work"))
+            .env("LAMIN_SETTINGS_DIR", self.root.join("settings"))
+            .env("HOME", self.root.join("home"))
+            .stdin(Stdio::null())
+            .output()
+    }
+
+    /// A path below `work/`, as a string.
+    pub(crate) fn work(&self, rel: &str) -> String {
+        self.root.join("work").join(rel).display().to_string()
+    }
+
+    /// A file in the settings directory.
+    pub(crate) fn settings_file(&self, name: &str) -> PathBuf {
+        self.root.join("settings").join(".lamin").join(name)
+    }
+
+    /// Every file in the sandbox.
+    pub(crate) fn files(&self) -> Vec<String> {
+        list_files(self.tmp.path())
+    }
+}
+
+/// `postgresql://user@host/db` with a password in it (the one it has, else `secret`: trust auth
+/// ignores it), and that password.
+pub(crate) fn with_password(url: &str) -> (String, String) {
+    let (scheme, rest) = url.split_once("://").expect("URL with a scheme");
+    let (userinfo, host) = rest.split_once('@').expect("URL with a user");
+    match userinfo.split_once(':') {
+        Some((_, pw)) => (url.to_string(), pw.to_string()),
+        None => (format!("{scheme}://{userinfo}:secret@{host}"), "secret".to_string()),
+    }
+}

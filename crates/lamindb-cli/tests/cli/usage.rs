@@ -1,0 +1,144 @@
+//! `lamin` end to end: usage, records, queries.
+
+#[allow(unused_imports)]
+use super::sandbox::*;
+#[test]
+fn help_lists_the_subcommands() {
+    let sb = Sandbox::new();
+    let run = sb.run(&["--help"]).ok();
+    for sub in ["init", "connect", "disconnect", "info", "delete", "storage", "settings"] {
+        assert!(run.stdout.lines().any(|l| l.trim_start().starts_with(sub)), "{sub} missing:\n{run:#?}");
+    }
+    let run = sb.run(&["storage", "--help"]).ok();
+    for sub in ["add", "list", "get", "delete"] {
+        assert!(run.stdout.lines().any(|l| l.trim_start().starts_with(sub)), "{sub} missing:\n{run:#?}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let sb = Sandbox::new();
+    let run = sb.run(&["bogus"]).fails(2);
+    assert!(run.stderr.contains("unrecognized subcommand 'bogus'"), "{run:#?}");
+    let run = sb.run(&["init"]).fails(2);
+    assert!(run.stderr.contains("--storage"), "{run:#?}");
+    assert_eq!(sb.files(), Vec::<String>::new());
+}
+
+#[test]
+fn create_list_search_lookup_and_the_trash() {
+    for_each_backend("create_list_search_lookup_and_the_trash", |b| {
+        let sb = Sandbox::with_instance(b);
+        let names = ["cell", "cell type", "T cell", "B cell|T cell", "celltype", "my cellular thing"];
+        let mut args = vec!["create", "ulabel"];
+        args.extend(names);
+        let created = sb.run(&args).ok();
+        assert!(created.stderr.contains("created 6 ulabel(s), 0 existed already"), "{created:#?}");
+        let again = sb.run(&["create", "ULabel", "cell"]).ok();
+        assert!(again.stderr.contains("returning ulabel with same name: 'cell'"), "{again:#?}");
+        let hits = sb.run(&["search", "ulabel", "cell", "--json"]).ok().json();
+        let got: Vec<(&str, u64)> = hits
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| (h["name"].as_str().unwrap(), h["score"].as_u64().unwrap()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("cell", 423),
+                ("cell type", 15),
+                ("T cell", 15),
+                ("B cell|T cell", 15),
+                ("celltype", 11),
+                ("my cellular thing", 3)
+            ]
+        );
+        let listed = sb
+            .run(&[
+                "list",
+                "ulabel",
+                "--filter",
+                r#"(name__startswith="cell" | name="T cell") & !name__contains=" ""#,
+                "--order-by",
+                "-name",
+                "--json",
+            ])
+            .ok()
+            .json();
+        let listed: Vec<&str> =
+            listed.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+        assert_eq!(listed, ["celltype", "cell"]);
+        let lookup = sb.run(&["lookup", "ulabel", "--json"]).ok().json();
+        assert_eq!(lookup["b_cell_t_cell"]["value"], "B cell|T cell");
+        assert_eq!(lookup["my_cellular_thing"]["id"], 6);
+        let table = sb.run(&["list", "ulabel", "--limit", "2"]).ok();
+        assert!(table.stdout.contains("cell type") && !table.stdout.contains("celltype"), "{table:#?}");
+        // The trash: hidden, visible by uid, restorable.
+        let uid = sb.run(&["get", "ulabel", "1", "--json"]).ok().json()["uid"].as_str().unwrap().to_string();
+        let deleted = sb.run(&["delete", "ulabel", &uid[..4]]).ok();
+        assert!(deleted.stderr.contains("moved ULabel 1 to trash"), "{deleted:#?}");
+        assert_eq!(sb.run(&["list", "ulabel", "--count"]).ok().stdout.trim(), "5");
+        assert_eq!(sb.run(&["list", "ulabel", "--count", "--all-branches"]).ok().stdout.trim(), "6");
+        assert_eq!(sb.run(&["get", "ulabel", &uid, "--json"]).ok().json()["branch_id"], -1);
+        sb.run(&["restore", "ulabel", "1"]).ok();
+        assert_eq!(sb.run(&["list", "ulabel", "--count"]).ok().stdout.trim(), "6");
+        sb.run(&["delete", "ulabel", "1", "--permanent"]).ok();
+        assert_eq!(sb.run(&["list", "ulabel", "--count", "--all-branches"]).ok().stdout.trim(), "5");
+    });
+}
+
+#[test]
+fn create_from_file_in_one_transaction() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    let file = sb.work("names.txt");
+    std::fs::write(&file, "a\nb\n\n  c  \na\n").unwrap();
+    let run = sb.run(&["create", "ulabel", "--from-file", &file, "--description", "bulk"]).ok();
+    assert!(run.stderr.contains("created 3 ulabel(s)"), "{run:#?}");
+    let rows = sb.run(&["list", "ulabel", "--filter", "description=bulk", "--json"]).ok().json();
+    assert_eq!(rows.as_array().unwrap().len(), 3);
+    let missing = sb.run(&["create", "ulabel", "--from-file", &sb.work("nope.txt")]).fails(1);
+    assert!(missing.stderr.contains("nope.txt"), "{missing:#?}");
+    sb.run(&["create", "storage", "x"]).fails(1);
+}
+
+#[test]
+fn query_errors_are_clear_and_change_nothing() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    sb.run(&["create", "ulabel", "x"]).ok();
+    for (args, msg) in [
+        (
+            vec!["list", "ulabel", "--filter", "nme=1"],
+            "error: Unknown field 'nme'. Available fields: branch, branch_id,",
+        ),
+        (vec!["list", "ulabel", "--filter", "name=(\"x\""], "expected a value"),
+        (vec!["list", "nosuch"], "unknown registry 'nosuch'"),
+        (
+            vec!["get", "ulabel", "zzzzzzzz"],
+            "No record found with uid 'zzzzzzzz'. Did you forget a keyword as in ULabel.get(name='zzzzzzzz')?",
+        ),
+        (vec!["list", "ulabel", "--filter", "' OR 1=1 --"], "expected a field name"),
+        (vec!["delete", "user", "1"], "Soft delete is not possible for User"),
+        (vec!["search", "ulabel", " "], "Cannot search for None value!"),
+    ] {
+        let run = sb.run(&args).fails(1);
+        assert!(run.stderr.contains(msg), "{args:?}: {run:#?}");
+    }
+    let injected = sb.run(&["list", "ulabel", "--filter", r#"name="x' OR 1=1 --""#, "--count"]).ok();
+    assert_eq!(injected.stdout.trim(), "0");
+    assert_eq!(sb.run(&["list", "ulabel", "--count"]).ok().stdout.trim(), "1");
+    assert_eq!(sb.run(&["list", "user", "--count"]).ok().stdout.trim(), "1");
+}
+
+#[test]
+fn reading_another_instance_with_instance_flag() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    sb.run(&["create", "ulabel", "in-first"]).ok();
+    sb.run(&["init", "--storage", "./second"]).ok();
+    assert_eq!(sb.run(&["list", "ulabel", "--count"]).ok().stdout.trim(), "0");
+    let other = sb.run(&["list", "ulabel", "--instance", "mydata", "--json"]).ok().json();
+    assert_eq!(other[0]["name"], "in-first");
+    let by_path =
+        sb.run(&["search", "ulabel", "first", "--instance", &sb.work("mydata"), "--json"]).ok().json();
+    assert_eq!(by_path[0]["name"], "in-first");
+}
