@@ -1,7 +1,7 @@
 //! Chores for lamindb-rs, in the cargo-xtask style: `cargo xtask <task>`.
 //!
 //! Tasks:
-//! - `bench [artifacts|df|query]`: builds the release `lamin` binary and measures workloads end to end,
+//! - `bench [artifacts|df|query|scale]`: builds the release `lamin` binary and measures workloads end to end,
 //!   printing one JSON line per workload (`workload`, `n`, `seconds` per run as
 //!   median/p95/min, `per_second`); a group name runs only that group.
 //!   Artifact workloads: `lamin save dir --one-per-file` of 1000 files of 1 KiB into a fresh
@@ -9,12 +9,15 @@
 //!   disk (`ratio_to_cp`); peak RSS of `lamin save` for 64 MiB and 1 GiB files (flat in size).
 //!   Query workloads (`tests/benches/query.rs`): bulk create, exact and prefix filters, search and
 //!   a full listing over 10 000 and 100 000 labels, on SQLite and (when configured) PostgreSQL.
+//!   `scale` (only when named): many files and large registries (`scale.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+
+mod scale;
 
 fn main() -> Result<()> {
     let task = std::env::args().nth(1);
@@ -118,6 +121,10 @@ fn bench() -> Result<()> {
         if only.as_deref().is_none_or(|g| g == "df") {
             bench_df(&bin, &tmp.join("df"), 1_000_000)?;
         }
+        // Many files and large registries: only on request (`cargo xtask bench scale`).
+        if only.as_deref() == Some("scale") {
+            scale::bench_scale(&bin, &tmp)?;
+        }
         if only.as_deref().is_none_or(|g| g == "query") {
             // Library-level query workloads over 10k and 100k labels (tests/benches/query.rs).
             let status = Command::new(env!("CARGO"))
@@ -137,6 +144,16 @@ fn bench() -> Result<()> {
 /// Runs `lamin` with `args` in `dir` and returns the wall time and the peak RSS in KiB (from
 /// `/usr/bin/time -f %M` when present).
 fn lamin_timed(bin: &Path, dir: &Path, args: &[&str]) -> Result<(Duration, Option<u64>)> {
+    lamin_timed_env(bin, dir, args, &[])
+}
+
+/// [`lamin_timed`] with more environment variables.
+fn lamin_timed_env(
+    bin: &Path,
+    dir: &Path,
+    args: &[&str],
+    envs: &[(&str, &std::ffi::OsStr)],
+) -> Result<(Duration, Option<u64>)> {
     let time = Path::new("/usr/bin/time");
     let rss_file = dir.join("rss.txt");
     let cmd = if time.exists() {
@@ -146,6 +163,8 @@ fn lamin_timed(bin: &Path, dir: &Path, args: &[&str]) -> Result<(Duration, Optio
     } else {
         Command::new(bin)
     };
+    let mut cmd = cmd;
+    cmd.envs(envs.iter().copied());
     let t = Instant::now();
     run_lamin(cmd, bin, dir, args)?;
     let elapsed = t.elapsed();

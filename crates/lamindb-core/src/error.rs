@@ -154,6 +154,18 @@ impl Error {
         )
     }
 
+    /// Whether this error is SQLite's "database is locked" (another connection held the write
+    /// lock for longer than the busy timeout).
+    pub fn is_busy(&self) -> bool {
+        match self {
+            Error::Db(diesel::result::Error::DatabaseError(_, info)) => {
+                let m = info.message();
+                m.contains("database is locked") || m.contains("database is busy")
+            }
+            _ => false,
+        }
+    }
+
     pub(crate) fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Error {
         Error::Io { path: path.as_ref().display().to_string(), source }
     }

@@ -186,11 +186,27 @@ impl Instance {
     }
 
     pub(crate) fn query(&self, sql: &Sql) -> Result<Vec<DynRow>> {
-        self.with_db(|db| db.query(sql))
+        self.retry_busy(|| self.with_db(|db| db.query(sql)))
     }
 
     pub(crate) fn execute(&self, sql: &Sql) -> Result<usize> {
-        self.with_db(|db| db.execute(sql))
+        self.retry_busy(|| self.with_db(|db| db.execute(sql)))
+    }
+
+    /// Runs one statement again while SQLite reports the database locked past its busy timeout.
+    /// Outside a transaction a statement that failed so did nothing; inside one, the
+    /// transaction's `BEGIN IMMEDIATE` holds the lock already, so no retry is needed there.
+    fn retry_busy<T>(&self, mut run: impl FnMut() -> Result<T>) -> Result<T> {
+        let mut waits = 0;
+        loop {
+            match run() {
+                Err(e) if e.is_busy() && self.pinned().is_none() && waits < crate::db::BUSY_RETRIES => {
+                    waits += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50 * waits));
+                }
+                out => return out,
+            }
+        }
     }
 }
 

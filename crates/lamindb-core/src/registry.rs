@@ -233,7 +233,7 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
             return Ok(self.clone());
         }
         let values = self.values();
-        let row = inst.with_db(|db| update_row(db, reg, id, &values, Some(&fields)))?;
+        let row = inst.transaction(|tx| tx.with_db(|db| update_row(db, reg, id, &values, Some(&fields))))?;
         *self = Self::from_row(row)?;
         Ok(self.clone())
     }
@@ -406,7 +406,9 @@ pub(crate) fn save_in<R: Record>(rec: &mut R, db: &mut Db, ctx: &SaveContext) ->
 
 /// [`save_in`] on one of the instance's connections, without validation.
 pub(crate) fn save_with<R: Record>(rec: &mut R, inst: &Instance, ctx: &SaveContext) -> Result<()> {
-    inst.with_db(|db| save_in(rec, db, ctx))
+    // In a transaction of its own (a savepoint inside the caller's), so that a busy SQLite
+    // database is waited for before anything runs.
+    inst.transaction(|tx| tx.with_db(|db| save_in(rec, db, ctx)))
 }
 
 /// Records that track their creator and the run that made them (`created_at`, `created_by`, `run`).

@@ -504,3 +504,28 @@ fn from_values_returns_existing_records_as_lamindb_does() {
         assert!(ULabel::from_values(inst, ["x"], &ulabel::CREATED_BY.then(user::HANDLE), false).is_err());
     });
 }
+
+/// On SQLite, a write waits for the write lock even when another process holds it for longer
+/// than one busy timeout (10 s): no "database is locked" reaches the caller.
+#[test]
+fn a_write_waits_out_a_lock_held_longer_than_the_busy_timeout() {
+    use diesel::{Connection, RunQueryDsl};
+    let t = TestInstance::new(lamindb_tests::Backend::Sqlite);
+    let url = t.inst.settings().db_url().unwrap();
+    let path = url.strip_prefix("sqlite://").unwrap().to_string();
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+    let holder = std::thread::spawn(move || {
+        let mut db = diesel::SqliteConnection::establish(&path).unwrap();
+        diesel::sql_query("BEGIN IMMEDIATE").execute(&mut db).unwrap();
+        locked_tx.send(()).unwrap();
+        std::thread::sleep(std::time::Duration::from_secs(12));
+        diesel::sql_query("COMMIT").execute(&mut db).unwrap();
+    });
+    locked_rx.recv().unwrap();
+    let start = std::time::Instant::now();
+    let saved = ULabel::new("after the lock").save(&t.inst);
+    holder.join().unwrap();
+    assert!(saved.is_ok(), "{saved:?}");
+    assert!(start.elapsed() >= std::time::Duration::from_secs(10), "the lock was held meanwhile");
+    assert_eq!(ULabel::filter(ulabel::NAME.eq("after the lock")).count(&t.inst).unwrap(), 1);
+}

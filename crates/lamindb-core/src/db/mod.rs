@@ -140,6 +140,9 @@ impl std::fmt::Debug for Db {
     }
 }
 
+/// How many times a write transaction waits the busy timeout again for SQLite's write lock.
+pub(crate) const BUSY_RETRIES: u64 = 5;
+
 /// Whether a URL names a PostgreSQL database.
 pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgresql://") || url.starts_with("postgres://")
@@ -356,7 +359,22 @@ impl Db {
         match self {
             Db::Sqlite(c) => {
                 if self::depth(c) == 0 {
-                    AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+                    // Another writer may hold the lock for longer than the busy timeout (a large
+                    // bulk insert): nothing is done yet, so waiting again is safe.
+                    let mut waits = 0;
+                    loop {
+                        match AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE") {
+                            Ok(()) => break,
+                            Err(e) => {
+                                let e = Error::from(e);
+                                if !e.is_busy() || waits == BUSY_RETRIES {
+                                    return Err(e);
+                                }
+                                waits += 1;
+                                std::thread::sleep(std::time::Duration::from_millis(50 * waits));
+                            }
+                        }
+                    }
                 } else {
                     AnsiTransactionManager::begin_transaction(c)?
                 }
