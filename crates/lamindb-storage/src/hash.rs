@@ -275,6 +275,42 @@ pub fn b16_to_b64(hex: &str) -> Result<String> {
     Ok(to_b64_str(&bytes))
 }
 
+/// LaminDB's hash of a cloud object from its store's metadata (lamindb-setup's
+/// `get_stat_file_cloud`): on S3 the ETag's hex as base64 (`md5`), or for a multipart upload
+/// (`<hex>-<parts>`) its hex part with type `md5-<parts>`; on GCS `md5Hash` made URL-safe
+/// (`md5`), else the md5 of the ETag (`md5-etag`). `None` for other stores, or without metadata.
+pub fn object_hash(
+    kind: crate::RootKind,
+    etag: Option<&str>,
+    content_md5: Option<&str>,
+) -> Option<(String, String)> {
+    let strip = |s: &str| s.trim_matches(|c| c == '"' || c == '=').to_string();
+    match kind {
+        crate::RootKind::S3 => {
+            let etag = strip(etag?);
+            match etag.split_once('-') {
+                None => Some((b16_to_b64(&etag).ok()?, "md5".into())),
+                Some((hex, parts)) => Some((b16_to_b64(hex).ok()?, format!("md5-{parts}"))),
+            }
+        }
+        crate::RootKind::Gs => match (content_md5, etag) {
+            (Some(md5), _) => {
+                let mut h = strip(md5).replace('+', "-").replace('/', "_");
+                h.truncate(HASH_LENGTH);
+                Some((h, "md5".into()))
+            }
+            (None, Some(etag)) => Some((hash_string(&strip(etag)), "md5-etag".into())),
+            (None, None) => None,
+        },
+        _ => None,
+    }
+}
+
+/// LaminDB's `hash_string`: the md5 of a string's UTF-8 bytes, as base64.
+pub fn hash_string(s: &str) -> String {
+    to_b64_str(&Md5::digest(s.as_bytes()))
+}
+
 /// URL-safe base64 of `digest`, without padding, truncated to [`HASH_LENGTH`] characters.
 pub fn to_b64_str(digest: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -294,6 +330,23 @@ pub fn to_b64_str(digest: &[u8]) -> String {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn cloud_object_hashes_as_lamindb() {
+        use crate::RootKind;
+        let single = object_hash(RootKind::S3, Some("\"9b89c8c1acf79dba5b5341d1fff9806f\""), None);
+        assert_eq!(single, Some(("m4nIwaz3nbpbU0HR__mAbw".into(), "md5".into())));
+        let multi = object_hash(RootKind::S3, Some("\"9b89c8c1acf79dba5b5341d1fff9806f-12\""), None);
+        assert_eq!(multi, Some(("m4nIwaz3nbpbU0HR__mAbw".into(), "md5-12".into())));
+        let gcs = object_hash(RootKind::Gs, Some("CKih16GjycICEAE="), Some("fHcEH1vPwA6eTPqxuasXcg=="));
+        assert_eq!(gcs, Some(("fHcEH1vPwA6eTPqxuasXcg".into(), "md5".into())));
+        assert_eq!(
+            object_hash(RootKind::Gs, Some("abc"), None),
+            Some((hash_string("abc"), "md5-etag".into()))
+        );
+        assert_eq!(object_hash(RootKind::Local, Some("abc"), None), None);
+        assert_eq!(object_hash(RootKind::S3, None, None), None);
+    }
 
     #[test]
     fn lamindb_vectors() {

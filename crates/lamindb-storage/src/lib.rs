@@ -25,4 +25,4 @@ pub mod suffix;
 
 pub use error::{Result, StorageError};
 pub use root::{RootKind, StorageRoot};
-pub use store::{Entry, Store};
+pub use store::{Entry, ObjectMeta, Store};

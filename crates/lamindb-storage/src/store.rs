@@ -69,6 +69,18 @@ pub struct Entry {
     pub is_dir: bool,
 }
 
+/// An object as a listing reports it: key, size, and LaminDB's hash from the store's metadata
+/// (S3 ETag, GCS `md5Hash`) when it has one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectMeta {
+    /// Key relative to the store's root.
+    pub key: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// LaminDB's hash and hash type (`md5`, `md5-<parts>`, `md5-etag`), from metadata alone.
+    pub hash: Option<(String, String)>,
+}
+
 /// A blocking opendal operator rooted at a [`StorageRoot`].
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -211,6 +223,49 @@ impl Store {
             .collect();
         entries.sort_by(|a, b| a.key.cmp(&b.key));
         Ok(entries)
+    }
+
+    /// Every object below `prefix` (a folder key; `""` for the whole store), listed lazily page
+    /// by page, with its hash from the listing's metadata: nothing is read or downloaded.
+    pub fn list_objects(&self, prefix: &str) -> Result<impl Iterator<Item = Result<ObjectMeta>> + '_> {
+        let dir = dir_key(prefix);
+        let path = self.path(&dir);
+        let opts = ListOptions { recursive: true, ..Default::default() };
+        let lister = match self.op.lister_options(&path, opts) {
+            Ok(l) => Some(l),
+            Err(e) if e.kind() == opendal::ErrorKind::NotFound => None,
+            Err(e) => return Err(self.fail("list", &dir)(e)),
+        };
+        Ok(lister.into_iter().flatten().filter_map(move |e| {
+            let e = match e {
+                Ok(e) => e,
+                Err(err) => return Some(Err(self.fail("list", &dir)(err))),
+            };
+            let full = e.path().trim_start_matches('/');
+            let key = full.strip_prefix(self.base.as_str())?;
+            if key.is_empty() || e.metadata().is_dir() {
+                return None;
+            }
+            Some(Ok(self.object_meta_of(key, e.metadata())))
+        }))
+    }
+
+    /// One object's size and hash from its metadata (a `HEAD`, no read); `None` when missing.
+    pub fn object_meta(&self, key: &str) -> Result<Option<ObjectMeta>> {
+        match self.op.stat(&self.path(key)) {
+            Ok(meta) if !meta.is_dir() => Ok(Some(self.object_meta_of(key.trim_start_matches('/'), &meta))),
+            Ok(_) => Ok(None),
+            Err(e) if e.kind() == opendal::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(self.fail("stat", key)(e)),
+        }
+    }
+
+    fn object_meta_of(&self, key: &str, meta: &opendal::Metadata) -> ObjectMeta {
+        ObjectMeta {
+            key: key.to_string(),
+            size: meta.content_length(),
+            hash: crate::hash::object_hash(self.root.kind(), meta.etag(), meta.content_md5()),
+        }
     }
 
     /// Creates a directory (`dir/`; the `/` is added if missing) and its parents;

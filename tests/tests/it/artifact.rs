@@ -29,23 +29,26 @@ fn targets(t: &mut TestInstance, test: &str) -> Vec<Option<String>> {
         out.push(Some(s.root));
     }
     if let Some(root) = gcs_test_root(test) {
-        // The emulator cannot store the empty `.lamindb/` folder object that `add_storage`
-        // writes: the location is registered as managed directly.
-        let mut s = Storage {
-            uid: lamindb_core::uid::base62(12),
-            root,
-            type_: "gs".into(),
-            instance_uid: Some(t.inst.uid()),
-            ..Default::default()
-        };
-        s.save(&t.inst).unwrap();
-        out.push(Some(s.root));
+        out.push(Some(add_gcs_storage(t, root).root));
     }
     out
 }
 
+/// Registers a GCS root as a location this instance manages. The emulator cannot store the empty
+/// `.lamindb/` folder object that `add_storage` writes: the record is saved directly.
+pub(crate) fn add_gcs_storage(t: &TestInstance, root: String) -> Storage {
+    let mut s = Storage {
+        uid: lamindb_core::uid::base62(12),
+        root,
+        type_: "gs".into(),
+        instance_uid: Some(t.inst.uid()),
+        ..Default::default()
+    };
+    s.save(&t.inst).unwrap()
+}
+
 /// A fresh GCS root on the emulator named by `STORAGE_EMULATOR_HOST`, if any.
-fn gcs_test_root(test: &str) -> Option<String> {
+pub(crate) fn gcs_test_root(test: &str) -> Option<String> {
     let host = std::env::var("STORAGE_EMULATOR_HOST").ok().filter(|s| !s.is_empty());
     let bucket = std::env::var("LAMIN_TEST_GCS_BUCKET").ok().filter(|s| !s.is_empty());
     match (host, bucket) {

@@ -55,7 +55,7 @@ fn python_env() -> &'static Result<PathBuf, String> {
 }
 
 /// The venv's python, or `None` after printing why the test is skipped (a failure under `CI=true`).
-fn python(test: &str) -> Option<PathBuf> {
+pub(crate) fn python(test: &str) -> Option<PathBuf> {
     match python_env() {
         Ok(p) => Some(p.clone()),
         Err(reason) if std::env::var("CI").is_ok_and(|v| v == "true") => {
@@ -70,7 +70,7 @@ fn python(test: &str) -> Option<PathBuf> {
 }
 
 /// Runs a script of `scripts/` with the venv's python and parses the JSON line it prints last.
-fn run_script(python: &Path, script: &str, args: &[&str]) -> Json {
+pub(crate) fn run_script(python: &Path, script: &str, args: &[&str]) -> Json {
     let out = Command::new(python)
         .arg(scripts_dir().join(script))
         .args(args)

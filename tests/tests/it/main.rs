@@ -1,6 +1,7 @@
 //! The behaviour suite: every case runs against every available SQL backend.
 
 mod artifact;
+mod cloud;
 mod frame;
 mod instance;
 mod interop;

@@ -7,14 +7,18 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use lamindb_core::{Artifact, ArtifactOptions, ArtifactOutcome, ArtifactSource, Instance, Progress, Record};
+use lamindb_core::{
+    Artifact, ArtifactOptions, ArtifactOutcome, ArtifactSource, Instance, Progress, Record, SaveSummary,
+};
 
 use super::current_instance;
 use crate::output;
 
 #[derive(Debug, Args)]
 pub(crate) struct SaveArgs {
-    /// Files or folders to save (a folder is one artifact, unless --one-per-file).
+    /// Files or folders to save (a folder is one artifact, unless --one-per-file), or objects in
+    /// a registered cloud location (`s3://bucket/key`, `s3://bucket/prefix/` for every object
+    /// below it), registered in place with the hashes of their listing: nothing is downloaded.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// The key (one path), or the key prefix of the files of a folder with --one-per-file
@@ -30,7 +34,8 @@ pub(crate) struct SaveArgs {
     /// The kind: dataset, model, or free text.
     #[arg(long)]
     kind: Option<String>,
-    /// Save each file below a folder as its own artifact (keys `<prefix>/<relative path>`).
+    /// Save each file below a folder as its own artifact (keys `<prefix>/<relative path>`); for
+    /// an `s3://` or `gs://` prefix, register every object below it.
     #[arg(long)]
     one_per_file: bool,
     /// How many files are copied at the same time (default: 8 in the cloud, else the cores up to 4).
@@ -125,9 +130,16 @@ pub(crate) fn save(args: SaveArgs) -> anyhow::Result<()> {
     if args.key.is_some() && !single && !expanded {
         anyhow::bail!("--key names one artifact: pass one path, or a folder with --one-per-file");
     }
-    // Folders with --one-per-file are walked lazily: sources stream into batches.
+    // Cloud objects are registered in place from their listings; local folders with
+    // --one-per-file are walked lazily: sources stream into batches.
+    let is_cloud =
+        |p: &std::path::Path| p.to_str().is_some_and(|s| s.starts_with("s3://") || s.starts_with("gs://"));
+    let (cloud, local): (Vec<&PathBuf>, Vec<&PathBuf>) = args.paths.iter().partition(|p| is_cloud(p));
+    if !cloud.is_empty() && args.key.is_some() {
+        anyhow::bail!("--key: cloud objects are registered under their paths in their storage location");
+    }
     let mut walks = Vec::new();
-    for path in &args.paths {
+    for path in &local {
         if args.one_per_file && path.is_dir() {
             walks.push(Some(ArtifactSource::walk_dir(path, args.key.as_deref())?));
         } else {
@@ -135,10 +147,10 @@ pub(crate) fn save(args: SaveArgs) -> anyhow::Result<()> {
         }
     }
     let key = if single { args.key.clone() } else { None };
-    let sources = args.paths.iter().zip(walks).flat_map(|(path, walk)| -> Box<dyn Iterator<Item = _>> {
+    let sources = local.iter().zip(walks).flat_map(|(path, walk)| -> Box<dyn Iterator<Item = _>> {
         match walk {
             Some(w) => Box::new(w),
-            None => Box::new(std::iter::once(Ok(ArtifactSource { path: path.clone(), key: key.clone() }))),
+            None => Box::new(std::iter::once(Ok(ArtifactSource { path: (*path).clone(), key: key.clone() }))),
         }
     });
     let opts = ArtifactOptions {
@@ -156,7 +168,7 @@ pub(crate) fn save(args: SaveArgs) -> anyhow::Result<()> {
     if args.json {
         write!(out, "[")?;
     }
-    let summary = inst.create_artifacts_streamed(sources, &opts, bar.as_ref(), |a, outcome| {
+    let mut each = |a: &Artifact, outcome: &ArtifactOutcome| -> lamindb_core::Result<()> {
         if seen < DESCRIBED {
             match outcome {
                 ArtifactOutcome::SameHash => output::info(&format!(
@@ -170,11 +182,9 @@ pub(crate) fn save(args: SaveArgs) -> anyhow::Result<()> {
                 ArtifactOutcome::Resumed => {
                     output::info(&format!("completed the interrupted upload of {}", describe(a)))
                 }
-                ArtifactOutcome::Created | ArtifactOutcome::RegisteredInPlace => created_msgs.push(format!(
-                    "saved {} at {}",
-                    describe(a),
-                    inst.artifact_path(a)?
-                )),
+                ArtifactOutcome::Created | ArtifactOutcome::RegisteredInPlace => {
+                    created_msgs.push(format!("saved {} at {}", describe(a), inst.artifact_path(a)?))
+                }
             }
         }
         let written = if args.json {
@@ -186,7 +196,15 @@ pub(crate) fn save(args: SaveArgs) -> anyhow::Result<()> {
         };
         seen += 1;
         written.map_err(|source| lamindb_core::Error::Io { path: "<stdout>".into(), source })
-    })?;
+    };
+    let mut summary = SaveSummary::default();
+    for url in &cloud {
+        let url = url.to_str().unwrap_or_default();
+        summary += inst.register_objects(url, args.one_per_file, &opts, bar.as_ref(), &mut each)?;
+    }
+    if !local.is_empty() {
+        summary += inst.create_artifacts_streamed(sources, &opts, bar.as_ref(), &mut each)?;
+    }
     if args.json {
         writeln!(out, "{}]", if seen == 0 { "" } else { "\n" })?;
     }

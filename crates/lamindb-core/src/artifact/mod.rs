@@ -20,9 +20,11 @@
 //! refuses locations this instance does not manage with LaminDB's messages, before anything is
 //! touched.
 
-//! The module's files: `save.rs` (the save pipeline), `lifecycle.rs` (paths, cache, replace,
-//! trash, restore, permanent delete), `sql.rs` (the artifact table's statements).
+//! The module's files: `save.rs` (the save pipeline), `cloud.rs` (cloud objects registered in
+//! place from their listings), `lifecycle.rs` (paths, cache, replace, trash, restore, permanent
+//! delete), `sql.rs` (the artifact table's statements).
 
+mod cloud;
 mod lifecycle;
 mod save;
 mod sql;
@@ -177,6 +179,16 @@ pub struct SaveSummary {
     pub existing: usize,
     /// Interrupted uploads completed.
     pub resumed: usize,
+}
+
+impl std::ops::AddAssign for SaveSummary {
+    fn add_assign(&mut self, o: SaveSummary) {
+        self.created += o.created;
+        self.registered_in_place += o.registered_in_place;
+        self.new_versions += o.new_versions;
+        self.existing += o.existing;
+        self.resumed += o.resumed;
+    }
 }
 
 impl SaveSummary {

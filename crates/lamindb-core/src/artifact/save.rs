@@ -26,23 +26,23 @@ use crate::value::{SqlType, Value};
 
 /// A source file or folder, hashed and placed, before its row exists.
 #[derive(Debug)]
-struct Prepared {
-    path: PathBuf,
-    storage: usize,
-    in_place: bool,
-    key: Option<String>,
-    real_key: Option<String>,
-    suffix: String,
-    hash: String,
-    hash_type: &'static str,
-    size: u64,
+pub(super) struct Prepared {
+    pub(super) path: PathBuf,
+    pub(super) storage: usize,
+    pub(super) in_place: bool,
+    pub(super) key: Option<String>,
+    pub(super) real_key: Option<String>,
+    pub(super) suffix: String,
+    pub(super) hash: String,
+    pub(super) hash_type: String,
+    pub(super) size: u64,
     /// What `stat` said of a file (`None` for a folder), for the stat cache.
-    stat: Option<FileStat>,
+    pub(super) stat: Option<FileStat>,
     /// Folder files: (relative path, absolute path, hash).
-    files: Option<Vec<(String, PathBuf, FileHash)>>,
+    pub(super) files: Option<Vec<(String, PathBuf, FileHash)>>,
     /// The content of a small file, read once.
-    bytes: Option<Vec<u8>>,
-    lookup_hash: bool,
+    pub(super) bytes: Option<Vec<u8>>,
+    pub(super) lookup_hash: bool,
 }
 
 /// What happens to a prepared source.
@@ -198,14 +198,27 @@ impl Instance {
             .collect();
         let mut prepared = placed.into_iter().collect::<Result<Vec<_>>>()?;
         hash_all(&mut prepared, opts, started, progress)?;
+        self.commit_prepared(&prepared, &storages, opts, &ctx, run_id, progress)
+    }
 
+    /// Steps 2 to 5 of a save, for sources checked, placed and hashed (local files, or cloud
+    /// objects registered in place): plan, insert, copy, clear the flags.
+    pub(super) fn commit_prepared(
+        &self,
+        prepared: &[Prepared],
+        storages: &[Storage],
+        opts: &ArtifactOptions,
+        ctx: &SaveContext,
+        run_id: Option<i64>,
+        progress: &dyn Progress,
+    ) -> Result<Vec<(Artifact, ArtifactOutcome)>> {
         // 2. Look up existing hashes and keys, decide uids and versions; 3. insert the new rows
         // (flagged when bytes are to be copied) in one transaction. Another process may insert
         // the same content or the same next version between 2 and 3: the unique constraint
         // refuses our insert, and a new plan adopts what the other process saved.
         let mut attempt = 0;
         let (plans, rows, inserted) = loop {
-            let plans = self.plan(&prepared, &storages)?;
+            let plans = self.plan(prepared, storages)?;
             let mut rows: Vec<(usize, Artifact)> = Vec::new();
             let mut demote: Vec<i64> = Vec::new();
             for (idx, (p, plan)) in prepared.iter().zip(&plans).enumerate() {
@@ -213,7 +226,7 @@ impl Instance {
                     if let Some(prev) = previous {
                         demote.push(prev.id.expect("saved"));
                     }
-                    rows.push((idx, new_row(p, uid, &storages[p.storage], opts, &ctx, run_id)));
+                    rows.push((idx, new_row(p, uid, &storages[p.storage], opts, ctx, run_id)));
                 }
             }
             let inserted = self.transaction(|db| {
@@ -398,7 +411,7 @@ impl Instance {
             real_key,
             suffix,
             hash: String::new(),
-            hash_type: "md5",
+            hash_type: "md5".into(),
             size: 0,
             stat: (!meta.is_dir()).then(|| FileStat::of(&meta)),
             files: None,
@@ -568,11 +581,11 @@ fn hash_all(
     prepared.par_iter_mut().try_for_each(|p| -> Result<()> {
         if p.stat.is_none() {
             let dh = hash::hash_dir(&p.path)?;
-            (p.hash, p.hash_type, p.size) = (dh.hash, dh.hash_type, dh.size);
+            (p.hash, p.hash_type, p.size) = (dh.hash, dh.hash_type.into(), dh.size);
             p.files =
                 Some(dh.files.into_iter().map(|(rel, h)| (rel.clone(), p.path.join(&rel), h)).collect());
         } else if let Some(h) = p.path.to_str().and_then(|s| known.get(s)) {
-            (p.hash, p.hash_type, p.size) = (h.hash.clone(), h.hash_type, h.size);
+            (p.hash, p.hash_type, p.size) = (h.hash.clone(), h.hash_type.into(), h.size);
         } else {
             let size = p.stat.map_or(0, |s| s.size());
             let keep = size <= SMALL_FILE
@@ -586,7 +599,7 @@ fn hash_all(
             } else {
                 hash::hash_file(&p.path)?
             };
-            (p.hash, p.hash_type, p.size) = (h.hash, h.hash_type, h.size);
+            (p.hash, p.hash_type, p.size) = (h.hash, h.hash_type.into(), h.size);
         }
         // Empty files all share one hash: they never return an existing artifact.
         if p.files.is_none() && p.size == 0 {
@@ -604,7 +617,12 @@ fn hash_all(
                 if known.contains_key(path) {
                     return None;
                 }
-                Some((path, stat, FileHash { hash: p.hash.clone(), hash_type: p.hash_type, size: p.size }))
+                let hash_type = match p.hash_type.as_str() {
+                    "md5" => "md5",
+                    "sha1-fl" => "sha1-fl",
+                    _ => return None,
+                };
+                Some((path, stat, FileHash { hash: p.hash.clone(), hash_type, size: p.size }))
             })
             .collect();
         let rows: Vec<(&str, FileStat, &FileHash)> = fresh.iter().map(|(p, s, h)| (*p, *s, h)).collect();
