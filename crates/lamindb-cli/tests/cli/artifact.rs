@@ -111,6 +111,23 @@ fn save_to_s3_and_load_into_the_cache() {
     sb.run(&["delete", "artifact", &uid, "--permanent"]).ok();
     let store = lamindb_storage::Store::open(&r).unwrap();
     assert!(!store.exists(&format!(".lamindb/{uid}.tsv")).unwrap());
+
+    // Objects already in the bucket: registered in place under their paths, from the listing.
+    for i in 0..12 {
+        store.write(&format!("raw/f{i:02}.txt"), format!("object {i}").into_bytes()).unwrap();
+    }
+    let (path, query) = root.split_once('?').unwrap();
+    let prefix = format!("{path}/raw/?{query}");
+    let run = sb.run(&["save", &prefix, "--one-per-file", "--json"]).ok();
+    let saved = run.json();
+    assert_eq!(saved.as_array().unwrap().len(), 12);
+    assert_eq!(saved[0]["key"], "raw/f00.txt");
+    assert_eq!(saved[0]["_key_is_virtual"], false);
+    assert!(run.stderr.contains("saved 12 new artifacts, 0 existing"), "{run:#?}");
+    let again = sb.run(&["save", &prefix, "--one-per-file"]).ok();
+    assert!(again.stderr.contains("saved 0 new artifacts, 12 existing"), "{again:#?}");
+    let outside = sb.run(&["save", "s3://elsewhere/x.txt"]).fails(1);
+    assert!(outside.stderr.contains("lamin storage add s3://elsewhere"), "{outside:#?}");
 }
 
 #[test]
