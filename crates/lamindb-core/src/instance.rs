@@ -71,6 +71,8 @@ struct Shared {
     dir: SettingsDir,
     user: UserSettings,
     user_id: OnceLock<i64>,
+    /// The instance uid (derived from the instance id, which never changes).
+    uid: OnceLock<String>,
     pool: Pool,
 }
 
@@ -307,6 +309,7 @@ impl Instance {
                 dir: dir.clone(),
                 user,
                 user_id: OnceLock::new(),
+                uid: OnceLock::new(),
                 pool: Pool::new(url, db),
             }),
             pinned: None,
@@ -445,7 +448,7 @@ impl Instance {
 
     /// The instance uid.
     pub fn uid(&self) -> String {
-        self.read_settings(InstanceSettings::uid)
+        self.shared.uid.get_or_init(|| self.read_settings(InstanceSettings::uid)).clone()
     }
 
     /// `owner/name`.

@@ -172,6 +172,9 @@ pub fn format_datetime(d: &DateTime<Utc>) -> String {
 /// with or without `T`, fractional seconds or a `+00:00` offset).
 pub fn parse_datetime(s: &str) -> Option<DateTime<Utc>> {
     let s = s.trim();
+    if let Some(d) = parse_datetime_fast(s) {
+        return Some(d);
+    }
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
         return Some(d.with_timezone(&Utc));
     }
@@ -186,6 +189,48 @@ pub fn parse_datetime(s: &str) -> Option<DateTime<Utc>> {
         }
     }
     None
+}
+
+/// The layout databases write (`YYYY-MM-DD HH:MM:SS[.f…][Z|+00:00]`, `T` allowed), read by
+/// position: timestamps are read for every row of large results. Anything else (another offset)
+/// is left to the general parsers.
+fn parse_datetime_fast(s: &str) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    if b.len() < 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b' ' | b'T')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    let (mut nanos, mut i) = (0u32, 19);
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            if i - start < 9 {
+                nanos = nanos * 10 + u32::from(b[i] - b'0');
+            }
+            i += 1;
+        }
+        let digits = (i - start).min(9);
+        if digits == 0 {
+            return None;
+        }
+        nanos *= 10u32.pow(9 - digits as u32);
+    }
+    match &s[i..] {
+        "" | "Z" | "+00:00" | "+0000" | "+00" => {}
+        _ => return None,
+    }
+    let time = chrono::NaiveTime::from_hms_nano_opt(num(11..13)?, num(14..16)?, num(17..19)?, nanos)?;
+    Some(date.and_time(time).and_utc())
 }
 
 /// Conversion between Rust field types and [`Value`]s; implemented for the types records use.
@@ -297,5 +342,48 @@ impl<T: FieldValue> FieldValue for Option<T> {
             Value::Null => Ok(None),
             v => T::from_value(v, column).map(Some),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_read_by_position_equal_the_general_parsers() {
+        for s in [
+            "2026-11-30 20:53:55",
+            "2026-11-30 20:53:55.123456",
+            "2026-11-30T20:53:55.1",
+            "2026-11-30 20:53:55.123456789123+00:00",
+            "2026-11-30 20:53:55Z",
+            "2024-02-29 00:00:00.000001+0000",
+        ] {
+            let fast = parse_datetime_fast(s).unwrap_or_else(|| panic!("{s}"));
+            let trimmed = if s.len() > 29 { s.replace("123456789123", "123456789") } else { s.to_string() };
+            let general = DateTime::parse_from_rfc3339(&trimmed.replace(' ', "T"))
+                .map(|d| d.with_timezone(&Utc))
+                .or_else(|_| {
+                    NaiveDateTime::parse_from_str(&trimmed, "%Y-%m-%d %H:%M:%S%.f").map(|d| d.and_utc())
+                })
+                .or_else(|_| {
+                    NaiveDateTime::parse_from_str(&trimmed, "%Y-%m-%dT%H:%M:%S%.f").map(|d| d.and_utc())
+                })
+                .or_else(|_| {
+                    DateTime::parse_from_str(&trimmed, "%Y-%m-%d %H:%M:%S%.f%#z")
+                        .map(|d| d.with_timezone(&Utc))
+                })
+                .unwrap_or_else(|e| panic!("{s}: {e}"));
+            assert_eq!(fast, general, "{s}");
+        }
+        // Other offsets, bad dates and other layouts go to the general parsers.
+        assert_eq!(parse_datetime_fast("2026-11-30 20:53:55+02:00"), None);
+        assert_eq!(
+            parse_datetime("2026-11-30 20:53:55+02:00"),
+            Some(DateTime::parse_from_rfc3339("2026-11-30T18:53:55Z").unwrap().with_timezone(&Utc))
+        );
+        assert_eq!(parse_datetime_fast("2026-02-30 20:53:55"), None);
+        assert_eq!(parse_datetime_fast("2026-11-30 20:53"), None);
+        assert_eq!(parse_datetime_fast("2026-11-30 20:53:55."), None);
     }
 }

@@ -42,8 +42,14 @@ pub use lifecycle::cache_dir;
 /// Prefix of virtual storage keys.
 pub const AUTO_KEY_PREFIX: &str = ".lamindb/";
 
-/// Files up to this size are read into memory once, hashed, and written from memory.
-pub(crate) const SMALL_FILE: u64 = 256 * 1024;
+/// Files up to this size (LaminDB's md5 limit: one hash over the whole content) are read into
+/// memory once, hashed, and written from memory, within [`FILES_IN_MEMORY`] per batch; larger
+/// ones (`sha1-fl`, which reads only their ends) are copied from the file.
+pub(crate) const SMALL_FILE: u64 = 50 * 1024 * 1024;
+
+/// Bytes of small files held in memory between hashing and copying, per batch (beyond it, files
+/// are read again when copied).
+pub(crate) const FILES_IN_MEMORY: u64 = 64 << 20;
 
 /// Rows per multi-row statement (SQLite allows 32766 bind parameters; an artifact row has 30).
 pub(crate) const ROWS_PER_STATEMENT: usize = 500;

@@ -56,6 +56,15 @@ enum Plan {
     SameAs(usize),
 }
 
+/// What every batch of a save shares (see `Instance::save_env`).
+struct SaveEnv {
+    ctx: SaveContext,
+    run_id: Option<i64>,
+    storages: Vec<Storage>,
+    target_idx: usize,
+    roots: Vec<Option<PathBuf>>,
+}
+
 /// One copy to do: the row, its storage, and the source.
 struct CopyJob<'a> {
     idx: usize,
@@ -136,25 +145,54 @@ impl Instance {
                 "a key names one artifact: give each source its own key".into(),
             ));
         }
-        let mut summary = SaveSummary::default();
         let size = if opts.batch == 0 { BATCH } else { opts.batch };
-        let mut batch = Vec::with_capacity(size);
-        let mut sources = sources.into_iter().peekable();
+        let mut sources = sources.into_iter();
+        let mut summary = SaveSummary::default();
+        // A pipeline of two: while batch k is planned, inserted and copied here, batch k + 1 is
+        // checked and hashed on another thread.
         let result = (|| {
-            while sources.peek().is_some() {
-                batch.clear();
-                while batch.len() < size {
-                    match sources.next() {
-                        Some(src) => batch.push(src?),
-                        None => break,
+            let env = self.save_env(opts)?;
+            std::thread::scope(|scope| {
+                let mut pending: Option<std::thread::ScopedJoinHandle<'_, Result<Vec<Prepared>>>> = None;
+                loop {
+                    let mut batch = Vec::with_capacity(size.min(1024));
+                    let mut failed = None;
+                    while batch.len() < size {
+                        match sources.next() {
+                            Some(Ok(src)) => batch.push(src),
+                            Some(Err(e)) => {
+                                failed = Some(e);
+                                break;
+                            }
+                            None => break,
+                        }
+                    }
+                    let env = &env;
+                    let next = (!batch.is_empty() && failed.is_none())
+                        .then(|| scope.spawn(move || self.prepare_batch(env, &batch, opts, progress)));
+                    if let Some(job) = pending.take() {
+                        let prepared = job.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+                        for (a, outcome) in self.commit_prepared(
+                            &prepared,
+                            &env.storages,
+                            opts,
+                            &env.ctx,
+                            env.run_id,
+                            progress,
+                        )? {
+                            summary.count(&outcome);
+                            each(&a, &outcome)?;
+                        }
+                    }
+                    if let Some(e) = failed {
+                        return Err(e);
+                    }
+                    match next {
+                        Some(job) => pending = Some(job),
+                        None => return Ok(summary),
                     }
                 }
-                for (a, outcome) in self.save_batch(&batch, opts, progress)? {
-                    summary.count(&outcome);
-                    each(&a, &outcome)?;
-                }
-            }
-            Ok(summary)
+            })
         })();
         progress.finish();
         result
@@ -171,6 +209,14 @@ impl Instance {
                 "a key names one artifact: pass one path with a key, or one key per path".into(),
             ));
         }
+        let env = self.save_env(opts)?;
+        let prepared = self.prepare_batch(&env, sources, opts, progress)?;
+        self.commit_prepared(&prepared, &env.storages, opts, &env.ctx, env.run_id, progress)
+    }
+
+    /// What every batch of a save needs: the locations (innermost first), the target, the
+    /// saving user and run.
+    fn save_env(&self, opts: &ArtifactOptions) -> Result<SaveEnv> {
         let ctx = self.save_context()?;
         let run_id = opts.run_id.or(ctx.run_id);
         let mut storages = self.storages()?;
@@ -181,24 +227,46 @@ impl Instance {
             None => self.default_storage()?,
         };
         let target_idx = storages.iter().position(|s| s.id == target.id).expect("target is registered");
-        let roots: Vec<Option<PathBuf>> = storages
+        let roots = storages
             .iter()
             .map(|s| s.storage_root().ok().and_then(|r| r.local_path().map(Path::to_path_buf)))
             .collect();
+        Ok(SaveEnv { ctx, run_id, storages, target_idx, roots })
+    }
 
-        // 1. Check and place every source, then hash them (in parallel; files unchanged since
-        // an earlier save by the stat cache). Nothing is written yet.
+    /// Step 1 of a save: check and place every source, then hash them (in parallel; files
+    /// unchanged since an earlier save by the stat cache). Nothing is written to the instance.
+    fn prepare_batch(
+        &self,
+        env: &SaveEnv,
+        sources: &[ArtifactSource],
+        opts: &ArtifactOptions,
+        progress: &dyn Progress,
+    ) -> Result<Vec<Prepared>> {
         let started = SystemTime::now();
+        // The folders of the sources, resolved once (a folder walk has a few for many files).
+        let mut parents: HashMap<&Path, PathBuf> = HashMap::new();
+        for src in sources {
+            if let Some(parent) = src.path.parent() {
+                if !parents.contains_key(parent) {
+                    let dir = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+                    if let Ok(resolved) = dir.canonicalize() {
+                        parents.insert(parent, resolved);
+                    }
+                }
+            }
+        }
         let placed: Vec<Result<Prepared>> = sources
             .par_iter()
             .map(|src| {
                 let key = src.key.clone().or_else(|| opts.key.clone());
-                self.place(src, key, opts, &storages, &roots, target_idx, run_id)
+                let (path, meta) = resolve(&src.path, &parents)?;
+                self.place(path, &meta, key, opts, &env.storages, &env.roots, env.target_idx, env.run_id)
             })
             .collect();
         let mut prepared = placed.into_iter().collect::<Result<Vec<_>>>()?;
         hash_all(&mut prepared, opts, started, progress)?;
-        self.commit_prepared(&prepared, &storages, opts, &ctx, run_id, progress)
+        Ok(prepared)
     }
 
     /// Steps 2 to 5 of a save, for sources checked, placed and hashed (local files, or cloud
@@ -356,7 +424,8 @@ impl Instance {
     #[allow(clippy::too_many_arguments)]
     fn place(
         &self,
-        src: &ArtifactSource,
+        path: PathBuf,
+        meta: &std::fs::Metadata,
         key: Option<String>,
         opts: &ArtifactOptions,
         storages: &[Storage],
@@ -367,8 +436,6 @@ impl Instance {
         if let Some(k) = &key {
             check_key(k)?;
         }
-        let path = absolute(&src.path)?;
-        let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
         let path_str = path.to_string_lossy().into_owned();
         if path_str.contains("/.lamindb/") {
             return Err(Error::InvalidArgument(
@@ -413,7 +480,7 @@ impl Instance {
             hash: String::new(),
             hash_type: "md5".into(),
             size: 0,
-            stat: (!meta.is_dir()).then(|| FileStat::of(&meta)),
+            stat: (!meta.is_dir()).then(|| FileStat::of(meta)),
             files: None,
             bytes: None,
             lookup_hash,
@@ -435,20 +502,6 @@ impl Instance {
             SqlType::Varchar(22),
             " AND \"branch_id\" <> -1",
         )?;
-        // Non-trashed artifacts with one of the keys, per storage.
-        let mut by_key: Vec<Artifact> = Vec::new();
-        let storage_ids: HashSet<usize> =
-            prepared.iter().filter(|p| p.key.is_some()).map(|p| p.storage).collect();
-        for sidx in storage_ids {
-            let keys: Vec<Value> = prepared
-                .iter()
-                .filter(|p| p.storage == sidx)
-                .filter_map(|p| p.key.clone().map(Value::Text))
-                .collect();
-            let sid = storages[sidx].id.expect("saved");
-            let extra = format!(" AND \"branch_id\" <> -1 AND \"storage_id\" = {sid}");
-            by_key.extend(select_in(self, "key", dedup(keys).into_iter(), SqlType::Varchar(1024), &extra)?);
-        }
         // Index the rows by hash and by (storage, key), newest first: one pass, not one per source.
         let newest_first = |v: &mut Vec<&Artifact>| {
             v.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
@@ -460,6 +513,22 @@ impl Instance {
             }
         }
         hash_index.values_mut().for_each(newest_first);
+        // Non-trashed artifacts with one of the keys, per storage: for the sources that the hash
+        // lookup did not settle (a re-save of unchanged files reads each row once).
+        let settled = |p: &Prepared| p.lookup_hash && hash_index.contains_key(p.hash.as_str());
+        let mut by_key: Vec<Artifact> = Vec::new();
+        let storage_ids: HashSet<usize> =
+            prepared.iter().filter(|p| p.key.is_some() && !settled(p)).map(|p| p.storage).collect();
+        for sidx in storage_ids {
+            let keys: Vec<Value> = prepared
+                .iter()
+                .filter(|p| p.storage == sidx && !settled(p))
+                .filter_map(|p| p.key.clone().map(Value::Text))
+                .collect();
+            let sid = storages[sidx].id.expect("saved");
+            let extra = format!(" AND \"branch_id\" <> -1 AND \"storage_id\" = {sid}");
+            by_key.extend(select_in(self, "key", dedup(keys).into_iter(), SqlType::Varchar(1024), &extra)?);
+        }
         let mut key_index: HashMap<(i64, &str), Vec<&Artifact>> = HashMap::new();
         for a in &by_key {
             if let Some(k) = a.key.as_deref() {
@@ -555,9 +624,29 @@ impl Instance {
     }
 }
 
-/// Small files kept in memory between hashing and copying, in all (beyond it, they are read
-/// again when copied).
-const SMALL_FILES_IN_MEMORY: u64 = 64 << 20;
+/// The absolute, resolved form of a source path (LaminDB's `Path.resolve()`) and what `stat`
+/// says of it. A file whose folder is in `parents` (resolved already) costs one `lstat`; a
+/// symlink, or any other path, is resolved in full.
+fn resolve(path: &Path, parents: &HashMap<&Path, PathBuf>) -> Result<(PathBuf, std::fs::Metadata)> {
+    let last = match path.components().next_back() {
+        Some(std::path::Component::Normal(name))
+            if path.as_os_str().as_encoded_bytes().ends_with(name.as_encoded_bytes()) =>
+        {
+            Some(name)
+        }
+        _ => None,
+    };
+    if let (Some(name), Some(dir)) = (last, path.parent().and_then(|p| parents.get(p))) {
+        let candidate = dir.join(name);
+        let meta = std::fs::symlink_metadata(&candidate).map_err(|e| Error::io(path, e))?;
+        if !meta.file_type().is_symlink() {
+            return Ok((candidate, meta));
+        }
+    }
+    let resolved = absolute(path)?;
+    let meta = std::fs::metadata(&resolved).map_err(|e| Error::io(&resolved, e))?;
+    Ok((resolved, meta))
+}
 
 /// Hashes every placed source in parallel. Files whose stat is unchanged since an earlier save
 /// take their hash from the stat cache (unless `opts.rehash`); the others are read, and
@@ -577,7 +666,7 @@ fn hash_all(
         }
         _ => HashMap::new(),
     };
-    let budget = AtomicU64::new(SMALL_FILES_IN_MEMORY);
+    let budget = AtomicU64::new(FILES_IN_MEMORY);
     prepared.par_iter_mut().try_for_each(|p| -> Result<()> {
         if p.stat.is_none() {
             let dh = hash::hash_dir(&p.path)?;
