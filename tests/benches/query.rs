@@ -1,6 +1,10 @@
 //! Query workloads over 10 000 and 100 000 ULabels (run with `cargo bench -p lamindb-tests --bench
 //! query`, or `cargo xtask bench`): bulk create, exact and startswith filters, searches and a
 //! full listing. Prints one JSON line per workload: n, seconds (per operation), rows/s.
+//!
+//! With `LAMIN_BENCH_LABELS=<n>` (`cargo xtask bench scale`), one size only, with the same
+//! rows inserted by plain multi-row `INSERT`s beside the bulk create (the physical baseline) and
+//! a DataFrame of every row (seconds, the frame's size, and the peak memory it took).
 
 use std::time::{Duration, Instant};
 
@@ -40,10 +44,13 @@ impl Rng {
 
 const WORDS: [&str; 8] = ["cell", "tissue", "gene", "donor", "batch", "assay", "tumor", "sample"];
 
-fn run(backend: Backend, n: usize) {
+fn run(backend: Backend, n: usize, large: bool) {
     let t = TestInstance::new(backend);
     let names: Vec<String> =
         (0..n).map(|i| format!("{} {} label-{i}", WORDS[i % 8], WORDS[(i / 8) % 8])).collect();
+    if large {
+        raw_insert(backend, &names);
+    }
     let start = Instant::now();
     let created = t.inst.bulk_create_ulabels(&names, None, NameMatch::AlwaysCreate).expect("bulk create");
     let took = start.elapsed();
@@ -94,6 +101,85 @@ fn run(backend: Backend, n: usize) {
     let start = Instant::now();
     let all = QuerySet::new(ULabel::REGISTRY).rows(&t.inst).unwrap();
     report(backend, "full listing", n, start.elapsed(), all.len());
+    drop(all);
+
+    if large {
+        // The peak memory of the frame alone: the kernel's high-water mark is reset first.
+        let _ = std::fs::write("/proc/self/clear_refs", "5");
+        let before = status_kib("VmRSS");
+        let start = Instant::now();
+        let frame =
+            lamindb_frame::df(&t.inst, &QuerySet::new(ULabel::REGISTRY), &Default::default()).unwrap();
+        let took = start.elapsed();
+        let peak = status_kib("VmHWM");
+        let size = frame.estimated_size() as f64;
+        let line = serde_json::json!({
+            "backend": format!("{backend:?}"),
+            "workload": "df of every label",
+            "n": n,
+            "seconds": took.as_secs_f64(),
+            "rows": frame.height(),
+            "frame_mib": size / 1048576.0,
+            "peak_above_start_mib": peak.zip(before).map(|(p, b)| (p - b) as f64 / 1024.0),
+            "peak_over_frame_size": peak.zip(before).map(|(p, b)| (p - b) as f64 * 1024.0 / size),
+        });
+        println!("{line}");
+    }
+}
+
+/// A field of `/proc/self/status` in KiB.
+fn status_kib(field: &str) -> Option<i64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The same rows as the bulk create, inserted past the library: multi-row `INSERT`s of 1000
+/// rows in one transaction, straight through diesel.
+fn raw_insert(backend: Backend, names: &[String]) {
+    use diesel::{Connection, RunQueryDsl};
+    let t = TestInstance::new(backend);
+    let url = t.inst.settings().db_url().unwrap();
+    let now = "2026-01-01 00:00:00";
+    let statements: Vec<String> = names
+        .chunks(1000)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let values: Vec<String> = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, name)| format!("('{:08}', '{name}', 1, '{now}', '{now}')", c * 1000 + i))
+                .collect();
+            format!(
+                "INSERT INTO lamindb_ulabel (uid, name, created_by_id, created_at, updated_at) VALUES {}",
+                values.join(", ")
+            )
+        })
+        .collect();
+    let start = Instant::now();
+    match url.strip_prefix("sqlite://") {
+        Some(path) => {
+            let mut db = diesel::SqliteConnection::establish(path).unwrap();
+            db.transaction::<_, diesel::result::Error, _>(|db| {
+                for s in &statements {
+                    diesel::sql_query(s).execute(db).unwrap();
+                }
+                Ok(())
+            })
+            .unwrap();
+        }
+        None => {
+            let mut db = diesel::PgConnection::establish(&url).unwrap();
+            db.transaction::<_, diesel::result::Error, _>(|db| {
+                for s in &statements {
+                    diesel::sql_query(s).execute(db).unwrap();
+                }
+                Ok(())
+            })
+            .unwrap();
+        }
+    }
+    report(backend, "raw multi-row INSERTs (baseline)", names.len(), start.elapsed(), names.len());
 }
 
 fn main() {
@@ -107,9 +193,16 @@ fn main() {
     } else {
         eprintln!("skipped: postgres (LAMIN_TEST_POSTGRES_URL not set)");
     }
+    let large: Option<usize> =
+        std::env::var("LAMIN_BENCH_LABELS").ok().and_then(|v| v.replace('_', "").parse().ok());
     for backend in backends {
-        for n in [10_000, 100_000] {
-            run(backend, n);
+        match large {
+            Some(n) => run(backend, n, true),
+            None => {
+                for n in [10_000, 100_000] {
+                    run(backend, n, false);
+                }
+            }
         }
     }
 }

@@ -18,6 +18,25 @@ fn size(var: &str, default: usize) -> usize {
 
 pub(crate) fn bench_scale(bin: &Path, tmp: &Path) -> Result<()> {
     many_files(bin, &tmp.join("files"), size("LAMIN_BENCH_FILES", 100_000))?;
+    // Large registries, in the library (tests/benches/query.rs): bulk create beside raw
+    // INSERTs, filters, search, listing and a DataFrame of every row.
+    let labels = size("LAMIN_BENCH_LABELS", 1_000_000);
+    let status = Command::new(env!("CARGO"))
+        .args(["bench", "-p", "lamindb-tests", "--bench", "query"])
+        .env("LAMIN_BENCH_LABELS", labels.to_string())
+        .current_dir(crate::workspace_root())
+        .status()?;
+    if !status.success() {
+        bail!("the query benchmark failed");
+    }
+    // Random against time-ordered uid stems (tests/benches/uids.rs).
+    let status = Command::new(env!("CARGO"))
+        .args(["bench", "-p", "lamindb-tests", "--bench", "uids"])
+        .current_dir(crate::workspace_root())
+        .status()?;
+    if !status.success() {
+        bail!("the uid benchmark failed");
+    }
     Ok(())
 }
 

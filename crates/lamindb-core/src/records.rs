@@ -291,23 +291,23 @@ fn insert_ulabels(
     // One timestamp for the whole batch: evaluating the column default per row costs more than
     // the insert itself on SQLite.
     let now = Value::DateTime(chrono::Utc::now());
-    let mut uid_of: Vec<Option<String>> = Vec::with_capacity(names.len());
-    let mut first_uid: std::collections::HashMap<&str, String> = Default::default();
+    // Per name: `None` (exists), or the index of its new row.
+    let mut row_of: Vec<Option<usize>> = Vec::with_capacity(names.len());
+    let mut first_row: std::collections::HashMap<&str, usize> = Default::default();
     let mut rows = Vec::new();
     for name in names {
         if existing.contains_key(name) {
-            uid_of.push(None);
+            row_of.push(None);
             continue;
         }
         if names_match == NameMatch::ReturnExisting {
-            if let Some(uid) = first_uid.get(name.as_str()) {
-                uid_of.push(Some(uid.clone()));
+            if let Some(&row) = first_row.get(name.as_str()) {
+                row_of.push(Some(row));
                 continue;
             }
         }
-        let uid = crate::uid::base62(8);
         rows.push(vec![
-            Value::Text(uid.clone()),
+            Value::Null,
             Value::Text(name.clone()),
             description.map_or(Value::Null, |d| Value::Text(d.to_string())),
             Value::Int(ctx.user_id),
@@ -316,14 +316,46 @@ fn insert_ulabels(
             now.clone(),
             now.clone(),
         ]);
-        first_uid.insert(name, uid.clone());
-        uid_of.push(Some(uid));
+        first_row.insert(name, rows.len() - 1);
+        row_of.push(Some(rows.len() - 1));
     }
     let columns =
         ["uid", "name", "description", "created_by_id", "run_id", "_aux", "created_at", "updated_at"];
-    bulk_insert(db, ULabel::REGISTRY, &columns, &rows)?;
+    // Random 8-character uids collide at scale (one pair in ten million is likely): they are
+    // made distinct within the batch, and a collision with a saved label is retried with new ones.
+    let mut attempt = 0;
+    loop {
+        let uids = distinct_uids(rows.len(), || crate::uid::base62(8));
+        for (row, uid) in rows.iter_mut().zip(uids) {
+            row[0] = Value::Text(uid);
+        }
+        match db.transaction(|tx| bulk_insert(tx, ULabel::REGISTRY, &columns, &rows)) {
+            Ok(()) => break,
+            Err(e) if e.is_unique_violation() && attempt < 3 => attempt += 1,
+            Err(e) => return Err(e),
+        }
+    }
+    let uid = |row: usize| rows[row][0].as_str().unwrap_or_default().to_string();
+    let uid_of = row_of.iter().map(|r| r.map(uid)).collect();
     let new_uids = rows.into_iter().map(|mut r| r.swap_remove(0)).collect();
     Ok(LabelPlan { existing, uid_of, new_uids })
+}
+
+/// `n` uids from `new` (8 characters at most), distinct among themselves.
+fn distinct_uids(n: usize, mut new: impl FnMut() -> String) -> Vec<String> {
+    let mut uids: Vec<String> = (0..n).map(|_| new()).collect();
+    let key = |u: &str| u.bytes().fold(0u64, |k, b| k << 8 | u64::from(b));
+    loop {
+        let mut keyed: Vec<(u64, usize)> = uids.iter().enumerate().map(|(i, u)| (key(u), i)).collect();
+        keyed.sort_unstable();
+        let repeats: Vec<usize> = keyed.windows(2).filter(|w| w[0].0 == w[1].0).map(|w| w[1].1).collect();
+        if repeats.is_empty() {
+            return uids;
+        }
+        for i in repeats {
+            uids[i] = new();
+        }
+    }
 }
 
 impl Instance {
@@ -471,4 +503,23 @@ pub(crate) fn from_values<R: Record>(
         ));
     }
     Ok(FromValues { records, missing, logs })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_uids_of_a_batch_are_distinct_even_when_the_generator_repeats() {
+        // A generator that repeats itself: "00000000", "00000000", "00000001", "00000001", …
+        let mut i = 0u32;
+        let uids = distinct_uids(6, || {
+            i += 1;
+            format!("{:08}", (i - 1) / 2)
+        });
+        let mut sorted = uids.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 6, "{uids:?}");
+    }
 }

@@ -61,9 +61,42 @@ pub fn encode_bytes_base62(bytes: &[u8]) -> String {
 
 /// A new uid for a record of `reg`: random base62 of the registry's uid length; for versioned
 /// registries a random stem and the first version suffix `0000`, as LaminDB makes them.
+/// Artifact and Run uids start with a [`time_ordered_stem`].
 pub fn new_uid(reg: &crate::Registry) -> String {
     let len = reg.uid_len.unwrap_or(16);
-    if reg.versioned { format!("{}0000", base62(len - 4)) } else { base62(len) }
+    match reg.name {
+        "Artifact" => format!("{}0000", time_ordered_stem()),
+        "Run" => format!("{}{}", time_ordered_stem(), base62(len.saturating_sub(16))),
+        _ if reg.versioned => format!("{}0000", base62(len - 4)),
+        _ => base62(len),
+    }
+}
+
+/// A 16-character base62 uid stem that sorts by creation time: a ULID (millisecond clock, then
+/// randomness that increases within a millisecond) written as 9 characters of milliseconds and 7
+/// of randomness. Any base62 string is a valid LaminDB uid; these make inserts into uid indexes
+/// append at the end instead of landing at random pages (bulk saves of a million artifacts are
+/// faster, see the scale benchmark). Unique across processes as random stems are: 41 bits of
+/// randomness per millisecond, and the database's unique constraint behind them.
+pub fn time_ordered_stem() -> String {
+    static GENERATOR: std::sync::Mutex<ulid::Generator> = std::sync::Mutex::new(ulid::Generator::new());
+    let id = {
+        let mut g = GENERATOR.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Overflow means 2^80 ids in one millisecond: a fresh ULID is as good.
+        g.generate().unwrap_or_else(|_| ulid::Ulid::generate())
+    };
+    let mut out = [0u8; 16];
+    let mut ms = id.timestamp_ms();
+    for slot in out[..9].iter_mut().rev() {
+        *slot = BASE62[(ms % 62) as usize];
+        ms /= 62;
+    }
+    let mut random = id.random() % 62u128.pow(7);
+    for slot in out[9..].iter_mut().rev() {
+        *slot = BASE62[(random % 62) as usize];
+        random /= 62;
+    }
+    String::from_utf8(out.to_vec()).expect("base62 is ASCII")
 }
 
 /// Instance id: `uuid5(NAMESPACE_URL, "owner/name")`.
@@ -102,6 +135,15 @@ pub fn encode_base62(mut n: u32, width: usize) -> crate::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_ordered_stems_sort_by_creation() {
+        let stems: Vec<String> = (0..10_000).map(|_| time_ordered_stem()).collect();
+        assert!(stems.iter().all(|s| s.len() == 16 && s.bytes().all(|b| BASE62.contains(&b))));
+        assert!(stems.windows(2).all(|w| w[0] < w[1]), "strictly increasing, hence distinct");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        assert!(time_ordered_stem() > stems[9_999]);
+    }
 
     #[test]
     fn instance_uid_matches_lamindb_vectors() {

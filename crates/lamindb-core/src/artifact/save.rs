@@ -384,8 +384,11 @@ impl Instance {
                 }
             }
         }
+        // Microseconds: what both backends keep of a timestamp.
+        let cleared_at = chrono::DateTime::from_timestamp_micros(chrono::Utc::now().timestamp_micros())
+            .expect("now is a valid timestamp");
         self.transaction(|db| {
-            clear_storage_ongoing(db, &done_ids)?;
+            clear_storage_ongoing(db, &done_ids, cleared_at)?;
             delete_rows(db, &failed_new_ids)?;
             update_is_latest(db, &repromote, true)
         })?;
@@ -397,17 +400,12 @@ impl Instance {
             }
             return Err(err);
         }
-        // Refresh the rows whose flag was cleared.
-        if !done_ids.is_empty() {
-            let fresh: HashMap<i64, Artifact> =
-                select_in(self, "id", done_ids.iter().map(|i| Value::Int(*i)), SqlType::BigInt, "")?
-                    .into_iter()
-                    .map(|a| (a.id.expect("saved"), a))
-                    .collect();
-            for res in results.iter_mut().flatten() {
-                if let Some(f) = res.0.id.and_then(|id| fresh.get(&id)) {
-                    res.0 = f.clone();
-                }
+        // The rows whose flag was cleared, as the database now has them.
+        let done: HashSet<i64> = done_ids.iter().copied().collect();
+        for res in results.iter_mut().flatten() {
+            if res.0.id.is_some_and(|id| done.contains(&id)) {
+                res.0.aux = None;
+                res.0.updated_at = Some(cleared_at);
             }
         }
         // Sources that repeat an earlier source's content return its artifact.
@@ -616,7 +614,7 @@ impl Instance {
                         *v += 1;
                         s
                     }
-                    None => format!("{}0000", crate::uid::base62(16)),
+                    None => format!("{}0000", crate::uid::time_ordered_stem()),
                 };
             }
         }

@@ -139,9 +139,15 @@ pub(super) fn update_is_latest(db: &Instance, ids: &[i64], latest: bool) -> Resu
     })
 }
 
-pub(super) fn clear_storage_ongoing(db: &Instance, ids: &[i64]) -> Result<()> {
+/// Clears the "storage ongoing" flag of the rows `ids`, stamping `updated_at` with `now`.
+pub(super) fn clear_storage_ongoing(
+    db: &Instance,
+    ids: &[i64],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
     for_ids(db, ids, |sql| {
-        sql.push("UPDATE \"lamindb_artifact\" SET \"_aux\" = NULL, \"updated_at\" = ").now();
+        sql.push("UPDATE \"lamindb_artifact\" SET \"_aux\" = NULL, \"updated_at\" = ")
+            .bind(Value::DateTime(now), SqlType::DateTime);
     })
 }
 
