@@ -88,6 +88,16 @@ enum Command {
     /// Print the local path of an artifact (downloaded into the cache from cloud storage), or
     /// its table with --df.
     Load(commands::artifact::LoadArgs),
+    /// Check that the instance's records and bytes agree: database integrity, storage markers,
+    /// missing or changed bytes, saves that did not finish, bytes no artifact refers to. Exits 1
+    /// while problems remain.
+    ///
+    /// Examples:
+    ///   lamin doctor
+    ///   lamin doctor --fix
+    ///   lamin doctor --verify-hashes --json
+    #[command(verbatim_doc_comment)]
+    Doctor(commands::doctor::DoctorArgs),
     /// Read and change settings of the current instance.
     #[command(subcommand)]
     Settings(commands::storage::SettingsCommand),
@@ -112,6 +122,7 @@ fn main() -> ExitCode {
         Command::Restore(args) => commands::records::restore(args),
         Command::Save(args) => commands::artifact::save(args),
         Command::Load(args) => commands::artifact::load(args),
+        Command::Doctor(args) => commands::doctor::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,6 +9,7 @@ pub mod artifact;
 #[cfg(feature = "tokio")]
 mod asyncio;
 mod db;
+pub mod doctor;
 pub mod error;
 pub mod fields;
 pub mod instance;

@@ -2,6 +2,7 @@
 
 mod artifact;
 mod cloud;
+mod doctor;
 mod frame;
 mod instance;
 mod interop;

@@ -3,6 +3,7 @@
 pub(crate) mod artifact;
 pub(crate) mod delete;
 pub(crate) mod df;
+pub(crate) mod doctor;
 pub(crate) mod instance;
 pub(crate) mod records;
 pub(crate) mod storage;

@@ -11,6 +11,7 @@
 mod artifact;
 mod connect;
 mod df;
+mod doctor;
 mod instance;
 mod sandbox;
 mod settings;

@@ -297,6 +297,12 @@ pub(crate) fn absolute(path: &Path) -> Result<PathBuf> {
     }
 }
 
+/// Completes a save whose bytes are stored: clears the row's "storage ongoing" flag.
+pub(crate) fn finish_save(inst: &crate::Instance, artifact: &Artifact) -> Result<()> {
+    let id = artifact.id.ok_or(Error::NotSaved { registry: "Artifact" })?;
+    sql::clear_storage_ongoing(inst, &[id], chrono::Utc::now())
+}
+
 pub(crate) fn changed(path: &Path) -> Error {
     Error::Refused(format!("{} changed while it was saved: save it again", path.display()))
 }

@@ -1,0 +1,29 @@
+//! `lamin` end to end: doctor.
+
+#[allow(unused_imports)]
+use super::sandbox::*;
+
+#[test]
+fn doctor_exits_1_while_problems_remain_and_fix_repairs_orphans() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    std::fs::write(sb.work("a.txt"), "a").unwrap();
+    sb.run(&["save", "a.txt", "--key", "a.txt"]).ok();
+    let healthy = sb.run(&["doctor"]).ok();
+    assert!(healthy.stderr.contains("healthy: 1 artifacts in 1 storage locations checked"), "{healthy:#?}");
+
+    // Bytes a killed process wrote for a row that never committed.
+    std::fs::write(sb.work("mydata/.lamindb/AAAAAAAAAAAAAAAA0000.txt"), "orphan").unwrap();
+    let sick = sb.run(&["doctor"]).fails(1);
+    assert!(
+        sick.stdout.contains("orphaned-bytes") && sick.stdout.contains(".lamindb/AAAAAAAAAAAAAAAA0000.txt"),
+        "{sick:#?}"
+    );
+    assert!(sick.stderr.contains("lamin doctor --fix"), "{sick:#?}");
+    let json = sb.run(&["doctor", "--json"]).fails(1).json();
+    assert_eq!(json["healthy"], false);
+    assert_eq!(json["problems"][0]["problem"], "orphaned-bytes");
+    let fixed = sb.run(&["doctor", "--fix"]).ok();
+    assert!(fixed.stderr.contains("1 problems repaired"), "{fixed:#?}");
+    assert!(!Path::new(&sb.work("mydata/.lamindb/AAAAAAAAAAAAAAAA0000.txt")).exists());
+    sb.run(&["doctor", "--verify-hashes"]).ok();
+}

@@ -1,0 +1,91 @@
+//! `Instance::doctor`: a healthy instance passes; missing, resized and changed bytes, unfinished
+//! saves and orphaned bytes are found; `fix` completes or removes unfinished saves and deletes
+//! orphans, and nothing else; without `fix` nothing changes.
+
+use lamindb_core::doctor::{DoctorOptions, ProblemKind};
+use lamindb_core::{Artifact, ArtifactOptions, Record};
+use lamindb_tests::{TestInstance, for_each_backend};
+
+fn save(t: &TestInstance, name: &str, content: &str) -> Artifact {
+    let path = t.path(name);
+    std::fs::write(&path, content).unwrap();
+    let opts = ArtifactOptions { key: Some(format!("doctor/{name}")), ..Default::default() };
+    t.inst.create_artifact(&path, &opts).unwrap().0
+}
+
+fn kinds(report: &lamindb_core::doctor::DoctorReport) -> Vec<(ProblemKind, Option<String>, bool)> {
+    let mut v: Vec<_> = report.problems.iter().map(|p| (p.kind, p.artifact.clone(), p.fixed)).collect();
+    v.sort_by_key(|(k, a, _)| (k.name(), a.clone()));
+    v
+}
+
+#[test]
+fn doctor_finds_what_disagrees_and_repairs_only_what_a_crash_left() {
+    for_each_backend("doctor", |b| {
+        let t = TestInstance::new(b);
+        let report = t.inst.doctor(&DoctorOptions::default()).unwrap();
+        assert!(report.healthy() && report.problems.is_empty(), "{:?}", report.problems);
+        assert_eq!(report.storages, 1);
+
+        let missing = save(&t, "missing.txt", "missing");
+        let resized = save(&t, "resized.txt", "resized");
+        let changed = save(&t, "changed.txt", "changed");
+        let complete = save(&t, "complete.txt", "complete");
+        let partial = save(&t, "partial.txt", "partial");
+        let path = |a: &Artifact| t.inst.artifact_path(a).unwrap();
+        std::fs::remove_file(path(&missing)).unwrap();
+        std::fs::write(path(&resized), "resized, longer").unwrap();
+        std::fs::write(path(&changed), "CHANGED").unwrap();
+        // Two saves a killed process left flagged: one whose bytes arrived, one whose did not.
+        for a in [&complete, &partial] {
+            t.execute_raw(&format!(
+                "UPDATE lamindb_artifact SET _aux = '{{\"so\": 1}}' WHERE id = {}",
+                a.id.unwrap()
+            ));
+        }
+        std::fs::write(path(&partial), "par").unwrap();
+        let root = t.inst.default_storage().unwrap().root;
+        let orphan = std::path::Path::new(&root).join(".lamindb/orphan.bin");
+        std::fs::write(&orphan, "nobody's").unwrap();
+
+        let found = t.inst.doctor(&DoctorOptions::default()).unwrap();
+        assert!(!found.healthy());
+        assert_eq!(found.artifacts, 5);
+        let uid = |a: &Artifact| Some(a.uid.clone());
+        assert_eq!(
+            kinds(&found),
+            vec![
+                (ProblemKind::MissingBytes, uid(&missing), false),
+                (ProblemKind::OrphanedBytes, None, false),
+                (ProblemKind::SizeMismatch, uid(&resized), false),
+                (ProblemKind::UnfinishedSave, uid(&complete), false),
+                (ProblemKind::UnfinishedSave, uid(&partial), false),
+            ]
+        );
+        // Without --fix nothing changed.
+        assert!(orphan.exists());
+        assert!(Artifact::get_by_id(&t.inst, complete.id.unwrap()).unwrap().storage_ongoing());
+        // Changed content of the same size shows only when hashing.
+        let hashed = t.inst.doctor(&DoctorOptions { verify_hashes: true, ..Default::default() }).unwrap();
+        assert!(kinds(&hashed).contains(&(ProblemKind::HashMismatch, uid(&changed), false)));
+
+        let fixed = t.inst.doctor(&DoctorOptions { fix: true, ..Default::default() }).unwrap();
+        assert!(!fixed.healthy(), "missing and resized bytes are not repaired");
+        assert!(!orphan.exists());
+        assert!(!Artifact::get_by_id(&t.inst, complete.id.unwrap()).unwrap().storage_ongoing());
+        assert!(Artifact::get_by_id(&t.inst, partial.id.unwrap()).is_err(), "the unfinished row is removed");
+        assert!(!std::path::Path::new(&path(&partial)).exists(), "with its partial bytes");
+        let after = t.inst.doctor(&DoctorOptions::default()).unwrap();
+        assert_eq!(
+            kinds(&after),
+            vec![
+                (ProblemKind::MissingBytes, uid(&missing), false),
+                (ProblemKind::SizeMismatch, uid(&resized), false),
+            ]
+        );
+        // Saving the partial file again starts afresh.
+        let again = save(&t, "partial.txt", "partial");
+        assert!(!again.storage_ongoing());
+        assert_eq!(std::fs::read_to_string(path(&again)).unwrap(), "partial");
+    });
+}
