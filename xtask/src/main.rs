@@ -173,7 +173,7 @@ fn lamin_timed_env(
 }
 
 /// Writes `size` bytes of non-repeating data (so nothing deduplicates) without holding them.
-fn write_big(path: &Path, size: u64, seed: u64) -> Result<()> {
+pub(crate) fn write_big(path: &Path, size: u64, seed: u64) -> Result<()> {
     use std::io::Write;
     let mut f = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
     let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;

@@ -1,8 +1,9 @@
 //! `cargo xtask bench scale`: many files and large registries, with the physical baselines of the
 //! same run beside them (`cp -r`, `md5sum`, raw SQLite inserts).
 //!
-//! Sizes come from the environment: `LAMIN_BENCH_FILES` (default 100 000 files of 1 KiB) and
-//! `LAMIN_BENCH_LABELS` (default 1 000 000 labels).
+//! Sizes come from the environment (0 skips a workload): `LAMIN_BENCH_FILES` (default 100 000
+//! files of 1 KiB), `LAMIN_BENCH_OBJECTS` (default 100 000 objects on the local S3 server, when
+//! `LAMIN_TEST_S3_ENDPOINT` is set) and `LAMIN_BENCH_LABELS` (default 1 000 000 labels).
 
 use std::path::Path;
 use std::process::Command;
@@ -10,17 +11,27 @@ use std::time::Instant;
 
 use anyhow::{Result, bail};
 
-use crate::{lamin, lamin_timed_env, sync};
+use crate::{lamin, lamin_timed_env, sync, write_big};
 
 fn size(var: &str, default: usize) -> usize {
     std::env::var(var).ok().and_then(|v| v.replace('_', "").parse().ok()).unwrap_or(default)
 }
 
 pub(crate) fn bench_scale(bin: &Path, tmp: &Path) -> Result<()> {
-    many_files(bin, &tmp.join("files"), size("LAMIN_BENCH_FILES", 100_000))?;
+    let files = size("LAMIN_BENCH_FILES", 100_000);
+    if files > 0 {
+        many_files(bin, &tmp.join("files"), files)?;
+    }
+    let objects = size("LAMIN_BENCH_OBJECTS", 100_000);
+    if objects > 0 {
+        cloud(bin, &tmp.join("cloud"), objects)?;
+    }
     // Large registries, in the library (tests/benches/query.rs): bulk create beside raw
     // INSERTs, filters, search, listing and a DataFrame of every row.
     let labels = size("LAMIN_BENCH_LABELS", 1_000_000);
+    if labels == 0 {
+        return Ok(());
+    }
     let status = Command::new(env!("CARGO"))
         .args(["bench", "-p", "lamindb-tests", "--bench", "query"])
         .env("LAMIN_BENCH_LABELS", labels.to_string())
@@ -105,6 +116,100 @@ fn many_files(bin: &Path, dir: &Path, n: usize) -> Result<()> {
         "first_save_over_cp_r": first_s / cp_s,
     });
     println!("{line}");
+    std::fs::remove_dir_all(dir)?;
+    Ok(())
+}
+
+/// Against the S3 server of `LAMIN_TEST_S3_ENDPOINT` / `LAMIN_TEST_S3_BUCKET` (skipped
+/// without): uploads of 10 000 files of 1 KiB and of one 1 GiB file (`lamin save --storage`),
+/// then `n` objects written straight to the bucket and registered in place
+/// (`lamin save s3://…/objects/ --one-per-file`), counting the server's object `GET`s in its
+/// request log (`$LAMIN_SERVICES_DIR/moto.log`).
+fn cloud(bin: &Path, dir: &Path, n: usize) -> Result<()> {
+    let (Ok(endpoint), Ok(bucket)) =
+        (std::env::var("LAMIN_TEST_S3_ENDPOINT"), std::env::var("LAMIN_TEST_S3_BUCKET"))
+    else {
+        eprintln!("skipped: cloud workloads (LAMIN_TEST_S3_ENDPOINT not set)");
+        return Ok(());
+    };
+    std::fs::create_dir_all(dir)?;
+    let prefix = format!("bench-{}", std::process::id());
+    let root = format!("s3://{bucket}/{prefix}?endpoint_url={endpoint}");
+    lamin(bin, dir, &["init", "--storage", "./data"])?;
+    lamin(bin, dir, &["storage", "add", &root])?;
+
+    write_files(&dir.join("small"), 10_000)?;
+    let (t, _) = lamin_timed_env(bin, dir, &["save", "small", "--one-per-file", "--storage", &root], &[])?;
+    let small_s = t.as_secs_f64();
+    write_big(&dir.join("big.bin"), 1 << 30, 7)?;
+    let (t, rss) =
+        lamin_timed_env(bin, dir, &["save", "big.bin", "--key", "big.bin", "--storage", &root], &[])?;
+    let big_s = t.as_secs_f64();
+    println!(
+        "{}",
+        serde_json::json!({
+            "workload": "uploads to the local S3 server (lamin save --storage s3://…)",
+            "small_files": 10_000,
+            "small_seconds": small_s,
+            "small_files_per_second": 10_000.0 / small_s,
+            "small_mib_per_second": 10_000.0 / 1024.0 / small_s,
+            "big_file_gib": 1,
+            "big_seconds": big_s,
+            "big_mib_per_second": 1024.0 / big_s,
+            "big_peak_rss_mib": rss.map(|k| k as f64 / 1024.0),
+        })
+    );
+
+    // Objects already in the bucket, written with 8 connections at once.
+    let t = Instant::now();
+    let store = lamindb_storage::Store::open(&lamindb_storage::StorageRoot::parse(&root)?)?;
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| -> Result<()> {
+        let workers: Vec<_> = (0..8)
+            .map(|_| {
+                scope.spawn(|| -> Result<()> {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if i >= n {
+                            return Ok(());
+                        }
+                        let key = format!("objects/d{:03}/o{i:07}.txt", i / 1000);
+                        store.write(&key, format!("object {i}").into_bytes())?;
+                    }
+                })
+            })
+            .collect();
+        for w in workers {
+            w.join().map_err(|_| anyhow::anyhow!("an upload thread panicked"))??;
+        }
+        Ok(())
+    })?;
+    let write_s = t.elapsed().as_secs_f64();
+    let log = std::env::var("LAMIN_SERVICES_DIR").unwrap_or_else(|_| "/var/tmp/lamindb-rs-services".into());
+    let log = Path::new(&log).join("moto.log");
+    let object_gets = |from: usize| -> Option<usize> {
+        let text = std::fs::read_to_string(&log).ok()?;
+        let needle = format!("GET /{bucket}/{prefix}/objects/");
+        Some(text.lines().skip(from).filter(|l| l.contains(&needle)).count())
+    };
+    let lines_before = std::fs::read_to_string(&log).map(|t| t.lines().count()).unwrap_or(0);
+    let (path, query) = root.split_once('?').expect("root with a query");
+    let url = format!("{path}/objects/?{query}");
+    let (t, rss) = lamin_timed_env(bin, dir, &["save", &url, "--one-per-file"], &[])?;
+    let (t2, _) = lamin_timed_env(bin, dir, &["save", &url, "--one-per-file"], &[])?;
+    println!(
+        "{}",
+        serde_json::json!({
+            "workload": format!("register {n} objects of the local S3 server in place (lamin save s3://…/ --one-per-file)"),
+            "objects": n,
+            "seconds": t.as_secs_f64(),
+            "objects_per_second": n as f64 / t.as_secs_f64(),
+            "again_seconds": t2.as_secs_f64(),
+            "peak_rss_mib": rss.map(|k| k as f64 / 1024.0),
+            "object_gets": object_gets(lines_before),
+            "baseline_write_objects_seconds": write_s,
+        })
+    );
     std::fs::remove_dir_all(dir)?;
     Ok(())
 }

@@ -26,6 +26,9 @@ use crate::root::{RootKind, StorageRoot};
 /// Size of the parts of streamed uploads (S3 needs at least 5 MiB per multipart part).
 const UPLOAD_CHUNK: usize = 8 * 1024 * 1024;
 
+/// S3 multipart parts uploaded at the same time (memory: this many parts in flight).
+const UPLOAD_PARTS: usize = 4;
+
 /// Buffer of local copies.
 const COPY_BUF: usize = 1024 * 1024;
 
@@ -449,7 +452,9 @@ impl Store {
     /// anyway; emulators answer uploads without one with a null type opendal cannot read).
     fn write_options(&self, chunk: Option<usize>) -> WriteOptions {
         let content_type = (self.root.kind() == RootKind::Gs).then(|| "application/octet-stream".to_string());
-        WriteOptions { chunk, content_type, ..Default::default() }
+        // S3 multipart parts go up in parallel (GCS resumable uploads take them in order).
+        let concurrent = if chunk.is_some() && self.root.kind() == RootKind::S3 { UPLOAD_PARTS } else { 1 };
+        WriteOptions { chunk, content_type, concurrent, ..Default::default() }
     }
 
     /// The operator path of a key.
