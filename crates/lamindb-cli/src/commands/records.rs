@@ -6,7 +6,7 @@ use std::io::Read;
 use clap::Args;
 use lamindb_core::models::registry_by_name;
 use lamindb_core::query::lookup::lookup;
-use lamindb_core::query::parse::parse_filter;
+use lamindb_core::query::parse::parse_cli_filter;
 use lamindb_core::query::search::{SearchOptions, search};
 use lamindb_core::records::{Deleted, NameMatch, delete_record, restore_record};
 use lamindb_core::{Instance, QuerySet, Record, Registry, ULabel, Value};
@@ -196,8 +196,14 @@ pub(crate) fn get(args: GetArgs) -> anyhow::Result<()> {
 /// The query options shared by `lamin list` and `lamin df`.
 #[derive(Debug, Args)]
 pub(crate) struct QueryArgs {
-    /// Keep records matching EXPR: `field__lookup=value`, or a whole expression such as
-    /// '(name__startswith="a" | name="b") & !description__isnull=true'. Repeat to combine with and.
+    /// Keep records matching EXPR. In `field__lookup=value` the value is everything after the
+    /// first `=`, as typed: spaces, quotes, `&` and `|` included (`--filter "name=T cell"`,
+    /// `--filter "name=Crohn's disease"`); the field's type converts it (`size__gt=1000`,
+    /// `run=None`). Quoted values and lists work too (`name="T cell"`, `name__in=[a, b]`).
+    /// An EXPR that starts with `(`, `!` or `~`, or joins `field__lookup=` terms with `&` (and)
+    /// or `|` (or), is a whole expression:
+    /// '(name__startswith="a" | name="b") & !description__isnull=true' (quote its values).
+    /// Repeat --filter to combine with and.
     #[arg(long, short = 'f', value_name = "EXPR")]
     filter: Vec<String>,
     /// Drop records matching EXPR (same language as --filter).
@@ -216,10 +222,10 @@ impl QueryArgs {
     pub(crate) fn queryset(&self, reg: &'static Registry) -> anyhow::Result<QuerySet> {
         let mut qs = QuerySet::new(reg);
         for f in &self.filter {
-            qs = qs.filter(parse_filter(f)?);
+            qs = qs.filter(parse_cli_filter(f)?);
         }
         for e in &self.exclude {
-            qs = qs.exclude(parse_filter(e)?);
+            qs = qs.exclude(parse_cli_filter(e)?);
         }
         for o in &self.order_by {
             qs = qs.order_by(o);

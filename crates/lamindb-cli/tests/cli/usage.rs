@@ -111,7 +111,8 @@ fn query_errors_are_clear_and_change_nothing() {
             vec!["list", "ulabel", "--filter", "nme=1"],
             "error: Unknown field 'nme'. Available fields: branch, branch_id,",
         ),
-        (vec!["list", "ulabel", "--filter", "name=(\"x\""], "expected a value"),
+        (vec!["list", "ulabel", "--filter", "(name=\"x\""], "expected ')'"),
+        (vec!["list", "ulabel", "--filter", "name=\"x"], "unterminated string"),
         (vec!["list", "nosuch"], "unknown registry 'nosuch'"),
         (
             vec!["get", "ulabel", "zzzzzzzz"],
@@ -141,4 +142,30 @@ fn reading_another_instance_with_instance_flag() {
     let by_path =
         sb.run(&["search", "ulabel", "first", "--instance", &sb.work("mydata"), "--json"]).ok().json();
     assert_eq!(by_path[0]["name"], "in-first");
+}
+
+/// What the user types after `name=` is the value, whatever the shell left of their quotes.
+#[test]
+fn filter_values_are_taken_as_typed() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    let names = ["T cell", "Crohn's disease", "a & b | c", "x=y", "T"];
+    for n in names {
+        sb.run(&["create", "ulabel", n]).ok();
+    }
+    for n in names {
+        let filter = format!("name={n}");
+        let found = sb.run(&["list", "ulabel", "--filter", &filter, "--json"]).ok().json();
+        let found = found.as_array().unwrap();
+        assert_eq!(found.len(), 1, "{filter}: {found:?}");
+        assert_eq!(found[0]["name"], n);
+    }
+    // Quoted values, and whole expressions, as before.
+    let quoted = sb.run(&["list", "ulabel", "--filter", "name=\"T cell\"", "--json"]).ok().json();
+    assert_eq!(quoted.as_array().unwrap().len(), 1);
+    let either = sb.run(&["list", "ulabel", "--filter", "name=\"T\" | name=\"x=y\"", "--json"]).ok().json();
+    assert_eq!(either.as_array().unwrap().len(), 2);
+    let excluded = sb.run(&["list", "ulabel", "--exclude", "name=T cell", "--json"]).ok().json();
+    assert_eq!(excluded.as_array().unwrap().len(), names.len() - 1);
+    let help = sb.run(&["list", "--help"]).ok();
+    assert!(help.stdout.contains("--filter \"name=T cell\""), "{help:#?}");
 }

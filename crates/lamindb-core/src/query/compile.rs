@@ -157,6 +157,12 @@ fn coerce(field: &Field, v: &Value) -> Result<Value> {
     }
     Ok(match (field.ty, v) {
         (_, Value::Null) => Value::Null,
+        // A value typed on the command line: `None`/`null` is NULL where no text can be.
+        (t, Value::Text(s))
+            if !t.is_text() && t != SqlType::Json && matches!(s.as_str(), "None" | "null") =>
+        {
+            Value::Null
+        }
         (t, Value::Int(_)) if t.is_integer() => v.clone(),
         (t, Value::Text(s)) if t.is_integer() => Value::Int(s.trim().parse().map_err(|_| bad("a number"))?),
         (t, Value::Float(f)) if t.is_integer() && f.fract() == 0.0 => Value::Int(*f as i64),

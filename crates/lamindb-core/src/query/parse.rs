@@ -13,6 +13,65 @@ use super::expr::{Operand, Q};
 /// Nesting deeper than this is refused (it would only serve to exhaust the stack).
 const MAX_DEPTH: usize = 64;
 
+/// Parses a filter as typed on a command line, where the shell has already removed the user's
+/// quotes: `field__lookup=value` takes everything after the first `=` literally as the value
+/// (`name=T cell`, `name=Crohn's disease`, `name=a & b`), and the field's type converts it
+/// (`size__gt=1000`, `run=None`). A value that starts with a quote or `[` is read as in
+/// [`parse_filter`] (`name="a b"`, `name__in=[a, b]`), as is an `__isnull` lookup. The argument
+/// is a whole expression for [`parse_filter`] when it starts with `(`, `!` or `~`, or when it
+/// has `&` or `|` followed by another `field__lookup=` term
+/// (`name__startswith=a | description__contains=b`).
+///
+/// ```
+/// use lamindb_core::query::parse::{parse_cli_filter, parse_filter};
+/// use lamindb_core::Q;
+///
+/// assert_eq!(parse_cli_filter("name=T cell")?, Q::kw("name", "T cell")?);
+/// assert_eq!(parse_cli_filter("name=a & b")?, Q::kw("name", "a & b")?);
+/// assert_eq!(parse_cli_filter(r#"name="T cell""#)?, Q::kw("name", "T cell")?);
+/// assert_eq!(parse_cli_filter("name=a | name=b")?, parse_filter("name=a | name=b")?);
+/// # Ok::<(), lamindb_core::Error>(())
+/// ```
+pub fn parse_cli_filter(input: &str) -> Result<Q> {
+    let whole = input.trim_start();
+    if whole.starts_with(['(', '!', '~']) || joins_terms(input) {
+        return parse_filter(input);
+    }
+    let Some((key, value)) = input.split_once('=') else { return parse_filter(input) };
+    let key = key.trim();
+    let is_key = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !is_key || key.ends_with("__isnull") || value.trim_start().starts_with(['"', '\'', '[']) {
+        return parse_filter(input);
+    }
+    Q::kw(key, value)
+}
+
+/// Whether `input` has a `&` or `|` (outside quotes and brackets) followed by a
+/// `field__lookup=` term.
+fn joins_terms(input: &str) -> bool {
+    let (mut quote, mut depth) = (None, 0usize);
+    for (i, c) in input.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[') => depth += 1,
+            (None, ']') => depth = depth.saturating_sub(1),
+            (None, '&' | '|') if depth == 0 => {
+                let rest = input[i + 1..].trim_start().trim_start_matches(['!', '~', '(', ' ']);
+                let key: String =
+                    rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                if !key.is_empty() && rest[key.len()..].trim_start().starts_with('=') {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Parses a filter expression into a [`Q`].
 pub fn parse_filter(input: &str) -> Result<Q> {
     let mut p = Parser { s: input, pos: 0, depth: 0 };
@@ -234,6 +293,52 @@ mod tests {
         assert_eq!(parse_filter("size__gt=1.5").unwrap(), cond(&["size"], Lookup::Gt, Value::Float(1.5)));
         assert_eq!(parse_filter("run=None").unwrap(), cond(&["run"], Lookup::Exact, Value::Null));
         assert_eq!(parse_filter("~ a=1").unwrap(), !cond(&["a"], Lookup::Exact, Value::Int(1)));
+    }
+
+    #[test]
+    fn command_line_values_are_taken_as_typed() {
+        let text = |v: &str| cond(&["name"], Lookup::Exact, Value::Text(v.into()));
+        assert_eq!(parse_cli_filter("name=T cell").unwrap(), text("T cell"));
+        assert_eq!(parse_cli_filter("name=Crohn's disease").unwrap(), text("Crohn's disease"));
+        assert_eq!(parse_cli_filter("name=a & b | c").unwrap(), text("a & b | c"));
+        assert_eq!(parse_cli_filter("name=x=y").unwrap(), text("x=y"));
+        assert_eq!(parse_cli_filter("name= spaced ").unwrap(), text(" spaced "));
+        assert_eq!(parse_cli_filter("name=").unwrap(), text(""));
+        // Quoted values, lists and isnull as before.
+        assert_eq!(parse_cli_filter(r#"name="T cell""#).unwrap(), text("T cell"));
+        assert_eq!(parse_cli_filter("name='it''s'").is_err(), parse_filter("name='it''s'").is_err());
+        assert_eq!(parse_cli_filter("name__in=[a, b]").unwrap(), parse_filter("name__in=[a, b]").unwrap());
+        assert_eq!(
+            parse_cli_filter("description__isnull=true").unwrap(),
+            cond(&["description"], Lookup::IsNull, Value::Bool(true))
+        );
+        // Whole expressions.
+        for e in ["name=a | name=b", "(name=a)", "!name=a", "~name=a", "name=a & !description__isnull=true"] {
+            assert_eq!(parse_cli_filter(e).unwrap(), parse_filter(e).unwrap(), "{e}");
+        }
+        assert!(parse_cli_filter("no equals sign").is_err());
+        assert!(parse_cli_filter("bad key=x").is_err());
+    }
+
+    /// For any value without `=` (so that it cannot join another term), `name=<v>` is the
+    /// exact match of `v`, unless `v` starts with a quote or `[`.
+    #[test]
+    fn any_typed_value_is_matched_literally() {
+        let alphabet: Vec<char> = "aZ9 _-.&|()![]'\",\\~*%é漢\t".chars().collect();
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..50_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 12) as usize;
+            let v: String =
+                (0..len).map(|i| alphabet[((x >> (i * 5)) % alphabet.len() as u64) as usize]).collect();
+            if v.trim_start().starts_with(['"', '\'', '[']) {
+                continue;
+            }
+            let q = parse_cli_filter(&format!("name={v}")).unwrap_or_else(|e| panic!("{v:?}: {e}"));
+            assert_eq!(q, cond(&["name"], Lookup::Exact, Value::Text(v.clone())), "{v:?}");
+        }
     }
 
     #[test]
