@@ -15,9 +15,25 @@ pub(crate) fn warn(msg: &str) {
     let _ = writeln!(std::io::stderr(), "! {msg}");
 }
 
-/// An error with its causes, on stderr.
+/// An error with its causes, on stderr: the chain `context: cause: …`, each cause once (a
+/// message that already says its cause is not followed by it again).
 pub(crate) fn error(e: &anyhow::Error) {
-    let _ = writeln!(std::io::stderr(), "error: {e:#}");
+    let _ = writeln!(std::io::stderr(), "error: {}", chain(e));
+}
+
+fn chain(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 /// A line of data on stdout.
@@ -77,4 +93,17 @@ pub(crate) fn record<R: Record>(r: &R) {
         R::REGISTRY.name,
         R::REGISTRY.fields.iter().map(|f| f.name).zip(values.iter().map(|v| v.to_string())),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_cause_is_printed_once() {
+        let io = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let e = anyhow::Error::new(lamindb_core::Error::Io { path: "x.txt".into(), source: io })
+            .context("cannot save x.txt");
+        assert_eq!(chain(&e), "cannot save x.txt: x.txt: entity not found");
+    }
 }

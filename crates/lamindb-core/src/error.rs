@@ -154,6 +154,15 @@ impl Error {
         )
     }
 
+    /// Whether this error means "a file or object does not exist".
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            Error::Storage(e) => e.is_not_found(),
+            Error::Io { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
+            _ => false,
+        }
+    }
+
     /// Whether this error is SQLite's "database is locked" (another connection held the write
     /// lock for longer than the busy timeout).
     pub fn is_busy(&self) -> bool {

@@ -184,6 +184,14 @@ impl Instance {
     /// Makes it the current instance. On failure nothing is left behind.
     pub fn init(dir: &SettingsDir, opts: &InitOptions) -> Result<(Instance, InitOutcome)> {
         let root = StorageRoot::parse(&opts.storage)?;
+        if let Some(path) = root.local_path() {
+            if path.exists() && !path.is_dir() {
+                return Err(Error::InvalidArgument(format!(
+                    "{} is a file, not a folder: an instance's storage is a folder (created when missing)",
+                    opts.storage
+                )));
+            }
+        }
         if let Some(db) = &opts.db {
             if !is_postgres_url(db) {
                 return Err(Error::InvalidArgument(format!(

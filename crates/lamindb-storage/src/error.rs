@@ -23,15 +23,16 @@ pub enum StorageError {
     /// A hex string (e.g. an ETag) could not be decoded.
     #[error("invalid hex string: {0:?}")]
     InvalidHex(String),
-    /// An operation of the opendal backend failed.
-    #[error("{op} {path}: {source}")]
+    /// An operation of the opendal backend failed. The message says what failed in the user's
+    /// words (the root cause, without opendal's context); the backend error itself is kept.
+    #[error("{op} {path}: {}", reason(source))]
     Backend {
         /// The operation, e.g. `write`.
         op: &'static str,
         /// Full path or URL of the object the operation was about.
         path: String,
         /// The backend error (boxed: `opendal::Error` is large, and so would be every `Result`).
-        #[source]
+        /// Not an error source: its text repeats what the message says, with internals.
         source: Box<opendal::Error>,
     },
     /// A local I/O operation (outside opendal) failed, e.g. reading a file to hash it.
@@ -85,6 +86,27 @@ impl StorageError {
     }
 }
 
+/// What went wrong in an opendal error, in the user's words: its kind when that says it all,
+/// else the innermost cause (an I/O error, an HTTP failure), else opendal's message.
+fn reason(err: &opendal::Error) -> String {
+    match err.kind() {
+        opendal::ErrorKind::NotFound => return "not found".into(),
+        opendal::ErrorKind::PermissionDenied => return "permission denied".into(),
+        opendal::ErrorKind::AlreadyExists => return "already exists".into(),
+        _ => {}
+    }
+    let mut innermost: Option<&(dyn std::error::Error + 'static)> = None;
+    let mut cur = err.source();
+    while let Some(e) = cur {
+        innermost = Some(e);
+        cur = e.source();
+    }
+    match innermost {
+        Some(e) => e.to_string(),
+        None => err.message().to_string(),
+    }
+}
+
 fn io_is_permission_denied(err: &std::io::Error) -> bool {
     matches!(err.kind(), std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem)
 }
@@ -125,6 +147,9 @@ mod tests {
                 .set_source(std::io::Error::from(std::io::ErrorKind::ReadOnlyFilesystem)),
         );
         assert!(wrapped.is_permission_denied());
+        assert_eq!(wrapped.to_string(), "write /x: read-only filesystem or storage medium");
+        assert_eq!(be(opendal::ErrorKind::NotFound).to_string(), "read /x: not found");
+        assert_eq!(be(opendal::ErrorKind::Unexpected).to_string(), "read /x: m");
     }
 
     #[test]

@@ -4,7 +4,6 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use lamindb_core::{
@@ -256,7 +255,14 @@ pub(crate) fn load(args: LoadArgs) -> anyhow::Result<()> {
         output::line(&df.to_string());
         return Ok(());
     }
-    let path = inst.cache_artifact(&a).with_context(|| format!("cannot load artifact {}", a.uid))?;
+    let path = inst.cache_artifact(&a).map_err(|e| {
+        let hint = if e.is_not_found() {
+            "; its bytes are missing from storage (`lamin doctor` lists such artifacts)"
+        } else {
+            ""
+        };
+        anyhow::Error::new(e).context(format!("cannot load artifact {}{hint}", a.uid))
+    })?;
     output::line(&path.display().to_string());
     Ok(())
 }

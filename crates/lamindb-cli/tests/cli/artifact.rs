@@ -260,3 +260,23 @@ fn resaving_a_folder_hashes_only_what_changed() {
     let gone = sb.run(&["save", "st/b.txt", "--key", "st/b.txt"]).fails(1);
     assert!(gone.stderr.contains("No such file"), "{gone:#?}");
 }
+
+/// Errors say each cause once, in the user's words, with a hint where one exists.
+#[test]
+fn errors_name_each_cause_once() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    let missing = sb.run(&["save", "nonexist.txt"]).fails(1);
+    assert_eq!(missing.stderr.matches("No such file or directory").count(), 1, "{missing:#?}");
+    std::fs::write(sb.work("f.txt"), "x").unwrap();
+    let file = Sandbox::new();
+    std::fs::write(file.work("f.txt"), "x").unwrap();
+    let init = file.run(&["init", "--storage", "./f.txt"]).fails(1);
+    assert!(init.stderr.contains("./f.txt is a file, not a folder"), "{init:#?}");
+    assert!(!init.stderr.contains("context"), "{init:#?}");
+    let uid = sb.run(&["save", "f.txt", "--key", "f.txt"]).ok().stdout.trim().to_string();
+    let path = sb.run(&["load", &uid]).ok().stdout.trim().to_string();
+    std::fs::remove_file(&path).unwrap();
+    let gone = sb.run(&["load", &uid]).fails(1);
+    assert!(gone.stderr.contains("its bytes are missing from storage (`lamin doctor`"), "{gone:#?}");
+    assert_eq!(gone.stderr.matches("no such file").count(), 1, "{gone:#?}");
+}

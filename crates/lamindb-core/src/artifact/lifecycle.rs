@@ -43,7 +43,10 @@ impl Instance {
         if let Some(local) = root.local_path() {
             let p = local.join(&skey);
             if !p.exists() {
-                return Err(Error::io(&p, std::io::Error::from(std::io::ErrorKind::NotFound)));
+                return Err(Error::io(
+                    &p,
+                    std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
+                ));
             }
             return Ok(p);
         }
