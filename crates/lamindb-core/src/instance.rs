@@ -228,6 +228,9 @@ impl Instance {
         let id = crate::uid::instance_id(&user.handle, &name);
         let settings = InstanceSettings::new(&user.handle, &name, root.as_str(), opts.db.clone(), id);
 
+        if let Some(inst) = resume_interrupted_init(dir, &settings, &root)? {
+            return Ok((inst, InitOutcome::Created));
+        }
         let mut created = Created::default();
         let mut inst_slot: Option<Instance> = None;
         let result = (|| -> Result<Instance> {
@@ -649,4 +652,70 @@ pub(crate) fn settings_from_marker(m: &marker::Marker, root: &str, db: Option<St
         None => crate::uid::instance_id(owner, name),
     };
     InstanceSettings::new(owner, name, root, db, id)
+}
+
+/// An earlier `init` of the same SQLite instance that was killed midway left a database but no
+/// settings. Everything up to the seed is one transaction and the marker is written after it, so:
+/// a database without a Storage row for `root` never became an instance (it is removed and
+/// `init` starts over); one with that row is complete, and `init` finishes what the killed one
+/// did not (the marker, when missing, and the settings). Other databases are left alone.
+fn resume_interrupted_init(
+    dir: &SettingsDir,
+    settings: &InstanceSettings,
+    root: &StorageRoot,
+) -> Result<Option<Instance>> {
+    if !settings.is_sqlite() || !settings.sqlite_path().exists() {
+        return Ok(None);
+    }
+    let store = Store::open(root)?;
+    let marked = marker::read_marker_full(&store)?;
+    if marked.as_ref().is_some_and(|m| m.instance_uid.as_deref() != Some(settings.uid().as_str())) {
+        return Ok(None);
+    }
+    let storage_uid = {
+        let mut db = Db::connect(&settings.db_url()?)?;
+        if db.table_exists("lamindb_storage")? {
+            let mut sql = db.sql();
+            sql.push("SELECT \"uid\" FROM \"lamindb_storage\" WHERE \"root\" = ")
+                .bind(Value::Text(root.as_str().to_string()), SqlType::Text);
+            db.query(&sql)?.first().and_then(|r| r.get(0)).and_then(|v| v.as_str().map(str::to_string))
+        } else {
+            None
+        }
+    };
+    match (storage_uid, marked) {
+        (None, None) => {
+            let path = settings.sqlite_path();
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let p = PathBuf::from(format!("{}{suffix}", path.display()));
+                match std::fs::remove_file(&p) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(Error::io(&p, e)),
+                }
+            }
+            Ok(None)
+        }
+        (Some(storage_uid), marked) => {
+            if marked.as_ref().is_some_and(|m| m.storage_uid != storage_uid) {
+                return Ok(None);
+            }
+            if marked.is_none() {
+                marker::write_marker(
+                    &store,
+                    &marker::MarkerInfo {
+                        storage_uid,
+                        instance_slug: settings.slug(),
+                        instance_id_hex: settings.id.simple().to_string(),
+                        instance_uid: settings.uid(),
+                    },
+                )?;
+            }
+            dir.ensure_user()?;
+            dir.save_instance(settings)?;
+            dir.set_current(settings)?;
+            Ok(Some(Instance::open_settings(dir, settings.clone())?))
+        }
+        (None, Some(_)) => Ok(None),
+    }
 }

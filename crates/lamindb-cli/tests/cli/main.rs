@@ -10,6 +10,7 @@
 
 mod artifact;
 mod connect;
+mod crash;
 mod df;
 mod doctor;
 mod instance;

@@ -37,26 +37,29 @@ impl Run {
 
 /// Runs `lamin args…` in the sandbox at `dir` (see the module docs).
 pub(crate) fn lamin(dir: &Path, args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lamin"));
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("LAMIN_") {
-            cmd.env_remove(key);
-        }
-    }
-    let out = cmd
-        .args(args)
-        .current_dir(dir.join("work"))
-        .env("LAMIN_SETTINGS_DIR", dir.join("settings"))
-        .env("HOME", dir.join("home"))
-        .stdin(Stdio::null())
-        .output()
-        .expect("run the lamin binary");
+    let out = lamin_command(dir, args).output().expect("run the lamin binary");
     Run {
         args: args.join(" "),
         code: out.status.code(),
         stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
         stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
     }
+}
+
+/// The command `lamin args…` in the sandbox at `dir`, not started.
+pub(crate) fn lamin_command(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lamin"));
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("LAMIN_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.args(args)
+        .current_dir(dir.join("work"))
+        .env("LAMIN_SETTINGS_DIR", dir.join("settings"))
+        .env("HOME", dir.join("home"))
+        .stdin(Stdio::null());
+    cmd
 }
 
 /// A temporary directory with `work/`, `settings/` and `home/`, and the PostgreSQL database of its

@@ -1,0 +1,92 @@
+//! `lamin` end to end: processes killed (SIGKILL) at any moment of a save, a bulk create or an
+//! init leave an instance that opens and passes `lamin doctor` once repaired, and running the
+//! same command again completes the work.
+
+#[allow(unused_imports)]
+use super::sandbox::*;
+
+/// Starts `lamin args…` and kills it after `after`; whether it was still running then.
+fn kill_after(sb: &Sandbox, args: &[&str], after: std::time::Duration) -> bool {
+    let mut child = lamin_command(&sb.root, args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start lamin");
+    std::thread::sleep(after);
+    let running = child.try_wait().expect("poll lamin").is_none();
+    let _ = child.kill();
+    let _ = child.wait();
+    running
+}
+
+fn delays() -> impl Iterator<Item = std::time::Duration> {
+    [15u64, 40, 80, 150, 300, 600].into_iter().map(std::time::Duration::from_millis)
+}
+
+#[test]
+fn a_save_killed_at_any_moment_is_completed_by_saving_again() {
+    let mut killed = 0;
+    for delay in delays() {
+        let sb = Sandbox::with_instance(Backend::Sqlite);
+        for i in 0..1500 {
+            let p = sb.work(&format!("many/d{}/f{i:04}.txt", i % 7));
+            std::fs::create_dir_all(Path::new(&p).parent().unwrap()).unwrap();
+            std::fs::write(&p, format!("content {i}").repeat(1 + i % 50)).unwrap();
+        }
+        if kill_after(&sb, &["save", "many", "--one-per-file"], delay) {
+            killed += 1;
+        }
+        // The instance opens; what the kill left is at most unfinished saves and orphaned bytes.
+        let doctor = sb.run(&["doctor", "--json"]);
+        let report = doctor.json();
+        for p in report["problems"].as_array().unwrap() {
+            assert!(
+                ["unfinished-save", "orphaned-bytes"].contains(&p["problem"].as_str().unwrap()),
+                "after {delay:?}: {p}"
+            );
+        }
+        // Saving again completes the work: every file an artifact, every artifact whole.
+        let again = sb.run(&["save", "many", "--one-per-file", "--json"]).ok();
+        assert_eq!(again.json().as_array().unwrap().len(), 1500, "after {delay:?}");
+        assert_eq!(sb.run(&["list", "artifact", "--count"]).ok().stdout.trim(), "1500", "after {delay:?}");
+        sb.run(&["doctor", "--fix"]).ok();
+        sb.run(&["doctor", "--verify-hashes"]).ok();
+    }
+    assert!(killed > 0, "no save was still running when killed: the test proves nothing");
+}
+
+#[test]
+fn a_bulk_create_killed_at_any_moment_leaves_all_or_nothing() {
+    let mut killed = 0;
+    for delay in delays() {
+        let sb = Sandbox::with_instance(Backend::Sqlite);
+        let names: String = (0..50_000).map(|i| format!("label {i}\n")).collect();
+        std::fs::write(sb.work("names.txt"), names).unwrap();
+        if kill_after(&sb, &["create", "ulabel", "--from-file", "names.txt"], delay) {
+            killed += 1;
+        }
+        let count: usize = sb.run(&["list", "ulabel", "--count"]).ok().stdout.trim().parse().unwrap();
+        assert!(count == 0 || count == 50_000, "after {delay:?}: {count} labels");
+        sb.run(&["create", "ulabel", "--from-file", "names.txt"]).ok();
+        let count: usize = sb.run(&["list", "ulabel", "--count"]).ok().stdout.trim().parse().unwrap();
+        assert!(count >= 50_000, "after {delay:?}: {count} labels");
+        sb.run(&["doctor"]).ok();
+    }
+    assert!(killed > 0, "no create was still running when killed: the test proves nothing");
+}
+
+#[test]
+fn an_init_killed_at_any_moment_is_completed_by_running_it_again() {
+    let mut killed = 0;
+    for delay in [1u64, 3, 6, 10, 15, 20, 30, 40].map(std::time::Duration::from_millis) {
+        let sb = Sandbox::new();
+        if kill_after(&sb, &["init", "--storage", "./mydata"], delay) {
+            killed += 1;
+        }
+        let run = sb.run(&["init", "--storage", "./mydata"]);
+        assert_eq!(run.code, Some(0), "after {delay:?}: {run:#?}");
+        sb.run(&["create", "ulabel", "after"]).ok();
+        sb.run(&["doctor"]).ok();
+    }
+    assert!(killed > 0, "no init was still running when killed: the test proves nothing");
+}
