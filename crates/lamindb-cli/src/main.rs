@@ -98,6 +98,17 @@ enum Command {
     ///   lamin doctor --verify-hashes --json
     #[command(verbatim_doc_comment)]
     Doctor(commands::doctor::DoctorArgs),
+    /// Print a shell completion script: subcommands, flags and registry names.
+    ///
+    /// Examples:
+    ///   source <(lamin completions bash)
+    ///   lamin completions zsh > ~/.zfunc/_lamin
+    ///   lamin completions fish > ~/.config/fish/completions/lamin.fish
+    #[command(verbatim_doc_comment)]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
     /// Read and change settings of the current instance.
     #[command(subcommand)]
     Settings(commands::storage::SettingsCommand),
@@ -123,6 +134,15 @@ fn main() -> ExitCode {
         Command::Save(args) => commands::artifact::save(args),
         Command::Load(args) => commands::artifact::load(args),
         Command::Doctor(args) => commands::doctor::run(args),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "lamin",
+                &mut std::io::stdout(),
+            );
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -16,6 +16,7 @@ use crate::output;
 #[derive(Debug, Args)]
 pub(crate) struct DfArgs {
     /// The registry (`artifact`, `ulabel`, `storage`, `run`, …).
+    #[arg(value_parser = super::registry_names(), ignore_case = true)]
     registry: String,
     #[command(flatten)]
     query: QueryArgs,

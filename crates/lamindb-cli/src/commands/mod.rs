@@ -13,6 +13,18 @@ use std::path::PathBuf;
 use anyhow::Context;
 use lamindb_core::{Instance, SettingsDir};
 
+/// The registries a command accepts, by lower-case name (case is ignored): for `--help`,
+/// completions, and a usage error that lists them.
+pub(crate) fn registry_names() -> clap::builder::PossibleValuesParser {
+    static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        let lower = lamindb_core::models::all_registries().map(|r| r.name.to_ascii_lowercase());
+        // Once per process: the names live as long as the command definition.
+        lower.into_iter().map(|n| &*Box::leak(n.into_boxed_str())).collect()
+    });
+    clap::builder::PossibleValuesParser::new(names.iter().copied())
+}
+
 /// The settings directory from the environment.
 pub(crate) fn settings_dir() -> SettingsDir {
     SettingsDir::from_env()

@@ -110,6 +110,7 @@ fn print_rows(reg: &Registry, rows: &[Vec<Value>], json: bool, extra: Option<(&s
 #[derive(Debug, Args)]
 pub(crate) struct CreateArgs {
     /// The registry (only `ulabel` can be created from the command line).
+    #[arg(value_parser = super::registry_names(), ignore_case = true)]
     registry: String,
     /// Names of the records to create.
     names: Vec<String>,
@@ -174,6 +175,7 @@ pub(crate) fn create(args: CreateArgs) -> anyhow::Result<()> {
 #[derive(Debug, Args)]
 pub(crate) struct GetArgs {
     /// The registry (case-insensitive: `ulabel`, `ULabel`, `storage`, …).
+    #[arg(value_parser = super::registry_names(), ignore_case = true)]
     registry: String,
     /// An integer id, a uid, or a uid prefix.
     idlike: String,
@@ -240,6 +242,7 @@ impl QueryArgs {
 #[derive(Debug, Args)]
 pub(crate) struct ListArgs {
     /// The registry.
+    #[arg(value_parser = super::registry_names(), ignore_case = true)]
     registry: String,
     #[command(flatten)]
     query: QueryArgs,
@@ -272,6 +275,7 @@ pub(crate) fn list(args: ListArgs) -> anyhow::Result<()> {
 #[derive(Debug, Args)]
 pub(crate) struct SearchArgs {
     /// The registry.
+    #[arg(value_parser = super::registry_names(), ignore_case = true)]
     registry: String,
     /// What to search for.
     query: String,
@@ -322,6 +326,7 @@ pub(crate) fn run_search(args: SearchArgs) -> anyhow::Result<()> {
 #[derive(Debug, Args)]
 pub(crate) struct LookupArgs {
     /// The registry.
+    #[arg(value_parser = super::registry_names(), ignore_case = true)]
     registry: String,
     /// The string field to build keys from (default: the registry's name field).
     #[arg(long)]
@@ -394,6 +399,7 @@ pub(crate) fn delete(registry_name: &str, idlike: &str, permanent: bool) -> anyh
 #[derive(Debug, Args)]
 pub(crate) struct RestoreArgs {
     /// The registry.
+    #[arg(value_parser = super::registry_names(), ignore_case = true)]
     registry: String,
     /// An integer id, a uid, or a uid prefix.
     idlike: String,

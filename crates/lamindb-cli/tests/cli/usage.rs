@@ -113,7 +113,6 @@ fn query_errors_are_clear_and_change_nothing() {
         ),
         (vec!["list", "ulabel", "--filter", "(name=\"x\""], "expected ')'"),
         (vec!["list", "ulabel", "--filter", "name=\"x"], "unterminated string"),
-        (vec!["list", "nosuch"], "unknown registry 'nosuch'"),
         (
             vec!["get", "ulabel", "zzzzzzzz"],
             "No record found with uid 'zzzzzzzz'. Did you forget a keyword as in ULabel.get(name='zzzzzzzz')?",
@@ -125,6 +124,12 @@ fn query_errors_are_clear_and_change_nothing() {
         let run = sb.run(&args).fails(1);
         assert!(run.stderr.contains(msg), "{args:?}: {run:#?}");
     }
+    // An unknown registry is a usage error that lists the registries.
+    let nosuch = sb.run(&["list", "nosuch"]).fails(2);
+    assert!(
+        nosuch.stderr.contains("invalid value 'nosuch'") && nosuch.stderr.contains("ulabel, artifact"),
+        "{nosuch:#?}"
+    );
     let injected = sb.run(&["list", "ulabel", "--filter", r#"name="x' OR 1=1 --""#, "--count"]).ok();
     assert_eq!(injected.stdout.trim(), "0");
     assert_eq!(sb.run(&["list", "ulabel", "--count"]).ok().stdout.trim(), "1");
@@ -168,4 +173,25 @@ fn filter_values_are_taken_as_typed() {
     assert_eq!(excluded.as_array().unwrap().len(), names.len() - 1);
     let help = sb.run(&["list", "--help"]).ok();
     assert!(help.stdout.contains("--filter \"name=T cell\""), "{help:#?}");
+}
+
+/// Completion scripts load in bash and offer the subcommands and the registries.
+#[test]
+fn completions_load_in_bash_and_know_the_registries() {
+    let sb = Sandbox::new();
+    let script = sb.run(&["completions", "bash"]).ok().stdout;
+    assert!(script.contains("ulabel") && script.contains("artifact") && script.contains("doctor"));
+    let path = sb.root.join("lamin.bash");
+    std::fs::write(&path, &script).unwrap();
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(format!("source {} && complete -p lamin", path.display()))
+        .output()
+        .expect("run bash");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("lamin"));
+    for shell in ["zsh", "fish", "powershell"] {
+        assert!(sb.run(&["completions", shell]).ok().stdout.contains("ulabel"), "{shell}");
+    }
+    sb.run(&["completions", "tcsh"]).fails(2);
 }
