@@ -135,20 +135,25 @@ fn status_kib(field: &str) -> Option<i64> {
 }
 
 /// The same rows as the bulk create, inserted past the library: multi-row `INSERT`s of 1000
-/// rows in one transaction, straight through diesel.
+/// rows in one transaction, straight through diesel, with random uids of the same form.
 fn raw_insert(backend: Backend, names: &[String]) {
     use diesel::{Connection, RunQueryDsl};
     let t = TestInstance::new(backend);
     let url = t.inst.settings().db_url().unwrap();
     let now = "2026-01-01 00:00:00";
+    // Random uids as LaminDB makes them (distinct): the uid index does the same work as in the
+    // bulk create.
+    let mut seen = std::collections::HashSet::with_capacity(names.len());
+    let mut uids =
+        std::iter::repeat_with(|| lamindb_core::uid::base62(8)).filter(move |u| seen.insert(u.clone()));
     let statements: Vec<String> = names
         .chunks(1000)
-        .enumerate()
-        .map(|(c, chunk)| {
+        .map(|chunk| {
             let values: Vec<String> = chunk
                 .iter()
-                .enumerate()
-                .map(|(i, name)| format!("('{:08}', '{name}', 1, '{now}', '{now}')", c * 1000 + i))
+                .map(|name| {
+                    format!("('{}', '{name}', 1, '{now}', '{now}')", uids.next().expect("one uid per name"))
+                })
                 .collect();
             format!(
                 "INSERT INTO lamindb_ulabel (uid, name, created_by_id, created_at, updated_at) VALUES {}",
