@@ -115,6 +115,32 @@ fn every_write_joins_an_outer_transaction_that_fails() {
     });
 }
 
+/// Threads (each on its own connection) creating the same names at once, with names matched,
+/// leave one label per name: the losers adopt the winners' records.
+#[test]
+fn concurrent_creators_of_the_same_names_leave_one_label_each() {
+    for_each_backend("concurrent_creators_of_the_same_names", |b| {
+        let t = TestInstance::new(b);
+        let names: Vec<String> = (0..200).map(|i| format!("shared {i}")).collect();
+        let start = std::sync::Barrier::new(6);
+        std::thread::scope(|s| {
+            for _ in 0..6 {
+                let inst = t.inst.clone();
+                let names = names.clone();
+                let start = &start;
+                s.spawn(move || {
+                    start.wait();
+                    for name in &names {
+                        inst.bulk_create_ulabels(std::slice::from_ref(name), None, NameMatch::ReturnExisting)
+                            .unwrap();
+                    }
+                });
+            }
+        });
+        assert_eq!(ULabel::filter(ulabel::NAME.starts_with("shared ")).count(&t.inst).unwrap(), 200);
+    });
+}
+
 #[test]
 fn one_instance_shared_by_eight_threads_loses_nothing() {
     for_each_backend("one_instance_shared_by_eight_threads_loses_nothing", |b| {
