@@ -686,3 +686,43 @@ fn streamed_saves_hold_one_batch_and_resume_after_a_failure() {
         assert_eq!((summary.existing, summary.created), (40, 10));
     });
 }
+
+/// Two savers of the same content under different keys at once leave one artifact: the second
+/// returns the first's ("returning artifact with same hash"), as one after the other would.
+#[test]
+fn concurrent_saves_of_the_same_content_dedup() {
+    for_each_backend("concurrent_saves_of_the_same_content_dedup", |b| {
+        let t = TestInstance::new(b);
+        for round in 0..5 {
+            let content = format!("same content, round {round}");
+            let start = std::sync::Barrier::new(4);
+            let outcomes: Vec<ArtifactOutcome> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..4)
+                    .map(|i| {
+                        let (inst, start, content) = (t.inst.clone(), &start, content.clone());
+                        let path = t.path(&format!("same-{round}-{i}.txt"));
+                        s.spawn(move || {
+                            std::fs::write(&path, content).unwrap();
+                            let opts = ArtifactOptions {
+                                key: Some(format!("same/{round}/{i}.txt")),
+                                ..Default::default()
+                            };
+                            start.wait();
+                            inst.create_artifact(&path, &opts).unwrap().1
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            assert_eq!(
+                outcomes.iter().filter(|o| **o == ArtifactOutcome::Created).count(),
+                1,
+                "{outcomes:?}"
+            );
+            let hash = lamindb_storage::hash::hash_bytes(content.as_bytes()).hash;
+            let same =
+                Artifact::filter(lamindb_core::fields::artifact::HASH.eq(hash)).count(&t.inst).unwrap();
+            assert_eq!(same, 1, "round {round}");
+        }
+    });
+}

@@ -281,28 +281,37 @@ impl Instance {
         progress: &dyn Progress,
     ) -> Result<Vec<(Artifact, ArtifactOutcome)>> {
         // 2. Look up existing hashes and keys, decide uids and versions; 3. insert the new rows
-        // (flagged when bytes are to be copied) in one transaction. Another process may insert
-        // the same content or the same next version between 2 and 3: the unique constraint
-        // refuses our insert, and a new plan adopts what the other process saved.
+        // (flagged when bytes are to be copied), all in one write transaction. Should another
+        // process still insert the same content or version first, the unique constraint refuses
+        // our insert, and a new plan adopts what the other process saved.
         let mut attempt = 0;
         let (plans, rows, inserted) = loop {
-            let plans = self.plan(prepared, storages)?;
-            let mut rows: Vec<(usize, Artifact)> = Vec::new();
-            let mut demote: Vec<i64> = Vec::new();
-            for (idx, (p, plan)) in prepared.iter().zip(&plans).enumerate() {
-                if let Plan::New { uid, previous } = plan {
-                    if let Some(prev) = previous {
-                        demote.push(prev.id.expect("saved"));
-                    }
-                    rows.push((idx, new_row(p, uid, &storages[p.storage], opts, ctx, run_id)));
+            // The plan reads and the insert run in one write transaction, so that two processes
+            // saving the same content at once cannot both miss each other's row (SQLite's write
+            // transactions are serialised; PostgreSQL takes a lock that other savers wait for).
+            let saved = self.transaction(|db| {
+                if db.dialect() == crate::Dialect::Postgres {
+                    let mut sql = db.sql();
+                    sql.push("LOCK TABLE \"lamindb_artifact\" IN SHARE ROW EXCLUSIVE MODE");
+                    db.execute(&sql)?;
                 }
-            }
-            let inserted = self.transaction(|db| {
+                let plans = db.plan(prepared, storages)?;
+                let mut rows: Vec<(usize, Artifact)> = Vec::new();
+                let mut demote: Vec<i64> = Vec::new();
+                for (idx, (p, plan)) in prepared.iter().zip(&plans).enumerate() {
+                    if let Plan::New { uid, previous } = plan {
+                        if let Some(prev) = previous {
+                            demote.push(prev.id.expect("saved"));
+                        }
+                        rows.push((idx, new_row(p, uid, &storages[p.storage], opts, ctx, run_id)));
+                    }
+                }
                 update_is_latest(db, &demote, false)?;
-                insert_rows(db, rows.iter().map(|(_, a)| a))
+                let inserted = insert_rows(db, rows.iter().map(|(_, a)| a))?;
+                Ok((plans, rows, inserted))
             });
-            match inserted {
-                Ok(inserted) => break (plans, rows, inserted),
+            match saved {
+                Ok(saved) => break saved,
                 Err(e) if e.is_unique_violation() && attempt < 8 => attempt += 1,
                 Err(e) => return Err(e),
             }
