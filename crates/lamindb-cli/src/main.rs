@@ -49,6 +49,14 @@ enum Command {
     Storage(commands::storage::StorageCommand),
     /// Create records (labels): `lamin create ulabel "My label" …` or `--from-file names.txt`.
     Create(commands::records::CreateArgs),
+    /// Change a record's name, description or other plain fields (validated first).
+    ///
+    /// Examples:
+    ///   lamin update ulabel 4Rx2 --name "T cell" --description "from the atlas"
+    ///   lamin update artifact 3TNCsZZc --description "raw counts"
+    ///   lamin update ulabel 4Rx2 --set reference=CL:0000084
+    #[command(verbatim_doc_comment)]
+    Update(commands::records::UpdateArgs),
     /// Show one record by id, uid or uid prefix.
     Get(commands::records::GetArgs),
     /// List the records of a registry, filtered and ordered.
@@ -126,6 +134,7 @@ fn main() -> ExitCode {
         Command::Settings(cmd) => commands::storage::settings(cmd),
         Command::Create(args) => commands::records::create(args),
         Command::Get(args) => commands::records::get(args),
+        Command::Update(args) => commands::records::update(args),
         Command::List(args) => commands::records::list(args),
         Command::Df(args) => commands::df::run(args),
         Command::Search(args) => commands::records::run_search(args),

@@ -420,6 +420,68 @@ impl Instance {
         })
     }
 
+    /// Changes plain fields of one record of a registry chosen at run time, found by id, uid or
+    /// uid prefix (lamin-cli's `lamin update`): `changes` are field names and values, coerced to
+    /// the fields' types. Keys, timestamps and relations cannot change this way; the record is
+    /// validated as a whole before the update (unique fields included), and `updated_at` is
+    /// bumped. Returns the updated row.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let tmp = tempfile::tempdir()?;
+    /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
+    /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
+    /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+    /// use lamindb_core::{Record, ULabel, Value};
+    ///
+    /// let label = ULabel::new("T cel").save(&inst)?;
+    /// inst.update_record(ULabel::REGISTRY, &label.uid, &[("name", Value::from("T cell"))])?;
+    /// assert_eq!(ULabel::get(&inst, &label.uid)?.name, "T cell");
+    /// # Ok(()) }
+    /// ```
+    pub fn update_record(
+        &self,
+        reg: &'static Registry,
+        idlike: &str,
+        changes: &[(&str, Value)],
+    ) -> Result<Vec<Value>> {
+        if changes.is_empty() {
+            return Err(Error::InvalidArgument("nothing to update: name a field and its new value".into()));
+        }
+        let mut values = QuerySet::get_row(self, reg, idlike)?;
+        let id = value_of(reg, &values, "id").as_i64().ok_or(Error::NotSaved { registry: reg.name })?;
+        let mut fields = Vec::new();
+        for (name, value) in changes {
+            let field = reg.check_field(name)?;
+            // An artifact's other fields describe its bytes (or move them, for its key).
+            let artifact_bytes = reg.name == "Artifact" && !matches!(field.name, "description" | "kind");
+            if field.relation.is_some()
+                || matches!(field.name, "id" | "uid" | "created_at" | "updated_at" | "created_by_id")
+                || field.name.starts_with('_')
+                || artifact_bytes
+            {
+                return Err(Error::InvalidArgument(format!(
+                    "{}.{} cannot be changed this way: only plain fields can",
+                    reg.name, field.name
+                )));
+            }
+            let i = reg.index(field.name).expect("declared field");
+            values[i] = value.clone().coerce(field.ty, field.name)?;
+            fields.push(field);
+        }
+        crate::validate::check_fields(reg, &values)?;
+        let updated = self.transaction(|tx| {
+            tx.with_db(|db| crate::registry::update_row(db, reg, id, &values, Some(&fields)))
+        });
+        match updated {
+            Ok(row) => row.values.into_iter().zip(reg.fields).map(|(v, f)| v.coerce(f.ty, f.name)).collect(),
+            Err(e) if e.is_unique_violation() => {
+                Err(crate::validate::explain_unique_violation(self, reg, Some(id), &values, e))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     /// Opens another instance for reading, by settings name (`owner/name`, `name`) or by the path
     /// of its storage root (a local SQLite instance, e.g. one made by Python LaminDB). The current
     /// instance does not change.

@@ -463,7 +463,7 @@ fn insert_row(db: &mut Db, reg: &Registry, values: &[Value]) -> Result<DynRow> {
 
 /// Updates the row `id` to `values` (all fields, or only the fields `only`) and bumps
 /// `updated_at`; returns the row as saved.
-fn update_row(
+pub(crate) fn update_row(
     db: &mut Db,
     reg: &Registry,
     id: i64,

@@ -195,6 +195,55 @@ pub(crate) fn get(args: GetArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+#[derive(Debug, Args)]
+pub(crate) struct UpdateArgs {
+    /// The registry (case-insensitive: `ulabel`, `artifact`, `transform`, …).
+    #[arg(value_parser = super::registry_names(), ignore_case = true)]
+    registry: String,
+    /// An integer id, a uid, or a uid prefix.
+    idlike: String,
+    /// The new name (registries with a name field).
+    #[arg(long)]
+    name: Option<String>,
+    /// The new description.
+    #[arg(long)]
+    description: Option<String>,
+    /// Any other plain field: `--set field=value` (the value as typed; repeatable).
+    #[arg(long, value_name = "FIELD=VALUE")]
+    set: Vec<String>,
+    /// Print the updated record as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(crate) fn update(args: UpdateArgs) -> anyhow::Result<()> {
+    let reg = registry(&args.registry)?;
+    let inst = super::current_instance()?;
+    let mut changes: Vec<(&str, Value)> = Vec::new();
+    if let Some(name) = &args.name {
+        changes.push((reg.name_field, Value::Text(name.clone())));
+    }
+    if let Some(d) = &args.description {
+        changes.push(("description", Value::Text(d.clone())));
+    }
+    for s in &args.set {
+        let (field, value) = s.split_once('=').ok_or_else(|| {
+            anyhow::anyhow!("--set {s}: write field=value, e.g. --set reference=CL:0000084")
+        })?;
+        changes.push((field.trim(), Value::Text(value.to_string())));
+    }
+    if changes.is_empty() {
+        anyhow::bail!("nothing to update: pass --name, --description or --set field=value");
+    }
+    let row = inst.update_record(reg, &args.idlike, &changes)?;
+    if args.json {
+        output::json(&row_json(reg, &row));
+    } else {
+        output::fields(reg.name, reg.fields.iter().map(|f| f.name).zip(row.iter().map(Value::to_string)));
+    }
+    Ok(())
+}
+
 /// The query options shared by `lamin list` and `lamin df`.
 #[derive(Debug, Args)]
 pub(crate) struct QueryArgs {

@@ -195,3 +195,58 @@ fn completions_load_in_bash_and_know_the_registries() {
     }
     sb.run(&["completions", "tcsh"]).fails(2);
 }
+
+/// `lamin update` changes a record's name, description and plain fields, validated, on every
+/// backend; keys, relations and an artifact's bytes cannot change this way.
+#[test]
+fn update_changes_plain_fields_after_validation() {
+    for_each_backend("update_changes_plain_fields_after_validation", |b| {
+        let sb = Sandbox::with_instance(b);
+        let uid = sb.run(&["create", "ulabel", "T cel", "--json"]).ok().json()[0]["uid"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let updated = sb
+            .run(&[
+                "update",
+                "ulabel",
+                &uid,
+                "--name",
+                "T cell",
+                "--description",
+                "from the atlas",
+                "--set",
+                "reference=CL:0000084",
+                "--json",
+            ])
+            .ok()
+            .json();
+        assert_eq!(updated["name"], "T cell");
+        assert_eq!(updated["description"], "from the atlas");
+        assert_eq!(updated["reference"], "CL:0000084");
+        let got = sb.run(&["get", "ulabel", &uid, "--json"]).ok().json();
+        assert_eq!(got["name"], "T cell");
+
+        std::fs::write(sb.work("a.txt"), "a").unwrap();
+        let art = sb.run(&["save", "a.txt", "--key", "a.txt"]).ok().stdout.trim().to_string();
+        let a = sb.run(&["update", "artifact", &art, "--description", "raw counts", "--json"]).ok().json();
+        assert_eq!(a["description"], "raw counts");
+        for (args, msg) in [
+            (vec!["update", "artifact", &art, "--name", "b.txt"], "Artifact.key cannot be changed"),
+            (vec!["update", "ulabel", &uid, "--set", "uid=abcdefgh"], "ULabel.uid cannot be changed"),
+            (vec!["update", "ulabel", &uid, "--set", "created_by=2"], "cannot be changed"),
+            (vec!["update", "ulabel", &uid, "--set", "nosuch=1"], "Unknown field 'nosuch'"),
+            (vec!["update", "ulabel", &uid, "--name", ""], "name"),
+            (vec!["update", "ulabel", &uid], "nothing to update"),
+            (vec!["update", "ulabel", "zzzzzzzz", "--name", "x"], "No record found"),
+        ] {
+            let run = sb.run(&args).fails(1);
+            assert!(run.stderr.contains(msg), "{args:?}: {run:#?}");
+        }
+        assert_eq!(
+            sb.run(&["get", "ulabel", &uid, "--json"]).ok().json()["name"],
+            "T cell",
+            "nothing changed"
+        );
+    });
+}
