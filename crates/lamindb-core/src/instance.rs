@@ -270,15 +270,7 @@ impl Instance {
             migrated?;
             let storage_uid = crate::uid::base62(12);
             seed(inst, &settings, &user, &root, &storage_uid)?;
-            marker::write_marker(
-                &store,
-                &marker::MarkerInfo {
-                    storage_uid,
-                    instance_slug: settings.slug(),
-                    instance_id_hex: settings.id.simple().to_string(),
-                    instance_uid: settings.uid(),
-                },
-            )?;
+            write_instance_marker(&store, &settings, storage_uid)?;
             created.marker = Some(store);
             let had_user_file = dir.user_file().exists();
             dir.ensure_user()?;
@@ -654,6 +646,17 @@ pub(crate) fn settings_from_marker(m: &marker::Marker, root: &str, db: Option<St
     InstanceSettings::new(owner, name, root, db, id)
 }
 
+/// Marks a location as managed by the instance of `settings`.
+fn write_instance_marker(store: &Store, settings: &InstanceSettings, storage_uid: String) -> Result<()> {
+    let info = marker::MarkerInfo {
+        storage_uid,
+        instance_slug: settings.slug(),
+        instance_id_hex: settings.id.simple().to_string(),
+        instance_uid: settings.uid(),
+    };
+    Ok(marker::write_marker(store, &info)?)
+}
+
 /// An earlier `init` of the same SQLite instance that was killed midway left a database but no
 /// settings. Everything up to the seed is one transaction and the marker is written after it, so:
 /// a database without a Storage row for `root` never became an instance (it is removed and
@@ -701,15 +704,7 @@ fn resume_interrupted_init(
                 return Ok(None);
             }
             if marked.is_none() {
-                marker::write_marker(
-                    &store,
-                    &marker::MarkerInfo {
-                        storage_uid,
-                        instance_slug: settings.slug(),
-                        instance_id_hex: settings.id.simple().to_string(),
-                        instance_uid: settings.uid(),
-                    },
-                )?;
+                write_instance_marker(&store, settings, storage_uid)?;
             }
             dir.ensure_user()?;
             dir.save_instance(settings)?;

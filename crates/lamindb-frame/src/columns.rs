@@ -1,7 +1,6 @@
 //! Typed column builders: SQL values (as read from either backend) become polars columns with
 //! real dtypes — Int64, Boolean, Float64, String, Datetime(µs, UTC) — keeping nulls.
 
-use chrono::NaiveDate;
 use lamindb_core::ValueRef;
 use lamindb_core::{SqlType, Value};
 use polars::chunked_array::builder::get_list_builder;
@@ -218,38 +217,9 @@ pub(crate) fn null_column(name: &str, dtype: &DataType, height: usize) -> Column
 }
 
 /// Microseconds since the epoch of a datetime text as SQLite instances hold it
-/// (`2026-11-29 05:45:29.886000`, fast path), or any form `lamindb_core` understands.
+/// (`2026-11-29 05:45:29.886000`), or any form `lamindb_core` understands.
 pub(crate) fn parse_micros(s: &str) -> Option<i64> {
-    fast_micros(s.as_bytes()).or_else(|| lamindb_core::value::parse_datetime(s).map(|d| d.timestamp_micros()))
-}
-
-fn fast_micros(b: &[u8]) -> Option<i64> {
-    if b.len() < 19
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || !matches!(b[10], b' ' | b'T')
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
-    };
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    let mut micros = 0u32;
-    match &b[19..] {
-        [] => {}
-        [b'.', frac @ ..] if !frac.is_empty() && frac.len() <= 9 && frac.iter().all(u8::is_ascii_digit) => {
-            for (i, c) in frac.iter().take(6).enumerate() {
-                micros += u32::from(c - b'0') * 10u32.pow(5 - i as u32);
-            }
-        }
-        _ => return None,
-    }
-    let dt = NaiveDate::from_ymd_opt(y as i32, mo, d)?.and_hms_micro_opt(h, mi, sec, micros)?;
-    Some(dt.and_utc().timestamp_micros())
+    lamindb_core::value::parse_datetime(s).map(|d| d.timestamp_micros())
 }
 
 #[cfg(test)]
