@@ -121,3 +121,37 @@ fn commands_without_an_instance_say_how_to_get_one() {
     }
     assert_eq!(sb.files(), Vec::<String>::new());
 }
+
+/// Settings files can hold database passwords: every file `lamin` writes there is readable by
+/// its owner only (0600), and so is every folder (0700), on both backends.
+#[test]
+fn settings_files_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    for_each_backend("settings_files_are_owner_only", |b| {
+        let sb = Sandbox::with_instance(b);
+        sb.run(&["disconnect"]).ok();
+        sb.run(&["connect", "mydata"]).ok();
+        let dir = sb.root.join("settings/.lamin");
+        let mut checked = 0;
+        for entry in walk(&dir) {
+            let mode = std::fs::metadata(&entry).unwrap().permissions().mode() & 0o777;
+            let want = if entry.is_dir() { 0o700 } else { 0o600 };
+            assert_eq!(mode, want, "{} has mode {mode:o}", entry.display());
+            checked += 1;
+        }
+        assert!(checked >= 3, "{checked} paths checked");
+    });
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = vec![dir.to_path_buf()];
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
