@@ -1,7 +1,8 @@
 //! [`Instance::doctor`]: checks that an instance's records and bytes agree, and repairs what an
 //! interrupted process left behind.
 //!
-//! Checked: the database's own integrity (SQLite's `PRAGMA integrity_check`); for every storage
+//! Checked: the database's own integrity (SQLite's `PRAGMA integrity_check`) and schema (pending
+//! migration steps); the settings' default storage against the database; for every storage
 //! location this instance manages, its marker against the Storage record, and every artifact in
 //! it against its bytes (present, same size, and with `verify_hashes` the same hash); rows left
 //! "storage ongoing" by a save that did not finish; and bytes under `.lamindb/` that no artifact
@@ -48,6 +49,10 @@ pub enum ProblemKind {
     UnfinishedSave,
     /// Bytes under `.lamindb/` that no artifact refers to.
     OrphanedBytes,
+    /// The settings name a default storage that the database does not have as this instance's.
+    Settings,
+    /// Schema migrations of this version are not applied.
+    Schema,
 }
 
 impl ProblemKind {
@@ -61,6 +66,8 @@ impl ProblemKind {
             ProblemKind::HashMismatch => "hash-mismatch",
             ProblemKind::UnfinishedSave => "unfinished-save",
             ProblemKind::OrphanedBytes => "orphaned-bytes",
+            ProblemKind::Settings => "settings",
+            ProblemKind::Schema => "schema",
         }
     }
 }
@@ -89,6 +96,8 @@ pub struct DoctorReport {
     pub artifacts: usize,
     /// Storage locations checked (the ones this instance manages).
     pub storages: usize,
+    /// The database schema: who migrates it, and how far.
+    pub schema: String,
     /// Every problem, repaired or not.
     pub problems: Vec<Problem>,
 }
@@ -133,8 +142,35 @@ impl Instance {
                 });
             }
         }
+        let (schema, pending) = self.with_db(crate::migrations::schema_state)?;
+        report.schema = schema;
+        if !pending.is_empty() {
+            report.problems.push(Problem {
+                kind: ProblemKind::Schema,
+                storage: String::new(),
+                key: None,
+                artifact: None,
+                detail: format!("migrations not applied: {}", pending.join(", ")),
+                fixed: false,
+            });
+        }
         let uid = self.uid();
-        for storage in self.storages()? {
+        let default_root = self.read_settings(|s| s.default_storage_root().to_string());
+        let storages = self.storages()?;
+        if !storages.iter().any(|s| s.root == default_root && s.instance_uid.as_deref() == Some(uid.as_str()))
+        {
+            report.problems.push(Problem {
+                kind: ProblemKind::Settings,
+                storage: default_root.clone(),
+                key: None,
+                artifact: None,
+                detail:
+                    "the settings' default storage is not a location this instance manages in its database"
+                        .into(),
+                fixed: false,
+            });
+        }
+        for storage in storages {
             if storage.instance_uid.as_deref() == Some(uid.as_str()) {
                 report.storages += 1;
                 self.check_storage(&storage, opts, &mut report)?;

@@ -33,6 +33,29 @@ pub(crate) fn run_pending(db: &mut Db) -> Result<()> {
     result.map_err(|e| Error::Migration(e.to_string()))
 }
 
+/// The schema as `lamin doctor` reports it: `django` for a database Python LaminDB made (its own
+/// migrations apply), else the applied steps of ours and those still pending.
+pub(crate) fn schema_state(db: &mut Db) -> Result<(String, Vec<String>)> {
+    if is_django_managed(db)? {
+        return Ok(("django (Python LaminDB's migrations)".into(), Vec::new()));
+    }
+    let (applied, pending) = match db {
+        Db::Sqlite(c) => (c.applied_migrations().map(|v| v.len()), c.pending_migrations(SQLITE).map(names)),
+        Db::Postgres(c) => {
+            (c.applied_migrations().map(|v| v.len()), c.pending_migrations(POSTGRES).map(names))
+        }
+    };
+    let applied = applied.map_err(|e| Error::Migration(e.to_string()))?;
+    let pending = pending.map_err(|e| Error::Migration(e.to_string()))?;
+    Ok((format!("lamindb-rs, {applied} migration steps applied"), pending))
+}
+
+fn names<DB: diesel::backend::Backend>(
+    m: Vec<Box<dyn diesel::migration::Migration<DB> + '_>>,
+) -> Vec<String> {
+    m.iter().map(|m| m.name().to_string()).collect()
+}
+
 /// Reverts every migration (used to undo a failed `init` on PostgreSQL).
 pub(crate) fn revert_all(db: &mut Db) -> Result<()> {
     let result = match db {

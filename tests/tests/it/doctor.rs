@@ -83,9 +83,18 @@ fn doctor_finds_what_disagrees_and_repairs_only_what_a_crash_left() {
                 (ProblemKind::SizeMismatch, uid(&resized), false),
             ]
         );
+        assert!(after.schema.starts_with("lamindb-rs, "), "{}", after.schema);
         // Saving the partial file again starts afresh.
         let again = save(&t, "partial.txt", "partial");
         assert!(!again.storage_ongoing());
         assert_eq!(std::fs::read_to_string(path(&again)).unwrap(), "partial");
+
+        // Settings that name a default storage the database does not give this instance.
+        let root = t.inst.default_storage().unwrap().root;
+        t.execute_raw(&format!(
+            "UPDATE lamindb_storage SET instance_uid = 'someoneelse' WHERE root = '{root}'"
+        ));
+        let settings = t.inst.doctor(&DoctorOptions::default()).unwrap();
+        assert!(kinds(&settings).contains(&(ProblemKind::Settings, None, false)), "{:?}", settings.problems);
     });
 }

@@ -26,6 +26,7 @@ pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<()> {
     if args.json {
         output::json(&serde_json::json!({
             "healthy": report.healthy(),
+            "schema": report.schema,
             "storages": report.storages,
             "artifacts": report.artifacts,
             "problems": report.problems.iter().map(problem_json).collect::<Vec<_>>(),
