@@ -4,6 +4,7 @@ mod artifact;
 mod cloud;
 mod doctor;
 mod frame;
+mod hostile;
 mod instance;
 mod interop;
 mod layering;
