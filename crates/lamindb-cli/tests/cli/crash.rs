@@ -136,3 +136,40 @@ fn sixteen_writer_processes_lose_nothing() {
         sb.run(&["doctor"]).ok();
     });
 }
+
+/// Odd paths and broken settings: each a clear error (exit 1, never a crash), nothing written.
+#[test]
+fn odd_paths_and_broken_settings_give_clear_errors() {
+    use std::os::unix::ffi::OsStrExt;
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    // A file name that is not UTF-8 is saved (its key shows the bytes it cannot show as U+FFFD).
+    let odd = std::ffi::OsStr::from_bytes(b"odd-\xff.txt");
+    std::fs::write(sb.root.join("work").join(odd), "odd").unwrap();
+    let mut cmd = lamin_command(&sb.root, &["save"]);
+    let out = cmd.arg(odd).arg("--description").arg("odd").output().unwrap();
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
+    // A path longer than the system allows.
+    let long = format!("{}/x.txt", "d".repeat(300));
+    let run = sb.run(&["save", &long]).fails(1);
+    assert!(run.stderr.contains("File name too long") || run.stderr.contains("No such file"), "{run:#?}");
+    let deep = "a/".repeat(2100) + "x.txt";
+    let run = sb.run(&["save", &deep]).fails(1);
+    assert!(run.stderr.starts_with("error: "), "{run:#?}");
+    // A settings file edited into nonsense.
+    let before = sb.run(&["list", "artifact", "--count"]).ok().stdout;
+    let file = sb.settings_file("current_instance.env");
+    let saved = std::fs::read_to_string(&file).unwrap();
+    for nonsense in [
+        "\0\0\0",
+        "lamindb_instance_name=\n",
+        "=====",
+        "lamindb_instance_owner=a\nlamindb_instance_name=../../etc",
+    ] {
+        std::fs::write(&file, nonsense).unwrap();
+        let run = sb.run(&["list", "artifact", "--count"]);
+        assert_eq!(run.code, Some(1), "{nonsense:?}: {run:#?}");
+        assert!(run.stderr.starts_with("error: "), "{nonsense:?}: {run:#?}");
+    }
+    std::fs::write(&file, saved).unwrap();
+    assert_eq!(sb.run(&["list", "artifact", "--count"]).ok().stdout, before);
+}
