@@ -7,7 +7,7 @@ use lamindb_storage::StorageError;
 #[non_exhaustive]
 pub enum Error {
     /// A query found no record. The message is LaminDB's (with its "Did you forget a keyword" hint
-    /// for uid stubs, or "<Registry> matching query does not exist.").
+    /// for uid stubs, or "`<Registry>` matching query does not exist.").
     #[error("{message}")]
     DoesNotExist {
         /// The registry that was queried.

@@ -5,6 +5,8 @@
 //! [`Instance::current`] opens the current one. Records of every registry ([`models`]) are read and
 //! written through the [`Record`] trait.
 
+#![warn(missing_docs)]
+
 pub mod artifact;
 #[cfg(feature = "tokio")]
 mod asyncio;

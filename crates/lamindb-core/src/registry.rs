@@ -291,7 +291,7 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
         Ok(())
     }
 
-    /// The record with this primary key, or LaminDB's "<Registry> matching query does not exist.".
+    /// The record with this primary key, or LaminDB's "`<Registry>` matching query does not exist.".
     fn get_by_id(inst: &Instance, id: i64) -> Result<Self> {
         Self::query().all_branches().filter_eq("id", Value::Int(id)).one(inst)
     }
@@ -518,7 +518,13 @@ macro_rules! registry {
     ) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq, Default)]
-        pub struct $name { $( $(#[$fmeta])* pub $field: $ty, )* }
+        pub struct $name {
+            $(
+                #[doc = concat!("The `", stringify!($field), "` column.")]
+                $(#[$fmeta])*
+                pub $field: $ty,
+            )*
+        }
 
         #[doc = concat!("Typed fields of [`", stringify!($name), "`], for queries: `", stringify!($module), "::NAME.starts_with(\"a\")`.")]
         pub mod $module {

@@ -41,7 +41,7 @@ pub enum FeatureSelection {
     Names(Vec<String>),
 }
 
-/// Options of [`df`].
+/// Options of [`df()`](crate::df()).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DfOptions {
     /// Lookup paths of related fields (`created_by__handle`, `storage__root`, `ulabels__name`);

@@ -2,9 +2,11 @@
 //!
 //! - [`load`]: an artifact's table (CSV, TSV, Parquet, IPC/Arrow/Feather, JSON, JSON lines)
 //!   read into a `DataFrame` (LaminDB's `Artifact.load()`).
-//! - [`df`]: the records of any query as a `DataFrame` with LaminDB's `to_dataframe()` columns,
+//! - [`df()`](df()): the records of any query as a `DataFrame` with LaminDB's `to_dataframe()` columns,
 //!   related fields (`include`) and feature columns; [`export`] writes frames as CSV, JSON,
 //!   NDJSON, Parquet or Arrow IPC.
+
+#![warn(missing_docs)]
 
 mod columns;
 pub mod df;

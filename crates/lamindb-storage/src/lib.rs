@@ -15,6 +15,8 @@
 //! All operations are blocking. They run on one process-wide tokio runtime owned by this
 //! crate, so they must not be called from inside async code.
 
+#![warn(missing_docs)]
+
 pub mod error;
 pub mod hash;
 pub mod key;

@@ -52,6 +52,8 @@
 //! Errors are [`Error`], a `#[non_exhaustive]` enum whose kinds (`DoesNotExist`, `Validation`,
 //! `InTrash`, `StorageNotManaged`, …) a caller can match.
 
+#![warn(missing_docs)]
+
 pub use lamindb_core;
 pub use lamindb_core::fields::{
     Col, Rel, artifact, artifactulabel, branch, feature, run, space, storage, transform, ulabel, user,

@@ -115,7 +115,7 @@ fn pg_value(raw: PgValue<'_>) -> deserialize::Result<Value> {
 }
 
 /// One value of a streamed row, borrowed from the connection's buffers (see
-/// [`Db::query_each_ref`](crate::db::Db::query_each_ref)): no allocation per value.
+/// [`Instance::query_each_ref`](crate::Instance::query_each_ref)): no allocation per value.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum ValueRef<'a> {
     /// SQL NULL.
