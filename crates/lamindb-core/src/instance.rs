@@ -16,8 +16,8 @@ use crate::registry::{Record, SaveContext};
 use crate::settings::{InstanceSettings, SettingsDir, UserSettings};
 use crate::value::{SqlType, Value};
 
-/// Options of [`Instance::init`].
-#[derive(Clone, Debug, Default)]
+/// Options of [`Instance::init`]. `Debug` shows the database URL without its password.
+#[derive(Clone, Default)]
 pub struct InitOptions {
     /// Root of the default storage: a local directory (relative to the working directory),
     /// `s3://bucket[/prefix]` or `gs://bucket[/prefix]`.
@@ -27,6 +27,16 @@ pub struct InitOptions {
     pub name: Option<String>,
     /// PostgreSQL URL; SQLite at `<root>/.lamindb/lamin.db` when `None`.
     pub db: Option<String>,
+}
+
+impl std::fmt::Debug for InitOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InitOptions")
+            .field("storage", &self.storage)
+            .field("name", &self.name)
+            .field("db", &self.db.as_deref().map(redact_url))
+            .finish()
+    }
 }
 
 /// What [`Instance::init`] did.

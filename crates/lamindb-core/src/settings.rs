@@ -36,8 +36,9 @@ const INSTANCE_KEYS: [&str; 14] = [
     "is_clone",
 ];
 
-/// Settings of one instance, as in `instance--<owner>--<name>.env`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Settings of one instance, as in `instance--<owner>--<name>.env`. `Debug` shows the database
+/// URL without its password.
+#[derive(Clone, PartialEq, Eq)]
 pub struct InstanceSettings {
     /// Owner handle (`anonymous` without a login).
     pub owner: String,
@@ -57,6 +58,20 @@ pub struct InstanceSettings {
     /// the location of the database. Kept beside the instance file in
     /// `default-storage--<owner>--<name>.txt`, which Python LaminDB does not read.
     pub default_storage: Option<String>,
+}
+
+impl std::fmt::Debug for InstanceSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InstanceSettings")
+            .field("owner", &self.owner)
+            .field("name", &self.name)
+            .field("storage_root", &self.storage_root)
+            .field("storage_region", &self.storage_region)
+            .field("db", &self.db.as_deref().map(crate::db::redact_url))
+            .field("id", &self.id)
+            .field("default_storage", &self.default_storage)
+            .finish_non_exhaustive()
+    }
 }
 
 impl InstanceSettings {
@@ -460,5 +475,25 @@ lamindb_instance_db_permissions=null\nlamindb_instance_is_clone=False\n";
             InstanceSettings::from_env("lamindb_instance_owner=a\n", Path::new("/s/f.env")).unwrap_err();
         assert!(err.to_string().contains("/s/f.env"), "{err}");
         assert!(err.to_string().contains("lamindb_instance_name"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod debug_tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_never_shows_a_password() {
+        let s = InstanceSettings::new(
+            "a",
+            "b",
+            "/data",
+            Some("postgresql://user:s3cret@host:5432/db".into()),
+            uuid::Uuid::nil(),
+        );
+        let text = format!("{s:?}");
+        assert!(!text.contains("s3cret") && text.contains("user:***@host"), "{text}");
+        let opts = crate::InitOptions { db: s.db.clone(), ..Default::default() };
+        assert!(!format!("{opts:?}").contains("s3cret"));
     }
 }

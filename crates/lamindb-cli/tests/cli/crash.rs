@@ -173,3 +173,21 @@ fn odd_paths_and_broken_settings_give_clear_errors() {
     std::fs::write(&file, saved).unwrap();
     assert_eq!(sb.run(&["list", "artifact", "--count"]).ok().stdout, before);
 }
+
+#[test]
+fn a_storage_add_killed_at_any_moment_is_completed_by_running_it_again() {
+    let mut killed = 0;
+    for delay in [1u64, 3, 6, 10, 15, 25].map(std::time::Duration::from_millis) {
+        let sb = Sandbox::with_instance(Backend::Sqlite);
+        if kill_after(&sb, &["storage", "add", "./other"], delay) {
+            killed += 1;
+        }
+        let run = sb.run(&["storage", "add", "./other"]);
+        assert_eq!(run.code, Some(0), "after {delay:?}: {run:#?}");
+        let listed = sb.run(&["storage", "list", "--json"]).ok().json();
+        let roots: Vec<&str> = listed.as_array().unwrap().iter().filter_map(|s| s["root"].as_str()).collect();
+        assert_eq!(roots.iter().filter(|r| r.ends_with("/other")).count(), 1, "after {delay:?}: {roots:?}");
+        sb.run(&["doctor"]).ok();
+    }
+    assert!(killed > 0, "no storage add was still running when killed: the test proves nothing");
+}
