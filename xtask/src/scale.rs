@@ -3,7 +3,8 @@
 //!
 //! Sizes come from the environment (0 skips a workload): `LAMIN_BENCH_FILES` (default 100 000
 //! files of 1 KiB), `LAMIN_BENCH_OBJECTS` (default 100 000 objects on the local S3 server, when
-//! `LAMIN_TEST_S3_ENDPOINT` is set) and `LAMIN_BENCH_LABELS` (default 1 000 000 labels).
+//! `LAMIN_TEST_S3_ENDPOINT` is set), `LAMIN_BENCH_LABELS` (default 1 000 000 labels) and
+//! `LAMIN_BENCH_UID_ROWS` (default 1 000 000 artifact rows with random, then time-ordered uids).
 
 use std::path::Path;
 use std::process::Command;
