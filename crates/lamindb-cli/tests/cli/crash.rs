@@ -20,14 +20,33 @@ fn kill_after(sb: &Sandbox, args: &[&str], after: std::time::Duration) -> bool {
     running
 }
 
-fn delays() -> impl Iterator<Item = std::time::Duration> {
-    [15u64, 40, 80, 150, 300, 600].into_iter().map(std::time::Duration::from_millis)
+/// Kill points per phase: `LAMIN_CRASH_POINTS` in all (default 24, six per phase: save, bulk
+/// create, init, storage add), at seeded random moments within `max_ms` (`LAMIN_CRASH_SEED`).
+fn delays(phase: u64, max_ms: u64) -> Vec<std::time::Duration> {
+    let total: u64 = std::env::var("LAMIN_CRASH_POINTS").ok().and_then(|v| v.parse().ok()).unwrap_or(24);
+    let seed: u64 = std::env::var("LAMIN_CRASH_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x5EED);
+    let mut x = (seed ^ phase.wrapping_mul(0x9E37_79B9_7F4A_7C15)) | 1;
+    (0..total.div_ceil(4))
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            std::time::Duration::from_micros(500 + x % (max_ms * 1000))
+        })
+        .collect()
+}
+
+/// Prints how many kills landed while the process ran, and fails when none did (the phase was
+/// then not tested at all).
+fn report(phase: &str, killed: usize, points: usize) {
+    eprintln!("crash points, {phase}: {killed} of {points} kills landed while it ran");
+    assert!(killed > 0, "no {phase} was still running when killed: the test proves nothing");
 }
 
 #[test]
 fn a_save_killed_at_any_moment_is_completed_by_saving_again() {
-    let mut killed = 0;
-    for delay in delays() {
+    let (mut killed, points) = (0, delays(1, 600));
+    for &delay in &points {
         let sb = Sandbox::with_instance(Backend::Sqlite);
         for i in 0..1500 {
             let p = sb.work(&format!("many/d{}/f{i:04}.txt", i % 7));
@@ -53,13 +72,13 @@ fn a_save_killed_at_any_moment_is_completed_by_saving_again() {
         sb.run(&["doctor", "--fix"]).ok();
         sb.run(&["doctor", "--verify-hashes"]).ok();
     }
-    assert!(killed > 0, "no save was still running when killed: the test proves nothing");
+    report("save", killed, points.len());
 }
 
 #[test]
 fn a_bulk_create_killed_at_any_moment_leaves_all_or_nothing() {
-    let mut killed = 0;
-    for delay in delays() {
+    let (mut killed, points) = (0, delays(2, 600));
+    for &delay in &points {
         let sb = Sandbox::with_instance(Backend::Sqlite);
         let names: String = (0..50_000).map(|i| format!("label {i}\n")).collect();
         std::fs::write(sb.work("names.txt"), names).unwrap();
@@ -73,13 +92,13 @@ fn a_bulk_create_killed_at_any_moment_leaves_all_or_nothing() {
         assert!(count >= 50_000, "after {delay:?}: {count} labels");
         sb.run(&["doctor"]).ok();
     }
-    assert!(killed > 0, "no create was still running when killed: the test proves nothing");
+    report("bulk create", killed, points.len());
 }
 
 #[test]
 fn an_init_killed_at_any_moment_is_completed_by_running_it_again() {
-    let mut killed = 0;
-    for delay in [1u64, 3, 6, 10, 15, 20, 30, 40].map(std::time::Duration::from_millis) {
+    let (mut killed, points) = (0, delays(3, 40));
+    for &delay in &points {
         let sb = Sandbox::new();
         if kill_after(&sb, &["init", "--storage", "./mydata"], delay) {
             killed += 1;
@@ -89,7 +108,7 @@ fn an_init_killed_at_any_moment_is_completed_by_running_it_again() {
         sb.run(&["create", "ulabel", "after"]).ok();
         sb.run(&["doctor"]).ok();
     }
-    assert!(killed > 0, "no init was still running when killed: the test proves nothing");
+    report("init", killed, points.len());
 }
 
 /// Sixteen processes at once, eight creating 1000 labels each and eight saving 100 files each,
@@ -176,8 +195,8 @@ fn odd_paths_and_broken_settings_give_clear_errors() {
 
 #[test]
 fn a_storage_add_killed_at_any_moment_is_completed_by_running_it_again() {
-    let mut killed = 0;
-    for delay in [1u64, 3, 6, 10, 15, 25].map(std::time::Duration::from_millis) {
+    let (mut killed, points) = (0, delays(4, 25));
+    for &delay in &points {
         let sb = Sandbox::with_instance(Backend::Sqlite);
         if kill_after(&sb, &["storage", "add", "./other"], delay) {
             killed += 1;
@@ -189,5 +208,5 @@ fn a_storage_add_killed_at_any_moment_is_completed_by_running_it_again() {
         assert_eq!(roots.iter().filter(|r| r.ends_with("/other")).count(), 1, "after {delay:?}: {roots:?}");
         sb.run(&["doctor"]).ok();
     }
-    assert!(killed > 0, "no storage add was still running when killed: the test proves nothing");
+    report("storage add", killed, points.len());
 }
