@@ -299,6 +299,38 @@ impl SettingsDir {
         &self.path
     }
 
+    /// Path of `storage.env`, where LaminDB keeps the cache directory a user chose
+    /// (`lamindb_cache_path`).
+    pub fn storage_file(&self) -> PathBuf {
+        self.path.join("storage.env")
+    }
+
+    /// The cache directory chosen in `storage.env`, if any (LaminDB's `lamin settings cache-dir
+    /// set`).
+    pub fn chosen_cache_dir(&self) -> Result<Option<PathBuf>> {
+        let Some(text) = read_opt(&self.storage_file())? else { return Ok(None) };
+        Ok(parse_dotenv(&text)
+            .remove("lamindb_cache_path")
+            .flatten()
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from))
+    }
+
+    /// Chooses the cache directory (`None`: back to the default), in `storage.env` as LaminDB
+    /// writes it. The path must be absolute and must not be a file.
+    pub fn set_cache_dir(&self, dir: Option<&Path>) -> Result<()> {
+        if let Some(dir) = dir {
+            if !dir.is_absolute() {
+                return Err(Error::InvalidArgument("A path to the cache dir should be absolute.".into()));
+            }
+            if dir.exists() && !dir.is_dir() {
+                return Err(Error::InvalidArgument("cache dir should be a directory.".into()));
+            }
+        }
+        let value = dir.map_or("null".to_string(), |d| d.display().to_string());
+        write_atomic(&self.storage_file(), &format!("lamindb_cache_path={value}"))
+    }
+
     /// Path of an instance's settings file.
     pub fn instance_file(&self, owner: &str, name: &str) -> PathBuf {
         self.path.join(instance_file_name(owner, name))

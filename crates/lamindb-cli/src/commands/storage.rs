@@ -60,6 +60,29 @@ pub(crate) enum SettingsCommand {
         #[command(subcommand)]
         setting: SettingGet,
     },
+    /// The cache directory, where cloud artifacts are downloaded (LaminDB's `cache-dir`).
+    ///
+    /// Examples:
+    ///   lamin settings cache-dir get
+    ///   lamin settings cache-dir set /scratch/lamin-cache
+    ///   lamin settings cache-dir clear
+    #[command(subcommand, verbatim_doc_comment)]
+    CacheDir(CacheDirCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CacheDirCommand {
+    /// Show the cache directory.
+    Get,
+    /// Choose the cache directory (an absolute path; kept in `storage.env`, as LaminDB keeps it).
+    Set {
+        /// The directory.
+        path: std::path::PathBuf,
+    },
+    /// Go back to the default cache directory.
+    Unset,
+    /// Delete everything in the cache directory (downloads are fetched again when needed).
+    Clear,
 }
 
 #[derive(Debug, Subcommand)]
@@ -141,6 +164,9 @@ pub(crate) fn delete(idlike: &str) -> anyhow::Result<()> {
 }
 
 pub(crate) fn settings(cmd: SettingsCommand) -> anyhow::Result<()> {
+    if let SettingsCommand::CacheDir(cmd) = cmd {
+        return cache_dir(cmd);
+    }
     let inst = current_instance()?;
     match cmd {
         SettingsCommand::Set { setting: SettingSet::Storage { root } } => {
@@ -149,6 +175,39 @@ pub(crate) fn settings(cmd: SettingsCommand) -> anyhow::Result<()> {
         }
         SettingsCommand::Get { setting: SettingGet::Storage } => {
             output::line(inst.settings().default_storage_root());
+        }
+        SettingsCommand::CacheDir(_) => unreachable!("handled above"),
+    }
+    Ok(())
+}
+
+/// `lamin settings cache-dir …`: needs no instance.
+fn cache_dir(cmd: CacheDirCommand) -> anyhow::Result<()> {
+    let dir = super::settings_dir();
+    match cmd {
+        CacheDirCommand::Get => output::line(&lamindb_core::artifact::cache_dir()?.display().to_string()),
+        CacheDirCommand::Set { path } => {
+            let path = if path.is_absolute() { path } else { super::cwd()?.join(path) };
+            dir.set_cache_dir(Some(&path))?;
+            output::info(&format!("cache directory: {}", path.display()));
+        }
+        CacheDirCommand::Unset => {
+            dir.set_cache_dir(None)?;
+            output::info(&format!("cache directory: {}", lamindb_core::artifact::cache_dir()?.display()));
+        }
+        CacheDirCommand::Clear => {
+            let cache = lamindb_core::artifact::cache_dir()?;
+            let mut removed = 0;
+            if let Ok(entries) = std::fs::read_dir(&cache) {
+                for entry in entries.flatten() {
+                    let p = entry.path();
+                    let done =
+                        if p.is_dir() { std::fs::remove_dir_all(&p) } else { std::fs::remove_file(&p) };
+                    done.map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+                    removed += 1;
+                }
+            }
+            output::info(&format!("cleared the cache directory {} ({removed} entries)", cache.display()));
         }
     }
     Ok(())

@@ -155,3 +155,30 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// `lamin settings cache-dir get|set|unset|clear`, kept in `storage.env` as LaminDB keeps it, and
+/// used by everything that caches (here: the stat cache of a save).
+#[test]
+fn the_cache_directory_can_be_chosen_and_cleared() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    let default = sb.root.join("home/.cache/lamindb").display().to_string();
+    assert_eq!(sb.run(&["settings", "cache-dir", "get"]).ok().stdout.trim(), default);
+    let chosen = sb.work("my-cache");
+    sb.run(&["settings", "cache-dir", "set", "my-cache"]).ok();
+    assert_eq!(sb.run(&["settings", "cache-dir", "get"]).ok().stdout.trim(), chosen);
+    let env = std::fs::read_to_string(sb.settings_file("storage.env")).unwrap();
+    assert_eq!(env, format!("lamindb_cache_path={chosen}"));
+    std::fs::create_dir_all(sb.work("files")).unwrap();
+    std::fs::write(sb.work("files/a.txt"), "a").unwrap();
+    sb.run(&["save", "files", "--one-per-file"]).ok();
+    assert!(Path::new(&chosen).join("stat-cache.sqlite").exists());
+    let cleared = sb.run(&["settings", "cache-dir", "clear"]).ok();
+    assert!(cleared.stderr.contains("cleared the cache directory"), "{cleared:#?}");
+    assert!(!Path::new(&chosen).join("stat-cache.sqlite").exists());
+    std::fs::write(sb.work("f.txt"), "x").unwrap();
+    let refused = sb.run(&["settings", "cache-dir", "set", "f.txt"]).fails(1);
+    assert!(refused.stderr.contains("cache dir should be a directory"), "{refused:#?}");
+    sb.run(&["settings", "cache-dir", "unset"]).ok();
+    assert_eq!(sb.run(&["settings", "cache-dir", "get"]).ok().stdout.trim(), default);
+    assert_eq!(std::fs::read_to_string(sb.settings_file("storage.env")).unwrap(), "lamindb_cache_path=null");
+}
