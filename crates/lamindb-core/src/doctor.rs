@@ -12,7 +12,7 @@
 //! deleted. Missing bytes and mismatches of saved artifacts are reported, never "repaired": only
 //! the user knows where the data went.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use lamindb_storage::{RootKind, Store, hash, marker};
 
@@ -214,34 +214,36 @@ impl Instance {
             .all_branches()
             .all(self)?;
         report.artifacts += artifacts.len();
-        // Every object under `.lamindb/` with its size; other keys are looked up one by one.
-        let ignore = self.db_files_in(storage);
-        let managed: HashMap<String, u64> = store
-            .list(".lamindb/", true)?
+        // Every object under `.lamindb/` with its size, sorted (a folder's objects are one range);
+        // other keys are looked up one by one.
+        let managed: BTreeMap<String, u64> = marker::managed_entries(&store, &self.db_files_in(storage))?
             .into_iter()
-            .filter(|e| !ignored(&e.key, &ignore))
             .map(|e| (e.key, e.size))
             .collect();
-        let mut folders: Vec<String> = Vec::new();
-        let mut referenced: HashSet<String> = HashSet::new();
+        let mut referenced: HashSet<&str> = HashSet::new();
         let local = root.kind() == RootKind::Local;
         for a in &artifacts {
             let key = a.storage_key();
+            let managed_key = key.starts_with(crate::artifact::AUTO_KEY_PREFIX);
             let found: Option<u64> = if a.is_dir() {
                 let prefix = format!("{key}/");
-                folders.push(prefix.clone());
-                let size: Option<u64> = if key.starts_with(crate::artifact::AUTO_KEY_PREFIX) {
-                    let sizes: Vec<u64> =
-                        managed.iter().filter(|(k, _)| k.starts_with(&prefix)).map(|(_, s)| *s).collect();
-                    (!sizes.is_empty()).then(|| sizes.iter().sum())
+                let sizes: Vec<u64> = if managed_key {
+                    let folder = managed.range(prefix.clone()..).take_while(|(k, _)| k.starts_with(&prefix));
+                    folder
+                        .map(|(k, s)| {
+                            referenced.insert(k);
+                            *s
+                        })
+                        .collect()
                 } else {
-                    let entries = store.list(&prefix, true)?;
-                    (!entries.is_empty()).then(|| entries.iter().map(|e| e.size).sum())
+                    store.list(&prefix, true)?.iter().map(|e| e.size).collect()
                 };
-                size
-            } else if key.starts_with(crate::artifact::AUTO_KEY_PREFIX) {
-                referenced.insert(key.clone());
-                managed.get(&key).copied()
+                (!sizes.is_empty()).then(|| sizes.iter().sum())
+            } else if managed_key {
+                managed.get_key_value(&key).map(|(k, s)| {
+                    referenced.insert(k);
+                    *s
+                })
             } else {
                 store.stat(&key)?.filter(|e| !e.is_dir).map(|e| e.size)
             };
@@ -296,11 +298,8 @@ impl Instance {
                 Some(_) => {}
             }
         }
-        let mut orphans: Vec<(&String, &u64)> = managed
-            .iter()
-            .filter(|(k, _)| !referenced.contains(*k) && !folders.iter().any(|f| k.starts_with(f.as_str())))
-            .collect();
-        orphans.sort();
+        // Sorted, as the map is.
+        let orphans = managed.iter().filter(|(k, _)| !referenced.contains(k.as_str()));
         for (key, size) in orphans {
             let mut p = problem(
                 ProblemKind::OrphanedBytes,
@@ -328,13 +327,4 @@ impl Instance {
         };
         Ok(actual.is_ok_and(|h| h == expected))
     }
-}
-
-/// The marker, the instance's own database files, and their SQLite companions.
-fn ignored(key: &str, db_files: &[&str]) -> bool {
-    key == marker::MARKER_KEY
-        || key == marker::LEGACY_MARKER_KEY
-        || db_files.iter().any(|f| {
-            key.strip_prefix(f).is_some_and(|rest| matches!(rest, "" | "-wal" | "-shm" | "-journal"))
-        })
 }

@@ -261,9 +261,7 @@ impl Instance {
                 if path.exists() {
                     return Err(Error::Refused(format!("{} exists already", path.display())));
                 }
-                for suffix in ["", "-wal", "-shm", "-journal"] {
-                    created.files.push(PathBuf::from(format!("{}{suffix}", path.display())));
-                }
+                created.files.extend(sqlite_files(&path));
             }
             let mut db = Db::connect(&settings.db_url()?)?;
             if db.dialect() == Dialect::Postgres && db.table_exists("lamindb_storage")? {
@@ -565,15 +563,7 @@ impl Instance {
             }
         }
         if settings.is_sqlite() {
-            let path = settings.sqlite_path();
-            for suffix in ["", "-wal", "-shm", "-journal"] {
-                let p = PathBuf::from(format!("{}{suffix}", path.display()));
-                match std::fs::remove_file(&p) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(Error::io(p, e)),
-                }
-            }
+            remove_sqlite_files(&settings.sqlite_path())?;
         }
         if let Some(path) = db_root.local_path() {
             // Empty directories only: remove_dir refuses anything else.
@@ -656,6 +646,25 @@ pub(crate) fn settings_from_marker(m: &marker::Marker, root: &str, db: Option<St
     InstanceSettings::new(owner, name, root, db, id)
 }
 
+/// A SQLite database file and the companions SQLite may keep beside it.
+fn sqlite_files(path: &Path) -> impl Iterator<Item = PathBuf> + '_ {
+    ["", "-wal", "-shm", "-journal"]
+        .into_iter()
+        .map(move |suffix| PathBuf::from(format!("{}{suffix}", path.display())))
+}
+
+/// Removes a SQLite database and its companions; missing ones are fine.
+fn remove_sqlite_files(path: &Path) -> Result<()> {
+    for p in sqlite_files(path) {
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&p, e)),
+        }
+    }
+    Ok(())
+}
+
 /// Marks a location as managed by the instance of `settings`.
 fn write_instance_marker(store: &Store, settings: &InstanceSettings, storage_uid: String) -> Result<()> {
     let info = marker::MarkerInfo {
@@ -698,15 +707,7 @@ fn resume_interrupted_init(
     };
     match (storage_uid, marked) {
         (None, None) => {
-            let path = settings.sqlite_path();
-            for suffix in ["", "-wal", "-shm", "-journal"] {
-                let p = PathBuf::from(format!("{}{suffix}", path.display()));
-                match std::fs::remove_file(&p) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(Error::io(&p, e)),
-                }
-            }
+            remove_sqlite_files(&settings.sqlite_path())?;
             Ok(None)
         }
         (Some(storage_uid), marked) => {

@@ -186,27 +186,30 @@ impl Instance {
     }
 
     pub(crate) fn query(&self, sql: &Sql) -> Result<Vec<DynRow>> {
-        self.retry_busy(|| self.with_db(|db| db.query(sql)))
+        self.statement(|| self.with_db(|db| db.query(sql)))
     }
 
     pub(crate) fn execute(&self, sql: &Sql) -> Result<usize> {
-        self.retry_busy(|| self.with_db(|db| db.execute(sql)))
+        self.statement(|| self.with_db(|db| db.execute(sql)))
     }
 
-    /// Runs one statement again while SQLite reports the database locked past its busy timeout.
-    /// Outside a transaction a statement that failed so did nothing; inside one, the
-    /// transaction's `BEGIN IMMEDIATE` holds the lock already, so no retry is needed there.
-    fn retry_busy<T>(&self, mut run: impl FnMut() -> Result<T>) -> Result<T> {
-        let mut waits = 0;
-        loop {
-            match run() {
-                Err(e) if e.is_busy() && self.pinned().is_none() && waits < crate::db::BUSY_RETRIES => {
-                    waits += 1;
-                    std::thread::sleep(std::time::Duration::from_millis(50 * waits));
-                }
-                out => return out,
-            }
+    /// One statement: outside a transaction it is retried while SQLite is busy (a statement
+    /// refused so did nothing); inside one, the transaction holds the write lock already.
+    fn statement<T>(&self, mut run: impl FnMut() -> Result<T>) -> Result<T> {
+        if self.pinned().is_some() { run() } else { crate::db::retry_busy(run) }
+    }
+
+    /// Serialises the writers of `table` until the end of the current transaction, so that a
+    /// lookup and the insert it decides cannot interleave with another writer's: PostgreSQL
+    /// takes a lock that other writers of the table wait for (readers do not); SQLite's write
+    /// transactions (`BEGIN IMMEDIATE`) are serialised already.
+    pub(crate) fn lock_for_writers(&self, table: &str) -> Result<()> {
+        if self.dialect() == Dialect::Postgres {
+            let mut sql = self.sql();
+            sql.push("LOCK TABLE ").ident(table).push(" IN SHARE ROW EXCLUSIVE MODE");
+            self.execute(&sql)?;
         }
+        Ok(())
     }
 }
 

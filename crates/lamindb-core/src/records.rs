@@ -280,13 +280,9 @@ fn insert_ulabels(
         }
     }
     let mut existing: std::collections::HashMap<String, ULabel> = Default::default();
-    if names_match == NameMatch::ReturnExisting && db.dialect() == crate::db::Dialect::Postgres {
-        // Two processes creating the same names at once must not both miss the other's: the
-        // lookup and the insert run under a lock that other creators of labels wait for
-        // (readers do not). SQLite's write transactions are serialised already.
-        let mut sql = db.sql();
-        sql.push("LOCK TABLE \"lamindb_ulabel\" IN SHARE ROW EXCLUSIVE MODE");
-        db.execute(&sql)?;
+    if names_match == NameMatch::ReturnExisting {
+        // Two processes creating the same names at once must not both miss the other's.
+        db.lock_for_writers(ULabel::REGISTRY.table)?;
     }
     if names_match == NameMatch::ReturnExisting {
         for chunk in names.chunks(10_000) {

@@ -164,10 +164,16 @@ impl StatCache {
         out
     }
 
-    /// Remembers the hashes of files hashed since `start` (see the module docs for which ones are
-    /// kept). Errors are ignored: the next save hashes those files again.
-    pub(crate) fn put_many(&self, start: SystemTime, files: &[(&str, FileStat, &FileHash)]) {
-        let settled: Vec<_> = files.iter().filter(|(_, s, _)| s.settled(start)).collect();
+    /// Remembers the hashes of files hashed since `start`: `(path, stat, hash, hash type)` (see
+    /// the module docs for which ones are kept; only `md5` and `sha1-fl`, the hashes of files).
+    /// Errors are ignored: the next save hashes those files again.
+    pub(crate) fn put_many<'a>(
+        &self,
+        start: SystemTime,
+        files: impl Iterator<Item = (&'a str, FileStat, &'a str, &'a str)>,
+    ) {
+        let settled: Vec<_> =
+            files.filter(|(_, s, _, t)| s.settled(start) && matches!(*t, "md5" | "sha1-fl")).collect();
         if settled.is_empty() {
             return;
         }
@@ -179,7 +185,7 @@ impl StatCache {
                     "INSERT OR REPLACE INTO file_hash (path, size, mtime_ns, ctime_ns, ino, dev, hash, hash_type) VALUES {rows}"
                 ))
                 .into_boxed();
-                for (path, s, h) in chunk {
+                for (path, s, hash, hash_type) in chunk {
                     q = q
                         .bind::<Text, _>(*path)
                         .bind::<BigInt, _>(s.size)
@@ -187,8 +193,8 @@ impl StatCache {
                         .bind::<BigInt, _>(s.ctime_ns)
                         .bind::<BigInt, _>(s.ino)
                         .bind::<BigInt, _>(s.dev)
-                        .bind::<Text, _>(h.hash.as_str())
-                        .bind::<Text, _>(h.hash_type);
+                        .bind::<Text, _>(*hash)
+                        .bind::<Text, _>(*hash_type);
                 }
                 q.execute(conn)?;
             }
@@ -214,10 +220,11 @@ mod tests {
         let p = file.to_str().unwrap();
         let h = lamindb_storage::hash::hash_file(&file).unwrap();
         // Hashed right after the write: too recent to be kept.
-        cache.put_many(SystemTime::now(), &[(p, stat(&file), &h)]);
+        let entry = (p, stat(&file), h.hash.as_str(), h.hash_type);
+        cache.put_many(SystemTime::now(), std::iter::once(entry));
         assert!(cache.get_many(&[(p, stat(&file))]).is_empty());
         std::thread::sleep(RACY_MARGIN * 2);
-        cache.put_many(SystemTime::now(), &[(p, stat(&file), &h)]);
+        cache.put_many(SystemTime::now(), std::iter::once(entry));
         assert_eq!(cache.get_many(&[(p, stat(&file))]).get(p), Some(&h));
         // Same size, other content: the times differ.
         std::fs::write(&file, b"world").unwrap();

@@ -209,27 +209,31 @@ pub fn hash_from_hashes<'a>(hashes: impl IntoIterator<Item = &'a str>) -> String
 /// The files below a local folder (recursively; symlinked directories are not followed,
 /// symlinks to files are), as `(relative path with '/', absolute path)`, sorted.
 pub fn list_dir_files(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
-    fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, std::path::PathBuf)>) -> Result<()> {
-        let entries = std::fs::read_dir(dir).map_err(|e| StorageError::io(dir, e))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| StorageError::io(dir, e))?;
-            let path = entry.path();
-            let ft = entry.file_type().map_err(|e| StorageError::io(&path, e))?;
-            if ft.is_dir() {
-                walk(base, &path, out)?;
-            } else if ft.is_file() || (ft.is_symlink() && path.is_file()) {
-                let rel = path.strip_prefix(base).unwrap_or(&path);
-                let rel =
-                    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-                out.push((rel, path));
-            }
-        }
-        Ok(())
-    }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out)?;
+    let mut out = walk_dir_files(dir).collect::<Result<Vec<_>>>()?;
     out.sort();
     Ok(out)
+}
+
+/// The files of [`list_dir_files`], walked lazily: each folder's entries by name, depth first.
+pub fn walk_dir_files(dir: &Path) -> impl Iterator<Item = Result<(String, std::path::PathBuf)>> + use<> {
+    let base = dir.to_path_buf();
+    walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name().into_iter().filter_map(move |entry| {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().unwrap_or(&base).to_path_buf();
+                let io = e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop"));
+                return Some(Err(StorageError::io(&path, io)));
+            }
+        };
+        let ft = entry.file_type();
+        if !(ft.is_file() || (ft.is_symlink() && entry.path().is_file())) {
+            return None;
+        }
+        let rel = entry.path().strip_prefix(&base).unwrap_or(entry.path());
+        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        Some(Ok((rel, entry.into_path())))
+    })
 }
 
 /// Hashes a local folder as LaminDB does (`md5-d`). An empty folder is refused.

@@ -141,6 +141,11 @@ pub fn remove_marker(store: &Store) -> Result<()> {
 /// sorted. LaminDB refuses to delete a storage location while this is not empty
 /// (`StorageNotEmpty`).
 pub fn managed_objects(store: &Store, ignore: &[&str]) -> Result<Vec<String>> {
+    Ok(managed_entries(store, ignore)?.into_iter().map(|e| e.key).collect())
+}
+
+/// [`managed_objects`] with their sizes.
+pub fn managed_entries(store: &Store, ignore: &[&str]) -> Result<Vec<crate::Entry>> {
     let ignored = |key: &str| {
         key == MARKER_KEY
             || key == LEGACY_MARKER_KEY
@@ -148,7 +153,7 @@ pub fn managed_objects(store: &Store, ignore: &[&str]) -> Result<Vec<String>> {
                 .iter()
                 .any(|i| key == *i || key.strip_prefix(i).is_some_and(|rest| SQLITE_SIBLINGS.contains(&rest)))
     };
-    Ok(store.list(".lamindb/", true)?.into_iter().map(|e| e.key).filter(|key| !ignored(key)).collect())
+    Ok(store.list(".lamindb/", true)?.into_iter().filter(|e| !ignored(&e.key)).collect())
 }
 
 #[cfg(test)]

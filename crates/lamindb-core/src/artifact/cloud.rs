@@ -34,11 +34,9 @@ impl Instance {
                 "objects in a storage location are registered under their own paths: pass no key".into(),
             ));
         }
-        let ctx = self.save_context()?;
-        let run_id = opts.run_id.or(ctx.run_id);
-        let storages = self.storages()?;
-        let (sidx, rel) = containing_storage(&storages, url)?;
-        let storage = &storages[sidx];
+        let env = self.save_env(opts)?;
+        let (sidx, rel) = containing_storage(&env.storages, url)?;
+        let storage = &env.storages[sidx];
         let store = Store::open_with_region(&storage.storage_root()?, storage.region.as_deref())?;
         let lookup_hash = opts.skip_hash_lookup.is_some_and(|skip| !skip);
         let prepare = |o: ObjectMeta| -> Result<Prepared> {
@@ -95,7 +93,7 @@ impl Instance {
                 if batch.is_empty() {
                     return Ok(summary);
                 }
-                for (a, outcome) in self.commit_prepared(&batch, &storages, opts, &ctx, run_id, progress)? {
+                for (a, outcome) in self.commit_prepared(&env, &batch, opts, progress)? {
                     summary.count(&outcome);
                     each(&a, &outcome)?;
                 }

@@ -108,10 +108,7 @@ impl ArtifactSource {
         let (dir, prefix) = dir_and_prefix(dir, key_prefix)?;
         Ok(hash::list_dir_files(&dir)?
             .into_iter()
-            .map(|(rel, path)| ArtifactSource {
-                path,
-                key: Some(if prefix.is_empty() { rel } else { format!("{prefix}/{rel}") }),
-            })
+            .map(|(rel, path)| ArtifactSource { path, key: Some(key_of(&prefix, rel)) })
             .collect())
     }
 
@@ -120,8 +117,7 @@ impl ArtifactSource {
     /// [`Instance::create_artifacts_streamed`](crate::Instance::create_artifacts_streamed).
     pub fn walk_dir(dir: &Path, key_prefix: Option<&str>) -> Result<WalkDir> {
         let (base, prefix) = dir_and_prefix(dir, key_prefix)?;
-        let inner = walkdir::WalkDir::new(&base).min_depth(1).sort_by_file_name().into_iter();
-        Ok(WalkDir { base, prefix, inner })
+        Ok(WalkDir { prefix, inner: Box::new(hash::walk_dir_files(&base)) })
     }
 }
 
@@ -140,35 +136,25 @@ fn dir_and_prefix(dir: &Path, key_prefix: Option<&str>) -> Result<(PathBuf, Stri
 
 /// The files below a folder as sources, walked lazily (see [`ArtifactSource::walk_dir`]).
 pub struct WalkDir {
-    base: PathBuf,
     prefix: String,
-    inner: walkdir::IntoIter,
+    inner: Box<dyn Iterator<Item = lamindb_storage::Result<(String, PathBuf)>> + Send>,
 }
 
 impl Iterator for WalkDir {
     type Item = Result<ArtifactSource>;
 
     fn next(&mut self) -> Option<Result<ArtifactSource>> {
-        loop {
-            let entry = match self.inner.next()? {
-                Ok(e) => e,
-                Err(e) => {
-                    let path = e.path().unwrap_or(&self.base).to_path_buf();
-                    let io = e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop"));
-                    return Some(Err(Error::io(&path, io)));
-                }
-            };
-            let ft = entry.file_type();
-            let file = ft.is_file() || (ft.is_symlink() && entry.path().is_file());
-            if !file {
-                continue;
-            }
-            let rel = entry.path().strip_prefix(&self.base).unwrap_or(entry.path());
-            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            let key = if self.prefix.is_empty() { rel } else { format!("{}/{rel}", self.prefix) };
-            return Some(Ok(ArtifactSource { path: entry.into_path(), key: Some(key) }));
-        }
+        let (rel, path) = match self.inner.next()? {
+            Ok(file) => file,
+            Err(e) => return Some(Err(e.into())),
+        };
+        Some(Ok(ArtifactSource { path, key: Some(key_of(&self.prefix, rel)) }))
     }
+}
+
+/// `<prefix>/<relative path>`, or the relative path alone without a prefix.
+fn key_of(prefix: &str, rel: String) -> String {
+    if prefix.is_empty() { rel } else { format!("{prefix}/{rel}") }
 }
 
 /// How many sources of a streamed save ([`Instance::create_artifacts_streamed`](crate::Instance::create_artifacts_streamed)) ended how.

@@ -18,7 +18,7 @@ use super::sql::*;
 use super::*;
 use crate::instance::Instance;
 use crate::models::Storage;
-use crate::registry::SaveContext;
+use crate::registry::{Record, SaveContext};
 use crate::statcache::{FileStat, StatCache};
 use crate::storage::WriteAction;
 use crate::uid::{decode_base62, encode_base62};
@@ -57,12 +57,16 @@ enum Plan {
 }
 
 /// What every batch of a save shares (see `Instance::save_env`).
-struct SaveEnv {
-    ctx: SaveContext,
-    run_id: Option<i64>,
-    storages: Vec<Storage>,
+pub(super) struct SaveEnv {
+    pub(super) ctx: SaveContext,
+    pub(super) run_id: Option<i64>,
+    /// Every registered location, innermost (longest root) first.
+    pub(super) storages: Vec<Storage>,
     target_idx: usize,
+    /// The local directory of each location, if it has one.
     roots: Vec<Option<PathBuf>>,
+    /// Opened once per save: `None` when it cannot be used.
+    stat_cache: Option<StatCache>,
 }
 
 /// One copy to do: the row, its storage, and the source.
@@ -172,14 +176,7 @@ impl Instance {
                         .then(|| scope.spawn(move || self.prepare_batch(env, &batch, opts, progress)));
                     if let Some(job) = pending.take() {
                         let prepared = job.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?;
-                        for (a, outcome) in self.commit_prepared(
-                            &prepared,
-                            &env.storages,
-                            opts,
-                            &env.ctx,
-                            env.run_id,
-                            progress,
-                        )? {
+                        for (a, outcome) in self.commit_prepared(env, &prepared, opts, progress)? {
                             summary.count(&outcome);
                             each(&a, &outcome)?;
                         }
@@ -211,12 +208,12 @@ impl Instance {
         }
         let env = self.save_env(opts)?;
         let prepared = self.prepare_batch(&env, sources, opts, progress)?;
-        self.commit_prepared(&prepared, &env.storages, opts, &env.ctx, env.run_id, progress)
+        self.commit_prepared(&env, &prepared, opts, progress)
     }
 
     /// What every batch of a save needs: the locations (innermost first), the target, the
     /// saving user and run.
-    fn save_env(&self, opts: &ArtifactOptions) -> Result<SaveEnv> {
+    pub(super) fn save_env(&self, opts: &ArtifactOptions) -> Result<SaveEnv> {
         let ctx = self.save_context()?;
         let run_id = opts.run_id.or(ctx.run_id);
         let mut storages = self.storages()?;
@@ -231,7 +228,7 @@ impl Instance {
             .iter()
             .map(|s| s.storage_root().ok().and_then(|r| r.local_path().map(Path::to_path_buf)))
             .collect();
-        Ok(SaveEnv { ctx, run_id, storages, target_idx, roots })
+        Ok(SaveEnv { ctx, run_id, storages, target_idx, roots, stat_cache: StatCache::open() })
     }
 
     /// Step 1 of a save: check and place every source, then hash them (in parallel; files
@@ -261,11 +258,11 @@ impl Instance {
             .map(|src| {
                 let key = src.key.clone().or_else(|| opts.key.clone());
                 let (path, meta) = resolve(&src.path, &parents)?;
-                self.place(path, &meta, key, opts, &env.storages, &env.roots, env.target_idx, env.run_id)
+                self.place(env, path, &meta, key, opts)
             })
             .collect();
         let mut prepared = placed.into_iter().collect::<Result<Vec<_>>>()?;
-        hash_all(&mut prepared, opts, started, progress)?;
+        hash_all(&mut prepared, env.stat_cache.as_ref(), opts, started, progress)?;
         Ok(prepared)
     }
 
@@ -273,28 +270,23 @@ impl Instance {
     /// objects registered in place): plan, insert, copy, clear the flags.
     pub(super) fn commit_prepared(
         &self,
+        env: &SaveEnv,
         prepared: &[Prepared],
-        storages: &[Storage],
         opts: &ArtifactOptions,
-        ctx: &SaveContext,
-        run_id: Option<i64>,
         progress: &dyn Progress,
     ) -> Result<Vec<(Artifact, ArtifactOutcome)>> {
+        let (storages, ctx, run_id) = (&env.storages, &env.ctx, env.run_id);
         // 2. Look up existing hashes and keys, decide uids and versions; 3. insert the new rows
         // (flagged when bytes are to be copied), all in one write transaction. Should another
         // process still insert the same content or version first, the unique constraint refuses
         // our insert, and a new plan adopts what the other process saved.
         let mut attempt = 0;
         let (plans, rows, inserted) = loop {
-            // The plan reads and the insert run in one write transaction, so that two processes
-            // saving the same content at once cannot both miss each other's row (SQLite's write
-            // transactions are serialised; PostgreSQL takes a lock that other savers wait for).
+            // The plan reads and the insert run in one write transaction with the table's writers
+            // serialised, so that two processes saving the same content at once cannot both
+            // miss each other's row.
             let saved = self.transaction(|db| {
-                if db.dialect() == crate::Dialect::Postgres {
-                    let mut sql = db.sql();
-                    sql.push("LOCK TABLE \"lamindb_artifact\" IN SHARE ROW EXCLUSIVE MODE");
-                    db.execute(&sql)?;
-                }
+                db.lock_for_writers(Artifact::REGISTRY.table)?;
                 let plans = db.plan(prepared, storages)?;
                 let mut rows: Vec<(usize, Artifact)> = Vec::new();
                 let mut demote: Vec<i64> = Vec::new();
@@ -428,18 +420,15 @@ impl Instance {
     }
 
     /// Checks a source and computes its placement and suffix (its hash comes later).
-    #[allow(clippy::too_many_arguments)]
     fn place(
         &self,
+        env: &SaveEnv,
         path: PathBuf,
         meta: &std::fs::Metadata,
         key: Option<String>,
         opts: &ArtifactOptions,
-        storages: &[Storage],
-        roots: &[Option<PathBuf>],
-        target_idx: usize,
-        run_id: Option<i64>,
     ) -> Result<Prepared> {
+        let (storages, roots, run_id) = (&env.storages, &env.roots, env.run_id);
         if let Some(k) = &key {
             check_key(k)?;
         }
@@ -468,7 +457,7 @@ impl Instance {
                 Some(k) if k == rel => (i, true, Some(k), None),
                 Some(k) => (i, true, Some(k), Some(rel)),
             },
-            None => (target_idx, false, key, None),
+            None => (env.target_idx, false, key, None),
         };
         if key.is_none() && opts.description.is_none() && run_id.is_none() {
             return Err(Error::InvalidArgument("Pass one of key, run or description as a parameter".into()));
@@ -660,12 +649,12 @@ fn resolve(path: &Path, parents: &HashMap<&Path, PathBuf>) -> Result<(PathBuf, s
 /// remembered there.
 fn hash_all(
     prepared: &mut [Prepared],
+    cache: Option<&StatCache>,
     opts: &ArtifactOptions,
     started: SystemTime,
     progress: &dyn Progress,
 ) -> Result<()> {
-    let cache = StatCache::open();
-    let known: HashMap<String, FileHash> = match &cache {
+    let known: HashMap<String, FileHash> = match cache {
         Some(cache) if !opts.rehash => {
             let files: Vec<(&str, FileStat)> =
                 prepared.iter().filter_map(|p| Some((p.path.to_str()?, p.stat?))).collect();
@@ -704,25 +693,12 @@ fn hash_all(
         progress.checked(1);
         Ok(())
     })?;
-    if let Some(cache) = &cache {
-        let fresh: Vec<(&str, FileStat, FileHash)> = prepared
-            .iter()
-            .filter_map(|p| {
-                let path = p.path.to_str()?;
-                let stat = p.stat?;
-                if known.contains_key(path) {
-                    return None;
-                }
-                let hash_type = match p.hash_type.as_str() {
-                    "md5" => "md5",
-                    "sha1-fl" => "sha1-fl",
-                    _ => return None,
-                };
-                Some((path, stat, FileHash { hash: p.hash.clone(), hash_type, size: p.size }))
-            })
-            .collect();
-        let rows: Vec<(&str, FileStat, &FileHash)> = fresh.iter().map(|(p, s, h)| (*p, *s, h)).collect();
-        cache.put_many(started, &rows);
+    if let Some(cache) = cache {
+        let fresh = prepared.iter().filter_map(|p| {
+            let path = p.path.to_str()?;
+            (!known.contains_key(path)).then_some((path, p.stat?, p.hash.as_str(), p.hash_type.as_str()))
+        });
+        cache.put_many(started, fresh);
     }
     Ok(())
 }

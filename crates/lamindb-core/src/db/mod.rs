@@ -140,8 +140,24 @@ impl std::fmt::Debug for Db {
     }
 }
 
-/// How many times a write transaction waits the busy timeout again for SQLite's write lock.
-pub(crate) const BUSY_RETRIES: u64 = 5;
+/// How many times a write waits the busy timeout again for SQLite's write lock.
+const BUSY_RETRIES: u64 = 5;
+
+/// Runs `run` again while SQLite reports the database locked past its busy timeout, up to
+/// [`BUSY_RETRIES`] times. Only for work that did nothing when it failed so: taking the write
+/// lock, or one statement outside a transaction.
+pub(crate) fn retry_busy<T>(mut run: impl FnMut() -> Result<T>) -> Result<T> {
+    let mut waits = 0;
+    loop {
+        match run() {
+            Err(e) if e.is_busy() && waits < BUSY_RETRIES => {
+                waits += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50 * waits));
+            }
+            out => return out,
+        }
+    }
+}
 
 /// Whether a URL names a PostgreSQL database.
 pub fn is_postgres_url(url: &str) -> bool {
@@ -360,21 +376,11 @@ impl Db {
             Db::Sqlite(c) => {
                 if self::depth(c) == 0 {
                     // Another writer may hold the lock for longer than the busy timeout (a large
-                    // bulk insert): nothing is done yet, so waiting again is safe.
-                    let mut waits = 0;
-                    loop {
-                        match AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE") {
-                            Ok(()) => break,
-                            Err(e) => {
-                                let e = Error::from(e);
-                                if !e.is_busy() || waits == BUSY_RETRIES {
-                                    return Err(e);
-                                }
-                                waits += 1;
-                                std::thread::sleep(std::time::Duration::from_millis(50 * waits));
-                            }
-                        }
-                    }
+                    // bulk insert): nothing is done yet, so waiting again is safe. The statement
+                    // is the one diesel's own `SqliteConnection::immediate_transaction` passes to
+                    // its transaction manager; that method takes a closure over the bare
+                    // connection, which a transaction spanning `Instance` handles cannot use.
+                    retry_busy(|| Ok(AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?))?
                 } else {
                     AnsiTransactionManager::begin_transaction(c)?
                 }
