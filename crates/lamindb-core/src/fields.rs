@@ -65,6 +65,11 @@ relations! {
     run (Run) {
         TRANSFORM: Transform = "transform";
         OUTPUT_ARTIFACTS: Artifact = "output_artifacts";
+        INPUT_ARTIFACTS: Artifact = "input_artifacts";
+        RECREATED_ARTIFACTS: Artifact = "recreated_artifacts";
+        INITIATED_BY_RUN: Run = "initiated_by_run";
+        INITIATED_RUNS: Run = "initiated_runs";
+        REPORT: Artifact = "report";
         BRANCH: Branch = "branch";
         SPACE: Space = "space";
         CREATED_BY: User = "created_by";
@@ -80,6 +85,13 @@ relations! {
     }
     artifact (Artifact) {
         ULABELS: ULabel = "ulabels";
+        PROJECTS: Project = "projects";
+        RECORDS: Record = "records";
+        REFERENCES: Reference = "references";
+        COLLECTIONS: Collection = "collections";
+        INPUT_OF_RUNS: Run = "input_of_runs";
+        RECREATING_RUNS: Run = "recreating_runs";
+        SCHEMA: Schema = "schema";
         STORAGE: Storage = "storage";
         BRANCH: Branch = "branch";
         SPACE: Space = "space";
@@ -96,6 +108,41 @@ relations! {
         FEATURES: Feature = "features";
         BRANCH: Branch = "branch";
         SPACE: Space = "space";
+        CREATED_BY: User = "created_by";
+        RUN: Run = "run";
+    }
+    project (Project) {
+        ARTIFACTS: Artifact = "artifacts";
+        PARENTS: Project = "parents";
+        CHILDREN: Project = "children";
+        TYPE: Project = "type";
+        PROJECTS: Project = "projects";
+        CREATED_BY: User = "created_by";
+        RUN: Run = "run";
+    }
+    reference (Reference) {
+        ARTIFACTS: Artifact = "artifacts";
+        TYPE: Reference = "type";
+        CREATED_BY: User = "created_by";
+        RUN: Run = "run";
+    }
+    collection (Collection) {
+        ARTIFACTS: Artifact = "artifacts";
+        META_ARTIFACT: Artifact = "meta_artifact";
+        CREATED_BY: User = "created_by";
+        RUN: Run = "run";
+    }
+    record (Record) {
+        ARTIFACTS: Artifact = "artifacts";
+        PARENTS: Record = "parents";
+        TYPE: Record = "type";
+        RECORDS: Record = "records";
+        CREATED_BY: User = "created_by";
+        RUN: Run = "run";
+    }
+    schema (Schema) {
+        ARTIFACTS: Artifact = "artifacts";
+        TYPE: Schema = "type";
         CREATED_BY: User = "created_by";
         RUN: Run = "run";
     }

@@ -84,6 +84,8 @@ struct Shared {
     /// The instance uid (derived from the instance id, which never changes).
     uid: OnceLock<String>,
     pool: Pool,
+    /// The run that records saved through this instance belong to (`Instance::track`).
+    run: RwLock<Option<i64>>,
 }
 
 /// What `lamin info` shows.
@@ -322,6 +324,7 @@ impl Instance {
                 user_id: OnceLock::new(),
                 uid: OnceLock::new(),
                 pool: Pool::new(url, db),
+                run: RwLock::new(None),
             }),
             pinned: None,
         })
@@ -500,7 +503,17 @@ impl Instance {
 
     /// Who is saving (the [`TracksRun`](crate::TracksRun) fields of every save).
     pub fn save_context(&self) -> Result<SaveContext> {
-        Ok(SaveContext { user_id: self.user_id()?, run_id: None })
+        Ok(SaveContext { user_id: self.user_id()?, run_id: self.current_run_id() })
+    }
+
+    /// The id of the run being tracked on this instance, if any.
+    pub(crate) fn current_run_id(&self) -> Option<i64> {
+        *self.shared.run.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Sets (or clears) the run being tracked on this instance.
+    pub(crate) fn set_current_run_id(&self, run: Option<i64>) {
+        *self.shared.run.write().unwrap_or_else(PoisonError::into_inner) = run;
     }
 
     pub(crate) fn set_settings(&self, settings: InstanceSettings) -> Result<()> {

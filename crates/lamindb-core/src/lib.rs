@@ -24,6 +24,7 @@ pub mod registry;
 pub mod settings;
 mod statcache;
 pub mod storage;
+pub mod track;
 pub mod uid;
 mod validate;
 pub mod value;
@@ -33,11 +34,13 @@ pub use db::{Dialect, Sql, ValueRef, is_postgres_url, redact_url};
 pub use error::{Error, FieldError, Result};
 pub use instance::{DeleteReport, InitOptions, InitOutcome, Instance, InstanceInfo};
 pub use models::{
-    Artifact, ArtifactULabel, Branch, Feature, NewArtifact, Run, Space, Storage, Transform, ULabel, User,
+    Artifact, ArtifactULabel, Branch, Collection, Feature, NewArtifact, Project, Reference, Run, Schema,
+    Space, Storage, Transform, ULabel, User,
 };
 pub use query::{Col, Lookup, Q, Query, QuerySet, Rel};
 pub use records::{Deleted, FromValues, NameMatch};
 pub use registry::{Field, Record, Registry, SaveContext, TracksRun, TracksUpdates};
 pub use settings::{InstanceSettings, SettingsDir};
 pub use storage::{StorageOutcome, WriteAction};
+pub use track::{RunStatus, TrackOptions, TrackedRun};
 pub use value::{SqlType, Value};

@@ -10,10 +10,12 @@ pub(crate) const SQLITE: EmbeddedMigrations = embed_migrations!("../../migration
 /// Migrations for PostgreSQL instances.
 pub(crate) const POSTGRES: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
 
-/// Whether the database was created by Python LaminDB (Django keeps `django_migrations`).
-/// Such a database holds a superset of our tables and is never migrated by us.
+/// Whether the database was created by Python LaminDB: Django's journal (`django_migrations`)
+/// without ours (`__diesel_schema_migrations`). Such a database is never migrated by us. Our own
+/// databases carry both journals from step 4 on: Django's rows tell Python LaminDB which of its
+/// migrations the schema already holds.
 pub(crate) fn is_django_managed(db: &mut Db) -> Result<bool> {
-    db.table_exists("django_migrations")
+    Ok(db.table_exists("django_migrations")? && !db.table_exists("__diesel_schema_migrations")?)
 }
 
 /// Runs the pending migrations, unless the database is managed by Python LaminDB (then nothing

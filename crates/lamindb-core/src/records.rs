@@ -29,6 +29,21 @@ fn links_of(reg: &Registry) -> &'static [(&'static str, &'static str)] {
         ],
         "Artifact" => &[("lamindb_artifactulabel", "artifact_id")],
         "Feature" => &[("lamindb_artifactulabel", "feature_id")],
+        "Run" => {
+            &[("lamindb_artifact_input_of_runs", "run_id"), ("lamindb_artifact_recreating_runs", "run_id")]
+        }
+        "Project" => &[
+            ("lamindb_artifactproject", "project_id"),
+            ("lamindb_project_parents", "from_project_id"),
+            ("lamindb_project_parents", "to_project_id"),
+        ],
+        "Record" => &[
+            ("lamindb_artifactrecord", "record_id"),
+            ("lamindb_record_parents", "from_record_id"),
+            ("lamindb_record_parents", "to_record_id"),
+        ],
+        "Reference" => &[("lamindb_artifactreference", "reference_id")],
+        "Collection" => &[("lamindb_collectionartifact", "collection_id")],
         _ => &[],
     }
 }

@@ -419,6 +419,22 @@ pub trait TracksRun: Record {
     fn created_by_id(&self) -> Option<i64>;
     /// The run that created or last updated the record.
     fn run_id(&self) -> Option<i64>;
+
+    /// The records of this registry that the run `run_id` created or last updated, for any
+    /// registry that tracks runs:
+    ///
+    /// ```
+    /// use lamindb_core::{Instance, Query, Result, TracksRun};
+    ///
+    /// /// How many records of `R` a run left behind.
+    /// fn produced<R: TracksRun>(inst: &Instance, run_id: i64) -> Result<usize> {
+    ///     R::made_by_run(run_id).count(inst)
+    /// }
+    /// # let _ = produced::<lamindb_core::ULabel>;
+    /// ```
+    fn made_by_run(run_id: i64) -> crate::query::Query<Self> {
+        Self::filter(crate::query::Q::exact("run_id", run_id))
+    }
 }
 
 /// Records that carry `updated_at`, bumped on every save (LaminDB only sets it on insert).

@@ -56,7 +56,8 @@
 
 pub use lamindb_core;
 pub use lamindb_core::fields::{
-    Col, Rel, artifact, artifactulabel, branch, feature, run, space, storage, transform, ulabel, user,
+    Col, Rel, artifact, artifactulabel, branch, collection, feature, project, record, reference, run, schema,
+    space, storage, transform, ulabel, user,
 };
 pub use lamindb_core::*;
 pub use lamindb_storage;

@@ -9,6 +9,8 @@ mod instance;
 mod interop;
 mod layering;
 mod library;
+mod python_on_ours;
 mod query;
 mod records;
 mod storage;
+mod track;

@@ -35,8 +35,17 @@ impl Instance {
         self.cache_artifact_in(artifact, &dir)
     }
 
-    /// Like [`Instance::cache_artifact`], with an explicit cache directory.
+    /// Like [`Instance::cache_artifact`], with an explicit cache directory. While a run is
+    /// tracked ([`Instance::track`]), the artifact becomes its input unless the run made it.
     pub fn cache_artifact_in(&self, artifact: &Artifact, cache: &Path) -> Result<PathBuf> {
+        let path = self.cache_artifact_untracked(artifact, cache)?;
+        if let Some(id) = artifact.id {
+            self.link_run_inputs(&[(id, artifact.run_id)])?;
+        }
+        Ok(path)
+    }
+
+    fn cache_artifact_untracked(&self, artifact: &Artifact, cache: &Path) -> Result<PathBuf> {
         let storage = self.artifact_storage(artifact)?;
         let root = storage.storage_root()?;
         let skey = artifact.storage_key();

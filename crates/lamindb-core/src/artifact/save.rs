@@ -416,7 +416,19 @@ impl Instance {
                 results[idx] = Some((a, ArtifactOutcome::SameHash));
             }
         }
-        Ok(results.into_iter().map(|r| r.expect("every source has a result")).collect())
+        let results: Vec<(Artifact, ArtifactOutcome)> =
+            results.into_iter().map(|r| r.expect("every source has a result")).collect();
+        if let Some(run) = run_id {
+            // Artifacts returned by dedup record the run that made them again (LaminDB's
+            // `recreating_runs`).
+            let again: Vec<(i64, Option<i64>)> = results
+                .iter()
+                .filter(|(_, o)| matches!(o, ArtifactOutcome::SameHash | ArtifactOutcome::Resumed))
+                .filter_map(|(a, _)| a.id.map(|id| (id, a.run_id)))
+                .collect();
+            self.link_recreating_run(run, &again)?;
+        }
+        Ok(results)
     }
 
     /// Checks a source and computes its placement and suffix (its hash comes later).

@@ -111,7 +111,11 @@ pub(super) fn insert_rows<'a>(
 }
 
 fn push_ids(sql: &mut Sql, ids: &[i64]) {
-    sql.push(" WHERE \"id\" IN (");
+    push_ids_of(sql, "id", ids);
+}
+
+fn push_ids_of(sql: &mut Sql, column: &str, ids: &[i64]) {
+    sql.push(" WHERE ").ident(column).push(" IN (");
     for (i, id) in ids.iter().enumerate() {
         if i > 0 {
             sql.push(", ");
@@ -151,7 +155,29 @@ pub(super) fn clear_storage_ongoing(
     })
 }
 
+/// The link tables whose rows name an artifact in `artifact_id` and go with it: labels, feature
+/// values, projects, records, references, collection membership and run lineage.
+const LINK_TABLES: [&str; 8] = [
+    "lamindb_artifactulabel",
+    "lamindb_artifactjsonvalue",
+    "lamindb_artifactproject",
+    "lamindb_artifactrecord",
+    "lamindb_artifactreference",
+    "lamindb_collectionartifact",
+    "lamindb_artifact_input_of_runs",
+    "lamindb_artifact_recreating_runs",
+];
+
+/// Deletes the rows `ids` and their link rows.
 pub(super) fn delete_rows(db: &Instance, ids: &[i64]) -> Result<()> {
+    for table in LINK_TABLES {
+        for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+            let mut sql = db.sql();
+            sql.push("DELETE FROM ").ident(table);
+            push_ids_of(&mut sql, "artifact_id", chunk);
+            db.execute(&sql)?;
+        }
+    }
     for_ids(db, ids, |sql| {
         sql.push("DELETE FROM \"lamindb_artifact\"");
     })

@@ -196,7 +196,7 @@ crate::registry! {
         space_id: Option<i64> as SPACE_ID = Field::new("space_id", SmallInt).fk("Space");
         storage_id: i64 as STORAGE_ID = Field::new("storage_id", Int).fk("Storage");
         run_id: Option<i64> as RUN_ID = Field::new("run_id", BigInt).null().fk("Run");
-        schema_id: Option<i64> as SCHEMA_ID = Field::new("schema_id", Int).null();
+        schema_id: Option<i64> as SCHEMA_ID = Field::new("schema_id", Int).null().fk("Schema");
         created_by_id: Option<i64> as CREATED_BY_ID = Field::new("created_by_id", Int).fk("User");
         real_key: Option<String> as REAL_KEY = Field::new("_real_key", Varchar(1024)).null();
         hash_type: Option<String> as HASH_TYPE = Field::new("_hash_type", Varchar(30)).null();
@@ -255,6 +255,152 @@ crate::registry! {
     }
 }
 
+crate::registry! {
+    /// A project (`lamindb_project`): work that artifacts, transforms, runs and records belong to; with parents and predecessors.
+    pub struct Project {
+        name: "Project", module: project, table: "lamindb_project", uid_len: Some(12), name_field: "name",
+        soft_delete: true, versioned: false;
+        is_type: bool as IS_TYPE = Field::new("is_type", Bool);
+        is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
+        aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
+        created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
+        updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
+        id: Option<i64> as ID = Field::new("id", Int);
+        uid: String as UID = Field::new("uid", Varchar(12)).unique();
+        name: String as NAME = Field::new("name", Varchar(255));
+        description: Option<String> as DESCRIPTION = Field::new("description", Text).null();
+        abbr: Option<String> as ABBR = Field::new("abbr", Varchar(32)).null();
+        url: Option<String> as URL = Field::new("url", Varchar(255)).null();
+        // `start_date` (date) is left out: no date column type yet; Django writes it, NULL by default.
+        // `end_date` (date) is left out: no date column type yet; Django writes it, NULL by default.
+        status_code: Option<i64> as STATUS_CODE = Field::new("_status_code", SmallInt);
+        branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
+        created_on_id: Option<i64> as CREATED_ON_ID = Field::new("created_on_id", Int).fk("Branch");
+        run_id: Option<i64> as RUN_ID = Field::new("run_id", BigInt).null().fk("Run");
+        space_id: Option<i64> as SPACE_ID = Field::new("space_id", SmallInt).fk("Space");
+        created_by_id: Option<i64> as CREATED_BY_ID = Field::new("created_by_id", Int).fk("User");
+        type_id: Option<i64> as TYPE_ID = Field::new("type_id", Int).null().fk("Project");
+    }
+}
+
+crate::registry! {
+    /// A reference (`lamindb_reference`): a publication, a web page or another source.
+    pub struct Reference {
+        name: "Reference", module: reference, table: "lamindb_reference", uid_len: Some(12), name_field: "name",
+        soft_delete: true, versioned: false;
+        is_type: bool as IS_TYPE = Field::new("is_type", Bool);
+        is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
+        aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
+        created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
+        updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
+        id: Option<i64> as ID = Field::new("id", Int);
+        uid: String as UID = Field::new("uid", Varchar(12)).unique();
+        name: String as NAME = Field::new("name", Varchar(255));
+        description: Option<String> as DESCRIPTION = Field::new("description", Text).null();
+        abbr: Option<String> as ABBR = Field::new("abbr", Varchar(32)).null();
+        url: Option<String> as URL = Field::new("url", Varchar(200)).null();
+        pubmed_id: Option<i64> as PUBMED_ID = Field::new("pubmed_id", BigInt).null();
+        doi: Option<String> as DOI = Field::new("doi", Varchar(255)).null();
+        text: Option<String> as TEXT = Field::new("text", Text).null();
+        // `date` (date) is left out: no date column type yet; Django writes it, NULL by default.
+        branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
+        created_on_id: Option<i64> as CREATED_ON_ID = Field::new("created_on_id", Int).fk("Branch");
+        run_id: Option<i64> as RUN_ID = Field::new("run_id", BigInt).null().fk("Run");
+        space_id: Option<i64> as SPACE_ID = Field::new("space_id", SmallInt).fk("Space");
+        created_by_id: Option<i64> as CREATED_BY_ID = Field::new("created_by_id", Int).fk("User");
+        type_id: Option<i64> as TYPE_ID = Field::new("type_id", Int).null().fk("Reference");
+    }
+}
+
+crate::registry! {
+    /// A collection (`lamindb_collection`): an ordered set of artifacts; versioned.
+    pub struct Collection {
+        name: "Collection", module: collection, table: "lamindb_collection", uid_len: Some(20), name_field: "key",
+        soft_delete: true, versioned: true;
+        version_tag: Option<String> as VERSION_TAG = Field::new("version_tag", Varchar(30)).null();
+        is_latest: bool as IS_LATEST = Field::new("is_latest", Bool);
+        is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
+        aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
+        created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
+        updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
+        id: Option<i64> as ID = Field::new("id", Int);
+        uid: String as UID = Field::new("uid", Varchar(20)).unique();
+        key: String as KEY = Field::new("key", Varchar(255));
+        description: Option<String> as DESCRIPTION = Field::new("description", Text).null();
+        hash: Option<String> as HASH = Field::new("hash", Varchar(22)).null();
+        reference: Option<String> as REFERENCE = Field::new("reference", Varchar(255)).null();
+        reference_type: Option<String> as REFERENCE_TYPE = Field::new("reference_type", Varchar(25)).null();
+        branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
+        created_on_id: Option<i64> as CREATED_ON_ID = Field::new("created_on_id", Int).fk("Branch");
+        meta_artifact_id: Option<i64> as META_ARTIFACT_ID = Field::new("meta_artifact_id", Int).null().fk("Artifact");
+        run_id: Option<i64> as RUN_ID = Field::new("run_id", BigInt).null().fk("Run");
+        space_id: Option<i64> as SPACE_ID = Field::new("space_id", SmallInt).fk("Space");
+        created_by_id: Option<i64> as CREATED_BY_ID = Field::new("created_by_id", Int).fk("User");
+        schema_id: Option<i64> as SCHEMA_ID = Field::new("schema_id", Int).null().fk("Schema");
+    }
+}
+
+crate::registry! {
+    /// A record (`lamindb_record`): a row of a sheet-like type (`type_id`), with feature values.
+    pub struct Record {
+        name: "Record", module: record, table: "lamindb_record", uid_len: Some(16), name_field: "name",
+        soft_delete: true, versioned: false;
+        is_type: bool as IS_TYPE = Field::new("is_type", Bool);
+        is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
+        aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
+        created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
+        updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
+        id: Option<i64> as ID = Field::new("id", Int);
+        uid: String as UID = Field::new("uid", Varchar(16)).unique();
+        name: Option<String> as NAME = Field::new("name", Varchar(150)).null();
+        description: Option<String> as DESCRIPTION = Field::new("description", Text).null();
+        reference: Option<String> as REFERENCE = Field::new("reference", Varchar(255)).null();
+        reference_type: Option<String> as REFERENCE_TYPE = Field::new("reference_type", Varchar(25)).null();
+        extra_data: Option<Json> as EXTRA_DATA = Field::new("extra_data", JsonT).null();
+        branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
+        created_on_id: Option<i64> as CREATED_ON_ID = Field::new("created_on_id", Int).fk("Branch");
+        run_id: Option<i64> as RUN_ID = Field::new("run_id", BigInt).null().fk("Run");
+        schema_id: Option<i64> as SCHEMA_ID = Field::new("schema_id", Int).null().fk("Schema");
+        space_id: Option<i64> as SPACE_ID = Field::new("space_id", SmallInt).fk("Space");
+        created_by_id: Option<i64> as CREATED_BY_ID = Field::new("created_by_id", Int).fk("User");
+        type_id: Option<i64> as TYPE_ID = Field::new("type_id", Int).null().fk("Record");
+    }
+}
+
+crate::registry! {
+    /// A schema (`lamindb_schema`): a set of features that validates datasets.
+    pub struct Schema {
+        name: "Schema", module: schema, table: "lamindb_schema", uid_len: Some(16), name_field: "name",
+        soft_delete: true, versioned: false;
+        is_type: bool as IS_TYPE = Field::new("is_type", Bool);
+        is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
+        aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
+        created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
+        updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
+        id: Option<i64> as ID = Field::new("id", Int);
+        uid: String as UID = Field::new("uid", Varchar(16)).unique();
+        name: Option<String> as NAME = Field::new("name", Varchar(150)).null();
+        description: Option<String> as DESCRIPTION = Field::new("description", Text).null();
+        n_members: Option<i64> as N_MEMBERS = Field::new("n_members", Int).null();
+        coerce: Option<bool> as COERCE = Field::new("coerce", Bool).null();
+        flexible: Option<bool> as FLEXIBLE = Field::new("flexible", Bool).null();
+        itype: Option<String> as ITYPE = Field::new("itype", Varchar(120)).null();
+        otype: Option<String> as OTYPE = Field::new("otype", Varchar(64)).null();
+        dtype_str: Option<String> as DTYPE_STR = Field::new("_dtype_str", Varchar(64)).null();
+        hash: Option<String> as HASH = Field::new("hash", Varchar(22)).null();
+        minimal_set: bool as MINIMAL_SET = Field::new("minimal_set", Bool);
+        ordered_set: bool as ORDERED_SET = Field::new("ordered_set", Bool);
+        maximal_set: bool as MAXIMAL_SET = Field::new("maximal_set", Bool);
+        branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
+        created_on_id: Option<i64> as CREATED_ON_ID = Field::new("created_on_id", Int).fk("Branch");
+        run_id: Option<i64> as RUN_ID = Field::new("run_id", BigInt).null().fk("Run");
+        space_id: Option<i64> as SPACE_ID = Field::new("space_id", SmallInt).fk("Space");
+        created_by_id: Option<i64> as CREATED_BY_ID = Field::new("created_by_id", Int).fk("User");
+        type_id: Option<i64> as TYPE_ID = Field::new("type_id", Int).null().fk("Schema");
+        suffix: Option<String> as SUFFIX = Field::new("suffix", Varchar(30)).null();
+    }
+}
+
 /// Implements [`TracksRun`] (and [`TracksUpdates`]) for registries with those columns.
 macro_rules! tracks {
     (run: $($t:ty),*) => {$(
@@ -271,8 +417,8 @@ macro_rules! tracks {
     )*};
 }
 
-tracks!(run: Storage, Transform, ULabel, Artifact, Feature);
-tracks!(updates: User, Storage, Transform, Run, ULabel, Artifact, Feature);
+tracks!(run: Storage, Transform, ULabel, Artifact, Feature, Project, Reference, Collection, Record, Schema);
+tracks!(updates: User, Storage, Transform, Run, ULabel, Artifact, Feature, Project, Reference, Collection, Record, Schema);
 
 pub use new::NewArtifact;
 
@@ -282,8 +428,8 @@ pub fn registry_by_name(name: &str) -> Option<&'static crate::registry::Registry
 }
 
 /// Every core registry.
-pub fn all_registries() -> [&'static crate::registry::Registry; 10] {
-    use crate::registry::Record;
+pub fn all_registries() -> [&'static crate::registry::Registry; 15] {
+    use crate::registry::Record as _;
     [
         User::REGISTRY,
         Space::REGISTRY,
@@ -295,6 +441,11 @@ pub fn all_registries() -> [&'static crate::registry::Registry; 10] {
         Artifact::REGISTRY,
         ArtifactULabel::REGISTRY,
         Feature::REGISTRY,
+        Project::REGISTRY,
+        Reference::REGISTRY,
+        Collection::REGISTRY,
+        <Record as crate::registry::Record>::REGISTRY,
+        Schema::REGISTRY,
     ]
 }
 
@@ -351,20 +502,104 @@ pub fn relations(registry: &str) -> &'static [Relation] {
         self_fk: "ulabel_id",
         other_fk: "artifact_id",
     };
+    /// A many-to-many relation through a link table (`link`, its two foreign-key columns).
+    const fn m2m(
+        name: &'static str,
+        registry: &'static str,
+        link_table: &'static str,
+        self_fk: &'static str,
+        other_fk: &'static str,
+    ) -> Relation {
+        Relation::ManyToMany { name, registry, link_table, self_fk, other_fk }
+    }
+    const fn rev(name: &'static str, registry: &'static str, fk: &'static str) -> Relation {
+        Relation::Reverse { name, registry, fk }
+    }
+    const ARTIFACT_PROJECTS: Relation =
+        m2m("projects", "Project", "lamindb_artifactproject", "artifact_id", "project_id");
+    const ARTIFACT_RECORDS: Relation =
+        m2m("records", "Record", "lamindb_artifactrecord", "artifact_id", "record_id");
+    const ARTIFACT_REFERENCES: Relation =
+        m2m("references", "Reference", "lamindb_artifactreference", "artifact_id", "reference_id");
+    const ARTIFACT_COLLECTIONS: Relation =
+        m2m("collections", "Collection", "lamindb_collectionartifact", "artifact_id", "collection_id");
+    const ARTIFACT_INPUT_OF_RUNS: Relation =
+        m2m("input_of_runs", "Run", "lamindb_artifact_input_of_runs", "artifact_id", "run_id");
+    const ARTIFACT_RECREATING_RUNS: Relation =
+        m2m("recreating_runs", "Run", "lamindb_artifact_recreating_runs", "artifact_id", "run_id");
+    const RUN_INPUT_ARTIFACTS: Relation =
+        m2m("input_artifacts", "Artifact", "lamindb_artifact_input_of_runs", "run_id", "artifact_id");
+    const RUN_RECREATED_ARTIFACTS: Relation =
+        m2m("recreated_artifacts", "Artifact", "lamindb_artifact_recreating_runs", "run_id", "artifact_id");
     match registry {
         "Storage" => &[Relation::Reverse { name: "artifacts", registry: "Artifact", fk: "storage_id" }],
         "Transform" => &[Relation::Reverse { name: "runs", registry: "Run", fk: "transform_id" }],
-        "Run" => &[Relation::Reverse { name: "output_artifacts", registry: "Artifact", fk: "run_id" }],
-        "Artifact" => &[ARTIFACT_ULABELS],
+        "Run" => {
+            const R: &[Relation] = &[
+                rev("output_artifacts", "Artifact", "run_id"),
+                RUN_INPUT_ARTIFACTS,
+                RUN_RECREATED_ARTIFACTS,
+                rev("initiated_runs", "Run", "initiated_by_run_id"),
+            ];
+            R
+        }
+        "Artifact" => {
+            const R: &[Relation] = &[
+                ARTIFACT_ULABELS,
+                ARTIFACT_PROJECTS,
+                ARTIFACT_RECORDS,
+                ARTIFACT_REFERENCES,
+                ARTIFACT_COLLECTIONS,
+                ARTIFACT_INPUT_OF_RUNS,
+                ARTIFACT_RECREATING_RUNS,
+            ];
+            R
+        }
+        "Project" => {
+            const R: &[Relation] = &[
+                m2m("artifacts", "Artifact", "lamindb_artifactproject", "project_id", "artifact_id"),
+                m2m("parents", "Project", "lamindb_project_parents", "from_project_id", "to_project_id"),
+                m2m("children", "Project", "lamindb_project_parents", "to_project_id", "from_project_id"),
+                rev("projects", "Project", "type_id"),
+            ];
+            R
+        }
+        "Reference" => {
+            const R: &[Relation] = &[
+                m2m("artifacts", "Artifact", "lamindb_artifactreference", "reference_id", "artifact_id"),
+                rev("references", "Reference", "type_id"),
+            ];
+            R
+        }
+        "Collection" => {
+            const R: &[Relation] =
+                &[m2m("artifacts", "Artifact", "lamindb_collectionartifact", "collection_id", "artifact_id")];
+            R
+        }
+        "Record" => {
+            const R: &[Relation] = &[
+                m2m("artifacts", "Artifact", "lamindb_artifactrecord", "record_id", "artifact_id"),
+                m2m("parents", "Record", "lamindb_record_parents", "from_record_id", "to_record_id"),
+                rev("records", "Record", "type_id"),
+            ];
+            R
+        }
+        "Schema" => {
+            const R: &[Relation] = &[rev("artifacts", "Artifact", "schema_id")];
+            R
+        }
         "ULabel" => {
             &[ULABEL_ARTIFACTS, Relation::Reverse { name: "ulabels", registry: "ULabel", fk: "type_id" }]
         }
         "Feature" => &[Relation::Reverse { name: "features", registry: "Feature", fk: "type_id" }],
-        "User" => &[
-            Relation::Reverse { name: "created_artifacts", registry: "Artifact", fk: "created_by_id" },
-            Relation::Reverse { name: "created_runs", registry: "Run", fk: "created_by_id" },
-            Relation::Reverse { name: "created_transforms", registry: "Transform", fk: "created_by_id" },
-        ],
+        "User" => {
+            const R: &[Relation] = &[
+                Relation::Reverse { name: "created_artifacts", registry: "Artifact", fk: "created_by_id" },
+                Relation::Reverse { name: "created_runs", registry: "Run", fk: "created_by_id" },
+                Relation::Reverse { name: "created_transforms", registry: "Transform", fk: "created_by_id" },
+            ];
+            R
+        }
         _ => &[],
     }
 }

@@ -2,7 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Artifact, Branch, Feature, Run, Space, Transform, ULabel};
+use super::{
+    Artifact, Branch, Feature, Project, Record as SheetRecord, Reference, Run, Space, Transform, ULabel,
+};
 use crate::artifact::{ArtifactOptions, ArtifactOutcome};
 use crate::error::Result;
 use crate::instance::Instance;
@@ -168,5 +170,42 @@ impl NewArtifact {
     pub async fn save_async(self, inst: &Instance) -> Result<Artifact> {
         let inst = inst.clone();
         crate::asyncio::blocking(move || self.save(&inst)).await
+    }
+}
+
+impl Project {
+    /// A new, unsaved project (LaminDB's `Project(name=…)`).
+    ///
+    /// ```
+    /// let p = lamindb_core::Project::new("atlas");
+    /// assert_eq!((p.uid.len(), p.name.as_str()), (12, "atlas"));
+    /// ```
+    pub fn new(name: impl Into<String>) -> Project {
+        Project { uid: new_uid(Self::REGISTRY), name: name.into(), ..Default::default() }
+    }
+}
+
+impl Reference {
+    /// A new, unsaved reference (LaminDB's `Reference(name=…)`).
+    ///
+    /// ```
+    /// let r = lamindb_core::Reference::new("Smith et al. 2024");
+    /// assert_eq!(r.uid.len(), 12);
+    /// ```
+    pub fn new(name: impl Into<String>) -> Reference {
+        Reference { uid: new_uid(Self::REGISTRY), name: name.into(), ..Default::default() }
+    }
+}
+
+impl SheetRecord {
+    /// A new, unsaved record (LaminDB's `Record(name=…)`); set `type_id` to place it in a sheet
+    /// (a record with `is_type`).
+    ///
+    /// ```
+    /// let r = lamindb_core::models::Record::new("sample 1");
+    /// assert_eq!((r.uid.len(), r.name.as_deref()), (16, Some("sample 1")));
+    /// ```
+    pub fn new(name: impl Into<String>) -> SheetRecord {
+        SheetRecord { uid: new_uid(Self::REGISTRY), name: Some(name.into()), ..Default::default() }
     }
 }
