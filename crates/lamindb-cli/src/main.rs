@@ -117,6 +117,31 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+    /// Track a run: of the calling shell script until `lamin finish`, or of one command after `--`.
+    ///
+    /// Without a command, the run belongs to the calling shell: `lamin save` and `lamin load` in
+    /// that shell (and below it) record their artifacts as the run's outputs and inputs. With a
+    /// command, it runs as the run: its output is passed through and kept as the run's report,
+    /// its exit status is passed on, and `LAMIN_CURRENT_RUN_UID` tells the `lamin` commands it
+    /// starts which run they belong to (a nested `lamin track -- …` records this run as the one
+    /// that started it).
+    ///
+    /// Examples:
+    ///   lamin track --key nightly-qc --param min_genes=200   (then lamin save …; lamin finish)
+    ///   lamin track -- ./align.sh sample1.fastq
+    ///   lamin track --key align --param threads=8 -- bwa mem ref.fa reads.fq
+    #[command(verbatim_doc_comment)]
+    Track(commands::track::TrackArgs),
+    /// End the run that `lamin track` started for this shell (completed, or errored with --error).
+    Finish(commands::track::FinishArgs),
+    /// Describe a record: its fields and, for artifacts and runs, the lineage (the run that made
+    /// it, its transform, its inputs and the runs that made those, as a tree).
+    ///
+    /// Examples:
+    ///   lamin describe artifact 3TNCsZZc
+    ///   lamin describe run 0jT3W1bc --depth 5 --json
+    #[command(verbatim_doc_comment)]
+    Describe(commands::describe::DescribeArgs),
     /// Read and change settings of the current instance.
     #[command(subcommand)]
     Settings(commands::storage::SettingsCommand),
@@ -143,6 +168,9 @@ fn main() -> ExitCode {
         Command::Save(args) => commands::artifact::save(args),
         Command::Load(args) => commands::artifact::load(args),
         Command::Doctor(args) => commands::doctor::run(args),
+        Command::Track(args) => commands::track::track(args),
+        Command::Finish(args) => commands::track::finish(args),
+        Command::Describe(args) => commands::describe::run(args),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

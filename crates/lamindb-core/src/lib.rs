@@ -15,6 +15,7 @@ pub mod doctor;
 pub mod error;
 pub mod fields;
 pub mod instance;
+pub mod lineage;
 mod migrations;
 pub mod models;
 mod pool;
@@ -33,6 +34,7 @@ pub use artifact::{ArtifactOptions, ArtifactOutcome, ArtifactSource, NoProgress,
 pub use db::{Dialect, Sql, ValueRef, is_postgres_url, redact_url};
 pub use error::{Error, FieldError, Result};
 pub use instance::{DeleteReport, InitOptions, InitOutcome, Instance, InstanceInfo};
+pub use lineage::{Input, Provenance};
 pub use models::{
     Artifact, ArtifactULabel, Branch, Collection, Feature, NewArtifact, Project, Reference, Run, Schema,
     Space, Storage, Transform, ULabel, User,

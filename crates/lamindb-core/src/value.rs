@@ -316,6 +316,19 @@ impl FieldValue for DateTime<Utc> {
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Json(pub String);
 
+impl From<serde_json::Value> for Json {
+    fn from(v: serde_json::Value) -> Json {
+        Json(v.to_string())
+    }
+}
+
+impl Json {
+    /// The value parsed (`None` when the text is not JSON).
+    pub fn parse(&self) -> Option<serde_json::Value> {
+        serde_json::from_str(&self.0).ok()
+    }
+}
+
 impl FieldValue for Json {
     const NULLABLE: bool = false;
     fn to_value(&self) -> Value {

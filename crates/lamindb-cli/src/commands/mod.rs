@@ -2,11 +2,13 @@
 
 pub(crate) mod artifact;
 pub(crate) mod delete;
+pub(crate) mod describe;
 pub(crate) mod df;
 pub(crate) mod doctor;
 pub(crate) mod instance;
 pub(crate) mod records;
 pub(crate) mod storage;
+pub(crate) mod track;
 
 use std::path::PathBuf;
 
@@ -35,7 +37,15 @@ pub(crate) fn cwd() -> anyhow::Result<PathBuf> {
     std::env::current_dir().context("cannot read the working directory")
 }
 
-/// Opens the current instance.
+/// Opens the current instance, attached to the run this process belongs to, if any
+/// (`lamin track`).
 pub(crate) fn current_instance() -> anyhow::Result<Instance> {
+    let inst = current_instance_untracked()?;
+    track::attach_active_run(&inst)?;
+    Ok(inst)
+}
+
+/// Opens the current instance without looking for a run.
+pub(crate) fn current_instance_untracked() -> anyhow::Result<Instance> {
     Ok(Instance::current_in(&settings_dir(), &cwd()?)?)
 }

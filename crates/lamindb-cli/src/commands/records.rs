@@ -60,7 +60,7 @@ fn table_columns(reg: &Registry) -> Vec<&'static str> {
         .collect()
 }
 
-fn row_json(reg: &Registry, row: &[Value]) -> serde_json::Value {
+pub(crate) fn row_json(reg: &Registry, row: &[Value]) -> serde_json::Value {
     serde_json::Value::Object(
         reg.fields.iter().zip(row).map(|(f, v)| (f.name.to_string(), v.to_json())).collect(),
     )
