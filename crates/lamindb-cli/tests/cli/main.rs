@@ -17,4 +17,5 @@ mod instance;
 mod sandbox;
 mod settings;
 mod storage;
+mod track;
 mod usage;
