@@ -102,6 +102,17 @@ fn python_works_on_our_instance(test: &str, old: bool) {
             std::fs::read_to_string(inst.artifact_path(&a).unwrap().to_string()).unwrap_or_default(),
             "gene,count\nA,1\nB,2\n"
         );
+        // The lineage `lamin describe` draws: Python's run, its transform and its input.
+        let made = inst.provenance(&a, 2).unwrap().expect("made under ln.track()");
+        assert_eq!(made.run.uid, run_uid);
+        assert_eq!(made.transform.key, "python-use-instance.py");
+        assert_eq!(made.status, Some(lamindb_core::RunStatus::Completed));
+        assert_eq!(
+            made.inputs.iter().map(|i| i.artifact.uid.as_str()).collect::<Vec<_>>(),
+            [input.uid.as_str()]
+        );
+        let report = Artifact::get_by_id(&inst, run.report_id.expect("Python saved a report")).unwrap();
+        assert_eq!(report.kind.as_deref(), Some("__lamindb_run__"));
         let inputs = Artifact::filter(artifact::INPUT_OF_RUNS.then(run::UID).eq(run_uid)).all(&inst).unwrap();
         assert_eq!(inputs.iter().map(|x| x.uid.as_str()).collect::<Vec<_>>(), [input.uid.as_str()]);
         let outputs = Artifact::filter(artifact::RUN.then(run::UID).eq(run_uid)).all(&inst).unwrap();

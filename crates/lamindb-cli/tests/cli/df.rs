@@ -2,33 +2,6 @@
 
 #[allow(unused_imports)]
 use super::sandbox::*;
-/// The lamindb venv's python with pyarrow and pandas (`scripts/python-env.sh`), or `None` after
-/// printing `skipped: pyarrow reader` (a failure under `CI=true`).
-fn pyarrow_python(test: &str) -> Option<PathBuf> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/python-env.sh");
-    let out = Command::new("bash").arg(&script).stdin(Stdio::null()).output();
-    let python = match &out {
-        Ok(o) if o.status.success() => {
-            String::from_utf8_lossy(&o.stdout).lines().last().map(|l| PathBuf::from(l.trim()))
-        }
-        _ => None,
-    };
-    let python = python.filter(|p| {
-        Command::new(p).args(["-c", "import pyarrow, pandas"]).status().is_ok_and(|s| s.success())
-    });
-    if python.is_none() {
-        let why = match out {
-            Ok(o) => String::from_utf8_lossy(&o.stderr).lines().last().unwrap_or_default().to_string(),
-            Err(e) => e.to_string(),
-        };
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("{test}: the pyarrow reader is required under CI=true: {why}");
-        }
-        eprintln!("{test}: skipped: pyarrow reader ({why})");
-    }
-    python
-}
-
 /// Reads the exported files with pyarrow and pandas: per file, the columns the test compares.
 const READ_WITH_PYARROW: &str = r#"
 import json, sys
@@ -112,7 +85,7 @@ fn df_exports_files_that_polars_and_pyarrow_read_back_equal() {
             parquet.column("created_at").unwrap().datetime().unwrap().physical().iter().collect();
 
         // The same values through pyarrow and pandas.
-        let Some(python) = pyarrow_python("df_exports_files_that_polars_and_pyarrow_read_back_equal") else {
+        let Some(python) = venv_python("df_exports_files_that_polars_and_pyarrow_read_back_equal") else {
             return;
         };
         let out = Command::new(&python)
@@ -244,7 +217,7 @@ print(json.dumps({
 #[test]
 fn df_of_a_python_instance_matches_python_to_dataframe() {
     let test = "df_of_a_python_instance_matches_python_to_dataframe";
-    let Some(python) = pyarrow_python(test) else { return };
+    let Some(python) = venv_python(test) else { return };
     let sb = Sandbox::new();
     let root = sb.work("pyfeat");
     let out = Command::new(&python)

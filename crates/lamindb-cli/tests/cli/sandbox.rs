@@ -146,3 +146,30 @@ pub(crate) fn with_password(url: &str) -> (String, String) {
         None => (format!("{scheme}://{userinfo}:secret@{host}"), "secret".to_string()),
     }
 }
+
+/// The venv's python with Python LaminDB 2.12.1, pyarrow and pandas (`scripts/python-env.sh`),
+/// or `None` after printing `skipped: python venv` (a failure under `CI=true`).
+pub(crate) fn venv_python(test: &str) -> Option<PathBuf> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/python-env.sh");
+    let out = Command::new("bash").arg(&script).stdin(Stdio::null()).output();
+    let python = match &out {
+        Ok(o) if o.status.success() => {
+            String::from_utf8_lossy(&o.stdout).lines().last().map(|l| PathBuf::from(l.trim()))
+        }
+        _ => None,
+    };
+    let python = python.filter(|p| {
+        Command::new(p).args(["-c", "import pyarrow, pandas"]).status().is_ok_and(|s| s.success())
+    });
+    if python.is_none() {
+        let why = match out {
+            Ok(o) => String::from_utf8_lossy(&o.stderr).lines().last().unwrap_or_default().to_string(),
+            Err(e) => e.to_string(),
+        };
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{test}: the Python venv is required under CI=true: {why}");
+        }
+        eprintln!("{test}: skipped: python venv ({why})");
+    }
+    python
+}

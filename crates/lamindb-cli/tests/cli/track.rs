@@ -159,3 +159,54 @@ fn a_nested_tracked_command_records_the_run_that_started_it() {
         assert_eq!(described["lineage"]["inputs"][0]["key"], "in.txt");
     });
 }
+
+#[test]
+fn python_lamindb_reads_the_runs_that_lamin_track_wrote() {
+    let test = "python_lamindb_reads_the_runs_that_lamin_track_wrote";
+    for_each_backend(test, |b| {
+        let Some(python) = venv_python(test) else { return };
+        let sb = Sandbox::with_instance(b);
+        std::fs::write(sb.work("in.txt"), "in").unwrap();
+        let input = sb.run(&["save", "in.txt", "--key", "in.txt"]).ok().stdout.trim().to_string();
+        let lamin = env!("CARGO_BIN_EXE_lamin");
+        let body = format!(
+            "{lamin} load --key in.txt >/dev/null && echo made > made.txt && {lamin} save made.txt --key made.txt >/dev/null && echo done"
+        );
+        let outer = sb.run(&["track", "--key", "outer", "--", "true"]).ok();
+        let outer_uid = run_uid(&outer.stderr);
+        let mut cmd =
+            lamin_command(&sb.root, &["track", "--key", "make", "--param", "n=3", "--", "sh", "-c", &body]);
+        cmd.env("LAMIN_INITIATED_BY_RUN_UID", &outer_uid);
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{stderr}");
+        let uid = run_uid(&stderr);
+        let made = sb.run(&["list", "artifact", "--filter", "key=made.txt", "--json"]).ok().json();
+        let made = made[0]["uid"].as_str().unwrap().to_string();
+
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/python-read-run.py");
+        let read = Command::new(&python)
+            .arg(&script)
+            .args([sb.root.join("py"), sb.root.join("settings")])
+            .args(["anonymous/mydata", uid.as_str()])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let py_err = String::from_utf8_lossy(&read.stderr);
+        assert!(read.status.success(), "python-read-run.py failed:\n{py_err}");
+        let stdout = String::from_utf8_lossy(&read.stdout);
+        let py: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+        assert_eq!(py["uid"], uid.as_str());
+        assert_eq!(py["status"], "completed");
+        assert_eq!(py["params"], serde_json::json!({"n": 3}));
+        assert_eq!(py["transform"]["key"], "make");
+        assert_eq!(py["transform"]["kind"], "pipeline");
+        assert_eq!(py["inputs"], serde_json::json!([input]));
+        assert_eq!(py["outputs"], serde_json::json!({made.as_str(): "make"}));
+        assert_eq!(py["report"]["kind"], "__lamindb_run__");
+        assert_eq!(py["report"]["description"], format!("log streams of run {uid}"));
+        assert!(py["report"]["text"].as_str().unwrap().contains("done"), "{py}");
+        assert_eq!(py["initiated_by_run"], outer_uid.as_str());
+        assert!(py["finished_at"].is_string());
+    });
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Read a run and its lineage with Python LaminDB (2.12.1), as an interop check.
+
+Usage (with the venv python from scripts/python-env.sh):
+
+    $VENV/bin/python scripts/python-read-run.py W S SLUG RUN_UID
+
+W        working directory (HOME=W/home for the child)
+S        lamin settings dir (LAMIN_SETTINGS_DIR; the files are in S/.lamin/)
+SLUG     the instance (`owner/name`)
+RUN_UID  the run to read
+
+Runs offline like python-read-instance.py and prints ONE JSON line: the run's uid, status,
+params, cli_args, started_at/finished_at (as text), its transform (key, kind, uid, hash),
+`ln.Run.get(uid).input_artifacts` (uids), the artifacts whose `run` is it (uids, with each one's
+`artifact.run.transform.key`), the report (uid, kind, description, text), and the uid of the
+run that started it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from lamin_offline import rerun_offline
+
+CHILD_FLAG = "_LAMINDB_RS_READ_RUN_CHILD"
+
+
+def child(argv: list[str]) -> int:
+    json_out = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    slug, run_uid = argv[3], argv[4]
+
+    import lamindb_setup as ln_setup
+
+    ln_setup.connect(slug)
+
+    import lamindb as ln
+
+    ln.setup.settings.instance._is_on_hub = False
+
+    run = ln.Run.get(run_uid)
+    outputs = ln.Artifact.filter(run=run).order_by("id")
+    report = run.report
+    out = {
+        "uid": run.uid,
+        "status": run.status,
+        "params": run.params,
+        "cli_args": run.cli_args,
+        "started_at": str(run.started_at),
+        "finished_at": None if run.finished_at is None else str(run.finished_at),
+        "transform": {
+            "key": run.transform.key,
+            "kind": run.transform.kind,
+            "uid": run.transform.uid,
+            "hash": run.transform.hash,
+        },
+        "inputs": sorted(a.uid for a in run.input_artifacts.all()),
+        "outputs": {a.uid: a.run.transform.key for a in outputs if a.kind != "__lamindb_run__"},
+        "report": None
+        if report is None
+        else {
+            "uid": report.uid,
+            "kind": report.kind,
+            "description": report.description,
+            "text": Path(report.cache()).read_text(),
+        },
+        "initiated_by_run": None if run.initiated_by_run is None else run.initiated_by_run.uid,
+    }
+    json_out.write(json.dumps(out, default=str) + "\n")
+    json_out.flush()
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 5:
+        print(__doc__, file=sys.stderr)
+        return 2
+    if os.environ.get(CHILD_FLAG) == "1":
+        return child(argv)
+    w, s = Path(argv[1]).expanduser().resolve(), Path(argv[2]).expanduser().resolve()
+    w.mkdir(parents=True, exist_ok=True)
+    return rerun_offline(__file__, argv[1:], w, s, CHILD_FLAG)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
