@@ -1,7 +1,7 @@
 //! Chores for lamindb-rs, in the cargo-xtask style: `cargo xtask <task>`.
 //!
 //! Tasks:
-//! - `bench [artifacts|df|query|scale]`: builds the release `lamin` binary and measures workloads end to end,
+//! - `bench [artifacts|track|df|query|scale]`: builds the release `lamin` binary and measures workloads end to end,
 //!   printing one JSON line per workload (`workload`, `n`, `seconds` per run as
 //!   median/p95/min, `per_second`); a group name runs only that group.
 //!   Artifact workloads: `lamin save dir --one-per-file` of 1000 files of 1 KiB into a fresh
@@ -9,6 +9,8 @@
 //!   disk (`ratio_to_cp`); peak RSS of `lamin save` for 64 MiB and 1 GiB files (flat in size).
 //!   Query workloads (`tests/benches/query.rs`): bulk create, exact and prefix filters, search and
 //!   a full listing over 10 000 and 100 000 labels, on SQLite and (when configured) PostgreSQL.
+//!   `track`: the overhead of `lamin track -- true` over `true`, and saves inside and outside a
+//!   run (`track.rs`).
 //!   `scale` (only when named): many files and large registries (`scale.rs`).
 
 use std::path::{Path, PathBuf};
@@ -18,6 +20,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 mod scale;
+mod track;
 
 fn main() -> Result<()> {
     let task = std::env::args().nth(1);
@@ -117,6 +120,9 @@ fn bench() -> Result<()> {
         let only = std::env::args().nth(2);
         if only.as_deref().is_none_or(|g| g == "artifacts") {
             artifact_benches(&bin, &tmp)?;
+        }
+        if only.as_deref().is_none_or(|g| g == "track") {
+            track::bench_track(&bin, &tmp)?;
         }
         if only.as_deref().is_none_or(|g| g == "df") {
             bench_df(&bin, &tmp.join("df"), 1_000_000)?;

@@ -1,0 +1,86 @@
+//! `cargo xtask bench track`: what run tracking costs.
+//!
+//! - `lamin track --key k -- true` against `true` started the same way (`track overhead` is the
+//!   difference of the medians);
+//! - `lamin save <dir> --one-per-file` of 1000 files of 1 KiB outside a run and inside one
+//!   (`lamin track -- lamin save …`), on fresh files each time, beside `cp -r` of the same files.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, bail};
+
+use crate::{lamin, report};
+
+/// Runs `program args…` in `dir` with the instance's settings; returns the wall time.
+fn timed(program: &Path, dir: &Path, args: &[&str]) -> Result<Duration> {
+    let t = Instant::now();
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .env("LAMIN_SETTINGS_DIR", dir.join("settings"))
+        .env_remove("LAMIN_CURRENT_INSTANCE")
+        .env_remove("LAMIN_CURRENT_RUN_UID")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()?;
+    if !status.success() {
+        bail!("{} {args:?} failed with {status}", program.display());
+    }
+    Ok(t.elapsed())
+}
+
+fn median(mut v: Vec<Duration>) -> f64 {
+    v.sort();
+    v[v.len() / 2].as_secs_f64()
+}
+
+/// Writes `n` files of 1 KiB with content unique to `tag` under `dir`.
+fn files(dir: &Path, n: usize, tag: &str) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for i in 0..n {
+        let mut body = format!("{tag} {i}\n").into_bytes();
+        body.resize(1024, b'.');
+        std::fs::write(dir.join(format!("f{i:05}.txt")), body)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn bench_track(bin: &Path, base: &Path) -> Result<()> {
+    let dir = base.join("track");
+    std::fs::create_dir_all(&dir)?;
+    lamin(bin, &dir, &["init", "--storage", "./data"])?;
+    let truth = Path::new("/bin/true");
+    let runs = 100;
+    let mut plain = Vec::new();
+    let mut tracked = Vec::new();
+    for _ in 0..runs {
+        plain.push(timed(truth, &dir, &[])?);
+        tracked.push(timed(bin, &dir, &["track", "--key", "noop", "--", "true"])?);
+    }
+    let overhead = median(tracked.clone()) - median(plain.clone());
+    report("true (baseline)", plain);
+    report("lamin track -- true", tracked);
+    println!("{}", serde_json::json!({"workload": "track overhead (median difference)", "seconds": overhead}));
+
+    let (n, rounds) = (1000, 5);
+    let (mut outside, mut inside, mut cp) = (Vec::new(), Vec::new(), Vec::new());
+    for r in 0..rounds {
+        let a = format!("out{r}");
+        files(&dir.join(&a), n, &a)?;
+        let copy = dir.join(format!("cp{r}"));
+        cp.push(timed(Path::new("cp"), &dir, &["-r", &a, &copy.display().to_string()])?);
+        outside.push(timed(bin, &dir, &["save", &a, "--one-per-file"])?);
+        let b = format!("in{r}");
+        files(&dir.join(&b), n, &b)?;
+        let lamin_path = bin.display().to_string();
+        inside.push(timed(bin, &dir, &["track", "--key", "save-run", "--", &lamin_path, "save", &b, "--one-per-file"])?);
+    }
+    let ratio = median(inside.clone()) / median(outside.clone());
+    report("cp -r 1000 files of 1 KiB (baseline)", cp);
+    report("lamin save 1000 files outside a run", outside);
+    report("lamin save 1000 files inside a run (lamin track -- lamin save)", inside);
+    println!("{}", serde_json::json!({"workload": "save inside / outside a run", "ratio": ratio}));
+    Ok(())
+}
