@@ -62,7 +62,10 @@ pub(crate) fn bench_track(bin: &Path, base: &Path) -> Result<()> {
     let overhead = median(tracked.clone()) - median(plain.clone());
     report("true (baseline)", plain);
     report("lamin track -- true", tracked);
-    println!("{}", serde_json::json!({"workload": "track overhead (median difference)", "seconds": overhead}));
+    println!(
+        "{}",
+        serde_json::json!({"workload": "track overhead (median difference)", "seconds": overhead})
+    );
 
     let (n, rounds) = (1000, 5);
     let (mut outside, mut inside, mut cp) = (Vec::new(), Vec::new(), Vec::new());
@@ -75,7 +78,11 @@ pub(crate) fn bench_track(bin: &Path, base: &Path) -> Result<()> {
         let b = format!("in{r}");
         files(&dir.join(&b), n, &b)?;
         let lamin_path = bin.display().to_string();
-        inside.push(timed(bin, &dir, &["track", "--key", "save-run", "--", &lamin_path, "save", &b, "--one-per-file"])?);
+        inside.push(timed(
+            bin,
+            &dir,
+            &["track", "--key", "save-run", "--", &lamin_path, "save", &b, "--one-per-file"],
+        )?);
     }
     let ratio = median(inside.clone()) / median(outside.clone());
     report("cp -r 1000 files of 1 KiB (baseline)", cp);

@@ -47,8 +47,17 @@ enum Command {
     /// Register, list, show and delete storage locations.
     #[command(subcommand)]
     Storage(commands::storage::StorageCommand),
-    /// Create records (labels): `lamin create ulabel "My label" …` or `--from-file names.txt`.
-    Create(commands::records::CreateArgs),
+    /// Create records: labels, projects, references, records, features and collections.
+    ///
+    /// Examples:
+    ///   lamin create ulabel "T cell" "B cell"
+    ///   lamin create ulabel --from-file names.txt
+    ///   lamin create project "atlas 2026" --description "the cell atlas"
+    ///   lamin create record samples --is-type && lamin create record s1 s2 --type samples
+    ///   lamin create feature n_cells --dtype int
+    ///   lamin create collection training-set --artifact 3TNCsZZc --artifact 8Hx2kQ4e
+    #[command(verbatim_doc_comment)]
+    Create(commands::create::CreateArgs),
     /// Change a record's name, description or other plain fields (validated first).
     ///
     /// Examples:
@@ -132,6 +141,15 @@ enum Command {
     ///   lamin track --key align --param threads=8 -- bwa mem ref.fa reads.fq
     #[command(verbatim_doc_comment)]
     Track(commands::track::TrackArgs),
+    /// Annotate an artifact: add or remove ULabels, Projects and Records, set feature values
+    /// (checked against each feature's dtype; nothing changes unless all fit).
+    ///
+    /// Examples:
+    ///   lamin annotate artifact 3TNCsZZc --ulabel "T cell" --project atlas
+    ///   lamin annotate artifact 3TNCsZZc --features n_cells=1200 --features tissue=lung
+    ///   lamin annotate artifact 3TNCsZZc --remove-ulabel "T cell"
+    #[command(verbatim_doc_comment)]
+    Annotate(commands::annotate::AnnotateArgs),
     /// End the run that `lamin track` started for this shell (completed, or errored with --error).
     Finish(commands::track::FinishArgs),
     /// Describe a record: its fields and, for artifacts and runs, the lineage (the run that made
@@ -157,7 +175,7 @@ fn main() -> ExitCode {
         Command::Delete(args) => commands::delete::run(args),
         Command::Storage(cmd) => commands::storage::run(cmd),
         Command::Settings(cmd) => commands::storage::settings(cmd),
-        Command::Create(args) => commands::records::create(args),
+        Command::Create(args) => commands::create::create(args),
         Command::Get(args) => commands::records::get(args),
         Command::Update(args) => commands::records::update(args),
         Command::List(args) => commands::records::list(args),
@@ -169,6 +187,7 @@ fn main() -> ExitCode {
         Command::Load(args) => commands::artifact::load(args),
         Command::Doctor(args) => commands::doctor::run(args),
         Command::Track(args) => commands::track::track(args),
+        Command::Annotate(args) => commands::annotate::run(args),
         Command::Finish(args) => commands::track::finish(args),
         Command::Describe(args) => commands::describe::run(args),
         Command::Completions { shell } => {

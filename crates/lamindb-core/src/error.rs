@@ -61,6 +61,10 @@ pub enum Error {
         /// The registry's fields, sorted, comma separated.
         available: String,
     },
+    /// A feature value that does not fit its feature, or a feature that does not exist
+    /// (LaminDB's ValidationError when annotating).
+    #[error("{0}")]
+    FeatureValue(String),
     /// An argument that is not valid (LaminDB's ValueError / InvalidArgument).
     #[error("{0}")]
     InvalidArgument(String),

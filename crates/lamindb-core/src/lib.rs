@@ -7,9 +7,11 @@
 
 #![warn(missing_docs)]
 
+pub mod annotate;
 pub mod artifact;
 #[cfg(feature = "tokio")]
 mod asyncio;
+pub mod collection;
 mod db;
 pub mod doctor;
 pub mod error;
@@ -30,6 +32,7 @@ pub mod uid;
 mod validate;
 pub mod value;
 
+pub use annotate::ArtifactLabel;
 pub use artifact::{ArtifactOptions, ArtifactOutcome, ArtifactSource, NoProgress, Progress, SaveSummary};
 pub use db::{Dialect, Sql, ValueRef, is_postgres_url, redact_url};
 pub use error::{Error, FieldError, Result};

@@ -1,9 +1,10 @@
-//! Feature columns of Artifact frames: categorical features through `lamindb_artifactulabel`
-//! (`cat[ULabel…]`), the other dtypes through LaminDB's JSON value tables.
+//! Feature columns of Artifact frames: categorical features through the link tables
+//! (`cat[ULabel…]` `lamindb_artifactulabel`, `cat[Record…]` `lamindb_artifactrecord`,
+//! `cat[Project…]` `lamindb_artifactproject`), the other dtypes through LaminDB's JSON value tables.
 
 use std::collections::HashMap;
 
-use lamindb_core::{Feature, Field, Instance, Q, QuerySet, Record, SqlType, Value};
+use lamindb_core::{Feature, Field, Instance, Q, QuerySet, Record, Registry, SqlType, Value};
 use polars::prelude::*;
 
 use crate::FrameError;
@@ -172,14 +173,13 @@ fn select_features(
             Ok(out)
         }
         FeatureSelection::All => {
-            let linked = select_in(
-                db,
-                lamindb_core::ArtifactULabel::REGISTRY,
-                "artifact_id",
-                ids,
-                &["feature_id"],
-                Some(Q::kw("feature_id__isnull", false)?),
-            )?;
+            let mut linked = Vec::new();
+            for (_, link, _, _) in CATEGORICAL {
+                if db.table_exists(link.table)? {
+                    let with_feature = Some(Q::kw("feature_id__isnull", false)?);
+                    linked.extend(select_in(db, link, "artifact_id", ids, &["feature_id"], with_feature)?);
+                }
+            }
             let mut feature_ids = distinct(linked.iter().filter_map(|r| r[0].as_i64()));
             if has_json_values(db)? {
                 let json = json_feature_values(db, ids, None)?;
@@ -209,6 +209,24 @@ fn select_features(
     }
 }
 
+/// The registries whose records are categorical feature values: name, link registry, the link's
+/// column pointing to the value, the value's registry.
+const CATEGORICAL: &[(&str, &Registry, &str, &Registry)] = &[
+    ("ULabel", lamindb_core::ArtifactULabel::REGISTRY, "ulabel_id", lamindb_core::ULabel::REGISTRY),
+    (
+        "Record",
+        lamindb_core::models::ArtifactRecord::REGISTRY,
+        "record_id",
+        <lamindb_core::models::Record as Record>::REGISTRY,
+    ),
+    (
+        "Project",
+        lamindb_core::models::ArtifactProject::REGISTRY,
+        "project_id",
+        lamindb_core::Project::REGISTRY,
+    ),
+];
+
 /// One column per selected feature, for the artifacts `ids`.
 pub(crate) fn feature_columns(
     db: &Instance,
@@ -216,60 +234,47 @@ pub(crate) fn feature_columns(
     sel: &FeatureSelection,
 ) -> Result<Vec<Column>, FrameError> {
     let features = select_features(db, ids, sel)?;
-    let ulabel_features: Vec<i64> = features
-        .iter()
-        .filter(|f| f.categorical().is_some_and(|(reg, _, _)| reg == "ULabel"))
-        .map(|f| f.id)
-        .collect();
-    // (artifact, feature) → label ids, in link order; then the labels' values.
-    let mut links: HashMap<(i64, i64), Vec<i64>> = HashMap::new();
+    // Categorical values: per registry, its link table; (artifact, feature) → (registry, id)
+    // in link order; then the values of the linked records.
+    let mut links: HashMap<(i64, i64), Vec<(&'static str, i64)>> = HashMap::new();
     let mut label_fields: HashMap<i64, &'static Field> = HashMap::new();
-    if !ulabel_features.is_empty() {
-        let only = Q::kw_list("feature_id__in", ulabel_features.iter().map(|i| Value::Int(*i)).collect())?;
-        let reg = lamindb_core::ArtifactULabel::REGISTRY;
-        for r in
-            select_in(db, reg, "artifact_id", ids, &["artifact_id", "feature_id", "ulabel_id"], Some(only))?
+    let mut labels: HashMap<(&'static str, i64), Vec<Value>> = HashMap::new();
+    let mut field_names_of: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
+    for (name, link, column, target) in CATEGORICAL {
+        let cat: Vec<&FeatureInfo> =
+            features.iter().filter(|f| f.categorical().is_some_and(|(reg, _, _)| reg == *name)).collect();
+        if cat.is_empty() {
+            continue;
+        }
+        let only = Q::kw_list("feature_id__in", cat.iter().map(|f| Value::Int(f.id)).collect())?;
+        for r in select_in(db, link, "artifact_id", ids, &["artifact_id", "feature_id", column], Some(only))?
         {
             if let (Some(a), Some(f), Some(u)) = (r[0].as_i64(), r[1].as_i64(), r[2].as_i64()) {
                 let entry = links.entry((a, f)).or_default();
-                if !entry.contains(&u) {
-                    entry.push(u);
+                if !entry.contains(&(*name, u)) {
+                    entry.push((*name, u));
                 }
             }
         }
-        for f in &features {
-            if let Some((_, field, _)) = f.categorical() {
-                let ulabel = lamindb_core::ULabel::REGISTRY;
-                let field = ulabel.check_field(&field).map_err(|e| {
-                    FrameError::Features(format!("feature '{}' (dtype {}): {e}", f.name, f.dtype))
-                })?;
-                label_fields.insert(f.id, field);
+        let mut names: Vec<&'static str> = vec!["id"];
+        for f in &cat {
+            let (_, field, _) = f.categorical().expect("categorical");
+            let field = target.check_field(&field).map_err(|e| {
+                FrameError::Features(format!("feature '{}' (dtype {}): {e}", f.name, f.dtype))
+            })?;
+            label_fields.insert(f.id, field);
+            if !names.contains(&field.name) {
+                names.push(field.name);
             }
         }
-    }
-    let label_ids = distinct(links.values().flatten().copied());
-    // Values of labels outside the default branch (trash, archive) are left out, as in LaminDB.
-    let mut labels: HashMap<i64, Vec<Value>> = HashMap::new();
-    let field_names: Vec<&str> = {
-        let mut v: Vec<&str> = vec!["id"];
-        for f in label_fields.values() {
-            if !v.contains(&f.name) {
-                v.push(f.name);
+        let linked = distinct(links.values().flatten().filter(|(reg, _)| reg == name).map(|(_, id)| *id));
+        // Values of records outside the default branch (trash, archive) are left out, as in LaminDB.
+        for r in select_in(db, target, "id", &linked, &names, Some(Q::kw("branch_id", 1)?))? {
+            if let Some(id) = r[0].as_i64() {
+                labels.insert((*name, id), r);
             }
         }
-        v
-    };
-    for r in select_in(
-        db,
-        lamindb_core::ULabel::REGISTRY,
-        "id",
-        &label_ids,
-        &field_names,
-        Some(Q::kw("branch_id", 1)?),
-    )? {
-        if let Some(id) = r[0].as_i64() {
-            labels.insert(id, r);
-        }
+        field_names_of.insert(name, names);
     }
 
     // Non-categorical values: LaminDB's JSON value tables, (artifact, feature) → values.
@@ -292,11 +297,12 @@ pub(crate) fn feature_columns(
             out.push(json_feature_column(f, ids, &json)?);
             continue;
         };
-        let Some(field) = label_fields.get(&f.id).filter(|_| registry == "ULabel") else {
+        let (Some(field), Some(names)) = (label_fields.get(&f.id), field_names_of.get(registry.as_str()))
+        else {
             out.push(null_column(&f.name, &DataType::String, ids.len()));
             continue;
         };
-        let idx = field_names.iter().position(|n| *n == field.name).expect("selected");
+        let idx = names.iter().position(|n| *n == field.name).expect("selected");
         let per_row: Vec<Vec<Value>> = ids
             .iter()
             .map(|a| {
@@ -304,7 +310,7 @@ pub(crate) fn feature_columns(
                     .get(&(*a, f.id))
                     .into_iter()
                     .flatten()
-                    .filter_map(|u| labels.get(u).map(|r| r[idx].clone()))
+                    .filter_map(|key| labels.get(key).map(|r| r[idx].clone()))
                     .filter(|v| !v.is_null())
                     .collect()
             })

@@ -1,5 +1,6 @@
 //! The behaviour suite: every case runs against every available SQL backend.
 
+mod annotate;
 mod artifact;
 mod cloud;
 mod doctor;

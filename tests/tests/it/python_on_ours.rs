@@ -153,6 +153,8 @@ fn python_works_on_our_instance(test: &str, old: bool) {
         assert_eq!(cell("f_bool"), "true");
         assert_eq!(cell("f_str"), "\"hello\"");
         assert_eq!(cell("f_ulabel"), "\"py-label\"");
+        assert_eq!(cell("f_record"), "\"py-record\"");
+        assert_eq!(cell("f_date"), "\"2024-05-06\"");
         assert!(cell("f_list").contains("\"x\""), "{}", cell("f_list"));
         assert!(cell("f_datetime").starts_with("2024-05-06 07:08:09"), "{}", cell("f_datetime"));
         let _: &Json = &out;

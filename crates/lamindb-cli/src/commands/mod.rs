@@ -1,6 +1,8 @@
 //! One module per group of subcommands.
 
+pub(crate) mod annotate;
 pub(crate) mod artifact;
+pub(crate) mod create;
 pub(crate) mod delete;
 pub(crate) mod describe;
 pub(crate) mod df;

@@ -1,15 +1,13 @@
 //! `lamin create`, `get`, `list`, `search`, `lookup`, `restore`, and `delete <registry>`: the
 //! query language on the command line, for every registry.
 
-use std::io::Read;
-
 use clap::Args;
 use lamindb_core::models::registry_by_name;
 use lamindb_core::query::lookup::lookup;
 use lamindb_core::query::parse::parse_cli_filter;
 use lamindb_core::query::search::{SearchOptions, search};
-use lamindb_core::records::{Deleted, NameMatch, delete_record, restore_record};
-use lamindb_core::{Instance, QuerySet, Record, Registry, ULabel, Value};
+use lamindb_core::records::{Deleted, delete_record, restore_record};
+use lamindb_core::{Instance, QuerySet, Record, Registry, Value};
 
 use super::{current_instance, settings_dir};
 use crate::output;
@@ -18,7 +16,8 @@ use crate::output;
 pub(crate) fn registry(name: &str) -> anyhow::Result<&'static Registry> {
     registry_by_name(name).ok_or_else(|| {
         anyhow::anyhow!(
-            "unknown registry '{name}': use one of storage, user, space, branch, transform, run, ulabel, artifact, artifactulabel, feature"
+            "unknown registry '{name}': use one of {}",
+            lamindb_core::models::all_registries().map(|r| r.name.to_ascii_lowercase()).join(", ")
         )
     })
 }
@@ -66,7 +65,12 @@ pub(crate) fn row_json(reg: &Registry, row: &[Value]) -> serde_json::Value {
     )
 }
 
-fn print_rows(reg: &Registry, rows: &[Vec<Value>], json: bool, extra: Option<(&str, Vec<String>)>) {
+pub(crate) fn print_rows(
+    reg: &Registry,
+    rows: &[Vec<Value>],
+    json: bool,
+    extra: Option<(&str, Vec<String>)>,
+) {
     if json {
         let items = rows
             .iter()
@@ -105,71 +109,6 @@ fn print_rows(reg: &Registry, rows: &[Vec<Value>], json: bool, extra: Option<(&s
         })
         .collect();
     output::cells(&header, &cells);
-}
-
-#[derive(Debug, Args)]
-pub(crate) struct CreateArgs {
-    /// The registry (only `ulabel` can be created from the command line).
-    #[arg(value_parser = super::registry_names(), ignore_case = true)]
-    registry: String,
-    /// Names of the records to create.
-    names: Vec<String>,
-    /// A description for every created record.
-    #[arg(long)]
-    description: Option<String>,
-    /// Read names from a file, one per line (`-` for stdin); all are created in one transaction.
-    #[arg(long, value_name = "FILE")]
-    from_file: Option<String>,
-    /// Create even when a record with the same name exists (by default it is returned instead).
-    #[arg(long)]
-    allow_duplicates: bool,
-    /// Print the records as JSON.
-    #[arg(long)]
-    json: bool,
-}
-
-pub(crate) fn create(args: CreateArgs) -> anyhow::Result<()> {
-    let reg = registry(&args.registry)?;
-    if reg.name != "ULabel" {
-        anyhow::bail!(
-            "`lamin create` makes ulabel records; {} records are created by other commands",
-            reg.name
-        );
-    }
-    let mut names = args.names;
-    if let Some(file) = &args.from_file {
-        let mut text = String::new();
-        if file == "-" {
-            std::io::stdin().read_to_string(&mut text)?;
-        } else {
-            text = std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-        }
-        names.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string));
-    }
-    if names.is_empty() {
-        anyhow::bail!("no names given: pass names or --from-file FILE");
-    }
-    let inst = current_instance()?;
-    let mode = if args.allow_duplicates { NameMatch::AlwaysCreate } else { NameMatch::ReturnExisting };
-    if names.len() > 50 && !args.json {
-        // Bulk load: one transaction, counts only.
-        let done = inst.bulk_create_ulabels(&names, args.description.as_deref(), mode)?;
-        output::info(&format!("created {} ulabel(s), {} existed already", done.created, done.existing));
-        return Ok(());
-    }
-    let created = inst.create_ulabels(&names, args.description.as_deref(), mode)?;
-    let n_new = created.iter().filter(|c| c.created).count();
-    for c in created.iter().filter(|c| !c.created) {
-        output::info(&format!("returning ulabel with same name: '{}'", c.record.name));
-    }
-    output::info(&format!("created {n_new} ulabel(s), {} existed already", created.len() - n_new));
-    if args.json {
-        output::json(&serde_json::Value::Array(created.iter().map(|c| c.record.to_json()).collect()));
-    } else {
-        let rows: Vec<Vec<Value>> = created.iter().map(|c| c.record.values()).collect();
-        print_rows(ULabel::REGISTRY, &rows, false, None);
-    }
-    Ok(())
 }
 
 #[derive(Debug, Args)]

@@ -156,20 +156,31 @@ pub(super) fn clear_storage_ongoing(
 }
 
 /// The link tables whose rows name an artifact in `artifact_id` and go with it: labels, feature
-/// values, projects, records, references, collection membership and run lineage.
-const LINK_TABLES: [&str; 8] = [
+/// values, projects, records, references and run lineage. (Collection membership protects an
+/// artifact instead, as in LaminDB.)
+const LINK_TABLES: [&str; 7] = [
     "lamindb_artifactulabel",
     "lamindb_artifactjsonvalue",
     "lamindb_artifactproject",
     "lamindb_artifactrecord",
     "lamindb_artifactreference",
-    "lamindb_collectionartifact",
     "lamindb_artifact_input_of_runs",
     "lamindb_artifact_recreating_runs",
 ];
 
-/// Deletes the rows `ids` and their link rows.
+/// Deletes the rows `ids` and their link rows; refused for an artifact of a collection.
 pub(super) fn delete_rows(db: &Instance, ids: &[i64]) -> Result<()> {
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = db.sql();
+        sql.push("SELECT \"artifact_id\" FROM \"lamindb_collectionartifact\"");
+        push_ids_of(&mut sql, "artifact_id", chunk);
+        if let Some(row) = db.query(&sql)?.into_iter().next() {
+            let id = row.values.first().and_then(Value::as_i64).unwrap_or_default();
+            return Err(crate::error::Error::Refused(format!(
+                "Artifact {id} belongs to a collection: delete the collection first (its artifacts are protected)"
+            )));
+        }
+    }
     for table in LINK_TABLES {
         for chunk in ids.chunks(ROWS_PER_STATEMENT) {
             let mut sql = db.sql();

@@ -223,6 +223,38 @@ crate::registry! {
 }
 
 crate::registry! {
+    /// The link between an artifact and a record (`lamindb_artifactrecord`), with the feature
+    /// when the record is a feature value.
+    pub struct ArtifactRecord {
+        name: "ArtifactRecord", module: artifactrecord, table: "lamindb_artifactrecord", uid_len: None, name_field: "id",
+        soft_delete: false, versioned: false;
+        id: Option<i64> as ID = Field::new("id", BigInt);
+        artifact_id: i64 as ARTIFACT_ID = Field::new("artifact_id", Int).fk("Artifact");
+        record_id: i64 as RECORD_ID = Field::new("record_id", Int).fk("Record");
+        feature_id: Option<i64> as FEATURE_ID = Field::new("feature_id", Int).null().fk("Feature");
+        run_id: Option<i64> as RUN_ID = Field::new("run_id", BigInt).null().fk("Run");
+        created_by_id: Option<i64> as CREATED_BY_ID = Field::new("created_by_id", Int).fk("User");
+        created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
+    }
+}
+
+crate::registry! {
+    /// The link between an artifact and a project (`lamindb_artifactproject`), with the feature
+    /// when the project is a feature value.
+    pub struct ArtifactProject {
+        name: "ArtifactProject", module: artifactproject, table: "lamindb_artifactproject", uid_len: None, name_field: "id",
+        soft_delete: false, versioned: false;
+        id: Option<i64> as ID = Field::new("id", BigInt);
+        artifact_id: i64 as ARTIFACT_ID = Field::new("artifact_id", Int).fk("Artifact");
+        project_id: i64 as PROJECT_ID = Field::new("project_id", Int).fk("Project");
+        feature_id: Option<i64> as FEATURE_ID = Field::new("feature_id", Int).null().fk("Feature");
+        run_id: Option<i64> as RUN_ID = Field::new("run_id", BigInt).null().fk("Run");
+        created_by_id: Option<i64> as CREATED_BY_ID = Field::new("created_by_id", Int).fk("User");
+        created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
+    }
+}
+
+crate::registry! {
     /// A feature (`lamindb_feature`): a named, typed dimension of metadata.
     pub struct Feature {
         name: "Feature", module: feature, table: "lamindb_feature", uid_len: Some(12), name_field: "name",

@@ -1,0 +1,208 @@
+//! `lamin create`: labels, projects, references, records, features and collections.
+
+use std::io::Read;
+
+use anyhow::bail;
+use clap::Args;
+use lamindb_core::models::Record as SheetRecord;
+use lamindb_core::records::NameMatch;
+use lamindb_core::{Artifact, Feature, Instance, Project, Q, Record, Reference, ULabel, Value};
+
+use super::current_instance;
+use super::records::{print_rows, registry};
+use crate::output;
+
+#[derive(Debug, Args)]
+pub(crate) struct CreateArgs {
+    /// The registry: ulabel, project, reference, record, feature or collection.
+    #[arg(value_parser = super::registry_names(), ignore_case = true)]
+    registry: String,
+    /// Names of the records to create (a collection's key).
+    names: Vec<String>,
+    /// A description for every created record.
+    #[arg(long)]
+    description: Option<String>,
+    /// Read names from a file, one per line (`-` for stdin); all are created in one transaction.
+    #[arg(long, value_name = "FILE")]
+    from_file: Option<String>,
+    /// Create even when a record with the same name exists (by default it is returned instead).
+    #[arg(long)]
+    allow_duplicates: bool,
+    /// A feature's dtype: int, float, num, bool, str, date, datetime, dict, list[…], cat[ULabel],
+    /// cat[Record], cat[Project] (required for features).
+    #[arg(long)]
+    dtype: Option<String>,
+    /// A record's type (the name or uid of a record made with --is-type): the sheet it belongs to.
+    #[arg(long = "type", value_name = "TYPE")]
+    type_: Option<String>,
+    /// Make the record a type (a sheet that other records belong to).
+    #[arg(long)]
+    is_type: bool,
+    /// A collection's artifacts (id, uid or uid prefix), in order (repeatable).
+    #[arg(long = "artifact", value_name = "IDLIKE")]
+    artifacts: Vec<String>,
+    /// Print the records as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(crate) fn create(args: CreateArgs) -> anyhow::Result<()> {
+    let reg = registry(&args.registry)?;
+    let mut names = args.names.clone();
+    if let Some(file) = &args.from_file {
+        let mut text = String::new();
+        if file == "-" {
+            std::io::stdin().read_to_string(&mut text)?;
+        } else {
+            text = std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+        }
+        names.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string));
+    }
+    if names.is_empty() {
+        bail!("no names given: pass names or --from-file FILE");
+    }
+    let flag_for = |flag: &str, set: bool, registries: &str| -> anyhow::Result<()> {
+        if set && !registries.split(',').any(|r| r == reg.name) {
+            bail!("{flag} is for {registries} records, not {}", reg.name);
+        }
+        Ok(())
+    };
+    flag_for("--dtype", args.dtype.is_some(), "Feature")?;
+    flag_for("--type", args.type_.is_some(), "Record")?;
+    flag_for("--is-type", args.is_type, "Record,ULabel,Project,Feature")?;
+    flag_for("--artifact", !args.artifacts.is_empty(), "Collection")?;
+    let inst = current_instance()?;
+    match reg.name {
+        "ULabel" => create_ulabels(&inst, &args, &names),
+        "Collection" => create_collection(&inst, &args, &names),
+        "Project" | "Reference" | "Record" | "Feature" => create_named(&inst, &args, reg.name, &names),
+        other => bail!(
+            "`lamin create` makes ulabel, project, reference, record, feature and collection records; {other} records are made by other commands"
+        ),
+    }
+}
+
+fn create_ulabels(inst: &Instance, args: &CreateArgs, names: &[String]) -> anyhow::Result<()> {
+    let mode = if args.allow_duplicates { NameMatch::AlwaysCreate } else { NameMatch::ReturnExisting };
+    if args.is_type {
+        bail!("--is-type: create the label, then `lamin update ulabel <uid> --set is_type=true`");
+    }
+    if names.len() > 50 && !args.json {
+        // Bulk load: one transaction, counts only.
+        let done = inst.bulk_create_ulabels(names, args.description.as_deref(), mode)?;
+        output::info(&format!("created {} ulabel(s), {} existed already", done.created, done.existing));
+        return Ok(());
+    }
+    let created = inst.create_ulabels(names, args.description.as_deref(), mode)?;
+    let n_new = created.iter().filter(|c| c.created).count();
+    for c in created.iter().filter(|c| !c.created) {
+        output::info(&format!("returning ulabel with same name: '{}'", c.record.name));
+    }
+    output::info(&format!("created {n_new} ulabel(s), {} existed already", created.len() - n_new));
+    let rows: Vec<Vec<Value>> = created.iter().map(|c| c.record.values()).collect();
+    print_rows(ULabel::REGISTRY, &rows, args.json, None);
+    Ok(())
+}
+
+/// Projects, references, records and features: one per name, an existing name (outside the
+/// trash) returned unless --allow-duplicates; all in one transaction.
+fn create_named(inst: &Instance, args: &CreateArgs, registry: &str, names: &[String]) -> anyhow::Result<()> {
+    let dtype = match (registry, &args.dtype) {
+        ("Feature", None) => bail!("a feature needs --dtype (int, float, str, cat[ULabel], …)"),
+        (_, d) => d.clone(),
+    };
+    let type_id = match &args.type_ {
+        Some(t) => {
+            let q = Q::exact("name", t.as_str()) | Q::exact("uid", t.as_str());
+            let sheet = SheetRecord::filter(q & Q::exact("is_type", true)).first(inst)?.ok_or_else(|| {
+                anyhow::anyhow!(
+                    "no record type named '{t}': create it with `lamin create record {t} --is-type`"
+                )
+            })?;
+            sheet.id
+        }
+        None => None,
+    };
+    let (rows, n_new) = inst.transaction(|tx| {
+        let mut rows = Vec::new();
+        let mut n_new = 0;
+        for name in names {
+            let existing = if args.allow_duplicates { None } else { find_by_name(tx, registry, name)? };
+            if let Some(row) = existing {
+                output::info(&format!(
+                    "returning {} with same name: '{name}'",
+                    registry.to_ascii_lowercase()
+                ));
+                rows.push(row);
+                continue;
+            }
+            let description = args.description.clone();
+            let values = match registry {
+                "Project" => {
+                    let mut p = Project::new(name.clone());
+                    p.description = description;
+                    p.is_type = args.is_type;
+                    p.save(tx)?.values()
+                }
+                "Reference" => {
+                    let mut r = Reference::new(name.clone());
+                    r.description = description;
+                    r.save(tx)?.values()
+                }
+                "Record" => {
+                    let mut r = SheetRecord::new(name.clone());
+                    r.description = description;
+                    r.is_type = args.is_type;
+                    r.type_id = type_id;
+                    r.save(tx)?.values()
+                }
+                _ => {
+                    let mut f = Feature::new(name.clone(), dtype.clone().unwrap_or_default());
+                    f.description = description;
+                    f.save(tx)?.values()
+                }
+            };
+            n_new += 1;
+            rows.push(values);
+        }
+        Ok((rows, n_new))
+    })?;
+    let reg = registry_of(registry);
+    output::info(&format!(
+        "created {n_new} {}(s), {} existed already",
+        registry.to_ascii_lowercase(),
+        rows.len() - n_new
+    ));
+    print_rows(reg, &rows, args.json, None);
+    Ok(())
+}
+
+fn registry_of(name: &str) -> &'static lamindb_core::Registry {
+    lamindb_core::models::registry_by_name(name).expect("a core registry")
+}
+
+/// The first record of `registry` named `name` outside the trash.
+fn find_by_name(inst: &Instance, registry: &str, name: &str) -> lamindb_core::Result<Option<Vec<Value>>> {
+    let reg = registry_of(registry);
+    let q = Q::exact(reg.name_field, name) & Q::exact("branch_id", 1);
+    lamindb_core::QuerySet::new(reg).filter(q).order_by("id").first_row(inst)
+}
+
+fn create_collection(inst: &Instance, args: &CreateArgs, names: &[String]) -> anyhow::Result<()> {
+    let [key] = names else {
+        bail!("a collection has one key: `lamin create collection <key> --artifact ID…`")
+    };
+    if args.artifacts.is_empty() {
+        bail!("a collection needs its artifacts: --artifact ID (repeatable, in order)");
+    }
+    let artifacts =
+        args.artifacts.iter().map(|id| Artifact::get(inst, id)).collect::<lamindb_core::Result<Vec<_>>>()?;
+    let (c, created) = inst.create_collection(key, &artifacts, args.description.as_deref())?;
+    if created {
+        output::info(&format!("created collection '{}' of {} artifacts", c.key, artifacts.len()));
+    } else {
+        output::info(&format!("returning collection with same hash: '{}' ({})", c.key, c.uid));
+    }
+    print_rows(registry_of("Collection"), &[c.values()], args.json, None);
+    Ok(())
+}
