@@ -8,6 +8,7 @@
 //! that commands leave behind. Tests marked "every backend" also run on PostgreSQL when
 //! `LAMIN_TEST_POSTGRES_URL` is set.
 
+mod annotate;
 mod artifact;
 mod connect;
 mod crash;
