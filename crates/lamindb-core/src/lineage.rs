@@ -10,11 +10,11 @@
 //! use lamindb_core::{Artifact, TrackOptions};
 //!
 //! std::fs::write(tmp.path().join("raw.txt"), "raw")?;
-//! let raw = Artifact::from_path(tmp.path().join("raw.txt")).save(&inst)?;
+//! let raw = Artifact::from_path(tmp.path().join("raw.txt")).key("raw.txt").save(&inst)?;
 //! let run = inst.track(TrackOptions::new("clean"))?;
 //! inst.cache_artifact(&raw)?;
 //! std::fs::write(tmp.path().join("clean.txt"), "clean")?;
-//! let clean = Artifact::from_path(tmp.path().join("clean.txt")).save(&inst)?;
+//! let clean = Artifact::from_path(tmp.path().join("clean.txt")).key("clean.txt").save(&inst)?;
 //! run.finish()?;
 //!
 //! let made = inst.provenance(&clean, 3)?.expect("made by a run");
