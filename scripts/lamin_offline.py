@@ -48,3 +48,17 @@ def rerun_offline(script: str, args: list[str], w: Path, s: Path, child_flag: st
         print(f"{name}: timed out after {TIMEOUT_S}s", file=sys.stderr)
         return 3
     return proc.returncode
+
+
+def main_w_s(script: str, doc: str, argv: list[str], child, child_flag: str, nargs: int) -> int:
+    """The `main` of a script taking `W S` and more arguments (`nargs` in all, the script's
+    name included): usage on too few, the child's work in the child, else the offline rerun
+    (W is created when missing)."""
+    if len(argv) < nargs:
+        print(doc, file=sys.stderr)
+        return 2
+    if os.environ.get(child_flag) == "1":
+        return child(argv)
+    w, s = Path(argv[1]).expanduser().resolve(), Path(argv[2]).expanduser().resolve()
+    w.mkdir(parents=True, exist_ok=True)
+    return rerun_offline(script, argv[1:], w, s, child_flag)

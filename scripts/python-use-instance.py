@@ -30,7 +30,7 @@ import os
 import sys
 from pathlib import Path
 
-from lamin_offline import rerun_offline
+from lamin_offline import main_w_s
 
 CHILD_FLAG = "_LAMINDB_RS_USE_INSTANCE_CHILD"
 
@@ -138,14 +138,7 @@ def child(argv: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 5:
-        print(__doc__, file=sys.stderr)
-        return 2
-    if os.environ.get(CHILD_FLAG) == "1":
-        return child(argv)
-    w, s = Path(argv[1]).expanduser().resolve(), Path(argv[2]).expanduser().resolve()
-    w.mkdir(parents=True, exist_ok=True)
-    return rerun_offline(__file__, argv[1:], w, s, CHILD_FLAG)
+    return main_w_s(__file__, __doc__, argv, child, CHILD_FLAG, 5)
 
 
 if __name__ == "__main__":

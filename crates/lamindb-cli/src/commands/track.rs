@@ -144,7 +144,6 @@ fn track_command(
     let mut opts = TrackOptions::new(key);
     opts.params = params.map(Into::into);
     opts.cli_args = Some(truncate(&args.command.join(" "), 1024));
-    opts.entrypoint = None;
     opts.initiated_by_run = std::env::var(INITIATED_BY_RUN).ok().filter(|u| !u.is_empty());
     let source = script.as_deref().and_then(read_source);
     opts.kind = Some(
