@@ -130,12 +130,18 @@ pub struct TestInstance {
 impl TestInstance {
     /// Creates an instance on `backend` with default storage `<tmp>/data`.
     pub fn new(backend: Backend) -> TestInstance {
+        TestInstance::named(backend, "data")
+    }
+
+    /// Creates an instance named `name` on `backend` with default storage `<tmp>/<name>` (two
+    /// instances of one test need different names: the name makes the instance's uid).
+    pub fn named(backend: Backend, name: &str) -> TestInstance {
         let dir = tempfile::tempdir().expect("tempdir");
         let settings = SettingsDir::at(dir.path().join("settings").join(".lamin"));
         let pg = (backend == Backend::Postgres).then(PgDatabase::create);
         let opts = InitOptions {
-            storage: dir.path().join("data").display().to_string(),
-            name: Some("data".into()),
+            storage: dir.path().join(name).display().to_string(),
+            name: Some(name.into()),
             db: pg.as_ref().map(|p| p.url().to_string()),
         };
         let (inst, _) = Instance::init(&settings, &opts).expect("init");

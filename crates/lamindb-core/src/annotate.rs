@@ -206,7 +206,13 @@ impl Instance {
     }
 
     /// The id of the `lamindb_jsonvalue` row of `(feature, hash)`, inserted when missing.
-    fn json_value(&self, feature_id: i64, value: &J, hash: &str, ctx: &SaveContext) -> Result<i64> {
+    pub(crate) fn json_value(
+        &self,
+        feature_id: i64,
+        value: &J,
+        hash: &str,
+        ctx: &SaveContext,
+    ) -> Result<i64> {
         let find = |inst: &Instance| -> Result<Option<i64>> {
             let mut sql = inst.sql();
             sql.push("SELECT \"id\" FROM \"lamindb_jsonvalue\" WHERE \"feature_id\" = ");

@@ -214,36 +214,8 @@ pub fn bulk_insert(
     rows: &[Vec<Value>],
 ) -> Result<()> {
     let fields: Vec<_> = columns.iter().map(|c| reg.check_field(c)).collect::<Result<_>>()?;
-    if db.dialect() == crate::db::Dialect::Postgres {
-        let columns: Vec<(&str, SqlType)> = fields.iter().map(|f| (f.name, f.ty)).collect();
-        db.with_db(|c| c.insert_unnest_pg(reg.table, &columns, rows))?;
-        return Ok(());
-    }
-    // SQLite allows 32 766 parameters per statement.
-    let per_statement = (30_000 / fields.len().max(1)).max(1);
-    for chunk in rows.chunks(per_statement) {
-        let mut sql = db.sql();
-        sql.push("INSERT INTO ").ident(reg.table).push(" (");
-        for (i, f) in fields.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.ident(f.name);
-        }
-        sql.push(") VALUES ");
-        for (r, row) in chunk.iter().enumerate() {
-            sql.push(if r > 0 { ", (" } else { "(" });
-            for (i, (f, v)) in fields.iter().zip(row).enumerate() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.bind(v.clone(), f.ty);
-            }
-            sql.push(")");
-        }
-        db.execute(&sql)?;
-    }
-    Ok(())
+    let columns: Vec<(&str, SqlType)> = fields.iter().map(|f| (f.name, f.ty)).collect();
+    crate::io::insert_rows(db, reg.table, &columns, rows)
 }
 
 /// How [`Instance::create_ulabels`] treats names that exist already.

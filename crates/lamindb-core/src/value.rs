@@ -29,6 +29,8 @@ pub enum SqlType {
     Json,
     /// `double precision` / `real`
     Float,
+    /// `date`: held as its ISO text (`2026-12-01`) on both backends.
+    Date,
 }
 
 impl SqlType {
@@ -84,6 +86,10 @@ impl Value {
             (SqlType::DateTime, Value::Text(s)) => {
                 Value::DateTime(parse_datetime(&s).ok_or_else(|| bad(&Value::Text(s.clone())))?)
             }
+            (SqlType::Date, Value::Text(s)) => {
+                Value::Text(parse_date(&s).ok_or_else(|| bad(&Value::Text(s.clone())))?)
+            }
+            (SqlType::Date, Value::DateTime(d)) => Value::Text(d.format("%Y-%m-%d").to_string()),
             (_, v) => return Err(bad(&v)),
         })
     }
@@ -166,6 +172,14 @@ impl From<i32> for Value {
 /// Formats a timestamp the way Django stores it in SQLite (`%Y-%m-%d %H:%M:%S.%6f`, UTC).
 pub fn format_datetime(d: &DateTime<Utc>) -> String {
     d.format("%Y-%m-%d %H:%M:%S%.6f").to_string()
+}
+
+/// Normalises a date text to ISO `YYYY-MM-DD` (a datetime text keeps its date part).
+pub fn parse_date(s: &str) -> Option<String> {
+    let s = s.trim();
+    let day = s.get(..10)?;
+    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
+    (s.len() == 10 || parse_datetime(s).is_some()).then(|| day.to_string())
 }
 
 /// Parses the datetime texts that SQLite instances hold (Django's and SQLite's `STRFTIME` forms,

@@ -14,7 +14,7 @@ pub(crate) fn dtype_of(ty: SqlType) -> DataType {
         SqlType::SmallInt | SqlType::Int | SqlType::BigInt => DataType::Int64,
         SqlType::Bool => DataType::Boolean,
         SqlType::Float => DataType::Float64,
-        SqlType::Varchar(_) | SqlType::Text | SqlType::Json => DataType::String,
+        SqlType::Varchar(_) | SqlType::Text | SqlType::Json | SqlType::Date => DataType::String,
         SqlType::DateTime => datetime_dtype(),
     }
 }
@@ -52,7 +52,7 @@ impl Typed {
             }
             SqlType::Bool => Typed::Bool(BooleanChunkedBuilder::new(name, capacity)),
             SqlType::Float => Typed::Float(PrimitiveChunkedBuilder::new(name, capacity)),
-            SqlType::Varchar(_) | SqlType::Text | SqlType::Json => {
+            SqlType::Varchar(_) | SqlType::Text | SqlType::Json | SqlType::Date => {
                 Typed::Str(StringChunkedBuilder::new(name, capacity))
             }
             SqlType::DateTime => Typed::Datetime(PrimitiveChunkedBuilder::new(name, capacity)),

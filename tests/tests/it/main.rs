@@ -15,3 +15,4 @@ mod query;
 mod records;
 mod storage;
 mod track;
+mod transfer;

@@ -63,6 +63,8 @@ impl Sql {
                 let n = self.binds.len();
                 if ty == SqlType::Json {
                     self.text.push_str(&format!("CAST(${n} AS jsonb)"));
+                } else if ty == SqlType::Date {
+                    self.text.push_str(&format!("CAST(${n} AS date)"));
                 } else {
                     self.text.push_str(&format!("${n}"));
                 }
@@ -295,11 +297,11 @@ impl Db {
             let selects: Vec<String> = columns
                 .iter()
                 .enumerate()
-                .map(
-                    |(i, (_, ty))| {
-                        if *ty == SqlType::Json { format!("u.c{i}::jsonb") } else { format!("u.c{i}") }
-                    },
-                )
+                .map(|(i, (_, ty))| match ty {
+                    SqlType::Json => format!("u.c{i}::jsonb"),
+                    SqlType::Date => format!("u.c{i}::date"),
+                    _ => format!("u.c{i}"),
+                })
                 .collect();
             let params: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
             let aliases: Vec<String> = (0..columns.len()).map(|i| format!("c{i}")).collect();

@@ -78,6 +78,7 @@ const PG_FLOAT4: u32 = 700;
 const PG_FLOAT8: u32 = 701;
 const PG_BPCHAR: u32 = 1042;
 const PG_VARCHAR: u32 = 1043;
+const PG_DATE: u32 = 1082;
 const PG_TIMESTAMP: u32 = 1114;
 const PG_TIMESTAMPTZ: u32 = 1184;
 const PG_NUMERIC: u32 = 1700;
@@ -107,6 +108,11 @@ fn pg_value(raw: PgValue<'_>) -> deserialize::Result<Value> {
         PG_TIMESTAMP => {
             Value::DateTime(<chrono::NaiveDateTime as FromSql<Timestamp, Pg>>::from_sql(raw)?.and_utc())
         }
+        PG_DATE => Value::Text(
+            <chrono::NaiveDate as FromSql<diesel::sql_types::Date, Pg>>::from_sql(raw)?
+                .format("%Y-%m-%d")
+                .to_string(),
+        ),
         PG_NUMERIC => {
             return Err("numeric columns are not supported; cast them in the query".into());
         }

@@ -5,7 +5,7 @@ use crate::db::{Dialect, Sql};
 use crate::error::{Error, Result};
 use crate::models::{Relation, registry_by_name, relations};
 use crate::registry::{Field, Registry};
-use crate::value::{SqlType, Value, parse_datetime};
+use crate::value::{SqlType, Value, parse_date, parse_datetime};
 
 use super::expr::{Lookup, Node, Operand, Q};
 
@@ -182,6 +182,7 @@ fn coerce(field: &Field, v: &Value) -> Result<Value> {
         (SqlType::DateTime, Value::Text(s)) => {
             Value::DateTime(parse_datetime(s).ok_or_else(|| bad("a datetime"))?)
         }
+        (SqlType::Date, Value::Text(s)) => Value::Text(parse_date(s).ok_or_else(|| bad("a date"))?),
         (t, Value::Text(_)) if t.is_text() || t == SqlType::Json => v.clone(),
         (t, Value::Int(_) | Value::Float(_) | Value::Bool(_)) if t.is_text() => Value::Text(v.to_string()),
         _ => return Err(bad(&format!("{:?}", field.ty))),

@@ -1,0 +1,568 @@
+//! Transfer: records of another instance saved into this one, as LaminDB transfers them. The
+//! metadata is copied (same uid, hash, key, size, suffix, `created_at`); the bytes are not: an
+//! artifact keeps pointing at its source's storage location, which becomes a *linked* Storage
+//! record here (same uid and root, the source's `instance_uid`, so this instance never writes
+//! there). Related records are matched by natural key — Storage by `root`, User, Space and Branch
+//! by `uid`, ULabel, Project, Record and Feature by `uid`, else by `name` — and copied when
+//! missing. Labels (ULabels, Projects, Records with their features) and feature values travel
+//! with the artifacts. The provenance is LaminDB's: a transform
+//! `__lamindb_transfer__/<source instance uid>` (uid `<source instance uid>0000`, kind
+//! `function`) and one run of it per initiating run, which every transferred record points to.
+//!
+//! A record whose uid exists here already is returned as it is ("already present"), so a
+//! second transfer changes nothing. Only the latest version of an artifact can be transferred,
+//! as in LaminDB. Everything of one call happens in one transaction.
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let tmp = tempfile::tempdir()?;
+//! # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
+//! # let init = |d: &str| lamindb_core::InitOptions { storage: tmp.path().join(d).display().to_string(), ..Default::default() };
+//! use lamindb_core::{Artifact, Instance};
+//!
+//! let (lab, _) = Instance::init(&settings, &init("lab"))?;
+//! let (mine, _) = Instance::init(&settings, &init("mine"))?;
+//! std::fs::write(tmp.path().join("x.csv"), "a\n1\n")?;
+//! let art = Artifact::from_path(tmp.path().join("x.csv")).key("x.csv").save(&lab)?;
+//!
+//! let summary = mine.transfer_artifacts(&lab, &[art.clone()])?;
+//! assert_eq!(summary.transferred[0].uid, art.uid);
+//! assert_eq!(mine.cache_artifact(&summary.transferred[0])?, lab.cache_artifact(&art)?);
+//! // Again: nothing new.
+//! assert_eq!(mine.transfer_artifacts(&lab, &[art])?.already_present.len(), 1);
+//! # Ok(()) }
+//! ```
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::Utc;
+
+use crate::error::{Error, Result};
+use crate::instance::Instance;
+use crate::models::{Artifact, Run, Transform};
+use crate::query::{Q, QuerySet};
+use crate::registry::{Record, Registry};
+use crate::track::RunStatus;
+use crate::value::{SqlType, Value};
+
+/// Rows per `IN (…)` list.
+const CHUNK: usize = 5_000;
+
+/// The link tables between artifacts and labels that travel with an artifact: table, label
+/// column, label registry.
+const LABEL_LINKS: [(&str, &str, &str); 3] = [
+    ("lamindb_artifactulabel", "ulabel_id", "ULabel"),
+    ("lamindb_artifactproject", "project_id", "Project"),
+    ("lamindb_artifactrecord", "record_id", "Record"),
+];
+
+/// Registries matched by `name` when their uid is not found (LaminDB's name matching of labels
+/// and features).
+const MATCHED_BY_NAME: [&str; 4] = ["ULabel", "Project", "Record", "Feature"];
+
+/// What [`Instance::transfer_artifacts`] and [`Instance::transfer_records`] did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TransferSummary<R = Artifact> {
+    /// Records created here, as saved (new ids, the source's uids).
+    pub transferred: Vec<R>,
+    /// Records whose uid was here already: this instance's records, unchanged.
+    pub already_present: Vec<R>,
+    /// Related records created along (linked storage locations, users, labels, features), as
+    /// `(registry, uid)`.
+    pub related: Vec<(String, String)>,
+    /// The transfer run every new record points to (`None` when nothing was transferred).
+    pub run: Option<Run>,
+}
+
+impl Instance {
+    /// Transfers `artifacts`, read from `source`, into this instance: the metadata with labels
+    /// and feature values, not the bytes (see the [module documentation](self)). Returns which
+    /// were created and which were present already.
+    pub fn transfer_artifacts(&self, source: &Instance, artifacts: &[Artifact]) -> Result<TransferSummary> {
+        check_sources(self, source)?;
+        for a in artifacts {
+            if !a.is_latest {
+                return Err(Error::InvalidArgument(format!(
+                    "You are attempting to transfer a record that's not the latest in its version history. \
+                     This is currently not supported. (Artifact {})",
+                    a.uid
+                )));
+            }
+        }
+        let ctx = self.save_context()?;
+        self.transaction(|tx| {
+            let mut t = Transfer::new(tx, source, ctx.run_id);
+            let present = existing_uids(tx, Artifact::REGISTRY, artifacts.iter().map(|a| a.uid.clone()))?;
+            let (old, new): (Vec<&Artifact>, Vec<&Artifact>) =
+                artifacts.iter().partition(|a| present.contains_key(&a.uid));
+            let mut seen = HashSet::new();
+            let new: Vec<&Artifact> = new.into_iter().filter(|a| seen.insert(a.uid.clone())).collect();
+            let mut summary = TransferSummary::default();
+            if !new.is_empty() {
+                let reg = Artifact::REGISTRY;
+                let columns: Vec<&str> = reg.fields.iter().map(|f| f.name).filter(|c| *c != "id").collect();
+                let mut rows = Vec::with_capacity(new.len());
+                for a in &new {
+                    rows.push(t.remap(reg, a.values())?);
+                }
+                crate::records::bulk_insert(tx, reg, &columns, &rows)?;
+                let ids = existing_uids(tx, reg, new.iter().map(|a| a.uid.clone()))?;
+                let id_of: HashMap<i64, i64> =
+                    new.iter().map(|a| (a.id.unwrap_or_default(), ids[&a.uid])).collect();
+                t.copy_labels(&id_of)?;
+                t.copy_feature_values(&id_of)?;
+                let new_ids: Vec<Value> = id_of.values().map(|id| Value::Int(*id)).collect();
+                summary.transferred = fetch_by_ids(tx, new_ids)?;
+                summary.run = Some(t.finish_run()?);
+            }
+            let old_ids: Vec<Value> = old.iter().map(|a| Value::Int(present[&a.uid])).collect();
+            summary.already_present = fetch_by_ids(tx, old_ids)?;
+            summary.related = t.created;
+            Ok(summary)
+        })
+    }
+
+    /// Transfers records of a registry without bytes (ULabel, Project, Record, Reference,
+    /// Feature, Transform, …), read from `source`, into this instance: the same uid, related
+    /// records matched by natural key or copied, `run_id` the transfer run.
+    pub fn transfer_records<R: Record>(
+        &self,
+        source: &Instance,
+        records: &[R],
+    ) -> Result<TransferSummary<R>> {
+        check_sources(self, source)?;
+        let reg = R::REGISTRY;
+        if reg.uid_len.is_none() {
+            return Err(Error::InvalidArgument(format!(
+                "{} records have no uid and cannot be transferred",
+                reg.name
+            )));
+        }
+        if reg.name == "Artifact" {
+            return Err(Error::InvalidArgument("transfer artifacts with transfer_artifacts".into()));
+        }
+        let ctx = self.save_context()?;
+        self.transaction(|tx| {
+            let mut t = Transfer::new(tx, source, ctx.run_id);
+            let mut summary = TransferSummary { transferred: Vec::new(), ..Default::default() };
+            for r in records {
+                let (id, created) = t.map_row(reg, r.values())?;
+                let record = fetch_one::<R>(tx, id)?;
+                if created {
+                    t.created.pop();
+                    summary.transferred.push(record);
+                } else {
+                    summary.already_present.push(record);
+                }
+            }
+            if !summary.transferred.is_empty() {
+                summary.run = Some(t.finish_run()?);
+            }
+            summary.related = t.created;
+            Ok(summary)
+        })
+    }
+}
+
+fn check_sources(target: &Instance, source: &Instance) -> Result<()> {
+    if source.uid() == target.uid() {
+        return Err(Error::InvalidArgument(format!(
+            "the source and the target are the same instance ({}): nothing to transfer",
+            target.slug()
+        )));
+    }
+    Ok(())
+}
+
+/// One transfer in progress: the target (inside its transaction), the source, and what has
+/// been mapped so far.
+struct Transfer<'a> {
+    tx: &'a Instance,
+    source: &'a Instance,
+    /// The run tracked in the target when the transfer started (the transfer run's initiator,
+    /// and the run of the label links, as in LaminDB).
+    current_run: Option<i64>,
+    run: Option<i64>,
+    /// (registry, source id) → target id.
+    mapped: HashMap<(&'static str, i64), i64>,
+    created: Vec<(String, String)>,
+}
+
+impl<'a> Transfer<'a> {
+    fn new(tx: &'a Instance, source: &'a Instance, current_run: Option<i64>) -> Transfer<'a> {
+        Transfer { tx, source, current_run, run: None, mapped: HashMap::new(), created: Vec::new() }
+    }
+
+    /// The transfer run: LaminDB's transform `__lamindb_transfer__/<source uid>` and its run for
+    /// the current initiating run, created on first use.
+    fn run_id(&mut self) -> Result<i64> {
+        if let Some(id) = self.run {
+            return Ok(id);
+        }
+        let source_uid = self.source.uid();
+        let uid = format!("{source_uid}0000");
+        let transform =
+            match Transform::query().filter_eq("uid", uid.as_str()).all_branches().first(self.tx)? {
+                Some(t) => t,
+                None => {
+                    let mut t = Transform::new(format!("__lamindb_transfer__/{source_uid}"), "function");
+                    t.uid = uid;
+                    t.description = Some(format!("Transfer from `{}`", self.source.slug()));
+                    t.save(self.tx)?
+                }
+            };
+        let transform_id = transform.id.unwrap_or_default();
+        let initiated = match self.current_run {
+            Some(r) => Q::exact("initiated_by_run_id", r),
+            None => Q::kw("initiated_by_run_id__isnull", true)?,
+        };
+        let q = Run::query().filter(Q::exact("transform_id", transform_id) & initiated).order_by("id");
+        let run = match q.first(self.tx)? {
+            Some(r) => r,
+            None => {
+                let mut run = Run::new(transform_id);
+                run.status_code = Some(RunStatus::Started.code());
+                run.started_at = Some(Utc::now());
+                run.initiated_by_run_id = self.current_run;
+                run.save(self.tx)?
+            }
+        };
+        self.run = run.id;
+        Ok(run.id.unwrap_or_default())
+    }
+
+    /// Marks the transfer run completed now (LaminDB does so after each transfer).
+    fn finish_run(&mut self) -> Result<Run> {
+        let id = self.run_id()?;
+        let mut run = Run::get_by_id(self.tx, id)?;
+        run.finished_at = Some(Utc::now());
+        run.status_code = Some(RunStatus::Completed.code());
+        run.save_fields(self.tx, &["finished_at", "_status_code"])?;
+        Ok(run)
+    }
+
+    /// `values` (a source row of `reg`, in field order) rewritten for this instance, without
+    /// `id`: foreign keys mapped, `run_id` the transfer run.
+    fn remap(&mut self, reg: &'static Registry, values: Vec<Value>) -> Result<Vec<Value>> {
+        let mut out = Vec::with_capacity(values.len());
+        for (field, value) in reg.fields.iter().zip(values) {
+            if field.name == "id" {
+                continue;
+            }
+            let Some(target) = field.relation else {
+                out.push(value);
+                continue;
+            };
+            let mapped = match (field.name, value) {
+                ("run_id", _) => Value::Int(self.run_id()?),
+                (_, Value::Null) => Value::Null,
+                ("branch_id" | "created_on_id", Value::Int(id)) => Value::Int(self.branch(id)?),
+                (_, Value::Int(id)) => {
+                    let related = crate::models::registry_by_name(target).ok_or_else(|| {
+                        Error::InvalidArgument(format!(
+                            "{}.{} points to an unknown registry",
+                            reg.name, field.name
+                        ))
+                    })?;
+                    if related.uid_len.is_none()
+                        || related.name == "Run"
+                        || related.name == "Artifact"
+                        || related.name == "Schema"
+                    {
+                        // Runs, artifacts and schemas are not carried along by a reference.
+                        if field.nullable {
+                            Value::Null
+                        } else {
+                            return Err(Error::InvalidArgument(format!(
+                                "{}.{} needs a {} record, which is not transferred along",
+                                reg.name, field.name, related.name
+                            )));
+                        }
+                    } else {
+                        Value::Int(self.map_id(related, id)?)
+                    }
+                }
+                (_, v) => v,
+            };
+            out.push(mapped);
+        }
+        Ok(out)
+    }
+
+    /// The target's branch with the source branch's uid, else `main` (id 1).
+    fn branch(&mut self, source_id: i64) -> Result<i64> {
+        if let Some(id) = self.mapped.get(&("Branch", source_id)) {
+            return Ok(*id);
+        }
+        let reg = crate::models::Branch::REGISTRY;
+        let row = QuerySet::new(reg).filter(Q::exact("id", source_id)).all_branches().one_row(self.source)?;
+        let uid = row[reg.index("uid").expect("uid")].clone();
+        let id = QuerySet::new(reg)
+            .filter(Q::exact("uid", uid))
+            .all_branches()
+            .first_row(self.tx)?
+            .and_then(|r| r[reg.index("id").expect("id")].as_i64())
+            .unwrap_or(1);
+        self.mapped.insert(("Branch", source_id), id);
+        Ok(id)
+    }
+
+    /// The target id of the source record `reg`/`source_id`, copied here when missing.
+    fn map_id(&mut self, reg: &'static Registry, source_id: i64) -> Result<i64> {
+        if let Some(id) = self.mapped.get(&(reg.name, source_id)) {
+            return Ok(*id);
+        }
+        let row = QuerySet::new(reg).filter(Q::exact("id", source_id)).all_branches().one_row(self.source)?;
+        let (id, _) = self.map_row(reg, row)?;
+        self.mapped.insert((reg.name, source_id), id);
+        Ok(id)
+    }
+
+    /// The target id of the source row `values` of `reg`, matched by natural key, else inserted
+    /// (then `true`, and the record is the last of `created`).
+    fn map_row(&mut self, reg: &'static Registry, values: Vec<Value>) -> Result<(i64, bool)> {
+        let get = |name: &str| reg.index(name).map(|i| values[i].clone()).unwrap_or(Value::Null);
+        let mut keys: Vec<(&str, Value)> = match reg.name {
+            "Storage" => vec![("root", get("root"))],
+            _ => vec![("uid", get("uid"))],
+        };
+        if MATCHED_BY_NAME.contains(&reg.name) {
+            keys.push(("name", get("name")));
+        }
+        for (field, value) in keys {
+            if value.is_null() {
+                continue;
+            }
+            let mut q = QuerySet::new(reg).filter(Q::exact(field, value.clone())).all_branches();
+            if field == "name" {
+                q = q.filter(Q::exact("branch_id", 1)).order_by("id");
+            }
+            if let Some(row) = q.first_row(self.tx)? {
+                return Ok((row[reg.index("id").expect("id")].as_i64().unwrap_or_default(), false));
+            }
+        }
+        if reg.name == "Space" {
+            return Err(Error::InvalidArgument(format!(
+                "Could not map space {} of the source instance: create a space with uid {} here first",
+                get("name"),
+                get("uid")
+            )));
+        }
+        let uid = get("uid").to_string();
+        let row = self.remap(reg, values)?;
+        let columns: Vec<&str> = reg.fields.iter().map(|f| f.name).filter(|c| *c != "id").collect();
+        let id = insert_returning_id(self.tx, reg, &columns, row)?;
+        self.created.push((reg.name.to_string(), uid));
+        Ok((id, true))
+    }
+
+    /// Copies the label links (ULabels, Projects, Records, with their features) of the source
+    /// artifacts `id_of` maps.
+    fn copy_labels(&mut self, id_of: &HashMap<i64, i64>) -> Result<()> {
+        let feature = crate::models::Feature::REGISTRY;
+        for (table, column, registry) in LABEL_LINKS {
+            if !self.source.table_exists(table)? {
+                continue;
+            }
+            let label_reg = crate::models::registry_by_name(registry).expect("label registry");
+            let sources: Vec<i64> = id_of.keys().copied().collect();
+            let mut links = BTreeMap::new();
+            for chunk in sources.chunks(CHUNK) {
+                let mut sql = self.source.sql();
+                sql.push("SELECT \"artifact_id\", ")
+                    .ident(column)
+                    .push(", \"feature_id\" FROM ")
+                    .ident(table);
+                sql.push(" WHERE \"artifact_id\" IN (");
+                in_list(&mut sql, chunk);
+                sql.push(") ORDER BY \"id\"");
+                for row in self.source.query(&sql)? {
+                    let (a, l, f) = (int(&row.values[0]), int(&row.values[1]), row.values[2].as_i64());
+                    let label = self.map_id(label_reg, l)?;
+                    let feature_id = match f {
+                        Some(f) => Some(self.map_id(feature, f)?),
+                        None => None,
+                    };
+                    links.insert((id_of[&a], label, feature_id), ());
+                }
+            }
+            let user = self.tx.user_id()?;
+            let rows: Vec<Vec<Value>> = links
+                .into_keys()
+                .map(|(a, l, f)| {
+                    vec![
+                        Value::Int(a),
+                        Value::Int(l),
+                        f.map_or(Value::Null, Value::Int),
+                        self.current_run.map_or(Value::Null, Value::Int),
+                        Value::Int(user),
+                    ]
+                })
+                .collect();
+            let columns = [
+                ("artifact_id", SqlType::Int),
+                (column, SqlType::BigInt),
+                ("feature_id", SqlType::Int),
+                ("run_id", SqlType::BigInt),
+                ("created_by_id", SqlType::Int),
+            ];
+            crate::io::insert_rows(self.tx, table, &columns, &rows)?;
+        }
+        Ok(())
+    }
+
+    /// Copies the JSON feature values of the source artifacts `id_of` maps (LaminDB 2.12.1
+    /// leaves them behind; they travel here).
+    fn copy_feature_values(&mut self, id_of: &HashMap<i64, i64>) -> Result<()> {
+        if !self.source.table_exists("lamindb_artifactjsonvalue")?
+            || !self.source.table_exists("lamindb_jsonvalue")?
+        {
+            return Ok(());
+        }
+        let feature = crate::models::Feature::REGISTRY;
+        let sources: Vec<i64> = id_of.keys().copied().collect();
+        let mut values: HashMap<(i64, String), i64> = HashMap::new();
+        let mut links = BTreeMap::new();
+        let ctx = self.tx.save_context()?;
+        for chunk in sources.chunks(CHUNK) {
+            let mut sql = self.source.sql();
+            sql.push(
+                "SELECT l.\"artifact_id\", v.\"feature_id\", v.\"value\", v.\"hash\" FROM \"lamindb_artifactjsonvalue\" l \
+                 JOIN \"lamindb_jsonvalue\" v ON v.\"id\" = l.\"jsonvalue_id\" WHERE l.\"artifact_id\" IN (",
+            );
+            in_list(&mut sql, chunk);
+            sql.push(") ORDER BY l.\"id\"");
+            for row in self.source.query(&sql)? {
+                let a = int(&row.values[0]);
+                let f = self.map_id(feature, int(&row.values[1]))?;
+                let value: serde_json::Value = match &row.values[2] {
+                    Value::Text(s) | Value::Json(s) => {
+                        serde_json::from_str(s).unwrap_or_else(|_| s.clone().into())
+                    }
+                    other => other.to_json(),
+                };
+                let hash = match &row.values[3] {
+                    Value::Text(h) => h.clone(),
+                    _ => crate::annotate::value_hash(&value),
+                };
+                let key = (f, hash.clone());
+                let jsonvalue = match values.get(&key) {
+                    Some(id) => *id,
+                    None => {
+                        let id = self.tx.json_value(f, &value, &hash, &ctx)?;
+                        values.insert(key, id);
+                        id
+                    }
+                };
+                links.insert((id_of[&a], jsonvalue), ());
+            }
+        }
+        let rows: Vec<Vec<Value>> = links
+            .into_keys()
+            .map(|(a, v)| {
+                vec![
+                    Value::Int(a),
+                    Value::Int(v),
+                    self.current_run.map_or(Value::Null, Value::Int),
+                    Value::Int(ctx.user_id),
+                ]
+            })
+            .collect();
+        let columns = [
+            ("artifact_id", SqlType::Int),
+            ("jsonvalue_id", SqlType::BigInt),
+            ("run_id", SqlType::BigInt),
+            ("created_by_id", SqlType::Int),
+        ];
+        crate::io::insert_rows(self.tx, "lamindb_artifactjsonvalue", &columns, &rows)
+    }
+}
+
+fn int(v: &Value) -> i64 {
+    v.as_i64().unwrap_or_default()
+}
+
+fn in_list(sql: &mut crate::db::Sql, ids: &[i64]) {
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(Value::Int(*id), SqlType::BigInt);
+    }
+}
+
+/// uid → id of the records of `reg` in `inst` whose uid is among `uids`.
+fn existing_uids(
+    inst: &Instance,
+    reg: &'static Registry,
+    uids: impl Iterator<Item = String>,
+) -> Result<HashMap<String, i64>> {
+    let uids: Vec<String> = uids.collect();
+    let mut out = HashMap::new();
+    for chunk in uids.chunks(CHUNK) {
+        let mut sql = inst.sql();
+        sql.push("SELECT \"uid\", \"id\" FROM ").ident(reg.table).push(" WHERE \"uid\" IN (");
+        for (i, uid) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind(Value::Text(uid.clone()), SqlType::Text);
+        }
+        sql.push(")");
+        for row in inst.query(&sql)? {
+            if let (Some(uid), Some(id)) = (row.values[0].as_str(), row.values[1].as_i64()) {
+                out.insert(uid.to_string(), id);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn fetch_by_ids(inst: &Instance, ids: Vec<Value>) -> Result<Vec<Artifact>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        out.extend(
+            Artifact::query()
+                .filter(Q::kw_list("id__in", chunk.to_vec())?)
+                .all_branches()
+                .order_by("id")
+                .all(inst)?,
+        );
+    }
+    Ok(out)
+}
+
+fn fetch_one<R: Record>(inst: &Instance, id: i64) -> Result<R> {
+    R::query().filter_eq("id", id).all_branches().one(inst)
+}
+
+/// Inserts one row of `reg` and returns its id.
+fn insert_returning_id(
+    inst: &Instance,
+    reg: &'static Registry,
+    columns: &[&str],
+    row: Vec<Value>,
+) -> Result<i64> {
+    let mut sql = inst.sql();
+    sql.push("INSERT INTO ").ident(reg.table).push(" (");
+    for (i, c) in columns.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.ident(c);
+    }
+    sql.push(") VALUES (");
+    for (i, (c, v)) in columns.iter().zip(row).enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        let ty = reg.field(c).map_or(SqlType::Text, |f| f.ty);
+        sql.bind(v, ty);
+    }
+    sql.push(") RETURNING \"id\"");
+    inst.query(&sql)?
+        .into_iter()
+        .next()
+        .and_then(|r| r.values.first().and_then(Value::as_i64))
+        .ok_or_else(|| Error::Decode(format!("the inserted {} returned no id", reg.name)))
+}
