@@ -227,6 +227,127 @@ impl Instance {
     }
 }
 
+/// What [`Instance::move_database`] did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MoveReport {
+    /// `(table, rows)` of every table moved.
+    pub tables: ImportReport,
+    /// The database the instance left (password redacted).
+    pub from: String,
+    /// The database the instance uses now (password redacted).
+    pub to: String,
+    /// The SQLite file left in place, untouched (a copy of the records as they were).
+    pub left_behind: Option<std::path::PathBuf>,
+}
+
+impl Instance {
+    /// Moves the instance's records to another database — a PostgreSQL URL, or `sqlite` for
+    /// `<storage root>/.lamindb/lamin.db` — and repoints its settings there; storage and bytes
+    /// stay where they are. The target must hold no LaminDB tables (a new PostgreSQL database)
+    /// or not exist (SQLite). Every table is copied in one transaction and its row count checked
+    /// before the settings change; on failure the target is left empty and the instance as it
+    /// was. A SQLite database left behind is kept. Returns the instance on its new database.
+    pub fn move_database(&self, to: &str) -> Result<(Instance, MoveReport)> {
+        let old = self.settings();
+        let mut new = old.clone();
+        new.db = match to {
+            "sqlite" => None,
+            url if crate::db::is_postgres_url(url) => Some(url.to_string()),
+            other => {
+                return Err(Error::InvalidArgument(format!(
+                    "move the instance to a PostgreSQL URL (postgresql://user@host:5432/db) or to `sqlite`, not '{}'",
+                    crate::db::redact_url(other)
+                )));
+            }
+        };
+        if new.db == old.db {
+            return Err(Error::InvalidArgument("the instance uses this database already".into()));
+        }
+        let to_url = new.db_url()?;
+        if new.is_sqlite() {
+            if lamindb_storage::StorageRoot::parse(&new.storage_root)?.is_cloud() {
+                return Err(Error::InvalidArgument(format!(
+                    "a SQLite database in cloud storage ({}) is not supported: move to a PostgreSQL database",
+                    new.storage_root
+                )));
+            }
+            if new.sqlite_path().exists() {
+                return Err(Error::Refused(format!(
+                    "{} exists already: move it away first (it may be an older copy of this instance)",
+                    new.sqlite_path().display()
+                )));
+            }
+        } else {
+            let mut db = crate::db::Db::connect(&to_url)?;
+            if db.table_exists("lamindb_storage")? {
+                return Err(Error::Refused(format!(
+                    "database {} holds LaminDB tables already; move into an empty database",
+                    crate::db::redact_url(&to_url)
+                )));
+            }
+        }
+        let tables = self.tables()?.iter().map(|t| self.read_table(t)).collect::<Result<Vec<_>>>()?;
+        let moved = (|| -> Result<(Instance, ImportReport)> {
+            if new.is_sqlite() {
+                drop(crate::db::Db::connect(&to_url)?); // creates the file
+            }
+            let target = Instance::open_settings(self.settings_dir(), new.clone())?;
+            let report = target.import_tables(tables.clone())?;
+            for t in tables.iter().filter(|t| t.name != JOURNAL) {
+                let mut sql = target.sql();
+                sql.push("SELECT COUNT(*) FROM ").ident(&t.name);
+                let n = target.query(&sql)?.first().and_then(|r| r.values[0].as_i64()).unwrap_or(-1);
+                if usize::try_from(n).ok() != Some(t.rows.len()) {
+                    return Err(Error::Refused(format!(
+                        "{} has {n} rows after the move, {} before: the move was undone",
+                        t.name,
+                        t.rows.len()
+                    )));
+                }
+            }
+            Ok((target, report))
+        })();
+        let report = match moved {
+            Ok((target, report)) => {
+                drop(target);
+                report
+            }
+            Err(e) => {
+                undo_target(&new);
+                return Err(e);
+            }
+        };
+        self.settings_dir().save_instance(&new)?;
+        // Opened afresh: the ids of the user and storage rows are the moved ones.
+        let target = Instance::open_settings(self.settings_dir(), new)?;
+        let left_behind = old.is_sqlite().then(|| old.sqlite_path());
+        Ok((
+            target,
+            MoveReport {
+                tables: report,
+                from: crate::db::redact_url(&old.db_url()?),
+                to: crate::db::redact_url(&to_url),
+                left_behind,
+            },
+        ))
+    }
+}
+
+/// Removes what a failed move made in the target database.
+fn undo_target(new: &crate::settings::InstanceSettings) {
+    if new.is_sqlite() {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut p = new.sqlite_path().into_os_string();
+            p.push(suffix);
+            let _ = std::fs::remove_file(p);
+        }
+    } else if let Ok(url) = new.db_url() {
+        if let Ok(mut db) = crate::db::Db::connect(&url) {
+            let _ = crate::migrations::revert_all(&mut db);
+        }
+    }
+}
+
 /// Columns Django gives a database default (they may be missing from older exports).
 fn has_default(column: &str) -> bool {
     matches!(

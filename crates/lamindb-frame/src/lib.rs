@@ -14,6 +14,7 @@ pub mod error;
 pub mod export;
 mod features;
 mod include;
+pub mod io;
 pub mod load;
 
 pub use df::{DEFAULT_LIMIT, DfOptions, FeatureSelection, ToDataFrame, basic_columns, df};

@@ -8,6 +8,7 @@ mod frame;
 mod hostile;
 mod instance;
 mod interop;
+mod io;
 mod layering;
 mod library;
 mod python_on_ours;

@@ -1,0 +1,133 @@
+//! Whole instances between databases: an export folder (one Parquet file per table) loaded into a
+//! new instance, and an instance moved from SQLite to PostgreSQL and back, keeping every id.
+
+use lamindb_core::models::all_registries;
+use lamindb_core::{Artifact, Error, Feature, Instance, QuerySet, Record, Storage, TrackOptions, ULabel};
+use lamindb_frame::{DataFrame, DfOptions, df};
+use lamindb_tests::{Backend, PgDatabase, TestInstance, for_each_backend, postgres_url};
+use serde_json::json;
+
+/// An instance with labels, features, a tracked run and annotated artifacts.
+fn populated(b: Backend) -> TestInstance {
+    let t = TestInstance::named(b, "lab");
+    t.inst
+        .bulk_create_ulabels(
+            &(0..500).map(|i| format!("label {i}")).collect::<Vec<_>>(),
+            None,
+            lamindb_core::NameMatch::AlwaysCreate,
+        )
+        .unwrap();
+    Feature::new("n_cells", "int").save(&t.inst).unwrap();
+    Feature::new("tissue", "cat[ULabel]").save(&t.inst).unwrap();
+    let run = t.inst.track(TrackOptions::new("pipelines/qc.py")).unwrap();
+    for i in 0..20 {
+        let path = t.path(&format!("f{i}.csv"));
+        std::fs::write(&path, format!("x\n{i}\n")).unwrap();
+        let a = Artifact::from_path(&path).key(format!("raw/f{i}.csv")).save(&t.inst).unwrap();
+        t.inst
+            .add_feature_values(&a, &[("n_cells", json!(i)), ("tissue", json!(format!("label {i}")))])
+            .unwrap();
+    }
+    run.finish().unwrap();
+    let trashed = ULabel::query().filter_eq("name", "label 499").one(&t.inst).unwrap();
+    trashed.delete(&t.inst).unwrap();
+    t
+}
+
+/// Every registry's records (all branches) as frames, by registry name.
+fn frames(inst: &Instance, skip: &[&str]) -> Vec<(&'static str, DataFrame)> {
+    all_registries()
+        .into_iter()
+        .filter(|r| !skip.contains(&r.name))
+        .map(|r| (r.name, df(inst, &QuerySet::new(r).all_branches(), &DfOptions::all()).unwrap()))
+        .collect()
+}
+
+#[test]
+fn an_export_folder_loads_into_a_new_instance() {
+    for_each_backend("an_export_folder_loads_into_a_new_instance", |b| {
+        let src = populated(b);
+        let dir = src.path("export");
+        let written = lamindb_frame::io::export_dir(&src.inst, &dir, |_, _| {}).unwrap();
+        assert!(
+            dir.join("lamindb_artifact.parquet").exists() && dir.join("django_migrations.parquet").exists()
+        );
+        assert_eq!(written.len(), 86, "every lamindb_* table and django_migrations");
+
+        // Into a new instance on each backend (SQLite → PostgreSQL included).
+        for target in lamindb_tests::backends("an_export_folder_loads_into_a_new_instance") {
+            let dst = TestInstance::named(target, "copy");
+            let own_root = dst.inst.default_storage().unwrap().root;
+            dst.inst.import_tables(lamindb_frame::io::read_export(&dir).unwrap()).unwrap();
+            let copy = Instance::open_settings(&dst.settings, dst.inst.settings()).unwrap();
+            assert_eq!(frames(&copy, &["Storage"]), frames(&src.inst, &["Storage"]));
+            // The instance's own storage stays registered beside the source's.
+            assert!(Storage::query().filter_eq("root", own_root.as_str()).exists(&copy).unwrap());
+            assert_eq!(Storage::query().count(&copy).unwrap(), 2);
+            // New records get fresh ids after the loaded ones.
+            let max =
+                ULabel::query().all_branches().order_by("-id").first(&copy).unwrap().unwrap().id.unwrap();
+            assert_eq!(ULabel::new("fresh").save(&copy).unwrap().id, Some(max + 1));
+
+            // A second import is refused: the instance holds records now; nothing changes.
+            let err = copy.import_tables(lamindb_frame::io::read_export(&dir).unwrap()).unwrap_err();
+            assert!(matches!(err, Error::Refused(_)), "{err}");
+            assert!(ULabel::query().filter_eq("name", "fresh").exists(&copy).unwrap());
+        }
+    });
+}
+
+#[test]
+fn an_export_that_does_not_hold_together_changes_nothing() {
+    for_each_backend("an_export_that_does_not_hold_together_changes_nothing", |b| {
+        let src = populated(b);
+        let mut tables: Vec<_> =
+            src.inst.tables().unwrap().iter().map(|t| src.inst.read_table(t).unwrap()).collect();
+        // Runs whose transform is missing: the foreign keys fail at commit.
+        tables.retain(|t| t.name != "lamindb_transform");
+        let dst = TestInstance::named(b, "copy");
+        let before = frames(&dst.inst, &[]);
+        assert!(dst.inst.import_tables(tables).is_err());
+        assert_eq!(frames(&dst.inst, &[]), before);
+    });
+}
+
+#[test]
+fn an_instance_moves_to_postgres_and_back() {
+    let test = "an_instance_moves_to_postgres_and_back";
+    if postgres_url().is_none() {
+        lamindb_tests::backends(test); // prints the skip (or fails under CI)
+        return;
+    }
+    let src = populated(Backend::Sqlite);
+    let before = frames(&src.inst, &[]);
+    let art = Artifact::query().filter_eq("key", "raw/f3.csv").one(&src.inst).unwrap();
+    let pg = PgDatabase::create();
+
+    let (moved, report) = src.inst.move_database(pg.url()).unwrap();
+    assert_eq!(moved.dialect(), lamindb_core::Dialect::Postgres);
+    assert!(report.tables.iter().any(|(t, n)| t == "lamindb_ulabel" && *n == 500));
+    assert_eq!(report.left_behind.as_deref(), Some(src.inst.settings().sqlite_path().as_path()));
+    assert_eq!(frames(&moved, &[]), before);
+    assert_eq!(std::fs::read_to_string(moved.cache_artifact(&art).unwrap()).unwrap(), "x\n3\n");
+    // The settings point there now: the instance opens on PostgreSQL by name.
+    let reopened = Instance::connect_in(&src.settings, "lab").unwrap();
+    assert_eq!(reopened.dialect(), lamindb_core::Dialect::Postgres);
+    assert_eq!(reopened.uid(), src.inst.uid());
+    let label = ULabel::new("after the move").save(&reopened).unwrap();
+    assert_eq!(label.id, Some(501));
+
+    // A PostgreSQL database that holds an instance is not a target.
+    let err = src.inst.move_database(pg.url()).unwrap_err();
+    assert!(err.to_string().contains("holds LaminDB tables already"), "{err}");
+    // Back to SQLite: refused while the old file is there, then done.
+    let err = reopened.move_database("sqlite").unwrap_err();
+    assert!(err.to_string().contains("exists already"), "{err}");
+    std::fs::rename(src.inst.settings().sqlite_path(), src.path("old.db")).unwrap();
+    let (back, _) = reopened.move_database("sqlite").unwrap();
+    assert_eq!(back.dialect(), lamindb_core::Dialect::Sqlite);
+    let after = frames(&back, &[]);
+    assert_eq!(after.len(), before.len());
+    assert_eq!(ULabel::query().all_branches().count(&back).unwrap(), 501);
+    assert_eq!(after.iter().find(|(n, _)| *n == "Artifact"), before.iter().find(|(n, _)| *n == "Artifact"));
+}
