@@ -163,6 +163,24 @@ enum Command {
     /// Read and change settings of the current instance.
     #[command(subcommand)]
     Settings(commands::storage::SettingsCommand),
+    /// Transfer records of another instance into the current one: the metadata is copied (same
+    /// uids), the bytes stay in the source's storage, registered here as a linked, read-only
+    /// location. Labels, projects, records and features are matched by uid, else by name, and
+    /// copied when missing; feature values come along. Records present already are left as they
+    /// are, so transferring twice changes nothing. Only the latest version of an artifact is
+    /// transferred. All in one transaction, recorded as a run of the transform
+    /// `__lamindb_transfer__/<source instance uid>`.
+    ///
+    /// Examples:
+    ///   lamin transfer artifact 3TNCsZZc --from lab/atlas
+    ///   lamin transfer artifact --from ../atlas-data --filter 'key__startswith=raw/' --json
+    ///   lamin transfer ulabel --from lab/atlas --filter 'name__contains=T cell'
+    #[command(verbatim_doc_comment)]
+    Transfer(commands::transfer::TransferArgs),
+    /// Export the current instance's tables as Parquet, import such an export, or move the
+    /// instance to another database (SQLite → PostgreSQL and back).
+    #[command(subcommand)]
+    Io(commands::io::IoCommand),
 }
 
 fn main() -> ExitCode {
@@ -190,6 +208,8 @@ fn main() -> ExitCode {
         Command::Annotate(args) => commands::annotate::run(args),
         Command::Finish(args) => commands::track::finish(args),
         Command::Describe(args) => commands::describe::run(args),
+        Command::Transfer(args) => commands::transfer::run(args),
+        Command::Io(cmd) => commands::io::run(cmd),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

@@ -8,9 +8,11 @@ pub(crate) mod describe;
 pub(crate) mod df;
 pub(crate) mod doctor;
 pub(crate) mod instance;
+pub(crate) mod io;
 pub(crate) mod records;
 pub(crate) mod storage;
 pub(crate) mod track;
+pub(crate) mod transfer;
 
 use std::path::PathBuf;
 

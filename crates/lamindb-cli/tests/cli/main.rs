@@ -19,4 +19,5 @@ mod sandbox;
 mod settings;
 mod storage;
 mod track;
+mod transfer;
 mod usage;

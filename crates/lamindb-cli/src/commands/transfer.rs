@@ -1,0 +1,137 @@
+//! `lamin transfer`: records of another instance saved into the current one (metadata copied,
+//! bytes linked), in one transaction.
+
+use std::io::IsTerminal;
+
+use anyhow::bail;
+use clap::Args;
+use indicatif::ProgressBar;
+use lamindb_core::models::Record as SheetRecord;
+use lamindb_core::query::parse::parse_cli_filter;
+use lamindb_core::{
+    Artifact, Feature, Instance, Project, QuerySet, Record, Reference, TransferSummary, ULabel,
+};
+use serde_json::json;
+
+use super::{current_instance, settings_dir};
+use crate::output;
+
+/// The registries `lamin transfer` accepts.
+const TRANSFERABLE: [&str; 6] = ["artifact", "ulabel", "project", "reference", "record", "feature"];
+
+#[derive(Debug, Args)]
+pub(crate) struct TransferArgs {
+    /// The registry: artifact, ulabel, project, reference, record or feature.
+    #[arg(value_parser = clap::builder::PossibleValuesParser::new(TRANSFERABLE), ignore_case = true)]
+    registry: String,
+    /// Records of the source instance by id, uid or uid prefix.
+    idlike: Vec<String>,
+    /// The source instance: `owner/name`, `name`, or the path of its storage root.
+    #[arg(long = "from", value_name = "INSTANCE")]
+    from: String,
+    /// Also transfer the source's records matching EXPR (the language of `lamin list --filter`).
+    /// Repeat to combine with and.
+    #[arg(long, short = 'f', value_name = "EXPR")]
+    filter: Vec<String>,
+    /// Print a JSON summary: the uids transferred and already present, related records created.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(crate) fn run(args: TransferArgs) -> anyhow::Result<()> {
+    if args.idlike.is_empty() && args.filter.is_empty() {
+        bail!(
+            "name the records to transfer: ids or uids, or --filter EXPR (e.g. --filter 'key__startswith=raw/')"
+        );
+    }
+    let target = current_instance()?;
+    let source = Instance::using(&settings_dir(), &args.from)?;
+    match args.registry.to_ascii_lowercase().as_str() {
+        "artifact" => {
+            let records: Vec<Artifact> = select(&source, &args)?;
+            let spinner = spinner(records.len(), "artifacts");
+            let summary = target.transfer_artifacts(&source, &records);
+            spinner.finish_and_clear();
+            report(&args, &source, summary?)
+        }
+        "ulabel" => transfer::<ULabel>(&target, &source, &args),
+        "project" => transfer::<Project>(&target, &source, &args),
+        "reference" => transfer::<Reference>(&target, &source, &args),
+        "record" => transfer::<SheetRecord>(&target, &source, &args),
+        "feature" => transfer::<Feature>(&target, &source, &args),
+        other => bail!("cannot transfer {other} records: transfer one of {}", TRANSFERABLE.join(", ")),
+    }
+}
+
+fn transfer<R: Record>(target: &Instance, source: &Instance, args: &TransferArgs) -> anyhow::Result<()> {
+    let records: Vec<R> = select(source, args)?;
+    let spinner = spinner(records.len(), "records");
+    let summary = target.transfer_records(source, &records);
+    spinner.finish_and_clear();
+    report(args, source, summary?)
+}
+
+/// The source's records named by id-likes and filters, each once, in that order.
+fn select<R: Record>(source: &Instance, args: &TransferArgs) -> anyhow::Result<Vec<R>> {
+    let mut out: Vec<R> = Vec::new();
+    for idlike in &args.idlike {
+        out.push(R::get(source, idlike)?);
+    }
+    if !args.filter.is_empty() {
+        let mut qs = QuerySet::new(R::REGISTRY).order_by("id");
+        for f in &args.filter {
+            qs = qs.filter(parse_cli_filter(f)?);
+        }
+        for row in qs.rows(source)? {
+            out.push(R::from_row_values(row)?);
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|r| seen.insert(r.id()));
+    if out.is_empty() {
+        bail!("no {} of {} matches: nothing to transfer", R::REGISTRY.name, source.slug());
+    }
+    Ok(out)
+}
+
+fn spinner(n: usize, what: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_message(format!("transferring {n} {what}"));
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+fn report<R: Record>(args: &TransferArgs, source: &Instance, s: TransferSummary<R>) -> anyhow::Result<()> {
+    let uids = |v: &[R]| -> Vec<serde_json::Value> { v.iter().map(|r| r.to_json()["uid"].clone()).collect() };
+    if args.json {
+        output::json(&json!({
+            "registry": R::REGISTRY.name,
+            "from": source.slug(),
+            "transferred": uids(&s.transferred),
+            "already_present": uids(&s.already_present),
+            "related": s.related.iter().map(|(r, u)| json!({"registry": r, "uid": u})).collect::<Vec<_>>(),
+            "run": s.run.as_ref().map(|r| r.uid.clone()),
+        }));
+        return Ok(());
+    }
+    output::line(&format!(
+        "{}: {} transferred, {} already on target",
+        R::REGISTRY.name,
+        s.transferred.len(),
+        s.already_present.len()
+    ));
+    for (registry, uid) in &s.related {
+        output::info(&format!("created {registry} {uid} (from {})", source.slug()));
+    }
+    if R::REGISTRY.name == "Artifact" && !s.transferred.is_empty() {
+        output::info(&format!(
+            "bytes were not copied: the artifacts are read from {}'s storage (linked, read-only here); \
+             only the latest version of each artifact is transferred",
+            source.slug()
+        ));
+    }
+    Ok(())
+}
