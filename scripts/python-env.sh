@@ -20,13 +20,15 @@ PINS=(
   "lamindb-setup==1.27.0"
   "lamin-cli==1.21.0"
   "django==5.2.19"
+  # LaminDB's `lamin io exportdb` reads SQLite tables through SQLAlchemy (pandas.read_sql_table).
+  "sqlalchemy==2.0.44"
 )
 
 die() { echo "python-env.sh: error: $*" >&2; exit 1; }
 
 check() {
   [ -x "$VENV/bin/python" ] &&
-    "$VENV/bin/python" -c 'import lamindb; assert lamindb.__version__=="2.12.1", lamindb.__version__' \
+    "$VENV/bin/python" -c 'import lamindb, sqlalchemy; assert lamindb.__version__=="2.12.1", lamindb.__version__' \
       >/dev/null 2>&1 &&
     [ -x "$VENV/bin/lamin" ]
 }

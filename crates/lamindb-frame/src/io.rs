@@ -4,7 +4,8 @@
 //!
 //! Columns keep their types — integers Int64, booleans Boolean, timestamps Datetime(µs, UTC),
 //! text, JSON and dates String, NULL as null — where LaminDB's PostgreSQL export writes most
-//! columns as text (`''` for NULL, `t`/`f`): [`read_export`] reads both, and
+//! columns as text (`''` for NULL, `t`/`f`) and its SQLite export NULL in text columns as
+//! `None` (taken as NULL in a text column without nulls): [`read_export`] reads all three, and
 //! [`Instance::import_tables`] converts each value to the target column's type.
 //!
 //! ```
@@ -142,8 +143,12 @@ pub fn frame_table(name: &str, frame: &DataFrame) -> Result<Table, FrameError> {
             _ => SqlType::Text,
         };
         columns.push(TableColumn { name: col.name().to_string(), ty, nullable: true });
+        // LaminDB's SQLite export writes NULL in text columns as the text `None` (pandas'
+        // `astype(str)`); such a column has no null at all.
+        let none_is_null = ty == SqlType::Text && series.null_count() == 0;
         for (row, v) in rows.iter_mut().zip(series.iter()) {
-            row.push(any_value(v));
+            let v = any_value(v);
+            row.push(if none_is_null && v.as_str() == Some("None") { Value::Null } else { v });
         }
     }
     Ok(Table { name: name.to_string(), columns, rows })

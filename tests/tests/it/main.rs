@@ -12,6 +12,7 @@ mod io;
 mod layering;
 mod library;
 mod python_on_ours;
+mod python_transfer;
 mod query;
 mod records;
 mod storage;
