@@ -1,7 +1,7 @@
 //! Chores for lamindb-rs, in the cargo-xtask style: `cargo xtask <task>`.
 //!
 //! Tasks:
-//! - `bench [artifacts|track|df|query|scale]`: builds the release `lamin` binary and measures workloads end to end,
+//! - `bench [artifacts|track|df|query|transfer|scale]`: builds the release `lamin` binary and measures workloads end to end,
 //!   printing one JSON line per workload (`workload`, `n`, `seconds` per run as
 //!   median/p95/min, `per_second`); a group name runs only that group.
 //!   Artifact workloads: `lamin save dir --one-per-file` of 1000 files of 1 KiB into a fresh
@@ -11,6 +11,9 @@
 //!   a full listing over 10 000 and 100 000 labels, on SQLite and (when configured) PostgreSQL.
 //!   `track`: the overhead of `lamin track -- true` over `true`, and saves inside and outside a
 //!   run (`track.rs`).
+//!   `transfer` (`tests/benches/transfer.rs`): 10 000 annotated artifacts transferred between
+//!   instances beside a raw SQLite copy of their rows, the Parquet export and import, and the move
+//!   of an instance of 100 000 labels and 10 000 artifacts to PostgreSQL beside `cp` of its file.
 //!   `scale` (only when named): many files and large registries (`scale.rs`).
 
 use std::path::{Path, PathBuf};
@@ -130,6 +133,15 @@ fn bench() -> Result<()> {
         // Many files and large registries: only on request (`cargo xtask bench scale`).
         if only.as_deref() == Some("scale") {
             scale::bench_scale(&bin, &tmp)?;
+        }
+        if only.as_deref().is_none_or(|g| g == "transfer") {
+            let status = Command::new(env!("CARGO"))
+                .args(["bench", "-p", "lamindb-tests", "--bench", "transfer"])
+                .current_dir(workspace_root())
+                .status()?;
+            if !status.success() {
+                bail!("the transfer benchmark failed");
+            }
         }
         if only.as_deref().is_none_or(|g| g == "query") {
             // Library-level query workloads over 10k and 100k labels (tests/benches/query.rs).
