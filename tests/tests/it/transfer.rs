@@ -180,3 +180,35 @@ fn records_transfer_by_uid_and_across_backends() {
         assert_eq!(ULabel::query().count(&dst.inst).unwrap(), 1);
     });
 }
+
+#[test]
+fn artifacts_in_s3_transfer_and_load_from_the_bucket() {
+    let test = "artifacts_in_s3_transfer_and_load_from_the_bucket";
+    for_each_backend(test, |b| {
+        let Some(root) = lamindb_tests::s3_test_root(test) else {
+            return;
+        };
+        let src = TestInstance::named(b, "lab");
+        let (storage, _) = src.inst.add_storage(&root, None).unwrap();
+        let path = src.path("cells.csv");
+        std::fs::write(&path, "x\n42\n").unwrap();
+        let art = Artifact::from_path(&path)
+            .key("cells.csv")
+            .storage(storage.root.clone())
+            .save(&src.inst)
+            .unwrap();
+
+        let dst = TestInstance::named(b, "mine");
+        let s = dst.inst.transfer_artifacts(&src.inst, &[art]).unwrap();
+        let linked = dst.inst.artifact_storage(&s.transferred[0]).unwrap();
+        assert_eq!(
+            (linked.root.as_str(), linked.uid.as_str()),
+            (storage.root.as_str(), storage.uid.as_str())
+        );
+        assert_eq!(linked.instance_uid.as_deref(), Some(src.inst.uid().as_str()));
+        let cached = dst.inst.cache_artifact_in(&s.transferred[0], &dst.path("cache")).unwrap();
+        assert_eq!(std::fs::read_to_string(cached).unwrap(), "x\n42\n");
+        let err = dst.inst.delete_artifact_permanently(&s.transferred[0], None).unwrap_err();
+        assert!(matches!(err, Error::StorageNotManaged { .. }), "{err}");
+    });
+}
