@@ -65,6 +65,15 @@ fn field_errors(reg: &'static Registry, values: &[Value]) -> Vec<FieldError> {
                 fail(f.name, format!("Ensure this value has at most {max} characters (it has {n})."));
             }
         }
+        if let (SqlType::Date, Some(s)) = (f.ty, v.as_str()) {
+            if s.len() != 10 || crate::value::parse_date(s).is_none() {
+                // Django's message for a DateField.
+                fail(
+                    f.name,
+                    format!("“{s}” value has an invalid date format. It must be in YYYY-MM-DD format."),
+                );
+            }
+        }
         if let Some(s) = v.as_str() {
             if s.contains('\0') {
                 fail(f.name, "Null characters are not allowed.".into());

@@ -151,3 +151,32 @@ fn collections_keep_order_dedup_by_hash_and_version_by_key() {
         assert!(Artifact::get(&t.inst, &a.uid).is_ok());
     });
 }
+
+#[test]
+fn project_and_reference_dates_are_saved_filtered_and_checked() {
+    for_each_backend("project_and_reference_dates_are_saved_filtered_and_checked", |b| {
+        let t = TestInstance::new(b);
+        let mut p = Project::new("atlas");
+        p.start_date = Some("2026-01-15".into());
+        let p = p.save(&t.inst).unwrap();
+        let back = Project::get_by_id(&t.inst, p.id.unwrap()).unwrap();
+        assert_eq!(back.start_date.as_deref(), Some("2026-01-15"));
+        assert_eq!(back.end_date, None);
+        Project::new("later").save(&t.inst).unwrap();
+        let hits = Project::filter(project::START_DATE.gt("2026-01-01")).all(&t.inst).unwrap();
+        assert_eq!(hits.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["atlas"]);
+        let err = Project::filter(project::START_DATE.gt("next week")).all(&t.inst).unwrap_err();
+        assert!(err.to_string().contains("expected a date"), "{err}");
+        let mut bad = Project::new("bad");
+        bad.end_date = Some("31/12/2026".into());
+        let err = bad.save(&t.inst).unwrap_err();
+        assert!(err.to_string().contains("It must be in YYYY-MM-DD format"), "{err}");
+        let mut r = lamindb_core::Reference::new("paper");
+        r.date = Some("2025-06-30".into());
+        let r = r.save(&t.inst).unwrap();
+        assert_eq!(
+            lamindb_core::Reference::get_by_id(&t.inst, r.id.unwrap()).unwrap().date.as_deref(),
+            Some("2025-06-30")
+        );
+    });
+}
