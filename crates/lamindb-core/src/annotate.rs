@@ -249,31 +249,18 @@ impl Instance {
         feature_id: Option<i64>,
         ctx: &SaveContext,
     ) -> Result<()> {
-        let with_feature = table != "lamindb_artifactjsonvalue";
-        let mut sql = self.sql();
-        sql.push("INSERT INTO ").ident(table).push(" (\"artifact_id\", ").ident(column);
-        if with_feature {
-            sql.push(", \"feature_id\"");
+        let int = |v: Option<i64>| v.map_or(Value::Null, Value::Int);
+        let mut columns = vec![
+            ("artifact_id", Value::Int(artifact_id), SqlType::Int),
+            (column, Value::Int(id), SqlType::BigInt),
+        ];
+        if table != "lamindb_artifactjsonvalue" {
+            columns.push(("feature_id", int(feature_id), SqlType::Int));
         }
-        sql.push(", \"run_id\", \"created_by_id\") SELECT ");
-        sql.bind(Value::Int(artifact_id), SqlType::Int).push(", ").bind(Value::Int(id), SqlType::BigInt);
-        if with_feature {
-            sql.push(", ").bind(feature_id.map_or(Value::Null, Value::Int), SqlType::Int);
-        }
-        sql.push(", ").bind(ctx.run_id.map_or(Value::Null, Value::Int), SqlType::BigInt);
-        sql.push(", ").bind(Value::Int(ctx.user_id), SqlType::Int);
-        sql.push(" WHERE NOT EXISTS (SELECT 1 FROM ").ident(table).push(" WHERE \"artifact_id\" = ");
-        sql.bind(Value::Int(artifact_id), SqlType::Int).push(" AND ").ident(column).push(" = ");
-        sql.bind(Value::Int(id), SqlType::BigInt);
-        if with_feature {
-            match feature_id {
-                Some(f) => sql.push(" AND \"feature_id\" = ").bind(Value::Int(f), SqlType::Int),
-                None => sql.push(" AND \"feature_id\" IS NULL"),
-            };
-        }
-        sql.push(")");
-        self.execute(&sql)?;
-        Ok(())
+        let key = columns.len();
+        columns.push(("run_id", int(ctx.run_id), SqlType::BigInt));
+        columns.push(("created_by_id", Value::Int(ctx.user_id), SqlType::Int));
+        crate::io::insert_link(self, table, &columns, key)
     }
 }
 

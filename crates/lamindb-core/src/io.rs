@@ -441,6 +441,46 @@ pub fn convert(value: Value, column: &Column, table: &str) -> Result<Value> {
     })
 }
 
+/// Inserts one row into a link table unless a row with the same values in its first `key`
+/// columns exists (NULL matching NULL): `columns` are `(name, value, type)`.
+pub(crate) fn insert_link(
+    inst: &Instance,
+    table: &str,
+    columns: &[(&str, Value, SqlType)],
+    key: usize,
+) -> Result<()> {
+    let mut sql = inst.sql();
+    sql.push("INSERT INTO ").ident(table).push(" (");
+    for (i, (name, _, _)) in columns.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.ident(name);
+    }
+    sql.push(") SELECT ");
+    for (i, (_, value, ty)) in columns.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(value.clone(), *ty);
+    }
+    sql.push(" WHERE NOT EXISTS (SELECT 1 FROM ").ident(table).push(" WHERE ");
+    for (i, (name, value, ty)) in columns.iter().take(key).enumerate() {
+        if i > 0 {
+            sql.push(" AND ");
+        }
+        sql.ident(name);
+        if value.is_null() {
+            sql.push(" IS NULL");
+        } else {
+            sql.push(" = ").bind(value.clone(), *ty);
+        }
+    }
+    sql.push(")");
+    inst.execute(&sql)?;
+    Ok(())
+}
+
 /// Inserts `rows` into `table` (inside the caller's transaction): one `UNNEST` statement per
 /// 50 000 rows on PostgreSQL, multi-row `VALUES` lists within SQLite's parameter limit.
 pub(crate) fn insert_rows(

@@ -315,13 +315,11 @@ impl Instance {
             if made_by == Some(run) {
                 continue;
             }
-            let mut sql = self.sql();
-            sql.push("INSERT INTO ").ident(table).push(" (\"artifact_id\", \"run_id\") SELECT ");
-            sql.bind(Value::Int(artifact), SqlType::Int).push(", ").bind(Value::Int(run), SqlType::BigInt);
-            sql.push(" WHERE NOT EXISTS (SELECT 1 FROM ").ident(table).push(" WHERE \"artifact_id\" = ");
-            sql.bind(Value::Int(artifact), SqlType::Int).push(" AND \"run_id\" = ");
-            sql.bind(Value::Int(run), SqlType::BigInt).push(")");
-            self.execute(&sql)?;
+            let columns = [
+                ("artifact_id", Value::Int(artifact), SqlType::Int),
+                ("run_id", Value::Int(run), SqlType::BigInt),
+            ];
+            crate::io::insert_link(self, table, &columns, 2)?;
         }
         Ok(())
     }
