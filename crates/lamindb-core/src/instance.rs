@@ -80,7 +80,8 @@ struct Shared {
     settings: RwLock<InstanceSettings>,
     dir: SettingsDir,
     user: UserSettings,
-    user_id: OnceLock<i64>,
+    /// The current user's `lamindb_user.id`, once known (forgotten when an import replaces rows).
+    user_id: RwLock<Option<i64>>,
     /// The instance uid (derived from the instance id, which never changes).
     uid: OnceLock<String>,
     pool: Pool,
@@ -321,7 +322,7 @@ impl Instance {
                 settings: RwLock::new(settings),
                 dir: dir.clone(),
                 user,
-                user_id: OnceLock::new(),
+                user_id: RwLock::new(None),
                 uid: OnceLock::new(),
                 pool: Pool::new(url, db),
                 run: RwLock::new(None),
@@ -477,8 +478,8 @@ impl Instance {
 
     /// `lamindb_user.id` of the current user; the user row is registered if it is missing.
     pub fn user_id(&self) -> Result<i64> {
-        if let Some(id) = self.shared.user_id.get() {
-            return Ok(*id);
+        if let Some(id) = *self.shared.user_id.read().unwrap_or_else(PoisonError::into_inner) {
+            return Ok(id);
         }
         let user = &self.shared.user;
         let id = match User::query().filter_eq("uid", user.uid.as_str()).first(self)? {
@@ -496,9 +497,14 @@ impl Instance {
         };
         // Inside a transaction the row may still be rolled back: remember it only outside.
         if self.pinned.is_none() {
-            let _ = self.shared.user_id.set(id);
+            *self.shared.user_id.write().unwrap_or_else(PoisonError::into_inner) = Some(id);
         }
         Ok(id)
+    }
+
+    /// Forgets the remembered user id (the rows of `lamindb_user` were replaced).
+    pub(crate) fn forget_user_id(&self) {
+        *self.shared.user_id.write().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
     /// Who is saving (the [`TracksRun`](crate::TracksRun) fields of every save).

@@ -24,8 +24,8 @@
 //!
 //! let (b, _) = Instance::init(&settings, &init("b"))?;
 //! b.import_tables(tables)?;
-//! let b = Instance::open(tmp.path().join("b"))?; // reopen: ids of the seeded rows changed
-//! assert_eq!(ULabel::get(&b, "lung")?.uid, ULabel::get(&a, "lung")?.uid);
+//! let lung = |i: &Instance| ULabel::query().filter_eq("name", "lung").one(i).map(|l| l.uid);
+//! assert_eq!(lung(&b)?, lung(&a)?);
 //! # Ok(()) }
 //! ```
 
@@ -145,7 +145,7 @@ impl Instance {
                 .values
                 .into_iter()
                 .zip(&columns)
-                .map(|(v, c)| v.coerce(c.ty, &c.name))
+                .map(|(v, c)| convert(v, c, table))
                 .collect::<Result<Vec<_>>>()?;
             rows.push(values);
         }
@@ -154,13 +154,15 @@ impl Instance {
 
     /// Loads `tables` (read from another instance, or from an export folder) into this instance,
     /// keeping every id (see the [module documentation](self)). Refused when the instance holds
-    /// records of its own. Reopen the instance afterwards: ids of the rows `init` made change.
+    /// records of its own. The current user and the instance's default storage stay registered
+    /// (added after the loaded rows when the export lacks them).
     pub fn import_tables(&self, tables: Vec<Table>) -> Result<ImportReport> {
         let ours: HashSet<String> = self.tables()?.into_iter().collect();
         for t in &tables {
             if !ours.contains(&t.name) {
                 return Err(Error::InvalidArgument(format!(
-                    "this instance has no table {}: the export comes from a newer LaminDB or uses a module this instance lacks",
+                    "this instance has no table {0} ({0}.parquet in the export): the export comes from a newer LaminDB \
+                     or uses a module this instance lacks (lamin moves LaminDB's core tables only)",
                     t.name
                 )));
             }
@@ -180,7 +182,7 @@ impl Instance {
         }
         let default_root = self.read_settings(|s| s.storage_root.clone());
         let own_storage = Storage::query().filter_eq("root", default_root.as_str()).first(self)?;
-        self.transaction(|tx| {
+        let outcome = self.transaction(|tx| {
             let mut report = Vec::new();
             for t in tables.iter().filter(|t| t.name != JOURNAL) {
                 let mut sql = tx.sql();
@@ -189,6 +191,17 @@ impl Instance {
             }
             for t in tables.iter().filter(|t| t.name != JOURNAL) {
                 let target = tx.table_columns(&t.name)?;
+                for (i, c) in t.columns.iter().enumerate() {
+                    let known = target.iter().any(|tc| tc.name == c.name);
+                    let holds = |r: &Vec<Value>| !matches!(&r[i], Value::Null) && r[i].as_str() != Some("");
+                    if !known && t.rows.iter().any(holds) {
+                        return Err(Error::InvalidArgument(format!(
+                            "{}.{} holds values but this instance has no such column: the export comes from a \
+                             newer LaminDB; nothing was imported",
+                            t.name, c.name
+                        )));
+                    }
+                }
                 let mut picked = Vec::new();
                 for c in &target {
                     if let Some(i) = t.columns.iter().position(|s| s.name == c.name) {
@@ -210,20 +223,24 @@ impl Instance {
                 insert_rows(tx, &t.name, &columns, &rows)?;
                 report.push((t.name.clone(), rows.len()));
             }
-            // The instance's own default storage stays registered (an export of another
-            // instance brings that instance's locations).
+            reset_sequences(tx, tables.iter().map(|t| t.name.as_str()))?;
+            // The current user (looked up again: ids changed) and the instance's own default
+            // storage stay registered (an export of another instance brings its own).
+            tx.forget_user_id();
+            let user_id = tx.user_id()?;
             if let Some(mut own) = own_storage.clone() {
                 if Storage::query().filter_eq("root", own.root.as_str()).first(tx)?.is_none() {
                     own.id = None;
                     own.run_id = None;
-                    own.created_by_id = None;
-                    let ctx = tx.save_context()?;
+                    let ctx = crate::registry::SaveContext { user_id, run_id: None };
                     crate::registry::save_with(&mut own, tx, &ctx)?;
                 }
             }
-            reset_sequences(tx, tables.iter().map(|t| t.name.as_str()))?;
             Ok(report)
-        })
+        });
+        // Remembered ids are of the rows before the import.
+        self.forget_user_id();
+        outcome
     }
 }
 
@@ -286,38 +303,44 @@ impl Instance {
                 )));
             }
         }
-        let tables = self.tables()?.iter().map(|t| self.read_table(t)).collect::<Result<Vec<_>>>()?;
-        let moved = (|| -> Result<(Instance, ImportReport)> {
-            if new.is_sqlite() {
-                drop(crate::db::Db::connect(&to_url)?); // creates the file
-            }
-            let target = Instance::open_settings(self.settings_dir(), new.clone())?;
-            let report = target.import_tables(tables.clone())?;
-            for t in tables.iter().filter(|t| t.name != JOURNAL) {
-                let mut sql = target.sql();
-                sql.push("SELECT COUNT(*) FROM ").ident(&t.name);
-                let n = target.query(&sql)?.first().and_then(|r| r.values[0].as_i64()).unwrap_or(-1);
-                if usize::try_from(n).ok() != Some(t.rows.len()) {
-                    return Err(Error::Refused(format!(
-                        "{} has {n} rows after the move, {} before: the move was undone",
-                        t.name,
-                        t.rows.len()
-                    )));
+        let others = self.module_tables()?;
+        if !others.is_empty() {
+            return Err(Error::Refused(format!(
+                "this instance has tables of other modules ({}): lamin moves LaminDB's core tables only, \
+                 so nothing was moved",
+                others.join(", ")
+            )));
+        }
+        // The source's write lock (SQLite) is held from the first read until the settings point
+        // to the new database: nothing written meanwhile is left behind.
+        let report = self.transaction(|src| {
+            let tables = src.tables()?.iter().map(|t| src.read_table(t)).collect::<Result<Vec<_>>>()?;
+            let counts: Vec<(String, usize)> =
+                tables.iter().filter(|t| t.name != JOURNAL).map(|t| (t.name.clone(), t.rows.len())).collect();
+            let moved = (|| -> Result<ImportReport> {
+                if new.is_sqlite() {
+                    drop(crate::db::Db::connect(&to_url)?); // creates the file
                 }
-            }
-            Ok((target, report))
-        })();
-        let report = match moved {
-            Ok((target, report)) => {
-                drop(target);
-                report
-            }
-            Err(e) => {
+                let target = Instance::open_settings(self.settings_dir(), new.clone())?;
+                let report = target.import_tables(tables)?;
+                for (table, before) in &counts {
+                    let mut sql = target.sql();
+                    sql.push("SELECT COUNT(*) FROM ").ident(table);
+                    let n = target.query(&sql)?.first().and_then(|r| r.values[0].as_i64()).unwrap_or(-1);
+                    if usize::try_from(n).ok() != Some(*before) {
+                        return Err(Error::Refused(format!(
+                            "{table} has {n} rows after the move, {before} before: the move was undone"
+                        )));
+                    }
+                }
+                self.settings_dir().save_instance(&new)?;
+                Ok(report)
+            })();
+            if moved.is_err() {
                 undo_target(&new);
-                return Err(e);
             }
-        };
-        self.settings_dir().save_instance(&new)?;
+            moved
+        })?;
         // Opened afresh: the ids of the user and storage rows are the moved ones.
         let target = Instance::open_settings(self.settings_dir(), new)?;
         let left_behind = old.is_sqlite().then(|| old.sqlite_path());
@@ -330,6 +353,27 @@ impl Instance {
                 left_behind,
             },
         ))
+    }
+}
+
+impl Instance {
+    /// Tables of other modules than LaminDB's core (`bionty_*`, `pertdb_*`, …).
+    fn module_tables(&self) -> Result<Vec<String>> {
+        let mut sql = self.sql();
+        match self.dialect() {
+            Dialect::Sqlite => sql.push("SELECT name FROM sqlite_master WHERE type = 'table'"),
+            Dialect::Postgres => sql.push(
+                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() \
+                 AND table_type = 'BASE TABLE'",
+            ),
+        };
+        let core = ["lamindb_", "django_", "__diesel", "sqlite_"];
+        Ok(self
+            .query(&sql)?
+            .into_iter()
+            .filter_map(|r| r.values[0].as_str().map(str::to_string))
+            .filter(|t| !core.iter().any(|p| t.starts_with(p)))
+            .collect())
     }
 }
 
@@ -358,11 +402,11 @@ fn has_default(column: &str) -> bool {
 
 /// The type of a column from its declaration (SQLite) or `data_type` (PostgreSQL).
 fn column_type(declared: &str, len: i64) -> SqlType {
-    let base = declared.split('(').next().unwrap_or_default().trim();
+    let base = declared.split('(').next().unwrap_or_default().trim().trim_end_matches(" unsigned");
     match base {
         "integer" | "int" => SqlType::Int,
         "bigint" => SqlType::BigInt,
-        "smallint" | "smallint unsigned" => SqlType::SmallInt,
+        "smallint" => SqlType::SmallInt,
         "bool" | "boolean" => SqlType::Bool,
         "datetime" | "timestamp with time zone" | "timestamp without time zone" => SqlType::DateTime,
         "date" => SqlType::Date,

@@ -452,7 +452,7 @@ pub struct SaveContext {
     pub run_id: Option<i64>,
 }
 
-fn insert_row(db: &mut Db, reg: &Registry, values: &[Value]) -> Result<DynRow> {
+pub(crate) fn insert_row(db: &mut Db, reg: &Registry, values: &[Value]) -> Result<DynRow> {
     let mut sql = db.sql();
     sql.push("INSERT INTO ").ident(reg.table).push(" (");
     // NOT NULL columns left unset take their column default; nullable ones are written as NULL

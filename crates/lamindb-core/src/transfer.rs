@@ -102,10 +102,14 @@ impl Instance {
                 let reg = Artifact::REGISTRY;
                 let columns: Vec<&str> = reg.fields.iter().map(|f| f.name).filter(|c| *c != "id").collect();
                 let mut rows = Vec::with_capacity(new.len());
+                let id_at = reg.index("id").expect("id");
                 for a in &new {
-                    rows.push(t.remap(reg, a.values())?);
+                    let mut row = t.remap(reg, a.values())?;
+                    row.remove(id_at);
+                    rows.push(row);
                 }
                 crate::records::bulk_insert(tx, reg, &columns, &rows)?;
+                demote_older_versions(tx, new.iter().map(|a| a.uid.clone()))?;
                 let ids = existing_uids(tx, reg, new.iter().map(|a| a.uid.clone()))?;
                 let id_of: HashMap<i64, i64> =
                     new.iter().map(|a| (a.id.unwrap_or_default(), ids[&a.uid])).collect();
@@ -241,12 +245,13 @@ impl<'a> Transfer<'a> {
         Ok(run)
     }
 
-    /// `values` (a source row of `reg`, in field order) rewritten for this instance, without
-    /// `id`: foreign keys mapped, `run_id` the transfer run.
+    /// `values` (a source row of `reg`, in field order) rewritten for this instance: `id` NULL,
+    /// foreign keys mapped, `run_id` the transfer run.
     fn remap(&mut self, reg: &'static Registry, values: Vec<Value>) -> Result<Vec<Value>> {
         let mut out = Vec::with_capacity(values.len());
         for (field, value) in reg.fields.iter().zip(values) {
             if field.name == "id" {
+                out.push(Value::Null);
                 continue;
             }
             let Some(target) = field.relation else {
@@ -329,6 +334,10 @@ impl<'a> Transfer<'a> {
         if MATCHED_BY_NAME.contains(&reg.name) {
             keys.push(("name", get("name")));
         }
+        if reg.name == "User" {
+            // `handle` is unique too: the same person under another uid.
+            keys.push(("handle", get("handle")));
+        }
         for (field, value) in keys {
             if value.is_null() {
                 continue;
@@ -336,6 +345,10 @@ impl<'a> Transfer<'a> {
             let mut q = QuerySet::new(reg).filter(Q::exact(field, value.clone())).all_branches();
             if field == "name" {
                 q = q.filter(Q::exact("branch_id", 1)).order_by("id");
+                if reg.has("is_type") {
+                    // A label matches a label, a type a type.
+                    q = q.filter(Q::exact("is_type", get("is_type")));
+                }
             }
             if let Some(row) = q.first_row(self.tx)? {
                 return Ok((row[reg.index("id").expect("id")].as_i64().unwrap_or_default(), false));
@@ -350,8 +363,8 @@ impl<'a> Transfer<'a> {
         }
         let uid = get("uid").to_string();
         let row = self.remap(reg, values)?;
-        let columns: Vec<&str> = reg.fields.iter().map(|f| f.name).filter(|c| *c != "id").collect();
-        let id = insert_returning_id(self.tx, reg, &columns, row)?;
+        let inserted = self.tx.with_db(|db| crate::registry::insert_row(db, reg, &row))?;
+        let id = inserted.get(reg.index("id").expect("id")).and_then(Value::as_i64).unwrap_or_default();
         self.created.push((reg.name.to_string(), uid));
         Ok((id, true))
     }
@@ -536,33 +549,29 @@ fn fetch_one<R: Record>(inst: &Instance, id: i64) -> Result<R> {
     R::query().filter_eq("id", id).all_branches().one(inst)
 }
 
-/// Inserts one row of `reg` and returns its id.
-fn insert_returning_id(
-    inst: &Instance,
-    reg: &'static Registry,
-    columns: &[&str],
-    row: Vec<Value>,
-) -> Result<i64> {
-    let mut sql = inst.sql();
-    sql.push("INSERT INTO ").ident(reg.table).push(" (");
-    for (i, c) in columns.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
+/// Older versions of the transferred artifacts that were transferred before are no longer the
+/// latest here.
+fn demote_older_versions(inst: &Instance, uids: impl Iterator<Item = String>) -> Result<()> {
+    let uids: Vec<String> = uids.collect();
+    for chunk in uids.chunks(CHUNK) {
+        let mut sql = inst.sql();
+        sql.push("UPDATE \"lamindb_artifact\" SET \"is_latest\" = ").bind(Value::Bool(false), SqlType::Bool);
+        sql.push(" WHERE \"is_latest\" AND SUBSTR(\"uid\", 1, 16) IN (");
+        for (i, uid) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind(Value::Text(uid.chars().take(16).collect()), SqlType::Text);
         }
-        sql.ident(c);
-    }
-    sql.push(") VALUES (");
-    for (i, (c, v)) in columns.iter().zip(row).enumerate() {
-        if i > 0 {
-            sql.push(", ");
+        sql.push(") AND \"uid\" NOT IN (");
+        for (i, uid) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind(Value::Text(uid.clone()), SqlType::Text);
         }
-        let ty = reg.field(c).map_or(SqlType::Text, |f| f.ty);
-        sql.bind(v, ty);
+        sql.push(")");
+        inst.execute(&sql)?;
     }
-    sql.push(") RETURNING \"id\"");
-    inst.query(&sql)?
-        .into_iter()
-        .next()
-        .and_then(|r| r.values.first().and_then(Value::as_i64))
-        .ok_or_else(|| Error::Decode(format!("the inserted {} returned no id", reg.name)))
+    Ok(())
 }

@@ -35,8 +35,8 @@ use polars::prelude::*;
 use crate::FrameError;
 use crate::columns::ColumnBuilder;
 
-/// Writes every table of `inst` into `dir` (created when missing) as `<table>.parquet`, each
-/// file written atomically; `on_table(name, rows)` is called after each. Returns `(table, rows)`.
+/// Writes every table of `inst` into `dir` (created when missing; refused when it holds the
+/// Parquet files of other tables) as `<table>.parquet`, each file written atomically; `on_table(name, rows)` is called after each. Returns `(table, rows)`.
 pub fn export_dir(
     inst: &Instance,
     dir: &Path,

@@ -10,6 +10,7 @@ use serde_json::json;
 /// An instance with labels, features, a tracked run and annotated artifacts.
 fn populated(b: Backend) -> TestInstance {
     let t = TestInstance::named(b, "lab");
+    t.inst.add_storage(&t.path("second").display().to_string(), Some("a second location")).unwrap();
     t.inst
         .bulk_create_ulabels(
             &(0..500).map(|i| format!("label {i}")).collect::<Vec<_>>(),
@@ -63,7 +64,14 @@ fn an_export_folder_loads_into_a_new_instance() {
             assert_eq!(frames(&copy, &["Storage"]), frames(&src.inst, &["Storage"]));
             // The instance's own storage stays registered beside the source's.
             assert!(Storage::query().filter_eq("root", own_root.as_str()).exists(&copy).unwrap());
-            assert_eq!(Storage::query().count(&copy).unwrap(), 2);
+            let roots: Vec<String> = Storage::query()
+                .all_branches()
+                .all(&copy)
+                .unwrap()
+                .into_iter()
+                .map(|s| format!("{} {:?} {:?}", s.root, s.branch_id, s.id))
+                .collect();
+            assert_eq!(roots.len(), 3, "{roots:?}");
             // New records get fresh ids after the loaded ones.
             let max =
                 ULabel::query().all_branches().order_by("-id").first(&copy).unwrap().unwrap().id.unwrap();
@@ -116,6 +124,14 @@ fn an_instance_moves_to_postgres_and_back() {
     assert_eq!(reopened.uid(), src.inst.uid());
     let label = ULabel::new("after the move").save(&reopened).unwrap();
     assert_eq!(label.id, Some(501));
+
+    // Tables of other modules are not moved: such an instance is refused as a whole.
+    let other = TestInstance::named(Backend::Sqlite, "withmodule");
+    other.execute_raw("CREATE TABLE bionty_gene (id integer PRIMARY KEY)");
+    let empty = PgDatabase::create();
+    let err = other.inst.move_database(empty.url()).unwrap_err();
+    assert!(err.to_string().contains("tables of other modules (bionty_gene)"), "{err}");
+    assert_eq!(other.inst.settings().db, None);
 
     // A PostgreSQL database that holds an instance is not a target.
     let err = src.inst.move_database(pg.url()).unwrap_err();

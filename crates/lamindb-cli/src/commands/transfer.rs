@@ -29,8 +29,8 @@ pub(crate) struct TransferArgs {
     /// The source instance: `owner/name`, `name`, or the path of its storage root.
     #[arg(long = "from", value_name = "INSTANCE")]
     from: String,
-    /// Also transfer the source's records matching EXPR (the language of `lamin list --filter`).
-    /// Repeat to combine with and.
+    /// Also transfer the source's records matching EXPR (the language of `lamin list --filter`;
+    /// latest versions only). Repeat to combine with and.
     #[arg(long, short = 'f', value_name = "EXPR")]
     filter: Vec<String>,
     /// Print a JSON summary: the uids transferred and already present, related records created.
@@ -79,6 +79,10 @@ fn select<R: Record>(source: &Instance, args: &TransferArgs) -> anyhow::Result<V
     }
     if !args.filter.is_empty() {
         let mut qs = QuerySet::new(R::REGISTRY).order_by("id");
+        if R::REGISTRY.versioned {
+            // Only latest versions transfer.
+            qs = qs.filter(lamindb_core::Q::exact("is_latest", true));
+        }
         for f in &args.filter {
             qs = qs.filter(parse_cli_filter(f)?);
         }

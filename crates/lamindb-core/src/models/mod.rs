@@ -307,8 +307,6 @@ crate::registry! {
         url: Option<String> as URL = Field::new("url", Varchar(255)).null();
         start_date: Option<String> as START_DATE = Field::new("start_date", Date).null();
         end_date: Option<String> as END_DATE = Field::new("end_date", Date).null();
-        // `start_date` (date) is left out: no date column type yet; Django writes it, NULL by default.
-        // `end_date` (date) is left out: no date column type yet; Django writes it, NULL by default.
         status_code: Option<i64> as STATUS_CODE = Field::new("_status_code", SmallInt);
         branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
         created_on_id: Option<i64> as CREATED_ON_ID = Field::new("created_on_id", Int).fk("Branch");
@@ -339,7 +337,6 @@ crate::registry! {
         doi: Option<String> as DOI = Field::new("doi", Varchar(255)).null();
         text: Option<String> as TEXT = Field::new("text", Text).null();
         date: Option<String> as DATE = Field::new("date", Date).null();
-        // `date` (date) is left out: no date column type yet; Django writes it, NULL by default.
         branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
         created_on_id: Option<i64> as CREATED_ON_ID = Field::new("created_on_id", Int).fk("Branch");
         run_id: Option<i64> as RUN_ID = Field::new("run_id", BigInt).null().fk("Run");
