@@ -72,6 +72,18 @@ fn run_lamin(mut cmd: Command, bin: &Path, dir: &Path, args: &[&str]) -> Result<
     Ok(())
 }
 
+/// Runs the library-level benchmark `tests/benches/<name>.rs`.
+fn library_bench(name: &str) -> Result<()> {
+    let status = Command::new(env!("CARGO"))
+        .args(["bench", "-p", "lamindb-tests", "--bench", name])
+        .current_dir(workspace_root())
+        .status()?;
+    if !status.success() {
+        bail!("the {name} benchmark failed");
+    }
+    Ok(())
+}
+
 /// Runs `lamin` with `args` in `dir`, with its own settings directory.
 fn lamin(bin: &Path, dir: &Path, args: &[&str]) -> Result<()> {
     run_lamin(Command::new(bin), bin, dir, args)
@@ -135,23 +147,11 @@ fn bench() -> Result<()> {
             scale::bench_scale(&bin, &tmp)?;
         }
         if only.as_deref().is_none_or(|g| g == "transfer") {
-            let status = Command::new(env!("CARGO"))
-                .args(["bench", "-p", "lamindb-tests", "--bench", "transfer"])
-                .current_dir(workspace_root())
-                .status()?;
-            if !status.success() {
-                bail!("the transfer benchmark failed");
-            }
+            library_bench("transfer")?;
         }
         if only.as_deref().is_none_or(|g| g == "query") {
             // Library-level query workloads over 10k and 100k labels (tests/benches/query.rs).
-            let status = Command::new(env!("CARGO"))
-                .args(["bench", "-p", "lamindb-tests", "--bench", "query"])
-                .current_dir(workspace_root())
-                .status()?;
-            if !status.success() {
-                bail!("the query benchmark failed");
-            }
+            library_bench("query")?;
         }
         Ok(())
     })();

@@ -1,5 +1,5 @@
 //! An instance's tables as a folder of Parquet files, the layout of LaminDB's
-//! `lamin io exportdb`: one uncompressed `<table>.parquet` per table (`lamindb_artifact.parquet`,
+//! `lamin io exportdb`: one `<table>.parquet` per table (`lamindb_artifact.parquet`,
 //! `lamindb_artifactulabel.parquet`, …, `django_migrations.parquet`), no other files.
 //!
 //! Columns keep their types — integers Int64, booleans Boolean, timestamps Datetime(µs, UTC),
@@ -48,7 +48,7 @@ pub fn export_dir(
     for name in inst.tables()? {
         let table = inst.read_table(&name)?;
         let mut frame = table_frame(&table)?;
-        write_parquet(&mut frame, &dir.join(format!("{name}.parquet")))?;
+        crate::export::write_file(&mut frame, crate::Format::Parquet, &dir.join(format!("{name}.parquet")))?;
         on_table(&name, table.rows.len());
         out.push((name, table.rows.len()));
     }
@@ -68,28 +68,6 @@ pub fn table_frame(table: &Table) -> Result<DataFrame, FrameError> {
         columns.push(b.finish());
     }
     DataFrame::new(table.rows.len(), columns).map_err(FrameError::Export)
-}
-
-/// Writes `frame` as uncompressed Parquet to `path`, atomically.
-fn write_parquet(frame: &mut DataFrame, path: &Path) -> Result<(), FrameError> {
-    let io = |source| FrameError::Io { path: path.display().to_string(), source };
-    let tmp = path.with_extension(format!("parquet.{}.tmp", std::process::id()));
-    let result = (|| {
-        let file = std::fs::File::create(&tmp).map_err(io)?;
-        let mut out = std::io::BufWriter::new(file);
-        ParquetWriter::new(&mut out)
-            .with_compression(ParquetCompression::Uncompressed)
-            .with_row_group_size(Some(1 << 16))
-            .finish(frame)
-            .map_err(FrameError::Export)?;
-        let file = out.into_inner().map_err(|e| io(e.into_error()))?;
-        file.sync_all().map_err(io)?;
-        std::fs::rename(&tmp, path).map_err(io)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 /// Reads an export folder: every `<table>.parquet` in `dir` (sorted by name) as a [`Table`]

@@ -85,6 +85,13 @@ impl Sandbox {
     /// A sandbox with the instance `anonymous/mydata` (storage `work/mydata`) on `backend`.
     pub(crate) fn with_instance(backend: Backend) -> Sandbox {
         let mut sb = Sandbox::new();
+        sb.init_mydata(backend);
+        sb
+    }
+
+    /// `lamin init` of `anonymous/mydata` (storage `work/mydata`) on `backend`, made current.
+    pub(crate) fn init_mydata(&mut self, backend: Backend) {
+        let sb = self;
         match backend {
             Backend::Sqlite => {
                 sb.run(&["init", "--storage", "./mydata"]).ok();
@@ -95,7 +102,6 @@ impl Sandbox {
                 sb.pg = Some(pg);
             }
         }
-        sb
     }
 
     pub(crate) fn run(&self, args: &[&str]) -> Run {

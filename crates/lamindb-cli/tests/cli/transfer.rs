@@ -15,16 +15,7 @@ fn two_instances(b: Backend) -> Sandbox {
         sb.run(&["annotate", "artifact", uid.trim(), "--ulabel", "lung"]).ok();
     }
     let mut sb = sb;
-    match b {
-        Backend::Sqlite => {
-            sb.run(&["init", "--storage", "./mydata"]).ok();
-        }
-        Backend::Postgres => {
-            let pg = PgDatabase::create();
-            sb.run(&["init", "--storage", "./mydata", "--db", pg.url(), "--name", "mydata"]).ok();
-            sb.pg = Some(pg);
-        }
-    }
+    sb.init_mydata(b);
     sb
 }
 
