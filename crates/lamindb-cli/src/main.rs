@@ -53,6 +53,7 @@ enum Command {
     ///   lamin create ulabel "T cell" "B cell"
     ///   lamin create ulabel --from-file names.txt
     ///   lamin create project "atlas 2026" --description "the cell atlas"
+    ///   lamin create project "lung atlas" --parent "atlas 2026"
     ///   lamin create record samples --is-type && lamin create record s1 s2 --type samples
     ///   lamin create feature n_cells --dtype int
     ///   lamin create collection training-set --artifact 3TNCsZZc --artifact 8Hx2kQ4e

@@ -71,6 +71,29 @@ impl Instance {
         })
     }
 
+    /// Makes `parents` parents of `project` (LaminDB's `project.parents.add(…)`,
+    /// `lamindb_project_parents`); links that exist are kept, a project is not its own parent.
+    pub fn add_project_parents(&self, project: &Project, parents: &[Project]) -> Result<()> {
+        let child = saved(project.id, "Project")?;
+        self.transaction(|tx| {
+            for parent in parents {
+                let id = saved(parent.id, "Project")?;
+                if id == child {
+                    return Err(Error::InvalidArgument(format!(
+                        "project '{}' cannot be its own parent",
+                        project.name
+                    )));
+                }
+                let columns = [
+                    ("from_project_id", Value::Int(child), SqlType::Int),
+                    ("to_project_id", Value::Int(id), SqlType::Int),
+                ];
+                crate::io::insert_link(tx, "lamindb_project_parents", &columns, 2)?;
+            }
+            Ok(())
+        })
+    }
+
     /// Removes the links between `artifact` and `labels` (with or without a feature).
     pub fn remove_labels<L: ArtifactLabel>(&self, artifact: &Artifact, labels: &[L]) -> Result<()> {
         let artifact_id = saved(artifact.id, "Artifact")?;

@@ -180,3 +180,17 @@ fn project_and_reference_dates_are_saved_filtered_and_checked() {
         );
     });
 }
+
+#[test]
+fn from_values_finds_projects_and_records_by_name() {
+    for_each_backend("from_values_finds_projects_and_records_by_name", |b| {
+        let t = TestInstance::new(b);
+        Project::new("atlas").save(&t.inst).unwrap();
+        SheetRecord::new("donor 1").save(&t.inst).unwrap();
+        let found = Project::from_values(&t.inst, ["atlas", "nope"], &project::NAME, false).unwrap();
+        assert_eq!(found.records.len(), 1);
+        assert_eq!(found.missing, ["nope"]);
+        let found = SheetRecord::from_values(&t.inst, ["donor 1"], &record::NAME, false).unwrap();
+        assert_eq!(found.records[0].name.as_deref(), Some("donor 1"));
+    });
+}

@@ -38,6 +38,9 @@ pub(crate) struct CreateArgs {
     /// Make the record a type (a sheet that other records belong to).
     #[arg(long)]
     is_type: bool,
+    /// A project's parent project, by name (repeatable; each must exist).
+    #[arg(long = "parent", value_name = "PROJECT")]
+    parents: Vec<String>,
     /// A collection's artifacts (id, uid or uid prefix), in order (repeatable).
     #[arg(long = "artifact", value_name = "IDLIKE")]
     artifacts: Vec<String>,
@@ -71,6 +74,7 @@ pub(crate) fn create(args: CreateArgs) -> anyhow::Result<()> {
     flag_for("--type", args.type_.is_some(), "Record")?;
     flag_for("--is-type", args.is_type, "Record,ULabel,Project,Feature")?;
     flag_for("--artifact", !args.artifacts.is_empty(), "Collection")?;
+    flag_for("--parent", !args.parents.is_empty(), "Project")?;
     let inst = current_instance()?;
     match reg.name {
         "ULabel" => create_ulabels(&inst, &args, &names),
@@ -123,6 +127,15 @@ fn create_named(inst: &Instance, args: &CreateArgs, registry: &str, names: &[Str
         }
         None => None,
     };
+    let parents = args
+        .parents
+        .iter()
+        .map(|p| {
+            Project::query().filter_eq("name", p.as_str()).first(inst)?.ok_or_else(|| {
+                anyhow::anyhow!("no project named '{p}': create it first (`lamin create project \"{p}\"`)")
+            })
+        })
+        .collect::<anyhow::Result<Vec<Project>>>()?;
     let (rows, n_new) = inst.transaction(|tx| {
         let mut rows = Vec::new();
         let mut n_new = 0;
@@ -164,6 +177,11 @@ fn create_named(inst: &Instance, args: &CreateArgs, registry: &str, names: &[Str
             };
             n_new += 1;
             rows.push(values);
+        }
+        if !parents.is_empty() {
+            for row in &rows {
+                tx.add_project_parents(&Project::from_row_values(row.clone())?, &parents)?;
+            }
         }
         Ok((rows, n_new))
     })?;

@@ -114,3 +114,20 @@ fn created_records_and_annotations_are_listed_and_read_by_python() {
         assert_eq!(py["collections"]["pair"], serde_json::json!([b2, a]));
     });
 }
+
+#[test]
+fn projects_get_parents() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    sb.run(&["create", "project", "atlas"]).ok();
+    sb.run(&["create", "project", "lung atlas", "heart atlas", "--parent", "atlas"]).ok();
+    let children = sb.run(&["list", "project", "--filter", "parents__name=atlas", "--json"]).ok().json();
+    assert_eq!(children.as_array().unwrap().len(), 2, "{children}");
+    let parents = sb.run(&["list", "project", "--filter", "children__name=lung atlas", "--json"]).ok().json();
+    assert_eq!(parents[0]["name"], "atlas");
+    let missing = sb.run(&["create", "project", "x", "--parent", "nope"]).fails(1);
+    assert!(missing.stderr.contains("no project named 'nope'"), "{missing:#?}");
+    let wrong = sb.run(&["create", "ulabel", "x", "--parent", "atlas"]).fails(1);
+    assert!(wrong.stderr.contains("--parent is for Project records"), "{wrong:#?}");
+    let own = sb.run(&["create", "project", "atlas", "--parent", "atlas"]).fails(1);
+    assert!(own.stderr.contains("cannot be its own parent"), "{own:#?}");
+}
