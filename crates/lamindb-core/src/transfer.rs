@@ -39,7 +39,7 @@ use chrono::Utc;
 
 use crate::error::{Error, Result};
 use crate::instance::Instance;
-use crate::models::{Artifact, Run, Transform};
+use crate::models::{Artifact, Collection, Run, Transform};
 use crate::query::{Q, QuerySet};
 use crate::registry::{Record, Registry};
 use crate::track::RunStatus;
@@ -80,47 +80,69 @@ impl Instance {
     /// were created and which were present already.
     pub fn transfer_artifacts(&self, source: &Instance, artifacts: &[Artifact]) -> Result<TransferSummary> {
         check_sources(self, source)?;
-        for a in artifacts {
-            if !a.is_latest {
-                return Err(Error::InvalidArgument(format!(
-                    "You are attempting to transfer a record that's not the latest in its version history. \
-                     This is currently not supported. (Artifact {})",
-                    a.uid
-                )));
+        check_latest(artifacts)?;
+        let ctx = self.save_context()?;
+        self.transaction(|tx| {
+            let mut t = Transfer::new(tx, source, ctx.run_id);
+            let (transferred, already_present, _) = t.artifacts(artifacts)?;
+            let run = if transferred.is_empty() { None } else { Some(t.finish_run()?) };
+            Ok(TransferSummary { transferred, already_present, related: t.created, run })
+        })
+    }
+
+    /// Transfers `collections`, read from `source`, into this instance with their artifacts
+    /// (transferred as [`Instance::transfer_artifacts`] does, in the collection's order).
+    pub fn transfer_collections(
+        &self,
+        source: &Instance,
+        collections: &[Collection],
+    ) -> Result<TransferSummary<Collection>> {
+        check_sources(self, source)?;
+        let mut members = Vec::with_capacity(collections.len());
+        for c in collections {
+            if !c.is_latest {
+                return Err(not_latest("Collection", &c.uid));
             }
+            let artifacts = source.collection_artifacts(c)?;
+            check_latest(&artifacts)?;
+            members.push(artifacts);
         }
         let ctx = self.save_context()?;
         self.transaction(|tx| {
             let mut t = Transfer::new(tx, source, ctx.run_id);
-            let present = existing_uids(tx, Artifact::REGISTRY, artifacts.iter().map(|a| a.uid.clone()))?;
-            let (old, new): (Vec<&Artifact>, Vec<&Artifact>) =
-                artifacts.iter().partition(|a| present.contains_key(&a.uid));
-            let mut seen = HashSet::new();
-            let new: Vec<&Artifact> = new.into_iter().filter(|a| seen.insert(a.uid.clone())).collect();
-            let mut summary = TransferSummary::default();
-            if !new.is_empty() {
-                let reg = Artifact::REGISTRY;
-                let columns: Vec<&str> = reg.fields.iter().map(|f| f.name).filter(|c| *c != "id").collect();
-                let mut rows = Vec::with_capacity(new.len());
-                let id_at = reg.index("id").expect("id");
-                for a in &new {
-                    let mut row = t.remap(reg, a.values())?;
-                    row.remove(id_at);
-                    rows.push(row);
+            let mut summary = TransferSummary { transferred: Vec::new(), ..Default::default() };
+            for (c, artifacts) in collections.iter().zip(&members) {
+                let (_, _, ids) = t.artifacts(artifacts)?;
+                let (id, created) = t.map_row(Collection::REGISTRY, c.values())?;
+                if created {
+                    t.created.pop();
+                    let user = tx.user_id()?;
+                    let rows: Vec<Vec<Value>> = artifacts
+                        .iter()
+                        .map(|a| {
+                            vec![
+                                Value::Int(ids[&a.uid]),
+                                Value::Int(id),
+                                t.current_run.map_or(Value::Null, Value::Int),
+                                Value::Int(user),
+                            ]
+                        })
+                        .collect();
+                    let columns = [
+                        ("artifact_id", SqlType::Int),
+                        ("collection_id", SqlType::Int),
+                        ("run_id", SqlType::BigInt),
+                        ("created_by_id", SqlType::Int),
+                    ];
+                    crate::io::insert_rows(tx, "lamindb_collectionartifact", &columns, &rows)?;
+                    summary.transferred.push(fetch_one(tx, id)?);
+                } else {
+                    summary.already_present.push(fetch_one(tx, id)?);
                 }
-                crate::records::bulk_insert(tx, reg, &columns, &rows)?;
-                demote_older_versions(tx, new.iter().map(|a| a.uid.clone()))?;
-                let ids = existing_uids(tx, reg, new.iter().map(|a| a.uid.clone()))?;
-                let id_of: HashMap<i64, i64> =
-                    new.iter().map(|a| (a.id.unwrap_or_default(), ids[&a.uid])).collect();
-                t.copy_labels(&id_of)?;
-                t.copy_feature_values(&id_of)?;
-                let new_ids: Vec<Value> = id_of.values().map(|id| Value::Int(*id)).collect();
-                summary.transferred = fetch_by_ids(tx, new_ids)?;
+            }
+            if !summary.transferred.is_empty() {
                 summary.run = Some(t.finish_run()?);
             }
-            let old_ids: Vec<Value> = old.iter().map(|a| Value::Int(present[&a.uid])).collect();
-            summary.already_present = fetch_by_ids(tx, old_ids)?;
             summary.related = t.created;
             Ok(summary)
         })
@@ -168,6 +190,20 @@ impl Instance {
     }
 }
 
+fn not_latest(registry: &str, uid: &str) -> Error {
+    Error::InvalidArgument(format!(
+        "You are attempting to transfer a record that's not the latest in its version history. \
+         This is currently not supported. ({registry} {uid})"
+    ))
+}
+
+fn check_latest(artifacts: &[Artifact]) -> Result<()> {
+    match artifacts.iter().find(|a| !a.is_latest) {
+        Some(a) => Err(not_latest("Artifact", &a.uid)),
+        None => Ok(()),
+    }
+}
+
 fn check_sources(target: &Instance, source: &Instance) -> Result<()> {
     if source.uid() == target.uid() {
         return Err(Error::InvalidArgument(format!(
@@ -195,6 +231,44 @@ struct Transfer<'a> {
 impl<'a> Transfer<'a> {
     fn new(tx: &'a Instance, source: &'a Instance, current_run: Option<i64>) -> Transfer<'a> {
         Transfer { tx, source, current_run, run: None, mapped: HashMap::new(), created: Vec::new() }
+    }
+
+    /// Transfers `artifacts` (checked to be latest versions): returns those created, those
+    /// present already, and the target id of every one by uid.
+    fn artifacts(
+        &mut self,
+        artifacts: &[Artifact],
+    ) -> Result<(Vec<Artifact>, Vec<Artifact>, HashMap<String, i64>)> {
+        let tx = self.tx;
+        let present = existing_uids(tx, Artifact::REGISTRY, artifacts.iter().map(|a| a.uid.clone()))?;
+        let (old, new): (Vec<&Artifact>, Vec<&Artifact>) =
+            artifacts.iter().partition(|a| present.contains_key(&a.uid));
+        let mut seen = HashSet::new();
+        let new: Vec<&Artifact> = new.into_iter().filter(|a| seen.insert(a.uid.clone())).collect();
+        let mut ids = present.clone();
+        let mut transferred = Vec::new();
+        if !new.is_empty() {
+            let reg = Artifact::REGISTRY;
+            let columns: Vec<&str> = reg.fields.iter().map(|f| f.name).filter(|c| *c != "id").collect();
+            let mut rows = Vec::with_capacity(new.len());
+            let id_at = reg.index("id").expect("id");
+            for a in &new {
+                let mut row = self.remap(reg, a.values())?;
+                row.remove(id_at);
+                rows.push(row);
+            }
+            crate::records::bulk_insert(tx, reg, &columns, &rows)?;
+            demote_older_versions(tx, new.iter().map(|a| a.uid.clone()))?;
+            let inserted = existing_uids(tx, reg, new.iter().map(|a| a.uid.clone()))?;
+            let id_of: HashMap<i64, i64> =
+                new.iter().map(|a| (a.id.unwrap_or_default(), inserted[&a.uid])).collect();
+            self.copy_labels(&id_of)?;
+            self.copy_feature_values(&id_of)?;
+            transferred = fetch_by_ids(tx, id_of.values().map(|id| Value::Int(*id)).collect())?;
+            ids.extend(inserted);
+        }
+        let already = fetch_by_ids(tx, old.iter().map(|a| Value::Int(present[&a.uid])).collect())?;
+        Ok((transferred, already, ids))
     }
 
     /// The transfer run: LaminDB's transform `__lamindb_transfer__/<source uid>` and its run for

@@ -2,7 +2,7 @@
 //! linked, related records remapped by natural key, LaminDB's transfer provenance.
 
 use lamindb_core::fields::{artifact, ulabel};
-use lamindb_core::{Artifact, Error, Feature, Project, Record, Run, Storage, Transform, ULabel};
+use lamindb_core::{Artifact, Collection, Error, Feature, Project, Record, Run, Storage, Transform, ULabel};
 use lamindb_frame::{DfOptions, FeatureSelection, df};
 use lamindb_tests::{Backend, TestInstance, for_each_backend, list_files};
 use serde_json::json;
@@ -210,5 +210,30 @@ fn artifacts_in_s3_transfer_and_load_from_the_bucket() {
         assert_eq!(std::fs::read_to_string(cached).unwrap(), "x\n42\n");
         let err = dst.inst.delete_artifact_permanently(&s.transferred[0], None).unwrap_err();
         assert!(matches!(err, Error::StorageNotManaged { .. }), "{err}");
+    });
+}
+
+#[test]
+fn collections_transfer_with_their_artifacts_in_order() {
+    for_each_backend("collections_transfer_with_their_artifacts_in_order", |b| {
+        let (src, arts) = annotated_source(b);
+        let ordered = vec![arts[2].clone(), arts[0].clone()];
+        let (c, _) = src.inst.create_collection("training", &ordered, Some("two files")).unwrap();
+        let dst = TestInstance::named(b, "mine");
+        // One member is here already: it is reused, not copied again.
+        dst.inst.transfer_artifacts(&src.inst, &arts[..1]).unwrap();
+
+        let s = dst.inst.transfer_collections(&src.inst, &[c.clone()]).unwrap();
+        assert_eq!(s.transferred.len(), 1);
+        let here = &s.transferred[0];
+        assert_eq!((&here.uid, &here.hash, &here.key), (&c.uid, &c.hash, &c.key));
+        let members: Vec<String> =
+            dst.inst.collection_artifacts(here).unwrap().into_iter().map(|a| a.uid).collect();
+        assert_eq!(members, [arts[2].uid.clone(), arts[0].uid.clone()]);
+        assert_eq!(Artifact::query().count(&dst.inst).unwrap(), 2);
+        assert!(s.run.is_some());
+        let again = dst.inst.transfer_collections(&src.inst, &[c]).unwrap();
+        assert_eq!(again.already_present.len(), 1);
+        assert_eq!(Collection::query().count(&dst.inst).unwrap(), 1);
     });
 }

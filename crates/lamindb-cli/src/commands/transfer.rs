@@ -9,7 +9,7 @@ use indicatif::ProgressBar;
 use lamindb_core::models::Record as SheetRecord;
 use lamindb_core::query::parse::parse_cli_filter;
 use lamindb_core::{
-    Artifact, Feature, Instance, Project, QuerySet, Record, Reference, TransferSummary, ULabel,
+    Artifact, Collection, Feature, Instance, Project, QuerySet, Record, Reference, TransferSummary, ULabel,
 };
 use serde_json::json;
 
@@ -17,11 +17,13 @@ use super::{current_instance, settings_dir};
 use crate::output;
 
 /// The registries `lamin transfer` accepts.
-const TRANSFERABLE: [&str; 6] = ["artifact", "ulabel", "project", "reference", "record", "feature"];
+const TRANSFERABLE: [&str; 7] =
+    ["artifact", "collection", "ulabel", "project", "reference", "record", "feature"];
 
 #[derive(Debug, Args)]
 pub(crate) struct TransferArgs {
-    /// The registry: artifact, ulabel, project, reference, record or feature.
+    /// The registry: artifact, collection (with its artifacts), ulabel, project, reference, record
+    /// or feature.
     #[arg(value_parser = clap::builder::PossibleValuesParser::new(TRANSFERABLE), ignore_case = true)]
     registry: String,
     /// Records of the source instance by id, uid or uid prefix.
@@ -51,6 +53,13 @@ pub(crate) fn run(args: TransferArgs) -> anyhow::Result<()> {
             let records: Vec<Artifact> = select(&source, &args)?;
             let spinner = spinner(records.len(), "artifacts");
             let summary = target.transfer_artifacts(&source, &records);
+            spinner.finish_and_clear();
+            report(&args, &source, summary?)
+        }
+        "collection" => {
+            let records: Vec<Collection> = select(&source, &args)?;
+            let spinner = spinner(records.len(), "collections");
+            let summary = target.transfer_collections(&source, &records);
             spinner.finish_and_clear();
             report(&args, &source, summary?)
         }
@@ -130,7 +139,7 @@ fn report<R: Record>(args: &TransferArgs, source: &Instance, s: TransferSummary<
     for (registry, uid) in &s.related {
         output::info(&format!("created {registry} {uid} (from {})", source.slug()));
     }
-    if R::REGISTRY.name == "Artifact" && !s.transferred.is_empty() {
+    if matches!(R::REGISTRY.name, "Artifact" | "Collection") && !s.transferred.is_empty() {
         output::info(&format!(
             "bytes were not copied: the artifacts are read from {}'s storage (linked, read-only here); \
              only the latest version of each artifact is transferred",

@@ -8,12 +8,15 @@ use super::sandbox::*;
 fn two_instances(b: Backend) -> Sandbox {
     let sb = Sandbox::new();
     sb.run(&["init", "--storage", "./lab"]).ok();
+    let mut uids = Vec::new();
     for i in 0..2 {
         std::fs::write(sb.work(&format!("f{i}.csv")), format!("x\n{i}\n")).unwrap();
         let uid = sb.run(&["save", &format!("f{i}.csv"), "--key", &format!("raw/f{i}.csv")]).ok().stdout;
         sb.run(&["create", "ulabel", "lung"]).ok();
         sb.run(&["annotate", "artifact", uid.trim(), "--ulabel", "lung"]).ok();
+        uids.push(uid.trim().to_string());
     }
+    sb.run(&["create", "collection", "both", "--artifact", &uids[1], "--artifact", &uids[0]]).ok();
     let mut sb = sb;
     sb.init_mydata(b);
     sb
@@ -45,6 +48,14 @@ fn transfer_links_bytes_and_is_idempotent() {
         assert!(std::path::Path::new(path.trim()).exists());
         let labels = sb.run(&["list", "ulabel", "--json"]).ok().json();
         assert_eq!(labels.as_array().unwrap().len(), 1);
+
+        // A collection brings its artifacts (the one deleted above comes back).
+        let collection = sb
+            .run(&["transfer", "collection", "--from", "lab", "--filter", "key=both", "--json"])
+            .ok()
+            .json();
+        assert_eq!(collection["transferred"].as_array().unwrap().len(), 1, "{collection}");
+        assert_eq!(sb.run(&["list", "artifact", "--json"]).ok().json().as_array().unwrap().len(), 2);
 
         let none = sb.run(&["transfer", "artifact", "--from", "lab", "--filter", "key=nope"]).fails(1);
         assert!(none.stderr.contains("nothing to transfer"), "{none:#?}");
