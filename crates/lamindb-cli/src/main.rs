@@ -175,7 +175,7 @@ enum Command {
     /// Examples:
     ///   lamin transfer artifact 3TNCsZZc --from lab/atlas
     ///   lamin transfer artifact --from ../atlas-data --filter 'key__startswith=raw/' --json
-    ///   lamin transfer collection training-set-uid --from lab/atlas
+    ///   lamin transfer collection --from lab/atlas --filter key=training-set
     ///   lamin transfer ulabel --from lab/atlas --filter 'name__contains=T cell'
     #[command(verbatim_doc_comment)]
     Transfer(commands::transfer::TransferArgs),
