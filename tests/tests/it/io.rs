@@ -124,6 +124,19 @@ fn an_instance_moves_to_postgres_and_back() {
     assert_eq!(reopened.uid(), src.inst.uid());
     let label = ULabel::new("after the move").save(&reopened).unwrap();
     assert_eq!(label.id, Some(501));
+    // Python LaminDB works on the moved instance: it connects to PostgreSQL through the
+    // repointed settings and reads an artifact's feature values.
+    if let Some(py) = crate::interop::python("an_instance_moves_to_postgres_and_back") {
+        let settings_parent = src.settings.path().parent().unwrap().display().to_string();
+        let w = src.path("pyw").display().to_string();
+        let read = crate::interop::run_script(
+            &py,
+            "python-read-annotations.py",
+            &[&w, &settings_parent, "anonymous/lab", &art.uid],
+        );
+        assert_eq!(read["features"]["n_cells"], 3, "{read}");
+        assert_eq!(read["features"]["tissue"], "label 3", "{read}");
+    }
 
     // Tables of other modules are not moved: such an instance is refused as a whole.
     let other = TestInstance::named(Backend::Sqlite, "withmodule");

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Benchmark baseline: how long Python LaminDB (2.12.1) takes to transfer N artifacts (their
+metadata, LaminDB's default transfer="sqlrecord") from one local SQLite instance to another.
+
+Usage (with the venv python from scripts/python-env.sh):
+
+    $VENV/bin/python scripts/python-transfer-bench.py W S N [save|bulk]
+
+W   working directory (source instance storage W/src, target W/dst, files W/files; HOME=W/home);
+    use a fresh W (and S) for every run
+S   lamin settings dir (LAMIN_SETTINGS_DIR; the files are in S/.lamin/)
+N   number of artifacts
+save|bulk   the transfer call (default `save`, see below)
+
+Setup (timed as setup_seconds): `ln_setup.init(storage=W/src)`, the ULabel `lung`, and N small
+files W/files/f{i}.csv with unique content, each saved as an artifact with key `raw/f{i}.csv`
+and labelled with `artifact.ulabels.add(lung)`. Then `ln_setup.init(storage=W/dst)` makes the
+target the current instance (not timed).
+
+Transfer (timed as transfer_seconds): `qs = ln.Artifact.connect(<source slug>)`, then for every
+artifact of `qs.filter(key__startswith="raw/")`:
+
+- `save` (default): `artifact.save()` one by one -- the documented transfer flow
+  (https://docs.lamin.ai/transfer), one transaction and one summary log per artifact.
+- `bulk`: `ln.save(list)`. LaminDB 2.12.1 has no bulk transfer: `ln.save` on artifacts runs the
+  same per-record `SQLRecord.save` (which does the transfer) inside one `transaction.atomic()`,
+  then its `store_artifacts` pass. Its docstring only promises bulk saving of new records, so
+  this is public API used for something it does not document.
+
+Measured with N=200 on SQLite: both take about the same time (the per-record lookups and
+inserts dominate, not the commits), so the default is the documented `.save()` loop.
+
+Afterwards the target must hold exactly N artifacts (`ln.Artifact.filter().count() == N`);
+otherwise the script exits 1. Prints ONE JSON line: n, setup_seconds, transfer_seconds,
+per_artifact_ms, api (what was called), source and target slugs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import lamin_offline
+from lamin_offline import main_w_s
+
+CHILD_FLAG = "_LAMINDB_RS_TRANSFER_BENCH_CHILD"
+
+APIS = {
+    "save": 'for a in ln.Artifact.connect(slug).filter(key__startswith="raw/").all(): a.save()',
+    "bulk": 'ln.save(list(ln.Artifact.connect(slug).filter(key__startswith="raw/").all()))',
+}
+
+
+def child(argv: list[str]) -> int:
+    json_out = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    w = Path(argv[1]).resolve()
+    n = int(argv[3])
+    api = argv[4] if len(argv) > 4 else "save"
+    if api not in APIS:
+        print(f"unknown api {api!r}; use one of {sorted(APIS)}", file=sys.stderr)
+        return 2
+
+    t0 = time.perf_counter()
+    import lamindb_setup as ln_setup
+
+    ln_setup.init(storage=str(w / "src"))
+
+    import lamindb as ln
+
+    ln.setup.settings.instance._is_on_hub = False
+    src_slug = ln_setup.settings.instance.slug
+    lung = ln.ULabel(name="lung").save()
+    files = w / "files"
+    files.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        path = files / f"f{i}.csv"
+        path.write_text(f"i,sq\n{i},{i * i}\n")
+        artifact = ln.Artifact(str(path), key=f"raw/f{i}.csv").save()
+        artifact.ulabels.add(lung)
+    setup_seconds = time.perf_counter() - t0
+    n_src = ln.Artifact.filter().count()
+    if n_src != n:
+        print(f"source holds {n_src} artifacts, expected {n}", file=sys.stderr)
+        return 1
+
+    ln_setup.init(storage=str(w / "dst"))
+    ln.setup.settings.instance._is_on_hub = False
+    dst_slug = ln_setup.settings.instance.slug
+    if dst_slug == src_slug:
+        print(f"target slug equals source slug {src_slug!r}", file=sys.stderr)
+        return 1
+
+    t1 = time.perf_counter()
+    qs = ln.Artifact.connect(src_slug)
+    records = list(qs.filter(key__startswith="raw/").all())
+    if api == "bulk":
+        ln.save(records)
+    else:
+        for record in records:
+            record.save()
+    transfer_seconds = time.perf_counter() - t1
+
+    n_dst = ln.Artifact.filter().count()
+    if len(records) != n or n_dst != n:
+        print(
+            f"transfer incomplete: read {len(records)}, target holds {n_dst}, expected {n}",
+            file=sys.stderr,
+        )
+        return 1
+
+    out = {
+        "n": n,
+        "setup_seconds": round(setup_seconds, 3),
+        "transfer_seconds": round(transfer_seconds, 3),
+        "per_artifact_ms": round(1000 * transfer_seconds / n, 3) if n else None,
+        "api": APIS[api].replace("slug", repr(src_slug)),
+        "source": src_slug,
+        "target": dst_slug,
+    }
+    json_out.write(json.dumps(out) + "\n")
+    json_out.flush()
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    # the shared 180 s child time-out is too short for large N
+    lamin_offline.TIMEOUT_S = max(lamin_offline.TIMEOUT_S, 1800)
+    return main_w_s(__file__, __doc__, argv, child, CHILD_FLAG, 4)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
