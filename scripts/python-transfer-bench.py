@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -47,11 +48,38 @@ import lamin_offline
 from lamin_offline import main_w_s
 
 CHILD_FLAG = "_LAMINDB_RS_TRANSFER_BENCH_CHILD"
+SOURCE_FLAG = "_LAMINDB_RS_TRANSFER_BENCH_SOURCE"
 
 APIS = {
     "save": 'for a in ln.Artifact.connect(slug).filter(key__startswith="raw/").all(): a.save()',
     "bulk": 'ln.save(list(ln.Artifact.connect(slug).filter(key__startswith="raw/").all()))',
 }
+
+
+def make_source(w: Path, n: int) -> dict:
+    """The source instance with N labelled artifacts (own process: see the module docstring)."""
+    import lamindb_setup as ln_setup
+
+    t0 = time.perf_counter()
+    ln_setup.init(storage=str(w / "src"))
+
+    import lamindb as ln
+
+    ln.setup.settings.instance._is_on_hub = False
+    lung = ln.ULabel(name="lung").save()
+    files = w / "files"
+    files.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        path = files / f"f{i}.csv"
+        path.write_text(f"i,sq\n{i},{i * i}\n")
+        artifact = ln.Artifact(str(path), key=f"raw/f{i}.csv").save()
+        artifact.ulabels.add(lung)
+    setup_seconds = time.perf_counter() - t0
+    n_src = ln.Artifact.filter(key__startswith="raw/").count()
+    n_labelled = ln.Artifact.filter(ulabels=lung).count()
+    if n_src != n or n_labelled != n:
+        raise SystemExit(f"source holds {n_src} artifacts ({n_labelled} labelled), expected {n}")
+    return {"slug": ln_setup.settings.instance.slug, "setup_seconds": setup_seconds}
 
 
 def child(argv: list[str]) -> int:
@@ -64,30 +92,34 @@ def child(argv: list[str]) -> int:
         print(f"unknown api {api!r}; use one of {sorted(APIS)}", file=sys.stderr)
         return 2
 
-    t0 = time.perf_counter()
+    if os.environ.get(SOURCE_FLAG) == "1":
+        json_out.write(json.dumps(make_source(w, n)) + "\n")
+        json_out.flush()
+        return 0
+
+    # 2.12.1 cannot switch instances inside one process: a second ln_setup.init re-sets Django
+    # and later queries fail ("Branch has no field named 'in'. The app cache isn't ready yet").
+    # So the source is made by a child of this (offline) child, with the same environment.
+    proc = subprocess.run(
+        [sys.executable, os.path.abspath(__file__), *argv[1:]],
+        env={**os.environ, SOURCE_FLAG: "1"},
+        cwd=os.getcwd(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    if proc.returncode != 0:
+        print(f"making the source instance failed (exit {proc.returncode})", file=sys.stderr)
+        return 1
+    source = json.loads(proc.stdout.strip().splitlines()[-1])
+    src_slug = source["slug"]
+
     import lamindb_setup as ln_setup
 
-    ln_setup.init(storage=str(w / "src"))
+    ln_setup.init(storage=str(w / "dst"))
 
     import lamindb as ln
 
-    ln.setup.settings.instance._is_on_hub = False
-    src_slug = ln_setup.settings.instance.slug
-    lung = ln.ULabel(name="lung").save()
-    files = w / "files"
-    files.mkdir(parents=True, exist_ok=True)
-    for i in range(n):
-        path = files / f"f{i}.csv"
-        path.write_text(f"i,sq\n{i},{i * i}\n")
-        artifact = ln.Artifact(str(path), key=f"raw/f{i}.csv").save()
-        artifact.ulabels.add(lung)
-    setup_seconds = time.perf_counter() - t0
-    n_src = ln.Artifact.filter().count()
-    if n_src != n:
-        print(f"source holds {n_src} artifacts, expected {n}", file=sys.stderr)
-        return 1
-
-    ln_setup.init(storage=str(w / "dst"))
     ln.setup.settings.instance._is_on_hub = False
     dst_slug = ln_setup.settings.instance.slug
     if dst_slug == src_slug:
@@ -114,7 +146,7 @@ def child(argv: list[str]) -> int:
 
     out = {
         "n": n,
-        "setup_seconds": round(setup_seconds, 3),
+        "setup_seconds": round(source["setup_seconds"], 3),
         "transfer_seconds": round(transfer_seconds, 3),
         "per_artifact_ms": round(1000 * transfer_seconds / n, 3) if n else None,
         "api": APIS[api].replace("slug", repr(src_slug)),

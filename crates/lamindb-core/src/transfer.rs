@@ -226,11 +226,21 @@ struct Transfer<'a> {
     /// (registry, source id) → target id.
     mapped: HashMap<(&'static str, i64), i64>,
     created: Vec<(String, String)>,
+    /// Storage locations this transfer registered (no artifact of this instance lives there).
+    new_storages: HashSet<i64>,
 }
 
 impl<'a> Transfer<'a> {
     fn new(tx: &'a Instance, source: &'a Instance, current_run: Option<i64>) -> Transfer<'a> {
-        Transfer { tx, source, current_run, run: None, mapped: HashMap::new(), created: Vec::new() }
+        Transfer {
+            tx,
+            source,
+            current_run,
+            run: None,
+            mapped: HashMap::new(),
+            created: Vec::new(),
+            new_storages: HashSet::new(),
+        }
     }
 
     /// Transfers `artifacts` (checked to be latest versions): returns those created, those
@@ -240,23 +250,45 @@ impl<'a> Transfer<'a> {
         artifacts: &[Artifact],
     ) -> Result<(Vec<Artifact>, Vec<Artifact>, HashMap<String, i64>)> {
         let tx = self.tx;
-        let present = existing_uids(tx, Artifact::REGISTRY, artifacts.iter().map(|a| a.uid.clone()))?;
-        let (old, new): (Vec<&Artifact>, Vec<&Artifact>) =
-            artifacts.iter().partition(|a| present.contains_key(&a.uid));
+        let mut present = existing_uids(tx, Artifact::REGISTRY, artifacts.iter().map(|a| a.uid.clone()))?;
         let mut seen = HashSet::new();
-        let new: Vec<&Artifact> = new.into_iter().filter(|a| seen.insert(a.uid.clone())).collect();
+        let candidates: Vec<&Artifact> = artifacts
+            .iter()
+            .filter(|a| !present.contains_key(&a.uid) && seen.insert(a.uid.clone()))
+            .collect();
+        let reg = Artifact::REGISTRY;
+        let id_at = reg.index("id").expect("id");
+        let storage_at = reg.index("storage_id").expect("storage_id");
+        let mut new = Vec::with_capacity(candidates.len());
+        let mut rows = Vec::with_capacity(candidates.len());
+        for a in candidates {
+            let mut row = self.remap(reg, a.values())?;
+            let storage = row[storage_at].as_i64().unwrap_or_default();
+            // In a location known here before, the same file may be registered already under
+            // another uid (both instances registered it in place): that record is the one.
+            if let (false, Some(key), Some(hash)) = (self.new_storages.contains(&storage), &a.key, &a.hash) {
+                let same = Artifact::query()
+                    .filter(
+                        Q::exact("storage_id", storage)
+                            & Q::exact("key", key.as_str())
+                            & Q::exact("hash", hash.as_str()),
+                    )
+                    .all_branches()
+                    .first(tx)?;
+                if let Some(same) = same {
+                    present.insert(a.uid.clone(), same.id.unwrap_or_default());
+                    continue;
+                }
+            }
+            row.remove(id_at);
+            rows.push(row);
+            new.push(a);
+        }
+        let old: Vec<&Artifact> = artifacts.iter().filter(|a| present.contains_key(&a.uid)).collect();
         let mut ids = present.clone();
         let mut transferred = Vec::new();
         if !new.is_empty() {
-            let reg = Artifact::REGISTRY;
             let columns: Vec<&str> = reg.fields.iter().map(|f| f.name).filter(|c| *c != "id").collect();
-            let mut rows = Vec::with_capacity(new.len());
-            let id_at = reg.index("id").expect("id");
-            for a in &new {
-                let mut row = self.remap(reg, a.values())?;
-                row.remove(id_at);
-                rows.push(row);
-            }
             crate::records::bulk_insert(tx, reg, &columns, &rows)?;
             demote_older_versions(tx, new.iter().map(|a| a.uid.clone()))?;
             let inserted = existing_uids(tx, reg, new.iter().map(|a| a.uid.clone()))?;
@@ -428,6 +460,19 @@ impl<'a> Transfer<'a> {
                 return Ok((row[reg.index("id").expect("id")].as_i64().unwrap_or_default(), false));
             }
         }
+        if reg.name == "Storage" {
+            let same_uid =
+                QuerySet::new(reg).filter(Q::exact("uid", get("uid"))).all_branches().first_row(self.tx)?;
+            if let Some(row) = same_uid {
+                return Err(Error::Refused(format!(
+                    "storage {} of the source ({}) is registered here with another root ({}): \
+                     the two instances disagree about where it is",
+                    get("uid"),
+                    get("root"),
+                    row[reg.index("root").expect("root")]
+                )));
+            }
+        }
         if reg.name == "Space" {
             return Err(Error::InvalidArgument(format!(
                 "Could not map space {} of the source instance: create a space with uid {} here first",
@@ -439,6 +484,9 @@ impl<'a> Transfer<'a> {
         let row = self.remap(reg, values)?;
         let inserted = self.tx.with_db(|db| crate::registry::insert_row(db, reg, &row))?;
         let id = inserted.get(reg.index("id").expect("id")).and_then(Value::as_i64).unwrap_or_default();
+        if reg.name == "Storage" {
+            self.new_storages.insert(id);
+        }
         self.created.push((reg.name.to_string(), uid));
         Ok((id, true))
     }

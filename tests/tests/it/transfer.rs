@@ -237,3 +237,27 @@ fn collections_transfer_with_their_artifacts_in_order() {
         assert_eq!(Collection::query().count(&dst.inst).unwrap(), 1);
     });
 }
+
+#[test]
+fn the_same_file_under_a_new_uid_is_already_present() {
+    for_each_backend("the_same_file_under_a_new_uid_is_already_present", |b| {
+        let (src, arts) = annotated_source(b);
+        let dst = TestInstance::named(b, "mine");
+        dst.inst.transfer_artifacts(&src.inst, &arts[..1]).unwrap();
+        // The source deletes the record (keeping the file) and saves the same file again: a new
+        // uid for the same key and hash in the same location.
+        let path = src.inst.cache_artifact(&arts[0]).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        src.inst.delete_artifact_permanently(&arts[0], Some(false)).unwrap();
+        let again = src.path("again.csv");
+        std::fs::write(&again, bytes).unwrap();
+        let resaved = Artifact::from_path(&again).key("raw/f0.csv").save(&src.inst).unwrap();
+        assert_ne!(resaved.uid, arts[0].uid);
+
+        let s = dst.inst.transfer_artifacts(&src.inst, &[resaved]).unwrap();
+        assert!(s.transferred.is_empty());
+        assert_eq!(s.already_present.len(), 1);
+        assert_eq!(s.already_present[0].uid, arts[0].uid);
+        assert_eq!(Artifact::query().count(&dst.inst).unwrap(), 1);
+    });
+}
