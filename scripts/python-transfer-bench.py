@@ -4,31 +4,36 @@ metadata, LaminDB's default transfer="sqlrecord") from one local SQLite instance
 
 Usage (with the venv python from scripts/python-env.sh):
 
-    $VENV/bin/python scripts/python-transfer-bench.py W S N [save|bulk]
+    $VENV/bin/python scripts/python-transfer-bench.py W S N [bulk|save]
 
 W   working directory (source instance storage W/src, target W/dst, files W/files; HOME=W/home);
     use a fresh W (and S) for every run
 S   lamin settings dir (LAMIN_SETTINGS_DIR; the files are in S/.lamin/)
 N   number of artifacts
-save|bulk   the transfer call (default `save`, see below)
+bulk|save   the transfer call (default `bulk`, see below)
 
-Setup (timed as setup_seconds): `ln_setup.init(storage=W/src)`, the ULabel `lung`, and N small
-files W/files/f{i}.csv with unique content, each saved as an artifact with key `raw/f{i}.csv`
-and labelled with `artifact.ulabels.add(lung)`. Then `ln_setup.init(storage=W/dst)` makes the
-target the current instance (not timed).
+Setup (timed as setup_seconds, including `import lamindb`): `ln_setup.init(storage=W/src)`, the
+ULabel `lung`, and N small files W/files/f{i}.csv with unique content, each saved as an artifact
+with key `raw/f{i}.csv` and labelled with `artifact.ulabels.add(lung)`. 2.12.1 cannot switch
+instances inside one process (a second `ln_setup.init` re-sets Django, and later queries fail
+with "Branch has no field named 'in'. The app cache isn't ready yet"), so the source is made in
+a child process of its own with the same offline environment. The benchmark process then runs
+`ln_setup.init(storage=W/dst)` (not timed), which makes the target the current instance.
 
-Transfer (timed as transfer_seconds): `qs = ln.Artifact.connect(<source slug>)`, then for every
-artifact of `qs.filter(key__startswith="raw/")`:
+Transfer (timed as transfer_seconds): `qs = ln.Artifact.connect(<source slug>)` and the
+artifacts of `qs.filter(key__startswith="raw/")` are saved into the target, using LaminDB's
+default transfer ("sqlrecord": the artifact rows plus the FK rows they need; labels are not
+transferred):
 
-- `save` (default): `artifact.save()` one by one -- the documented transfer flow
-  (https://docs.lamin.ai/transfer), one transaction and one summary log per artifact.
-- `bulk`: `ln.save(list)`. LaminDB 2.12.1 has no bulk transfer: `ln.save` on artifacts runs the
-  same per-record `SQLRecord.save` (which does the transfer) inside one `transaction.atomic()`,
-  then its `store_artifacts` pass. Its docstring only promises bulk saving of new records, so
-  this is public API used for something it does not document.
-
-Measured with N=200 on SQLite: both take about the same time (the per-record lookups and
-inserts dominate, not the commits), so the default is the documented `.save()` loop.
+- `bulk` (default, the fastest public API): `ln.save(list)`. LaminDB 2.12.1 has no real bulk
+  transfer: for artifacts, `ln.save` runs the same per-record `SQLRecord.save` (which does the
+  transfer) inside one `transaction.atomic()` and then its `store_artifacts` pass (nothing to
+  upload here). The target ends up the same as with `save`: N artifacts with their uids, one
+  transfer transform and one run. It takes about half the time of `save` because on SQLite it
+  commits once instead of N times (presumably; not profiled). `ln.save`'s docstring only promises bulk creation of new
+  records, so this uses the function for something it does not document.
+- `save`: `artifact.save()` one by one. This is the documented transfer flow
+  (https://docs.lamin.ai/transfer), with one transaction per artifact.
 
 Afterwards the target must hold exactly N artifacts (`ln.Artifact.filter().count() == N`);
 otherwise the script exits 1. Prints ONE JSON line: n, setup_seconds, transfer_seconds,
@@ -87,7 +92,7 @@ def child(argv: list[str]) -> int:
     os.dup2(2, 1)
     w = Path(argv[1]).resolve()
     n = int(argv[3])
-    api = argv[4] if len(argv) > 4 else "save"
+    api = argv[4] if len(argv) > 4 else "bulk"
     if api not in APIS:
         print(f"unknown api {api!r}; use one of {sorted(APIS)}", file=sys.stderr)
         return 2

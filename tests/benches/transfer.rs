@@ -3,7 +3,9 @@
 //! and feature values, made by a tracked run; then
 //! - `transfer_artifacts` of the 10 000 artifacts into a new SQLite instance (three fresh
 //!   targets), beside the same artifact rows copied by one raw `INSERT … SELECT` between two
-//!   attached SQLite files (the physical baseline);
+//!   attached SQLite files (the physical baseline), and Python LaminDB 2.12.1 transferring 1000
+//!   artifacts between two local instances (`scripts/python-transfer-bench.py`) when its venv is
+//!   installed;
 //! - the Parquet export and a load of it into a new instance;
 //! - with `LAMIN_TEST_POSTGRES_URL`, the move of the whole instance to PostgreSQL, beside a `cp`
 //!   of its SQLite file, checked: `df` of every registry (all rows, all branches) identical before
@@ -25,6 +27,8 @@ use serde_json::json;
 
 const LABELS: usize = 100_000;
 const ARTIFACTS: usize = 10_000;
+/// Artifacts Python LaminDB transfers in the baseline (it transfers record by record).
+const PYTHON_ARTIFACTS: usize = 1_000;
 
 fn report(workload: &str, n: usize, took: Duration) {
     let secs = took.as_secs_f64();
@@ -63,6 +67,42 @@ fn source() -> (TestInstance, Vec<Artifact>) {
         .expect("annotate");
     run.finish().expect("finish");
     (t, arts)
+}
+
+/// Python LaminDB 2.12.1 transferring `n` artifacts between two local instances
+/// (`scripts/python-transfer-bench.py`), when its venv is installed (`scripts/python-env.sh`).
+fn python_baseline(n: usize) {
+    let venv = std::env::var("LAMIN_TEST_VENV").unwrap_or_else(|_| "/var/tmp/lamindb-rs-venv".into());
+    let python = std::path::Path::new(&venv).join("bin/python");
+    if !python.exists() {
+        eprintln!(
+            "transfer bench: skipped: Python LaminDB baseline (no venv at {venv}; run scripts/python-env.sh)"
+        );
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/python-transfer-bench.py");
+    let out = std::process::Command::new(&python)
+        .arg(script)
+        .arg(tmp.path().join("W"))
+        .arg(tmp.path().join("S"))
+        .arg(n.to_string())
+        .output()
+        .expect("run python");
+    let line = String::from_utf8_lossy(&out.stdout).lines().last().unwrap_or_default().to_string();
+    let Ok(result) = serde_json::from_str::<serde_json::Value>(&line) else {
+        eprintln!("transfer bench: the Python baseline failed: {}", String::from_utf8_lossy(&out.stderr));
+        return;
+    };
+    let secs = result["transfer_seconds"].as_f64().unwrap_or_default();
+    report(
+        &format!(
+            "Python LaminDB 2.12.1 transfer of {n} artifacts ({}) (baseline)",
+            result["api"].as_str().unwrap_or("?")
+        ),
+        n,
+        Duration::from_secs_f64(secs),
+    );
 }
 
 fn frames(inst: &Instance) -> Vec<(&'static str, DataFrame)> {
@@ -110,6 +150,7 @@ fn main() {
         times.push(start.elapsed());
     }
     report("raw SQLite INSERT … SELECT of the 10k artifact rows (baseline)", ARTIFACTS, median(times));
+    python_baseline(PYTHON_ARTIFACTS);
 
     // Export and load.
     let dir = src.path("export");
