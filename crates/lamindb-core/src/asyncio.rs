@@ -11,3 +11,55 @@ pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + 
         Err(e) => Err(Error::InvalidArgument(format!("the blocking task was cancelled: {e}"))),
     }
 }
+
+impl<R: crate::Record> crate::Query<R> {
+    /// [`Query::all`](crate::Query::all) on a blocking thread of the tokio runtime.
+    pub fn all_async(
+        &self,
+        inst: &crate::Instance,
+    ) -> impl std::future::Future<Output = Result<Vec<R>>> + Send {
+        let (query, inst) = (self.clone(), inst.clone());
+        blocking(move || query.all(&inst))
+    }
+
+    /// [`Query::first`](crate::Query::first) on a blocking thread of the tokio runtime.
+    pub fn first_async(
+        &self,
+        inst: &crate::Instance,
+    ) -> impl std::future::Future<Output = Result<Option<R>>> + Send {
+        let (query, inst) = (self.clone(), inst.clone());
+        blocking(move || query.first(&inst))
+    }
+
+    /// [`Query::count`](crate::Query::count) on a blocking thread of the tokio runtime.
+    pub fn count_async(
+        &self,
+        inst: &crate::Instance,
+    ) -> impl std::future::Future<Output = Result<usize>> + Send {
+        let (query, inst) = (self.clone(), inst.clone());
+        blocking(move || query.count(&inst))
+    }
+}
+
+impl crate::Instance {
+    /// [`Instance::cache_artifact`](crate::Instance::cache_artifact) (a download for cloud
+    /// artifacts) on a blocking thread of the tokio runtime.
+    pub fn cache_artifact_async(
+        &self,
+        artifact: &crate::Artifact,
+    ) -> impl std::future::Future<Output = Result<std::path::PathBuf>> + Send {
+        let (artifact, inst) = (artifact.clone(), self.clone());
+        blocking(move || inst.cache_artifact(&artifact))
+    }
+
+    /// [`Instance::transfer_artifacts`](crate::Instance::transfer_artifacts) on a blocking thread
+    /// of the tokio runtime.
+    pub fn transfer_artifacts_async(
+        &self,
+        source: &crate::Instance,
+        artifacts: Vec<crate::Artifact>,
+    ) -> impl std::future::Future<Output = Result<crate::TransferSummary>> + Send {
+        let (source, inst) = (source.clone(), self.clone());
+        blocking(move || inst.transfer_artifacts(&source, &artifacts))
+    }
+}

@@ -187,6 +187,23 @@ fn a_hundred_concurrent_async_saves_on_one_runtime() {
         assert_eq!(label, saved[0]);
         rt.block_on(label.delete_async(&t.inst)).unwrap();
         assert_eq!(ULabel::filter(ulabel::NAME.starts_with("async ")).count(&t.inst).unwrap(), 99);
+
+        // Queries, downloads and transfers from async code.
+        let q = ULabel::filter(ulabel::NAME.starts_with("async "));
+        let (all, n, first) = rt.block_on(async {
+            tokio::join!(q.all_async(&t.inst), q.count_async(&t.inst), q.first_async(&t.inst))
+        });
+        assert_eq!((all.unwrap().len(), n.unwrap()), (99, 99));
+        assert!(first.unwrap().is_some());
+        let path = t.path("a.csv");
+        std::fs::write(&path, "x\n1\n").unwrap();
+        let art =
+            rt.block_on(lamindb_core::Artifact::from_path(&path).key("a.csv").save_async(&t.inst)).unwrap();
+        let cached = rt.block_on(t.inst.cache_artifact_async(&art)).unwrap();
+        assert_eq!(std::fs::read_to_string(cached).unwrap(), "x\n1\n");
+        let other = TestInstance::named(b, "other");
+        let s = rt.block_on(other.inst.transfer_artifacts_async(&t.inst, vec![art])).unwrap();
+        assert_eq!(s.transferred.len(), 1);
     });
 }
 
