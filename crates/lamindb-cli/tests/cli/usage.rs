@@ -250,3 +250,30 @@ fn update_changes_plain_fields_after_validation() {
         );
     });
 }
+
+#[test]
+fn the_binary_needs_only_the_c_library() {
+    let lamin = env!("CARGO_BIN_EXE_lamin");
+    let out = match Command::new("ldd").arg(lamin).output() {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("the_binary_needs_only_the_c_library: skipped: ldd ({e})");
+            return;
+        }
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let libs: Vec<&str> = text.lines().filter_map(|l| l.split_whitespace().next()).collect();
+    let c_runtime = [
+        "linux-vdso.so",
+        "libc.so",
+        "libm.so",
+        "libgcc_s.so",
+        "ld-linux",
+        "libpthread.so",
+        "libdl.so",
+        "librt.so",
+    ];
+    let others: Vec<&&str> = libs.iter().filter(|l| !c_runtime.iter().any(|c| l.contains(c))).collect();
+    assert!(others.is_empty(), "lamin links more than the C library: {others:?}\n{text}");
+    assert!(libs.iter().any(|l| l.contains("libc.so")), "{text}");
+}
