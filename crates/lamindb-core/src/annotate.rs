@@ -88,7 +88,7 @@ impl Instance {
                     ("from_project_id", Value::Int(child), SqlType::Int),
                     ("to_project_id", Value::Int(id), SqlType::Int),
                 ];
-                crate::io::insert_link(tx, "lamindb_project_parents", &columns, 2)?;
+                crate::records::insert_link(tx, "lamindb_project_parents", &columns, 2)?;
             }
             Ok(())
         })
@@ -283,7 +283,7 @@ impl Instance {
         let key = columns.len();
         columns.push(("run_id", int(ctx.run_id), SqlType::BigInt));
         columns.push(("created_by_id", Value::Int(ctx.user_id), SqlType::Int));
-        crate::io::insert_link(self, table, &columns, key)
+        crate::records::insert_link(self, table, &columns, key)
     }
 }
 

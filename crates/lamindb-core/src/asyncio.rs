@@ -13,13 +13,22 @@ pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + 
 }
 
 impl<R: crate::Record> crate::Query<R> {
+    /// `f` applied to this query and `inst` on a blocking thread of the tokio runtime.
+    fn on_pool<T: Send + 'static>(
+        &self,
+        inst: &crate::Instance,
+        f: impl FnOnce(&Self, &crate::Instance) -> Result<T> + Send + 'static,
+    ) -> impl std::future::Future<Output = Result<T>> + Send {
+        let (query, inst) = (self.clone(), inst.clone());
+        blocking(move || f(&query, &inst))
+    }
+
     /// [`Query::all`](crate::Query::all) on a blocking thread of the tokio runtime.
     pub fn all_async(
         &self,
         inst: &crate::Instance,
     ) -> impl std::future::Future<Output = Result<Vec<R>>> + Send {
-        let (query, inst) = (self.clone(), inst.clone());
-        blocking(move || query.all(&inst))
+        self.on_pool(inst, |q, i| q.all(i))
     }
 
     /// [`Query::first`](crate::Query::first) on a blocking thread of the tokio runtime.
@@ -27,8 +36,7 @@ impl<R: crate::Record> crate::Query<R> {
         &self,
         inst: &crate::Instance,
     ) -> impl std::future::Future<Output = Result<Option<R>>> + Send {
-        let (query, inst) = (self.clone(), inst.clone());
-        blocking(move || query.first(&inst))
+        self.on_pool(inst, |q, i| q.first(i))
     }
 
     /// [`Query::count`](crate::Query::count) on a blocking thread of the tokio runtime.
@@ -36,8 +44,7 @@ impl<R: crate::Record> crate::Query<R> {
         &self,
         inst: &crate::Instance,
     ) -> impl std::future::Future<Output = Result<usize>> + Send {
-        let (query, inst) = (self.clone(), inst.clone());
-        blocking(move || query.count(&inst))
+        self.on_pool(inst, |q, i| q.count(i))
     }
 }
 

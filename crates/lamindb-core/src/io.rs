@@ -72,20 +72,23 @@ pub type ImportReport = Vec<(String, usize)>;
 impl Instance {
     /// The instance's LaminDB tables: every `lamindb_*` table and `django_migrations`, sorted.
     pub fn tables(&self) -> Result<Vec<String>> {
-        let mut sql = self.sql();
-        match self.dialect() {
-            Dialect::Sqlite => sql.push(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'lamindb\\_%' ESCAPE '\\' OR name = 'django_migrations')",
-            ),
-            Dialect::Postgres => sql.push(
-                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() \
-                 AND table_type = 'BASE TABLE' AND (table_name LIKE 'lamindb\\_%' OR table_name = 'django_migrations')",
-            ),
-        };
         let mut names: Vec<String> =
-            self.query(&sql)?.into_iter().filter_map(|r| r.values[0].as_str().map(str::to_string)).collect();
+            self.all_tables()?.into_iter().filter(|t| t.starts_with("lamindb_") || t == JOURNAL).collect();
         names.sort();
         Ok(names)
+    }
+
+    /// Every table of the database (the catalog's base tables).
+    fn all_tables(&self) -> Result<Vec<String>> {
+        let mut sql = self.sql();
+        match self.dialect() {
+            Dialect::Sqlite => sql.push("SELECT name FROM sqlite_master WHERE type = 'table'"),
+            Dialect::Postgres => sql.push(
+                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() \
+                 AND table_type = 'BASE TABLE'",
+            ),
+        };
+        Ok(self.query(&sql)?.into_iter().filter_map(|r| r.values[0].as_str().map(str::to_string)).collect())
     }
 
     /// The columns of `table`, in the database's order.
@@ -220,7 +223,7 @@ impl Instance {
                     .collect::<Result<Vec<Vec<Value>>>>()?;
                 let columns: Vec<(&str, SqlType)> =
                     picked.iter().map(|(_, c)| (c.name.as_str(), c.ty)).collect();
-                insert_rows(tx, &t.name, &columns, &rows)?;
+                crate::records::insert_rows(tx, &t.name, &columns, &rows)?;
                 report.push((t.name.clone(), rows.len()));
             }
             reset_sequences(tx, tables.iter().map(|t| t.name.as_str()))?;
@@ -359,21 +362,8 @@ impl Instance {
 impl Instance {
     /// Tables of other modules than LaminDB's core (`bionty_*`, `pertdb_*`, …).
     fn module_tables(&self) -> Result<Vec<String>> {
-        let mut sql = self.sql();
-        match self.dialect() {
-            Dialect::Sqlite => sql.push("SELECT name FROM sqlite_master WHERE type = 'table'"),
-            Dialect::Postgres => sql.push(
-                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() \
-                 AND table_type = 'BASE TABLE'",
-            ),
-        };
         let core = ["lamindb_", "django_", "__diesel", "sqlite_"];
-        Ok(self
-            .query(&sql)?
-            .into_iter()
-            .filter_map(|r| r.values[0].as_str().map(str::to_string))
-            .filter(|t| !core.iter().any(|p| t.starts_with(p)))
-            .collect())
+        Ok(self.all_tables()?.into_iter().filter(|t| !core.iter().any(|p| t.starts_with(p))).collect())
     }
 }
 
@@ -483,88 +473,6 @@ pub fn convert(value: Value, column: &Column, table: &str) -> Result<Value> {
         Value::DateTime(d) => Value::Text(crate::value::format_datetime(&d)),
         v => Value::Text(v.to_string()),
     })
-}
-
-/// Inserts one row into a link table unless a row with the same values in its first `key`
-/// columns exists (NULL matching NULL): `columns` are `(name, value, type)`.
-pub(crate) fn insert_link(
-    inst: &Instance,
-    table: &str,
-    columns: &[(&str, Value, SqlType)],
-    key: usize,
-) -> Result<()> {
-    let mut sql = inst.sql();
-    sql.push("INSERT INTO ").ident(table).push(" (");
-    for (i, (name, _, _)) in columns.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.ident(name);
-    }
-    sql.push(") SELECT ");
-    for (i, (_, value, ty)) in columns.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind(value.clone(), *ty);
-    }
-    sql.push(" WHERE NOT EXISTS (SELECT 1 FROM ").ident(table).push(" WHERE ");
-    for (i, (name, value, ty)) in columns.iter().take(key).enumerate() {
-        if i > 0 {
-            sql.push(" AND ");
-        }
-        sql.ident(name);
-        if value.is_null() {
-            sql.push(" IS NULL");
-        } else {
-            sql.push(" = ").bind(value.clone(), *ty);
-        }
-    }
-    sql.push(")");
-    inst.execute(&sql)?;
-    Ok(())
-}
-
-/// Inserts `rows` into `table` (inside the caller's transaction): one `UNNEST` statement per
-/// 50 000 rows on PostgreSQL, multi-row `VALUES` lists within SQLite's parameter limit.
-pub(crate) fn insert_rows(
-    inst: &Instance,
-    table: &str,
-    columns: &[(&str, SqlType)],
-    rows: &[Vec<Value>],
-) -> Result<()> {
-    if rows.is_empty() || columns.is_empty() {
-        return Ok(());
-    }
-    if inst.dialect() == Dialect::Postgres {
-        inst.with_db(|c| c.insert_unnest_pg(table, columns, rows))?;
-        return Ok(());
-    }
-    // SQLite allows 32 766 parameters per statement.
-    let per_statement = (30_000 / columns.len()).max(1);
-    for chunk in rows.chunks(per_statement) {
-        let mut sql = inst.sql();
-        sql.push("INSERT INTO ").ident(table).push(" (");
-        for (i, (name, _)) in columns.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.ident(name);
-        }
-        sql.push(") VALUES ");
-        for (r, row) in chunk.iter().enumerate() {
-            sql.push(if r > 0 { ", (" } else { "(" });
-            for (i, ((_, ty), v)) in columns.iter().zip(row).enumerate() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.bind(v.clone(), *ty);
-            }
-            sql.push(")");
-        }
-        inst.execute(&sql)?;
-    }
-    Ok(())
 }
 
 /// PostgreSQL: moves each table's id sequence past its largest id (explicit ids do not advance

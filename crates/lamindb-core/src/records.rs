@@ -215,7 +215,89 @@ pub fn bulk_insert(
 ) -> Result<()> {
     let fields: Vec<_> = columns.iter().map(|c| reg.check_field(c)).collect::<Result<_>>()?;
     let columns: Vec<(&str, SqlType)> = fields.iter().map(|f| (f.name, f.ty)).collect();
-    crate::io::insert_rows(db, reg.table, &columns, rows)
+    insert_rows(db, reg.table, &columns, rows)
+}
+
+/// Inserts one row into a link table unless a row with the same values in its first `key`
+/// columns exists (NULL matching NULL): `columns` are `(name, value, type)`.
+pub(crate) fn insert_link(
+    inst: &Instance,
+    table: &str,
+    columns: &[(&str, Value, SqlType)],
+    key: usize,
+) -> Result<()> {
+    let mut sql = inst.sql();
+    sql.push("INSERT INTO ").ident(table).push(" (");
+    for (i, (name, _, _)) in columns.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.ident(name);
+    }
+    sql.push(") SELECT ");
+    for (i, (_, value, ty)) in columns.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(value.clone(), *ty);
+    }
+    sql.push(" WHERE NOT EXISTS (SELECT 1 FROM ").ident(table).push(" WHERE ");
+    for (i, (name, value, ty)) in columns.iter().take(key).enumerate() {
+        if i > 0 {
+            sql.push(" AND ");
+        }
+        sql.ident(name);
+        if value.is_null() {
+            sql.push(" IS NULL");
+        } else {
+            sql.push(" = ").bind(value.clone(), *ty);
+        }
+    }
+    sql.push(")");
+    inst.execute(&sql)?;
+    Ok(())
+}
+
+/// Inserts `rows` into `table` (inside the caller's transaction): one `UNNEST` statement per
+/// 50 000 rows on PostgreSQL, multi-row `VALUES` lists within SQLite's parameter limit.
+pub(crate) fn insert_rows(
+    inst: &Instance,
+    table: &str,
+    columns: &[(&str, SqlType)],
+    rows: &[Vec<Value>],
+) -> Result<()> {
+    if rows.is_empty() || columns.is_empty() {
+        return Ok(());
+    }
+    if inst.dialect() == crate::db::Dialect::Postgres {
+        inst.with_db(|c| c.insert_unnest_pg(table, columns, rows))?;
+        return Ok(());
+    }
+    // SQLite allows 32 766 parameters per statement.
+    let per_statement = (30_000 / columns.len()).max(1);
+    for chunk in rows.chunks(per_statement) {
+        let mut sql = inst.sql();
+        sql.push("INSERT INTO ").ident(table).push(" (");
+        for (i, (name, _)) in columns.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.ident(name);
+        }
+        sql.push(") VALUES ");
+        for (r, row) in chunk.iter().enumerate() {
+            sql.push(if r > 0 { ", (" } else { "(" });
+            for (i, ((_, ty), v)) in columns.iter().zip(row).enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(v.clone(), *ty);
+            }
+            sql.push(")");
+        }
+        inst.execute(&sql)?;
+    }
+    Ok(())
 }
 
 /// How [`Instance::create_ulabels`] treats names that exist already.

@@ -319,7 +319,7 @@ impl Instance {
                 ("artifact_id", Value::Int(artifact), SqlType::Int),
                 ("run_id", Value::Int(run), SqlType::BigInt),
             ];
-            crate::io::insert_link(self, table, &columns, 2)?;
+            crate::records::insert_link(self, table, &columns, 2)?;
         }
         Ok(())
     }

@@ -33,13 +33,14 @@
 //! # Ok(()) }
 //! ```
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::Utc;
 
+use crate::annotate::ArtifactLabel;
 use crate::error::{Error, Result};
 use crate::instance::Instance;
-use crate::models::{Artifact, Collection, Run, Transform};
+use crate::models::{Artifact, Collection, Project, Record as SheetRecord, Run, Transform, ULabel};
 use crate::query::{Q, QuerySet};
 use crate::registry::{Record, Registry};
 use crate::track::RunStatus;
@@ -48,12 +49,12 @@ use crate::value::{SqlType, Value};
 /// Rows per `IN (…)` list.
 const CHUNK: usize = 5_000;
 
-/// The link tables between artifacts and labels that travel with an artifact: table, label
-/// column, label registry.
-const LABEL_LINKS: [(&str, &str, &str); 3] = [
-    ("lamindb_artifactulabel", "ulabel_id", "ULabel"),
-    ("lamindb_artifactproject", "project_id", "Project"),
-    ("lamindb_artifactrecord", "record_id", "Record"),
+/// The link tables between artifacts and labels that travel with an artifact (table, label
+/// column, label registry), as [`ArtifactLabel`] declares them.
+const LABEL_LINKS: [(&str, &str, &Registry); 3] = [
+    (ULabel::LINK_TABLE, ULabel::LINK_COLUMN, ULabel::REGISTRY),
+    (Project::LINK_TABLE, Project::LINK_COLUMN, Project::REGISTRY),
+    (SheetRecord::LINK_TABLE, SheetRecord::LINK_COLUMN, SheetRecord::REGISTRY),
 ];
 
 /// Registries matched by `name` when their uid is not found (LaminDB's name matching of labels
@@ -85,8 +86,7 @@ impl Instance {
         self.transaction(|tx| {
             let mut t = Transfer::new(tx, source, ctx.run_id);
             let (transferred, already_present, _) = t.artifacts(artifacts)?;
-            let run = if transferred.is_empty() { None } else { Some(t.finish_run()?) };
-            Ok(TransferSummary { transferred, already_present, related: t.created, run })
+            t.finish(TransferSummary { transferred, already_present, ..Default::default() })
         })
     }
 
@@ -115,36 +115,13 @@ impl Instance {
                 let (_, _, ids) = t.artifacts(artifacts)?;
                 let (id, created) = t.map_row(Collection::REGISTRY, c.values())?;
                 if created {
-                    t.created.pop();
-                    let user = tx.user_id()?;
-                    let rows: Vec<Vec<Value>> = artifacts
-                        .iter()
-                        .map(|a| {
-                            vec![
-                                Value::Int(ids[&a.uid]),
-                                Value::Int(id),
-                                t.current_run.map_or(Value::Null, Value::Int),
-                                Value::Int(user),
-                            ]
-                        })
-                        .collect();
-                    let columns = [
-                        ("artifact_id", SqlType::Int),
-                        ("collection_id", SqlType::Int),
-                        ("run_id", SqlType::BigInt),
-                        ("created_by_id", SqlType::Int),
-                    ];
-                    crate::io::insert_rows(tx, "lamindb_collectionartifact", &columns, &rows)?;
-                    summary.transferred.push(fetch_one(tx, id)?);
-                } else {
-                    summary.already_present.push(fetch_one(tx, id)?);
+                    let members = artifacts.iter().map(|a| vec![Value::Int(ids[&a.uid]), Value::Int(id)]);
+                    let columns = [("artifact_id", SqlType::Int), ("collection_id", SqlType::Int)];
+                    t.insert_links("lamindb_collectionartifact", &columns, members)?;
                 }
+                summary.add(tx, id, created)?;
             }
-            if !summary.transferred.is_empty() {
-                summary.run = Some(t.finish_run()?);
-            }
-            summary.related = t.created;
-            Ok(summary)
+            t.finish(summary)
         })
     }
 
@@ -173,20 +150,23 @@ impl Instance {
             let mut summary = TransferSummary { transferred: Vec::new(), ..Default::default() };
             for r in records {
                 let (id, created) = t.map_row(reg, r.values())?;
-                let record = fetch_one::<R>(tx, id)?;
-                if created {
-                    t.created.pop();
-                    summary.transferred.push(record);
-                } else {
-                    summary.already_present.push(record);
-                }
+                summary.add(tx, id, created)?;
             }
-            if !summary.transferred.is_empty() {
-                summary.run = Some(t.finish_run()?);
-            }
-            summary.related = t.created;
-            Ok(summary)
+            t.finish(summary)
         })
+    }
+}
+
+impl<R: Record> TransferSummary<R> {
+    /// Files the record `id` (read here) as transferred or already present.
+    fn add(&mut self, inst: &Instance, id: i64, created: bool) -> Result<()> {
+        let record = R::query().filter_eq("id", id).all_branches().one(inst)?;
+        if created {
+            self.transferred.push(record)
+        } else {
+            self.already_present.push(record)
+        }
+        Ok(())
     }
 }
 
@@ -250,56 +230,66 @@ impl<'a> Transfer<'a> {
         artifacts: &[Artifact],
     ) -> Result<(Vec<Artifact>, Vec<Artifact>, HashMap<String, i64>)> {
         let tx = self.tx;
-        let mut present = existing_uids(tx, Artifact::REGISTRY, artifacts.iter().map(|a| a.uid.clone()))?;
+        let text = |v: &str| Value::Text(v.to_string());
+        let mut already = fetch_artifacts(tx, "uid", artifacts.iter().map(|a| text(&a.uid)).collect())?;
+        let mut ids: HashMap<String, i64> =
+            already.iter().map(|a| (a.uid.clone(), a.id.unwrap_or_default())).collect();
         let mut seen = HashSet::new();
-        let candidates: Vec<&Artifact> = artifacts
-            .iter()
-            .filter(|a| !present.contains_key(&a.uid) && seen.insert(a.uid.clone()))
-            .collect();
         let reg = Artifact::REGISTRY;
-        let id_at = reg.index("id").expect("id");
-        let storage_at = reg.index("storage_id").expect("storage_id");
-        let mut new = Vec::with_capacity(candidates.len());
-        let mut rows = Vec::with_capacity(candidates.len());
-        for a in candidates {
+        let (id_at, storage_at) =
+            (reg.index("id").expect("id"), reg.index("storage_id").expect("storage_id"));
+        let mut candidates = Vec::new();
+        for a in artifacts.iter().filter(|a| !ids.contains_key(&a.uid) && seen.insert(a.uid.clone())) {
             let mut row = self.remap(reg, a.values())?;
             let storage = row[storage_at].as_i64().unwrap_or_default();
-            // In a location known here before, the same file may be registered already under
-            // another uid (both instances registered it in place): that record is the one.
-            if let (false, Some(key), Some(hash)) = (self.new_storages.contains(&storage), &a.key, &a.hash) {
-                let same = Artifact::query()
-                    .filter(
-                        Q::exact("storage_id", storage)
-                            & Q::exact("key", key.as_str())
-                            & Q::exact("hash", hash.as_str()),
-                    )
-                    .all_branches()
-                    .first(tx)?;
-                if let Some(same) = same {
-                    present.insert(a.uid.clone(), same.id.unwrap_or_default());
-                    continue;
+            row.remove(id_at);
+            candidates.push((a, storage, row));
+        }
+        // In a location known here before, the same file may be registered already under another
+        // uid (both instances registered it in place, or the source saved it again): that record
+        // is the one (LaminDB's unique storage, key and hash).
+        let known: Vec<(i64, Value)> = candidates
+            .iter()
+            .filter(|(a, storage, _)| !self.new_storages.contains(storage) && a.key.is_some())
+            .filter_map(|(a, storage, _)| a.hash.as_deref().map(|h| (*storage, text(h))))
+            .collect();
+        let mut same_file: HashMap<(i64, String, String), Artifact> = HashMap::new();
+        for storage in known.iter().map(|(s, _)| *s).collect::<HashSet<_>>() {
+            let hashes = known.iter().filter(|(s, _)| *s == storage).map(|(_, h)| h.clone()).collect();
+            for a in fetch_artifacts_in(tx, storage, hashes)? {
+                if let (Some(key), Some(hash)) = (a.key.clone(), a.hash.clone()) {
+                    same_file.insert((storage, key, hash), a);
                 }
             }
-            row.remove(id_at);
-            rows.push(row);
-            new.push(a);
         }
-        let old: Vec<&Artifact> = artifacts.iter().filter(|a| present.contains_key(&a.uid)).collect();
-        let mut ids = present.clone();
+        let mut new = Vec::with_capacity(candidates.len());
+        let mut rows = Vec::with_capacity(candidates.len());
+        for (a, storage, row) in candidates {
+            let key = (storage, a.key.clone().unwrap_or_default(), a.hash.clone().unwrap_or_default());
+            match same_file.remove(&key) {
+                Some(here) => {
+                    ids.insert(a.uid.clone(), here.id.unwrap_or_default());
+                    already.push(here);
+                }
+                None => {
+                    new.push(a);
+                    rows.push(row);
+                }
+            }
+        }
         let mut transferred = Vec::new();
         if !new.is_empty() {
             let columns: Vec<&str> = reg.fields.iter().map(|f| f.name).filter(|c| *c != "id").collect();
             crate::records::bulk_insert(tx, reg, &columns, &rows)?;
             demote_older_versions(tx, new.iter().map(|a| a.uid.clone()))?;
-            let inserted = existing_uids(tx, reg, new.iter().map(|a| a.uid.clone()))?;
+            transferred = fetch_artifacts(tx, "uid", new.iter().map(|a| text(&a.uid)).collect())?;
+            ids.extend(transferred.iter().map(|a| (a.uid.clone(), a.id.unwrap_or_default())));
             let id_of: HashMap<i64, i64> =
-                new.iter().map(|a| (a.id.unwrap_or_default(), inserted[&a.uid])).collect();
+                new.iter().map(|a| (a.id.unwrap_or_default(), ids[&a.uid])).collect();
             self.copy_labels(&id_of)?;
             self.copy_feature_values(&id_of)?;
-            transferred = fetch_by_ids(tx, id_of.values().map(|id| Value::Int(*id)).collect())?;
-            ids.extend(inserted);
         }
-        let already = fetch_by_ids(tx, old.iter().map(|a| Value::Int(present[&a.uid])).collect())?;
+        already.sort_by_key(|a| a.id);
         Ok((transferred, already, ids))
     }
 
@@ -341,14 +331,41 @@ impl<'a> Transfer<'a> {
         Ok(run.id.unwrap_or_default())
     }
 
-    /// Marks the transfer run completed now (LaminDB does so after each transfer).
-    fn finish_run(&mut self) -> Result<Run> {
-        let id = self.run_id()?;
-        let mut run = Run::get_by_id(self.tx, id)?;
-        run.finished_at = Some(Utc::now());
-        run.status_code = Some(RunStatus::Completed.code());
-        run.save_fields(self.tx, &["finished_at", "_status_code"])?;
-        Ok(run)
+    /// Completes `summary` with the related records created along and, when anything was
+    /// transferred, the transfer run, marked completed now (LaminDB does so after each
+    /// transfer).
+    fn finish<R>(mut self, mut summary: TransferSummary<R>) -> Result<TransferSummary<R>> {
+        if !summary.transferred.is_empty() {
+            let id = self.run_id()?;
+            let mut run = Run::get_by_id(self.tx, id)?;
+            run.finished_at = Some(Utc::now());
+            run.status_code = Some(RunStatus::Completed.code());
+            summary.run = Some(run.save_fields(self.tx, &["finished_at", "_status_code"])?);
+        }
+        summary.related = self.created;
+        Ok(summary)
+    }
+
+    /// Inserts link rows: each of `rows` holds the values of `keys`, and gets the run tracked
+    /// here (as LaminDB links, not the transfer run) and the current user.
+    fn insert_links(
+        &self,
+        table: &str,
+        keys: &[(&str, SqlType)],
+        rows: impl IntoIterator<Item = Vec<Value>>,
+    ) -> Result<()> {
+        let user = Value::Int(self.tx.user_id()?);
+        let run = self.current_run.map_or(Value::Null, Value::Int);
+        let rows: Vec<Vec<Value>> = rows
+            .into_iter()
+            .map(|mut row| {
+                row.extend([run.clone(), user.clone()]);
+                row
+            })
+            .collect();
+        let mut columns = keys.to_vec();
+        columns.extend([("run_id", SqlType::BigInt), ("created_by_id", SqlType::Int)]);
+        crate::records::insert_rows(self.tx, table, &columns, &rows)
     }
 
     /// `values` (a source row of `reg`, in field order) rewritten for this instance: `id` NULL,
@@ -424,13 +441,17 @@ impl<'a> Transfer<'a> {
             return Ok(*id);
         }
         let row = QuerySet::new(reg).filter(Q::exact("id", source_id)).all_branches().one_row(self.source)?;
-        let (id, _) = self.map_row(reg, row)?;
+        let uid = reg.index("uid").map(|i| row[i].to_string()).unwrap_or_default();
+        let (id, created) = self.map_row(reg, row)?;
+        if created {
+            self.created.push((reg.name.to_string(), uid));
+        }
         self.mapped.insert((reg.name, source_id), id);
         Ok(id)
     }
 
     /// The target id of the source row `values` of `reg`, matched by natural key, else inserted
-    /// (then `true`, and the record is the last of `created`).
+    /// (then `true`).
     fn map_row(&mut self, reg: &'static Registry, values: Vec<Value>) -> Result<(i64, bool)> {
         let get = |name: &str| reg.index(name).map(|i| values[i].clone()).unwrap_or(Value::Null);
         let mut keys: Vec<(&str, Value)> = match reg.name {
@@ -480,14 +501,12 @@ impl<'a> Transfer<'a> {
                 get("uid")
             )));
         }
-        let uid = get("uid").to_string();
         let row = self.remap(reg, values)?;
         let inserted = self.tx.with_db(|db| crate::registry::insert_row(db, reg, &row))?;
         let id = inserted.get(reg.index("id").expect("id")).and_then(Value::as_i64).unwrap_or_default();
         if reg.name == "Storage" {
             self.new_storages.insert(id);
         }
-        self.created.push((reg.name.to_string(), uid));
         Ok((id, true))
     }
 
@@ -499,9 +518,8 @@ impl<'a> Transfer<'a> {
             if !self.source.table_exists(table)? {
                 continue;
             }
-            let label_reg = crate::models::registry_by_name(registry).expect("label registry");
             let sources: Vec<i64> = id_of.keys().copied().collect();
-            let mut links = BTreeMap::new();
+            let mut links = BTreeSet::new();
             for chunk in sources.chunks(CHUNK) {
                 let mut sql = self.source.sql();
                 sql.push("SELECT \"artifact_id\", ")
@@ -513,35 +531,20 @@ impl<'a> Transfer<'a> {
                 sql.push(") ORDER BY \"id\"");
                 for row in self.source.query(&sql)? {
                     let (a, l, f) = (int(&row.values[0]), int(&row.values[1]), row.values[2].as_i64());
-                    let label = self.map_id(label_reg, l)?;
+                    let label = self.map_id(registry, l)?;
                     let feature_id = match f {
                         Some(f) => Some(self.map_id(feature, f)?),
                         None => None,
                     };
-                    links.insert((id_of[&a], label, feature_id), ());
+                    links.insert((id_of[&a], label, feature_id));
                 }
             }
-            let user = self.tx.user_id()?;
-            let rows: Vec<Vec<Value>> = links
-                .into_keys()
-                .map(|(a, l, f)| {
-                    vec![
-                        Value::Int(a),
-                        Value::Int(l),
-                        f.map_or(Value::Null, Value::Int),
-                        self.current_run.map_or(Value::Null, Value::Int),
-                        Value::Int(user),
-                    ]
-                })
-                .collect();
-            let columns = [
-                ("artifact_id", SqlType::Int),
-                (column, SqlType::BigInt),
-                ("feature_id", SqlType::Int),
-                ("run_id", SqlType::BigInt),
-                ("created_by_id", SqlType::Int),
-            ];
-            crate::io::insert_rows(self.tx, table, &columns, &rows)?;
+            let rows = links
+                .into_iter()
+                .map(|(a, l, f)| vec![Value::Int(a), Value::Int(l), f.map_or(Value::Null, Value::Int)]);
+            let columns =
+                [("artifact_id", SqlType::Int), (column, SqlType::BigInt), ("feature_id", SqlType::Int)];
+            self.insert_links(table, &columns, rows)?;
         }
         Ok(())
     }
@@ -557,7 +560,7 @@ impl<'a> Transfer<'a> {
         let feature = crate::models::Feature::REGISTRY;
         let sources: Vec<i64> = id_of.keys().copied().collect();
         let mut values: HashMap<(i64, String), i64> = HashMap::new();
-        let mut links = BTreeMap::new();
+        let mut links = BTreeSet::new();
         let ctx = self.tx.save_context()?;
         for chunk in sources.chunks(CHUNK) {
             let mut sql = self.source.sql();
@@ -589,27 +592,12 @@ impl<'a> Transfer<'a> {
                         id
                     }
                 };
-                links.insert((id_of[&a], jsonvalue), ());
+                links.insert((id_of[&a], jsonvalue));
             }
         }
-        let rows: Vec<Vec<Value>> = links
-            .into_keys()
-            .map(|(a, v)| {
-                vec![
-                    Value::Int(a),
-                    Value::Int(v),
-                    self.current_run.map_or(Value::Null, Value::Int),
-                    Value::Int(ctx.user_id),
-                ]
-            })
-            .collect();
-        let columns = [
-            ("artifact_id", SqlType::Int),
-            ("jsonvalue_id", SqlType::BigInt),
-            ("run_id", SqlType::BigInt),
-            ("created_by_id", SqlType::Int),
-        ];
-        crate::io::insert_rows(self.tx, "lamindb_artifactjsonvalue", &columns, &rows)
+        let rows = links.into_iter().map(|(a, v)| vec![Value::Int(a), Value::Int(v)]);
+        let columns = [("artifact_id", SqlType::Int), ("jsonvalue_id", SqlType::BigInt)];
+        self.insert_links("lamindb_artifactjsonvalue", &columns, rows)
     }
 }
 
@@ -626,49 +614,24 @@ fn in_list(sql: &mut crate::db::Sql, ids: &[i64]) {
     }
 }
 
-/// uid → id of the records of `reg` in `inst` whose uid is among `uids`.
-fn existing_uids(
-    inst: &Instance,
-    reg: &'static Registry,
-    uids: impl Iterator<Item = String>,
-) -> Result<HashMap<String, i64>> {
-    let uids: Vec<String> = uids.collect();
-    let mut out = HashMap::new();
-    for chunk in uids.chunks(CHUNK) {
-        let mut sql = inst.sql();
-        sql.push("SELECT \"uid\", \"id\" FROM ").ident(reg.table).push(" WHERE \"uid\" IN (");
-        for (i, uid) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.bind(Value::Text(uid.clone()), SqlType::Text);
-        }
-        sql.push(")");
-        for row in inst.query(&sql)? {
-            if let (Some(uid), Some(id)) = (row.values[0].as_str(), row.values[1].as_i64()) {
-                out.insert(uid.to_string(), id);
-            }
-        }
+/// The artifacts (all branches) whose `field` is among `values`, by id.
+fn fetch_artifacts(inst: &Instance, field: &str, values: Vec<Value>) -> Result<Vec<Artifact>> {
+    let mut out = Vec::with_capacity(values.len());
+    for chunk in values.chunks(CHUNK) {
+        let q = Q::kw_list(&format!("{field}__in"), chunk.to_vec())?;
+        out.extend(Artifact::query().filter(q).all_branches().order_by("id").all(inst)?);
     }
     Ok(out)
 }
 
-fn fetch_by_ids(inst: &Instance, ids: Vec<Value>) -> Result<Vec<Artifact>> {
-    let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(CHUNK) {
-        out.extend(
-            Artifact::query()
-                .filter(Q::kw_list("id__in", chunk.to_vec())?)
-                .all_branches()
-                .order_by("id")
-                .all(inst)?,
-        );
+/// The artifacts in `storage` whose hash is among `hashes`.
+fn fetch_artifacts_in(inst: &Instance, storage: i64, hashes: Vec<Value>) -> Result<Vec<Artifact>> {
+    let mut out = Vec::new();
+    for chunk in hashes.chunks(CHUNK) {
+        let q = Q::exact("storage_id", storage) & Q::kw_list("hash__in", chunk.to_vec())?;
+        out.extend(Artifact::query().filter(q).all_branches().all(inst)?);
     }
     Ok(out)
-}
-
-fn fetch_one<R: Record>(inst: &Instance, id: i64) -> Result<R> {
-    R::query().filter_eq("id", id).all_branches().one(inst)
 }
 
 /// Older versions of the transferred artifacts that were transferred before are no longer the

@@ -8,9 +8,7 @@ use clap::Args;
 use indicatif::ProgressBar;
 use lamindb_core::models::Record as SheetRecord;
 use lamindb_core::query::parse::parse_cli_filter;
-use lamindb_core::{
-    Artifact, Collection, Feature, Instance, Project, QuerySet, Record, Reference, TransferSummary, ULabel,
-};
+use lamindb_core::{Feature, Instance, Project, QuerySet, Record, Reference, TransferSummary, ULabel};
 use serde_json::json;
 
 use super::{current_instance, settings_dir};
@@ -48,34 +46,29 @@ pub(crate) fn run(args: TransferArgs) -> anyhow::Result<()> {
     }
     let target = current_instance()?;
     let source = Instance::using(&settings_dir(), &args.from)?;
+    let (target, source, args) = (&target, &source, &args);
     match args.registry.to_ascii_lowercase().as_str() {
-        "artifact" => {
-            let records: Vec<Artifact> = select(&source, &args)?;
-            let spinner = spinner(records.len(), "artifacts");
-            let summary = target.transfer_artifacts(&source, &records);
-            spinner.finish_and_clear();
-            report(&args, &source, summary?)
-        }
-        "collection" => {
-            let records: Vec<Collection> = select(&source, &args)?;
-            let spinner = spinner(records.len(), "collections");
-            let summary = target.transfer_collections(&source, &records);
-            spinner.finish_and_clear();
-            report(&args, &source, summary?)
-        }
-        "ulabel" => transfer::<ULabel>(&target, &source, &args),
-        "project" => transfer::<Project>(&target, &source, &args),
-        "reference" => transfer::<Reference>(&target, &source, &args),
-        "record" => transfer::<SheetRecord>(&target, &source, &args),
-        "feature" => transfer::<Feature>(&target, &source, &args),
+        "artifact" => transfer(source, args, |r| target.transfer_artifacts(source, r)),
+        "collection" => transfer(source, args, |r| target.transfer_collections(source, r)),
+        "ulabel" => transfer::<ULabel>(source, args, |r| target.transfer_records(source, r)),
+        "project" => transfer::<Project>(source, args, |r| target.transfer_records(source, r)),
+        "reference" => transfer::<Reference>(source, args, |r| target.transfer_records(source, r)),
+        "record" => transfer::<SheetRecord>(source, args, |r| target.transfer_records(source, r)),
+        "feature" => transfer::<Feature>(source, args, |r| target.transfer_records(source, r)),
         other => bail!("cannot transfer {other} records: transfer one of {}", TRANSFERABLE.join(", ")),
     }
 }
 
-fn transfer<R: Record>(target: &Instance, source: &Instance, args: &TransferArgs) -> anyhow::Result<()> {
+/// Selects the source's records, transfers them with `save` (a spinner meanwhile on
+/// terminals) and reports.
+fn transfer<R: Record>(
+    source: &Instance,
+    args: &TransferArgs,
+    save: impl FnOnce(&[R]) -> lamindb_core::Result<TransferSummary<R>>,
+) -> anyhow::Result<()> {
     let records: Vec<R> = select(source, args)?;
-    let spinner = spinner(records.len(), "records");
-    let summary = target.transfer_records(source, &records);
+    let spinner = spinner(records.len(), R::REGISTRY.name);
+    let summary = save(&records);
     spinner.finish_and_clear();
     report(args, source, summary?)
 }
@@ -107,12 +100,12 @@ fn select<R: Record>(source: &Instance, args: &TransferArgs) -> anyhow::Result<V
     Ok(out)
 }
 
-fn spinner(n: usize, what: &str) -> ProgressBar {
+fn spinner(n: usize, registry: &str) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new_spinner();
-    bar.set_message(format!("transferring {n} {what}"));
+    bar.set_message(format!("transferring {n} {registry} records"));
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
 }

@@ -368,20 +368,18 @@ impl Db {
     }
 
     /// Starts a transaction through diesel's transaction manager: a savepoint when nested; at
-    /// depth 0 on SQLite an immediate transaction, so that a writer takes its lock up front
-    /// (what diesel's `SqliteConnection::immediate_transaction` does; that one takes a closure
-    /// over the SQLite connection alone, which a transaction spanning `Instance` operations
-    /// cannot use).
+    /// depth 0 on SQLite an immediate transaction, so that a writer takes its lock up front.
+    /// `SqliteConnection::immediate_transaction` does exactly this (it hands `BEGIN IMMEDIATE`
+    /// to `AnsiTransactionManager::begin_transaction_sql`, which tracks the depth), but takes a
+    /// closure over the bare connection, which a transaction spanning `Instance` operations
+    /// cannot use; commit and rollback below are the manager's own.
     pub(crate) fn begin(&mut self) -> Result<()> {
         use diesel::connection::{AnsiTransactionManager, TransactionManager};
         match self {
             Db::Sqlite(c) => {
                 if self::depth(c) == 0 {
                     // Another writer may hold the lock for longer than the busy timeout (a large
-                    // bulk insert): nothing is done yet, so waiting again is safe. The statement
-                    // is the one diesel's own `SqliteConnection::immediate_transaction` passes to
-                    // its transaction manager; that method takes a closure over the bare
-                    // connection, which a transaction spanning `Instance` handles cannot use.
+                    // bulk insert): nothing is done yet, so waiting again is safe.
                     retry_busy(|| Ok(AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?))?
                 } else {
                     AnsiTransactionManager::begin_transaction(c)?
