@@ -8,6 +8,7 @@ the script's own flag variable.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -62,3 +63,16 @@ def main_w_s(script: str, doc: str, argv: list[str], child, child_flag: str, nar
     w, s = Path(argv[1]).expanduser().resolve(), Path(argv[2]).expanduser().resolve()
     w.mkdir(parents=True, exist_ok=True)
     return rerun_offline(script, argv[1:], w, s, child_flag)
+
+
+def json_channel():
+    """Keeps the process's stdout for the one JSON line a script prints and sends everything
+    else printed to stderr; returns the function that writes that line."""
+    out = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+
+    def emit(value, **dumps_options) -> None:
+        out.write(json.dumps(value, **dumps_options) + "\n")
+        out.flush()
+
+    return emit

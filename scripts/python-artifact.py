@@ -18,12 +18,11 @@ returns) and `cache_hex` (its bytes, hex).
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
 
-from lamin_offline import rerun_offline
+from lamin_offline import json_channel, rerun_offline
 
 CHILD_FLAG = "_LAMINDB_RS_ARTIFACT_CHILD"
 INSTANCE = "anonymous/pydata"
@@ -51,8 +50,7 @@ def describe(a) -> dict:
 
 
 def child(argv: list[str]) -> int:
-    json_out = os.fdopen(os.dup(1), "w")
-    os.dup2(2, 1)
+    emit = json_channel()
 
     import lamindb_setup as ln_setup
 
@@ -75,8 +73,7 @@ def child(argv: list[str]) -> int:
     else:
         print(f"python-artifact: unknown command {command}", file=sys.stderr)
         return 2
-    json_out.write(json.dumps(out) + "\n")
-    json_out.flush()
+    emit(out)
     return 0
 
 

@@ -19,19 +19,16 @@ folder and the row counts of the artifact, ulabel and feature tables.
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 from pathlib import Path
 
-from lamin_offline import main_w_s
+from lamin_offline import json_channel, main_w_s
 
 CHILD_FLAG = "_LAMINDB_RS_EXPORT_INSTANCE_CHILD"
 
 
 def child(argv: list[str]) -> int:
-    json_out = os.fdopen(os.dup(1), "w")
-    os.dup2(2, 1)
+    emit = json_channel()
     w = Path(argv[1]).resolve()
 
     import lamindb_setup as ln_setup
@@ -78,8 +75,7 @@ def child(argv: list[str]) -> int:
             "lamindb_feature": ln.Feature.filter().count(),
         },
     }
-    json_out.write(json.dumps(out) + "\n")
-    json_out.flush()
+    emit(out)
     return 0
 
 

@@ -26,12 +26,11 @@ and so that a hang is killed by a timeout.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
 
-from lamin_offline import rerun_offline
+from lamin_offline import json_channel, rerun_offline
 
 CHILD_FLAG = "_LAMINDB_RS_MAKE_INSTANCE_CHILD"
 INSTANCE_DIRNAME = "pydata"
@@ -55,9 +54,7 @@ def parent(w: Path, s: Path) -> int:
 
 
 def child(w: Path, s: Path) -> int:
-    # Keep fd 1 clean for the JSON line: route everything else to stderr.
-    json_out = os.fdopen(os.dup(1), "w")
-    os.dup2(2, 1)
+    emit = json_channel()
 
     import lamindb_setup as ln_setup
 
@@ -104,8 +101,7 @@ def child(w: Path, s: Path) -> int:
         "ulabels": ulabel_rows,
         "django_migrations": django_migrations,
     }
-    json_out.write(json.dumps(result) + "\n")
-    json_out.flush()
+    emit(result)
     return 0
 
 

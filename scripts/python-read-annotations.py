@@ -17,19 +17,15 @@ Runs offline like python-read-instance.py and prints ONE JSON line: `artifact.fe
 
 from __future__ import annotations
 
-import json
-import os
 import sys
-from pathlib import Path
 
-from lamin_offline import main_w_s
+from lamin_offline import json_channel, main_w_s
 
 CHILD_FLAG = "_LAMINDB_RS_READ_ANNOTATIONS_CHILD"
 
 
 def child(argv: list[str]) -> int:
-    json_out = os.fdopen(os.dup(1), "w")
-    os.dup2(2, 1)
+    emit = json_channel()
     slug, artifact_uid = argv[3], argv[4]
 
     import lamindb_setup as ln_setup
@@ -54,8 +50,7 @@ def child(argv: list[str]) -> int:
             c.key: [x.uid for x in c.ordered_artifacts.all()] for c in a.collections.all()
         },
     }
-    json_out.write(json.dumps(out, default=str) + "\n")
-    json_out.flush()
+    emit(out, default=str)
     return 0
 
 

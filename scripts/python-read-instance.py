@@ -28,12 +28,11 @@ stdin=/dev/null, `_is_on_hub = False`), connects to anonymous/pydata and prints 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
 
-from lamin_offline import rerun_offline
+from lamin_offline import json_channel, rerun_offline
 
 CHILD_FLAG = "_LAMINDB_RS_READ_INSTANCE_CHILD"
 INSTANCE = "anonymous/pydata"
@@ -66,9 +65,7 @@ def attempt(f) -> dict:
 
 
 def child(args: argparse.Namespace) -> int:
-    # Keep fd 1 clean for the JSON line: route everything else to stderr.
-    json_out = os.fdopen(os.dup(1), "w")
-    os.dup2(2, 1)
+    emit = json_channel()
 
     import lamindb_setup as ln_setup
 
@@ -173,8 +170,7 @@ def child(args: argparse.Namespace) -> int:
             q: [r.name for r in ln.ULabel.search(q, limit=None)] for q in args.search
         }
 
-    json_out.write(json.dumps(result) + "\n")
-    json_out.flush()
+    emit(result)
     return 0
 
 

@@ -19,19 +19,16 @@ run that started it.
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 from pathlib import Path
 
-from lamin_offline import main_w_s
+from lamin_offline import json_channel, main_w_s
 
 CHILD_FLAG = "_LAMINDB_RS_READ_RUN_CHILD"
 
 
 def child(argv: list[str]) -> int:
-    json_out = os.fdopen(os.dup(1), "w")
-    os.dup2(2, 1)
+    emit = json_channel()
     slug, run_uid = argv[3], argv[4]
 
     import lamindb_setup as ln_setup
@@ -70,8 +67,7 @@ def child(argv: list[str]) -> int:
         },
         "initiated_by_run": None if run.initiated_by_run is None else run.initiated_by_run.uid,
     }
-    json_out.write(json.dumps(out, default=str) + "\n")
-    json_out.flush()
+    emit(out, default=str)
     return 0
 
 

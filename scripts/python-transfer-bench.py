@@ -50,7 +50,7 @@ import time
 from pathlib import Path
 
 import lamin_offline
-from lamin_offline import main_w_s
+from lamin_offline import json_channel, main_w_s
 
 CHILD_FLAG = "_LAMINDB_RS_TRANSFER_BENCH_CHILD"
 SOURCE_FLAG = "_LAMINDB_RS_TRANSFER_BENCH_SOURCE"
@@ -88,8 +88,7 @@ def make_source(w: Path, n: int) -> dict:
 
 
 def child(argv: list[str]) -> int:
-    json_out = os.fdopen(os.dup(1), "w")
-    os.dup2(2, 1)
+    emit = json_channel()
     w = Path(argv[1]).resolve()
     n = int(argv[3])
     api = argv[4] if len(argv) > 4 else "bulk"
@@ -98,8 +97,7 @@ def child(argv: list[str]) -> int:
         return 2
 
     if os.environ.get(SOURCE_FLAG) == "1":
-        json_out.write(json.dumps(make_source(w, n)) + "\n")
-        json_out.flush()
+        emit(make_source(w, n))
         return 0
 
     # 2.12.1 cannot switch instances inside one process: a second ln_setup.init re-sets Django
@@ -158,8 +156,7 @@ def child(argv: list[str]) -> int:
         "source": src_slug,
         "target": dst_slug,
     }
-    json_out.write(json.dumps(out) + "\n")
-    json_out.flush()
+    emit(out)
     return 0
 
 

@@ -24,13 +24,11 @@ the run's inputs and status) and `warnings`, the LaminDB warnings logged meanwhi
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
-import os
 import sys
 from pathlib import Path
 
-from lamin_offline import main_w_s
+from lamin_offline import json_channel, main_w_s
 
 CHILD_FLAG = "_LAMINDB_RS_USE_INSTANCE_CHILD"
 
@@ -47,8 +45,7 @@ class Collect(logging.Handler):
 
 
 def child(argv: list[str]) -> int:
-    json_out = os.fdopen(os.dup(1), "w")
-    os.dup2(2, 1)
+    emit = json_channel()
     slug, input_uid = argv[3], argv[4]
 
     import lamindb_setup as ln_setup
@@ -132,8 +129,7 @@ def child(argv: list[str]) -> int:
         "report": run.report.uid if run.report else None,
         "warnings": collected.messages,
     }
-    json_out.write(json.dumps(out, default=str) + "\n")
-    json_out.flush()
+    emit(out, default=str)
     return 0
 
 
