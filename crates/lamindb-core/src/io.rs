@@ -185,7 +185,7 @@ impl Instance {
         }
         let default_root = self.read_settings(|s| s.storage_root.clone());
         let own_storage = Storage::query().filter_eq("root", default_root.as_str()).first(self)?;
-        let outcome = self.transaction(|tx| {
+        self.transaction(|tx| {
             let mut report = Vec::new();
             for t in tables.iter().filter(|t| t.name != JOURNAL) {
                 let mut sql = tx.sql();
@@ -227,8 +227,9 @@ impl Instance {
                 report.push((t.name.clone(), rows.len()));
             }
             reset_sequences(tx, tables.iter().map(|t| t.name.as_str()))?;
-            // The current user (looked up again: ids changed) and the instance's own default
-            // storage stay registered (an export of another instance brings its own).
+            // The current user (looked up again: ids changed; forgetting the remembered id holds
+            // for every handle of this instance) and the instance's own default storage stay
+            // registered (an export of another instance brings its own).
             tx.forget_user_id();
             let user_id = tx.user_id()?;
             if let Some(mut own) = own_storage.clone() {
@@ -240,10 +241,7 @@ impl Instance {
                 }
             }
             Ok(report)
-        });
-        // Remembered ids are of the rows before the import.
-        self.forget_user_id();
-        outcome
+        })
     }
 }
 

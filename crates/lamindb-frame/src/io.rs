@@ -36,16 +36,30 @@ use crate::FrameError;
 use crate::columns::ColumnBuilder;
 
 /// Writes every table of `inst` into `dir` (created when missing; refused when it holds the
-/// Parquet files of other tables) as `<table>.parquet`, each file written atomically; `on_table(name, rows)` is called after each. Returns `(table, rows)`.
+/// Parquet files of other tables) as `<table>.parquet`, each file written atomically;
+/// `on_table(name, rows)` is called after each. Returns `(table, rows)`.
 pub fn export_dir(
     inst: &Instance,
     dir: &Path,
     mut on_table: impl FnMut(&str, usize),
 ) -> Result<Vec<(String, usize)>, FrameError> {
-    std::fs::create_dir_all(dir)
-        .map_err(|source| FrameError::Io { path: dir.display().to_string(), source })?;
+    let io = |source| FrameError::Io { path: dir.display().to_string(), source };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let names = inst.tables()?;
+    // A folder holding other tables' files would import them too: exports are not mixed.
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        let stem = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        if path.extension().is_some_and(|x| x == "parquet") && !names.contains(&stem) {
+            return Err(FrameError::Core(lamindb_core::Error::Refused(format!(
+                "{} holds {}, which is not a table of this instance: export into a new folder",
+                dir.display(),
+                path.display()
+            ))));
+        }
+    }
     let mut out = Vec::new();
-    for name in inst.tables()? {
+    for name in names {
         let table = inst.read_table(&name)?;
         let mut frame = table_frame(&table)?;
         crate::export::write_file(&mut frame, crate::Format::Parquet, &dir.join(format!("{name}.parquet")))?;

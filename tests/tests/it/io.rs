@@ -54,6 +54,12 @@ fn an_export_folder_loads_into_a_new_instance() {
             dir.join("lamindb_artifact.parquet").exists() && dir.join("django_migrations.parquet").exists()
         );
         assert_eq!(written.len(), 86, "every lamindb_* table and django_migrations");
+        // Exporting again over the same folder replaces the files; a stray table's file is refused.
+        lamindb_frame::io::export_dir(&src.inst, &dir, |_, _| {}).unwrap();
+        std::fs::write(dir.join("bionty_gene.parquet"), b"").unwrap();
+        let err = lamindb_frame::io::export_dir(&src.inst, &dir, |_, _| {}).unwrap_err();
+        assert!(err.to_string().contains("not a table of this instance"), "{err}");
+        std::fs::remove_file(dir.join("bionty_gene.parquet")).unwrap();
 
         // Into a new instance on each backend (SQLite → PostgreSQL included).
         for target in lamindb_tests::backends("an_export_folder_loads_into_a_new_instance") {
