@@ -1,7 +1,7 @@
 //! Chores for lamindb-rs, in the cargo-xtask style: `cargo xtask <task>`.
 //!
 //! Tasks:
-//! - `bench [artifacts|track|df|query|transfer|scale]`: builds the release `lamin` binary and measures workloads end to end,
+//! - `bench [artifacts|track|df|query|transfer|scale|cli]`: builds the release `lamin` binary and measures workloads end to end,
 //!   printing one JSON line per workload (`workload`, `n`, `seconds` per run as
 //!   median/p95/min, `per_second`); a group name runs only that group.
 //!   Artifact workloads: `lamin save dir --one-per-file` of 1000 files of 1 KiB into a fresh
@@ -15,6 +15,8 @@
 //!   instances beside a raw SQLite copy of their rows, the Parquet export and import, and the move
 //!   of an instance of 100 000 labels and 10 000 artifacts to PostgreSQL beside `cp` of its file.
 //!   `scale` (only when named): many files and large registries (`scale.rs`).
+//!   `cli` (only when named): start-up of `lamin info`, `get` and `list --filter` as whole
+//!   processes with their peak RSS, and the cold release build's CPU time (`cli.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -22,6 +24,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+mod cli;
 mod scale;
 mod track;
 
@@ -133,6 +136,10 @@ fn bench() -> Result<()> {
         report("lamin storage list (SQLite)", time(&["storage", "list"])?);
         // `cargo xtask bench <group>` runs one group: `artifacts` or `df`.
         let only = std::env::args().nth(2);
+        // What a shell user waits for, and the build: only on request (`cargo xtask bench cli`).
+        if only.as_deref() == Some("cli") {
+            return cli::bench_cli(&bin, &tmp);
+        }
         if only.as_deref().is_none_or(|g| g == "artifacts") {
             artifact_benches(&bin, &tmp)?;
         }

@@ -4,11 +4,13 @@
 //! JSON) to stdout; errors end the process with status 1 and say what to do.
 
 mod commands;
+mod help;
+mod hint;
 mod output;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// Manage LaminDB instances, storage locations and records from the command line.
 ///
@@ -32,9 +34,21 @@ enum Command {
     #[command(verbatim_doc_comment)]
     Init(commands::instance::InitArgs),
     /// Make an existing instance the current one (`owner/name` or `name`).
+    ///
+    /// With --here, only for the working directory and the folders below it (a
+    /// `.lamin/current_instance` file, as LaminDB writes it): the global current instance is
+    /// left alone, and commands run there use this instance.
+    ///
+    /// Examples:
+    ///   lamin connect me/mydata
+    ///   cd ~/projects/rnaseq && lamin connect rnaseq --here
+    #[command(verbatim_doc_comment)]
     Connect(commands::instance::ConnectArgs),
     /// Forget the current instance (nothing is deleted).
-    Disconnect,
+    ///
+    /// With --here, remove the nearest `.lamin/current_instance` up from the working directory
+    /// instead, leaving the global current instance alone.
+    Disconnect(commands::instance::DisconnectArgs),
     /// Show the current instance: slug, storage, database (password redacted), user.
     Info(commands::instance::InfoArgs),
     /// Delete an instance, or a record of a registry (to the trash unless --permanent).
@@ -186,11 +200,12 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = help::grouped(Cli::command()).get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let result = match cli.command {
         Command::Init(args) => commands::instance::init(args),
         Command::Connect(args) => commands::instance::connect(args),
-        Command::Disconnect => commands::instance::disconnect(),
+        Command::Disconnect(args) => commands::instance::disconnect(args),
         Command::Info(args) => commands::instance::info(args),
         Command::Delete(args) => commands::delete::run(args),
         Command::Storage(cmd) => commands::storage::run(cmd),

@@ -19,6 +19,9 @@ pub(crate) fn warn(msg: &str) {
 /// message that already says its cause is not followed by it again).
 pub(crate) fn error(e: &anyhow::Error) {
     let _ = writeln!(std::io::stderr(), "error: {}", chain(e));
+    if let Some(hint) = crate::hint::hint(e) {
+        let _ = writeln!(std::io::stderr(), "hint: {hint}");
+    }
 }
 
 fn chain(e: &anyhow::Error) -> String {

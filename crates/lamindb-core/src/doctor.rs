@@ -277,7 +277,7 @@ impl Instance {
                     ProblemKind::MissingBytes,
                     Some(key.clone()),
                     Some(a),
-                    "no bytes at this key: restore them, or delete the record (`lamin delete artifact --permanent`)".into(),
+                    "no bytes at this key: restore them, or delete the record permanently".into(),
                 )),
                 Some(size) if !a.is_dir() && expected.is_some_and(|e| e != size) => {
                     report.problems.push(problem(

@@ -68,9 +68,10 @@ pub enum Error {
     /// An argument that is not valid (LaminDB's ValueError / InvalidArgument).
     #[error("{0}")]
     InvalidArgument(String),
-    /// An operation that the state of the instance forbids (LaminDB's AssertionError / IntegrityError).
+    /// An operation that the state of the instance forbids (LaminDB's AssertionError /
+    /// IntegrityError); [`Refusal`] says which.
     #[error("{0}")]
-    Refused(String),
+    Refused(Refusal),
     /// A storage location still holds objects (LaminDB's StorageNotEmpty).
     #[error("'{root}/.lamindb' contains {} objects:\n{}\ndelete them prior to deleting the storage location", .objects.len(), .objects.join("\n"))]
     StorageNotEmpty {
@@ -80,12 +81,10 @@ pub enum Error {
         objects: Vec<String>,
     },
     /// No instance is connected.
-    #[error("no instance is connected: run `lamin init --storage <dir>` or `lamin connect <owner/name>`")]
+    #[error("no instance is connected: no current instance is set in the settings, nor in the environment")]
     NotConfigured,
     /// No settings file for the named instance.
-    #[error(
-        "instance '{0}' not found: no settings file in {1}; create it with `lamin init` or check `lamin connect`'s argument"
-    )]
+    #[error("instance '{0}' not found: no settings file in {1}")]
     InstanceNotFound(String, String),
     /// A settings file that cannot be read or written.
     #[error("settings file {path}: {message}")]
@@ -94,6 +93,16 @@ pub enum Error {
         path: String,
         /// What is wrong.
         message: String,
+    },
+    /// The URL names a kind of database this build leaves out (its cargo feature was off).
+    #[error(
+        "{what} are not built into this program: build it with the cargo feature `{feature}` of lamindb (or lamindb-core)"
+    )]
+    NotBuiltIn {
+        /// What is missing, e.g. `PostgreSQL databases`.
+        what: &'static str,
+        /// The cargo feature that adds it, e.g. `postgres`.
+        feature: &'static str,
     },
     /// The database cannot be reached.
     #[error("cannot connect to {url}: {message}")]
@@ -123,6 +132,187 @@ pub enum Error {
         /// The OS error.
         #[source]
         source: std::io::Error,
+    },
+}
+
+/// Why an operation was refused ([`Error::Refused`]): the state of the instance, its storage or
+/// the file system forbids it. Nothing was changed.
+///
+/// ```
+/// use lamindb_core::{Error, Refusal};
+/// let err = Error::Refused(Refusal::DefaultStorage);
+/// assert!(matches!(err, Error::Refused(Refusal::DefaultStorage)));
+/// assert_eq!(err.to_string(), "Cannot delete the current storage location, switch to another.");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// `init` of a name another instance of the same owner has, with other storage.
+    #[error("instance {slug} exists already with storage {storage_root} (settings: {}); connect to it, or choose another name", settings_file.display())]
+    InstanceExists {
+        /// `owner/name`.
+        slug: String,
+        /// The existing instance's storage root.
+        storage_root: String,
+        /// Its settings file.
+        settings_file: std::path::PathBuf,
+    },
+    /// `init` on a storage location whose marker file says another instance manages it.
+    #[error("storage location {root} is already marked with uid {storage_uid}, meaning that it is managed{}: connect to that instance, or choose another storage location", .instance_uid.as_ref().map(|u| format!(" by instance with uid {u}")).unwrap_or_default())]
+    StorageManagedElsewhere {
+        /// The root.
+        root: String,
+        /// The storage uid in its marker file.
+        storage_uid: String,
+        /// The managing instance's uid, when the marker names it.
+        instance_uid: Option<String>,
+    },
+    /// A storage location added under a new root whose marker names one registered here.
+    #[error(
+        "{root} holds the marker of storage {storage_uid}, which is registered here as {registered_root}: it is the same location, use that root"
+    )]
+    SameStorage {
+        /// The root that was given.
+        root: String,
+        /// The storage uid in its marker file.
+        storage_uid: String,
+        /// The root it is registered under.
+        registered_root: String,
+    },
+    /// A storage uid registered here under another root than the source instance's (transfer).
+    #[error(
+        "storage {storage_uid} of the source ({source_root}) is registered here with another root ({root}): the two instances disagree about where it is"
+    )]
+    StorageRootConflict {
+        /// The storage uid.
+        storage_uid: String,
+        /// Its root in the source instance.
+        source_root: String,
+        /// Its root here.
+        root: String,
+    },
+    /// A root that is not in this instance's Storage registry.
+    #[error("Storage location {root} is not registered in this instance: register it first")]
+    StorageNotRegistered {
+        /// The root.
+        root: String,
+    },
+    /// The default storage of the settings is missing from the Storage registry.
+    #[error("the default storage {root} of this instance is not in its Storage registry")]
+    DefaultStorageMissing {
+        /// The root the settings name.
+        root: String,
+    },
+    /// Deleting a storage location that artifacts of this instance are in (LaminDB's words).
+    #[error("Cannot delete storage with artifacts in current instance.")]
+    StorageHasArtifacts,
+    /// Deleting the default storage location (LaminDB's words).
+    #[error("Cannot delete the current storage location, switch to another.")]
+    DefaultStorage,
+    /// Deleting an instance that has artifacts.
+    #[error("Cannot delete instance {slug}: it has {count} artifact(s); delete them first")]
+    InstanceHasArtifacts {
+        /// `owner/name`.
+        slug: String,
+        /// How many artifacts it has.
+        count: usize,
+    },
+    /// A destructive operation called without its confirmation (`force`).
+    #[error("{action}: confirm it (`force`)")]
+    NotConfirmed {
+        /// What would have happened, e.g. `deleting instance me/x removes its database and settings`.
+        action: String,
+    },
+    /// A file or folder that would have been overwritten.
+    #[error("{} exists already{}", path.display(), hint.map(|h| format!(": {h}")).unwrap_or_default())]
+    PathExists {
+        /// The path.
+        path: std::path::PathBuf,
+        /// What to do, when there is more to say.
+        hint: Option<&'static str>,
+    },
+    /// The SQLite file of an instance is missing.
+    #[error("the database of instance {slug} is missing: {} does not exist", path.display())]
+    DatabaseMissing {
+        /// `owner/name`.
+        slug: String,
+        /// The expected SQLite file.
+        path: std::path::PathBuf,
+    },
+    /// A database that holds LaminDB tables already (init, move).
+    #[error("database {url} holds LaminDB tables already; use an empty database")]
+    DatabaseNotEmpty {
+        /// The (redacted) URL.
+        url: String,
+    },
+    /// An import into an instance that holds records of its own.
+    #[error(
+        "this instance holds records already ({table} has {rows} rows): import into a new, empty instance"
+    )]
+    InstanceNotEmpty {
+        /// A table with rows.
+        table: String,
+        /// Its row count.
+        rows: i64,
+    },
+    /// A move of an instance that has tables of other modules (only LaminDB's core tables move).
+    #[error("this instance has tables of other modules ({}): only LaminDB's core tables can be moved, so nothing was moved", tables.join(", "))]
+    ModuleTables {
+        /// The tables.
+        tables: Vec<String>,
+    },
+    /// A moved table whose row count differs after the move (the move was undone).
+    #[error("{table} has {after} rows after the move, {before} before: the move was undone")]
+    RowCountMismatch {
+        /// The table.
+        table: String,
+        /// Rows before.
+        before: usize,
+        /// Rows after.
+        after: i64,
+    },
+    /// An export into a folder that holds tables of something else.
+    #[error("{} holds {}, which is not a table of this instance: export into a new folder", dir.display(), file.display())]
+    FolderNotEmpty {
+        /// The folder.
+        dir: std::path::PathBuf,
+        /// A file in it that is not ours.
+        file: std::path::PathBuf,
+    },
+    /// Deleting an artifact that a collection holds.
+    #[error(
+        "Artifact {artifact_id} belongs to a collection: delete the collection first (its artifacts are protected)"
+    )]
+    InCollection {
+        /// The artifact's id.
+        artifact_id: i64,
+    },
+    /// A new version of a key none of whose artifacts is the latest (LaminDB's words).
+    #[error(
+        "Cannot create a new artifact version: matching non-trashed artifacts exist for key '{key}' in storage '{root}', but none has `is_latest=True`."
+    )]
+    NoLatestVersion {
+        /// The key.
+        key: String,
+        /// The storage root.
+        root: String,
+    },
+    /// An artifact family whose version suffixes are used up.
+    #[error("no version suffix left in this artifact family")]
+    NoVersionLeft,
+    /// Connecting a folder inside the development directory of another instance.
+    #[error("You're trying to connect within the dev-dir of instance {slug} ({}): cd into another directory, or disconnect that one first", dev_dir.display())]
+    WithinDevDir {
+        /// The instance the enclosing marker names.
+        slug: String,
+        /// The development directory.
+        dev_dir: std::path::PathBuf,
+    },
+    /// A file that changed while it was being saved (its hash no longer holds).
+    #[error("{} changed while it was saved: save it again", path.display())]
+    ChangedWhileSaving {
+        /// The file.
+        path: std::path::PathBuf,
     },
 }
 

@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 use lamindb_storage::{RootKind, StorageRoot, Store, marker};
 
 use crate::db::{Db, Dialect, is_postgres_url, redact_url};
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::models::{Storage, User};
 use crate::pool::{Pinned, Pool};
 use crate::registry::{Record, SaveContext};
@@ -220,7 +220,7 @@ impl Instance {
         let name = match &opts.name {
             Some(n) => n.clone(),
             None => default_name(&root, opts.db.as_deref()).ok_or_else(|| {
-                Error::InvalidArgument(format!("cannot derive an instance name from {root}: pass --name"))
+                Error::InvalidArgument(format!("cannot derive an instance name from {root}: give a name"))
             })?,
         };
         check_name(&name)?;
@@ -231,12 +231,11 @@ impl Instance {
                 dir.set_current(&inst.settings())?;
                 return Ok((inst, InitOutcome::Connected));
             }
-            return Err(Error::Refused(format!(
-                "instance {}/{name} exists already with storage {} (settings: {}); connect to it with `lamin connect {name}` or pick another --name",
-                user.handle,
-                existing.storage_root,
-                dir.instance_file(&user.handle, &name).display()
-            )));
+            return Err(Error::Refused(Refusal::InstanceExists {
+                slug: format!("{}/{name}", user.handle),
+                storage_root: existing.storage_root,
+                settings_file: dir.instance_file(&user.handle, &name),
+            }));
         }
         let id = crate::uid::instance_id(&user.handle, &name);
         let settings = InstanceSettings::new(&user.handle, &name, root.as_str(), opts.db.clone(), id);
@@ -249,12 +248,11 @@ impl Instance {
         let result = (|| -> Result<Instance> {
             let store = Store::open(&root)?;
             if let Some(m) = marker::read_marker_full(&store)? {
-                let storage_uid = m.storage_uid;
-                let whose = m.instance_uid.map(|u| format!(" by instance with uid {u}")).unwrap_or_default();
-                return Err(Error::Refused(format!(
-                    "storage location {root} is already marked with uid {storage_uid}, meaning that it is managed{whose}: \
-                     connect to that instance, or pick another --storage"
-                )));
+                return Err(Error::Refused(Refusal::StorageManagedElsewhere {
+                    root: root.to_string(),
+                    storage_uid: m.storage_uid,
+                    instance_uid: m.instance_uid,
+                }));
             }
             if let Some(path) = root.local_path() {
                 created.mkdir_all(&path.join(".lamindb"))?;
@@ -262,16 +260,15 @@ impl Instance {
             if settings.is_sqlite() {
                 let path = settings.sqlite_path();
                 if path.exists() {
-                    return Err(Error::Refused(format!("{} exists already", path.display())));
+                    return Err(Error::Refused(Refusal::PathExists { path, hint: None }));
                 }
                 created.files.extend(sqlite_files(&path));
             }
             let mut db = Db::connect(&settings.db_url()?)?;
             if db.dialect() == Dialect::Postgres && db.table_exists("lamindb_storage")? {
-                return Err(Error::Refused(format!(
-                    "database {} holds LaminDB tables already; use an empty database",
-                    redact_url(&settings.db_url()?)
-                )));
+                return Err(Error::Refused(Refusal::DatabaseNotEmpty {
+                    url: redact_url(&settings.db_url()?),
+                }));
             }
             created.migrated_pg = db.dialect() == Dialect::Postgres;
             let migrated = crate::migrations::run_pending(&mut db);
@@ -399,11 +396,10 @@ impl Instance {
     pub fn open_settings(dir: &SettingsDir, settings: InstanceSettings) -> Result<Instance> {
         let url = settings.db_url()?;
         if settings.is_sqlite() && !settings.sqlite_path().exists() {
-            return Err(Error::Refused(format!(
-                "the database of instance {} is missing: {} does not exist",
-                settings.slug(),
-                settings.sqlite_path().display()
-            )));
+            return Err(Error::Refused(Refusal::DatabaseMissing {
+                slug: settings.slug(),
+                path: settings.sqlite_path(),
+            }));
         }
         let mut db = Db::connect(&url)?;
         crate::migrations::run_pending(&mut db)?;
@@ -536,10 +532,9 @@ impl Instance {
     pub fn delete(dir: &SettingsDir, identifier: &str, force: bool) -> Result<DeleteReport> {
         let settings = dir.find(identifier)?;
         if !force {
-            return Err(Error::Refused(format!(
-                "deleting instance {} removes its database and settings; pass --force to confirm",
-                settings.slug()
-            )));
+            return Err(Error::Refused(Refusal::NotConfirmed {
+                action: format!("deleting instance {} removes its database and settings", settings.slug()),
+            }));
         }
         let db_root = StorageRoot::parse(&settings.storage_root)?;
         // The locations this instance manages, with the keys that do not count as content.
@@ -549,10 +544,10 @@ impl Instance {
             let inst = Instance::open_settings(dir, settings.clone())?;
             let n = crate::models::Artifact::query().all_branches().count(&inst)?;
             if n > 0 {
-                return Err(Error::Refused(format!(
-                    "Cannot delete instance {}: it has {n} artifact(s); delete them first",
-                    settings.slug()
-                )));
+                return Err(Error::Refused(Refusal::InstanceHasArtifacts {
+                    slug: settings.slug(),
+                    count: n,
+                }));
             }
             let uid = settings.uid();
             for s in inst.storages()? {

@@ -32,7 +32,7 @@
 use std::collections::HashSet;
 
 use crate::db::Dialect;
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::instance::Instance;
 use crate::models::Storage;
 use crate::registry::Record;
@@ -178,9 +178,7 @@ impl Instance {
             sql.push("SELECT COUNT(*) FROM ").ident(table);
             let n = self.query(&sql)?.first().and_then(|r| r.values[0].as_i64()).unwrap_or(0);
             if n > 0 {
-                return Err(Error::Refused(format!(
-                    "this instance holds records already ({table} has {n} rows): import into a new, empty instance"
-                )));
+                return Err(Error::Refused(Refusal::InstanceNotEmpty { table: table.to_string(), rows: n }));
             }
         }
         let default_root = self.read_settings(|s| s.storage_root.clone());
@@ -290,27 +288,22 @@ impl Instance {
                 )));
             }
             if new.sqlite_path().exists() {
-                return Err(Error::Refused(format!(
-                    "{} exists already: move it away first (it may be an older copy of this instance)",
-                    new.sqlite_path().display()
-                )));
+                return Err(Error::Refused(Refusal::PathExists {
+                    path: new.sqlite_path(),
+                    hint: Some("move it away first (it may be an older copy of this instance)"),
+                }));
             }
         } else {
             let mut db = crate::db::Db::connect(&to_url)?;
             if db.table_exists("lamindb_storage")? {
-                return Err(Error::Refused(format!(
-                    "database {} holds LaminDB tables already; move into an empty database",
-                    crate::db::redact_url(&to_url)
-                )));
+                return Err(Error::Refused(Refusal::DatabaseNotEmpty {
+                    url: crate::db::redact_url(&to_url),
+                }));
             }
         }
         let others = self.module_tables()?;
         if !others.is_empty() {
-            return Err(Error::Refused(format!(
-                "this instance has tables of other modules ({}): lamin moves LaminDB's core tables only, \
-                 so nothing was moved",
-                others.join(", ")
-            )));
+            return Err(Error::Refused(Refusal::ModuleTables { tables: others }));
         }
         // The source's write lock (SQLite) is held from the first read until the settings point
         // to the new database: nothing written meanwhile is left behind.
@@ -329,9 +322,11 @@ impl Instance {
                     sql.push("SELECT COUNT(*) FROM ").ident(table);
                     let n = target.query(&sql)?.first().and_then(|r| r.values[0].as_i64()).unwrap_or(-1);
                     if usize::try_from(n).ok() != Some(*before) {
-                        return Err(Error::Refused(format!(
-                            "{table} has {n} rows after the move, {before} before: the move was undone"
-                        )));
+                        return Err(Error::Refused(Refusal::RowCountMismatch {
+                            table: table.to_string(),
+                            before: *before,
+                            after: n,
+                        }));
                     }
                 }
                 self.settings_dir().save_instance(&new)?;

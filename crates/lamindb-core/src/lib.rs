@@ -36,8 +36,8 @@ pub mod value;
 
 pub use annotate::ArtifactLabel;
 pub use artifact::{ArtifactOptions, ArtifactOutcome, ArtifactSource, NoProgress, Progress, SaveSummary};
-pub use db::{Dialect, Sql, ValueRef, is_postgres_url, redact_url};
-pub use error::{Error, FieldError, Result};
+pub use db::{Dialect, Sql, ValueRef, is_postgres_url, postgres_built_in, redact_url};
+pub use error::{Error, FieldError, Refusal, Result};
 pub use instance::{DeleteReport, InitOptions, InitOutcome, Instance, InstanceInfo};
 pub use lineage::{Input, Provenance};
 pub use models::{

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 /// Migrations for SQLite instances.
 pub(crate) const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 /// Migrations for PostgreSQL instances.
+#[cfg(feature = "postgres")]
 pub(crate) const POSTGRES: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
 
 /// Whether the database was created by Python LaminDB: Django's journal (`django_migrations`)
@@ -24,12 +25,13 @@ pub(crate) fn run_pending(db: &mut Db) -> Result<()> {
     if is_django_managed(db)? {
         return Ok(());
     }
-    if let Db::Sqlite(_) = db {
+    if db.dialect() == crate::db::Dialect::Sqlite {
         // Our own SQLite databases use WAL: readers never block the writer.
         db.batch_execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
     }
     let result = match db {
         Db::Sqlite(c) => c.run_pending_migrations(SQLITE).map(|_| ()),
+        #[cfg(feature = "postgres")]
         Db::Postgres(c) => c.run_pending_migrations(POSTGRES).map(|_| ()),
     };
     result.map_err(|e| Error::Migration(e.to_string()))
@@ -43,6 +45,7 @@ pub(crate) fn schema_state(db: &mut Db) -> Result<(String, Vec<String>)> {
     }
     let (applied, pending) = match db {
         Db::Sqlite(c) => (c.applied_migrations().map(|v| v.len()), c.pending_migrations(SQLITE).map(names)),
+        #[cfg(feature = "postgres")]
         Db::Postgres(c) => {
             (c.applied_migrations().map(|v| v.len()), c.pending_migrations(POSTGRES).map(names))
         }
@@ -62,6 +65,7 @@ fn names<DB: diesel::backend::Backend>(
 pub(crate) fn revert_all(db: &mut Db) -> Result<()> {
     let result = match db {
         Db::Sqlite(c) => c.revert_all_migrations(SQLITE).map(|_| ()),
+        #[cfg(feature = "postgres")]
         Db::Postgres(c) => c.revert_all_migrations(POSTGRES).map(|_| ()),
     };
     result.map_err(|e| Error::Migration(e.to_string()))
@@ -74,6 +78,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "postgres")]
     fn both_trees_have_the_same_steps() {
         let names = |m: &EmbeddedMigrations| -> Vec<String> {
             MigrationSource::<diesel::sqlite::Sqlite>::migrations(m)

@@ -124,7 +124,7 @@ pub fn delete_record(db: &Instance, reg: &'static Registry, id: i64, permanent: 
     match reg.name {
         "Storage" => {
             return Err(Error::InvalidArgument(
-                "delete storage locations with `lamin storage delete` (Instance::delete_storage)".into(),
+                "delete storage locations with Instance::delete_storage".into(),
             ));
         }
         "Artifact" => {
@@ -269,6 +269,7 @@ pub(crate) fn insert_rows(
     if rows.is_empty() || columns.is_empty() {
         return Ok(());
     }
+    #[cfg(feature = "postgres")]
     if inst.dialect() == crate::db::Dialect::Postgres {
         inst.with_db(|c| c.insert_unnest_pg(table, columns, rows))?;
         return Ok(());

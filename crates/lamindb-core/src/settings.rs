@@ -457,8 +457,7 @@ impl SettingsDir {
             }
         }
         for dir in cwd.ancestors() {
-            let marker = dir.join(".lamin").join("current_instance");
-            if let Some(slug) = read_opt(&marker).ok().flatten() {
+            if let Some(slug) = read_opt(&local_marker(dir)).ok().flatten() {
                 let (owner, name) = self.owner_name(slug.trim())?;
                 if let Some(s) = self.load_instance(&owner, &name)? {
                     return Ok(Some(s));
@@ -466,6 +465,66 @@ impl SettingsDir {
             }
         }
         self.current_global()
+    }
+
+    /// Makes `s` the current instance of `directory` and every folder below it, leaving the
+    /// global current instance alone: writes `<directory>/.lamin/current_instance` (LaminDB's
+    /// development directory, what `lamin connect --here` makes). Refused in the home directory
+    /// (its marker is LaminDB's legacy global instance) and inside the development directory of
+    /// another instance.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let tmp = tempfile::tempdir()?;
+    /// # let dir = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
+    /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
+    /// # let (inst, _) = lamindb_core::Instance::init(&dir, &opts)?;
+    /// # dir.clear_current()?;
+    /// let project = tmp.path().join("project");
+    /// std::fs::create_dir_all(project.join("src"))?;
+    /// dir.set_current_here(&inst.settings(), &project)?;
+    /// let found = dir.resolve_current(&project.join("src"))?.expect("connected below the folder");
+    /// assert_eq!(found.slug(), inst.slug());
+    /// assert!(dir.current_global()?.is_none());
+    /// assert_eq!(dir.clear_current_here(&project.join("src"))?.map(|(_, slug)| slug), Some(inst.slug()));
+    /// # Ok(()) }
+    /// ```
+    pub fn set_current_here(&self, s: &InstanceSettings, directory: &Path) -> Result<PathBuf> {
+        let directory = std::fs::canonicalize(directory).map_err(|e| Error::io(directory, e))?;
+        if std::env::var_os("HOME").is_some_and(|home| Path::new(&home) == directory) {
+            return Err(Error::InvalidArgument(
+                "The home directory cannot be a development directory: \
+                 $HOME/.lamin/current_instance is the legacy global instance"
+                    .into(),
+            ));
+        }
+        if let Some((marker, slug)) = nearest_local_marker(&directory)
+            && slug != s.slug()
+        {
+            let dev_dir = marker.parent().and_then(Path::parent).unwrap_or(&directory).to_path_buf();
+            return Err(Error::Refused(crate::Refusal::WithinDevDir { slug, dev_dir }));
+        }
+        let marker = local_marker(&directory);
+        if let Some(parent) = marker.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        std::fs::write(&marker, s.slug()).map_err(|e| Error::io(&marker, e))?;
+        Ok(marker)
+    }
+
+    /// Removes the nearest `.lamin/current_instance` up from `cwd` (and the current branch and
+    /// space files beside it), as `lamin disconnect --here` does; returns the marker's path and
+    /// the instance it named, or `None` when there was none.
+    pub fn clear_current_here(&self, cwd: &Path) -> Result<Option<(PathBuf, String)>> {
+        let Some((marker, slug)) = nearest_local_marker(cwd) else {
+            return Ok(None);
+        };
+        if let Some(local) = marker.parent() {
+            remove_opt(&local.join("current_branch"))?;
+            remove_opt(&local.join("current_space"))?;
+        }
+        remove_opt(&marker)?;
+        Ok(Some((marker, slug)))
     }
 
     /// Deletes an instance's settings file, and `current_instance.env` if it names that instance.
@@ -476,6 +535,21 @@ impl SettingsDir {
         remove_opt(&self.default_storage_file(owner, name))?;
         remove_opt(&self.instance_file(owner, name))
     }
+}
+
+/// `<dir>/.lamin/current_instance`: the marker that makes `dir` a development directory of an
+/// instance (its slug, no newline), as LaminDB writes it.
+pub fn local_marker(dir: &Path) -> PathBuf {
+    dir.join(".lamin").join("current_instance")
+}
+
+/// The nearest development-directory marker up from `start` and the slug it holds.
+fn nearest_local_marker(start: &Path) -> Option<(PathBuf, String)> {
+    start.ancestors().find_map(|dir| {
+        let marker = local_marker(dir);
+        let slug = read_opt(&marker).ok().flatten()?;
+        Some((marker, slug.trim().to_string()))
+    })
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 
 use lamindb_storage::{StorageRoot, Store, marker};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::instance::Instance;
 use crate::models::{Artifact, Storage};
 use crate::registry::Record;
@@ -74,11 +74,11 @@ impl Instance {
             Some(m) => {
                 let (uid, owner) = (m.storage_uid, m.instance_uid);
                 if let Some(known) = Storage::query().filter_eq("uid", uid.as_str()).first(self)? {
-                    return Err(Error::Refused(format!(
-                        "{root} holds the marker of storage {uid}, which is registered here as {}: \
-                         it is the same location, use that root",
-                        known.root
-                    )));
+                    return Err(Error::Refused(Refusal::SameStorage {
+                        root: root.to_string(),
+                        storage_uid: uid,
+                        registered_root: known.root,
+                    }));
                 }
                 if owner.as_deref() == Some(my_uid.as_str()) {
                     (uid, Some(my_uid.clone()), StorageOutcome::Managed, false)
@@ -147,11 +147,7 @@ impl Instance {
     /// The default storage location of this instance.
     pub fn default_storage(&self) -> Result<Storage> {
         let root = self.read_settings(|s| s.default_storage_root().to_string());
-        self.storage_with_root(&root)?.ok_or_else(|| {
-            Error::Refused(format!(
-                "the default storage {root} of this instance is not in its Storage registry"
-            ))
-        })
+        self.storage_with_root(&root)?.ok_or_else(|| Error::Refused(Refusal::DefaultStorageMissing { root }))
     }
 
     /// The one gate for writes into a storage location: refused, with LaminDB's message for
@@ -201,12 +197,10 @@ impl Instance {
         let id =
             storage.id.ok_or_else(|| Error::InvalidArgument("this Storage record is not saved".into()))?;
         if Artifact::query().all_branches().filter_eq("storage_id", id).count(self)? > 0 {
-            return Err(Error::Refused("Cannot delete storage with artifacts in current instance.".into()));
+            return Err(Error::Refused(Refusal::StorageHasArtifacts));
         }
         if self.read_settings(|s| storage.root == s.default_storage_root()) {
-            return Err(Error::Refused(
-                "Cannot delete the current storage location, switch to another.".into(),
-            ));
+            return Err(Error::Refused(Refusal::DefaultStorage));
         }
         let managed = storage.instance_uid.as_deref() == Some(self.uid().as_str());
         if managed {
@@ -237,11 +231,9 @@ impl Instance {
     /// the choice in the instance's settings file.
     pub fn set_default_storage(&self, root: &str) -> Result<Storage> {
         let parsed = StorageRoot::parse(root)?;
-        let storage = self.storage_with_root(parsed.as_str())?.ok_or_else(|| {
-            Error::Refused(format!(
-                "Storage location {parsed} is not registered in this instance: register it first with `lamin storage add {parsed}`"
-            ))
-        })?;
+        let storage = self
+            .storage_with_root(parsed.as_str())?
+            .ok_or_else(|| Error::Refused(Refusal::StorageNotRegistered { root: parsed.to_string() }))?;
         self.check_write(&storage, WriteAction::SetDefaultStorage)?;
         let mut settings = self.settings();
         if settings.is_sqlite() {

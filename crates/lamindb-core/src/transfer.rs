@@ -485,13 +485,11 @@ impl<'a> Transfer<'a> {
             let same_uid =
                 QuerySet::new(reg).filter(Q::exact("uid", get("uid"))).all_branches().first_row(self.tx)?;
             if let Some(row) = same_uid {
-                return Err(Error::Refused(format!(
-                    "storage {} of the source ({}) is registered here with another root ({}): \
-                     the two instances disagree about where it is",
-                    get("uid"),
-                    get("root"),
-                    row[reg.index("root").expect("root")]
-                )));
+                return Err(Error::Refused(crate::Refusal::StorageRootConflict {
+                    storage_uid: get("uid").to_string(),
+                    source_root: get("root").to_string(),
+                    root: row[reg.index("root").expect("root")].to_string(),
+                }));
             }
         }
         if reg.name == "Space" {

@@ -127,7 +127,7 @@ pub fn encode_base62(mut n: u32, width: usize) -> crate::Result<String> {
         n /= 62;
     }
     if n > 0 {
-        return Err(crate::Error::Refused("no version suffix left in this artifact family".into()));
+        return Err(crate::Error::Refused(crate::Refusal::NoVersionLeft));
     }
     Ok(String::from_utf8(out).expect("ASCII"))
 }

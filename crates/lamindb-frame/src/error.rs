@@ -2,6 +2,7 @@
 
 /// Errors of DataFrame loading and export.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum FrameError {
     /// The record layer failed (query, cache download, …).
     #[error(transparent)]

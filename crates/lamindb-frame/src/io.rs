@@ -51,11 +51,9 @@ pub fn export_dir(
         let path = entry.map_err(io)?.path();
         let stem = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
         if path.extension().is_some_and(|x| x == "parquet") && !names.contains(&stem) {
-            return Err(FrameError::Core(lamindb_core::Error::Refused(format!(
-                "{} holds {}, which is not a table of this instance: export into a new folder",
-                dir.display(),
-                path.display()
-            ))));
+            return Err(FrameError::Core(lamindb_core::Error::Refused(
+                lamindb_core::Refusal::FolderNotEmpty { dir: dir.to_path_buf(), file: path },
+            )));
         }
     }
     let mut out = Vec::new();

@@ -4,6 +4,7 @@ use std::error::Error as _;
 
 /// Errors of storage operations.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StorageError {
     /// The storage root string is malformed or refused (empty, contains `.lamindb`, no bucket, ...).
     #[error("{0}")]
@@ -13,6 +14,17 @@ pub enum StorageError {
     UnsupportedProtocol {
         /// The protocol as written, e.g. `ftp`.
         protocol: String,
+    },
+    /// The root's kind of storage is supported, but not by this build: the cargo feature that
+    /// brings it was off.
+    #[error(
+        "{scheme} storage is not built into this program: build it with the cargo feature `{feature}` of lamindb (or lamindb-storage)"
+    )]
+    NotBuiltIn {
+        /// The root's scheme, e.g. `s3://`.
+        scheme: &'static str,
+        /// The cargo feature that adds it, e.g. `s3`.
+        feature: &'static str,
     },
     /// A storage key was refused (see [`crate::key::check_key`]).
     #[error("{0}")]
@@ -50,6 +62,17 @@ pub enum StorageError {
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 
 impl StorageError {
+    /// The error for a root whose kind this build leaves out.
+    #[cfg_attr(all(feature = "s3", feature = "gcs"), allow(dead_code))]
+    pub(crate) fn not_built_in(kind: crate::root::RootKind) -> StorageError {
+        use crate::root::RootKind;
+        let (scheme, feature) = match kind {
+            RootKind::Gs => ("gs://", "gcs"),
+            _ => ("s3://", "s3"),
+        };
+        StorageError::NotBuiltIn { scheme, feature }
+    }
+
     /// Whether the error means "no write (or read) access".
     ///
     /// True for opendal errors of kind `PermissionDenied`, and for I/O errors (direct, or the

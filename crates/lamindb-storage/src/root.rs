@@ -23,6 +23,25 @@ pub enum RootKind {
     Memory,
 }
 
+impl RootKind {
+    /// Whether this build can open roots of this kind: local and memory roots always, S3 and GCS
+    /// with the cargo features `s3` and `gcs` (else [`Store::open`](crate::Store::open) returns
+    /// [`StorageError::NotBuiltIn`](crate::StorageError::NotBuiltIn)).
+    ///
+    /// ```
+    /// use lamindb_storage::RootKind;
+    /// assert!(RootKind::Local.is_built_in());
+    /// assert_eq!(RootKind::S3.is_built_in(), cfg!(feature = "s3"));
+    /// ```
+    pub const fn is_built_in(self) -> bool {
+        match self {
+            RootKind::Local | RootKind::Memory => true,
+            RootKind::S3 => cfg!(feature = "s3"),
+            RootKind::Gs => cfg!(feature = "gcs"),
+        }
+    }
+}
+
 /// A parsed and normalised storage root.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct StorageRoot {

@@ -13,6 +13,7 @@ use std::fs::File;
 use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::{LazyLock, Mutex, Once, PoisonError};
+#[cfg(feature = "s3")]
 use std::time::Duration;
 
 use opendal::layers::{RetryLayer, TimeoutLayer};
@@ -36,6 +37,7 @@ const COPY_BUF: usize = 1024 * 1024;
 const COPY_STEP: u64 = 64 * 1024 * 1024;
 
 /// How long [`Store::detect_region`] waits for the bucket's answer.
+#[cfg(feature = "s3")]
 const REGION_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The runtime that drives all opendal futures of this crate.
@@ -57,6 +59,7 @@ fn install_opendal() {
     INSTALL.call_once(|| {
         opendal::install_default();
         // With the native-tls transport, `install_default` does not install the HTTP transport.
+        #[cfg(feature = "http-transport")]
         opendal_http_transport_reqwest::install_default();
     });
 }
@@ -114,6 +117,8 @@ impl Store {
     /// Like [`Store::open`], with an explicit S3 region (e.g. the `Storage.region` column);
     /// `None` falls back to the environment. Ignored for other kinds of roots.
     pub fn open_with_region(root: &StorageRoot, region: Option<&str>) -> Result<Store> {
+        #[cfg(not(feature = "s3"))]
+        let _ = region;
         install_opendal();
         let _guard = RUNTIME.enter();
         let fail = |e| StorageError::backend("open", root.to_string(), e);
@@ -127,8 +132,12 @@ impl Store {
                 let op = memory_operator(root.bucket().unwrap_or_default()).map_err(fail)?;
                 (op, dir_key(root.prefix()))
             }
+            #[cfg(feature = "s3")]
             RootKind::S3 => (s3_operator(root, region).map_err(fail)?, String::new()),
+            #[cfg(feature = "gcs")]
             RootKind::Gs => (gcs_operator(root).map_err(fail)?, String::new()),
+            #[cfg(not(all(feature = "s3", feature = "gcs")))]
+            kind => return Err(StorageError::not_built_in(kind)),
         };
         // Layers added later wrap earlier ones: retries (cloud only) wrap timeouts.
         let mut op = op.layer(TimeoutLayer::new());
@@ -434,6 +443,14 @@ impl Store {
         if self.root.kind() != RootKind::S3 {
             return None;
         }
+        #[cfg(not(feature = "s3"))]
+        return None;
+        #[cfg(feature = "s3")]
+        self.s3_region()
+    }
+
+    #[cfg(feature = "s3")]
+    fn s3_region(&self) -> Option<String> {
         install_opendal();
         let bucket = self.root.bucket()?.to_string();
         let endpoint = self.root.endpoint_url().map(str::to_string).or_else(|| env("AWS_ENDPOINT_URL"));
@@ -474,6 +491,7 @@ fn dir_key(prefix: &str) -> String {
     if p.is_empty() { String::new() } else { format!("{p}/") }
 }
 
+#[cfg(any(feature = "s3", feature = "gcs"))]
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
@@ -543,6 +561,7 @@ fn memory_operator(name: &str) -> opendal::Result<opendal::Operator> {
     Ok(op)
 }
 
+#[cfg(feature = "s3")]
 fn s3_operator(root: &StorageRoot, region: Option<&str>) -> opendal::Result<opendal::Operator> {
     let region = region
         .map(str::to_string)
@@ -572,6 +591,7 @@ fn s3_operator(root: &StorageRoot, region: Option<&str>) -> opendal::Result<open
     opendal::Operator::new(builder)
 }
 
+#[cfg(feature = "gcs")]
 fn gcs_operator(root: &StorageRoot) -> opendal::Result<opendal::Operator> {
     let mut builder = services::Gcs::default()
         .bucket(root.bucket().unwrap_or_default())
@@ -591,6 +611,7 @@ fn gcs_operator(root: &StorageRoot) -> opendal::Result<opendal::Operator> {
 
 /// Region of an AWS bucket: anonymous `HEAD https://s3.amazonaws.com/<bucket>` answers with
 /// the `x-amz-bucket-region` header whatever the status (200, 301, 403).
+#[cfg(feature = "s3")]
 async fn aws_bucket_region(bucket: &str) -> Option<String> {
     let req = http::Request::head(format!("https://s3.amazonaws.com/{bucket}"))
         .body(opendal::Buffer::new())

@@ -40,15 +40,26 @@
 //!
 //! # Features
 //!
-//! - `frame`: DataFrames (polars); brings [`ToDataFrame`] (`query.df(&inst)`).
-//! - `tokio`: `save_async`, `delete_async`, `refresh_from_db_async`, `NewArtifact::save_async`.
+//! None is on by default: SQLite and local storage are always built in, the rest is asked for.
 //!
-//! SQLite, PostgreSQL and local, S3 and GCS storage are always built in.
+//! - `frame`: DataFrames (polars); brings [`ToDataFrame`] (`query.df(&inst)`).
+//! - `tokio`: `save_async`, `delete_async`, `refresh_from_db_async`, `NewArtifact::save_async`,
+//!   `Query::all_async`, downloads and transfers on tokio's blocking pool.
+//! - `postgres`: PostgreSQL databases (`Instance::open("postgresql://…")`); libpq and OpenSSL
+//!   are built from source and linked in.
+//! - `s3`, `gcs`: `s3://` and `gs://` storage locations (opendal's services and an HTTPS client).
+//!
+//! Without a feature, what it brings fails with a clear error rather than at build time:
+//! opening a `postgresql://` URL gives [`Error::NotBuiltIn`], an `s3://` root
+//! [`lamindb_storage::StorageError::NotBuiltIn`]. `lamin` is built with all of them.
 //!
 //! # Calling style
 //!
 //! Every operation takes an [`Instance`]: a cheap, `Send + Sync` handle with pooled connections.
 //! Writes are atomic; [`Instance::transaction`] groups several (nested ones become savepoints).
+//! The operations block (files, SQL, storage): inside an async runtime, call them through
+//! `tokio::task::spawn_blocking`, or use the `*_async` variants (feature `tokio`), which do so —
+//! `examples/serve.rs` is an axum service built that way.
 //! Errors are [`Error`], a `#[non_exhaustive]` enum whose kinds (`DoesNotExist`, `Validation`,
 //! `InTrash`, `StorageNotManaged`, …) a caller can match.
 

@@ -364,8 +364,8 @@ fn trash_restore_and_permanent_delete() {
             assert_eq!((trashed.branch_id, trashed.is_latest), (Some(-1), false));
             assert!(t.inst.get_artifact(&v1.uid).unwrap().is_latest, "previous version promoted");
             assert_eq!(stored(&mut t, &v2).unwrap(), b"v2", "trash keeps the bytes");
-            let err = t.inst.trash_artifact(&trashed, false).unwrap_err().to_string();
-            assert!(err.contains("already in trash"), "{err}");
+            let err = t.inst.trash_artifact(&trashed, false).unwrap_err();
+            assert!(matches!(err, Error::InTrash { registry: "Artifact", .. }), "{err:?}");
             // The trashed content is not found by hash: saving it again makes a new version.
             let restored = t.inst.restore_artifact(&trashed).unwrap();
             assert_eq!((restored.branch_id, restored.is_latest), (Some(1), true));

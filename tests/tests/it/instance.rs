@@ -1,7 +1,7 @@
 //! Instances: init, the LaminDB layout and settings files, connect, current-instance resolution,
 //! delete, and init failures that leave nothing behind.
 
-use lamindb_core::{Error, InitOptions, InitOutcome, Instance, SettingsDir};
+use lamindb_core::{Error, InitOptions, InitOutcome, Instance, Refusal, SettingsDir};
 use lamindb_tests::{Backend, PgDatabase, TestInstance, for_each_backend, list_files};
 
 #[test]
@@ -62,6 +62,10 @@ fn init_twice_connects_and_conflicting_init_is_refused() {
         assert_eq!(again.uid(), t.inst.uid());
         let other = InitOptions { storage: t.path("elsewhere").display().to_string(), ..opts };
         let err = Instance::init(&t.settings, &other).unwrap_err();
+        assert!(
+            matches!(&err, Error::Refused(Refusal::InstanceExists { slug, .. }) if slug.ends_with("/data")),
+            "{err:?}"
+        );
         assert!(err.to_string().contains("exists already"), "{err}");
         assert!(!t.path("elsewhere").exists());
     });
@@ -181,7 +185,8 @@ fn delete_instance_requires_force_and_an_empty_storage() {
     for_each_backend("delete_instance_requires_force_and_an_empty_storage", |b| {
         let t = TestInstance::new(b);
         let err = Instance::delete(&t.settings, "data", false).unwrap_err();
-        assert!(err.to_string().contains("pass --force to confirm"), "{err}");
+        assert!(matches!(err, Error::Refused(Refusal::NotConfirmed { .. })), "{err:?}");
+        assert!(err.to_string().contains("confirm it (`force`)"), "{err}");
         // An artifact row blocks the deletion.
         let mut a = lamindb_core::Artifact {
             uid: "aaaaaaaaaaaaaaaa0000".into(),

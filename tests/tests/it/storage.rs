@@ -1,7 +1,7 @@
 //! The Storage registry: root normalisation, managed / read-only / unwritable locations, get by
 //! id, uid, prefix and root, the delete lifecycle, and switching the default storage.
 
-use lamindb_core::{Error, Record, Storage, StorageOutcome};
+use lamindb_core::{Error, Record, Refusal, Storage, StorageOutcome};
 use lamindb_tests::{Backend, TestInstance, for_each_backend};
 
 #[test]
@@ -150,11 +150,13 @@ fn delete_lifecycle_follows_lamindb() {
         };
         a.save(&t.inst).unwrap();
         let err = t.inst.delete_storage(&s).unwrap_err();
+        assert!(matches!(err, Error::Refused(Refusal::StorageHasArtifacts)), "{err:?}");
         assert_eq!(err.to_string(), "Cannot delete storage with artifacts in current instance.");
         a.delete_row(&t.inst).unwrap();
         // 2. the default storage cannot be deleted
         let default = t.inst.default_storage().unwrap();
         let err = t.inst.delete_storage(&default).unwrap_err();
+        assert!(matches!(err, Error::Refused(Refusal::DefaultStorage)), "{err:?}");
         assert_eq!(err.to_string(), "Cannot delete the current storage location, switch to another.");
         // 3. objects under .lamindb/ block it
         std::fs::write(root.join(".lamindb/leftover.txt"), "x").unwrap();

@@ -24,6 +24,18 @@ pub(crate) struct InitArgs {
 pub(crate) struct ConnectArgs {
     /// The instance: `owner/name`, or `name` (owner = current user).
     instance: String,
+    /// Connect the working directory (and the folders below it) only, without changing the
+    /// global current instance.
+    #[arg(long)]
+    here: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DisconnectArgs {
+    /// Disconnect the working directory's instance (the nearest `.lamin/current_instance` up
+    /// from here) instead of the global one.
+    #[arg(long)]
+    here: bool,
 }
 
 #[derive(Debug, Args)]
@@ -53,13 +65,29 @@ pub(crate) fn init(args: InitArgs) -> anyhow::Result<()> {
 pub(crate) fn connect(args: ConnectArgs) -> anyhow::Result<()> {
     let dir = settings_dir();
     let inst = Instance::connect_in(&dir, &args.instance)?;
+    if args.here {
+        let cwd = cwd()?;
+        dir.set_current_here(&inst.settings(), &cwd)?;
+        output::info(&format!("connected database {} to {}", inst.slug(), cwd.display()));
+        return Ok(());
+    }
     dir.set_current(&inst.settings())?;
     output::info(&format!("connected lamindb: {}", inst.slug()));
     Ok(())
 }
 
-pub(crate) fn disconnect() -> anyhow::Result<()> {
+pub(crate) fn disconnect(args: DisconnectArgs) -> anyhow::Result<()> {
     let dir = settings_dir();
+    if args.here {
+        match dir.clear_current_here(&cwd()?)? {
+            Some((marker, slug)) => output::info(&format!(
+                "disconnected local instance context: {slug} (removed {})",
+                marker.display()
+            )),
+            None => output::info("no local instance marker found"),
+        }
+        return Ok(());
+    }
     match dir.current_global()? {
         Some(s) => {
             dir.clear_current()?;

@@ -367,12 +367,7 @@ pub(crate) fn delete(registry_name: &str, idlike: &str, permanent: bool) -> anyh
     let inst = current_instance()?;
     let row = QuerySet::get_row(&inst, reg, idlike)?;
     let id = row[0].as_i64().expect("id is the first field");
-    let deleted = delete_record(&inst, reg, id, permanent).map_err(|e| match e {
-        lamindb_core::Error::InTrash { registry, id } => {
-            anyhow::anyhow!("{registry} {id} is already in the trash; delete it permanently with --permanent")
-        }
-        e => e.into(),
-    })?;
+    let deleted = delete_record(&inst, reg, id, permanent)?;
     match deleted {
         Deleted::Trashed => output::info(&format!(
             "moved {} {id} to trash (branch_id = -1); restore it with `lamin restore {} {id}`",

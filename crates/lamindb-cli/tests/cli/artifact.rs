@@ -41,7 +41,8 @@ fn save_load_and_delete_an_artifact() {
         assert!(trash.stderr.starts_with("→ moved record to trash"), "{trash:#?}");
         assert!(Path::new(&stored).exists());
         let twice = sb.run(&["delete", "artifact", &uid]).fails(1);
-        assert!(twice.stderr.contains("already in trash"), "{twice:#?}");
+        assert!(twice.stderr.contains("already in the trash"), "{twice:#?}");
+        assert!(twice.stderr.contains("\nhint: restore it with `lamin restore artifact "), "{twice:#?}");
         // restore brings it back as the latest version; trash it again to delete it for good.
         sb.run(&["restore", "artifact", &uid]).ok();
         let back = sb.run(&["get", "artifact", &uid, "--json"]).ok().json();

@@ -53,3 +53,46 @@ fn delete_instance_with_force_removes_its_storage_and_settings() {
         sb.run(&["connect", "mydata"]).fails(1);
     });
 }
+
+#[test]
+fn connect_here_connects_a_folder_and_the_folders_below_it_only() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    sb.run(&["init", "--storage", "./other"]).ok();
+    let src = sb.root.join("work/proj/src");
+    std::fs::create_dir_all(&src).unwrap();
+    let run_in = |dir: &Path, args: &[&str]| {
+        let out = lamin_command(&sb.root, args).current_dir(dir).output().unwrap();
+        let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+        (out.status.code(), text(out.stdout), text(out.stderr))
+    };
+    let proj = sb.root.join("work/proj");
+    let (code, _, err) = run_in(&proj, &["connect", "mydata", "--here"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(err, format!("→ connected database anonymous/mydata to {}\n", proj.display()));
+    // LaminDB's marker: the slug, nothing else.
+    assert_eq!(std::fs::read_to_string(proj.join(".lamin/current_instance")).unwrap(), "anonymous/mydata");
+    // Below the folder the instance is mydata; elsewhere the global one is unchanged.
+    let (_, out, _) = run_in(&src, &["info"]);
+    assert!(out.starts_with("Instance: anonymous/mydata\n"), "{out}");
+    assert!(sb.run(&["info"]).ok().stdout.starts_with("Instance: anonymous/other\n"));
+    // Another instance inside that folder is refused, with the way out.
+    let (code, _, err) = run_in(&src, &["connect", "other", "--here"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("within the dev-dir of instance anonymous/mydata"), "{err}");
+    assert!(err.contains("hint: `lamin disconnect --here`"), "{err}");
+    // The home directory is never a development directory.
+    let (code, _, err) = run_in(&sb.root.join("home"), &["connect", "mydata", "--here"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("The home directory cannot be a development directory"), "{err}");
+    assert!(!sb.root.join("home/.lamin/current_instance").exists());
+    // disconnect --here removes the nearest marker, found from below.
+    let (code, _, err) = run_in(&src, &["disconnect", "--here"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.starts_with("→ disconnected local instance context: anonymous/mydata"), "{err}");
+    assert!(!proj.join(".lamin/current_instance").exists());
+    let (_, out, _) = run_in(&src, &["info"]);
+    assert!(out.starts_with("Instance: anonymous/other\n"), "{out}");
+    let (_, _, err) = run_in(&src, &["disconnect", "--here"]);
+    assert_eq!(err, "→ no local instance marker found\n");
+    assert!(sb.run(&["info"]).ok().stdout.starts_with("Instance: anonymous/other\n"));
+}

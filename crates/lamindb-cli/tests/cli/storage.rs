@@ -127,7 +127,11 @@ fn storage_delete_of_the_default_location_is_refused() {
     for_each_backend("storage_delete_of_the_default_location_is_refused", |b| {
         let sb = Sandbox::with_instance(b);
         let run = sb.run(&["storage", "delete", "1"]).fails(1);
-        assert_eq!(run.stderr, "error: Cannot delete the current storage location, switch to another.\n");
+        assert_eq!(
+            run.stderr,
+            "error: Cannot delete the current storage location, switch to another.\n\
+             hint: `lamin settings set storage <root>` switches the default\n"
+        );
         assert!(Path::new(&sb.work("mydata/.lamindb/storage_uid.txt")).is_file());
         sb.run(&["storage", "get", "1"]).ok();
     });

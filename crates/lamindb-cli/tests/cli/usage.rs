@@ -9,6 +9,25 @@ fn help_lists_the_subcommands() {
     for sub in ["init", "connect", "disconnect", "info", "delete", "storage", "settings"] {
         assert!(run.stdout.lines().any(|l| l.trim_start().starts_with(sub)), "{sub} missing:\n{run:#?}");
     }
+    // Grouped as lamin-cli groups them: each command under its heading, with its summary.
+    let section = |heading: &str| -> Vec<String> {
+        let start = run
+            .stdout
+            .find(&format!("{heading}:\n"))
+            .unwrap_or_else(|| panic!("no {heading}:\n{}", run.stdout));
+        let body = &run.stdout[start + heading.len() + 2..];
+        body.lines()
+            .take_while(|l| l.starts_with("  "))
+            .map(|l| l.split_whitespace().next().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(section("Configure your environment"), ["connect", "info", "init", "disconnect"]);
+    assert_eq!(section("Save, load, create & delete"), ["save", "load", "create", "delete", "restore"]);
+    assert!(section("Track shell scripts & commands").contains(&"track".to_string()));
+    assert!(run.stdout.contains("  save         Save files or folders as artifacts"), "{}", run.stdout);
+    assert!(run.stdout.contains("Options:\n") && run.stdout.contains("--version"), "{}", run.stdout);
+    // -h prints the same groups.
+    assert!(sb.run(&["-h"]).ok().stdout.contains("Configure your environment:\n  connect"));
     let run = sb.run(&["storage", "--help"]).ok();
     for sub in ["add", "list", "get", "delete"] {
         assert!(run.stdout.lines().any(|l| l.trim_start().starts_with(sub)), "{sub} missing:\n{run:#?}");

@@ -206,10 +206,7 @@ impl Instance {
         let id =
             artifact.id.ok_or_else(|| Error::InvalidArgument("this Artifact record is not saved".into()))?;
         if artifact.branch_id == Some(-1) {
-            return Err(Error::Refused(format!(
-                "Artifact {} is already in trash: delete it permanently (`permanent`, `--permanent`)",
-                artifact.uid
-            )));
+            return Err(Error::InTrash { registry: "Artifact", id });
         }
         let branch = artifact.branch_id.unwrap_or(1);
         let stem = artifact.stem_uid().to_string();

@@ -290,7 +290,7 @@ pub(crate) fn finish_save(inst: &crate::Instance, artifact: &Artifact) -> Result
 }
 
 pub(crate) fn changed(path: &Path) -> Error {
-    Error::Refused(format!("{} changed while it was saved: save it again", path.display()))
+    Error::Refused(crate::Refusal::ChangedWhileSaving { path: path.to_path_buf() })
 }
 
 #[cfg(test)]

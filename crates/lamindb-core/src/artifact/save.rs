@@ -587,10 +587,10 @@ impl Instance {
                         match latest {
                             Some(a) => Some((*a).clone()),
                             None => {
-                                return Err(Error::Refused(format!(
-                                    "Cannot create a new artifact version: matching non-trashed artifacts exist for key '{key}' in storage '{}', but none has `is_latest=True`.",
-                                    storages[p.storage].root
-                                )));
+                                return Err(Error::Refused(crate::Refusal::NoLatestVersion {
+                                    key: key.to_string(),
+                                    root: storages[p.storage].root.clone(),
+                                }));
                             }
                         }
                     }

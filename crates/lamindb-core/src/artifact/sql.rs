@@ -176,9 +176,7 @@ pub(super) fn delete_rows(db: &Instance, ids: &[i64]) -> Result<()> {
         push_ids_of(&mut sql, "artifact_id", chunk);
         if let Some(row) = db.query(&sql)?.into_iter().next() {
             let id = row.values.first().and_then(Value::as_i64).unwrap_or_default();
-            return Err(crate::error::Error::Refused(format!(
-                "Artifact {id} belongs to a collection: delete the collection first (its artifacts are protected)"
-            )));
+            return Err(crate::error::Error::Refused(crate::Refusal::InCollection { artifact_id: id }));
         }
     }
     for table in LINK_TABLES {

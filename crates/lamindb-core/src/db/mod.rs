@@ -3,11 +3,16 @@
 //! Queries are built as [`Sql`]: text with bind parameters, never values spliced into the text.
 //! The dialect decides placeholders (`?` or `$n`) and the few expressions that differ (now, casts).
 
+#[cfg(feature = "postgres")]
+mod pg_row;
 mod row;
 
 use diesel::connection::SimpleConnection;
+#[cfg(feature = "postgres")]
 use diesel::pg::PgConnection;
-use diesel::sql_types::{BigInt, Bool, Double, Nullable, Text, Timestamptz};
+#[cfg(feature = "postgres")]
+use diesel::sql_types::Timestamptz;
+use diesel::sql_types::{BigInt, Bool, Double, Nullable, Text};
 use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, RunQueryDsl};
 
@@ -121,6 +126,7 @@ macro_rules! sqlite_query {
     };
 }
 
+#[cfg(feature = "postgres")]
 macro_rules! pg_query {
     ($sql:expr) => {
         bind_all!($sql, diesel::pg::Pg, Timestamptz, chrono::DateTime<chrono::Utc>, d => d)
@@ -133,6 +139,7 @@ pub(crate) enum Db {
     /// Embedded SQLite (bundled libsqlite3).
     Sqlite(SqliteConnection),
     /// PostgreSQL (libpq).
+    #[cfg(feature = "postgres")]
     Postgres(PgConnection),
 }
 
@@ -161,6 +168,16 @@ pub(crate) fn retry_busy<T>(mut run: impl FnMut() -> Result<T>) -> Result<T> {
     }
 }
 
+/// Whether this build can open PostgreSQL databases (cargo feature `postgres`).
+///
+/// ```
+/// // Without the feature, a `postgresql://` URL gives `Error::NotBuiltIn`.
+/// assert_eq!(lamindb_core::postgres_built_in(), cfg!(feature = "postgres"));
+/// ```
+pub const fn postgres_built_in() -> bool {
+    cfg!(feature = "postgres")
+}
+
 /// Whether a URL names a PostgreSQL database.
 pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgresql://") || url.starts_with("postgres://")
@@ -171,10 +188,15 @@ impl Db {
     /// or a plain path for SQLite. SQLite connections get WAL, a busy timeout and foreign keys.
     pub(crate) fn connect(url: &str) -> Result<Db> {
         if is_postgres_url(url) {
-            let mut conn = PgConnection::establish(url)
-                .map_err(|e| Error::Connect { url: redact_url(url), message: e.to_string() })?;
-            conn.batch_execute("SET TIME ZONE 'UTC'")?;
-            Ok(Db::Postgres(conn))
+            #[cfg(not(feature = "postgres"))]
+            return Err(Error::NotBuiltIn { what: "PostgreSQL databases", feature: "postgres" });
+            #[cfg(feature = "postgres")]
+            {
+                let mut conn = PgConnection::establish(url)
+                    .map_err(|e| Error::Connect { url: redact_url(url), message: e.to_string() })?;
+                conn.batch_execute("SET TIME ZONE 'UTC'")?;
+                Ok(Db::Postgres(conn))
+            }
         } else {
             let path = sqlite_path(url);
             let mut conn = SqliteConnection::establish(path)
@@ -194,6 +216,7 @@ impl Db {
     pub(crate) fn dialect(&self) -> Dialect {
         match self {
             Db::Sqlite(_) => Dialect::Sqlite,
+            #[cfg(feature = "postgres")]
             Db::Postgres(_) => Dialect::Postgres,
         }
     }
@@ -208,6 +231,7 @@ impl Db {
         debug_assert_eq!(sql.dialect, self.dialect());
         Ok(match self {
             Db::Sqlite(c) => sqlite_query!(sql).load::<DynRow>(c)?,
+            #[cfg(feature = "postgres")]
             Db::Postgres(c) => pg_query!(sql).load::<DynRow>(c)?,
         })
     }
@@ -228,6 +252,7 @@ impl Db {
                     f(row?.values)?;
                 }
             }
+            #[cfg(feature = "postgres")]
             Db::Postgres(c) => {
                 for row in pg_query!(sql).load_iter::<DynRow, DefaultLoadingMode>(c)? {
                     f(row?.values)?;
@@ -257,11 +282,12 @@ impl Db {
                     rows += 1;
                 }
             }
+            #[cfg(feature = "postgres")]
             Db::Postgres(c) => {
                 // Row by row (libpq's single-row mode): the result set is never held whole.
                 let cursor = LoadConnection::<diesel::pg::PgRowByRowLoadingMode>::load(c, pg_query!(sql))?;
                 for row in cursor {
-                    row::pg_each(&row?, &mut f)?;
+                    pg_row::pg_each(&row?, &mut f)?;
                     rows += 1;
                 }
             }
@@ -274,10 +300,12 @@ impl Db {
         debug_assert_eq!(sql.dialect, self.dialect());
         Ok(match self {
             Db::Sqlite(c) => sqlite_query!(sql).execute(c)?,
+            #[cfg(feature = "postgres")]
             Db::Postgres(c) => pg_query!(sql).execute(c)?,
         })
     }
 
+    #[cfg(feature = "postgres")]
     /// PostgreSQL only: inserts `rows` with one statement per 50 000 rows, each column bound as
     /// one array and spread by `UNNEST` (a multi-row `VALUES` list is slow to parse and plan).
     pub(crate) fn insert_unnest_pg(
@@ -362,6 +390,7 @@ impl Db {
     pub(crate) fn batch_execute(&mut self, text: &str) -> Result<()> {
         match self {
             Db::Sqlite(c) => c.batch_execute(text)?,
+            #[cfg(feature = "postgres")]
             Db::Postgres(c) => c.batch_execute(text)?,
         }
         Ok(())
@@ -385,6 +414,7 @@ impl Db {
                     AnsiTransactionManager::begin_transaction(c)?
                 }
             }
+            #[cfg(feature = "postgres")]
             Db::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
         }
         Ok(())
@@ -395,6 +425,7 @@ impl Db {
         use diesel::connection::{AnsiTransactionManager, TransactionManager};
         match self {
             Db::Sqlite(c) => AnsiTransactionManager::commit_transaction(c)?,
+            #[cfg(feature = "postgres")]
             Db::Postgres(c) => AnsiTransactionManager::commit_transaction(c)?,
         }
         Ok(())
@@ -405,6 +436,7 @@ impl Db {
         use diesel::connection::{AnsiTransactionManager, TransactionManager};
         match self {
             Db::Sqlite(c) => AnsiTransactionManager::rollback_transaction(c)?,
+            #[cfg(feature = "postgres")]
             Db::Postgres(c) => AnsiTransactionManager::rollback_transaction(c)?,
         }
         Ok(())
@@ -414,6 +446,7 @@ impl Db {
     pub(crate) fn transaction_depth(&mut self) -> usize {
         match self {
             Db::Sqlite(c) => self::depth(c),
+            #[cfg(feature = "postgres")]
             Db::Postgres(c) => self::depth(c),
         }
     }

@@ -1,0 +1,55 @@
+//! What to do after an error, in the command line's words. The library's messages speak of its
+//! API (`force`, "register it first"); the line printed after them (`hint: …`) names the
+//! `lamin` command or flag that does it.
+
+use lamindb_core::{Error, Refusal};
+use lamindb_frame::FrameError;
+
+/// The hint for the first library error in `e`'s chain that has one.
+pub(crate) fn hint(e: &anyhow::Error) -> Option<String> {
+    e.chain().find_map(|cause| {
+        let core = cause.downcast_ref::<Error>().or_else(|| match cause.downcast_ref::<FrameError>() {
+            Some(FrameError::Core(e)) => Some(e),
+            _ => None,
+        })?;
+        of(core)
+    })
+}
+
+fn of(e: &Error) -> Option<String> {
+    Some(match e {
+        Error::NotConfigured => "run `lamin init --storage <dir>` or `lamin connect <owner/name>`".into(),
+        Error::InstanceNotFound(..) => {
+            "create it with `lamin init`, or check `lamin connect`'s argument".into()
+        }
+        Error::InTrash { registry, id } => format!(
+            "restore it with `lamin restore {} {id}`, or delete it for good with --permanent",
+            registry.to_lowercase()
+        ),
+        Error::Refused(refusal) => match refusal {
+            Refusal::InstanceExists { slug, .. } => {
+                let name = slug.rsplit('/').next().unwrap_or(slug);
+                format!("connect to it with `lamin connect {name}`, or pick another --name")
+            }
+            Refusal::StorageManagedElsewhere { .. } => {
+                "connect to that instance with `lamin connect`, or pick another --storage".into()
+            }
+            Refusal::NotConfirmed { .. } => "pass --force to confirm".into(),
+            Refusal::WithinDevDir { dev_dir, .. } => {
+                format!("`lamin disconnect --here` in {} removes that connection", dev_dir.display())
+            }
+            Refusal::StorageNotRegistered { root } => {
+                format!("register it first with `lamin storage add {root}`")
+            }
+            Refusal::InstanceNotEmpty { .. } => {
+                "make an empty instance with `lamin init`, connect to it, and import there".into()
+            }
+            Refusal::InstanceHasArtifacts { .. } => {
+                "`lamin delete artifact <uid> --permanent` deletes an artifact for good".into()
+            }
+            Refusal::DefaultStorage => "`lamin settings set storage <root>` switches the default".into(),
+            _ => return None,
+        },
+        _ => return None,
+    })
+}
