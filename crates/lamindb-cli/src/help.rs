@@ -1,4 +1,4 @@
-//! `lamin --help` with the commands in groups, as lamin-cli groups them.
+//! `lamin --help` with the commands in groups, as lamin-cli groups them, and `lamin man`.
 
 use std::fmt::Write;
 
@@ -12,7 +12,7 @@ pub(crate) const GROUPS: &[(&str, &[&str])] = &[
     ),
     ("Track shell scripts & commands", &["track", "finish"]),
     ("Manage settings, storage & data migrations", &["settings", "storage", "io", "transfer", "doctor"]),
-    ("Shell", &["completions"]),
+    ("Shell", &["completions", "man"]),
 ];
 
 /// `cmd` with a help template that lists its subcommands under [`GROUPS`].
@@ -32,6 +32,29 @@ pub(crate) fn grouped(cmd: clap::Command) -> clap::Command {
     cmd.help_template(format!(
         "{{before-help}}{{about-with-newline}}\n{{usage-heading}} {{usage}}\n\n{commands}Options:\n{{options}}{{after-help}}"
     ))
+}
+
+/// `lamin man`: the manual page on stdout, or one page per command into `dir` (clap_mangen).
+pub(crate) fn man(dir: Option<&std::path::Path>) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let cmd = <crate::Cli as clap::CommandFactory>::command();
+    match dir {
+        // A reader that stops early (`lamin man | head`) is not an error.
+        None => match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).context("writing the manual page"),
+            _ => Ok(()),
+        },
+        Some(dir) => {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            clap_mangen::generate_to(cmd, dir)
+                .with_context(|| format!("writing manual pages into {}", dir.display()))?;
+            crate::output::info(&format!(
+                "wrote manual pages into {} (`man lamin` once it is on MANPATH)",
+                dir.display()
+            ));
+            Ok(())
+        }
+    }
 }
 
 /// The first sentence of a command's about text, on one line, without its final period.

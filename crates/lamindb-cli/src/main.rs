@@ -4,6 +4,7 @@
 //! JSON) to stdout; errors end the process with status 1 and say what to do.
 
 mod commands;
+mod complete;
 mod help;
 mod hint;
 mod output;
@@ -132,14 +133,31 @@ enum Command {
     Doctor(commands::doctor::DoctorArgs),
     /// Print a shell completion script: subcommands, flags and registry names.
     ///
+    /// These scripts are static. For completions that also know the fields of the registry on
+    /// the line (after --filter, --order-by, --field, --include) and your instances (after
+    /// connect, --instance), let the shell ask `lamin` itself: `source <(COMPLETE=bash lamin)`
+    /// in ~/.bashrc (zsh: COMPLETE=zsh; fish: `COMPLETE=fish lamin | source`).
+    ///
     /// Examples:
     ///   source <(lamin completions bash)
     ///   lamin completions zsh > ~/.zfunc/_lamin
     ///   lamin completions fish > ~/.config/fish/completions/lamin.fish
+    ///   source <(COMPLETE=bash lamin)
     #[command(verbatim_doc_comment)]
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
+    },
+    /// Print the manual page of lamin (roff), or write one per command into a folder.
+    ///
+    /// Examples:
+    ///   lamin man | man -l -
+    ///   lamin man --dir ~/.local/share/man/man1 && man lamin-save
+    #[command(verbatim_doc_comment)]
+    Man {
+        /// Write `lamin.1` and `lamin-<command>.1` for every command (and subcommand) here.
+        #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+        dir: Option<std::path::PathBuf>,
     },
     /// Track a run: of the calling shell script until `lamin finish`, or of one command after `--`.
     ///
@@ -200,6 +218,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // `COMPLETE=bash lamin …`: the shell asking for completions (answered, then exit).
+    clap_complete::CompleteEnv::with_factory(|| help::grouped(Cli::command())).complete();
     let matches = help::grouped(Cli::command()).get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let result = match cli.command {
@@ -227,6 +247,7 @@ fn main() -> ExitCode {
         Command::Describe(args) => commands::describe::run(args),
         Command::Transfer(args) => commands::transfer::run(args),
         Command::Io(cmd) => commands::io::run(cmd),
+        Command::Man { dir } => help::man(dir.as_deref()),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

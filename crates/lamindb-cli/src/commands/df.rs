@@ -23,7 +23,7 @@ pub(crate) struct DfArgs {
     /// Add a related field by lookup path (`created_by__handle`, `storage__root`,
     /// `ulabels__name`: to-many paths give list columns). Repeat or separate with commas. As in
     /// LaminDB, only `id`, `uid` and the next field stay besides the included ones.
-    #[arg(long, value_name = "PATH", value_delimiter = ',')]
+    #[arg(long, value_name = "PATH", value_delimiter = ',', add = crate::complete::field_names(false))]
     include: Vec<String>,
     /// Add feature columns (Artifact): all features with values, or the named ones.
     #[arg(long, value_name = "NAME,…", num_args = 0..=1, value_delimiter = ',')]
@@ -42,7 +42,7 @@ pub(crate) struct DfArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
     /// Read another instance (`owner/name`, `name`, or the path of its storage root).
-    #[arg(long)]
+    #[arg(long, add = crate::complete::instances())]
     instance: Option<String>,
     /// Print timings and memory as JSON on stderr (for benchmarks).
     #[arg(long, hide = true)]

@@ -23,6 +23,7 @@ pub(crate) struct InitArgs {
 #[derive(Debug, Args)]
 pub(crate) struct ConnectArgs {
     /// The instance: `owner/name`, or `name` (owner = current user).
+    #[arg(add = crate::complete::instances())]
     instance: String,
     /// Connect the working directory (and the folders below it) only, without changing the
     /// global current instance.

@@ -29,7 +29,7 @@ pub(crate) struct ReadOpts {
     #[arg(long)]
     json: bool,
     /// Read another instance (`owner/name`, `name`, or the path of its storage root).
-    #[arg(long)]
+    #[arg(long, add = crate::complete::instances())]
     instance: Option<String>,
 }
 
@@ -194,13 +194,13 @@ pub(crate) struct QueryArgs {
     /// or `|` (or), is a whole expression:
     /// '(name__startswith="a" | name="b") & !description__isnull=true' (quote its values).
     /// Repeat --filter to combine with and.
-    #[arg(long, short = 'f', value_name = "EXPR")]
+    #[arg(long, short = 'f', value_name = "EXPR", add = crate::complete::filter_terms())]
     filter: Vec<String>,
     /// Drop records matching EXPR (same language as --filter).
-    #[arg(long, value_name = "EXPR")]
+    #[arg(long, value_name = "EXPR", add = crate::complete::filter_terms())]
     exclude: Vec<String>,
     /// Order by a field; `-field` for descending. Repeat for tie-breakers.
-    #[arg(long, value_name = "FIELD", allow_hyphen_values = true)]
+    #[arg(long, value_name = "FIELD", allow_hyphen_values = true, add = crate::complete::field_names(true))]
     order_by: Vec<String>,
     /// Include records in the trash and archive.
     #[arg(long)]
@@ -268,7 +268,7 @@ pub(crate) struct SearchArgs {
     /// What to search for.
     query: String,
     /// Search only this string field (repeatable; default: every string field).
-    #[arg(long)]
+    #[arg(long, add = crate::complete::field_names(false))]
     field: Vec<String>,
     /// Show at most N results (0 = all).
     #[arg(long, default_value_t = 20)]
@@ -317,7 +317,7 @@ pub(crate) struct LookupArgs {
     #[arg(value_parser = super::registry_names(), ignore_case = true)]
     registry: String,
     /// The string field to build keys from (default: the registry's name field).
-    #[arg(long)]
+    #[arg(long, add = crate::complete::field_names(false))]
     field: Option<String>,
     #[command(flatten)]
     read: ReadOpts,

@@ -215,6 +215,75 @@ fn completions_load_in_bash_and_know_the_registries() {
     sb.run(&["completions", "tcsh"]).fails(2);
 }
 
+/// `source <(COMPLETE=bash lamin)`: TAB asks `lamin` itself, which knows the fields of the
+/// registry on the line and the instances in the settings.
+#[test]
+fn dynamic_completions_offer_fields_lookups_and_instances() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    let complete = |line: &str| -> Vec<String> {
+        let script = r#"
+            source <(COMPLETE=bash "$LAMIN") || exit 3
+            read -ra COMP_WORDS <<< "$LINE"
+            [[ "$LINE" == *" " ]] && COMP_WORDS+=("")
+            COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); COMP_LINE="$LINE"; COMP_POINT=${#LINE}; COMP_TYPE=9
+            fn=$(complete -p lamin | sed -E 's/.*-F ([^ ]+).*/\1/')
+            "$fn" lamin "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+            printf '%s\n' "${COMPREPLY[@]}"
+        "#;
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(script)
+            .env("LAMIN", env!("CARGO_BIN_EXE_lamin"))
+            .env("LINE", line)
+            .env("LAMIN_SETTINGS_DIR", sb.root.join("settings"))
+            .env("HOME", sb.root.join("home"))
+            .current_dir(sb.root.join("work"))
+            .output()
+            .expect("run bash");
+        assert!(out.status.success(), "{line}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect()
+    };
+    assert_eq!(complete("lamin list ulabel --filter na"), ["name=", "name__"]);
+    assert_eq!(complete("lamin list ulabel --filter name__sta"), ["name__startswith="]);
+    assert!(complete("lamin list artifact --filter ulab").contains(&"ulabels__".to_string()));
+    assert_eq!(complete("lamin df artifact --order-by -si"), ["-size"]);
+    assert_eq!(complete("lamin search ulabel T --field descr"), ["description"]);
+    assert_eq!(complete("lamin connect my"), ["mydata"]);
+    assert_eq!(complete("lamin list ulabel --instance anonymous/"), ["anonymous/mydata"]);
+    // Static parts still complete: subcommands and registries.
+    assert!(complete("lamin li").contains(&"list".to_string()));
+    assert!(complete("lamin list ula").contains(&"ulabel".to_string()));
+}
+
+/// `lamin man`: a roff page on stdout, or one page per command (subcommands included) in a folder,
+/// which `man` renders.
+#[test]
+fn man_pages_for_lamin_and_every_command() {
+    let sb = Sandbox::new();
+    let page = sb.run(&["man"]).ok().stdout;
+    assert!(page.contains(".TH lamin 1"), "{page}");
+    for sub in ["init", "save", "df", "transfer"] {
+        assert!(page.contains(&format!("lamin\\-{sub}(1)")), "{sub} missing from SUBCOMMANDS:\n{page}");
+    }
+    let dir = sb.root.join("man1");
+    let run = sb.run(&["man", "--dir", dir.to_str().unwrap()]).ok();
+    assert!(run.stderr.starts_with("→ wrote manual pages into"), "{run:#?}");
+    for file in ["lamin.1", "lamin-save.1", "lamin-storage-add.1", "lamin-io-export.1"] {
+        assert!(dir.join(file).is_file(), "{file} missing");
+    }
+    let save = std::fs::read_to_string(dir.join("lamin-save.1")).unwrap();
+    assert!(save.contains("\\-\\-one\\-per\\-file"), "{save}");
+    // Rendered by man where the machine has it.
+    if let Ok(out) =
+        Command::new("man").arg("-l").arg(dir.join("lamin-save.1")).env("MANWIDTH", "100").output()
+    {
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success() && text.contains("Save files or folders as artifacts"), "{text}");
+    } else {
+        println!("skipped: rendering with man (not installed)");
+    }
+}
+
 /// `lamin update` changes a record's name, description and plain fields, validated, on every
 /// backend; keys, relations and an artifact's bytes cannot change this way.
 #[test]
