@@ -1,4 +1,4 @@
-//! `lamin create`: labels, projects, references, records, features and collections.
+//! `lamin create`: labels, projects, references, records, features, branches and collections.
 
 use std::io::Read;
 
@@ -6,7 +6,7 @@ use anyhow::bail;
 use clap::Args;
 use lamindb_core::models::Record as SheetRecord;
 use lamindb_core::records::NameMatch;
-use lamindb_core::{Artifact, Feature, Instance, Project, Q, Record, Reference, ULabel, Value};
+use lamindb_core::{Artifact, Branch, Feature, Instance, Project, Q, Record, Reference, ULabel, Value};
 
 use super::current_instance;
 use super::records::{print_rows, registry};
@@ -14,7 +14,7 @@ use crate::output;
 
 #[derive(Debug, Args)]
 pub(crate) struct CreateArgs {
-    /// The registry: ulabel, project, reference, record, feature or collection.
+    /// The registry: ulabel, project, reference, record, feature, branch or collection.
     #[arg(value_parser = super::registry_names(), ignore_case = true)]
     registry: String,
     /// Names of the records to create (a collection's key).
@@ -79,9 +79,11 @@ pub(crate) fn create(args: CreateArgs) -> anyhow::Result<()> {
     match reg.name {
         "ULabel" => create_ulabels(&inst, &args, &names),
         "Collection" => create_collection(&inst, &args, &names),
-        "Project" | "Reference" | "Record" | "Feature" => create_named(&inst, &args, reg.name, &names),
+        "Project" | "Reference" | "Record" | "Feature" | "Branch" => {
+            create_named(&inst, &args, reg.name, &names)
+        }
         other => bail!(
-            "`lamin create` makes ulabel, project, reference, record, feature and collection records; {other} records are made by other commands"
+            "`lamin create` makes ulabel, project, reference, record, feature, branch and collection records; {other} records are made by other commands"
         ),
     }
 }
@@ -162,6 +164,11 @@ fn create_named(inst: &Instance, args: &CreateArgs, registry: &str, names: &[Str
                     r.description = description;
                     r.save(tx)?.values()
                 }
+                "Branch" => {
+                    let mut b = Branch::new(name.clone());
+                    b.description = description;
+                    b.save(tx)?.values()
+                }
                 "Record" => {
                     let mut r = SheetRecord::new(name.clone());
                     r.description = description;
@@ -199,10 +206,13 @@ fn registry_of(name: &str) -> &'static lamindb_core::Registry {
     lamindb_core::models::registry_by_name(name).expect("a core registry")
 }
 
-/// The first record of `registry` named `name` outside the trash.
+/// The first record of `registry` named `name` outside the trash (branches: of any name).
 fn find_by_name(inst: &Instance, registry: &str, name: &str) -> lamindb_core::Result<Option<Vec<Value>>> {
     let reg = registry_of(registry);
-    let q = Q::exact(reg.name_field, name) & Q::exact("branch_id", 1);
+    let mut q = Q::exact(reg.name_field, name);
+    if reg.has("branch_id") {
+        q = q & Q::exact("branch_id", 1);
+    }
     lamindb_core::QuerySet::new(reg).filter(q).order_by("id").first_row(inst)
 }
 

@@ -131,3 +131,27 @@ fn projects_get_parents() {
     let own = sb.run(&["create", "project", "atlas", "--parent", "atlas"]).fails(1);
     assert!(own.stderr.contains("cannot be its own parent"), "{own:#?}");
 }
+
+/// `lamin create branch` and `lamin list branch|space`, as lamin-cli has them.
+#[test]
+fn branches_are_created_and_listed_with_spaces() {
+    for_each_backend("branches_are_created_and_listed_with_spaces", |b| {
+        let sb = Sandbox::with_instance(b);
+        let run = sb.run(&["create", "branch", "dev", "--description", "work in progress"]).ok();
+        assert!(run.stderr.contains("created 1 branch(s)"), "{run:#?}");
+        let again = sb.run(&["create", "branch", "dev"]).ok();
+        assert!(again.stderr.contains("returning branch with same name: 'dev'"), "{again:#?}");
+        let list = sb.run(&["list", "branch", "--json"]).ok().json();
+        let names: Vec<&str> = list.as_array().unwrap().iter().filter_map(|r| r["name"].as_str()).collect();
+        assert!(["trash", "archive", "main", "dev"].iter().all(|n| names.contains(n)), "{names:?}");
+        assert_eq!(names.iter().filter(|n| **n == "dev").count(), 1);
+        let dev = list.as_array().unwrap().iter().find(|r| r["name"] == "dev").unwrap();
+        assert_eq!(
+            (dev["uid"].as_str().unwrap().len(), &dev["description"]),
+            (12, &serde_json::json!("work in progress"))
+        );
+        let spaces = sb.run(&["list", "space", "--json"]).ok().json();
+        assert_eq!(spaces[0]["name"], "all");
+        sb.run(&["create", "branch", "x", "--dtype", "int"]).fails(1);
+    });
+}
