@@ -13,6 +13,7 @@ mod artifact;
 mod connect;
 mod crash;
 mod df;
+mod disk;
 mod doctor;
 mod instance;
 mod sandbox;
