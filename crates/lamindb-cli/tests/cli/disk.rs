@@ -27,8 +27,11 @@ impl Tmpfs {
     }
 
     fn resize(&self, size: &str) {
-        let status =
-            Command::new("mount").args(["-o", &format!("remount,size={size}")]).arg(&self.dir).status().unwrap();
+        let status = Command::new("mount")
+            .args(["-o", &format!("remount,size={size}")])
+            .arg(&self.dir)
+            .status()
+            .unwrap();
         assert!(status.success(), "resize the tmpfs");
     }
 
@@ -110,7 +113,8 @@ fn a_read_only_disk_fails_the_save_and_keeps_what_was_saved() {
     sb.run(&["storage", "add", "./ro"]).ok();
     std::fs::write(sb.work("a.txt"), "first").unwrap();
     std::fs::write(sb.work("b.txt"), "second").unwrap();
-    let first = sb.run(&["save", "a.txt", "--key", "a.txt", "--storage", "./ro"]).ok().stdout.trim().to_string();
+    let first =
+        sb.run(&["save", "a.txt", "--key", "a.txt", "--storage", "./ro"]).ok().stdout.trim().to_string();
     disk.remount_read_only();
     let run = sb.run(&["save", "b.txt", "--key", "b.txt", "--storage", "./ro"]).fails(1);
     assert!(run.stderr.starts_with("error: ") && run.stderr.contains("Read-only file system"), "{run:#?}");

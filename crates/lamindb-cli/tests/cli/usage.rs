@@ -365,3 +365,15 @@ fn the_binary_needs_only_the_c_library() {
     assert!(others.is_empty(), "lamin links more than the C library: {others:?}\n{text}");
     assert!(libs.iter().any(|l| l.contains("libc.so")), "{text}");
 }
+
+/// On Linux `lamin` is linked at a fixed address (build.rs): the loader has no relocations of
+/// its own code and data to apply at start (ELF type EXEC, not the DYN of a position-independent
+/// executable).
+#[test]
+#[cfg(target_os = "linux")]
+fn the_binary_starts_without_relocating_itself() {
+    let bytes = std::fs::read(env!("CARGO_BIN_EXE_lamin")).unwrap();
+    assert_eq!(&bytes[..4], b"\x7fELF");
+    let e_type = u16::from_le_bytes([bytes[16], bytes[17]]);
+    assert_eq!(e_type, 2, "ELF type {e_type}: 2 is a fixed-address executable, 3 a position-independent one");
+}
