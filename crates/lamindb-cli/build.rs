@@ -7,8 +7,8 @@
 //! placed at a random address (libraries, stack and heap still are).
 
 fn main() {
-    let target = std::env::var("TARGET").unwrap_or_default();
-    if target.contains("-linux-") {
+    println!("cargo:rerun-if-changed=build.rs");
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }
 }

@@ -9,22 +9,19 @@ use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
 use lamindb_core::Lookup;
 use lamindb_core::models::{registry_by_name, relations};
 
-/// Instance names: `name` and `owner/name` of every settings file.
+/// Instance names: `owner/name` of every settings file, and `name` of the current user's.
 pub(crate) fn instances() -> ArgValueCompleter {
     ArgValueCompleter::new(|current: &OsStr| {
         let current = current.to_string_lossy();
         let dir = super::commands::settings_dir();
-        let Ok(entries) = std::fs::read_dir(dir.path()) else { return Vec::new() };
+        let me = dir.user().map(|u| u.handle).unwrap_or_default();
         let mut out: Vec<String> = Vec::new();
-        for entry in entries.flatten() {
-            let file = entry.file_name().to_string_lossy().into_owned();
-            let Some(slug) = file.strip_prefix("instance--").and_then(|f| f.strip_suffix(".env")) else {
-                continue;
-            };
-            if let Some((owner, name)) = slug.split_once("--") {
-                out.push(name.to_string());
-                out.push(format!("{owner}/{name}"));
+        for (owner, name) in dir.instances() {
+            // A bare name means one of the current user's instances.
+            if owner == me {
+                out.push(name.clone());
             }
+            out.push(format!("{owner}/{name}"));
         }
         candidates(out, &current)
     })

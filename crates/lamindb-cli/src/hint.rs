@@ -20,7 +20,7 @@ fn of(e: &Error) -> Option<String> {
     Some(match e {
         Error::NotConfigured => "run `lamin init --storage <dir>` or `lamin connect <owner/name>`".into(),
         Error::InstanceNotFound(..) => {
-            "create it with `lamin init`, or check `lamin connect`'s argument".into()
+            "check the name (`owner/name`, or `name` for your own instances); `lamin init` creates an instance".into()
         }
         Error::InTrash { registry, id } => format!(
             "restore it with `lamin restore {} {id}`, or delete it for good with --permanent",
@@ -41,12 +41,11 @@ fn of(e: &Error) -> Option<String> {
             Refusal::StorageNotRegistered { root } => {
                 format!("register it first with `lamin storage add {root}`")
             }
-            Refusal::InstanceNotEmpty { .. } => {
-                "make an empty instance with `lamin init`, connect to it, and import there".into()
-            }
-            Refusal::InstanceHasArtifacts { .. } => {
-                "`lamin delete artifact <uid> --permanent` deletes an artifact for good".into()
-            }
+            Refusal::OutsideStorage { bucket, .. } => format!("register it with `lamin storage add {bucket}`"),
+            Refusal::InstanceNotEmpty { .. } => "make an empty instance with `lamin init` and import there".into(),
+            Refusal::InstanceHasArtifacts { slug, .. } => format!(
+                "`lamin connect {slug}`, then `lamin delete artifact <uid> --permanent` for each of its artifacts"
+            ),
             Refusal::DefaultStorage => "`lamin settings set storage <root>` switches the default".into(),
             _ => return None,
         },

@@ -191,6 +191,16 @@ pub enum Refusal {
         /// Its root here.
         root: String,
     },
+    /// A cloud path inside no registered storage location (LaminDB's words).
+    #[error(
+        "Path {path} is not contained in any known storage location: create a storage location that contains the path, e.g., Instance::add_storage(\"{bucket}\") (LaminDB: ln.Storage(root='{bucket}').save())"
+    )]
+    OutsideStorage {
+        /// The path.
+        path: String,
+        /// Its bucket, the smallest root that would contain it.
+        bucket: String,
+    },
     /// A root that is not in this instance's Storage registry.
     #[error("Storage location {root} is not registered in this instance: register it first")]
     StorageNotRegistered {

@@ -208,13 +208,17 @@ impl Instance {
         if let Some(db) = &opts.db {
             if !is_postgres_url(db) {
                 return Err(Error::InvalidArgument(format!(
-                    "--db must be a PostgreSQL URL (postgresql://user:password@host:port/dbname), got '{}'",
+                    "the database must be a PostgreSQL URL (postgresql://user:password@host:port/dbname), got '{}'",
                     redact_url(db)
                 )));
             }
+            // Refused before anything is created.
+            if !crate::db::postgres_built_in() {
+                return Err(Error::NotBuiltIn { what: "PostgreSQL databases", feature: "postgres" });
+            }
         } else if root.is_cloud() {
             return Err(Error::InvalidArgument(format!(
-                "a SQLite database in cloud storage ({root}) is not supported: pass a PostgreSQL database with --db"
+                "a SQLite database in cloud storage ({root}) is not supported: give a PostgreSQL database (`InitOptions::db`)"
             )));
         }
         let name = match &opts.name {

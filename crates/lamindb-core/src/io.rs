@@ -165,7 +165,7 @@ impl Instance {
             if !ours.contains(&t.name) {
                 return Err(Error::InvalidArgument(format!(
                     "this instance has no table {0} ({0}.parquet in the export): the export comes from a newer LaminDB \
-                     or uses a module this instance lacks (lamin moves LaminDB's core tables only)",
+                     or uses a module this instance lacks (only LaminDB's core tables are imported)",
                     t.name
                 )));
             }

@@ -71,14 +71,13 @@ pub(crate) fn revert_all(db: &mut Db) -> Result<()> {
     result.map_err(|e| Error::Migration(e.to_string()))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "postgres"))]
 mod tests {
     use diesel::migration::MigrationSource;
 
     use super::*;
 
     #[test]
-    #[cfg(feature = "postgres")]
     fn both_trees_have_the_same_steps() {
         let names = |m: &EmbeddedMigrations| -> Vec<String> {
             MigrationSource::<diesel::sqlite::Sqlite>::migrations(m)

@@ -130,7 +130,7 @@ pub fn delete_record(db: &Instance, reg: &'static Registry, id: i64, permanent: 
         "Artifact" => {
             return Err(Error::InvalidArgument(
                 "delete artifacts with the artifact API (Instance::trash_artifact, \
-                 Instance::delete_artifact_permanently; `lamin delete artifact`), which checks the storage \
+                 Instance::delete_artifact_permanently), which checks the storage \
                  location and handles the bytes"
                     .into(),
             ));
@@ -177,9 +177,7 @@ pub fn delete_record(db: &Instance, reg: &'static Registry, id: i64, permanent: 
 /// becomes the latest of its family again if no other version is.
 pub fn restore_record(db: &Instance, reg: &'static Registry, id: i64) -> Result<()> {
     if reg.name == "Artifact" {
-        return Err(Error::InvalidArgument(
-            "restore artifacts with Instance::restore_artifact (`lamin restore artifact`)".into(),
-        ));
+        return Err(Error::InvalidArgument("restore artifacts with Instance::restore_artifact".into()));
     }
     if !reg.soft_delete {
         return Err(Error::InvalidArgument(format!("{} records have no trash to restore from", reg.name)));

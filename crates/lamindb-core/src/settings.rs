@@ -124,7 +124,7 @@ impl InstanceSettings {
             None => {
                 if self.storage_root.contains("://") {
                     return Err(Error::InvalidArgument(format!(
-                        "instance {} keeps its SQLite database in cloud storage ({}), which is not supported; use a PostgreSQL database (--db)",
+                        "instance {} keeps its SQLite database in cloud storage ({}), which is not supported; use a PostgreSQL database",
                         self.slug(),
                         self.storage_root
                     )));
@@ -336,6 +336,24 @@ impl SettingsDir {
         self.path.join(instance_file_name(owner, name))
     }
 
+    /// The instances with a settings file here, as `(owner, name)`, sorted.
+    pub fn instances(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = std::fs::read_dir(&self.path)
+            .map(|dir| {
+                dir.flatten()
+                    .filter_map(|e| {
+                        let file = e.file_name().to_string_lossy().into_owned();
+                        let slug = file.strip_prefix("instance--")?.strip_suffix(".env")?;
+                        let (owner, name) = slug.split_once("--")?;
+                        Some((owner.to_string(), name.to_string()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.sort();
+        out
+    }
+
     /// Path of `current_instance.env`.
     pub fn current_instance_file(&self) -> PathBuf {
         self.path.join("current_instance.env")
@@ -456,12 +474,10 @@ impl SettingsDir {
                 return Ok(Some(s));
             }
         }
-        for dir in cwd.ancestors() {
-            if let Some(slug) = read_opt(&local_marker(dir)).ok().flatten() {
-                let (owner, name) = self.owner_name(slug.trim())?;
-                if let Some(s) = self.load_instance(&owner, &name)? {
-                    return Ok(Some(s));
-                }
+        if let Some((_, slug)) = nearest_local_marker(cwd) {
+            let (owner, name) = self.owner_name(&slug)?;
+            if let Some(s) = self.load_instance(&owner, &name)? {
+                return Ok(Some(s));
             }
         }
         self.current_global()
@@ -491,7 +507,7 @@ impl SettingsDir {
     /// ```
     pub fn set_current_here(&self, s: &InstanceSettings, directory: &Path) -> Result<PathBuf> {
         let directory = std::fs::canonicalize(directory).map_err(|e| Error::io(directory, e))?;
-        if std::env::var_os("HOME").is_some_and(|home| Path::new(&home) == directory) {
+        if home().is_some_and(|home| home == directory) {
             return Err(Error::InvalidArgument(
                 "The home directory cannot be a development directory: \
                  $HOME/.lamin/current_instance is the legacy global instance"
@@ -543,13 +559,23 @@ pub fn local_marker(dir: &Path) -> PathBuf {
     dir.join(".lamin").join("current_instance")
 }
 
-/// The nearest development-directory marker up from `start` and the slug it holds.
+/// The nearest development-directory marker up from `start` and the slug it holds. As in
+/// LaminDB, the search stops at the home directory: `$HOME/.lamin/current_instance` is the legacy
+/// global instance, not a development directory.
 fn nearest_local_marker(start: &Path) -> Option<(PathBuf, String)> {
-    start.ancestors().find_map(|dir| {
+    let home = home();
+    let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
+    start.ancestors().take_while(|dir| home.as_deref() != Some(*dir)).find_map(|dir| {
         let marker = local_marker(dir);
         let slug = read_opt(&marker).ok().flatten()?;
         Some((marker, slug.trim().to_string()))
     })
+}
+
+/// `$HOME`, resolved (symbolic links followed).
+fn home() -> Option<PathBuf> {
+    let home = std::env::var_os("HOME")?;
+    std::fs::canonicalize(&home).ok().or_else(|| Some(PathBuf::from(home)))
 }
 
 #[cfg(test)]

@@ -180,7 +180,7 @@ impl Instance {
             (WriteAction::DeleteArtifact, uid) => format!(
                 "Cannot simply delete artifacts outside of this instance's managed storage locations.\n\
                  (1) If you only want to delete the metadata record in this instance, keep the data \
-                 (`keep_data`, `--keep-data`)\n\
+                 (`keep_data`)\n\
                  (2) If you want to delete the artifact in storage, please connect to the writing lamindb \
                  instance (uid={}).",
                 uid.unwrap_or("None")

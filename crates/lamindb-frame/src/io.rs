@@ -94,7 +94,7 @@ pub fn read_export(dir: &Path) -> Result<Vec<Table>, FrameError> {
     files.sort();
     if files.is_empty() {
         return Err(FrameError::Core(lamindb_core::Error::InvalidArgument(format!(
-            "{} holds no .parquet files: pass the folder `lamin io export` (or LaminDB's `lamin io exportdb`) wrote",
+            "{} holds no .parquet files: pass a folder written by `export_dir` or by LaminDB's `exportdb`",
             dir.display()
         ))));
     }

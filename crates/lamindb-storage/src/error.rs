@@ -18,7 +18,7 @@ pub enum StorageError {
     /// The root's kind of storage is supported, but not by this build: the cargo feature that
     /// brings it was off.
     #[error(
-        "{scheme} storage is not built into this program: build it with the cargo feature `{feature}` of lamindb (or lamindb-storage)"
+        "{scheme} storage is not built into this program: build it with the cargo feature `{feature}` of lamindb (or of lamindb-core or lamindb-storage)"
     )]
     NotBuiltIn {
         /// The root's scheme, e.g. `s3://`.

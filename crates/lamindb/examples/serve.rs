@@ -9,7 +9,7 @@
 //! cargo run -p lamindb --features frame,tokio --example serve -- --serve    # keeps serving, e.g.
 //! curl 'http://127.0.0.1:<port>/ulabel?filter=name__startswith=T&format=json'
 //! ```
-//! It works in a temporary directory and leaves nothing behind.
+//! It works in a temporary directory, removed when it exits after its checks.
 
 use std::io::{Read, Write};
 use std::net::SocketAddr;
@@ -89,11 +89,9 @@ fn get_url(addr: SocketAddr, path: &str) -> std::io::Result<(u16, Vec<u8>)> {
 fn setup(tmp: &std::path::Path) -> ln::Result<ln::Instance> {
     let settings = ln::SettingsDir::at(tmp.join(".lamin"));
     let root = tmp.join("mydata");
-    ln::Instance::init(
-        &settings,
-        &ln::InitOptions { storage: root.display().to_string(), ..Default::default() },
-    )?;
-    ln::Instance::open(&root)
+    let opts = ln::InitOptions { storage: root.display().to_string(), ..Default::default() };
+    let (inst, _) = ln::Instance::init(&settings, &opts)?;
+    Ok(inst)
 }
 
 #[tokio::main]

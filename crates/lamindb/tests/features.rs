@@ -20,13 +20,14 @@ fn a_postgresql_url_needs_the_postgres_feature() {
     let init_err = ln::Instance::init(&settings, &opts).unwrap_err();
     if ln::postgres_built_in() {
         assert!(matches!(err, ln::Error::Connect { .. }), "{err:?}");
+        assert!(matches!(init_err, ln::Error::Connect { .. }), "{init_err:?}");
         println!("postgres built in: the URL was tried");
     } else {
         for err in [&err, &init_err] {
             assert!(matches!(err, ln::Error::NotBuiltIn { feature: "postgres", .. }), "{err:?}");
             assert!(err.to_string().contains("cargo feature `postgres`"), "{err}");
         }
-        // The refused init left nothing behind.
+        // The refused init touched nothing.
         assert!(!tmp.path().join("data").exists());
         let files: Vec<_> =
             std::fs::read_dir(settings.path()).map(|d| d.flatten().collect()).unwrap_or_default();

@@ -98,7 +98,7 @@ fn init_validates_its_arguments_before_touching_anything() {
             tmp.path().join("ok").display().to_string(),
             None,
             Some("mysql://x/y"),
-            "--db must be a PostgreSQL URL",
+            "the database must be a PostgreSQL URL",
         ),
         ("s3://bucket/prefix".to_string(), None, None, "a SQLite database in cloud storage"),
     ];

@@ -110,7 +110,7 @@ fn create_ulabels(inst: &Instance, args: &CreateArgs, names: &[String]) -> anyho
     Ok(())
 }
 
-/// Projects, references, records and features: one per name, an existing name (outside the
+/// Projects, references, records, features and branches: one per name, an existing name (outside the
 /// trash) returned unless --allow-duplicates; all in one transaction.
 fn create_named(inst: &Instance, args: &CreateArgs, registry: &str, names: &[String]) -> anyhow::Result<()> {
     let dtype = match (registry, &args.dtype) {
@@ -206,7 +206,8 @@ fn registry_of(name: &str) -> &'static lamindb_core::Registry {
     lamindb_core::models::registry_by_name(name).expect("a core registry")
 }
 
-/// The first record of `registry` named `name` outside the trash (branches: of any name).
+/// The first record of `registry` named `name` outside the trash (branches have no trash: the
+/// first of that name).
 fn find_by_name(inst: &Instance, registry: &str, name: &str) -> lamindb_core::Result<Option<Vec<Value>>> {
     let reg = registry_of(registry);
     let mut q = Q::exact(reg.name_field, name);

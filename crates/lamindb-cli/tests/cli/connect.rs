@@ -94,5 +94,19 @@ fn connect_here_connects_a_folder_and_the_folders_below_it_only() {
     assert!(out.starts_with("Instance: anonymous/other\n"), "{out}");
     let (_, _, err) = run_in(&src, &["disconnect", "--here"]);
     assert_eq!(err, "→ no local instance marker found\n");
+    // $HOME/.lamin/current_instance is LaminDB's legacy global instance, not a development
+    // directory: folders below home connect on their own, and it is never removed from below.
+    let home = sb.root.join("home");
+    std::fs::create_dir_all(home.join(".lamin")).unwrap();
+    std::fs::write(home.join(".lamin/current_instance"), "anonymous/other").unwrap();
+    let below = home.join("proj");
+    std::fs::create_dir_all(&below).unwrap();
+    let (_, _, err) = run_in(&below, &["disconnect", "--here"]);
+    assert_eq!(err, "→ no local instance marker found\n");
+    assert!(home.join(".lamin/current_instance").exists());
+    let (code, _, err) = run_in(&below, &["connect", "mydata", "--here"]);
+    assert_eq!(code, Some(0), "{err}");
+    let (_, out, _) = run_in(&below, &["info"]);
+    assert!(out.starts_with("Instance: anonymous/mydata\n"), "{out}");
     assert!(sb.run(&["info"]).ok().stdout.starts_with("Instance: anonymous/other\n"));
 }

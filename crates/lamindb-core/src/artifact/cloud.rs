@@ -20,7 +20,7 @@ impl Instance {
     /// hashes come from the listing's metadata, so no object is downloaded or read. Objects under
     /// `.lamindb/` (the location's own artifacts) are left out. Registering the same objects
     /// again returns their artifacts; an object with a changed hash becomes a new version.
-    /// `url` must lie inside a registered location (`lamin storage add s3://bucket` first).
+    /// `url` must lie inside a registered location ([`Instance::add_storage`] first).
     pub fn register_objects(
         &self,
         url: &str,
@@ -132,10 +132,7 @@ fn containing_storage(storages: &[Storage], url: &str) -> Result<(usize, String)
         Some(i) => path[i + 3..].find('/').map_or(path, |j| &path[..i + 3 + j]),
         None => path,
     };
-    Err(Error::InvalidArgument(format!(
-        "Path {url} is not contained in any known storage location: create a storage location that \
-         contains the path, e.g., with `lamin storage add {bucket}` (ln.Storage(root='{bucket}').save())"
-    )))
+    Err(Error::Refused(crate::Refusal::OutsideStorage { path: url.to_string(), bucket: bucket.to_string() }))
 }
 
 fn split_query(url: &str) -> (&str, Option<&str>) {
