@@ -4,6 +4,10 @@
 //! Start with [`Instance`]: [`Instance::init`] creates an instance in LaminDB's format,
 //! [`Instance::current`] opens the current one. Records of every registry ([`models`]) are read and
 //! written through the [`Record`] trait.
+//!
+//! Cargo features (none by default): `postgres` (PostgreSQL databases; without it a
+//! `postgresql://` URL gives [`Error::NotBuiltIn`]), `s3` and `gcs` (cloud storage locations,
+//! forwarded to lamindb-storage), `tokio` (the `*_async` variants).
 
 #![warn(missing_docs)]
 

@@ -14,6 +14,10 @@
 //!
 //! All operations are blocking. They run on one process-wide tokio runtime owned by this
 //! crate, so they must not be called from inside async code.
+//!
+//! Local and memory roots are always built in; `s3://` and `gs://` roots need the cargo features
+//! `s3` and `gcs` (opendal's services and an HTTPS client), else [`Store::open`] returns
+//! [`StorageError::NotBuiltIn`] ([`RootKind::is_built_in`] tells in advance).
 
 #![warn(missing_docs)]
 
