@@ -26,7 +26,7 @@ pub enum RootKind {
 impl RootKind {
     /// Whether this build can open roots of this kind: local and memory roots always, S3 and GCS
     /// with the cargo features `s3` and `gcs` (else [`Store::open`](crate::Store::open) returns
-    /// [`StorageError::NotBuiltIn`](crate::StorageError::NotBuiltIn)).
+    /// [`StorageError::NotBuiltIn`]).
     ///
     /// ```
     /// use lamindb_storage::RootKind;
