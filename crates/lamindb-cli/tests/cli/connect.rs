@@ -110,3 +110,36 @@ fn connect_here_connects_a_folder_and_the_folders_below_it_only() {
     assert!(out.starts_with("Instance: anonymous/mydata\n"), "{out}");
     assert!(sb.run(&["info"]).ok().stdout.starts_with("Instance: anonymous/other\n"));
 }
+
+/// Python LaminDB and `lamin` agree on development directories: Python finds the instance that
+/// `lamin connect --here` set, and `lamin` the one lamindb-setup's own writer set.
+#[test]
+fn python_lamindb_and_lamin_share_development_directories() {
+    let test = "python_lamindb_and_lamin_share_development_directories";
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    sb.run(&["init", "--storage", "./other"]).ok();
+    let ours = sb.root.join("work/ours");
+    let theirs = sb.root.join("work/theirs");
+    std::fs::create_dir_all(ours.join("sub")).unwrap();
+    std::fs::create_dir_all(&theirs).unwrap();
+    let out = lamin_command(&sb.root, &["connect", "mydata", "--here"]).current_dir(&ours).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let Some(python) = venv_python(test) else { return };
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/python-dev-dir.py");
+    let read = Command::new(&python)
+        .arg(&script)
+        .args([sb.root.clone(), sb.root.join("settings"), ours.join("sub"), theirs.clone()])
+        .arg("anonymous/mydata")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(read.status.success(), "python-dev-dir.py failed:\n{}", String::from_utf8_lossy(&read.stderr));
+    let py: Value =
+        serde_json::from_str(String::from_utf8_lossy(&read.stdout).lines().last().unwrap()).unwrap();
+    assert_eq!(py["slug"], "anonymous/mydata", "{py}");
+    assert_eq!(py["dev_dir"], ours.display().to_string(), "{py}");
+    // The marker Python wrote: `lamin` there uses its instance, elsewhere the global one.
+    let info = lamin_command(&sb.root, &["info"]).current_dir(&theirs).output().unwrap();
+    assert!(String::from_utf8_lossy(&info.stdout).starts_with("Instance: anonymous/mydata\n"), "{info:?}");
+    assert!(sb.run(&["info"]).ok().stdout.starts_with("Instance: anonymous/other\n"));
+}
