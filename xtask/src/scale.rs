@@ -196,6 +196,12 @@ fn cloud(bin: &Path, dir: &Path, n: usize) -> Result<()> {
         Some(text.lines().skip(from).filter(|l| l.contains(&needle)).count())
     };
     let lines_before = std::fs::read_to_string(&log).map(|t| t.lines().count()).unwrap_or(0);
+    // The floor: listing the objects with their metadata through the same client, paginated
+    // as the registration lists them.
+    let t = Instant::now();
+    let listed = store.list_objects("objects")?.filter(Result::is_ok).count();
+    let list_s = t.elapsed().as_secs_f64();
+    anyhow::ensure!(listed == n, "listed {listed} objects of {n}");
     let (path, query) = root.split_once('?').expect("root with a query");
     let url = format!("{path}/objects/?{query}");
     let (t, rss) = lamin_timed_env(bin, dir, &["save", &url, "--one-per-file"], &[])?;
@@ -211,6 +217,8 @@ fn cloud(bin: &Path, dir: &Path, n: usize) -> Result<()> {
             "peak_rss_mib": rss.map(|k| k as f64 / 1024.0),
             "object_gets": object_gets(lines_before),
             "baseline_write_objects_seconds": write_s,
+            "baseline_list_objects_seconds": list_s,
+            "ratio_to_listing": t.as_secs_f64() / list_s,
         })
     );
     std::fs::remove_dir_all(dir)?;
