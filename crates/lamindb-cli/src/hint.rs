@@ -3,17 +3,27 @@
 //! `lamin` command or flag that does it.
 
 use lamindb_core::{Error, Refusal};
-use lamindb_frame::FrameError;
 
 /// The hint for the first library error in `e`'s chain that has one.
 pub(crate) fn hint(e: &anyhow::Error) -> Option<String> {
     e.chain().find_map(|cause| {
-        let core = cause.downcast_ref::<Error>().or_else(|| match cause.downcast_ref::<FrameError>() {
-            Some(FrameError::Core(e)) => Some(e),
-            _ => None,
-        })?;
+        let core = cause.downcast_ref::<Error>().or_else(|| frame_core(cause))?;
         of(core)
     })
+}
+
+/// The library error inside a DataFrame error.
+#[cfg(feature = "frame")]
+fn frame_core<'a>(cause: &'a (dyn std::error::Error + 'static)) -> Option<&'a Error> {
+    match cause.downcast_ref::<lamindb_frame::FrameError>() {
+        Some(lamindb_frame::FrameError::Core(e)) => Some(e),
+        _ => None,
+    }
+}
+
+#[cfg(not(feature = "frame"))]
+fn frame_core<'a>(_: &'a (dyn std::error::Error + 'static)) -> Option<&'a Error> {
+    None
 }
 
 fn of(e: &Error) -> Option<String> {

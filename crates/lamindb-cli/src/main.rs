@@ -103,6 +103,7 @@ enum Command {
     ///   lamin df ulabel --all -o labels.parquet
     ///   lamin df artifact --format csv > artifacts.csv
     #[command(verbatim_doc_comment)]
+    #[cfg(feature = "frame")]
     Df(commands::df::DfArgs),
     /// Search a registry's string fields, ranked as LaminDB ranks (exact matches first).
     Search(commands::records::SearchArgs),
@@ -234,6 +235,7 @@ fn main() -> ExitCode {
         Command::Get(args) => commands::records::get(args),
         Command::Update(args) => commands::records::update(args),
         Command::List(args) => commands::records::list(args),
+        #[cfg(feature = "frame")]
         Command::Df(args) => commands::df::run(args),
         Command::Search(args) => commands::records::run_search(args),
         Command::Lookup(args) => commands::records::run_lookup(args),

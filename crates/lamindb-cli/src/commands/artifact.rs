@@ -251,9 +251,14 @@ pub(crate) fn load(args: LoadArgs) -> anyhow::Result<()> {
     let inst = current_instance()?;
     let a = find(&inst, args.idlike.as_deref(), args.key.as_deref())?;
     if args.df {
-        let df = lamindb_frame::load_artifact(&inst, &a)?;
-        output::line(&df.to_string());
-        return Ok(());
+        #[cfg(not(feature = "frame"))]
+        return Err(super::no_frame("lamin load --df"));
+        #[cfg(feature = "frame")]
+        {
+            let df = lamindb_frame::load_artifact(&inst, &a)?;
+            output::line(&df.to_string());
+            return Ok(());
+        }
     }
     let path = inst.cache_artifact(&a).map_err(|e| {
         let hint = if e.is_not_found() {

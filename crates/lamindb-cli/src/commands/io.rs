@@ -62,6 +62,9 @@ pub(crate) enum IoCommand {
 pub(crate) fn run(cmd: IoCommand) -> anyhow::Result<()> {
     let inst = current_instance_untracked()?;
     match cmd {
+        #[cfg(not(feature = "frame"))]
+        IoCommand::Export { .. } | IoCommand::Import { .. } => Err(super::no_frame("lamin io export|import")),
+        #[cfg(feature = "frame")]
         IoCommand::Export { dir, json } => {
             let n = inst.tables()?.len();
             let bar = bar(n as u64);
@@ -72,6 +75,7 @@ pub(crate) fn run(cmd: IoCommand) -> anyhow::Result<()> {
             bar.finish_and_clear();
             summary(json, "exported", &tables, &format!("to {}", dir.display()))
         }
+        #[cfg(feature = "frame")]
         IoCommand::Import { dir, json } => {
             let bar = bar(0);
             bar.set_message(format!("reading {}", dir.display()));
@@ -132,6 +136,7 @@ fn bar(len: u64) -> ProgressBar {
     bar
 }
 
+#[cfg(feature = "frame")]
 fn summary(json: bool, verb: &str, tables: &[(String, usize)], place: &str) -> anyhow::Result<()> {
     let rows: usize = tables.iter().map(|(_, n)| n).sum();
     if json {

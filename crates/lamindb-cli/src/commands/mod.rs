@@ -5,6 +5,7 @@ pub(crate) mod artifact;
 pub(crate) mod create;
 pub(crate) mod delete;
 pub(crate) mod describe;
+#[cfg(feature = "frame")]
 pub(crate) mod df;
 pub(crate) mod doctor;
 pub(crate) mod instance;
@@ -29,6 +30,14 @@ pub(crate) fn registry_names() -> clap::builder::PossibleValuesParser {
         lower.into_iter().map(|n| &*Box::leak(n.into_boxed_str())).collect()
     });
     clap::builder::PossibleValuesParser::new(names.iter().copied())
+}
+
+/// The error of a command that needs DataFrames in a `lamin` built without them.
+#[cfg(not(feature = "frame"))]
+pub(crate) fn no_frame(what: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{what} needs DataFrames, which this lamin was built without: build it with the default features (cargo feature `frame`)"
+    )
 }
 
 /// The settings directory from the environment.
