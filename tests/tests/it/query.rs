@@ -294,6 +294,25 @@ fn trashing_the_latest_version_promotes_the_previous_one() {
     });
 }
 
+/// Search text is matched literally: `%`, `_` and `\` are not wildcards, and case is ignored.
+#[test]
+fn search_matches_its_text_literally() {
+    for_each_backend("search_matches_its_text_literally", |b| {
+        let mut t = TestInstance::new(b);
+        labels(&mut t, &["50% done", "500 cells", "a_b", "axb", "back\\slash", "backslash", "T Cell"]);
+        let names = |q: &str| -> Vec<String> {
+            let hits = search(&t.inst, ULabel::REGISTRY, q, &SearchOptions::default()).unwrap();
+            let mut v: Vec<String> = hits.iter().map(|h| h.values[2].to_string()).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(names("50%"), ["50% done"]);
+        assert_eq!(names("a_b"), ["a_b"]);
+        assert_eq!(names("k\\s"), ["back\\slash"]);
+        assert_eq!(names("t cELL"), ["T Cell"]);
+    });
+}
+
 #[test]
 fn search_ranks_as_lamindb() {
     for_each_backend("search_ranks_as_lamindb", |b| {

@@ -131,6 +131,14 @@ pub fn search(db: &Instance, reg: &'static Registry, query: &str, opts: &SearchO
         if i > 0 {
             sql.push(" OR ");
         }
+        if !pg && !opts.case_sensitive {
+            // SQLite's LIKE ignores ASCII case as its LOWER() does, without a lowered copy of
+            // every value: the scan takes about half the time.
+            sql.ident(f.name).push(" LIKE ");
+            sql.bind(Value::Text(format!("%{}%", escape_like(s))), SqlType::Text);
+            sql.push(" ESCAPE '\\'");
+            continue;
+        }
         let (l, r) = if opts.case_sensitive { ("", "") } else { ("LOWER(", ")") };
         sql.push(if pg { "STRPOS(" } else { "INSTR(" }).push(l).ident(f.name).push(r).push(", ");
         sql.bind(
@@ -181,9 +189,27 @@ pub fn search(db: &Instance, reg: &'static Registry, query: &str, opts: &SearchO
         .collect())
 }
 
+/// `s` with LIKE's wildcards (`%`, `_`) and the escape character (`\`) escaped by `\`.
+fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::score_field;
+    use super::{escape_like, score_field};
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(escape_like("50%_a\\b"), "50\\%\\_a\\\\b");
+        assert_eq!(escape_like("T cell"), "T cell");
+    }
 
     #[test]
     fn scores_follow_lamindb_rules() {
