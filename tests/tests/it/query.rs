@@ -313,6 +313,29 @@ fn search_matches_its_text_literally() {
     });
 }
 
+/// A table large enough to be scanned in two halves of its ids ranks exactly as one scan:
+/// matches on both sides of the split, ties in id order across it.
+#[test]
+fn search_of_a_large_table_ranks_as_one_scan() {
+    for_each_backend("search_of_a_large_table_ranks_as_one_scan", |b| {
+        let t = TestInstance::new(b);
+        let n = 100_200;
+        let names: Vec<String> = (0..n)
+            .map(|i| match i {
+                10 | 50_150 | 100_150 => format!("T cell {i}"),
+                20 | 100_100 => "T cell".to_string(),
+                _ => format!("label {i}"),
+            })
+            .collect();
+        t.inst.bulk_create_ulabels(&names, None, NameMatch::AlwaysCreate).unwrap();
+        let hits = search(&t.inst, ULabel::REGISTRY, "t cell", &SearchOptions::default()).unwrap();
+        let got: Vec<String> = hits.iter().map(|h| h.values[2].to_string()).collect();
+        assert_eq!(got, ["T cell", "T cell", "T cell 10", "T cell 50150", "T cell 100150"]);
+        let ids: Vec<i64> = hits.iter().map(|h| h.values[0].as_i64().unwrap()).collect();
+        assert!(ids[0] < ids[1] && ids[2] < ids[3] && ids[3] < ids[4], "ties keep id order: {ids:?}");
+    });
+}
+
 #[test]
 fn search_ranks_as_lamindb() {
     for_each_backend("search_ranks_as_lamindb", |b| {

@@ -39,6 +39,9 @@ pub struct Hit {
     pub score: u32,
 }
 
+/// Tables with ids above this are scanned in two halves at once.
+const SPLIT_ABOVE: i64 = 100_000;
+
 const SEPARATORS: &[char] = &[' ', '|', '.', ',', ';', ':'];
 
 /// The score of one field value for the (already case-folded) query.
@@ -120,36 +123,61 @@ pub fn search(db: &Instance, reg: &'static Registry, query: &str, opts: &SearchO
     let fields = search_fields(reg, &opts.fields)?;
     let folded = if opts.case_sensitive { s.to_string() } else { s.to_lowercase() };
     let pg = db.dialect() == Dialect::Postgres;
-    // Candidates: id + searched fields, where some field contains the query.
-    let mut sql = db.sql();
-    sql.push("SELECT \"id\"");
-    for f in &fields {
-        sql.push(", ").ident(f.name);
-    }
-    sql.push(" FROM ").ident(reg.table).push(" WHERE ");
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            sql.push(" OR ");
+    // Candidates: id + searched fields, where some field contains the query, by id. A large
+    // table is scanned in two halves of its ids at once, on two pooled connections.
+    let candidates = |range: Option<(i64, i64)>| {
+        let mut sql = db.sql();
+        sql.push("SELECT \"id\"");
+        for f in &fields {
+            sql.push(", ").ident(f.name);
         }
-        if !pg && !opts.case_sensitive {
-            // SQLite's LIKE ignores ASCII case as its LOWER() does, without a lowered copy of
-            // every value: the scan takes about half the time.
-            sql.ident(f.name).push(" LIKE ");
-            sql.bind(Value::Text(format!("%{}%", escape_like(s))), SqlType::Text);
-            sql.push(" ESCAPE '\\'");
-            continue;
+        sql.push(" FROM ").ident(reg.table).push(" WHERE (");
+        for (i, f) in fields.iter().enumerate() {
+            if i > 0 {
+                sql.push(" OR ");
+            }
+            if !pg && !opts.case_sensitive {
+                // SQLite's LIKE ignores ASCII case as its LOWER() does, without a lowered copy
+                // of every value: the scan takes about half the time.
+                sql.ident(f.name).push(" LIKE ");
+                sql.bind(Value::Text(format!("%{}%", escape_like(s))), SqlType::Text);
+                sql.push(" ESCAPE '\\'");
+                continue;
+            }
+            let (l, r) = if opts.case_sensitive { ("", "") } else { ("LOWER(", ")") };
+            sql.push(if pg { "STRPOS(" } else { "INSTR(" }).push(l).ident(f.name).push(r).push(", ");
+            sql.bind(
+                Value::Text(if opts.case_sensitive { s.to_string() } else { s.to_lowercase() }),
+                SqlType::Text,
+            );
+            sql.push(") > 0");
         }
-        let (l, r) = if opts.case_sensitive { ("", "") } else { ("LOWER(", ")") };
-        sql.push(if pg { "STRPOS(" } else { "INSTR(" }).push(l).ident(f.name).push(r).push(", ");
-        sql.bind(
-            Value::Text(if opts.case_sensitive { s.to_string() } else { s.to_lowercase() }),
-            SqlType::Text,
-        );
-        sql.push(") > 0");
-    }
-    sql.push(" ORDER BY \"id\"");
+        sql.push(")");
+        if let Some((above, upto)) = range {
+            sql.push(" AND \"id\" > ").bind(Value::Int(above), SqlType::BigInt);
+            sql.push(" AND \"id\" <= ").bind(Value::Int(upto), SqlType::BigInt);
+        }
+        sql.push(" ORDER BY \"id\"");
+        sql
+    };
+    let mut max = db.sql();
+    max.push("SELECT MAX(\"id\") FROM ").ident(reg.table);
+    let max_id = db.query(&max)?.first().and_then(|r| r.get(0).and_then(Value::as_i64)).unwrap_or(0);
+    let rows = if max_id > SPLIT_ABOVE {
+        let mid = max_id / 2;
+        let (low, high) = std::thread::scope(|scope| {
+            let low = scope.spawn(|| db.query(&candidates(Some((i64::MIN, mid)))));
+            let high = db.query(&candidates(Some((mid, i64::MAX))));
+            (low.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), high)
+        });
+        let mut rows = low?;
+        rows.extend(high?);
+        rows
+    } else {
+        db.query(&candidates(None))?
+    };
     let mut scored: Vec<(i64, u32)> = Vec::new();
-    for row in db.query(&sql)? {
+    for row in rows {
         let id = row.get(0).and_then(Value::as_i64).unwrap_or_default();
         let mut score = 0;
         for v in &row.values[1..] {
