@@ -10,65 +10,23 @@
 //!   a quarter of an hour on two cores: `LAMIN_BENCH_COLD_BUILD=0` skips it.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use crate::{lamin, workspace_root};
+use crate::{lamin, lamin_timed, stats, timed, workspace_root};
 
 const RUNS: usize = 200;
 const RSS_RUNS: usize = 20;
 
-/// One run of `program args…` in `dir` with the instance's settings; the wall time.
-fn once(program: &Path, dir: &Path, args: &[&str]) -> Result<Duration> {
-    let t = Instant::now();
-    let status = command(program, dir).args(args).status()?;
-    if !status.success() {
-        bail!("{} {args:?} failed with {status}", program.display());
-    }
-    Ok(t.elapsed())
-}
-
-fn command(program: &Path, dir: &Path) -> Command {
-    let mut c = Command::new(program);
-    c.current_dir(dir)
-        .env("LAMIN_SETTINGS_DIR", dir.join("settings"))
-        .env_remove("LAMIN_CURRENT_INSTANCE")
-        .env_remove("LAMIN_CURRENT_RUN_UID")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    c
-}
-
-/// Peak RSS in KiB of one run, from `/usr/bin/time -f %M`.
-fn peak_rss(program: &Path, dir: &Path, args: &[&str]) -> Result<Option<u64>> {
-    let time = Path::new("/usr/bin/time");
-    if !time.exists() {
-        return Ok(None);
-    }
-    let out = dir.join("rss.txt");
-    let status =
-        command(time, dir).arg("-f").arg("%M").arg("-o").arg(&out).arg(program).args(args).status()?;
-    if !status.success() {
-        bail!("{} {args:?} failed with {status}", program.display());
-    }
-    Ok(std::fs::read_to_string(&out)?.trim().parse().ok())
-}
-
-fn seconds(mut v: Vec<Duration>) -> (f64, f64, f64) {
-    v.sort();
-    let s = |d: Duration| d.as_secs_f64();
-    (s(v[v.len() / 2]), s(v[(v.len() * 95 / 100).min(v.len() - 1)]), s(v[0]))
-}
-
-/// Times `args` `runs` times and prints one JSON line.
+/// Times `args` `runs` times (and their peak RSS in the first few) and prints one JSON line.
 fn workload(name: &str, program: &Path, dir: &Path, args: &[&str], runs: usize) -> Result<f64> {
-    let times = (0..runs).map(|_| once(program, dir, args)).collect::<Result<Vec<_>>>()?;
-    let mut rss =
-        (0..RSS_RUNS.min(runs)).map(|_| peak_rss(program, dir, args)).collect::<Result<Vec<_>>>()?;
+    let times = (0..runs).map(|_| timed(program, dir, args)).collect::<Result<Vec<_>>>()?;
+    let mut rss = (0..RSS_RUNS.min(runs))
+        .map(|_| lamin_timed(program, dir, args).map(|(_, rss)| rss))
+        .collect::<Result<Vec<_>>>()?;
     rss.sort();
-    let (median, p95, min) = seconds(times);
+    let (median, p95, min) = stats(times);
     let line = serde_json::json!({
         "workload": name,
         "n": runs,
@@ -86,9 +44,10 @@ pub(crate) fn bench_cli(bin: &Path, tmp: &Path) -> Result<()> {
     std::fs::create_dir_all(&dir)?;
     lamin(bin, &dir, &["init", "--storage", "./data"])?;
     lamin(bin, &dir, &["create", "ulabel", "T cell", "B cell", "Crohn's disease"])?;
-    let out = command(bin, &dir)
+    let out = Command::new(bin)
         .args(["list", "ulabel", "--filter", "name=T cell", "--json"])
-        .stdout(Stdio::piped())
+        .current_dir(&dir)
+        .env("LAMIN_SETTINGS_DIR", dir.join("settings"))
         .output()?;
     let listed: serde_json::Value = serde_json::from_slice(&out.stdout).context("lamin list --json")?;
     let uid = listed[0]["uid"].as_str().context("a uid")?.to_string();
@@ -132,6 +91,10 @@ pub(crate) fn bench_cli(bin: &Path, tmp: &Path) -> Result<()> {
 /// `cargo build --release -p lamindb-cli` into an empty target directory, timed by
 /// `/usr/bin/time`: CPU seconds are what the build costs whatever the core count.
 fn cold_build(tmp: &Path) -> Result<()> {
+    if !Path::new("/usr/bin/time").exists() {
+        println!("{}", serde_json::json!({"workload": "cold cargo build", "skipped": "no /usr/bin/time"}));
+        return Ok(());
+    }
     let target = tmp.join("cold-target");
     let times = tmp.join("build-times.txt");
     let status = Command::new("/usr/bin/time")

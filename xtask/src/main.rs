@@ -92,20 +92,44 @@ fn lamin(bin: &Path, dir: &Path, args: &[&str]) -> Result<()> {
     run_lamin(Command::new(bin), bin, dir, args)
 }
 
-fn report(workload: &str, mut times: Vec<Duration>) {
-    times.sort();
+fn report(workload: &str, times: Vec<Duration>) {
     let n = times.len();
-    let secs = |d: Duration| d.as_secs_f64();
-    let median = secs(times[n / 2]);
+    let (median, p95, min) = stats(times);
     let line = serde_json::json!({
         "workload": workload,
         "n": n,
         "seconds_median": median,
-        "seconds_p95": secs(times[(n * 95 / 100).min(n - 1)]),
-        "seconds_min": secs(times[0]),
+        "seconds_p95": p95,
+        "seconds_min": min,
         "per_second": 1.0 / median,
     });
     println!("{line}");
+}
+
+/// Median, 95th percentile and minimum of `times`, in seconds.
+pub(crate) fn stats(mut times: Vec<Duration>) -> (f64, f64, f64) {
+    times.sort();
+    let n = times.len();
+    let secs = |d: Duration| d.as_secs_f64();
+    (secs(times[n / 2]), secs(times[(n * 95 / 100).min(n - 1)]), secs(times[0]))
+}
+
+/// Runs `program args…` in `dir` with the instance's settings; returns the wall time.
+pub(crate) fn timed(program: &Path, dir: &Path, args: &[&str]) -> Result<Duration> {
+    let t = Instant::now();
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .env("LAMIN_SETTINGS_DIR", dir.join("settings"))
+        .env_remove("LAMIN_CURRENT_INSTANCE")
+        .env_remove("LAMIN_CURRENT_RUN_UID")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()?;
+    if !status.success() {
+        bail!("{} {args:?} failed with {status}", program.display());
+    }
+    Ok(t.elapsed())
 }
 
 fn bench() -> Result<()> {

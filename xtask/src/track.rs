@@ -6,30 +6,11 @@
 //!   (`lamin track -- lamin save …`), on fresh files each time, beside `cp -r` of the same files.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
-use crate::{lamin, report};
-
-/// Runs `program args…` in `dir` with the instance's settings; returns the wall time.
-fn timed(program: &Path, dir: &Path, args: &[&str]) -> Result<Duration> {
-    let t = Instant::now();
-    let status = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .env("LAMIN_SETTINGS_DIR", dir.join("settings"))
-        .env_remove("LAMIN_CURRENT_INSTANCE")
-        .env_remove("LAMIN_CURRENT_RUN_UID")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()?;
-    if !status.success() {
-        bail!("{} {args:?} failed with {status}", program.display());
-    }
-    Ok(t.elapsed())
-}
+use crate::{lamin, report, timed};
 
 fn median(mut v: Vec<Duration>) -> f64 {
     v.sort();

@@ -54,21 +54,13 @@ pub(crate) fn field_names(descending: bool) -> ArgValueCompleter {
     })
 }
 
-/// The fields of the first registry named on the command line: columns, foreign keys by
-/// relation name, and reverse and many-to-many relations.
+/// The fields of the first registry named on the command line ([`Registry::field_names`](lamindb_core::Registry::field_names))
+/// and its reverse and many-to-many relations.
 fn registry_fields() -> Vec<String> {
     // The words of the line being completed follow the first `--`.
     let words: Vec<String> = std::env::args().skip_while(|a| a != "--").skip(2).collect();
     let Some(reg) = words.iter().find_map(|w| registry_by_name(w)) else { return Vec::new() };
-    let mut out: Vec<String> = Vec::new();
-    for f in reg.fields {
-        out.push(f.name.to_string());
-        if f.relation.is_some()
-            && let Some(stem) = f.name.strip_suffix("_id")
-        {
-            out.push(stem.to_string());
-        }
-    }
+    let mut out = reg.field_names();
     out.extend(relations(reg.name).iter().map(|r| r.name().to_string()));
     out.sort();
     out.dedup();

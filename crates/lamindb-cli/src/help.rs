@@ -22,10 +22,9 @@ pub(crate) fn grouped(cmd: clap::Command) -> clap::Command {
     for (heading, names) in GROUPS {
         let _ = writeln!(commands, "{heading}:");
         // `df` is left out of a `lamin` built without DataFrames.
-        for name in names.iter().filter(|n| cmd.find_subcommand(n).is_some()) {
-            let about =
-                cmd.find_subcommand(name).and_then(|c| c.get_about()).map(|a| summary(&a.to_string()));
-            let _ = writeln!(commands, "  {name:<width$}{}", about.unwrap_or_default());
+        for (name, sub) in names.iter().filter_map(|n| Some((n, cmd.find_subcommand(n)?))) {
+            let about = sub.get_about().map(|a| summary(&a.to_string())).unwrap_or_default();
+            let _ = writeln!(commands, "  {name:<width$}{about}");
         }
         commands.push('\n');
     }

@@ -113,6 +113,17 @@ impl Registry {
     /// The public field names, sorted and comma separated (private `_` fields excluded; relations are
     /// listed both as `x` and `x_id`), as LaminDB's error messages show them.
     pub fn available_fields(&self) -> String {
+        self.field_names().join(", ")
+    }
+
+    /// The public field names, sorted: columns, and relations also without `_id`.
+    ///
+    /// ```
+    /// use lamindb_core::Record;
+    /// let names = lamindb_core::ULabel::REGISTRY.field_names();
+    /// assert!(names.contains(&"created_by".to_string()) && names.contains(&"created_by_id".to_string()));
+    /// ```
+    pub fn field_names(&self) -> Vec<String> {
         let mut names: Vec<String> = Vec::new();
         for f in self.fields.iter().filter(|f| !f.is_private()) {
             names.push(f.name.to_string());
@@ -124,7 +135,7 @@ impl Registry {
         }
         names.sort();
         names.dedup();
-        names.join(", ")
+        names
     }
 
     /// Appends the quoted column list of this registry to `sql`.

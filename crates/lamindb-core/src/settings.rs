@@ -206,6 +206,12 @@ fn instance_file_name(owner: &str, name: &str) -> String {
     format!("instance--{owner}--{name}.env")
 }
 
+/// `(owner, name)` of a file named by [`instance_file_name`].
+fn parse_instance_file_name(file: &str) -> Option<(String, String)> {
+    let (owner, name) = file.strip_prefix("instance--")?.strip_suffix(".env")?.split_once("--")?;
+    Some((owner.to_string(), name.to_string()))
+}
+
 /// Parses `key=value` lines; the value `null` becomes `None`.
 fn parse_dotenv(text: &str) -> BTreeMap<String, Option<String>> {
     text.lines()
@@ -341,12 +347,7 @@ impl SettingsDir {
         let mut out: Vec<(String, String)> = std::fs::read_dir(&self.path)
             .map(|dir| {
                 dir.flatten()
-                    .filter_map(|e| {
-                        let file = e.file_name().to_string_lossy().into_owned();
-                        let slug = file.strip_prefix("instance--")?.strip_suffix(".env")?;
-                        let (owner, name) = slug.split_once("--")?;
-                        Some((owner.to_string(), name.to_string()))
-                    })
+                    .filter_map(|e| parse_instance_file_name(&e.file_name().to_string_lossy()))
                     .collect()
             })
             .unwrap_or_default();
@@ -532,7 +533,8 @@ impl SettingsDir {
     /// space files beside it), as `lamin disconnect --here` does; returns the marker's path and
     /// the instance it named, or `None` when there was none.
     pub fn clear_current_here(&self, cwd: &Path) -> Result<Option<(PathBuf, String)>> {
-        let Some((marker, slug)) = nearest_local_marker(cwd) else {
+        let cwd = std::fs::canonicalize(cwd).map_err(|e| Error::io(cwd, e))?;
+        let Some((marker, slug)) = nearest_local_marker(&cwd) else {
             return Ok(None);
         };
         if let Some(local) = marker.parent() {
@@ -559,12 +561,12 @@ pub fn local_marker(dir: &Path) -> PathBuf {
     dir.join(".lamin").join("current_instance")
 }
 
-/// The nearest development-directory marker up from `start` and the slug it holds. As in
-/// LaminDB, the search stops at the home directory: `$HOME/.lamin/current_instance` is the legacy
-/// global instance, not a development directory.
+/// The nearest development-directory marker up from `start` (a resolved path: the working
+/// directory is one) and the slug it holds. As in LaminDB, the search stops at the home
+/// directory: `$HOME/.lamin/current_instance` is the legacy global instance, not a development
+/// directory.
 fn nearest_local_marker(start: &Path) -> Option<(PathBuf, String)> {
     let home = home();
-    let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
     start.ancestors().take_while(|dir| home.as_deref() != Some(*dir)).find_map(|dir| {
         let marker = local_marker(dir);
         let slug = read_opt(&marker).ok().flatten()?;

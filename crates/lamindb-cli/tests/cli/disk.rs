@@ -57,26 +57,41 @@ fn stored(root: &Path) -> Vec<String> {
     out
 }
 
+/// An instance with a storage location `./<folder>` on a tmpfs of `size` (unmounted before the
+/// sandbox is removed: fields drop in order); `None`, printed as skipped, when it cannot mount.
+struct OnDisk {
+    disk: Tmpfs,
+    sb: Sandbox,
+}
+
+impl OnDisk {
+    fn new(test: &str, folder: &str, size: &str) -> Option<OnDisk> {
+        let sb = Sandbox::with_instance(Backend::Sqlite);
+        let Some(disk) = Tmpfs::mount(&sb.root.join("work").join(folder), size) else {
+            println!("skipped: {test} (cannot mount a tmpfs)");
+            return None;
+        };
+        sb.run(&["storage", "add", &format!("./{folder}")]).ok();
+        Some(OnDisk { disk, sb })
+    }
+}
+
 fn artifacts(sb: &Sandbox) -> usize {
     sb.run(&["list", "artifact", "--count"]).ok().stdout.trim().parse().unwrap()
 }
 
 #[test]
 fn a_full_disk_fails_the_save_and_leaves_nothing_behind() {
-    let sb = Sandbox::with_instance(Backend::Sqlite);
-    let small = sb.root.join("work/small");
-    let Some(disk) = Tmpfs::mount(&small, "1m") else {
-        println!("skipped: a_full_disk_fails_the_save_and_leaves_nothing_behind (cannot mount a tmpfs)");
-        return;
-    };
-    sb.run(&["storage", "add", "./small"]).ok();
+    let test = "a_full_disk_fails_the_save_and_leaves_nothing_behind";
+    let Some(t) = OnDisk::new(test, "small", "1m") else { return };
+    let (sb, disk, small) = (&t.sb, &t.disk, &t.disk.dir);
     // One file larger than the disk.
     std::fs::write(sb.work("big.bin"), vec![7u8; 3 << 20]).unwrap();
     let run = sb.run(&["save", "big.bin", "--key", "big.bin", "--storage", "./small"]).fails(1);
     assert!(run.stderr.starts_with("error: ") && run.stderr.contains("No space left on device"), "{run:#?}");
     assert_eq!(run.stderr.matches("No space left on device").count(), 1, "the cause once: {run:#?}");
-    assert_eq!(artifacts(&sb), 0, "no row for bytes that did not arrive");
-    assert_eq!(stored(&small), Vec::<String>::new(), "no partial file");
+    assert_eq!(artifacts(sb), 0, "no row for bytes that did not arrive");
+    assert_eq!(stored(small), Vec::<String>::new(), "no partial file");
     sb.run(&["doctor"]).ok();
 
     // A folder that fills the disk halfway through: every artifact left has its bytes, every
@@ -89,28 +104,24 @@ fn a_full_disk_fails_the_save_and_leaves_nothing_behind() {
     let run = sb.run(&["save", "many", "--one-per-file", "--storage", "./small"]);
     assert_eq!(run.code, Some(1), "{run:#?}");
     assert!(run.stderr.contains("No space left on device"), "{run:#?}");
-    let saved = artifacts(&sb);
-    assert_eq!(saved, stored(&small).len(), "rows and bytes agree: {run:#?}");
+    let saved = artifacts(sb);
+    assert_eq!(saved, stored(small).len(), "rows and bytes agree: {run:#?}");
     assert!(saved < 40, "the disk holds at most 1 MiB");
     sb.run(&["doctor", "--verify-hashes"]).ok();
 
     // Room again (the disk grown to 4 MiB): the same command completes the work.
     disk.resize("4m");
     let run = sb.run(&["save", "many", "--one-per-file", "--storage", "./small"]).ok();
-    assert_eq!(artifacts(&sb), 40, "{run:#?}");
-    assert_eq!(stored(&small).len(), 40);
+    assert_eq!(artifacts(sb), 40, "{run:#?}");
+    assert_eq!(stored(small).len(), 40);
     sb.run(&["doctor", "--verify-hashes"]).ok();
 }
 
 #[test]
 fn a_read_only_disk_fails_the_save_and_keeps_what_was_saved() {
-    let sb = Sandbox::with_instance(Backend::Sqlite);
-    let disk_dir = sb.root.join("work/ro");
-    let Some(disk) = Tmpfs::mount(&disk_dir, "4m") else {
-        println!("skipped: a_read_only_disk_fails_the_save_and_keeps_what_was_saved (cannot mount a tmpfs)");
-        return;
-    };
-    sb.run(&["storage", "add", "./ro"]).ok();
+    let test = "a_read_only_disk_fails_the_save_and_keeps_what_was_saved";
+    let Some(t) = OnDisk::new(test, "ro", "4m") else { return };
+    let (sb, disk) = (&t.sb, &t.disk);
     std::fs::write(sb.work("a.txt"), "first").unwrap();
     std::fs::write(sb.work("b.txt"), "second").unwrap();
     let first =
@@ -118,7 +129,7 @@ fn a_read_only_disk_fails_the_save_and_keeps_what_was_saved() {
     disk.remount_read_only();
     let run = sb.run(&["save", "b.txt", "--key", "b.txt", "--storage", "./ro"]).fails(1);
     assert!(run.stderr.starts_with("error: ") && run.stderr.contains("Read-only file system"), "{run:#?}");
-    assert_eq!(artifacts(&sb), 1, "{run:#?}");
+    assert_eq!(artifacts(sb), 1, "{run:#?}");
     // What was saved before is still there and loads.
     let path = sb.run(&["load", &first]).ok().stdout;
     assert_eq!(std::fs::read_to_string(path.trim()).unwrap(), "first");
