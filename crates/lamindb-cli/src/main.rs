@@ -218,6 +218,9 @@ enum Command {
     Io(commands::io::IoCommand),
 }
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // `COMPLETE=bash lamin …`: the shell asking for completions (answered, then exit).
     clap_complete::CompleteEnv::with_factory(|| help::grouped(Cli::command())).complete();

@@ -443,6 +443,12 @@ impl Instance {
         Instance { shared: self.shared.clone(), pinned: Some(pinned) }
     }
 
+    /// A handle on the same instance pinned to no transaction: its operations take pooled
+    /// connections (which do not see what an open transaction of this handle has written).
+    pub(crate) fn unpinned(&self) -> Instance {
+        Instance { shared: self.shared.clone(), pinned: None }
+    }
+
     pub(crate) fn pool(&self) -> &Pool {
         &self.shared.pool
     }

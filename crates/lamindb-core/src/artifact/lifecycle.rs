@@ -140,6 +140,7 @@ impl Instance {
             std::iter::once(Value::Text(hash.clone())),
             SqlType::Varchar(22),
             " AND \"branch_id\" <> -1",
+            None,
         )?;
         if let Some(other) = same.into_iter().find(|a| a.id != artifact.id) {
             return Ok((other, ArtifactOutcome::SameHash));

@@ -26,6 +26,7 @@
 
 mod cloud;
 mod lifecycle;
+mod paths;
 mod save;
 mod sql;
 

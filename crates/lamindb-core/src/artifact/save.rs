@@ -9,11 +9,13 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::SystemTime;
 
 use rayon::prelude::*;
+use rustix::fs::{Mode, OFlags};
 
 use lamindb_storage::hash::{self, FileHash};
 use lamindb_storage::{RootKind, Store, key::check_key, suffix};
 
 use super::lifecycle::remove_bytes;
+use super::paths::{Parent, relative_to, resolve, split_name};
 use super::sql::*;
 use super::*;
 use crate::instance::Instance;
@@ -241,14 +243,17 @@ impl Instance {
         progress: &dyn Progress,
     ) -> Result<Vec<Prepared>> {
         let started = SystemTime::now();
-        // The folders of the sources, resolved once (a folder walk has a few for many files).
-        let mut parents: HashMap<&Path, PathBuf> = HashMap::new();
+        // The folders of the sources, resolved and opened once (a folder walk has a few for many
+        // files): a file in one is looked up by its name alone.
+        let mut parents: HashMap<&Path, Parent> = HashMap::new();
         for src in sources {
-            if let Some(parent) = src.path.parent() {
+            if let Some((parent, _)) = split_name(&src.path) {
                 if !parents.contains_key(parent) {
                     let dir = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
                     if let Ok(resolved) = dir.canonicalize() {
-                        parents.insert(parent, resolved);
+                        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+                        let fd = rustix::fs::open(&resolved, flags, Mode::empty()).ok();
+                        parents.insert(parent, Parent { resolved, fd });
                     }
                 }
             }
@@ -257,8 +262,8 @@ impl Instance {
             .par_iter()
             .map(|src| {
                 let key = src.key.clone().or_else(|| opts.key.clone());
-                let (path, meta) = resolve(&src.path, &parents)?;
-                self.place(env, path, &meta, key, opts)
+                let (path, stat) = resolve(&src.path, &parents)?;
+                self.place(env, path, stat, key, opts)
             })
             .collect();
         let mut prepared = placed.into_iter().collect::<Result<Vec<_>>>()?;
@@ -280,6 +285,10 @@ impl Instance {
         // (flagged when bytes are to be copied), all in one write transaction. Should another
         // process still insert the same content or version first, the unique constraint refuses
         // our insert, and a new plan adopts what the other process saved.
+        // Outside a caller's transaction, the lookups of a large batch read half of their values
+        // on a second connection at once: it sees what the transaction sees, as nothing is
+        // written before the plan.
+        let spare = self.pinned().is_none().then(|| self.unpinned());
         let mut attempt = 0;
         let (plans, rows, inserted) = loop {
             // The plan reads and the insert run in one write transaction with the table's writers
@@ -287,7 +296,7 @@ impl Instance {
             // miss each other's row.
             let saved = self.transaction(|db| {
                 db.lock_for_writers(Artifact::REGISTRY.table)?;
-                let plans = db.plan(prepared, storages)?;
+                let plans = db.plan(prepared, storages, spare.as_ref())?;
                 let mut rows: Vec<(usize, Artifact)> = Vec::new();
                 let mut demote: Vec<i64> = Vec::new();
                 for (idx, (p, plan)) in prepared.iter().zip(&plans).enumerate() {
@@ -436,7 +445,7 @@ impl Instance {
         &self,
         env: &SaveEnv,
         path: PathBuf,
-        meta: &std::fs::Metadata,
+        stat: Option<FileStat>,
         key: Option<String>,
         opts: &ArtifactOptions,
     ) -> Result<Prepared> {
@@ -460,8 +469,8 @@ impl Instance {
             }
         }
         let inside = roots.iter().enumerate().find_map(|(i, root)| {
-            let rel = path.strip_prefix(root.as_ref()?).ok()?;
-            (!rel.as_os_str().is_empty()).then(|| (i, rel.to_string_lossy().into_owned()))
+            let rel = relative_to(&path, root.as_ref()?)?;
+            (!rel.is_empty()).then_some((i, rel))
         });
         let (storage, in_place, key, real_key) = match inside {
             Some((i, rel)) => match key {
@@ -488,15 +497,21 @@ impl Instance {
             hash: String::new(),
             hash_type: "md5".into(),
             size: 0,
-            stat: (!meta.is_dir()).then(|| FileStat::of(meta)),
+            stat,
             files: None,
             bytes: None,
             lookup_hash,
         })
     }
 
-    /// Decides, with a few queries, what happens to each prepared source.
-    fn plan(&self, prepared: &[Prepared], storages: &[Storage]) -> Result<Vec<Plan>> {
+    /// Decides, with a few queries, what happens to each prepared source (`spare`: a second
+    /// connection for the lookups, see [`select_in`]).
+    fn plan(
+        &self,
+        prepared: &[Prepared],
+        storages: &[Storage],
+        spare: Option<&Instance>,
+    ) -> Result<Vec<Plan>> {
         // Non-trashed artifacts with one of the hashes, newest first.
         let hashes: Vec<Value> = prepared
             .iter()
@@ -509,6 +524,7 @@ impl Instance {
             dedup(hashes).into_iter(),
             SqlType::Varchar(22),
             " AND \"branch_id\" <> -1",
+            spare,
         )?;
         // Index the rows by hash and by (storage, key), newest first: one pass, not one per source.
         let newest_first = |v: &mut Vec<&Artifact>| {
@@ -535,7 +551,14 @@ impl Instance {
                 .collect();
             let sid = storages[sidx].id.expect("saved");
             let extra = format!(" AND \"branch_id\" <> -1 AND \"storage_id\" = {sid}");
-            by_key.extend(select_in(self, "key", dedup(keys).into_iter(), SqlType::Varchar(1024), &extra)?);
+            by_key.extend(select_in(
+                self,
+                "key",
+                dedup(keys).into_iter(),
+                SqlType::Varchar(1024),
+                &extra,
+                spare,
+            )?);
         }
         let mut key_index: HashMap<(i64, &str), Vec<&Artifact>> = HashMap::new();
         for a in &by_key {
@@ -630,30 +653,6 @@ impl Instance {
         }
         Ok(plans)
     }
-}
-
-/// The absolute, resolved form of a source path (LaminDB's `Path.resolve()`) and what `stat`
-/// says of it. A file whose folder is in `parents` (resolved already) costs one `lstat`; a
-/// symlink, or any other path, is resolved in full.
-fn resolve(path: &Path, parents: &HashMap<&Path, PathBuf>) -> Result<(PathBuf, std::fs::Metadata)> {
-    let last = match path.components().next_back() {
-        Some(std::path::Component::Normal(name))
-            if path.as_os_str().as_encoded_bytes().ends_with(name.as_encoded_bytes()) =>
-        {
-            Some(name)
-        }
-        _ => None,
-    };
-    if let (Some(name), Some(dir)) = (last, path.parent().and_then(|p| parents.get(p))) {
-        let candidate = dir.join(name);
-        let meta = std::fs::symlink_metadata(&candidate).map_err(|e| Error::io(path, e))?;
-        if !meta.file_type().is_symlink() {
-            return Ok((candidate, meta));
-        }
-    }
-    let resolved = absolute(path)?;
-    let meta = std::fs::metadata(&resolved).map_err(|e| Error::io(&resolved, e))?;
-    Ok((resolved, meta))
 }
 
 /// Hashes every placed source in parallel. Files whose stat is unchanged since an earlier save

@@ -1,0 +1,132 @@
+//! Where a source is: its resolved path and what `stat` says of it, found with as few system
+//! calls and as little path parsing as a folder of a million files allows.
+
+use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+use rustix::fd::OwnedFd;
+use rustix::fs::{AtFlags, FileType};
+
+use super::absolute;
+use crate::error::{Error, Result};
+use crate::statcache::FileStat;
+
+/// A folder of sources: its resolved path, and the folder itself, open, to look its files up
+/// by name (one path component instead of the whole path).
+pub(super) struct Parent {
+    pub(super) resolved: PathBuf,
+    pub(super) fd: Option<OwnedFd>,
+}
+
+/// The absolute, resolved form of a source path (LaminDB's `Path.resolve()`) and what `stat`
+/// says of it (`None` for a folder). A file whose folder is in `parents` (resolved and opened
+/// already) costs one `lstat` relative to that folder; a symlink, or any other path, is
+/// resolved in full.
+pub(super) fn resolve(path: &Path, parents: &HashMap<&Path, Parent>) -> Result<(PathBuf, Option<FileStat>)> {
+    if let Some((name, dir)) = split_name(path).and_then(|(p, name)| Some((name, parents.get(p)?))) {
+        let candidate = dir.resolved.join(name);
+        let stat = match &dir.fd {
+            Some(fd) => rustix::fs::statat(fd, name, AtFlags::SYMLINK_NOFOLLOW).map_err(std::io::Error::from),
+            None => rustix::fs::lstat(&candidate).map_err(std::io::Error::from),
+        };
+        let stat = stat.map_err(|e| Error::io(path, e))?;
+        match FileType::from_raw_mode(stat.st_mode) {
+            FileType::Symlink => {}
+            FileType::Directory => return Ok((candidate, None)),
+            _ => return Ok((candidate, Some(FileStat::of_stat(&stat)))),
+        }
+    }
+    let resolved = absolute(path)?;
+    let meta = std::fs::metadata(&resolved).map_err(|e| Error::io(&resolved, e))?;
+    let stat = (!meta.is_dir()).then(|| FileStat::of(&meta));
+    Ok((resolved, stat))
+}
+
+/// A path's folder and last component, split at its last `/` (the folder is `""` for a bare
+/// name); `None` for a path ending in `/`, `.` or `..`, which needs a full resolution. Bytes,
+/// not components: this runs once per source.
+pub(super) fn split_name(path: &Path) -> Option<(&Path, &OsStr)> {
+    let bytes = path.as_os_str().as_bytes();
+    let (dir, name) = match bytes.iter().rposition(|&b| b == b'/') {
+        Some(0) => (&bytes[..1], &bytes[1..]),
+        Some(i) => (&bytes[..i], &bytes[i + 1..]),
+        None => (&bytes[..0], bytes),
+    };
+    if name.is_empty() || name == b"." || name == b".." {
+        return None;
+    }
+    Some((Path::new(OsStr::from_bytes(dir)), OsStr::from_bytes(name)))
+}
+
+/// `path` relative to `root`, both absolute and free of `.`, `..` and doubled `/` (resolved
+/// sources, normalised roots): a comparison of bytes rather than of components.
+pub(super) fn relative_to(path: &Path, root: &Path) -> Option<String> {
+    let rest = path.as_os_str().as_bytes().strip_prefix(root.as_os_str().as_bytes())?;
+    let rel = match rest {
+        [] => rest,
+        [b'/', rel @ ..] => rel,
+        _ if root.as_os_str().as_bytes().ends_with(b"/") => rest,
+        _ => return None,
+    };
+    Some(String::from_utf8_lossy(rel).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_name_parts_a_path_at_its_last_slash() {
+        fn parts(p: &str) -> Option<(&str, &str)> {
+            split_name(Path::new(p)).map(|(d, n)| (d.to_str().unwrap(), n.to_str().unwrap()))
+        }
+        assert_eq!(parts("a/b/c.txt"), Some(("a/b", "c.txt")));
+        assert_eq!(parts("/x"), Some(("/", "x")));
+        assert_eq!(parts("x"), Some(("", "x")));
+        assert_eq!(parts("./x"), Some((".", "x")));
+        for whole in ["a/", "a/.", "a/..", "..", ".", "/", ""] {
+            assert_eq!(parts(whole), None, "{whole}");
+        }
+    }
+
+    #[test]
+    fn relative_to_compares_whole_components() {
+        let rel = |p: &str, r: &str| relative_to(Path::new(p), Path::new(r));
+        assert_eq!(rel("/data/x/y.txt", "/data").as_deref(), Some("x/y.txt"));
+        assert_eq!(rel("/data", "/data").as_deref(), Some(""));
+        assert_eq!(rel("/database/y.txt", "/data"), None);
+        assert_eq!(rel("/other/y.txt", "/data"), None);
+        assert_eq!(rel("/y.txt", "/").as_deref(), Some("y.txt"));
+    }
+
+    #[test]
+    fn resolve_looks_files_up_in_their_open_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().canonicalize().unwrap();
+        std::fs::write(dir.join("f.txt"), b"12345").unwrap();
+        std::fs::create_dir(dir.join("sub")).unwrap();
+        std::os::unix::fs::symlink(dir.join("f.txt"), dir.join("link")).unwrap();
+        let fd = rustix::fs::open(
+            &dir,
+            rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY,
+            rustix::fs::Mode::empty(),
+        )
+        .ok();
+        assert!(fd.is_some());
+        let mut parents = HashMap::new();
+        parents.insert(dir.as_path(), Parent { resolved: dir.clone(), fd });
+        let (path, stat) = resolve(&dir.join("f.txt"), &parents).unwrap();
+        assert_eq!(path, dir.join("f.txt"));
+        assert_eq!(stat.map(|s| s.size()), Some(5));
+        let (path, stat) = resolve(&dir.join("sub"), &parents).unwrap();
+        assert_eq!((path, stat), (dir.join("sub"), None));
+        // A symlink resolves to its target, as LaminDB's `Path.resolve()`.
+        let (path, stat) = resolve(&dir.join("link"), &parents).unwrap();
+        assert_eq!(path, dir.join("f.txt"));
+        assert_eq!(stat.map(|s| s.size()), Some(5));
+        let missing = resolve(&dir.join("gone.txt"), &parents).unwrap_err();
+        assert!(missing.to_string().contains("gone.txt"), "{missing}");
+    }
+}
