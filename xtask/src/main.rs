@@ -17,6 +17,8 @@
 //!   `scale` (only when named): many files and large registries (`scale.rs`).
 //!   `cli` (only when named): start-up of `lamin info`, `get` and `list --filter` as whole
 //!   processes with their peak RSS, and the cold release build's CPU time (`cli.rs`).
+//! - `order-file`: writes `crates/lamindb-cli/startup.order`, the functions that `lamin info`,
+//!   `get`, `list` and `search` run, which the linker places together (`order.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -25,6 +27,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 mod cli;
+mod order;
 mod scale;
 mod track;
 
@@ -32,9 +35,10 @@ fn main() -> Result<()> {
     let task = std::env::args().nth(1);
     match task.as_deref() {
         Some("bench") => bench(),
+        Some("order-file") => order::order_file(),
         _ => {
             eprintln!(
-                "usage: cargo xtask bench\n\n  bench   build release `lamin` and time its workloads (JSON lines on stdout)"
+                "usage: cargo xtask <task>\n\n  bench        build release `lamin` and time its workloads (JSON lines on stdout)\n  order-file   write crates/lamindb-cli/startup.order (the functions quick commands run) and rebuild"
             );
             if task.is_some() { bail!("unknown task") } else { Ok(()) }
         }

@@ -3,7 +3,8 @@
 //!
 //! Sizes come from the environment (0 skips a workload): `LAMIN_BENCH_FILES` (default 100 000
 //! files of 1 KiB), `LAMIN_BENCH_OBJECTS` (default 100 000 objects on the local S3 server, when
-//! `LAMIN_TEST_S3_ENDPOINT` is set), `LAMIN_BENCH_LABELS` (default 1 000 000 labels) and
+//! `LAMIN_TEST_S3_ENDPOINT` is set), `LAMIN_BENCH_LABELS` (default 1 000 000 labels),
+//! `LAMIN_BENCH_ARTIFACTS` (default 1 000 000 artifacts with 5 features, for `df(features=…)`) and
 //! `LAMIN_BENCH_UID_ROWS` (default 1 000 000 artifact rows with random, then time-ordered uids).
 
 use std::path::Path;
@@ -38,6 +39,19 @@ pub(crate) fn bench_scale(bin: &Path, tmp: &Path) -> Result<()> {
             .status()?;
         if !status.success() {
             bail!("the query benchmark failed");
+        }
+    }
+    // Artifact frames with feature columns (tests/benches/features.rs): `df(features=…)` over
+    // `LAMIN_BENCH_ARTIFACTS` artifacts with 5 features.
+    let artifacts = size("LAMIN_BENCH_ARTIFACTS", 1_000_000);
+    if artifacts > 0 {
+        let status = Command::new(env!("CARGO"))
+            .args(["bench", "-p", "lamindb-tests", "--bench", "features"])
+            .env("LAMIN_BENCH_ARTIFACTS", artifacts.to_string())
+            .current_dir(crate::workspace_root())
+            .status()?;
+        if !status.success() {
+            bail!("the features benchmark failed");
         }
     }
     // Random against time-ordered uid stems (tests/benches/uids.rs; `LAMIN_BENCH_UID_ROWS`).

@@ -2,7 +2,7 @@
 //! (`cat[ULabel…]` `lamindb_artifactulabel`, `cat[Record…]` `lamindb_artifactrecord`,
 //! `cat[Project…]` `lamindb_artifactproject`), the other dtypes through LaminDB's JSON value tables.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use lamindb_core::{Feature, Field, Instance, Q, QuerySet, Record, Registry, SqlType, Value};
 use polars::prelude::*;
@@ -79,21 +79,41 @@ fn has_json_values(db: &Instance) -> Result<bool, FrameError> {
     Ok(db.table_exists("lamindb_artifactjsonvalue")? && db.table_exists("lamindb_jsonvalue")?)
 }
 
-/// `(artifact_id, feature_id, value)` of the JSON feature values linked to `ids`, in link order,
-/// restricted to `features` when given. One query per chunk of ids.
+/// The JSON feature values of some artifacts: the links `(feature, artifact, value id)` sorted by
+/// feature and artifact (link order within), and each distinct value decoded once (artifacts
+/// share few distinct values: a million links may hold a thousand).
+#[derive(Default)]
+struct JsonValues {
+    links: Vec<(i64, i64, i64)>,
+    values: HashMap<i64, serde_json::Value>,
+}
+
+impl JsonValues {
+    /// The values of feature `f` on artifact `a`, in link order.
+    fn of(&self, f: i64, a: i64) -> impl Iterator<Item = &serde_json::Value> {
+        let start = self.links.partition_point(|l| (l.0, l.1) < (f, a));
+        self.links[start..]
+            .iter()
+            .take_while(move |l| l.0 == f && l.1 == a)
+            .filter_map(|l| self.values.get(&l.2))
+    }
+}
+
+/// The JSON feature values linked to `ids`, restricted to `features` when given: one query per
+/// chunk of ids for the links, one per chunk of distinct values for the values.
 fn json_feature_values(
     db: &Instance,
     ids: &[i64],
     features: Option<&[i64]>,
-) -> Result<Vec<(i64, i64, String)>, FrameError> {
-    let mut out = Vec::new();
+) -> Result<JsonValues, FrameError> {
+    let mut out = JsonValues::default();
     if features.is_some_and(<[i64]>::is_empty) {
         return Ok(out);
     }
     for chunk in ids.chunks(CHUNK) {
         let mut sql = db.sql();
         sql.push(
-            "SELECT l.\"artifact_id\", v.\"feature_id\", v.\"value\" FROM \"lamindb_artifactjsonvalue\" l",
+            "SELECT v.\"feature_id\", l.\"artifact_id\", l.\"jsonvalue_id\" FROM \"lamindb_artifactjsonvalue\" l",
         );
         sql.push(
             " JOIN \"lamindb_jsonvalue\" v ON v.\"id\" = l.\"jsonvalue_id\" WHERE l.\"artifact_id\" IN (",
@@ -104,7 +124,8 @@ fn json_feature_values(
         sql.push(")");
         match features {
             Some(fs) => {
-                sql.push(" AND v.\"feature_id\" IN (");
+                // `+`: no index on the feature (the artifact ids select the rows).
+                sql.push(" AND +v.\"feature_id\" IN (");
                 for (i, f) in fs.iter().enumerate() {
                     sql.push(if i > 0 { ", " } else { "" }).bind(Value::Int(*f), SqlType::BigInt);
                 }
@@ -116,11 +137,41 @@ fn json_feature_values(
         }
         sql.push(" ORDER BY l.\"id\"");
         db.query_each(&sql, |row| {
-            if let (Some(a), Some(f), Some(v)) = (row[0].as_i64(), row[1].as_i64(), row[2].as_str()) {
-                out.push((a, f, v.to_string()));
+            if let (Some(f), Some(a), Some(v)) = (row[0].as_i64(), row[1].as_i64(), row[2].as_i64()) {
+                out.links.push((f, a, v));
             }
             Ok(())
         })?;
+    }
+    // Stable: the links of one artifact and feature keep their order.
+    out.links.sort_by_key(|&(f, a, _)| (f, a));
+    let value_ids = distinct(out.links.iter().map(|l| l.2));
+    for chunk in value_ids.chunks(CHUNK) {
+        let mut sql = db.sql();
+        sql.push("SELECT \"id\", \"feature_id\", \"value\" FROM \"lamindb_jsonvalue\" WHERE \"id\" IN (");
+        for (i, id) in chunk.iter().enumerate() {
+            sql.push(if i > 0 { ", " } else { "" }).bind(Value::Int(*id), SqlType::BigInt);
+        }
+        sql.push(")");
+        let mut failed = None;
+        db.query_each(&sql, |row| {
+            if let (Some(id), Some(text)) = (row[0].as_i64(), row[2].as_str()) {
+                match serde_json::from_str(text) {
+                    Ok(v) => {
+                        out.values.insert(id, v);
+                    }
+                    Err(e) if failed.is_none() => failed = Some((row[1].as_i64().unwrap_or_default(), e)),
+                    Err(_) => {}
+                }
+            }
+            Ok(())
+        })?;
+        if let Some((f, e)) = failed {
+            return Err(FrameError::Decode {
+                column: format!("lamindb_jsonvalue.value (feature {f})"),
+                message: e.to_string(),
+            });
+        }
     }
     Ok(out)
 }
@@ -176,14 +227,15 @@ fn select_features(
             let mut linked = Vec::new();
             for (_, link, _, _) in CATEGORICAL {
                 if db.table_exists(link.table)? {
-                    let with_feature = Some(Q::kw("feature_id__isnull", false)?);
-                    linked.extend(select_in(db, link, "artifact_id", ids, &["feature_id"], with_feature)?);
+                    // Links without a feature are dropped here: a condition on `feature_id` in
+                    // SQL would lead SQLite to its index (every link of the feature per chunk).
+                    linked.extend(select_in(db, link, "artifact_id", ids, &["feature_id"], None)?);
                 }
             }
             let mut feature_ids = distinct(linked.iter().filter_map(|r| r[0].as_i64()));
             if has_json_values(db)? {
                 let json = json_feature_values(db, ids, None)?;
-                feature_ids = distinct(feature_ids.into_iter().chain(json.iter().map(|(_, f, _)| *f)));
+                feature_ids = distinct(feature_ids.into_iter().chain(json.links.iter().map(|l| l.0)));
             }
             let mut found = Vec::new();
             for chunk in feature_ids.chunks(CHUNK) {
@@ -246,10 +298,15 @@ pub(crate) fn feature_columns(
         if cat.is_empty() {
             continue;
         }
-        let only = Q::kw_list("feature_id__in", cat.iter().map(|f| Value::Int(f.id)).collect())?;
-        for r in select_in(db, link, "artifact_id", ids, &["artifact_id", "feature_id", column], Some(only))?
-        {
+        // The links of these artifacts, their features picked here: with `feature_id IN (…)` in
+        // SQL, SQLite walks the feature's index (every link of the feature, for each chunk of
+        // ids) instead of the artifact's.
+        let wanted: HashSet<i64> = cat.iter().map(|f| f.id).collect();
+        for r in select_in(db, link, "artifact_id", ids, &["artifact_id", "feature_id", column], None)? {
             if let (Some(a), Some(f), Some(u)) = (r[0].as_i64(), r[1].as_i64(), r[2].as_i64()) {
+                if !wanted.contains(&f) {
+                    continue;
+                }
                 let entry = links.entry((a, f)).or_default();
                 if !entry.contains(&(*name, u)) {
                     entry.push((*name, u));
@@ -280,16 +337,11 @@ pub(crate) fn feature_columns(
     // Non-categorical values: LaminDB's JSON value tables, (artifact, feature) → values.
     let json_features: Vec<i64> =
         features.iter().filter(|f| f.categorical().is_none()).map(|f| f.id).collect();
-    let mut json: HashMap<(i64, i64), Vec<serde_json::Value>> = HashMap::new();
-    if !json_features.is_empty() && has_json_values(db)? {
-        for (a, f, text) in json_feature_values(db, ids, Some(&json_features))? {
-            let v = serde_json::from_str(&text).map_err(|e| FrameError::Decode {
-                column: format!("lamindb_jsonvalue.value (feature {f})"),
-                message: e.to_string(),
-            })?;
-            json.entry((a, f)).or_default().push(v);
-        }
-    }
+    let json = if !json_features.is_empty() && has_json_values(db)? {
+        json_feature_values(db, ids, Some(&json_features))?
+    } else {
+        JsonValues::default()
+    };
 
     let mut out = Vec::new();
     for f in &features {
@@ -333,18 +385,13 @@ pub(crate) fn feature_columns(
 
 /// The column of a non-categorical feature: a scalar column of the feature's dtype, or a list
 /// column for `list[…]` dtypes and (as LaminDB does) when an artifact has several values.
-fn json_feature_column(
-    f: &FeatureInfo,
-    ids: &[i64],
-    json: &HashMap<(i64, i64), Vec<serde_json::Value>>,
-) -> Result<Column, FrameError> {
+fn json_feature_column(f: &FeatureInfo, ids: &[i64], json: &JsonValues) -> Result<Column, FrameError> {
     let (ty, declared_list) = f.value_type();
     let per_row: Vec<Vec<Value>> = ids
         .iter()
         .map(|a| {
-            let values = json.get(&(*a, f.id)).map(Vec::as_slice).unwrap_or_default();
             let mut out: Vec<Value> = Vec::new();
-            for v in values {
+            for v in json.of(f.id, *a) {
                 match v {
                     serde_json::Value::Array(items) if declared_list => {
                         out.extend(items.iter().map(|x| json_value(x, ty)))
