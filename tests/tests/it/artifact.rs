@@ -687,6 +687,40 @@ fn streamed_saves_hold_one_batch_and_resume_after_a_failure() {
     });
 }
 
+/// The dedup lookups of a large batch (more than 2000 hashes or keys) are read in two halves,
+/// on two connections outside a caller's transaction: every existing artifact is still found;
+/// inside a transaction, one connection sees what the transaction saved before.
+#[test]
+fn large_batches_find_every_existing_artifact() {
+    for_each_backend("large_batches_dedup", |b| {
+        let t = TestInstance::new(b);
+        let n = 2100;
+        for i in 0..n {
+            write(&t.path(&format!("in/big/a/{i:04}.txt")), format!("big {i}").as_bytes());
+        }
+        let opts = ArtifactOptions { batch: n, ..Default::default() };
+        let save = |inst: &lamindb_core::Instance, dir: &str| {
+            let sources = ArtifactSource::walk_dir(&t.path(dir), None).unwrap();
+            inst.create_artifacts_streamed(sources, &opts, &NoProgress, |_, _| Ok(())).unwrap()
+        };
+        assert_eq!(save(&t.inst, "in/big/a").created, n);
+        // One file changed: a new version of its key; the others are found by hash.
+        write(&t.path("in/big/a/0007.txt"), b"changed");
+        let again = save(&t.inst, "in/big/a");
+        assert_eq!((again.existing, again.new_versions, again.created), (n - 1, 1, 0));
+        // Inside a transaction, a second folder with the contents of a third, saved just before
+        // in the same transaction, returns the third's artifacts.
+        for i in 0..n {
+            write(&t.path(&format!("in/big/b/{i:04}.txt")), format!("other {i}").as_bytes());
+            write(&t.path(&format!("in/big/c/{i:04}.txt")), format!("other {i}").as_bytes());
+        }
+        let (first, second) =
+            t.inst.transaction(|tx| Ok((save(tx, "in/big/b"), save(tx, "in/big/c")))).unwrap();
+        assert_eq!((first.created, second.existing, second.created), (n, n, 0));
+        assert_eq!(Artifact::query().count(&t.inst).unwrap(), 2 * n + 1);
+    });
+}
+
 /// Two savers of the same content under different keys at once leave one artifact: the second
 /// returns the first's ("returning artifact with same hash"), as one after the other would.
 #[test]
