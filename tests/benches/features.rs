@@ -264,18 +264,6 @@ fn set_up(backend: Backend, t: &TestInstance, n: usize) -> i64 {
     base
 }
 
-/// A deterministic pseudo-random sequence (xorshift), so every run checks the same rows.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
-}
-
 /// Panics unless `frame` has the `n` artifacts and their feature values.
 fn check(frame: &DataFrame, n: usize, base: i64) {
     assert_eq!(frame.height(), n, "one row per artifact");
@@ -288,7 +276,7 @@ fn check(frame: &DataFrame, n: usize, base: i64) {
     let cells = col("n_cells").i64().expect("n_cells is Int64");
     let scores = col("score").f64().expect("score is Float64");
     let qc = col("is_qc").bool().expect("is_qc is Boolean");
-    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let mut rng = lamindb_tests::bench::Rng(0x2545_F491_4F6C_DD1D);
     let mut rows = vec![0, n / 2, n - 1, n.saturating_sub(THROUGH_API / 2)];
     rows.extend((0..32).map(|_| rng.below(n)));
     for r in rows {
@@ -343,24 +331,14 @@ fn run(backend: Backend, n: usize) {
 }
 
 fn main() {
-    // `cargo test` runs bench targets with --bench absent; only measure when asked to.
-    if std::env::args().any(|a| a == "--list" || a == "--test") {
+    if !lamindb_tests::bench::measuring() {
         return;
     }
-    let n = std::env::var("LAMIN_BENCH_ARTIFACTS")
-        .ok()
-        .and_then(|v| v.replace('_', "").parse().ok())
-        .unwrap_or(100_000);
+    let n = lamindb_tests::bench::size("LAMIN_BENCH_ARTIFACTS").unwrap_or(100_000);
     if n == 0 {
         return;
     }
-    let mut backends = vec![Backend::Sqlite];
-    if lamindb_tests::postgres_url().is_some() {
-        backends.push(Backend::Postgres);
-    } else {
-        eprintln!("skipped: postgres (LAMIN_TEST_POSTGRES_URL not set)");
-    }
-    for backend in backends {
+    for backend in lamindb_tests::bench::backends() {
         run(backend, n);
     }
 }

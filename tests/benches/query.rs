@@ -30,18 +30,6 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-/// A deterministic pseudo-random sequence (xorshift), so every run queries the same values.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
-}
-
 const WORDS: [&str; 8] = ["cell", "tissue", "gene", "donor", "batch", "assay", "tumor", "sample"];
 
 fn run(backend: Backend, n: usize, large: bool) {
@@ -57,7 +45,7 @@ fn run(backend: Backend, n: usize, large: bool) {
     assert_eq!(created.created, n);
     report(backend, "bulk create ulabels", n, took, n);
 
-    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let mut rng = lamindb_tests::bench::Rng(0x2545_F491_4F6C_DD1D);
     let mut times = Vec::new();
     for _ in 0..100 {
         let name = &names[rng.below(n)];
@@ -188,19 +176,11 @@ fn raw_insert(backend: Backend, names: &[String]) {
 }
 
 fn main() {
-    // `cargo test` runs bench targets with --bench absent; only measure when asked to.
-    if std::env::args().any(|a| a == "--list" || a == "--test") {
+    if !lamindb_tests::bench::measuring() {
         return;
     }
-    let mut backends = vec![Backend::Sqlite];
-    if lamindb_tests::postgres_url().is_some() {
-        backends.push(Backend::Postgres);
-    } else {
-        eprintln!("skipped: postgres (LAMIN_TEST_POSTGRES_URL not set)");
-    }
-    let large: Option<usize> =
-        std::env::var("LAMIN_BENCH_LABELS").ok().and_then(|v| v.replace('_', "").parse().ok());
-    for backend in backends {
+    let large = lamindb_tests::bench::size("LAMIN_BENCH_LABELS");
+    for backend in lamindb_tests::bench::backends() {
         match large {
             Some(n) => run(backend, n, true),
             None => {

@@ -84,20 +84,11 @@ fn run(backend: Backend, n: usize, ordered: bool) {
 }
 
 fn main() {
-    if std::env::args().any(|a| a == "--list" || a == "--test") {
+    if !lamindb_tests::bench::measuring() {
         return;
     }
-    let n = std::env::var("LAMIN_BENCH_UID_ROWS")
-        .ok()
-        .and_then(|v| v.replace('_', "").parse().ok())
-        .unwrap_or(1_000_000);
-    let mut backends = vec![Backend::Sqlite];
-    if lamindb_tests::postgres_url().is_some() {
-        backends.push(Backend::Postgres);
-    } else {
-        eprintln!("skipped: postgres (LAMIN_TEST_POSTGRES_URL not set)");
-    }
-    for backend in backends {
+    let n = lamindb_tests::bench::size("LAMIN_BENCH_UID_ROWS").unwrap_or(1_000_000);
+    for backend in lamindb_tests::bench::backends() {
         for ordered in [false, true] {
             run(backend, n, ordered);
         }

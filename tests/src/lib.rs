@@ -6,6 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod bench;
+
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use lamindb_core::{InitOptions, Instance, Record, Run, SaveContext, SettingsDir, Transform};
 

@@ -39,18 +39,23 @@ fn workload(name: &str, program: &Path, dir: &Path, args: &[&str], runs: usize) 
     Ok(median)
 }
 
-pub(crate) fn bench_cli(bin: &Path, tmp: &Path) -> Result<()> {
-    let dir = tmp.join("cli");
-    std::fs::create_dir_all(&dir)?;
-    lamin(bin, &dir, &["init", "--storage", "./data"])?;
-    lamin(bin, &dir, &["create", "ulabel", "T cell", "B cell", "Crohn's disease"])?;
+/// A new instance in `dir` with three labels; the uid of the one named "T cell".
+pub(crate) fn labelled_instance(bin: &Path, dir: &Path) -> Result<String> {
+    std::fs::create_dir_all(dir)?;
+    lamin(bin, dir, &["init", "--storage", "./data"])?;
+    lamin(bin, dir, &["create", "ulabel", "T cell", "B cell", "Crohn's disease"])?;
     let out = Command::new(bin)
         .args(["list", "ulabel", "--filter", "name=T cell", "--json"])
-        .current_dir(&dir)
+        .current_dir(dir)
         .env("LAMIN_SETTINGS_DIR", dir.join("settings"))
         .output()?;
     let listed: serde_json::Value = serde_json::from_slice(&out.stdout).context("lamin list --json")?;
-    let uid = listed[0]["uid"].as_str().context("a uid")?.to_string();
+    Ok(listed[0]["uid"].as_str().context("a uid")?.to_string())
+}
+
+pub(crate) fn bench_cli(bin: &Path, tmp: &Path) -> Result<()> {
+    let dir = tmp.join("cli");
+    let uid = labelled_instance(bin, &dir)?;
 
     let true_bin = Path::new("/bin/true");
     let start = workload("true (process start)", true_bin, &dir, &[], RUNS)?;

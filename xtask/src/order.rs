@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
-use crate::{lamin, target_dir, workspace_root};
+use crate::{target_dir, workspace_root};
 
 pub(crate) fn order_file() -> Result<()> {
     if Command::new("valgrind").arg("--version").output().is_err() {
@@ -29,16 +29,7 @@ pub(crate) fn order_file() -> Result<()> {
         let sections = read_map(&std::fs::read_to_string(&map).context("the linker map")?)?;
 
         let dir = tmp.join("instance");
-        std::fs::create_dir_all(&dir)?;
-        lamin(&bin, &dir, &["init", "--storage", "./data"])?;
-        lamin(&bin, &dir, &["create", "ulabel", "T cell", "B cell", "Crohn's disease"])?;
-        let out = Command::new(&bin)
-            .args(["list", "ulabel", "--filter", "name=T cell", "--json"])
-            .current_dir(&dir)
-            .env("LAMIN_SETTINGS_DIR", dir.join("settings"))
-            .output()?;
-        let listed: serde_json::Value = serde_json::from_slice(&out.stdout).context("lamin list --json")?;
-        let uid = listed[0]["uid"].as_str().context("a uid")?.to_string();
+        let uid = crate::cli::labelled_instance(&bin, &dir)?;
 
         let mut symbols = BTreeSet::new();
         let workloads: [&[&str]; 5] = [

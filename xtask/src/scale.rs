@@ -32,27 +32,13 @@ pub(crate) fn bench_scale(bin: &Path, tmp: &Path) -> Result<()> {
     // INSERTs, filters, search, listing and a DataFrame of every row.
     let labels = size("LAMIN_BENCH_LABELS", 1_000_000);
     if labels > 0 {
-        let status = Command::new(env!("CARGO"))
-            .args(["bench", "-p", "lamindb-tests", "--bench", "query"])
-            .env("LAMIN_BENCH_LABELS", labels.to_string())
-            .current_dir(crate::workspace_root())
-            .status()?;
-        if !status.success() {
-            bail!("the query benchmark failed");
-        }
+        library_bench_sized("query", "LAMIN_BENCH_LABELS", labels)?;
     }
     // Artifact frames with feature columns (tests/benches/features.rs): `df(features=…)` over
     // `LAMIN_BENCH_ARTIFACTS` artifacts with 5 features.
     let artifacts = size("LAMIN_BENCH_ARTIFACTS", 1_000_000);
     if artifacts > 0 {
-        let status = Command::new(env!("CARGO"))
-            .args(["bench", "-p", "lamindb-tests", "--bench", "features"])
-            .env("LAMIN_BENCH_ARTIFACTS", artifacts.to_string())
-            .current_dir(crate::workspace_root())
-            .status()?;
-        if !status.success() {
-            bail!("the features benchmark failed");
-        }
+        library_bench_sized("features", "LAMIN_BENCH_ARTIFACTS", artifacts)?;
     }
     // Random against time-ordered uid stems (tests/benches/uids.rs; `LAMIN_BENCH_UID_ROWS`).
     if size("LAMIN_BENCH_UID_ROWS", 1_000_000) == 0 {
@@ -64,6 +50,19 @@ pub(crate) fn bench_scale(bin: &Path, tmp: &Path) -> Result<()> {
         .status()?;
     if !status.success() {
         bail!("the uid benchmark failed");
+    }
+    Ok(())
+}
+
+/// Runs the library benchmark `tests/benches/<name>.rs` at the size `n` given in `var`.
+fn library_bench_sized(name: &str, var: &str, n: usize) -> Result<()> {
+    let status = Command::new(env!("CARGO"))
+        .args(["bench", "-p", "lamindb-tests", "--bench", name])
+        .env(var, n.to_string())
+        .current_dir(crate::workspace_root())
+        .status()?;
+    if !status.success() {
+        bail!("the {name} benchmark failed");
     }
     Ok(())
 }
