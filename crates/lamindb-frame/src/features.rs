@@ -8,7 +8,7 @@ use lamindb_core::{Feature, Field, Instance, Q, QuerySet, Record, Registry, SqlT
 use polars::prelude::*;
 
 use crate::FrameError;
-use crate::columns::{column_of, list_column_of, null_column};
+use crate::columns::{ColumnBuilder, list_column_of, null_column};
 use crate::df::{CHUNK, FeatureSelection};
 use crate::include::{distinct, select_in};
 
@@ -99,15 +99,11 @@ impl JsonValues {
     }
 }
 
-/// The JSON feature values linked to `ids`, restricted to `features` when given: one query per
-/// chunk of ids for the links, one per chunk of distinct values for the values.
-fn json_feature_values(
-    db: &Instance,
-    ids: &[i64],
-    features: Option<&[i64]>,
-) -> Result<JsonValues, FrameError> {
+/// The values of the JSON features `features` linked to `ids`: one query per chunk of ids for
+/// the links, one per chunk of distinct values for the values.
+fn json_feature_values(db: &Instance, ids: &[i64], features: &[i64]) -> Result<JsonValues, FrameError> {
     let mut out = JsonValues::default();
-    if features.is_some_and(<[i64]>::is_empty) {
+    if features.is_empty() {
         return Ok(out);
     }
     for chunk in ids.chunks(CHUNK) {
@@ -122,19 +118,12 @@ fn json_feature_values(
             sql.push(if i > 0 { ", " } else { "" }).bind(Value::Int(*id), SqlType::BigInt);
         }
         sql.push(")");
-        match features {
-            Some(fs) => {
-                // `+`: no index on the feature (the artifact ids select the rows).
-                sql.push(" AND +v.\"feature_id\" IN (");
-                for (i, f) in fs.iter().enumerate() {
-                    sql.push(if i > 0 { ", " } else { "" }).bind(Value::Int(*f), SqlType::BigInt);
-                }
-                sql.push(")");
-            }
-            None => {
-                sql.push(" AND v.\"feature_id\" IS NOT NULL");
-            }
+        // `+`: no index on the feature (the artifact ids select the rows).
+        sql.push(" AND +v.\"feature_id\" IN (");
+        for (i, f) in features.iter().enumerate() {
+            sql.push(if i > 0 { ", " } else { "" }).bind(Value::Int(*f), SqlType::BigInt);
         }
+        sql.push(")");
         sql.push(" ORDER BY l.\"id\"");
         db.query_each(&sql, |row| {
             if let (Some(f), Some(a), Some(v)) = (row[0].as_i64(), row[1].as_i64(), row[2].as_i64()) {
@@ -224,19 +213,38 @@ fn select_features(
             Ok(out)
         }
         FeatureSelection::All => {
-            let mut linked = Vec::new();
+            // The features with values on these artifacts, distinct per chunk of ids: from each
+            // link table (`l`), and from the JSON values (`v`) their links point to.
+            let mut sources: Vec<(String, &str)> = Vec::new();
             for (_, link, _, _) in CATEGORICAL {
                 if db.table_exists(link.table)? {
-                    // Links without a feature are dropped here: a condition on `feature_id` in
-                    // SQL would lead SQLite to its index (every link of the feature per chunk).
-                    linked.extend(select_in(db, link, "artifact_id", ids, &["feature_id"], None)?);
+                    sources.push((format!("\"{}\" l", link.table), "l"));
                 }
             }
-            let mut feature_ids = distinct(linked.iter().filter_map(|r| r[0].as_i64()));
             if has_json_values(db)? {
-                let json = json_feature_values(db, ids, None)?;
-                feature_ids = distinct(feature_ids.into_iter().chain(json.links.iter().map(|l| l.0)));
+                let json = "\"lamindb_artifactjsonvalue\" l JOIN \"lamindb_jsonvalue\" v ON v.\"id\" = l.\"jsonvalue_id\"";
+                sources.push((json.to_string(), "v"));
             }
+            let mut found_ids = Vec::new();
+            for (from, alias) in &sources {
+                for chunk in ids.chunks(CHUNK) {
+                    // No condition on `feature_id` (links without one give NULL, dropped here):
+                    // SQLite would take its index and read every link of the feature per chunk.
+                    let mut sql = db.sql();
+                    sql.push(&format!(
+                        "SELECT DISTINCT {alias}.\"feature_id\" FROM {from} WHERE l.\"artifact_id\" IN ("
+                    ));
+                    for (i, id) in chunk.iter().enumerate() {
+                        sql.push(if i > 0 { ", " } else { "" }).bind(Value::Int(*id), SqlType::BigInt);
+                    }
+                    sql.push(")");
+                    db.query_each(&sql, |row| {
+                        found_ids.extend(row[0].as_i64());
+                        Ok(())
+                    })?;
+                }
+            }
+            let feature_ids = distinct(found_ids);
             let mut found = Vec::new();
             for chunk in feature_ids.chunks(CHUNK) {
                 let values = chunk.iter().map(|i| Value::Int(*i)).collect();
@@ -286,9 +294,9 @@ pub(crate) fn feature_columns(
     sel: &FeatureSelection,
 ) -> Result<Vec<Column>, FrameError> {
     let features = select_features(db, ids, sel)?;
-    // Categorical values: per registry, its link table; (artifact, feature) → (registry, id)
-    // in link order; then the values of the linked records.
-    let mut links: HashMap<(i64, i64), Vec<(&'static str, i64)>> = HashMap::new();
+    // Categorical values: per registry, its link table: (feature, artifact, registry, record)
+    // sorted by feature and artifact (link order within); then the values of the linked records.
+    let mut links: Vec<(i64, i64, &'static str, i64)> = Vec::new();
     let mut label_fields: HashMap<i64, &'static Field> = HashMap::new();
     let mut labels: HashMap<(&'static str, i64), Vec<Value>> = HashMap::new();
     let mut field_names_of: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
@@ -302,14 +310,13 @@ pub(crate) fn feature_columns(
         // SQL, SQLite walks the feature's index (every link of the feature, for each chunk of
         // ids) instead of the artifact's.
         let wanted: HashSet<i64> = cat.iter().map(|f| f.id).collect();
-        for r in select_in(db, link, "artifact_id", ids, &["artifact_id", "feature_id", column], None)? {
-            if let (Some(a), Some(f), Some(u)) = (r[0].as_i64(), r[1].as_i64(), r[2].as_i64()) {
-                if !wanted.contains(&f) {
-                    continue;
-                }
-                let entry = links.entry((a, f)).or_default();
-                if !entry.contains(&(*name, u)) {
-                    entry.push((*name, u));
+        for chunk in ids.chunks(CHUNK) {
+            for r in select_in(db, link, "artifact_id", chunk, &["artifact_id", "feature_id", column], None)?
+            {
+                if let (Some(a), Some(f), Some(u)) = (r[0].as_i64(), r[1].as_i64(), r[2].as_i64())
+                    && wanted.contains(&f)
+                {
+                    links.push((f, a, *name, u));
                 }
             }
         }
@@ -324,7 +331,7 @@ pub(crate) fn feature_columns(
                 names.push(field.name);
             }
         }
-        let linked = distinct(links.values().flatten().filter(|(reg, _)| reg == name).map(|(_, id)| *id));
+        let linked = distinct(links.iter().filter(|l| l.2 == *name).map(|l| l.3));
         // Values of records outside the default branch (trash, archive) are left out, as in LaminDB.
         for r in select_in(db, target, "id", &linked, &names, Some(Q::kw("branch_id", 1)?))? {
             if let Some(id) = r[0].as_i64() {
@@ -334,11 +341,14 @@ pub(crate) fn feature_columns(
         field_names_of.insert(name, names);
     }
 
+    // Stable: the links of one artifact and feature keep their order.
+    links.sort_by_key(|l| (l.0, l.1));
+
     // Non-categorical values: LaminDB's JSON value tables, (artifact, feature) → values.
     let json_features: Vec<i64> =
         features.iter().filter(|f| f.categorical().is_none()).map(|f| f.id).collect();
     let json = if !json_features.is_empty() && has_json_values(db)? {
-        json_feature_values(db, ids, Some(&json_features))?
+        json_feature_values(db, ids, &json_features)?
     } else {
         JsonValues::default()
     };
@@ -355,30 +365,22 @@ pub(crate) fn feature_columns(
             continue;
         };
         let idx = names.iter().position(|n| *n == field.name).expect("selected");
-        let per_row: Vec<Vec<Value>> = ids
-            .iter()
-            .map(|a| {
-                links
-                    .get(&(*a, f.id))
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|key| labels.get(key).map(|r| r[idx].clone()))
-                    .filter(|v| !v.is_null())
-                    .collect()
-            })
-            .collect();
         // `cat[…]` is a scalar column unless an artifact has several values (then, as LaminDB
         // does, a list column); `list[cat[…]]` is always a list column.
         let ty = if field.ty.is_text() { field.ty } else { SqlType::Text };
-        if declared_list || per_row.iter().any(|v| v.len() > 1) {
-            let lists: Vec<Option<Vec<Value>>> =
-                per_row.into_iter().map(|v| if v.is_empty() { None } else { Some(v) }).collect();
-            out.push(list_column_of(&f.name, ty, &lists)?);
-        } else {
-            let scalars: Vec<Value> =
-                per_row.into_iter().map(|mut v| v.pop().unwrap_or(Value::Null)).collect();
-            out.push(column_of(&f.name, ty, &scalars)?);
-        }
+        out.push(feature_column(&f.name, ty, declared_list, ids, |a, values| {
+            let start = links.partition_point(|l| (l.0, l.1) < (f.id, a));
+            let group = links[start..].iter().take_while(|l| (l.0, l.1) == (f.id, a));
+            for (i, l) in group.clone().enumerate() {
+                // A record linked twice counts once.
+                if group.clone().take(i).any(|e| (e.2, e.3) == (l.2, l.3)) {
+                    continue;
+                }
+                if let Some(v) = labels.get(&(l.2, l.3)).map(|r| &r[idx]).filter(|v| !v.is_null()) {
+                    values.push(v.clone());
+                }
+            }
+        })?);
     }
     Ok(out)
 }
@@ -387,28 +389,52 @@ pub(crate) fn feature_columns(
 /// column for `list[…]` dtypes and (as LaminDB does) when an artifact has several values.
 fn json_feature_column(f: &FeatureInfo, ids: &[i64], json: &JsonValues) -> Result<Column, FrameError> {
     let (ty, declared_list) = f.value_type();
-    let per_row: Vec<Vec<Value>> = ids
-        .iter()
-        .map(|a| {
-            let mut out: Vec<Value> = Vec::new();
-            for v in json.of(f.id, *a) {
-                match v {
-                    serde_json::Value::Array(items) if declared_list => {
-                        out.extend(items.iter().map(|x| json_value(x, ty)))
-                    }
-                    v => out.push(json_value(v, ty)),
+    feature_column(&f.name, ty, declared_list, ids, |a, values| {
+        for v in json.of(f.id, a) {
+            match v {
+                serde_json::Value::Array(items) if declared_list => {
+                    values.extend(items.iter().map(|x| json_value(x, ty)))
                 }
+                v => values.push(json_value(v, ty)),
             }
-            out.retain(|v| !v.is_null());
-            out
-        })
-        .collect();
-    if declared_list || per_row.iter().any(|v| v.len() > 1) {
-        let lists: Vec<Option<Vec<Value>>> =
-            per_row.into_iter().map(|v| if v.is_empty() { None } else { Some(v) }).collect();
-        list_column_of(&f.name, ty, &lists)
-    } else {
-        let scalars: Vec<Value> = per_row.into_iter().map(|mut v| v.pop().unwrap_or(Value::Null)).collect();
-        column_of(&f.name, ty, &scalars)
+        }
+        values.retain(|v| !v.is_null());
+    })
+}
+
+/// A feature's column over the artifacts `ids`, from `values_of(artifact, values)` (which
+/// appends the artifact's values): scalar unless `list` or some artifact has several values.
+/// Rows are built straight into the column; only a list column holds the values of a row.
+fn feature_column(
+    name: &str,
+    ty: SqlType,
+    list: bool,
+    ids: &[i64],
+    values_of: impl Fn(i64, &mut Vec<Value>),
+) -> Result<Column, FrameError> {
+    let mut values = Vec::new();
+    let several = |a: &i64, values: &mut Vec<Value>| {
+        values.clear();
+        values_of(*a, values);
+        values.len() > 1
+    };
+    if list || ids.iter().any(|a| several(a, &mut values)) {
+        let lists: Vec<Option<Vec<Value>>> = ids
+            .iter()
+            .map(|a| {
+                let mut values = Vec::new();
+                values_of(*a, &mut values);
+                (!values.is_empty()).then_some(values)
+            })
+            .collect();
+        return list_column_of(name, ty, &lists);
     }
+    let mut b = ColumnBuilder::new(name, ty, ids.len());
+    for a in ids {
+        values.clear();
+        values_of(*a, &mut values);
+        let v = values.pop().unwrap_or(Value::Null);
+        b.push(&v).map_err(|message| FrameError::Decode { column: name.to_string(), message })?;
+    }
+    Ok(b.finish())
 }
