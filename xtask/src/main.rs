@@ -80,11 +80,14 @@ fn run_lamin(mut cmd: Command, bin: &Path, dir: &Path, args: &[&str]) -> Result<
 }
 
 /// Runs the library-level benchmark `tests/benches/<name>.rs`.
-fn library_bench(name: &str) -> Result<()> {
-    let status = Command::new(env!("CARGO"))
-        .args(["bench", "-p", "lamindb-tests", "--bench", name])
-        .current_dir(workspace_root())
-        .status()?;
+/// With `size`, the environment variable that sets its size and the value.
+fn library_bench(name: &str, size: Option<(&str, usize)>) -> Result<()> {
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.args(["bench", "-p", "lamindb-tests", "--bench", name]).current_dir(workspace_root());
+    if let Some((var, n)) = size {
+        cmd.env(var, n.to_string());
+    }
+    let status = cmd.status()?;
     if !status.success() {
         bail!("the {name} benchmark failed");
     }
@@ -182,11 +185,11 @@ fn bench() -> Result<()> {
             scale::bench_scale(&bin, &tmp)?;
         }
         if only.as_deref().is_none_or(|g| g == "transfer") {
-            library_bench("transfer")?;
+            library_bench("transfer", None)?;
         }
         if only.as_deref().is_none_or(|g| g == "query") {
             // Library-level query workloads over 10k and 100k labels (tests/benches/query.rs).
-            library_bench("query")?;
+            library_bench("query", None)?;
         }
         Ok(())
     })();

@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use anyhow::{Result, bail};
 
-use crate::{lamin, lamin_timed_env, sync, write_big};
+use crate::{lamin, lamin_timed_env, library_bench, sync, write_big};
 
 fn size(var: &str, default: usize) -> usize {
     std::env::var(var).ok().and_then(|v| v.replace('_', "").parse().ok()).unwrap_or(default)
@@ -32,37 +32,18 @@ pub(crate) fn bench_scale(bin: &Path, tmp: &Path) -> Result<()> {
     // INSERTs, filters, search, listing and a DataFrame of every row.
     let labels = size("LAMIN_BENCH_LABELS", 1_000_000);
     if labels > 0 {
-        library_bench_sized("query", "LAMIN_BENCH_LABELS", labels)?;
+        library_bench("query", Some(("LAMIN_BENCH_LABELS", labels)))?;
     }
     // Artifact frames with feature columns (tests/benches/features.rs): `df(features=…)` over
     // `LAMIN_BENCH_ARTIFACTS` artifacts with 5 features.
     let artifacts = size("LAMIN_BENCH_ARTIFACTS", 1_000_000);
     if artifacts > 0 {
-        library_bench_sized("features", "LAMIN_BENCH_ARTIFACTS", artifacts)?;
+        library_bench("features", Some(("LAMIN_BENCH_ARTIFACTS", artifacts)))?;
     }
     // Random against time-ordered uid stems (tests/benches/uids.rs; `LAMIN_BENCH_UID_ROWS`).
-    if size("LAMIN_BENCH_UID_ROWS", 1_000_000) == 0 {
-        return Ok(());
-    }
-    let status = Command::new(env!("CARGO"))
-        .args(["bench", "-p", "lamindb-tests", "--bench", "uids"])
-        .current_dir(crate::workspace_root())
-        .status()?;
-    if !status.success() {
-        bail!("the uid benchmark failed");
-    }
-    Ok(())
-}
-
-/// Runs the library benchmark `tests/benches/<name>.rs` at the size `n` given in `var`.
-fn library_bench_sized(name: &str, var: &str, n: usize) -> Result<()> {
-    let status = Command::new(env!("CARGO"))
-        .args(["bench", "-p", "lamindb-tests", "--bench", name])
-        .env(var, n.to_string())
-        .current_dir(crate::workspace_root())
-        .status()?;
-    if !status.success() {
-        bail!("the {name} benchmark failed");
+    let rows = size("LAMIN_BENCH_UID_ROWS", 1_000_000);
+    if rows > 0 {
+        library_bench("uids", Some(("LAMIN_BENCH_UID_ROWS", rows)))?;
     }
     Ok(())
 }

@@ -525,7 +525,7 @@ impl<'a> Transfer<'a> {
                     .push(", \"feature_id\" FROM ")
                     .ident(table);
                 sql.push(" WHERE \"artifact_id\" IN (");
-                in_list(&mut sql, chunk);
+                sql.bind_ints(chunk);
                 sql.push(") ORDER BY \"id\"");
                 for row in self.source.query(&sql)? {
                     let (a, l, f) = (int(&row.values[0]), int(&row.values[1]), row.values[2].as_i64());
@@ -566,7 +566,7 @@ impl<'a> Transfer<'a> {
                 "SELECT l.\"artifact_id\", v.\"feature_id\", v.\"value\", v.\"hash\" FROM \"lamindb_artifactjsonvalue\" l \
                  JOIN \"lamindb_jsonvalue\" v ON v.\"id\" = l.\"jsonvalue_id\" WHERE l.\"artifact_id\" IN (",
             );
-            in_list(&mut sql, chunk);
+            sql.bind_ints(chunk);
             sql.push(") ORDER BY l.\"id\"");
             for row in self.source.query(&sql)? {
                 let a = int(&row.values[0]);
@@ -601,15 +601,6 @@ impl<'a> Transfer<'a> {
 
 fn int(v: &Value) -> i64 {
     v.as_i64().unwrap_or_default()
-}
-
-fn in_list(sql: &mut crate::db::Sql, ids: &[i64]) {
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind(Value::Int(*id), SqlType::BigInt);
-    }
 }
 
 /// The artifacts (all branches) whose `field` is among `values`, by id.

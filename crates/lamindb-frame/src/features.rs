@@ -91,12 +91,16 @@ struct JsonValues {
 impl JsonValues {
     /// The values of feature `f` on artifact `a`, in link order.
     fn of(&self, f: i64, a: i64) -> impl Iterator<Item = &serde_json::Value> {
-        let start = self.links.partition_point(|l| (l.0, l.1) < (f, a));
-        self.links[start..]
-            .iter()
-            .take_while(move |l| l.0 == f && l.1 == a)
-            .filter_map(|l| self.values.get(&l.2))
+        links_of(&self.links, f, a).iter().filter_map(|l| self.values.get(&l.2))
     }
+}
+
+/// The entries of `links` (sorted by feature and artifact) for feature `f` on artifact `a`, in
+/// link order.
+fn links_of<T>(links: &[(i64, i64, T)], f: i64, a: i64) -> &[(i64, i64, T)] {
+    let start = links.partition_point(|l| (l.0, l.1) < (f, a));
+    let len = links[start..].partition_point(|l| (l.0, l.1) == (f, a));
+    &links[start..start + len]
 }
 
 /// The values of the JSON features `features` linked to `ids`: one query per chunk of ids for
@@ -114,15 +118,11 @@ fn json_feature_values(db: &Instance, ids: &[i64], features: &[i64]) -> Result<J
         sql.push(
             " JOIN \"lamindb_jsonvalue\" v ON v.\"id\" = l.\"jsonvalue_id\" WHERE l.\"artifact_id\" IN (",
         );
-        for (i, id) in chunk.iter().enumerate() {
-            sql.push(if i > 0 { ", " } else { "" }).bind(Value::Int(*id), SqlType::BigInt);
-        }
+        sql.bind_ints(chunk);
         sql.push(")");
         // `+`: no index on the feature (the artifact ids select the rows).
         sql.push(" AND +v.\"feature_id\" IN (");
-        for (i, f) in features.iter().enumerate() {
-            sql.push(if i > 0 { ", " } else { "" }).bind(Value::Int(*f), SqlType::BigInt);
-        }
+        sql.bind_ints(features);
         sql.push(")");
         sql.push(" ORDER BY l.\"id\"");
         db.query_each(&sql, |row| {
@@ -138,9 +138,7 @@ fn json_feature_values(db: &Instance, ids: &[i64], features: &[i64]) -> Result<J
     for chunk in value_ids.chunks(CHUNK) {
         let mut sql = db.sql();
         sql.push("SELECT \"id\", \"feature_id\", \"value\" FROM \"lamindb_jsonvalue\" WHERE \"id\" IN (");
-        for (i, id) in chunk.iter().enumerate() {
-            sql.push(if i > 0 { ", " } else { "" }).bind(Value::Int(*id), SqlType::BigInt);
-        }
+        sql.bind_ints(chunk);
         sql.push(")");
         let mut failed = None;
         db.query_each(&sql, |row| {
@@ -234,9 +232,7 @@ fn select_features(
                     sql.push(&format!(
                         "SELECT DISTINCT {alias}.\"feature_id\" FROM {from} WHERE l.\"artifact_id\" IN ("
                     ));
-                    for (i, id) in chunk.iter().enumerate() {
-                        sql.push(if i > 0 { ", " } else { "" }).bind(Value::Int(*id), SqlType::BigInt);
-                    }
+                    sql.bind_ints(chunk);
                     sql.push(")");
                     db.query_each(&sql, |row| {
                         found_ids.extend(row[0].as_i64());
@@ -296,7 +292,7 @@ pub(crate) fn feature_columns(
     let features = select_features(db, ids, sel)?;
     // Categorical values: per registry, its link table: (feature, artifact, registry, record)
     // sorted by feature and artifact (link order within); then the values of the linked records.
-    let mut links: Vec<(i64, i64, &'static str, i64)> = Vec::new();
+    let mut links: Vec<(i64, i64, (&'static str, i64))> = Vec::new();
     let mut label_fields: HashMap<i64, &'static Field> = HashMap::new();
     let mut labels: HashMap<(&'static str, i64), Vec<Value>> = HashMap::new();
     let mut field_names_of: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
@@ -316,7 +312,7 @@ pub(crate) fn feature_columns(
                 if let (Some(a), Some(f), Some(u)) = (r[0].as_i64(), r[1].as_i64(), r[2].as_i64())
                     && wanted.contains(&f)
                 {
-                    links.push((f, a, *name, u));
+                    links.push((f, a, (*name, u)));
                 }
             }
         }
@@ -331,7 +327,7 @@ pub(crate) fn feature_columns(
                 names.push(field.name);
             }
         }
-        let linked = distinct(links.iter().filter(|l| l.2 == *name).map(|l| l.3));
+        let linked = distinct(links.iter().filter(|l| l.2.0 == *name).map(|l| l.2.1));
         // Values of records outside the default branch (trash, archive) are left out, as in LaminDB.
         for r in select_in(db, target, "id", &linked, &names, Some(Q::kw("branch_id", 1)?))? {
             if let Some(id) = r[0].as_i64() {
@@ -369,14 +365,13 @@ pub(crate) fn feature_columns(
         // does, a list column); `list[cat[…]]` is always a list column.
         let ty = if field.ty.is_text() { field.ty } else { SqlType::Text };
         out.push(feature_column(&f.name, ty, declared_list, ids, |a, values| {
-            let start = links.partition_point(|l| (l.0, l.1) < (f.id, a));
-            let group = links[start..].iter().take_while(|l| (l.0, l.1) == (f.id, a));
-            for (i, l) in group.clone().enumerate() {
+            let group = links_of(&links, f.id, a);
+            for (i, (_, _, record)) in group.iter().enumerate() {
                 // A record linked twice counts once.
-                if group.clone().take(i).any(|e| (e.2, e.3) == (l.2, l.3)) {
+                if group[..i].iter().any(|e| e.2 == *record) {
                     continue;
                 }
-                if let Some(v) = labels.get(&(l.2, l.3)).map(|r| &r[idx]).filter(|v| !v.is_null()) {
+                if let Some(v) = labels.get(record).map(|r| &r[idx]).filter(|v| !v.is_null()) {
                     values.push(v.clone());
                 }
             }

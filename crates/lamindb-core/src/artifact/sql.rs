@@ -140,14 +140,7 @@ fn push_ids(sql: &mut Sql, ids: &[i64]) {
 }
 
 fn push_ids_of(sql: &mut Sql, column: &str, ids: &[i64]) {
-    sql.push(" WHERE ").ident(column).push(" IN (");
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind(Value::Int(*id), SqlType::BigInt);
-    }
-    sql.push(")");
+    sql.push(" WHERE ").ident(column).push(" IN (").bind_ints(ids).push(")");
 }
 
 /// Runs the statement `head` (an `UPDATE … SET …` or `DELETE FROM …`) on the rows `ids`, one

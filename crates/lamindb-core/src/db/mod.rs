@@ -78,6 +78,25 @@ impl Sql {
         self
     }
 
+    /// Appends integers as bound placeholders separated by commas: the inside of `IN (…)`.
+    ///
+    /// ```
+    /// use lamindb_core::{Dialect, Sql};
+    ///
+    /// let mut sql = Sql::new(Dialect::Postgres);
+    /// sql.push("SELECT 1 WHERE 2 IN (").bind_ints(&[1, 2, 3]).push(")");
+    /// assert_eq!(sql.text(), "SELECT 1 WHERE 2 IN ($1, $2, $3)");
+    /// ```
+    pub fn bind_ints(&mut self, values: &[i64]) -> &mut Sql {
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                self.text.push_str(", ");
+            }
+            self.bind(Value::Int(*v), SqlType::BigInt);
+        }
+        self
+    }
+
     /// Appends the dialect's expression for the current UTC time.
     pub fn now(&mut self) -> &mut Sql {
         match self.dialect {
