@@ -54,8 +54,6 @@ enum Plan {
     New { uid: String, previous: Option<Artifact> },
     /// Return this existing artifact.
     Existing(Artifact),
-    /// Return the existing artifact at this index of the hash lookup (while planning).
-    ExistingAt(usize),
     /// An existing artifact, moved into the results.
     Returned,
     /// Return the artifact of an earlier source of the same batch.
@@ -535,19 +533,13 @@ impl Instance {
         let newest_first = |v: &mut Vec<&Artifact>| {
             v.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
         };
-        // By index into `by_hash`: the rows returned move into the plans, uncopied.
-        let mut hash_index: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, a) in by_hash.iter().enumerate() {
+        let mut hash_index: HashMap<&str, Vec<&Artifact>> = HashMap::new();
+        for a in &by_hash {
             if let Some(h) = a.hash.as_deref() {
-                hash_index.entry(h).or_default().push(i);
+                hash_index.entry(h).or_default().push(a);
             }
         }
-        for v in hash_index.values_mut() {
-            v.sort_by(|&a, &b| {
-                let (a, b) = (&by_hash[a], &by_hash[b]);
-                b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id))
-            });
-        }
+        hash_index.values_mut().for_each(newest_first);
         // Non-trashed artifacts with one of the keys, per storage: for the sources that the hash
         // lookup did not settle (a re-save of unchanged files reads each row once).
         let settled = |p: &Prepared| p.lookup_hash && hash_index.contains_key(p.hash.as_str());
@@ -585,8 +577,8 @@ impl Instance {
             let sid = storages[p.storage].id.expect("saved");
             let same_hash = hash_index.get(p.hash.as_str()).map(Vec::as_slice).unwrap_or_default();
             if p.lookup_hash {
-                if let Some(&i) = same_hash.first() {
-                    plans.push(Plan::ExistingAt(i));
+                if let Some(a) = same_hash.first() {
+                    plans.push(Plan::Existing((*a).clone()));
                     continue;
                 }
                 if let Some(first) = first_of_hash.get(p.hash.as_str()) {
@@ -596,20 +588,17 @@ impl Instance {
                 first_of_hash.insert(&p.hash, idx);
             } else if p.files.is_none() && p.size == 0 && p.key.is_none() {
                 // One keyless empty file per storage (the database's unique (storage, hash)).
-                if let Some(&i) =
-                    same_hash.iter().find(|&&i| by_hash[i].storage_id == sid && by_hash[i].key.is_none())
-                {
-                    plans.push(Plan::ExistingAt(i));
+                if let Some(a) = same_hash.iter().find(|a| a.storage_id == sid && a.key.is_none()) {
+                    plans.push(Plan::Existing((*a).clone()));
                     continue;
                 }
             } else if p.in_place {
                 // Registering the same file in place again returns its artifact.
-                let same = same_hash.iter().find(|&&i| {
-                    let a = &by_hash[i];
-                    a.storage_id == sid && a.key == p.key && a.real_key == p.real_key
-                });
-                if let Some(&i) = same {
-                    plans.push(Plan::ExistingAt(i));
+                let same = same_hash
+                    .iter()
+                    .find(|a| a.storage_id == sid && a.key == p.key && a.real_key == p.real_key);
+                if let Some(a) = same {
+                    plans.push(Plan::Existing((*a).clone()));
                     continue;
                 }
             }
@@ -663,21 +652,6 @@ impl Instance {
                     }
                     None => format!("{}0000", crate::uid::time_ordered_stem()),
                 };
-            }
-        }
-        // The existing rows move into their plans; a row two sources return is copied once.
-        let mut uses = vec![0usize; by_hash.len()];
-        for plan in &plans {
-            if let Plan::ExistingAt(i) = plan {
-                uses[*i] += 1;
-            }
-        }
-        let mut rows: Vec<Option<Artifact>> = by_hash.into_iter().map(Some).collect();
-        for plan in &mut plans {
-            if let Plan::ExistingAt(i) = *plan {
-                uses[i] -= 1;
-                let row = if uses[i] == 0 { rows[i].take() } else { rows[i].clone() };
-                *plan = Plan::Existing(row.expect("a row for each use"));
             }
         }
         Ok(plans)
