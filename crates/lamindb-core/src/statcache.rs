@@ -51,18 +51,6 @@ impl FileStat {
         }
     }
 
-    /// The same from a `stat` call made with `rustix`.
-    pub(crate) fn of_stat(st: &rustix::fs::Stat) -> FileStat {
-        let ns = |s: i64, n: i64| s.saturating_mul(1_000_000_000).saturating_add(n);
-        FileStat {
-            size: st.st_size as i64,
-            mtime_ns: ns(st.st_mtime as i64, st.st_mtime_nsec as i64),
-            ctime_ns: ns(st.st_ctime as i64, st.st_ctime_nsec as i64),
-            ino: st.st_ino as i64,
-            dev: st.st_dev as i64,
-        }
-    }
-
     /// The file's size in bytes.
     pub(crate) fn size(&self) -> u64 {
         self.size as u64

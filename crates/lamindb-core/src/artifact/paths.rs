@@ -1,41 +1,27 @@
-//! Where a source is: its resolved path and what `stat` says of it, found with as few system
-//! calls and as little path parsing as a folder of a million files allows.
+//! Where a source is: its resolved path and what `stat` says of it, with one `lstat` and no
+//! parsing of path components for a file of a folder already resolved.
 
 use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use rustix::fd::OwnedFd;
-use rustix::fs::{AtFlags, FileType};
-
 use super::absolute;
 use crate::error::{Error, Result};
 use crate::statcache::FileStat;
 
-/// A folder of sources: its resolved path, and the folder itself, open, to look its files up
-/// by name (one path component instead of the whole path).
-pub(super) struct Parent {
-    pub(super) resolved: PathBuf,
-    pub(super) fd: Option<OwnedFd>,
-}
-
 /// The absolute, resolved form of a source path (LaminDB's `Path.resolve()`) and what `stat`
-/// says of it (`None` for a folder). A file whose folder is in `parents` (resolved and opened
-/// already) costs one `lstat` relative to that folder; a symlink, or any other path, is
-/// resolved in full.
-pub(super) fn resolve(path: &Path, parents: &HashMap<&Path, Parent>) -> Result<(PathBuf, Option<FileStat>)> {
+/// says of it (`None` for a folder). A file whose folder is in `parents` (the folders as given,
+/// resolved) costs one `lstat`; a symlink, or any other path, is resolved in full.
+pub(super) fn resolve(path: &Path, parents: &HashMap<&Path, PathBuf>) -> Result<(PathBuf, Option<FileStat>)> {
     if let Some((name, dir)) = split_name(path).and_then(|(p, name)| Some((name, parents.get(p)?))) {
-        let candidate = dir.resolved.join(name);
-        let stat = match &dir.fd {
-            Some(fd) => rustix::fs::statat(fd, name, AtFlags::SYMLINK_NOFOLLOW).map_err(std::io::Error::from),
-            None => rustix::fs::lstat(&candidate).map_err(std::io::Error::from),
-        };
-        let stat = stat.map_err(|e| Error::io(path, e))?;
-        match FileType::from_raw_mode(stat.st_mode) {
-            FileType::Symlink => {}
-            FileType::Directory => return Ok((candidate, None)),
-            _ => return Ok((candidate, Some(FileStat::of_stat(&stat)))),
+        let candidate = dir.join(name);
+        let meta = std::fs::symlink_metadata(&candidate).map_err(|e| Error::io(path, e))?;
+        if meta.is_dir() {
+            return Ok((candidate, None));
+        }
+        if !meta.file_type().is_symlink() {
+            return Ok((candidate, Some(FileStat::of(&meta))));
         }
     }
     let resolved = absolute(path)?;
@@ -102,21 +88,14 @@ mod tests {
     }
 
     #[test]
-    fn resolve_looks_files_up_in_their_open_folder() {
+    fn resolve_looks_files_up_in_their_resolved_folder() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().canonicalize().unwrap();
         std::fs::write(dir.join("f.txt"), b"12345").unwrap();
         std::fs::create_dir(dir.join("sub")).unwrap();
         std::os::unix::fs::symlink(dir.join("f.txt"), dir.join("link")).unwrap();
-        let fd = rustix::fs::open(
-            &dir,
-            rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY,
-            rustix::fs::Mode::empty(),
-        )
-        .ok();
-        assert!(fd.is_some());
         let mut parents = HashMap::new();
-        parents.insert(dir.as_path(), Parent { resolved: dir.clone(), fd });
+        parents.insert(dir.as_path(), dir.clone());
         let (path, stat) = resolve(&dir.join("f.txt"), &parents).unwrap();
         assert_eq!(path, dir.join("f.txt"));
         assert_eq!(stat.map(|s| s.size()), Some(5));

@@ -9,13 +9,12 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::SystemTime;
 
 use rayon::prelude::*;
-use rustix::fs::{Mode, OFlags};
 
 use lamindb_storage::hash::{self, FileHash};
 use lamindb_storage::{RootKind, Store, key::check_key, suffix};
 
 use super::lifecycle::remove_bytes;
-use super::paths::{Parent, relative_to, resolve, split_name};
+use super::paths::{relative_to, resolve, split_name};
 use super::sql::*;
 use super::*;
 use crate::instance::Instance;
@@ -245,18 +244,15 @@ impl Instance {
         progress: &dyn Progress,
     ) -> Result<Vec<Prepared>> {
         let started = SystemTime::now();
-        // The folders of the sources, resolved and opened once (a folder walk has a few for many
-        // files): a file in one is looked up by its name alone.
-        let mut parents: HashMap<&Path, Parent> = HashMap::new();
+        // The folders of the sources, resolved once (a folder walk has a few for many files).
+        let mut parents: HashMap<&Path, PathBuf> = HashMap::new();
         for src in sources {
-            if let Some((parent, _)) = split_name(&src.path) {
-                if !parents.contains_key(parent) {
-                    let dir = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
-                    if let Ok(resolved) = dir.canonicalize() {
-                        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-                        let fd = rustix::fs::open(&resolved, flags, Mode::empty()).ok();
-                        parents.insert(parent, Parent { resolved, fd });
-                    }
+            if let Some((parent, _)) = split_name(&src.path)
+                && !parents.contains_key(parent)
+            {
+                let dir = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+                if let Ok(resolved) = dir.canonicalize() {
+                    parents.insert(parent, resolved);
                 }
             }
         }
