@@ -139,15 +139,23 @@ pub(crate) fn timed(program: &Path, dir: &Path, args: &[&str]) -> Result<Duratio
     Ok(t.elapsed())
 }
 
-fn bench() -> Result<()> {
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--release", "-p", "lamindb-cli"])
-        .current_dir(workspace_root())
-        .status()?;
-    if !status.success() {
+/// Builds the release `lamin` (with `LAMIN_LINK_MAP=<map>`: and the linker's map, see
+/// `crates/lamindb-cli/build.rs`) and returns its path.
+pub(crate) fn release_build(map: Option<&Path>) -> Result<PathBuf> {
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.args(["build", "--release", "-p", "lamindb-cli"]).current_dir(workspace_root());
+    match map {
+        Some(map) => cmd.env("LAMIN_LINK_MAP", map),
+        None => cmd.env_remove("LAMIN_LINK_MAP"),
+    };
+    if !cmd.status()?.success() {
         bail!("release build failed");
     }
-    let bin = target_dir().join("release").join("lamin");
+    Ok(target_dir().join("release").join("lamin"))
+}
+
+fn bench() -> Result<()> {
+    let bin = release_build(None)?;
     let tmp = std::env::temp_dir().join(format!("lamindb-bench-{}", std::process::id()));
     std::fs::create_dir_all(&tmp)?;
     let result = (|| -> Result<()> {

@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
-use crate::{target_dir, workspace_root};
+use crate::{release_build, workspace_root};
 
 pub(crate) fn order_file() -> Result<()> {
     if Command::new("valgrind").arg("--version").output().is_err() {
@@ -24,8 +24,7 @@ pub(crate) fn order_file() -> Result<()> {
     std::fs::create_dir_all(&tmp)?;
     let result = (|| -> Result<()> {
         let map = tmp.join("lamin.map");
-        build(Some(&map))?;
-        let bin = target_dir().join("release").join("lamin");
+        let bin = release_build(Some(&map))?;
         let sections = read_map(&std::fs::read_to_string(&map).context("the linker map")?)?;
 
         let dir = tmp.join("instance");
@@ -70,23 +69,10 @@ pub(crate) fn order_file() -> Result<()> {
         let text: String = symbols.iter().map(|s| format!("{s}\n")).collect();
         std::fs::write(&file, text)?;
         eprintln!("wrote {} symbols to {}", symbols.len(), file.display());
-        build(None)
+        release_build(None).map(|_| ())
     })();
     let _ = std::fs::remove_dir_all(&tmp);
     result
-}
-
-fn build(map: Option<&Path>) -> Result<()> {
-    let mut cmd = Command::new(env!("CARGO"));
-    cmd.args(["build", "--release", "-p", "lamindb-cli"]).current_dir(workspace_root());
-    match map {
-        Some(map) => cmd.env("LAMIN_LINK_MAP", map),
-        None => cmd.env_remove("LAMIN_LINK_MAP"),
-    };
-    if !cmd.status()?.success() {
-        bail!("release build failed");
-    }
-    Ok(())
 }
 
 /// An input section of the code: its address, size and the symbol it defines.
