@@ -21,7 +21,7 @@
 //! `LAMIN_TEST_POSTGRES_URL` is set.
 
 use std::fmt::Write as _;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use diesel::{Connection, RunQueryDsl};
 use lamindb_core::annotate::value_hash;
@@ -62,18 +62,6 @@ fn is_qc(i: usize) -> bool {
 }
 fn uid(i: usize) -> String {
     format!("bench{i:011}0000")
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-/// A field of `/proc/self/status` in KiB.
-fn status_kib(field: &str) -> Option<i64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with(field))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Runs `statements` in one transaction, straight through diesel (past the library).
@@ -305,17 +293,17 @@ fn run(backend: Backend, n: usize) {
         for _ in 0..3 {
             // The peak of this run alone: the kernel's high-water mark is reset first.
             let _ = std::fs::write("/proc/self/clear_refs", "5");
-            let before = status_kib("VmRSS");
+            let before = lamindb_tests::bench::status_kib("VmRSS");
             let start = Instant::now();
             let frame = df(&t.inst, &qs, &opts).expect("df");
             times.push(start.elapsed());
-            let hwm = status_kib("VmHWM");
+            let hwm = lamindb_tests::bench::status_kib("VmHWM");
             peak = peak.max(hwm);
             above = above.max(hwm.zip(before).map(|(p, b)| p - b));
             size = frame.estimated_size();
             check(&frame, n, base);
         }
-        let secs = median(times).as_secs_f64();
+        let secs = lamindb_tests::bench::median(times).as_secs_f64();
         let line = json!({
             "backend": format!("{backend:?}"),
             "workload": format!("{label} of every artifact, 5 features"),

@@ -25,11 +25,6 @@ fn report(backend: Backend, workload: &str, n: usize, per_op: Duration, rows: us
     println!("{line}");
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
 const WORDS: [&str; 8] = ["cell", "tissue", "gene", "donor", "batch", "assay", "tumor", "sample"];
 
 fn run(backend: Backend, n: usize, large: bool) {
@@ -55,7 +50,7 @@ fn run(backend: Backend, n: usize, large: bool) {
         times.push(start.elapsed());
         assert_eq!(rows.len(), 1);
     }
-    report(backend, "exact filter (name=…)", n, median(times), 1);
+    report(backend, "exact filter (name=…)", n, lamindb_tests::bench::median(times), 1);
 
     let mut times = Vec::new();
     let mut found = 0;
@@ -67,7 +62,7 @@ fn run(backend: Backend, n: usize, large: bool) {
         found += qs.rows(&t.inst).unwrap().len();
         times.push(start.elapsed());
     }
-    report(backend, "startswith filter", n, median(times), found / 100);
+    report(backend, "startswith filter", n, lamindb_tests::bench::median(times), found / 100);
 
     let mut times = Vec::new();
     let mut hits = 0;
@@ -84,7 +79,7 @@ fn run(backend: Backend, n: usize, large: bool) {
         .len();
         times.push(start.elapsed());
     }
-    report(backend, "search (limit 20)", n, median(times), hits / 50);
+    report(backend, "search (limit 20)", n, lamindb_tests::bench::median(times), hits / 50);
 
     let start = Instant::now();
     let all = QuerySet::new(ULabel::REGISTRY).rows(&t.inst).unwrap();
@@ -94,12 +89,12 @@ fn run(backend: Backend, n: usize, large: bool) {
     if large {
         // The peak memory of the frame alone: the kernel's high-water mark is reset first.
         let _ = std::fs::write("/proc/self/clear_refs", "5");
-        let before = status_kib("VmRSS");
+        let before = lamindb_tests::bench::status_kib("VmRSS");
         let start = Instant::now();
         let frame =
             lamindb_frame::df(&t.inst, &QuerySet::new(ULabel::REGISTRY), &Default::default()).unwrap();
         let took = start.elapsed();
-        let peak = status_kib("VmHWM");
+        let peak = lamindb_tests::bench::status_kib("VmHWM");
         let size = frame.estimated_size() as f64;
         let line = serde_json::json!({
             "backend": format!("{backend:?}"),
@@ -113,13 +108,6 @@ fn run(backend: Backend, n: usize, large: bool) {
         });
         println!("{line}");
     }
-}
-
-/// A field of `/proc/self/status` in KiB.
-fn status_kib(field: &str) -> Option<i64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with(field))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// The same rows as the bulk create, inserted past the library: multi-row `INSERT`s of 1000

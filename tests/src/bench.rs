@@ -19,6 +19,20 @@ pub fn backends() -> Vec<crate::Backend> {
     backends
 }
 
+/// The median of some timings.
+pub fn median(mut times: Vec<std::time::Duration>) -> std::time::Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// A field of `/proc/self/status` in KiB (`VmRSS`, `VmHWM`, …); resetting the peak is writing
+/// `5` to `/proc/self/clear_refs`.
+pub fn status_kib(field: &str) -> Option<i64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 /// A size from the environment variable `var` (`1_000_000` and `1000000` alike), if set.
 pub fn size(var: &str) -> Option<usize> {
     std::env::var(var).ok().and_then(|v| v.replace('_', "").parse().ok())
