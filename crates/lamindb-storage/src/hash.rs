@@ -217,7 +217,12 @@ pub fn list_dir_files(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
 /// The files of [`list_dir_files`], walked lazily: each folder's entries by name, depth first.
 pub fn walk_dir_files(dir: &Path) -> impl Iterator<Item = Result<(String, std::path::PathBuf)>> + use<> {
     let base = dir.to_path_buf();
-    walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name().into_iter().filter_map(move |entry| {
+    // Siblings share their parent's path, so their whole paths sort as their names do: byte
+    // comparisons, without taking each name apart again for every comparison.
+    let walker = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()));
+    walker.into_iter().filter_map(move |entry| {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -230,10 +235,24 @@ pub fn walk_dir_files(dir: &Path) -> impl Iterator<Item = Result<(String, std::p
         if !(ft.is_file() || (ft.is_symlink() && entry.path().is_file())) {
             return None;
         }
-        let rel = entry.path().strip_prefix(&base).unwrap_or(entry.path());
-        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        Some(Ok((rel, entry.into_path())))
+        Some(Ok((relative_key(&base, entry.path()), entry.into_path())))
     })
+}
+
+/// The `/`-separated path of `path` below `base`, for a path that the walk of `base` made
+/// (`base`, the separator, the rest): its bytes after the prefix, not its components.
+fn relative_key(base: &Path, path: &Path) -> String {
+    let full = path.as_os_str().as_encoded_bytes();
+    let rel = match full.strip_prefix(base.as_os_str().as_encoded_bytes()) {
+        Some(rel) => rel.strip_prefix(std::path::MAIN_SEPARATOR_STR.as_bytes()).unwrap_or(rel),
+        None => full,
+    };
+    let rel = String::from_utf8_lossy(rel);
+    if std::path::MAIN_SEPARATOR == '/' {
+        rel.into_owned()
+    } else {
+        rel.replace(std::path::MAIN_SEPARATOR, "/")
+    }
 }
 
 /// Hashes a local folder as LaminDB does (`md5-d`). An empty folder is refused.
@@ -332,6 +351,14 @@ pub fn to_b64_str(digest: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn walked_paths_give_slash_separated_keys() {
+        use std::path::Path;
+        assert_eq!(super::relative_key(Path::new("/data/src"), Path::new("/data/src/a/b.txt")), "a/b.txt");
+        assert_eq!(super::relative_key(Path::new("/data/src/"), Path::new("/data/src/b.txt")), "b.txt");
+        assert_eq!(super::relative_key(Path::new("/"), Path::new("/b.txt")), "b.txt");
+    }
+
     use super::*;
     use std::io::Write;
 

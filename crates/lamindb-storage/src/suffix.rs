@@ -261,18 +261,25 @@ pub const COMPOSITE_FORMATS: &[&str] =
 pub const ENCODING_FORMATS: &[&str] = &[".gz", ".bz2", ".xz", ".zst"];
 
 fn is_simple(s: &str) -> bool {
-    SIMPLE_FORMATS.contains(&s)
+    static SIMPLE: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| SIMPLE_FORMATS.iter().copied().collect());
+    SIMPLE.contains(s)
 }
 
 fn is_encoding(s: &str) -> bool {
     ENCODING_FORMATS.contains(&s)
 }
 
+/// The last component of a `/`-separated path.
+fn name_of(path: &str) -> &str {
+    path.trim_end_matches('/').rsplit('/').next().unwrap_or_default()
+}
+
 /// The suffixes of the last component of a `/`-separated path, lower-cased, as Python's
 /// `PurePath.suffixes`: none when the name ends with `.`; leading dots are not suffixes
 /// (`.bashrc` has none).
 fn suffixes(path: &str) -> Vec<String> {
-    let name = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+    let name = name_of(path);
     if name.ends_with('.') {
         return Vec::new();
     }
@@ -284,37 +291,60 @@ fn suffixes(path: &str) -> Vec<String> {
 /// `CanonicalSuffix.extract_from_path`: `data/x.CSV` → (`.csv`, `.csv`), `x.abcdef` → (`""`,
 /// `.abcdef`), `a.h5ad.tar.gz` → (`.h5ad.tar.gz`, same), `x.random.gz` → (`.gz`, `.gz`).
 pub fn extract(path: &str) -> (String, String) {
-    let sfx = suffixes(path);
-    let last = sfx.last().cloned().unwrap_or_default();
-    let total: String = sfx.concat();
+    let name = name_of(path);
+    if !name.is_ascii() {
+        // Unicode lower-casing depends on the context (a final sigma): each suffix on its own.
+        let sfx = suffixes(path);
+        return extract_from(&sfx.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    // ASCII names (nearly all): the suffixes are slices of one lower-cased copy.
+    if name.ends_with('.') {
+        return (String::new(), String::new());
+    }
+    let name = name.trim_start_matches('.');
+    let Some(first) = name.find('.') else { return (String::new(), String::new()) };
+    let tail = name[first..].to_ascii_lowercase();
+    let starts: Vec<usize> = tail.match_indices('.').map(|(i, _)| i).collect();
+    let parts: Vec<&str> = starts
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| &tail[i..starts.get(k + 1).copied().unwrap_or(tail.len())])
+        .collect();
+    extract_from(&parts)
+}
+
+/// [`extract`] of a name's lower-cased suffixes.
+fn extract_from(sfx: &[&str]) -> (String, String) {
+    let last = sfx.last().copied().unwrap_or_default();
+    let both = |s: &str| (s.to_string(), s.to_string());
     if sfx.len() < 2 {
-        if is_simple(&total) || is_encoding(&total) {
-            return (total.clone(), total);
+        if is_simple(last) || is_encoding(last) {
+            return both(last);
         }
-        return (String::new(), last);
+        return (String::new(), last.to_string());
     }
+    let total: String = sfx.concat();
     if let Some(c) = COMPOSITE_FORMATS.iter().find(|c| total.ends_with(*c)) {
-        return (c.to_string(), c.to_string());
+        return both(c);
     }
-    if is_simple(&last) {
-        return (last.clone(), last);
+    if is_simple(last) {
+        return both(last);
     }
-    if is_encoding(&last) {
+    if is_encoding(last) {
         let n = sfx.len();
         let pair = format!("{}{}", sfx[n - 2], last);
         if sfx[n - 2] == ".tar" {
-            if n > 2 && is_simple(&sfx[n - 3]) {
-                let triple = format!("{}{pair}", sfx[n - 3]);
-                return (triple.clone(), triple);
+            if n > 2 && is_simple(sfx[n - 3]) {
+                return both(&format!("{}{pair}", sfx[n - 3]));
             }
-            return (pair.clone(), pair);
+            return both(&pair);
         }
-        if is_simple(&sfx[n - 2]) {
-            return (pair.clone(), pair);
+        if is_simple(sfx[n - 2]) {
+            return both(&pair);
         }
-        return (last.clone(), last);
+        return both(last);
     }
-    (String::new(), last)
+    (String::new(), last.to_string())
 }
 
 /// The canonical suffix of a path or key (`""` for unknown formats and folders without one).
@@ -351,6 +381,27 @@ mod tests {
         assert_eq!(both("file.random.gz"), pair(".gz", ".gz"));
         assert_eq!(both("sample.OME.ZARR"), pair(".ome.zarr", ".ome.zarr"));
         assert_eq!(both("unknown.XYZ"), pair("", ".xyz"));
+    }
+
+    #[test]
+    fn ascii_names_take_the_same_suffixes_as_any_other() {
+        let parts = ["", "a", "CSV", "tar", "GZ", "h5ad", "ome", "zarr", "Anndata", "x1", "bz2"];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    for name in [
+                        format!("f.{a}.{b}.{c}"),
+                        format!(".{a}.{b}"),
+                        format!("d/{a}.{b}.{c}."),
+                        format!("{a}.{b}"),
+                    ] {
+                        let general =
+                            extract_from(&suffixes(&name).iter().map(String::as_str).collect::<Vec<_>>());
+                        assert_eq!(extract(&name), general, "{name}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -529,13 +529,22 @@ impl Instance {
         let newest_first = |v: &mut Vec<&Artifact>| {
             v.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
         };
-        let mut hash_index: HashMap<&str, Vec<&Artifact>> = HashMap::new();
-        for a in &by_hash {
+        // Rows by position in `by_hash`: a row the plan returns is moved out of it at the end
+        // rather than copied (a re-save returns every row it reads).
+        let mut hash_index: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, a) in by_hash.iter().enumerate() {
             if let Some(h) = a.hash.as_deref() {
-                hash_index.entry(h).or_default().push(a);
+                hash_index.entry(h).or_default().push(i);
             }
         }
-        hash_index.values_mut().for_each(newest_first);
+        hash_index.values_mut().for_each(|v| {
+            v.sort_by(|&a, &b| {
+                let (a, b) = (&by_hash[a], &by_hash[b]);
+                b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id))
+            })
+        });
+        // (plan index, row index) of the plans returning an existing row.
+        let mut existing: Vec<(usize, usize)> = Vec::new();
         // Non-trashed artifacts with one of the keys, per storage: for the sources that the hash
         // lookup did not settle (a re-save of unchanged files reads each row once).
         let settled = |p: &Prepared| p.lookup_hash && hash_index.contains_key(p.hash.as_str());
@@ -572,9 +581,11 @@ impl Instance {
         for (idx, p) in prepared.iter().enumerate() {
             let sid = storages[p.storage].id.expect("saved");
             let same_hash = hash_index.get(p.hash.as_str()).map(Vec::as_slice).unwrap_or_default();
+            let mut same_hash_rows = same_hash.iter().map(|&i| (i, &by_hash[i]));
             if p.lookup_hash {
-                if let Some(a) = same_hash.first() {
-                    plans.push(Plan::Existing((*a).clone()));
+                if let Some(&i) = same_hash.first() {
+                    existing.push((idx, i));
+                    plans.push(Plan::Returned);
                     continue;
                 }
                 if let Some(first) = first_of_hash.get(p.hash.as_str()) {
@@ -584,17 +595,18 @@ impl Instance {
                 first_of_hash.insert(&p.hash, idx);
             } else if p.files.is_none() && p.size == 0 && p.key.is_none() {
                 // One keyless empty file per storage (the database's unique (storage, hash)).
-                if let Some(a) = same_hash.iter().find(|a| a.storage_id == sid && a.key.is_none()) {
-                    plans.push(Plan::Existing((*a).clone()));
+                if let Some((i, _)) = same_hash_rows.find(|(_, a)| a.storage_id == sid && a.key.is_none()) {
+                    existing.push((idx, i));
+                    plans.push(Plan::Returned);
                     continue;
                 }
             } else if p.in_place {
                 // Registering the same file in place again returns its artifact.
-                let same = same_hash
-                    .iter()
-                    .find(|a| a.storage_id == sid && a.key == p.key && a.real_key == p.real_key);
-                if let Some(a) = same {
-                    plans.push(Plan::Existing((*a).clone()));
+                let same = same_hash_rows
+                    .find(|(_, a)| a.storage_id == sid && a.key == p.key && a.real_key == p.real_key);
+                if let Some((i, _)) = same {
+                    existing.push((idx, i));
+                    plans.push(Plan::Returned);
                     continue;
                 }
             }
@@ -623,6 +635,17 @@ impl Instance {
                 stems_needed.push(prev.stem_uid().to_string());
             }
             plans.push(Plan::New { uid: String::new(), previous });
+        }
+        // The returned rows, moved into their plans: the last plan of a row takes it, earlier
+        // ones (sources of the same content) take copies.
+        drop(hash_index);
+        let mut uses = vec![0usize; by_hash.len()];
+        existing.iter().for_each(|&(_, i)| uses[i] += 1);
+        let mut rows: Vec<Option<Artifact>> = by_hash.into_iter().map(Some).collect();
+        for (pi, i) in existing {
+            uses[i] -= 1;
+            let row = if uses[i] == 0 { rows[i].take() } else { rows[i].clone() };
+            plans[pi] = Plan::Existing(row.expect("a row is taken by its last plan only"));
         }
         // Next version suffix per family, by decoding every suffix in the family.
         let mut next: HashMap<String, u32> = HashMap::new();

@@ -41,7 +41,9 @@ pub(super) fn select_in(
                 (select_chunks(db, column, low, ty, extra), high.join())
             });
             let mut out = low?;
-            out.extend(high.unwrap_or_else(|p| std::panic::resume_unwind(p))?);
+            let mut high = high.unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+            out.reserve_exact(high.len());
+            out.append(&mut high);
             Ok(out)
         }
         _ => select_chunks(db, column, &values, ty, extra),
@@ -55,7 +57,9 @@ fn select_chunks(
     ty: SqlType,
     extra: &str,
 ) -> Result<Vec<Artifact>> {
-    let mut out = Vec::new();
+    // Most values find a row (a re-save finds every one): rows are decoded straight into a
+    // vector of that size, not collected per statement and copied (an `Artifact` is large).
+    let mut out = Vec::with_capacity(values.len());
     for chunk in values.chunks(ROWS_PER_STATEMENT) {
         let mut sql = select_sql(db);
         sql.push(" WHERE ").ident(column).push(" IN (");
@@ -66,7 +70,9 @@ fn select_chunks(
             sql.bind(v.clone(), ty);
         }
         sql.push(")").push(extra);
-        out.extend(load(db, &sql)?);
+        for row in db.query(&sql)? {
+            out.push(Artifact::from_row(row)?);
+        }
     }
     Ok(out)
 }
