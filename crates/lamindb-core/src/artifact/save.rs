@@ -526,9 +526,7 @@ impl Instance {
             spare,
         )?;
         // Index the rows by hash and by (storage, key), newest first: one pass, not one per source.
-        let newest_first = |v: &mut Vec<&Artifact>| {
-            v.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
-        };
+        let newest_first = |a: &Artifact, b: &Artifact| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id));
         // Rows by position in `by_hash`: a row the plan returns is moved out of it at the end
         // rather than copied (a re-save returns every row it reads).
         let mut hash_index: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -537,13 +535,9 @@ impl Instance {
                 hash_index.entry(h).or_default().push(i);
             }
         }
-        hash_index.values_mut().for_each(|v| {
-            v.sort_by(|&a, &b| {
-                let (a, b) = (&by_hash[a], &by_hash[b]);
-                b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id))
-            })
-        });
-        // (plan index, row index) of the plans returning an existing row.
+        hash_index.values_mut().for_each(|v| v.sort_by(|&a, &b| newest_first(&by_hash[a], &by_hash[b])));
+        // (plan index, row index) of the plans returning an existing row; their plans are
+        // placeholders until the rows are moved in below.
         let mut existing: Vec<(usize, usize)> = Vec::new();
         // Non-trashed artifacts with one of the keys, per storage: for the sources that the hash
         // lookup did not settle (a re-save of unchanged files reads each row once).
@@ -574,7 +568,7 @@ impl Instance {
                 key_index.entry((a.storage_id, k)).or_default().push(a);
             }
         }
-        key_index.values_mut().for_each(newest_first);
+        key_index.values_mut().for_each(|v| v.sort_by(|a, b| newest_first(a, b)));
         let mut plans = Vec::with_capacity(prepared.len());
         let mut first_of_hash: HashMap<&str, usize> = HashMap::new();
         let mut stems_needed: Vec<String> = Vec::new();
