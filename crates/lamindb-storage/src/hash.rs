@@ -235,24 +235,10 @@ pub fn walk_dir_files(dir: &Path) -> impl Iterator<Item = Result<(String, std::p
         if !(ft.is_file() || (ft.is_symlink() && entry.path().is_file())) {
             return None;
         }
-        Some(Ok((relative_key(&base, entry.path()), entry.into_path())))
+        let rel = crate::key::relative_key(entry.path(), &base)
+            .unwrap_or_else(|| entry.path().to_string_lossy().into_owned());
+        Some(Ok((rel, entry.into_path())))
     })
-}
-
-/// The `/`-separated path of `path` below `base`, for a path that the walk of `base` made
-/// (`base`, the separator, the rest): its bytes after the prefix, not its components.
-fn relative_key(base: &Path, path: &Path) -> String {
-    let full = path.as_os_str().as_encoded_bytes();
-    let rel = match full.strip_prefix(base.as_os_str().as_encoded_bytes()) {
-        Some(rel) => rel.strip_prefix(std::path::MAIN_SEPARATOR_STR.as_bytes()).unwrap_or(rel),
-        None => full,
-    };
-    let rel = String::from_utf8_lossy(rel);
-    if std::path::MAIN_SEPARATOR == '/' {
-        rel.into_owned()
-    } else {
-        rel.replace(std::path::MAIN_SEPARATOR, "/")
-    }
 }
 
 /// Hashes a local folder as LaminDB does (`md5-d`). An empty folder is refused.
@@ -351,14 +337,6 @@ pub fn to_b64_str(digest: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn walked_paths_give_slash_separated_keys() {
-        use std::path::Path;
-        assert_eq!(super::relative_key(Path::new("/data/src"), Path::new("/data/src/a/b.txt")), "a/b.txt");
-        assert_eq!(super::relative_key(Path::new("/data/src/"), Path::new("/data/src/b.txt")), "b.txt");
-        assert_eq!(super::relative_key(Path::new("/"), Path::new("/b.txt")), "b.txt");
-    }
-
     use super::*;
     use std::io::Write;
 

@@ -1,6 +1,35 @@
-//! Checks on user-supplied storage keys (LaminDB's `check_key`).
+//! Checks on user-supplied storage keys (LaminDB's `check_key`), and the key of a local path
+//! below a folder.
+
+use std::path::{MAIN_SEPARATOR, Path};
 
 use crate::error::{Result, StorageError};
+
+/// The `/`-separated key of `path` below the folder `base` (`""` for `base` itself; `None`
+/// outside it). Both are absolute and free of `.`, `..` and doubled separators (resolved paths,
+/// normalised roots, paths a folder walk made), so this compares bytes, not components: it runs
+/// once per file of a folder.
+///
+/// ```
+/// use std::path::Path;
+/// use lamindb_storage::key::relative_key;
+///
+/// assert_eq!(relative_key(Path::new("/data/x/y.txt"), Path::new("/data")).as_deref(), Some("x/y.txt"));
+/// assert_eq!(relative_key(Path::new("/database/y.txt"), Path::new("/data")), None);
+/// ```
+pub fn relative_key(path: &Path, base: &Path) -> Option<String> {
+    let sep = MAIN_SEPARATOR as u8;
+    let base = base.as_os_str().as_encoded_bytes();
+    let rest = path.as_os_str().as_encoded_bytes().strip_prefix(base)?;
+    let rel = match rest {
+        [] => rest,
+        [first, rel @ ..] if *first == sep => rel,
+        _ if base.ends_with(&[sep]) => rest,
+        _ => return None,
+    };
+    let rel = String::from_utf8_lossy(rel);
+    Some(if sep == b'/' { rel.into_owned() } else { rel.replace(MAIN_SEPARATOR, "/") })
+}
 
 /// Checks a user-supplied key (e.g. `Artifact.key`), with LaminDB's messages:
 ///
@@ -34,6 +63,21 @@ pub fn check_key(key: &str) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
+    use super::relative_key;
+
+    #[test]
+    fn relative_keys_compare_whole_components() {
+        let rel = |p: &str, r: &str| relative_key(Path::new(p), Path::new(r));
+        assert_eq!(rel("/data/x/y.txt", "/data").as_deref(), Some("x/y.txt"));
+        assert_eq!(rel("/data/src/b.txt", "/data/src/").as_deref(), Some("b.txt"));
+        assert_eq!(rel("/data", "/data").as_deref(), Some(""));
+        assert_eq!(rel("/database/y.txt", "/data"), None);
+        assert_eq!(rel("/other/y.txt", "/data"), None);
+        assert_eq!(rel("/y.txt", "/").as_deref(), Some("y.txt"));
+    }
+
     use super::*;
 
     fn msg(key: &str) -> String {

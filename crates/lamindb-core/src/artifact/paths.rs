@@ -46,19 +46,6 @@ pub(super) fn split_name(path: &Path) -> Option<(&Path, &OsStr)> {
     Some((Path::new(OsStr::from_bytes(dir)), OsStr::from_bytes(name)))
 }
 
-/// `path` relative to `root`, both absolute and free of `.`, `..` and doubled `/` (resolved
-/// sources, normalised roots): a comparison of bytes rather than of components.
-pub(super) fn relative_to(path: &Path, root: &Path) -> Option<String> {
-    let rest = path.as_os_str().as_bytes().strip_prefix(root.as_os_str().as_bytes())?;
-    let rel = match rest {
-        [] => rest,
-        [b'/', rel @ ..] => rel,
-        _ if root.as_os_str().as_bytes().ends_with(b"/") => rest,
-        _ => return None,
-    };
-    Some(String::from_utf8_lossy(rel).into_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,16 +62,6 @@ mod tests {
         for whole in ["a/", "a/.", "a/..", "..", ".", "/", ""] {
             assert_eq!(parts(whole), None, "{whole}");
         }
-    }
-
-    #[test]
-    fn relative_to_compares_whole_components() {
-        let rel = |p: &str, r: &str| relative_to(Path::new(p), Path::new(r));
-        assert_eq!(rel("/data/x/y.txt", "/data").as_deref(), Some("x/y.txt"));
-        assert_eq!(rel("/data", "/data").as_deref(), Some(""));
-        assert_eq!(rel("/database/y.txt", "/data"), None);
-        assert_eq!(rel("/other/y.txt", "/data"), None);
-        assert_eq!(rel("/y.txt", "/").as_deref(), Some("y.txt"));
     }
 
     #[test]

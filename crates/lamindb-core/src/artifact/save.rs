@@ -11,10 +11,11 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 
 use lamindb_storage::hash::{self, FileHash};
-use lamindb_storage::{RootKind, Store, key::check_key, suffix};
+use lamindb_storage::key::{check_key, relative_key};
+use lamindb_storage::{RootKind, Store, suffix};
 
 use super::lifecycle::remove_bytes;
-use super::paths::{relative_to, resolve, split_name};
+use super::paths::{resolve, split_name};
 use super::sql::*;
 use super::*;
 use crate::instance::Instance;
@@ -468,7 +469,7 @@ impl Instance {
             }
         }
         let inside = roots.iter().enumerate().find_map(|(i, root)| {
-            let rel = relative_to(&path, root.as_ref()?)?;
+            let rel = relative_key(&path, root.as_ref()?)?;
             (!rel.is_empty()).then_some((i, rel))
         });
         let (storage, in_place, key, real_key) = match inside {
