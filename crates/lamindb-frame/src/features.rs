@@ -407,29 +407,31 @@ fn feature_column(
     ids: &[i64],
     values_of: impl Fn(i64, &mut Vec<Value>),
 ) -> Result<Column, FrameError> {
-    let mut values = Vec::new();
-    let several = |a: &i64, values: &mut Vec<Value>| {
-        values.clear();
-        values_of(*a, values);
-        values.len() > 1
-    };
-    if list || ids.iter().any(|a| several(a, &mut values)) {
-        let lists: Vec<Option<Vec<Value>>> = ids
-            .iter()
-            .map(|a| {
-                let mut values = Vec::new();
-                values_of(*a, &mut values);
-                (!values.is_empty()).then_some(values)
-            })
-            .collect();
-        return list_column_of(name, ty, &lists);
+    // One pass builds the scalar column; a row with several values turns it into a list column.
+    'scalar: {
+        if list {
+            break 'scalar;
+        }
+        let mut b = ColumnBuilder::new(name, ty, ids.len());
+        let mut values = Vec::new();
+        for a in ids {
+            values.clear();
+            values_of(*a, &mut values);
+            if values.len() > 1 {
+                break 'scalar;
+            }
+            let v = values.pop().unwrap_or(Value::Null);
+            b.push(&v).map_err(|message| FrameError::Decode { column: name.to_string(), message })?;
+        }
+        return Ok(b.finish());
     }
-    let mut b = ColumnBuilder::new(name, ty, ids.len());
-    for a in ids {
-        values.clear();
-        values_of(*a, &mut values);
-        let v = values.pop().unwrap_or(Value::Null);
-        b.push(&v).map_err(|message| FrameError::Decode { column: name.to_string(), message })?;
-    }
-    Ok(b.finish())
+    let lists: Vec<Option<Vec<Value>>> = ids
+        .iter()
+        .map(|a| {
+            let mut values = Vec::new();
+            values_of(*a, &mut values);
+            (!values.is_empty()).then_some(values)
+        })
+        .collect();
+    list_column_of(name, ty, &lists)
 }
