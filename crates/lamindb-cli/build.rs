@@ -30,8 +30,12 @@ fn main() {
         && var("CARGO_CFG_TARGET_ENV") == "gnu"
         && !flags.contains("linker-features=-lld")
         && !flags.contains("fuse-ld");
-    let order = std::path::Path::new(&var("CARGO_MANIFEST_DIR")).join("startup.order");
-    if lld && order.exists() {
+    let source = std::path::Path::new(&var("CARGO_MANIFEST_DIR")).join("startup.order");
+    // The linker reads a copy in the build's own directory: the output of this script is kept
+    // in the target directory and reused by any checkout that shares it (and whose list is not
+    // newer), so a path into this checkout could point at one that is gone.
+    let order = std::path::Path::new(&var("OUT_DIR")).join("startup.order");
+    if lld && std::fs::copy(&source, &order).is_ok() {
         println!("cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={}", order.display());
         println!("cargo:rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
         let map = var("LAMIN_LINK_MAP");
