@@ -5,14 +5,29 @@
 //! migration steps); the settings' default storage against the database; for every storage
 //! location this instance manages, its marker against the Storage record, and every artifact in
 //! it against its bytes (present, same size, and with `verify_hashes` the same hash); rows left
-//! "storage ongoing" by a save that did not finish; and bytes under `.lamindb/` that no artifact
-//! refers to (written for a row that never committed). Repairs, only with `fix`: an unfinished
-//! save whose bytes are complete is completed (its flag cleared), otherwise its row and partial
-//! bytes are removed, so that saving the same content again starts afresh; orphaned bytes are
-//! deleted. Missing bytes and mismatches of saved artifacts are reported, never "repaired": only
-//! the user knows where the data went.
+//! "storage ongoing" by a save that did not finish; and bytes under `.lamindb/` named as an
+//! artifact's (`<uid><suffix>`) that no artifact refers to. Other files there (a database left
+//! in place by a move, its lease file, files of other tools) are never reported or touched.
+//!
+//! Repairs, only with `fix`: an unfinished save whose bytes are complete is completed (its flag
+//! cleared), otherwise its row and partial bytes are removed, so that saving the same content
+//! again starts afresh; orphaned bytes are deleted. Every problem says beforehand what `fix`
+//! would do ([`Problem::repair`]), so a report without `fix` lists exactly what `fix` removes.
+//! Nothing is removed
+//! - while a save holds the writer lease (a `lamin` save in progress, see the `lease` module):
+//!   its flagged row is then not a crashed save;
+//! - when a marker, the settings or the database's integrity disagree (a restored backup, a
+//!   database of another instance): the bytes may be the only copy of records the database
+//!   lost;
+//! - that is younger than [`DoctorOptions::grace`] (bytes by their modification time, flagged
+//!   rows by their last update): Python LaminDB takes no lease, and its saves in progress look
+//!   like interrupted ones.
+//!
+//! Missing bytes and mismatches of saved artifacts are reported, never "repaired": only the user
+//! knows where the data went.
 
 use std::collections::{BTreeMap, HashSet};
+use std::time::{Duration, SystemTime};
 
 use lamindb_storage::{RootKind, Store, hash, marker};
 
@@ -23,12 +38,64 @@ use crate::models::{Artifact, Storage};
 use crate::registry::Record;
 
 /// What [`Instance::doctor`] checks and does.
-#[derive(Clone, Debug, Default)]
+///
+/// ```
+/// use lamindb_core::doctor::{DEFAULT_GRACE, DoctorOptions};
+/// let opts = DoctorOptions { fix: true, ..Default::default() };
+/// assert_eq!(opts.grace, DEFAULT_GRACE);
+/// ```
+#[derive(Clone, Debug)]
 pub struct DoctorOptions {
     /// Repair unfinished saves and remove orphaned bytes.
     pub fix: bool,
     /// Hash the bytes of every artifact in local storage (reads everything).
     pub verify_hashes: bool,
+    /// Bytes and flagged rows younger than this are left alone by `fix` (they may belong to a
+    /// save in progress of a process that takes no lease). [`DEFAULT_GRACE`] by default.
+    pub grace: Duration,
+}
+
+/// The default of [`DoctorOptions::grace`]: one hour.
+pub const DEFAULT_GRACE: Duration = Duration::from_secs(3600);
+
+impl Default for DoctorOptions {
+    fn default() -> Self {
+        DoctorOptions { fix: false, verify_hashes: false, grace: DEFAULT_GRACE }
+    }
+}
+
+/// What `fix` does (or did) about a problem.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Repair {
+    /// Nothing: only the user can repair it (missing or changed bytes, a marker).
+    None,
+    /// Nothing now, for this reason (a save in progress, a disagreeing marker, too young).
+    Held(String),
+    /// Completes the save: clears the row's flag (its bytes are whole).
+    Complete,
+    /// Removes the row of the unfinished save and its partial bytes.
+    RemoveSave,
+    /// Deletes the orphaned bytes.
+    DeleteBytes,
+}
+
+impl Repair {
+    /// Whether `fix` acts on the problem.
+    pub fn acts(&self) -> bool {
+        matches!(self, Repair::Complete | Repair::RemoveSave | Repair::DeleteBytes)
+    }
+
+    /// In words, for reports: `complete the save`, `kept: a save is in progress`, …
+    pub fn describe(&self) -> String {
+        match self {
+            Repair::None => String::new(),
+            Repair::Held(why) => format!("kept: {why}"),
+            Repair::Complete => "complete the save".into(),
+            Repair::RemoveSave => "remove the row and its partial bytes".into(),
+            Repair::DeleteBytes => "delete the bytes".into(),
+        }
+    }
 }
 
 /// The kinds of problem [`Instance::doctor`] finds.
@@ -85,6 +152,8 @@ pub struct Problem {
     pub artifact: Option<String>,
     /// What was found, in words.
     pub detail: String,
+    /// What `fix` does about it (with `fix`: did).
+    pub repair: Repair,
     /// Whether `fix` repaired it.
     pub fixed: bool,
 }
@@ -138,6 +207,7 @@ impl Instance {
                     key: None,
                     artifact: None,
                     detail: lines.join("; "),
+                    repair: Repair::None,
                     fixed: false,
                 });
             }
@@ -151,6 +221,7 @@ impl Instance {
                 key: None,
                 artifact: None,
                 detail: format!("migrations not applied: {}", pending.join(", ")),
+                repair: Repair::None,
                 fixed: false,
             });
         }
@@ -167,59 +238,91 @@ impl Instance {
                 detail:
                     "the settings' default storage is not a location this instance manages in its database"
                         .into(),
+                repair: Repair::None,
                 fixed: false,
             });
         }
-        for storage in storages {
-            if storage.instance_uid.as_deref() == Some(uid.as_str()) {
-                report.storages += 1;
-                self.check_storage(&storage, opts, &mut report)?;
-            }
+        let managed: Vec<Storage> =
+            storages.into_iter().filter(|s| s.instance_uid.as_deref() == Some(uid.as_str())).collect();
+        let mut stores = Vec::with_capacity(managed.len());
+        for storage in &managed {
+            let store = Store::open_with_region(&storage.storage_root()?, storage.region.as_deref())?;
+            self.check_marker(storage, &store, &mut report)?;
+            stores.push(store);
+        }
+        // The lease is held for the whole repair, so no save starts meanwhile; without `fix` it
+        // only tells whether saves are in progress now.
+        let lease = self.try_exclusive_lease()?;
+        let hold = if lease.is_none() {
+            Some("a save is in progress (run `doctor --fix` again when it has finished)".to_string())
+        } else if !report.problems.is_empty() {
+            Some("the database, its settings or a marker disagree: repair that first (the bytes may be the only copy of lost records)".to_string())
+        } else {
+            None
+        };
+        if !opts.fix {
+            drop(lease);
+        }
+        let gate = Gate { hold, grace: opts.grace, now: SystemTime::now() };
+        for (storage, store) in managed.iter().zip(&stores) {
+            report.storages += 1;
+            self.check_storage(storage, store, opts, &gate, &mut report)?;
         }
         Ok(report)
+    }
+
+    fn check_marker(&self, storage: &Storage, store: &Store, report: &mut DoctorReport) -> Result<()> {
+        let detail = match marker::read_marker(store)? {
+            Some(m) if m == storage.uid => return Ok(()),
+            Some(m) => format!(
+                "the marker names storage {m}, the record is {}: the location and the database are not of one instance (a restored backup, or another instance's location); restore the right marker or database",
+                storage.uid
+            ),
+            None => "no marker: the location does not say which instance manages it; restore .lamindb/storage_uid.txt from a backup".into(),
+        };
+        report.problems.push(Problem {
+            kind: ProblemKind::Marker,
+            storage: storage.root.clone(),
+            key: Some(marker::MARKER_KEY.into()),
+            artifact: None,
+            detail,
+            repair: Repair::None,
+            fixed: false,
+        });
+        Ok(())
     }
 
     fn check_storage(
         &self,
         storage: &Storage,
+        store: &Store,
         opts: &DoctorOptions,
+        gate: &Gate,
         report: &mut DoctorReport,
     ) -> Result<()> {
         let root = storage.storage_root()?;
-        let store = Store::open_with_region(&root, storage.region.as_deref())?;
         let problem = |kind, key: Option<String>, artifact: Option<&Artifact>, detail: String| Problem {
             kind,
             storage: storage.root.clone(),
             key,
             artifact: artifact.map(|a| a.uid.clone()),
             detail,
+            repair: Repair::None,
             fixed: false,
         };
-        match marker::read_marker(&store)? {
-            Some(m) if m == storage.uid => {}
-            Some(m) => report.problems.push(problem(
-                ProblemKind::Marker,
-                Some(marker::MARKER_KEY.into()),
-                None,
-                format!("the marker names storage {m}, the record is {}", storage.uid),
-            )),
-            None => report.problems.push(problem(
-                ProblemKind::Marker,
-                Some(marker::MARKER_KEY.into()),
-                None,
-                "no marker: the location does not say which instance manages it".into(),
-            )),
-        }
+        // Every object under `.lamindb/` named as an artifact's, with its size, sorted (a folder's
+        // objects are one range); other keys are looked up one by one. Listed before the rows are
+        // read: a save inserts its row before it writes its bytes, so every listed object of a
+        // save committed meanwhile has its row among those read next.
+        let managed: BTreeMap<String, u64> = marker::managed_entries(store, &self.db_files_in(storage))?
+            .into_iter()
+            .filter(|e| is_artifact_key(&e.key))
+            .map(|e| (e.key, e.size))
+            .collect();
         let artifacts = Artifact::filter(artifact::STORAGE_ID.eq(storage.id.unwrap_or_default()))
             .all_branches()
             .all(self)?;
         report.artifacts += artifacts.len();
-        // Every object under `.lamindb/` with its size, sorted (a folder's objects are one range);
-        // other keys are looked up one by one.
-        let managed: BTreeMap<String, u64> = marker::managed_entries(&store, &self.db_files_in(storage))?
-            .into_iter()
-            .map(|e| (e.key, e.size))
-            .collect();
         let mut referenced: HashSet<&str> = HashSet::new();
         let local = root.kind() == RootKind::Local;
         for a in &artifacts {
@@ -261,7 +364,9 @@ impl Instance {
                         "a save did not finish; its bytes are missing or incomplete".into()
                     },
                 );
-                if opts.fix {
+                let touched = a.updated_at.into_iter().chain(a.created_at).max().map(SystemTime::from);
+                p.repair = gate.allow(touched, if verified { Repair::Complete } else { Repair::RemoveSave });
+                if opts.fix && p.repair.acts() {
                     if verified {
                         crate::artifact::finish_save(self, a)?;
                     } else {
@@ -307,7 +412,12 @@ impl Instance {
                 None,
                 format!("{size} bytes that no artifact refers to"),
             );
-            if opts.fix {
+            let modified = match gate.hold {
+                Some(_) => None,
+                None => store.stat_file(key)?.and_then(|(_, m)| m),
+            };
+            p.repair = gate.allow(modified, Repair::DeleteBytes);
+            if opts.fix && p.repair.acts() {
                 store.delete(key)?;
                 p.fixed = true;
             }
@@ -326,5 +436,79 @@ impl Instance {
             hash::hash_file(&path).map(|h| h.hash)
         };
         Ok(actual.is_ok_and(|h| h == expected))
+    }
+}
+
+/// When `fix` may remove something.
+struct Gate {
+    /// Why nothing is removed at all, if so.
+    hold: Option<String>,
+    grace: Duration,
+    now: SystemTime,
+}
+
+impl Gate {
+    /// `repair`, unless held, or unless `touched` (when the thing last changed; unknown counts as
+    /// now) is younger than the grace period.
+    fn allow(&self, touched: Option<SystemTime>, repair: Repair) -> Repair {
+        if let Some(why) = &self.hold {
+            return Repair::Held(why.clone());
+        }
+        let age = touched.and_then(|t| self.now.duration_since(t).ok()).unwrap_or_default();
+        if self.grace > Duration::ZERO && age < self.grace {
+            return Repair::Held(format!(
+                "changed {} s ago, within the grace period of {} s (a save in progress may own it; `--older-than` sets the period)",
+                age.as_secs(),
+                self.grace.as_secs()
+            ));
+        }
+        repair
+    }
+}
+
+/// Whether a key under `.lamindb/` is named as an artifact's bytes: `.lamindb/<uid><suffix>`
+/// or a file below `.lamindb/<uid>/` (uids of 16 or 20 base62 characters, LaminDB's).
+fn is_artifact_key(key: &str) -> bool {
+    let Some(rest) = key.strip_prefix(crate::artifact::AUTO_KEY_PREFIX) else { return false };
+    let stem_len = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    if stem_len != 16 && stem_len != 20 {
+        return false;
+    }
+    match rest.as_bytes().get(stem_len) {
+        None => true,
+        Some(b'/') => rest.len() > stem_len + 1,
+        // A suffix (of a file, or of a folder such as `.anndata.zarr/…`).
+        Some(b'.') => true,
+        Some(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_artifact_key;
+
+    #[test]
+    fn artifact_keys_are_told_from_other_files() {
+        for key in [
+            ".lamindb/AAAAAAAAAAAAAAAA0000.txt",
+            ".lamindb/AAAAAAAAAAAAAAAA.csv",
+            ".lamindb/AAAAAAAAAAAAAAAA0000",
+            ".lamindb/AAAAAAAAAAAAAAAA0000.anndata.zarr/obs/x",
+            ".lamindb/AAAAAAAAAAAAAAAA/file.txt",
+        ] {
+            assert!(is_artifact_key(key), "{key}");
+        }
+        for key in [
+            ".lamindb/lamin.db",
+            ".lamindb/lamin.db.lease",
+            ".lamindb/lamin.db-wal",
+            ".lamindb/storage_uid.txt",
+            ".lamindb/orphan.bin",
+            ".lamindb/AAAAAAAAAAAAAAA.txt",
+            ".lamindb/AAAAAAAAAAAAAAAA0000_x",
+            "other/AAAAAAAAAAAAAAAA0000.txt",
+        ] {
+            assert!(!is_artifact_key(key), "{key}");
+        }
     }
 }

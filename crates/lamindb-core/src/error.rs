@@ -318,6 +318,50 @@ pub enum Refusal {
         /// The development directory.
         dev_dir: std::path::PathBuf,
     },
+    /// Another process holds the instance's exclusive lease (a database move or a repair) for
+    /// longer than a writer waits, or saves kept a move waiting for longer than it waits.
+    #[error(
+        "instance {slug} is busy: another process is moving its database, repairing it (`doctor --fix`) or saving into it; try again when it has finished"
+    )]
+    InstanceBusy {
+        /// `owner/name`.
+        slug: String,
+    },
+    /// A database file that is not the database of a LaminDB instance (empty, truncated, or
+    /// another SQLite file): only `init` creates an instance's tables.
+    #[error(
+        "{} is not the database of a LaminDB instance ({reason}); nothing was changed: restore the file from a backup, or remove the instance's settings (`lamin delete instance --force`)",
+        path.display()
+    )]
+    NotAnInstanceDatabase {
+        /// The database file (or the redacted URL of a PostgreSQL database).
+        path: std::path::PathBuf,
+        /// What was found.
+        reason: String,
+    },
+    /// A database that holds another instance than the one being initialized.
+    #[error(
+        "{} holds the database of another instance (uid {instance_uid}); it was not adopted: connect to that instance, or choose another storage location",
+        path.display()
+    )]
+    OtherInstanceDatabase {
+        /// The database file.
+        path: std::path::PathBuf,
+        /// The uid of the instance whose database it is.
+        instance_uid: String,
+    },
+    /// Deleting the bytes of a folder artifact that holds the bytes of other artifacts.
+    #[error(
+        "the folder {key} holds the bytes of {} other artifact(s) ({}): nothing was deleted; delete those artifacts first, or delete this one without its data",
+        uids.len(),
+        uids.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+    )]
+    FolderHoldsArtifacts {
+        /// The folder's storage key.
+        key: String,
+        /// The uids of the artifacts inside it.
+        uids: Vec<String>,
+    },
     /// A file that changed while it was being saved (its hash no longer holds).
     #[error("{} changed while it was saved: save it again", path.display())]
     ChangedWhileSaving {

@@ -405,7 +405,40 @@ impl Instance {
                 path: settings.sqlite_path(),
             }));
         }
-        let mut db = Db::connect(&url)?;
+        // Only `init` creates an instance's tables: a database without them (an emptied or
+        // truncated file, another program's database) is not migrated into an empty instance.
+        let not_instance = |reason: String| {
+            let path = if settings.is_sqlite() { settings.sqlite_path() } else { redact_url(&url).into() };
+            Error::Refused(Refusal::NotAnInstanceDatabase { path, reason })
+        };
+        let mut db = match Db::connect(&url) {
+            Ok(db) => db,
+            Err(e) if settings.is_sqlite() && !e.is_busy() => {
+                return Err(not_instance(format!("it cannot be read as one: {e}")));
+            }
+            Err(e) => return Err(e),
+        };
+        match db.table_exists("lamindb_storage") {
+            Ok(true) => {}
+            Ok(false) => {
+                let empty = settings.is_sqlite()
+                    && std::fs::metadata(settings.sqlite_path()).is_ok_and(|m| m.len() == 0);
+                return Err(not_instance(if empty {
+                    "the file is empty: 0 bytes".into()
+                } else {
+                    "it has no LaminDB tables".into()
+                }));
+            }
+            Err(e) => return Err(not_instance(format!("it cannot be read as one: {e}"))),
+        }
+        crate::migrations::run_pending(&mut db)?;
+        Instance::from_parts(settings, dir, dir.user()?, db)
+    }
+
+    /// Opens an instance whose database is still empty (the target of a move), creating our
+    /// schema in it.
+    pub(crate) fn open_new_database(dir: &SettingsDir, settings: InstanceSettings) -> Result<Instance> {
+        let mut db = Db::connect(&settings.db_url()?)?;
         crate::migrations::run_pending(&mut db)?;
         Instance::from_parts(settings, dir, dir.user()?, db)
     }
@@ -721,6 +754,18 @@ fn resume_interrupted_init(
     let storage_uid = {
         let mut db = Db::connect(&settings.db_url()?)?;
         if db.table_exists("lamindb_storage")? {
+            // The database an init of this instance left: its storage row names this instance.
+            // Another instance's database (its marker deleted) is never adopted.
+            let mut sql = db.sql();
+            sql.push("SELECT \"instance_uid\" FROM \"lamindb_storage\" WHERE \"instance_uid\" IS NOT NULL ORDER BY \"id\" LIMIT 1");
+            let owner =
+                db.query(&sql)?.first().and_then(|r| r.get(0)).and_then(|v| v.as_str().map(str::to_string));
+            if let Some(owner) = owner.filter(|o| *o != settings.uid()) {
+                return Err(Error::Refused(Refusal::OtherInstanceDatabase {
+                    path: settings.sqlite_path(),
+                    instance_uid: owner,
+                }));
+            }
             let mut sql = db.sql();
             sql.push("SELECT \"uid\" FROM \"lamindb_storage\" WHERE \"root\" = ")
                 .bind(Value::Text(root.as_str().to_string()), SqlType::Text);

@@ -231,11 +231,28 @@ impl Instance {
             tx.forget_user_id();
             let user_id = tx.user_id()?;
             if let Some(mut own) = own_storage.clone() {
-                if Storage::query().filter_eq("root", own.root.as_str()).first(tx)?.is_none() {
-                    own.id = None;
-                    own.run_id = None;
-                    let ctx = crate::registry::SaveContext { user_id, run_id: None };
-                    crate::registry::save_with(&mut own, tx, &ctx)?;
+                match Storage::query().filter_eq("root", own.root.as_str()).first(tx)? {
+                    None => {
+                        own.id = None;
+                        own.run_id = None;
+                        let ctx = crate::registry::SaveContext { user_id, run_id: None };
+                        crate::registry::save_with(&mut own, tx, &ctx)?;
+                    }
+                    // A backup of an instance at this very root (restored into a new instance
+                    // there): the location is this instance's — its marker says so — so the row
+                    // keeps its id (the artifacts in it point to it) and takes this instance's
+                    // storage uid and instance uid.
+                    Some(row) if row.uid != own.uid || row.instance_uid != own.instance_uid => {
+                        let mut sql = tx.sql();
+                        sql.push("UPDATE \"lamindb_storage\" SET \"uid\" = ")
+                            .bind(Value::Text(own.uid.clone()), SqlType::Text)
+                            .push(", \"instance_uid\" = ")
+                            .bind(own.instance_uid.clone().map_or(Value::Null, Value::Text), SqlType::Text)
+                            .push(" WHERE \"id\" = ")
+                            .bind(Value::Int(row.id.unwrap_or_default()), SqlType::Int);
+                        tx.execute(&sql)?;
+                    }
+                    Some(_) => {}
                 }
             }
             Ok(report)
@@ -305,17 +322,36 @@ impl Instance {
         if !others.is_empty() {
             return Err(Error::Refused(Refusal::ModuleTables { tables: others }));
         }
-        // The source's write lock (SQLite) is held from the first read until the settings point
-        // to the new database: nothing written meanwhile is left behind.
+        // No save of a `lamin` process is in progress (they hold the writer lease), and new ones
+        // wait until the move is done.
+        let _lease = self.exclusive_lease(MOVE_WAIT)?;
+        // The source's write lock (SQLite; on PostgreSQL every table locked against writes) is
+        // held from the first read until the settings point to the new database, and the source
+        // refuses writes before it is released: nothing written meanwhile is left behind, and a
+        // writer that still holds the old database (a process that opened it before) fails
+        // loudly instead of writing where nobody looks.
         let report = self.transaction(|src| {
-            let tables = src.tables()?.iter().map(|t| src.read_table(t)).collect::<Result<Vec<_>>>()?;
+            let names = src.tables()?;
+            if src.dialect() == crate::Dialect::Postgres {
+                let mut sql = src.sql();
+                sql.push("LOCK TABLE ");
+                for (i, t) in names.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(", ");
+                    }
+                    sql.ident(t);
+                }
+                sql.push(" IN EXCLUSIVE MODE");
+                src.execute(&sql)?;
+            }
+            let tables = names.iter().map(|t| src.read_table(t)).collect::<Result<Vec<_>>>()?;
             let counts: Vec<(String, usize)> =
                 tables.iter().filter(|t| t.name != JOURNAL).map(|t| (t.name.clone(), t.rows.len())).collect();
             let moved = (|| -> Result<ImportReport> {
                 if new.is_sqlite() {
                     drop(crate::db::Db::connect(&to_url)?); // creates the file
                 }
-                let target = Instance::open_settings(self.settings_dir(), new.clone())?;
+                let target = Instance::open_new_database(self.settings_dir(), new.clone())?;
                 let report = target.import_tables(tables)?;
                 for (table, before) in &counts {
                     let mut sql = target.sql();
@@ -329,6 +365,7 @@ impl Instance {
                         }));
                     }
                 }
+                seal_moved_source(src, &names, &crate::db::redact_url(&to_url))?;
                 self.settings_dir().save_instance(&new)?;
                 Ok(report)
             })();
@@ -358,6 +395,45 @@ impl Instance {
         let core = ["lamindb_", "django_", "__diesel", "sqlite_"];
         Ok(self.all_tables()?.into_iter().filter(|t| !core.iter().any(|p| t.starts_with(p))).collect())
     }
+}
+
+/// How long a move waits for the saves in progress to end.
+const MOVE_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Makes the database a move leaves behind refuse every write (triggers on each table, in the
+/// move's transaction): it stays readable as a copy of the records at the time of the move.
+fn seal_moved_source(src: &Instance, tables: &[String], to: &str) -> Result<()> {
+    let when = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S UTC");
+    let message = format!(
+        "lamindb: this database was moved to {to} by `lamin io move` on {when}; it is a read-only copy of the records at that time: open the instance again to use its new database"
+    )
+    .replace('\'', "''");
+    let quote = |t: &str| format!("\"{}\"", t.replace('"', "\"\""));
+    let mut script = String::new();
+    match src.dialect() {
+        crate::Dialect::Sqlite => {
+            for (i, t) in tables.iter().enumerate() {
+                for op in ["INSERT", "UPDATE", "DELETE"] {
+                    script.push_str(&format!(
+                        "CREATE TRIGGER \"lamin_moved_{i}_{op}\" BEFORE {op} ON {} BEGIN SELECT RAISE(ABORT, '{message}'); END;\n",
+                        quote(t)
+                    ));
+                }
+            }
+        }
+        crate::Dialect::Postgres => {
+            script.push_str(&format!(
+                "CREATE OR REPLACE FUNCTION lamin_moved_away() RETURNS trigger LANGUAGE plpgsql AS $lamin$ BEGIN RAISE EXCEPTION '{message}'; END $lamin$;\n"
+            ));
+            for (i, t) in tables.iter().enumerate() {
+                script.push_str(&format!(
+                    "CREATE TRIGGER \"lamin_moved_{i}\" BEFORE INSERT OR UPDATE OR DELETE ON {} FOR EACH STATEMENT EXECUTE FUNCTION lamin_moved_away();\n",
+                    quote(t)
+                ));
+            }
+        }
+    }
+    src.with_db(|db| db.batch_execute(&script))
 }
 
 /// Removes what a failed move made in the target database.

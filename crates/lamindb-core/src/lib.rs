@@ -22,6 +22,7 @@ pub mod error;
 pub mod fields;
 pub mod instance;
 pub mod io;
+mod lease;
 pub mod lineage;
 mod migrations;
 pub mod models;

@@ -42,7 +42,7 @@ impl Pool {
         self.dialect
     }
 
-    fn checkout(&self) -> Result<Db> {
+    pub(crate) fn checkout(&self) -> Result<Db> {
         let idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner).pop();
         match idle {
             Some(db) => Ok(db),
@@ -50,7 +50,7 @@ impl Pool {
         }
     }
 
-    fn give_back(&self, mut db: Db) {
+    pub(crate) fn give_back(&self, mut db: Db) {
         // A connection left inside a transaction (a panic midway) is closed, which rolls it back.
         if db.transaction_depth() != 0 {
             return;

@@ -760,3 +760,66 @@ fn concurrent_saves_of_the_same_content_dedup() {
         }
     });
 }
+
+/// Rewrites the source file with other bytes of the same size once it was checked (hashed),
+/// before its bytes are stored.
+struct RewriteOnStart(PathBuf);
+
+impl Progress for RewriteOnStart {
+    fn checked(&self, _files: u64) {
+        let len = std::fs::metadata(&self.0).unwrap().len() as usize;
+        std::fs::write(&self.0, vec![b'Z'; len]).unwrap();
+    }
+}
+
+#[test]
+fn a_file_changed_while_it_is_saved_fails_the_save() {
+    for_each_backend("a_file_changed_while_it_is_saved_fails_the_save", |b| {
+        let mut t = TestInstance::new(b);
+        // Larger than what a save keeps in memory (a small file is stored from the bytes it hashed).
+        let original = b"a,b\n1,2\n".repeat(51 << 17);
+        let path = write(&t.path("moving.csv"), &original);
+        let source = ArtifactSource { path: path.clone(), key: Some("moving.csv".into()) };
+        let err = t
+            .inst
+            .create_artifacts(&[source], &ArtifactOptions::default(), &RewriteOnStart(path.clone()))
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Refused(lamindb_core::Refusal::ChangedWhileSaving { path: p }) if *p == path),
+            "{err}"
+        );
+        // Nothing recorded: saving the original content later does not dedup onto other bytes.
+        assert_eq!(count(&mut t), 0);
+        write(&path, &original);
+        let keyed = ArtifactOptions { key: Some("moving.csv".into()), ..Default::default() };
+        let (a, outcome) = t.inst.create_artifact(&path, &keyed).unwrap();
+        assert_eq!(outcome, ArtifactOutcome::Created);
+        assert_eq!(std::fs::read(t.inst.artifact_path(&a).unwrap()).unwrap(), original);
+    });
+}
+
+#[test]
+fn deleting_a_folder_keeps_the_bytes_of_artifacts_inside_it() {
+    for_each_backend("deleting_a_folder_keeps_the_bytes_of_artifacts_inside_it", |b| {
+        let t = TestInstance::new(b);
+        let dir = t.path("lab").display().to_string();
+        t.inst.add_storage(&dir, None).unwrap();
+        let inner = write(&t.path("lab/run1/counts.csv"), b"x\n1\n");
+        write(&t.path("lab/run1/meta.txt"), b"meta");
+        let (file, _) = t.inst.create_artifact(&inner, &ArtifactOptions::default()).unwrap();
+        let (folder, _) = t.inst.create_artifact(&t.path("lab/run1"), &ArtifactOptions::default()).unwrap();
+        assert!(folder.is_dir());
+        let err = t.inst.delete_artifact_permanently(&folder, Some(true)).unwrap_err();
+        assert!(
+            matches!(&err, Error::Refused(lamindb_core::Refusal::FolderHoldsArtifacts { uids, .. }) if *uids == [file.uid.clone()]),
+            "{err}"
+        );
+        // Nothing changed: both records, all bytes.
+        assert!(Artifact::get_by_id(&t.inst, folder.id.unwrap()).is_ok());
+        assert_eq!(std::fs::read(&inner).unwrap(), b"x\n1\n");
+        // Without its data the folder's record goes; the bytes stay.
+        t.inst.delete_artifact_permanently(&folder, Some(false)).unwrap();
+        assert!(inner.exists() && t.path("lab/run1/meta.txt").exists());
+        assert!(Artifact::get_by_id(&t.inst, file.id.unwrap()).is_ok());
+    });
+}

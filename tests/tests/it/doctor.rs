@@ -2,7 +2,9 @@
 //! saves and orphaned bytes are found; `fix` completes or removes unfinished saves and deletes
 //! orphans, and nothing else; without `fix` nothing changes.
 
-use lamindb_core::doctor::{DoctorOptions, ProblemKind};
+use std::time::Duration;
+
+use lamindb_core::doctor::{DoctorOptions, ProblemKind, Repair};
 use lamindb_core::{Artifact, ArtifactOptions, Record};
 use lamindb_tests::{TestInstance, for_each_backend};
 
@@ -45,7 +47,7 @@ fn doctor_finds_what_disagrees_and_repairs_only_what_a_crash_left() {
         }
         std::fs::write(path(&partial), "par").unwrap();
         let root = t.inst.default_storage().unwrap().root;
-        let orphan = std::path::Path::new(&root).join(".lamindb/orphan.bin");
+        let orphan = std::path::Path::new(&root).join(".lamindb/AAAAAAAAAAAAAAAA0000.bin");
         std::fs::write(&orphan, "nobody's").unwrap();
 
         let found = t.inst.doctor(&DoctorOptions::default()).unwrap();
@@ -69,7 +71,18 @@ fn doctor_finds_what_disagrees_and_repairs_only_what_a_crash_left() {
         let hashed = t.inst.doctor(&DoctorOptions { verify_hashes: true, ..Default::default() }).unwrap();
         assert!(kinds(&hashed).contains(&(ProblemKind::HashMismatch, uid(&changed), false)));
 
-        let fixed = t.inst.doctor(&DoctorOptions { fix: true, ..Default::default() }).unwrap();
+        // Within the grace period nothing is removed: a save in progress of a process that
+        // takes no lease (Python LaminDB) may own the bytes and the flagged rows.
+        let young = t.inst.doctor(&DoctorOptions { fix: true, ..Default::default() }).unwrap();
+        assert!(
+            young.problems.iter().all(|p| !p.fixed || p.repair == Repair::Complete),
+            "{:?}",
+            young.problems
+        );
+        assert!(orphan.exists());
+        assert!(Artifact::get_by_id(&t.inst, partial.id.unwrap()).is_ok());
+        let fixed =
+            t.inst.doctor(&DoctorOptions { fix: true, grace: Duration::ZERO, ..Default::default() }).unwrap();
         assert!(!fixed.healthy(), "missing and resized bytes are not repaired");
         assert!(!orphan.exists());
         assert!(!Artifact::get_by_id(&t.inst, complete.id.unwrap()).unwrap().storage_ongoing());
@@ -96,5 +109,75 @@ fn doctor_finds_what_disagrees_and_repairs_only_what_a_crash_left() {
         ));
         let settings = t.inst.doctor(&DoctorOptions::default()).unwrap();
         assert!(kinds(&settings).contains(&(ProblemKind::Settings, None, false)), "{:?}", settings.problems);
+    });
+}
+
+/// Runs `doctor --fix` (no grace period) on another handle of the instance the first time the save
+/// reports copied bytes, that is while its row is flagged "storage ongoing".
+struct DoctorMidCopy {
+    other: lamindb_core::Instance,
+    report: std::sync::Mutex<Option<lamindb_core::doctor::DoctorReport>>,
+}
+
+impl lamindb_core::artifact::Progress for DoctorMidCopy {
+    fn advance(&self, _bytes: u64) {
+        let mut report = self.report.lock().unwrap();
+        if report.is_none() {
+            let opts = DoctorOptions { fix: true, grace: Duration::ZERO, ..Default::default() };
+            *report = Some(self.other.doctor(&opts).unwrap());
+        }
+    }
+}
+
+#[test]
+fn doctor_fix_leaves_a_save_in_progress_alone() {
+    for_each_backend("doctor_fix_leaves_a_save_in_progress_alone", |b| {
+        let t = TestInstance::new(b);
+        let path = t.path("big.bin");
+        std::fs::write(&path, vec![7u8; 3 << 20]).unwrap();
+        let progress = DoctorMidCopy { other: t.inst.clone(), report: Default::default() };
+        let source =
+            lamindb_core::artifact::ArtifactSource { path: path.clone(), key: Some("big.bin".into()) };
+        let saved = t.inst.create_artifacts(&[source], &Default::default(), &progress).unwrap();
+        let report = progress.report.into_inner().unwrap().expect("doctor ran during the copy");
+        let unfinished: Vec<_> =
+            report.problems.iter().filter(|p| p.kind == ProblemKind::UnfinishedSave).collect();
+        assert_eq!(unfinished.len(), 1, "{:?}", report.problems);
+        assert!(!unfinished[0].fixed, "{:?}", unfinished[0]);
+        assert!(
+            matches!(&unfinished[0].repair, Repair::Held(why) if why.contains("a save is in progress")),
+            "{:?}",
+            unfinished[0]
+        );
+        // The save finished: its row and its bytes are whole.
+        let a = Artifact::get_by_id(&t.inst, saved[0].0.id.unwrap()).unwrap();
+        assert!(!a.storage_ongoing());
+        assert_eq!(std::fs::read(t.inst.artifact_path(&a).unwrap()).unwrap().len(), 3 << 20);
+        let after = t.inst.doctor(&DoctorOptions { verify_hashes: true, ..Default::default() }).unwrap();
+        assert!(after.problems.is_empty(), "{:?}", after.problems);
+    });
+}
+
+#[test]
+fn a_marker_that_disagrees_stops_every_deletion() {
+    for_each_backend("a_marker_that_disagrees_stops_every_deletion", |b| {
+        let t = TestInstance::new(b);
+        let root = t.inst.default_storage().unwrap().root;
+        // Bytes no row refers to: after a restore from an older backup, the only copy of a
+        // lost record's data.
+        let orphan = std::path::Path::new(&root).join(".lamindb/BBBBBBBBBBBBBBBB0000.csv");
+        std::fs::write(&orphan, "the only copy").unwrap();
+        let marker = std::path::Path::new(&root).join(".lamindb/storage_uid.txt");
+        let text = std::fs::read_to_string(&marker).unwrap();
+        let (_, rest) = text.split_once('\n').unwrap();
+        std::fs::write(&marker, format!("someOtherUid\n{rest}")).unwrap();
+
+        let report =
+            t.inst.doctor(&DoctorOptions { fix: true, grace: Duration::ZERO, ..Default::default() }).unwrap();
+        assert!(report.problems.iter().any(|p| p.kind == ProblemKind::Marker), "{:?}", report.problems);
+        let o = report.problems.iter().find(|p| p.kind == ProblemKind::OrphanedBytes).expect("reported");
+        assert!(!o.fixed);
+        assert!(matches!(&o.repair, Repair::Held(why) if why.contains("disagree")), "{o:?}");
+        assert_eq!(std::fs::read_to_string(&orphan).unwrap(), "the only copy");
     });
 }

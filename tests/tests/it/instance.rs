@@ -1,7 +1,7 @@
 //! Instances: init, the LaminDB layout and settings files, connect, current-instance resolution,
 //! delete, and init failures that leave nothing behind.
 
-use lamindb_core::{Error, InitOptions, InitOutcome, Instance, Refusal, SettingsDir};
+use lamindb_core::{Error, InitOptions, InitOutcome, Instance, Record, Refusal, SettingsDir};
 use lamindb_tests::{Backend, PgDatabase, TestInstance, for_each_backend, list_files};
 
 #[test]
@@ -237,4 +237,57 @@ fn info_redacts_the_database_password() {
     let info = lamindb_core::InstanceInfo::from_settings(&s, &dir).unwrap();
     assert_eq!(info.db, "postgresql://u:***@h:5432/pg");
     assert_eq!(info.user, "anonymous");
+}
+
+#[test]
+fn a_database_file_emptied_or_replaced_is_refused_not_migrated() {
+    let t = TestInstance::new(Backend::Sqlite);
+    let path = t.inst.settings().sqlite_path();
+    let settings = t.settings.clone();
+    drop(t.inst);
+    // Truncated to 0 bytes: opening it (as every command does, read-only ones included) fails and
+    // leaves it as it is, instead of making it an empty instance.
+    std::fs::write(&path, b"").unwrap();
+    for _ in 0..2 {
+        let err = Instance::connect_in(&settings, "data").unwrap_err();
+        assert!(
+            matches!(&err, Error::Refused(Refusal::NotAnInstanceDatabase { reason, .. }) if reason.contains("0 bytes")),
+            "{err}"
+        );
+        assert!(err.to_string().contains("restore the file from a backup"), "{err}");
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
+    }
+    let err = Instance::open_in(&settings, &t.dir.path().join("data").display().to_string()).unwrap_err();
+    assert!(matches!(err, Error::Refused(Refusal::NotAnInstanceDatabase { .. })), "{err}");
+    // Another program's SQLite database, and a file that is no database at all.
+    std::fs::remove_file(&path).unwrap();
+    {
+        use diesel::{Connection, RunQueryDsl};
+        let mut db = diesel::SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+        diesel::sql_query("CREATE TABLE notes (id integer)").execute(&mut db).unwrap();
+    }
+    let err = Instance::connect_in(&settings, "data").unwrap_err();
+    assert!(err.to_string().contains("it has no LaminDB tables"), "{err}");
+    std::fs::write(&path, b"this is not a database, but it is long enough to have a header......").unwrap();
+    let err = Instance::connect_in(&settings, "data").unwrap_err();
+    assert!(matches!(err, Error::Refused(Refusal::NotAnInstanceDatabase { .. })), "{err}");
+}
+
+#[test]
+fn init_never_adopts_another_instances_database() {
+    let t = TestInstance::named(Backend::Sqlite, "first");
+    lamindb_core::ULabel::new("first's label").save(&t.inst).unwrap();
+    let root = t.inst.settings().storage_root;
+    let marker = std::path::Path::new(&root).join(".lamindb/storage_uid.txt");
+    std::fs::remove_file(&marker).unwrap();
+    let opts = InitOptions { storage: root.clone(), name: Some("second".into()), db: None };
+    let err = Instance::init(&t.settings, &opts).unwrap_err();
+    assert!(
+        matches!(&err, Error::Refused(Refusal::OtherInstanceDatabase { instance_uid, .. }) if *instance_uid == t.inst.uid()),
+        "{err}"
+    );
+    // Nothing was written: no marker, no settings of "second", the first's records as they were.
+    assert!(!marker.exists());
+    assert!(t.settings.load_instance("anonymous", "second").unwrap().is_none());
+    assert_eq!(lamindb_core::ULabel::query().count(&t.inst).unwrap(), 1);
 }

@@ -1,6 +1,7 @@
 //! Whole instances between databases: an export folder (one Parquet file per table) loaded into a
 //! new instance, and an instance moved from SQLite to PostgreSQL and back, keeping every id.
 
+use lamindb_core::doctor::{DoctorOptions, ProblemKind};
 use lamindb_core::models::all_registries;
 use lamindb_core::{Artifact, Error, Feature, Instance, QuerySet, Record, Storage, TrackOptions, ULabel};
 use lamindb_frame::{DataFrame, DfOptions, df};
@@ -152,6 +153,21 @@ fn an_instance_moves_to_postgres_and_back() {
     assert!(err.to_string().contains("tables of other modules (bionty_gene)"), "{err}");
     assert_eq!(other.inst.settings().db, None);
 
+    // The database left behind refuses the writes of a handle that still holds it (a process
+    // that opened the instance before the move), loudly, and keeps its records.
+    let err = ULabel::new("into the old file").save(&src.inst).unwrap_err();
+    assert!(err.to_string().contains("was moved to") && !err.to_string().contains("secret"), "{err}");
+    let path = t_file(&src);
+    let opts = lamindb_core::ArtifactOptions { key: Some("late.txt".into()), ..Default::default() };
+    let err = src.inst.create_artifact(&path, &opts).unwrap_err();
+    assert!(err.to_string().contains("was moved to"), "{err}");
+    assert_eq!(ULabel::query().all_branches().count(&src.inst).unwrap(), 500);
+    // doctor never takes the left-behind database for orphaned bytes.
+    let opts = DoctorOptions { fix: true, grace: std::time::Duration::ZERO, ..Default::default() };
+    let report = reopened.doctor(&opts).unwrap();
+    assert!(report.problems.iter().all(|p| p.kind != ProblemKind::OrphanedBytes), "{:?}", report.problems);
+    assert!(src.inst.settings().sqlite_path().exists());
+
     // A PostgreSQL database that holds an instance is not a target.
     let err = src.inst.move_database(pg.url()).unwrap_err();
     assert!(err.to_string().contains("holds LaminDB tables already"), "{err}");
@@ -165,4 +181,43 @@ fn an_instance_moves_to_postgres_and_back() {
     assert_eq!(after.len(), before.len());
     assert_eq!(ULabel::query().all_branches().count(&back).unwrap(), 501);
     assert_eq!(after.iter().find(|(n, _)| *n == "Artifact"), before.iter().find(|(n, _)| *n == "Artifact"));
+    // The PostgreSQL database moved away from refuses writes too.
+    let err = ULabel::new("into the old database").save(&reopened).unwrap_err();
+    assert!(err.to_string().contains("was moved to"), "{err}");
+}
+
+/// A new file below the test's directory, for a save.
+fn t_file(t: &TestInstance) -> std::path::PathBuf {
+    let path = t.path("late.txt");
+    std::fs::write(&path, "written after the move").unwrap();
+    path
+}
+
+#[test]
+fn an_import_at_the_backups_own_root_keeps_the_instance_writable() {
+    // SQLite: the database file is what is lost; the storage root stays.
+    let t = TestInstance::named(Backend::Sqlite, "lab");
+    std::fs::write(t.path("a.txt"), "a").unwrap();
+    let keyed = |k: &str| lamindb_core::ArtifactOptions { key: Some(k.into()), ..Default::default() };
+    let a = t.inst.create_artifact(&t.path("a.txt"), &keyed("a.txt")).unwrap().0;
+    let tables = t.inst.tables().unwrap().iter().map(|n| t.inst.read_table(n).unwrap()).collect::<Vec<_>>();
+    // The database and the marker are lost; a new instance is made at the same storage root and
+    // the backup loaded into it.
+    let root = t.inst.settings().storage_root;
+    for f in ["lamin.db", "lamin.db-wal", "lamin.db-shm", "storage_uid.txt"] {
+        let _ = std::fs::remove_file(std::path::Path::new(&root).join(".lamindb").join(f));
+    }
+    let settings = lamindb_core::SettingsDir::at(t.path("settings2/.lamin"));
+    let opts = lamindb_core::InitOptions { storage: root.clone(), name: Some("restored".into()), db: None };
+    let (fresh, _) = Instance::init(&settings, &opts).unwrap();
+    fresh.import_tables(tables).unwrap();
+    let own = fresh.default_storage().unwrap();
+    assert_eq!(own.instance_uid.as_deref(), Some(fresh.uid().as_str()));
+    // The restored artifact is there, and a new save goes through into the same location.
+    assert!(Artifact::get_by_id(&fresh, a.id.unwrap()).is_ok());
+    std::fs::write(t.path("b.txt"), "b").unwrap();
+    let saved = fresh.create_artifact(&t.path("b.txt"), &keyed("b.txt")).unwrap().0;
+    assert_eq!(saved.storage_id, own.id.unwrap());
+    let report = fresh.doctor(&DoctorOptions::default()).unwrap();
+    assert!(report.healthy(), "{:?}", report.problems);
 }

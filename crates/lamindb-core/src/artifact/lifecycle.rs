@@ -271,6 +271,31 @@ impl Instance {
         let stem = artifact.stem_uid().to_string();
         let path = storage.storage_root()?.join(&artifact.storage_key());
         let all_versions = artifact.overwrite_versions && artifact.is_latest;
+        let delete_bytes = if artifact.overwrite_versions && !artifact.is_latest {
+            false
+        } else if artifact.key.is_none() || (artifact.key_is_virtual && artifact.real_key.is_none()) {
+            delete_data != Some(false)
+        } else {
+            delete_data == Some(true)
+        };
+        let key = artifact.storage_key();
+        if delete_bytes && artifact.is_dir() && !key.starts_with(super::AUTO_KEY_PREFIX) {
+            // A folder registered in place may hold files registered as artifacts of their own:
+            // their bytes are not this artifact's to delete.
+            let inside = Artifact::filter(
+                crate::fields::artifact::STORAGE_ID.eq(artifact.storage_id)
+                    & crate::fields::artifact::KEY.starts_with(format!("{key}/").as_str())
+                    & crate::fields::artifact::ID.ne(id),
+            )
+            .all_branches()
+            .all(self)?;
+            if !inside.is_empty() {
+                return Err(Error::Refused(crate::Refusal::FolderHoldsArtifacts {
+                    key,
+                    uids: inside.into_iter().map(|a| a.uid).collect(),
+                }));
+            }
+        }
         self.transaction(|db| {
             if all_versions {
                 let ids: Vec<i64> =
@@ -290,13 +315,6 @@ impl Instance {
                 Ok(())
             }
         })?;
-        let delete_bytes = if artifact.overwrite_versions && !artifact.is_latest {
-            false
-        } else if artifact.key.is_none() || (artifact.key_is_virtual && artifact.real_key.is_none()) {
-            delete_data != Some(false)
-        } else {
-            delete_data == Some(true)
-        };
         if !delete_bytes {
             return Ok(Some(path));
         }

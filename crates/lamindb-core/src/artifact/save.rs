@@ -288,6 +288,9 @@ impl Instance {
         // on a second connection at once: it sees what the transaction sees, as nothing is
         // written before the plan.
         let spare = self.pinned().is_none().then(|| self.unpinned());
+        // Held from the insert of the flagged rows until their flags are cleared: `doctor --fix`
+        // and a database move see the save in progress (the `lease` module).
+        let _lease = self.writer_lease()?;
         let mut attempt = 0;
         let (mut plans, rows, inserted) = loop {
             // The plan reads and the insert run in one write transaction with the table's writers
@@ -785,14 +788,10 @@ fn copy_one(c: &CopyJob<'_>, progress: &dyn Progress) -> Result<()> {
     if let Some(bytes) = &p.bytes {
         c.store.put_bytes(&key, bytes)?;
         progress.advance(bytes.len() as u64);
-    } else if c.store.root().kind() == RootKind::Local {
-        // Hashed already: the kernel copies, the size must not have changed.
-        let n = c.store.copy_file(&key, &p.path, &mut |n| progress.advance(n))?;
-        if n != p.size {
-            return Err(changed(&p.path));
-        }
     } else {
-        // Uploads hash what they send, and must send what was hashed.
+        // The copy hashes what it stores, which must be what was hashed before: a file written
+        // to since (even at the same size) fails the save instead of being recorded with a hash
+        // its stored bytes do not have.
         let h = c.store.put_file(&key, &p.path, &mut |n| progress.advance(n))?;
         if h.hash != p.hash {
             return Err(changed(&p.path));
