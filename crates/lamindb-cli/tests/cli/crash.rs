@@ -210,3 +210,99 @@ fn a_storage_add_killed_at_any_moment_is_completed_by_running_it_again() {
     }
     report("storage add", killed, points.len());
 }
+
+/// Rounds of [`doctor_fix_io_move_and_export_beside_saves_lose_nothing`]: `LAMIN_CONCURRENCY_ROUNDS`
+/// (default 50).
+fn rounds() -> usize {
+    std::env::var("LAMIN_CONCURRENCY_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(50)
+}
+
+#[test]
+fn doctor_fix_io_move_and_export_beside_saves_lose_nothing() {
+    let test = "doctor_fix_io_move_and_export_beside_saves_lose_nothing";
+    let moves = lamindb_tests::postgres_url().is_some();
+    if !moves {
+        lamindb_tests::backends(test); // prints PostgreSQL as skipped (a failure under CI)
+        eprintln!("{test}: io move skipped (no PostgreSQL)");
+    }
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    let sqlite = sb.work("mydata/.lamindb/lamin.db");
+    let mut databases = Vec::new();
+    let mut saved: Vec<String> = Vec::new();
+    let (mut failed_loudly, mut moved) = (0, 0);
+    for round in 0..rounds() {
+        for i in 0..12 {
+            let f = sb.work(&format!("r{round}/f{i:02}.bin"));
+            std::fs::create_dir_all(Path::new(&f).parent().unwrap()).unwrap();
+            std::fs::write(&f, format!("round {round} file {i} ").repeat(4000 + 500 * i)).unwrap();
+        }
+        let spawn = |args: &[&str]| {
+            lamin_command(&sb.root, args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
+        };
+        let dir = format!("r{round}");
+        let save = spawn(&["save", &dir, "--one-per-file", "--json"]);
+        std::thread::sleep(std::time::Duration::from_millis((round as u64 * 7) % 40));
+        let doctor = spawn(&["doctor", "--fix", "--older-than", "0s", "--json"]);
+        let export = spawn(&["io", "export", &sb.work(&format!("export{round}"))]);
+        // SQLite → PostgreSQL in even rounds, back in odd ones (the file left behind moved away
+        // first, as a user would).
+        let mover = moves.then(|| {
+            if round % 2 == 0 {
+                let pg = PgDatabase::create();
+                let child = spawn(&["io", "move", "--to", pg.url()]);
+                databases.push(pg);
+                child
+            } else {
+                std::fs::rename(&sqlite, format!("{sqlite}.round{round}")).unwrap();
+                spawn(&["io", "move", "--to", "sqlite"])
+            }
+        });
+        let save = save.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&save.stderr).to_string();
+        if save.status.success() {
+            let json: Value = serde_json::from_slice(&save.stdout).unwrap();
+            let uids = json.as_array().unwrap().iter().map(|a| a["uid"].as_str().unwrap().to_string());
+            saved.extend(uids);
+        } else {
+            // A save that lost the race with a move fails, saying so; it never reports success.
+            assert!(stderr.contains("was moved to") || stderr.contains("is busy"), "round {round}: {stderr}");
+            failed_loudly += 1;
+        }
+        for (what, child) in [("doctor", Some(doctor)), ("export", Some(export)), ("move", mover)] {
+            let Some(child) = child else { continue };
+            let out = child.wait_with_output().unwrap();
+            let code = out.status.code();
+            let err = String::from_utf8_lossy(&out.stderr);
+            match what {
+                "doctor" => {
+                    assert!(matches!(code, Some(0 | 1)), "round {round}: doctor crashed: {err}");
+                    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+                    for p in report["problems"].as_array().unwrap() {
+                        // Whatever doctor saw mid-save, it repaired nothing that a save owned.
+                        assert!(p["fixed"] == false || p["problem"] != "orphaned-bytes", "round {round}: {p}");
+                    }
+                }
+                "move" => {
+                    assert_eq!(code, Some(0), "round {round}: move: {err}");
+                    moved += 1;
+                }
+                _ => assert!(code == Some(0) || err.contains("was moved to"), "round {round}: {what}: {err}"),
+            }
+        }
+        // Every artifact a save reported is in the instance's database now, with its bytes.
+        let listed = sb.run(&["list", "artifact", "--limit", "1000000", "--json"]).ok().json();
+        let present: std::collections::HashSet<&str> =
+            listed.as_array().unwrap().iter().map(|a| a["uid"].as_str().unwrap()).collect();
+        for uid in &saved {
+            assert!(present.contains(uid.as_str()), "round {round}: saved artifact {uid} was lost");
+        }
+        assert_eq!(present.len(), saved.len(), "round {round}: artifacts nobody reported saved");
+    }
+    let healthy = sb.run(&["doctor", "--verify-hashes"]);
+    assert_eq!(healthy.code, Some(0), "{healthy:#?}");
+    eprintln!(
+        "{test}: {} rounds, {} artifacts saved, {failed_loudly} saves failed loudly, {moved} moves",
+        rounds(),
+        saved.len()
+    );
+}
