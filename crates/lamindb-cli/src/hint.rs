@@ -57,6 +57,22 @@ fn of(e: &Error) -> Option<String> {
                 "`lamin connect {slug}`, then `lamin delete artifact <uid> --permanent` for each of its artifacts"
             ),
             Refusal::DefaultStorage => "`lamin settings set storage <root>` switches the default".into(),
+            Refusal::InstanceBusy { .. } => {
+                "wait for the other `lamin` command to finish (`lamin doctor` says what is in progress)".into()
+            }
+            Refusal::NotAnInstanceDatabase { .. } => {
+                "copy the database back from a backup; `lamin delete instance <name> --force` forgets the instance".into()
+            }
+            Refusal::OtherInstanceDatabase { .. } => {
+                "`lamin connect` to the instance it belongs to, or pick another --storage".into()
+            }
+            Refusal::FolderHoldsArtifacts { .. } => {
+                "`lamin delete artifact <uid> --permanent` for those first, or drop --delete-data to keep the bytes"
+                    .into()
+            }
+            Refusal::DatabaseNotEmpty { .. } => {
+                "a move that was killed leaves its tables there: drop and recreate that database (`dropdb`/`createdb`), or move to an empty one".into()
+            }
             _ => return None,
         },
         _ => return None,

@@ -23,6 +23,9 @@
 //!   rows by their last update): Python LaminDB takes no lease, and its saves in progress look
 //!   like interrupted ones.
 //!
+//! Runs still `started` whose process has ended without ending them (see
+//! [`run_owner`](crate::run_owner)) are reported, and `fix` ends them as aborted.
+//!
 //! Missing bytes and mismatches of saved artifacts are reported, never "repaired": only the user
 //! knows where the data went.
 
@@ -78,12 +81,14 @@ pub enum Repair {
     RemoveSave,
     /// Deletes the orphaned bytes.
     DeleteBytes,
+    /// Ends the run as aborted (its process has ended).
+    AbortRun,
 }
 
 impl Repair {
     /// Whether `fix` acts on the problem.
     pub fn acts(&self) -> bool {
-        matches!(self, Repair::Complete | Repair::RemoveSave | Repair::DeleteBytes)
+        matches!(self, Repair::Complete | Repair::RemoveSave | Repair::DeleteBytes | Repair::AbortRun)
     }
 
     /// In words, for reports: `complete the save`, `kept: a save is in progress`, …
@@ -94,6 +99,7 @@ impl Repair {
             Repair::Complete => "complete the save".into(),
             Repair::RemoveSave => "remove the row and its partial bytes".into(),
             Repair::DeleteBytes => "delete the bytes".into(),
+            Repair::AbortRun => "end the run as aborted".into(),
         }
     }
 }
@@ -120,6 +126,8 @@ pub enum ProblemKind {
     Settings,
     /// Schema migrations of this version are not applied.
     Schema,
+    /// A run still `started` whose process has ended without ending it.
+    StaleRun,
 }
 
 impl ProblemKind {
@@ -135,6 +143,7 @@ impl ProblemKind {
             ProblemKind::OrphanedBytes => "orphaned-bytes",
             ProblemKind::Settings => "settings",
             ProblemKind::Schema => "schema",
+            ProblemKind::StaleRun => "stale-run",
         }
     }
 }
@@ -262,6 +271,27 @@ impl Instance {
         };
         if !opts.fix {
             drop(lease);
+        }
+        // Runs whose process ended without ending them (killed, or a script without
+        // `lamin finish`): their owner is known dead, so no grace period applies.
+        for (run, owner) in self.stale_runs()? {
+            let mut p = Problem {
+                kind: ProblemKind::StaleRun,
+                storage: String::new(),
+                key: None,
+                artifact: None,
+                detail: format!(
+                    "run {} is started, but its process {} has ended without ending it",
+                    run.uid, owner.pid
+                ),
+                repair: Repair::AbortRun,
+                fixed: false,
+            };
+            if opts.fix {
+                self.end_run(run.id.unwrap_or_default(), crate::track::RunStatus::Aborted)?;
+                p.fixed = true;
+            }
+            report.problems.push(p);
         }
         let gate = Gate { hold, grace: opts.grace, now: SystemTime::now() };
         for (storage, store) in managed.iter().zip(&stores) {

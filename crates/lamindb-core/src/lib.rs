@@ -30,6 +30,7 @@ mod pool;
 pub mod query;
 pub mod records;
 pub mod registry;
+pub mod run_owner;
 pub mod settings;
 mod statcache;
 pub mod storage;

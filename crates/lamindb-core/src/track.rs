@@ -198,6 +198,9 @@ impl Instance {
     /// else a new version of it is made; the run starts now with status `started`.
     pub fn track(&self, opts: TrackOptions) -> Result<TrackedRun> {
         let run = self.start_run(&opts)?;
+        if let Some(owner) = crate::run_owner::RunOwner::this_process() {
+            self.record_run_owner(&run, owner)?;
+        }
         self.set_current_run_id(run.id);
         Ok(TrackedRun { inst: self.clone(), run, done: false })
     }
@@ -246,6 +249,7 @@ impl Instance {
         run.status_code = Some(status.code());
         run.finished_at = Some(Utc::now());
         run.save(self)?;
+        self.forget_run_owner(&run.uid);
         Ok(run)
     }
 

@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, bail};
 use clap::Args;
+use lamindb_core::run_owner::RunOwner;
 use lamindb_core::{Instance, Record, Run, RunStatus, TrackOptions};
 
 use super::{current_instance_untracked, settings_dir};
@@ -119,6 +120,9 @@ fn track_shell(inst: &Instance, args: &TrackArgs, params: Option<serde_json::Val
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     prune(&dir);
     let Some(start) = start_time(shell) else { bail!("cannot read the calling shell's process ({shell})") };
+    // The shell keeps the run going: `lamin doctor` finds the run once the shell has ended
+    // without `lamin finish`.
+    inst.record_run_owner(&run, RunOwner { pid: shell, start_time: start })?;
     let file = dir.join(format!("{shell}-{start}.json"));
     let text = serde_json::json!({"instance": inst.slug(), "run": run.uid}).to_string();
     std::fs::write(&file, text).with_context(|| format!("cannot write {}", file.display()))?;
@@ -151,6 +155,10 @@ fn track_command(
     );
     opts.source_code = source;
     let run = inst.start_run(&opts)?;
+    // This process keeps the run going: killed, `lamin doctor` finds the run.
+    if let Some(owner) = RunOwner::this_process() {
+        inst.record_run_owner(&run, owner)?;
+    }
 
     let log_path = lamindb_core::artifact::cache_dir()?.join(format!("run_logs_{}.txt", run.uid));
     if let Some(parent) = log_path.parent() {
@@ -352,13 +360,9 @@ fn prune(dir: &Path) {
     }
 }
 
-/// A process's parent and start time (clock ticks since boot), from `/proc/<pid>/stat`.
+/// A process's parent and start time (clock ticks since boot).
 fn stat(pid: u32) -> Option<(u32, u64)> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name (field 2) may hold spaces and parentheses: fields start after the last ')'.
-    let rest = &text[text.rfind(')')? + 1..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    Some((fields.get(1)?.parse().ok()?, fields.get(19)?.parse().ok()?))
+    lamindb_core::run_owner::process_stat(pid)
 }
 
 fn start_time(pid: u32) -> Option<u64> {

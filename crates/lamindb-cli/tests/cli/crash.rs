@@ -279,7 +279,10 @@ fn doctor_fix_io_move_and_export_beside_saves_lose_nothing() {
                     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
                     for p in report["problems"].as_array().unwrap() {
                         // Whatever doctor saw mid-save, it repaired nothing that a save owned.
-                        assert!(p["fixed"] == false || p["problem"] != "orphaned-bytes", "round {round}: {p}");
+                        assert!(
+                            p["fixed"] == false || p["problem"] != "orphaned-bytes",
+                            "round {round}: {p}"
+                        );
                     }
                 }
                 "move" => {

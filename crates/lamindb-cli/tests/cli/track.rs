@@ -210,3 +210,55 @@ fn python_lamindb_reads_the_runs_that_lamin_track_wrote() {
         assert!(py["finished_at"].is_string());
     });
 }
+
+#[test]
+fn runs_whose_process_ended_without_ending_them_are_found_and_aborted_by_doctor() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    // A script that exits without `lamin finish`: its shell is gone, the run stays started.
+    let out = bash(&sb, "set -e\nlamin track --key forgot-finish\necho done\n");
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stderr.lines().find(|l| l.starts_with("→ started run ")).unwrap_or_else(|| panic!("{stderr}"));
+    let shell_run = line.split_whitespace().nth(3).unwrap().to_string();
+    // `lamin track -- CMD` killed with SIGKILL: nothing ended its run.
+    let mut child = lamin_command(&sb.root, &["track", "--key", "killed", "--", "sleep", "30"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let killed_run = loop {
+        let runs = sb.run(&["list", "run", "--filter", "transform__key=killed", "--json"]).ok().json();
+        if let Some(uid) = runs.as_array().unwrap().first().map(|r| r["uid"].as_str().unwrap().to_string()) {
+            break uid;
+        }
+        assert!(started.elapsed().as_secs() < 30, "the tracked command never started");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // A run whose process is alive is not stale.
+    let mut alive = lamin_command(&sb.root, &["track", "--key", "alive", "--", "sleep", "30"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+
+    let found = sb.run(&["doctor", "--json"]).fails(1).json();
+    let stale: Vec<String> = found["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["problem"] == "stale-run")
+        .map(|p| p["detail"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(stale.len(), 2, "{found}");
+    assert!(stale.iter().any(|d| d.contains(&shell_run)) && stale.iter().any(|d| d.contains(&killed_run)));
+    sb.run(&["doctor", "--fix"]).ok();
+    for uid in [&shell_run, &killed_run] {
+        assert_eq!(describe_run(&sb, uid)["status"], "aborted", "{uid}");
+    }
+    let _ = alive.kill();
+    let _ = alive.wait();
+}

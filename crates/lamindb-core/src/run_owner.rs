@@ -1,0 +1,129 @@
+//! Which process keeps a started run going, so that a run whose process has ended without ending
+//! it (killed, or a script that exits without `lamin finish`) can be found and ended.
+//!
+//! A run started by [`Instance::track`] records its owner, the process by id and start time (a
+//! reused process id is another process), in `<settings dir>/run-owners/<instance uid>/<run
+//! uid>.json`; [`Instance::end_run`] removes the record. [`Instance::stale_runs`] lists the runs
+//! still `started` whose owner has ended; `lamin doctor` reports them and `--fix` marks them
+//! aborted (LaminDB's status for a run that was stopped). A run with no record (started by Python
+//! LaminDB, or on another machine) is never called stale.
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let tmp = tempfile::tempdir()?;
+//! # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
+//! # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
+//! # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+//! use lamindb_core::TrackOptions;
+//! use lamindb_core::run_owner::RunOwner;
+//!
+//! let run = inst.track(TrackOptions::new("pipelines/qc"))?;
+//! assert!(inst.stale_runs()?.is_empty(), "this process is alive");
+//! assert!(RunOwner::this_process().is_some_and(|o| o.is_alive()));
+//! run.finish()?;
+//! # Ok(()) }
+//! ```
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::instance::Instance;
+use crate::models::Run;
+use crate::registry::Record;
+use crate::track::RunStatus;
+
+/// A process, by id and start time (clock ticks since boot, `/proc/<pid>/stat`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunOwner {
+    /// The process id.
+    pub pid: u32,
+    /// When it started, in clock ticks since boot.
+    pub start_time: u64,
+}
+
+impl RunOwner {
+    /// This process (`None` where `/proc` cannot be read).
+    pub fn this_process() -> Option<RunOwner> {
+        RunOwner::of(std::process::id())
+    }
+
+    /// The running process `pid`, if there is one.
+    pub fn of(pid: u32) -> Option<RunOwner> {
+        process_stat(pid).map(|(_, start_time)| RunOwner { pid, start_time })
+    }
+
+    /// Whether the process still runs (the same process: same id, same start time).
+    pub fn is_alive(&self) -> bool {
+        process_stat(self.pid).is_some_and(|(_, start)| start == self.start_time)
+    }
+}
+
+/// A process's parent id and start time (clock ticks since boot), from `/proc/<pid>/stat`.
+///
+/// ```
+/// let (parent, _start) = lamindb_core::run_owner::process_stat(std::process::id()).unwrap();
+/// assert_eq!(parent, std::os::unix::process::parent_id());
+/// ```
+pub fn process_stat(pid: u32) -> Option<(u32, u64)> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may hold spaces and parentheses: fields start after the last ')'.
+    let rest = &text[text.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    Some((fields.get(1)?.parse().ok()?, fields.get(19)?.parse().ok()?))
+}
+
+impl Instance {
+    fn run_owners_dir(&self) -> PathBuf {
+        self.settings_dir().path().join("run-owners").join(self.uid())
+    }
+
+    /// Records `owner` as the process that keeps the started run `run` going (see the module
+    /// docs); [`Instance::track`] records this process.
+    pub fn record_run_owner(&self, run: &Run, owner: RunOwner) -> Result<()> {
+        let dir = self.run_owners_dir();
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let path = dir.join(format!("{}.json", run.uid));
+        let text = serde_json::to_string(&owner).map_err(|e| Error::Decode(e.to_string()))?;
+        std::fs::write(&path, text).map_err(|e| Error::io(&path, e))
+    }
+
+    /// Forgets the owner of run `uid` (it ended).
+    pub(crate) fn forget_run_owner(&self, uid: &str) {
+        let _ = std::fs::remove_file(self.run_owners_dir().join(format!("{uid}.json")));
+    }
+
+    /// The runs still `started` whose recorded owner process has ended, oldest first. Records
+    /// of runs that ended (or were deleted) are removed on the way.
+    pub fn stale_runs(&self) -> Result<Vec<(Run, RunOwner)>> {
+        let dir = self.run_owners_dir();
+        let Ok(entries) = std::fs::read_dir(&dir) else { return Ok(Vec::new()) };
+        let mut stale = Vec::new();
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Some(uid) = path.file_stem().and_then(|s| s.to_str()).map(str::to_string) else { continue };
+            let Ok(owner) = std::fs::read(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|b| serde_json::from_slice::<RunOwner>(&b).map_err(|e| e.to_string()))
+            else {
+                continue;
+            };
+            let run = match Run::get(self, &uid) {
+                Ok(run) => run,
+                Err(e) if e.is_does_not_exist() => {
+                    let _ = std::fs::remove_file(&path);
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            if run.status_code != Some(RunStatus::Started.code()) {
+                let _ = std::fs::remove_file(&path);
+            } else if !owner.is_alive() {
+                stale.push((run, owner));
+            }
+        }
+        stale.sort_by_key(|(r, _)| r.id);
+        Ok(stale)
+    }
+}
