@@ -487,7 +487,7 @@ impl Gate {
         let age = touched.and_then(|t| self.now.duration_since(t).ok()).unwrap_or_default();
         if self.grace > Duration::ZERO && age < self.grace {
             return Repair::Held(format!(
-                "changed {} s ago, within the grace period of {} s (a save in progress may own it; `--older-than` sets the period)",
+                "changed {} s ago, within the grace period ({} s): a save in progress may own it",
                 age.as_secs(),
                 self.grace.as_secs()
             ));
