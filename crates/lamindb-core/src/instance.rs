@@ -703,9 +703,9 @@ pub(crate) fn settings_from_marker(m: &marker::Marker, root: &str, db: Option<St
     InstanceSettings::new(owner, name, root, db, id)
 }
 
-/// A SQLite database file and the companions SQLite may keep beside it.
+/// A SQLite database file, the companions SQLite may keep beside it, and the writer lease file.
 fn sqlite_files(path: &Path) -> impl Iterator<Item = PathBuf> + '_ {
-    ["", "-wal", "-shm", "-journal"]
+    ["", "-wal", "-shm", "-journal", ".lease"]
         .into_iter()
         .map(move |suffix| PathBuf::from(format!("{}{suffix}", path.display())))
 }

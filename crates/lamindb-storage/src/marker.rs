@@ -21,8 +21,9 @@ pub const MARKER_KEY: &str = ".lamindb/storage_uid.txt";
 /// Key of the marker file written by older LaminDB versions.
 pub const LEGACY_MARKER_KEY: &str = ".lamindb/_is_initialized";
 
-/// Suffixes of SQLite's companion files, ignored next to an ignored key by [`managed_objects`].
-const SQLITE_SIBLINGS: [&str; 3] = ["-wal", "-shm", "-journal"];
+/// Suffixes of SQLite's companion files (and of the writer lease file beside the database), ignored next
+/// to an ignored key by [`managed_objects`].
+const SQLITE_SIBLINGS: [&str; 4] = ["-wal", "-shm", "-journal", ".lease"];
 
 /// What a marker file records.
 #[derive(Clone, Debug, PartialEq, Eq)]
