@@ -318,6 +318,18 @@ pub enum Refusal {
         /// The development directory.
         dev_dir: std::path::PathBuf,
     },
+    /// A source that is neither a regular file nor a folder: a FIFO, a socket or a device
+    /// (reading one may wait forever, or never end).
+    #[error(
+        "{} is {kind}, not a file or folder: only files and folders can be saved; write its content into a file and save that",
+        lamindb_storage::key::escape_path(path)
+    )]
+    SpecialFile {
+        /// The path as given.
+        path: std::path::PathBuf,
+        /// What it is: `a FIFO (named pipe)`, `a socket`, `a character device`, `a block device`.
+        kind: &'static str,
+    },
     /// A file that changed while it was being saved (its hash no longer holds).
     #[error("{} changed while it was saved: save it again", path.display())]
     ChangedWhileSaving {
