@@ -318,6 +318,20 @@ pub enum Refusal {
         /// The development directory.
         dev_dir: std::path::PathBuf,
     },
+    /// A new storage location at the filesystem root or at the home folder: every file saved from
+    /// below it would be registered in place (not copied), and its `.lamindb/` would sit among
+    /// everything else there.
+    #[error(
+        "{root} is {what}, which cannot be a storage location: every file saved from below it would be registered in place instead of copied; choose a folder of its own for the data, e.g. {example}"
+    )]
+    StorageRootTooBroad {
+        /// The root that was given (normalised).
+        root: String,
+        /// `the filesystem root` or `your home folder`.
+        what: &'static str,
+        /// A folder that would do.
+        example: String,
+    },
     /// A source that is neither a regular file nor a folder: a FIFO, a socket or a device
     /// (reading one may wait forever, or never end).
     #[error(
