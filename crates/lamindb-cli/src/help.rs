@@ -39,11 +39,13 @@ pub(crate) fn man(dir: Option<&std::path::Path>) -> anyhow::Result<()> {
     use anyhow::Context;
     let cmd = <crate::Cli as clap::CommandFactory>::command();
     match dir {
-        // A reader that stops early (`lamin man | head`) is not an error.
-        None => match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
-            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).context("writing the manual page"),
-            _ => Ok(()),
-        },
+        // Rendered in memory, then written as any other output (a reader that stops early,
+        // `lamin man | head`, is not an error).
+        None => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(cmd).render(&mut page).context("rendering the manual page")?;
+            Ok(crate::output::bytes(&page)?)
+        }
         Some(dir) => {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
             clap_mangen::generate_to(cmd, dir)

@@ -224,8 +224,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     // `COMPLETE=bash lamin …`: the shell asking for completions (answered, then exit).
     clap_complete::CompleteEnv::with_factory(|| help::grouped(Cli::command())).complete();
-    let matches = help::grouped(Cli::command()).get_matches();
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let matches = help::grouped(Cli::command()).try_get_matches().unwrap_or_else(|e| clap_exit(e));
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| clap_exit(e));
     let result = match cli.command {
         Command::Init(args) => commands::instance::init(args),
         Command::Connect(args) => commands::instance::connect(args),
@@ -253,21 +253,40 @@ fn main() -> ExitCode {
         Command::Transfer(args) => commands::transfer::run(args),
         Command::Io(cmd) => commands::io::run(cmd),
         Command::Man { dir } => help::man(dir.as_deref()),
-        Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut <Cli as clap::CommandFactory>::command(),
-                "lamin",
-                &mut std::io::stdout(),
-            );
-            Ok(())
-        }
+        Command::Completions { shell } => completions(shell),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of stdout went away (`lamin list ulabel | head -1`): it has what it wanted.
+        Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             output::error(&e);
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `lamin completions <shell>`: the script is made in memory (clap_complete panics when its
+/// writer fails), then written to stdout like any other output.
+fn completions(shell: clap_complete::Shell) -> anyhow::Result<()> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "lamin", &mut script);
+    output::bytes(&script)?;
+    Ok(())
+}
+
+/// Ends on a clap error: usage errors as clap prints them (status 2); `--help` and `--version`
+/// on stdout, with a failed write reported as for every other output (status 1, or 0 quietly
+/// on a broken pipe).
+fn clap_exit(e: clap::Error) -> ! {
+    if e.use_stderr() {
+        e.exit();
+    }
+    match e.print() {
+        Err(io) if io.kind() != std::io::ErrorKind::BrokenPipe => {
+            output::error(&anyhow::Error::new(output::StdoutError::from(io)));
+            std::process::exit(1)
+        }
+        _ => std::process::exit(e.exit_code()),
     }
 }

@@ -362,6 +362,32 @@ pub enum Refusal {
         /// The uids of the artifacts inside it.
         uids: Vec<String>,
     },
+    /// A new storage location at the filesystem root or at the home folder: every file saved from
+    /// below it would be registered in place (not copied), and its `.lamindb/` would sit among
+    /// everything else there.
+    #[error(
+        "{root} is {what}, which cannot be a storage location: every file saved from below it would be registered in place instead of copied; choose a folder of its own for the data, e.g. {example}"
+    )]
+    StorageRootTooBroad {
+        /// The root that was given (normalised).
+        root: String,
+        /// `the filesystem root` or `your home folder`.
+        what: &'static str,
+        /// A folder that would do.
+        example: String,
+    },
+    /// A source that is neither a regular file nor a folder: a FIFO, a socket or a device
+    /// (reading one may wait forever, or never end).
+    #[error(
+        "{} is {kind}, not a file or folder: only files and folders can be saved; write its content into a file and save that",
+        lamindb_storage::key::escape_path(path)
+    )]
+    SpecialFile {
+        /// The path as given.
+        path: std::path::PathBuf,
+        /// What it is: `a FIFO (named pipe)`, `a socket`, `a character device`, `a block device`.
+        kind: &'static str,
+    },
     /// A file that changed while it was being saved (its hash no longer holds).
     #[error("{} changed while it was saved: save it again", path.display())]
     ChangedWhileSaving {

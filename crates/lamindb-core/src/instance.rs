@@ -194,9 +194,11 @@ fn default_name(root: &StorageRoot, db: Option<&str>) -> Option<String> {
 
 impl Instance {
     /// Creates an instance (or connects to it, if one with the same name and storage exists).
-    /// Makes it the current instance. On failure nothing is left behind.
+    /// Makes it the current instance. On failure nothing is left behind. The filesystem root and
+    /// the home folder are refused as storage ([`Refusal::StorageRootTooBroad`]).
     pub fn init(dir: &SettingsDir, opts: &InitOptions) -> Result<(Instance, InitOutcome)> {
         let root = StorageRoot::parse(&opts.storage)?;
+        crate::storage::check_new_root(&root)?;
         if let Some(path) = root.local_path() {
             if path.exists() && !path.is_dir() {
                 return Err(Error::InvalidArgument(format!(

@@ -47,6 +47,16 @@ pub enum StorageError {
         /// Not an error source: its text repeats what the message says, with internals.
         source: Box<opendal::Error>,
     },
+    /// A local path that is not valid UTF-8: LaminDB's keys and paths are text, so its name
+    /// cannot be recorded as it is (a lossy conversion would give two files one key).
+    #[error(
+        "{}: the path is not valid UTF-8 (shown with \\x escapes): LaminDB records keys and paths as text, so it cannot be saved: give it a UTF-8 name (`mv`, or `convmv` for many files) and save again",
+        crate::key::escape_path(path)
+    )]
+    NotUtf8 {
+        /// The path.
+        path: std::path::PathBuf,
+    },
     /// A local I/O operation (outside opendal) failed, e.g. reading a file to hash it.
     #[error("{path}: {source}")]
     Io {
@@ -179,5 +189,9 @@ mod tests {
     fn messages() {
         let e = StorageError::UnsupportedProtocol { protocol: "ftp".into() };
         assert_eq!(e.to_string(), "Protocol ftp is not supported, valid protocols are local, gs, s3");
+        use std::os::unix::ffi::OsStrExt;
+        let path = std::path::Path::new(std::ffi::OsStr::from_bytes(b"/d/x\xff.txt")).to_path_buf();
+        let e = StorageError::NotUtf8 { path };
+        assert!(e.to_string().starts_with("/d/x\\xff.txt: the path is not valid UTF-8"), "{e}");
     }
 }

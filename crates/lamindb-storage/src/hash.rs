@@ -207,7 +207,10 @@ pub fn hash_from_hashes<'a>(hashes: impl IntoIterator<Item = &'a str>) -> String
 }
 
 /// The files below a local folder (recursively; symlinked directories are not followed,
-/// symlinks to files are), as `(relative path with '/', absolute path)`, sorted.
+/// symlinks to files are), as `(relative path with '/', absolute path)`, sorted. Only regular
+/// files (and symlinks to them) are taken: FIFOs, sockets and devices are skipped, as LaminDB's
+/// `Artifact.from_dir` skips them (reading a FIFO would wait for a writer forever). A path that
+/// is not UTF-8 is an error ([`StorageError::NotUtf8`]).
 pub fn list_dir_files(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
     let mut out = walk_dir_files(dir).collect::<Result<Vec<_>>>()?;
     out.sort();
@@ -234,6 +237,9 @@ pub fn walk_dir_files(dir: &Path) -> impl Iterator<Item = Result<(String, std::p
         let ft = entry.file_type();
         if !(ft.is_file() || (ft.is_symlink() && entry.path().is_file())) {
             return None;
+        }
+        if let Err(e) = crate::key::utf8_path(entry.path()) {
+            return Some(Err(e));
         }
         let rel = crate::key::relative_key(entry.path(), &base)
             .unwrap_or_else(|| entry.path().to_string_lossy().into_owned());

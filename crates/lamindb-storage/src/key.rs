@@ -31,6 +31,34 @@ pub fn relative_key(path: &Path, base: &Path) -> Option<String> {
     Some(if sep == b'/' { rel.into_owned() } else { rel.replace(MAIN_SEPARATOR, "/") })
 }
 
+/// `path` as UTF-8 text: an error ([`StorageError::NotUtf8`]) for a path whose bytes are not
+/// UTF-8, whose key or path LaminDB could not record as it is.
+pub fn utf8_path(path: &Path) -> Result<&str> {
+    path.to_str().ok_or_else(|| StorageError::NotUtf8 { path: path.to_path_buf() })
+}
+
+/// `path` for a message: UTF-8 as it is, every other byte as `\xNN`, so that two names that
+/// differ in such bytes read differently.
+///
+/// ```
+/// use std::ffi::OsStr;
+/// use std::os::unix::ffi::OsStrExt;
+/// use std::path::Path;
+///
+/// let path = Path::new(OsStr::from_bytes(b"data/x\xff.txt"));
+/// assert_eq!(lamindb_storage::key::escape_path(path), "data/x\\xff.txt");
+/// ```
+pub fn escape_path(path: &Path) -> String {
+    let mut out = String::new();
+    for chunk in path.as_os_str().as_encoded_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
 /// Checks a user-supplied key (e.g. `Artifact.key`), with LaminDB's messages:
 ///
 /// - empty key: `Key must not be empty.`

@@ -9,10 +9,10 @@
 use std::path::{Path, PathBuf};
 
 use lamindb_core::{
-    Artifact, ArtifactOptions, ArtifactOutcome, ArtifactSource, Error, NoProgress, Progress, Record, Storage,
-    StorageOutcome,
+    Artifact, ArtifactOptions, ArtifactOutcome, ArtifactSource, Error, NoProgress, Progress, Record, Refusal,
+    Storage, StorageOutcome,
 };
-use lamindb_storage::{StorageRoot, Store};
+use lamindb_storage::{StorageError, StorageRoot, Store};
 use lamindb_tests::{TestInstance, for_each_backend, list_files, s3_test_root};
 
 /// The storage locations a case runs on: `None` = the local default storage, then an in-memory
@@ -188,6 +188,65 @@ fn refused_inputs_write_nothing() {
         let left: Vec<String> =
             list_files(&t.path("data/.lamindb")).into_iter().filter(|f| !f.starts_with("lamin.db")).collect();
         assert_eq!(left, ["storage_uid.txt"], "nothing was copied");
+    });
+}
+
+/// A FIFO, a socket or a device given as a source is refused before it is opened (a FIFO would
+/// wait for a writer forever); a path that is not UTF-8 is refused before anything is saved, in
+/// a list of sources, in a folder walk and as a folder. Inside a folder, special files are
+/// skipped, as LaminDB's `from_dir` skips them.
+#[test]
+fn special_files_and_non_utf8_paths_are_refused_before_anything_is_saved() {
+    use std::os::unix::ffi::OsStrExt;
+    for_each_backend("special_files_and_non_utf8_paths_are_refused_before_anything_is_saved", |b| {
+        let mut t = TestInstance::new(b);
+        let dir = t.path("in");
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("pipe.txt");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("run mkfifo");
+        assert!(made.success());
+        let keyed = |k: &str| ArtifactOptions { key: Some(k.into()), ..Default::default() };
+        for (path, kind) in
+            [(fifo.as_path(), "a FIFO (named pipe)"), (Path::new("/dev/null"), "a character device")]
+        {
+            match t.inst.create_artifact(path, &keyed("x.txt")) {
+                Err(Error::Refused(Refusal::SpecialFile { path: p, kind: k })) => {
+                    assert_eq!((p.as_path(), k), (path, kind));
+                }
+                other => panic!("{path:?}: {other:?}"),
+            }
+        }
+        // Inside a folder: skipped.
+        write(&dir.join("a.txt"), b"a");
+        let keys: Vec<Option<String>> =
+            ArtifactSource::walk_dir(&dir, None).unwrap().map(|s| s.unwrap().key).collect();
+        assert_eq!(keys, [Some("in/a.txt".to_string())]);
+        let (folder, _) = t.inst.create_artifact(&dir, &keyed("in")).unwrap();
+        assert_eq!(folder.n_files, Some(1));
+        assert_eq!(count(&mut t), 1);
+
+        // Two names that differ only in bytes that are not UTF-8.
+        let odd = t.path("odd");
+        std::fs::create_dir_all(&odd).unwrap();
+        let ff = odd.join(std::ffi::OsStr::from_bytes(b"x\xff.txt"));
+        write(&ff, b"1");
+        write(&odd.join(std::ffi::OsStr::from_bytes(b"x\xfe.txt")), b"2");
+        write(&odd.join("fine.txt"), b"3");
+        let not_utf8 = |e: Error| match e {
+            Error::Storage(StorageError::NotUtf8 { path }) => path,
+            other => panic!("{other:?}"),
+        };
+        let sources = [ArtifactSource::new(odd.join("fine.txt")), ArtifactSource::new(&ff)];
+        let desc = ArtifactOptions { description: Some("d".into()), ..Default::default() };
+        let refused = t.inst.create_artifacts(&sources, &desc, &NoProgress).unwrap_err();
+        assert_eq!(not_utf8(refused), ff);
+        let walked = ArtifactSource::walk_dir(&odd, None).unwrap();
+        let refused =
+            t.inst.create_artifacts_streamed(walked, &desc, &NoProgress, |_, _| Ok(())).unwrap_err();
+        assert!(not_utf8(refused).starts_with(&odd));
+        let refused = t.inst.create_artifact(&odd, &keyed("odd")).unwrap_err();
+        assert!(refused.to_string().contains("odd/x\\xfe.txt: the path is not valid UTF-8"), "{refused}");
+        assert_eq!(count(&mut t), 1, "nothing more was saved");
     });
 }
 

@@ -208,3 +208,48 @@ fn switching_the_default_storage_persists_in_the_settings_file() {
         assert_eq!(Storage::REGISTRY.name, "Storage");
     });
 }
+
+/// The filesystem root and the home folder are refused as new storage locations, by
+/// `add_storage` and by `init`, with nothing written.
+#[test]
+fn the_filesystem_root_and_the_home_folder_are_refused_as_storage() {
+    let t = TestInstance::new(Backend::Sqlite);
+    let home = std::env::var("HOME").expect("HOME is set");
+    // Were either accepted, what it wrote there is removed again.
+    let markers = ["/.lamindb".to_string(), format!("{home}/.lamindb")];
+    let existed: Vec<bool> = markers.iter().map(|m| std::path::Path::new(m).exists()).collect();
+    let undo = || {
+        for (m, existed) in markers.iter().zip(&existed) {
+            if !existed {
+                let _ = std::fs::remove_dir_all(m);
+            }
+        }
+    };
+    let added = t.inst.add_storage("/", None);
+    undo();
+    match added {
+        Err(Error::Refused(Refusal::StorageRootTooBroad { root, what, .. })) => {
+            assert_eq!((root.as_str(), what), ("/", "the filesystem root"));
+        }
+        other => panic!("{other:?}"),
+    }
+    let home_root = lamindb_storage::StorageRoot::parse(&home).unwrap().to_string();
+    let added = t.inst.add_storage(&home, None);
+    undo();
+    match added {
+        Err(Error::Refused(Refusal::StorageRootTooBroad { root, what, .. })) => {
+            assert_eq!((root, what), (home_root, "your home folder"));
+        }
+        other => panic!("{other:?}"),
+    }
+    let settings = lamindb_core::SettingsDir::at(t.path("settings/.lamin"));
+    let opts =
+        lamindb_core::InitOptions { storage: "~".into(), name: Some("home".into()), ..Default::default() };
+    let init = lamindb_core::Instance::init(&settings, &opts);
+    undo();
+    assert!(
+        matches!(init, Err(Error::Refused(Refusal::StorageRootTooBroad { what: "your home folder", .. }))),
+        "{init:?}"
+    );
+    assert_eq!(t.inst.storages().unwrap().len(), 1);
+}

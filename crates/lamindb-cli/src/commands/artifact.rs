@@ -161,11 +161,12 @@ pub(crate) fn save(args: SaveArgs) -> anyhow::Result<()> {
         ..Default::default()
     };
     let bar = progress();
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    // A failed write to stdout does not stop the save: it is reported once the save is done.
+    let mut out = output::Stdout::new();
     let mut seen = 0usize;
     let mut created_msgs = Vec::new();
     if args.json {
-        write!(out, "[")?;
+        let _ = write!(out, "[");
     }
     let mut each = |a: &Artifact, outcome: &ArtifactOutcome| -> lamindb_core::Result<()> {
         if seen < DESCRIBED {
@@ -186,7 +187,8 @@ pub(crate) fn save(args: SaveArgs) -> anyhow::Result<()> {
                 }
             }
         }
-        let written = if args.json {
+        // Errors are kept by `out` and returned by `out.finish()`.
+        let _ = if args.json {
             let sep = if seen == 0 { "\n" } else { ",\n" };
             let text = serde_json::to_string_pretty(&a.to_json()).expect("JSON values serialize");
             write!(out, "{sep}{}", indent(&text))
@@ -194,20 +196,26 @@ pub(crate) fn save(args: SaveArgs) -> anyhow::Result<()> {
             writeln!(out, "{}", a.uid)
         };
         seen += 1;
-        written.map_err(|source| lamindb_core::Error::Io { path: "<stdout>".into(), source })
+        Ok(())
     };
     let mut summary = SaveSummary::default();
-    for url in &cloud {
-        let url = url.to_str().unwrap_or_default();
-        summary += inst.register_objects(url, args.one_per_file, &opts, bar.as_ref(), &mut each)?;
-    }
-    if !local.is_empty() {
-        summary += inst.create_artifacts_streamed(sources, &opts, bar.as_ref(), &mut each)?;
-    }
+    let saved = (|| -> lamindb_core::Result<()> {
+        for url in &cloud {
+            let url = url.to_str().unwrap_or_default();
+            summary += inst.register_objects(url, args.one_per_file, &opts, bar.as_ref(), &mut each)?;
+        }
+        if !local.is_empty() {
+            summary += inst.create_artifacts_streamed(sources, &opts, bar.as_ref(), &mut each)?;
+        }
+        Ok(())
+    })();
+    // The JSON array is closed whatever happened: it lists the artifacts saved before an error.
     if args.json {
-        writeln!(out, "{}]", if seen == 0 { "" } else { "\n" })?;
+        let _ = writeln!(out, "{}]", if seen == 0 { "" } else { "\n" });
     }
-    out.flush()?;
+    let printed = out.finish();
+    saved?;
+    printed?;
     if summary.total() <= DESCRIBED {
         created_msgs.iter().for_each(|m| output::info(m));
     } else {
@@ -256,7 +264,7 @@ pub(crate) fn load(args: LoadArgs) -> anyhow::Result<()> {
         #[cfg(feature = "frame")]
         {
             let df = lamindb_frame::load_artifact(&inst, &a)?;
-            output::line(&df.to_string());
+            output::text(&df.to_string())?;
             return Ok(());
         }
     }
@@ -268,7 +276,7 @@ pub(crate) fn load(args: LoadArgs) -> anyhow::Result<()> {
         };
         anyhow::Error::new(e).context(format!("cannot load artifact {}{hint}", a.uid))
     })?;
-    output::line(&path.display().to_string());
+    output::line(&path.display().to_string())?;
     Ok(())
 }
 

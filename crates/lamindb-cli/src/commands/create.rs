@@ -106,7 +106,7 @@ fn create_ulabels(inst: &Instance, args: &CreateArgs, names: &[String]) -> anyho
     }
     output::info(&format!("created {n_new} ulabel(s), {} existed already", created.len() - n_new));
     let rows: Vec<Vec<Value>> = created.iter().map(|c| c.record.values()).collect();
-    print_rows(ULabel::REGISTRY, &rows, args.json, None);
+    print_rows(ULabel::REGISTRY, &rows, args.json, None)?;
     Ok(())
 }
 
@@ -198,7 +198,7 @@ fn create_named(inst: &Instance, args: &CreateArgs, registry: &str, names: &[Str
         registry.to_ascii_lowercase(),
         rows.len() - n_new
     ));
-    print_rows(reg, &rows, args.json, None);
+    print_rows(reg, &rows, args.json, None)?;
     Ok(())
 }
 
@@ -232,6 +232,6 @@ fn create_collection(inst: &Instance, args: &CreateArgs, names: &[String]) -> an
     } else {
         output::info(&format!("returning collection with same hash: '{}' ({})", c.key, c.uid));
     }
-    print_rows(registry_of("Collection"), &[c.values()], args.json, None);
+    print_rows(registry_of("Collection"), &[c.values()], args.json, None)?;
     Ok(())
 }

@@ -84,12 +84,12 @@ pub(crate) fn run(args: DescribeArgs) -> anyhow::Result<()> {
         _ => {}
     }
     if args.json {
-        output::json(&json);
+        output::json(&json)?;
         return Ok(());
     }
-    output::fields(reg.name, reg.fields.iter().map(|f| f.name).zip(row.iter().map(Value::to_string)));
+    output::fields(reg.name, reg.fields.iter().map(|f| f.name).zip(row.iter().map(Value::to_string)))?;
     for l in lines {
-        output::line(&l);
+        output::text(&l)?;
     }
     Ok(())
 }

@@ -142,7 +142,7 @@ pub(crate) fn run(args: DfArgs) -> anyhow::Result<()> {
     match (kind, &args.output) {
         (Output::Table, _) => {
             let (header, rows) = cells(&frame.head(Some(MAX_TABLE_ROWS)))?;
-            output::cells(&header, &rows);
+            output::cells(&header, &rows)?;
             if frame.height() > MAX_TABLE_ROWS {
                 output::info(&format!(
                     "showing {MAX_TABLE_ROWS} of {} rows; write them all with --format csv|parquet|… or -o FILE",
@@ -152,10 +152,12 @@ pub(crate) fn run(args: DfArgs) -> anyhow::Result<()> {
         }
         (Output::File(format), Some(path)) => write_file(&mut frame, format, path)?,
         (Output::File(format), None) => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            write(&mut frame, format, &mut out)?;
-            out.flush()?;
+            let mut out = output::Stdout::new();
+            let written = write(&mut frame, format, &mut out);
+            // A failed write to stdout is reported as such (a broken pipe ends quietly), not as
+            // the writer's error about it.
+            out.finish()?;
+            written?;
         }
     }
     if args.timings {

@@ -41,7 +41,7 @@ pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<()> {
             "storages": report.storages,
             "artifacts": report.artifacts,
             "problems": report.problems.iter().map(problem_json).collect::<Vec<_>>(),
-        }));
+        }))?;
     } else if !report.problems.is_empty() {
         let header: Vec<String> = ["problem", "storage", "key", "artifact", "detail", "fix", "fixed"]
             .iter()
@@ -62,7 +62,7 @@ pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<()> {
                 ]
             })
             .collect();
-        output::cells(&header, &rows);
+        output::cells(&header, &rows)?;
     }
     let open = report.problems.iter().filter(|p| !p.fixed).count();
     if open > 0 {

@@ -110,9 +110,9 @@ pub(crate) fn info(args: InfoArgs) -> anyhow::Result<()> {
         output::json(&serde_json::json!({
             "instance": i.slug, "uid": i.uid, "storage": i.storage_root, "db": i.db,
             "user": i.user, "settings_dir": i.settings_dir,
-        }));
+        }))?;
     } else {
-        output::line(&format!(
+        output::text(&format!(
             "Instance: {}\n - uid: {}\n - storage: {}\n - db: {}\nSettings:\n - user settings: {}\nUser: {}",
             i.slug,
             i.uid,
@@ -120,7 +120,7 @@ pub(crate) fn info(args: InfoArgs) -> anyhow::Result<()> {
             i.db,
             i.settings_dir.display(),
             i.user
-        ));
+        ))?;
     }
     Ok(())
 }

@@ -99,7 +99,7 @@ pub(crate) fn run(cmd: IoCommand) -> anyhow::Result<()> {
                     "tables": report.tables.len(),
                     "rows": report.tables.iter().map(|(_, n)| n).sum::<usize>(),
                     "left_behind": report.left_behind.as_ref().map(|p| p.display().to_string()),
-                }));
+                }))?;
                 return Ok(());
             }
             let rows: usize = report.tables.iter().map(|(_, n)| n).sum();
@@ -109,7 +109,7 @@ pub(crate) fn run(cmd: IoCommand) -> anyhow::Result<()> {
                 report.from,
                 report.to,
                 report.tables.len()
-            ));
+            ))?;
             if let Some(path) = &report.left_behind {
                 output::info(&format!(
                     "{} is left in place, as it was before the move: delete it once you no longer need it",
@@ -142,9 +142,9 @@ fn summary(json: bool, verb: &str, tables: &[(String, usize)], place: &str) -> a
     if json {
         let per_table: serde_json::Map<String, serde_json::Value> =
             tables.iter().map(|(t, n)| (t.clone(), json!(n))).collect();
-        output::json(&json!({ "tables": per_table, "rows": rows }));
+        output::json(&json!({ "tables": per_table, "rows": rows }))?;
     } else {
-        output::line(&format!("{verb} {} tables, {rows} rows, {place}", tables.len()));
+        output::line(&format!("{verb} {} tables, {rows} rows, {place}", tables.len()))?;
     }
     Ok(())
 }

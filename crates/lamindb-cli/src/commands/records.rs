@@ -70,7 +70,7 @@ pub(crate) fn print_rows(
     rows: &[Vec<Value>],
     json: bool,
     extra: Option<(&str, Vec<String>)>,
-) {
+) -> Result<(), output::StdoutError> {
     if json {
         let items = rows
             .iter()
@@ -83,8 +83,7 @@ pub(crate) fn print_rows(
                 obj
             })
             .collect();
-        output::json(&serde_json::Value::Array(items));
-        return;
+        return output::json(&serde_json::Value::Array(items));
     }
     let columns = table_columns(reg);
     let mut header: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
@@ -108,7 +107,7 @@ pub(crate) fn print_rows(
             line
         })
         .collect();
-    output::cells(&header, &cells);
+    output::cells(&header, &cells)
 }
 
 #[derive(Debug, Args)]
@@ -127,9 +126,9 @@ pub(crate) fn get(args: GetArgs) -> anyhow::Result<()> {
     let inst = args.read.open()?;
     let row = QuerySet::get_row(&inst, reg, &args.idlike)?;
     if args.read.json {
-        output::json(&row_json(reg, &row));
+        output::json(&row_json(reg, &row))?;
     } else {
-        output::fields(reg.name, reg.fields.iter().map(|f| f.name).zip(row.iter().map(Value::to_string)));
+        output::fields(reg.name, reg.fields.iter().map(|f| f.name).zip(row.iter().map(Value::to_string)))?;
     }
     Ok(())
 }
@@ -176,9 +175,9 @@ pub(crate) fn update(args: UpdateArgs) -> anyhow::Result<()> {
     }
     let row = inst.update_record(reg, &args.idlike, &changes)?;
     if args.json {
-        output::json(&row_json(reg, &row));
+        output::json(&row_json(reg, &row))?;
     } else {
-        output::fields(reg.name, reg.fields.iter().map(|f| f.name).zip(row.iter().map(Value::to_string)));
+        output::fields(reg.name, reg.fields.iter().map(|f| f.name).zip(row.iter().map(Value::to_string)))?;
     }
     Ok(())
 }
@@ -252,11 +251,11 @@ pub(crate) fn list(args: ListArgs) -> anyhow::Result<()> {
     }
     let inst = args.read.open()?;
     if args.count {
-        output::line(&qs.count(&inst)?.to_string());
+        output::line(&qs.count(&inst)?.to_string())?;
         return Ok(());
     }
     let rows = qs.rows(&inst)?;
-    print_rows(reg, &rows, args.read.json, None);
+    print_rows(reg, &rows, args.read.json, None)?;
     Ok(())
 }
 
@@ -304,9 +303,9 @@ pub(crate) fn run_search(args: SearchArgs) -> anyhow::Result<()> {
                 obj
             })
             .collect();
-        output::json(&serde_json::Value::Array(items));
+        output::json(&serde_json::Value::Array(items))?;
     } else {
-        print_rows(reg, &rows, false, Some(("score", scores)));
+        print_rows(reg, &rows, false, Some(("score", scores)))?;
     }
     Ok(())
 }
@@ -337,7 +336,7 @@ pub(crate) fn run_lookup(args: LookupArgs) -> anyhow::Result<()> {
                 (e.key.clone(), value)
             })
             .collect();
-        output::json(&serde_json::Value::Object(map));
+        output::json(&serde_json::Value::Object(map))?;
         return Ok(());
     }
     let header = ["key".to_string(), "value".to_string(), "id".to_string()];
@@ -350,7 +349,7 @@ pub(crate) fn run_lookup(args: LookupArgs) -> anyhow::Result<()> {
             vec![e.key.clone(), format!("{v}{more}"), id.to_string()]
         })
         .collect();
-    output::cells(&header, &cells);
+    output::cells(&header, &cells)?;
     for e in entries.iter().filter(|e| e.records.len() > 1) {
         output::warn(&format!(
             "{} records found for '{}'. Returning based on keep='first'.",

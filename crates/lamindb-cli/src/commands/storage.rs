@@ -127,23 +127,23 @@ pub(crate) fn run(cmd: StorageCommand) -> anyhow::Result<()> {
                 }
             }
             if json {
-                output::json(&s.to_json());
+                output::json(&s.to_json())?;
             }
         }
         StorageCommand::List(JsonArg { json }) => {
             let all = inst.storages()?;
             if json {
-                output::json(&serde_json::Value::Array(all.iter().map(Record::to_json).collect()));
+                output::json(&serde_json::Value::Array(all.iter().map(Record::to_json).collect()))?;
             } else {
-                output::table(&all, &COLUMNS);
+                output::table(&all, &COLUMNS)?;
             }
         }
         StorageCommand::Get { idlike, json } => {
             let s = inst.get_storage(&idlike)?;
             if json {
-                output::json(&s.to_json());
+                output::json(&s.to_json())?;
             } else {
-                output::record(&s);
+                output::record(&s)?;
             }
         }
         StorageCommand::Delete { idlike } => delete_in(&inst, &idlike)?,
@@ -174,7 +174,7 @@ pub(crate) fn settings(cmd: SettingsCommand) -> anyhow::Result<()> {
             output::info(&format!("default storage of {} is now {}", inst.slug(), s.root));
         }
         SettingsCommand::Get { setting: SettingGet::Storage } => {
-            output::line(inst.settings().default_storage_root());
+            output::line(inst.settings().default_storage_root())?;
         }
         SettingsCommand::CacheDir(_) => unreachable!("handled above"),
     }
@@ -185,7 +185,7 @@ pub(crate) fn settings(cmd: SettingsCommand) -> anyhow::Result<()> {
 fn cache_dir(cmd: CacheDirCommand) -> anyhow::Result<()> {
     let dir = super::settings_dir();
     match cmd {
-        CacheDirCommand::Get => output::line(&lamindb_core::artifact::cache_dir()?.display().to_string()),
+        CacheDirCommand::Get => output::line(&lamindb_core::artifact::cache_dir()?.display().to_string())?,
         CacheDirCommand::Set { path } => {
             let path = if path.is_absolute() { path } else { super::cwd()?.join(path) };
             dir.set_cache_dir(Some(&path))?;

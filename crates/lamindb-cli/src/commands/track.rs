@@ -191,9 +191,15 @@ fn track_command(
     let out = tee(child.stdout.take().expect("piped"), std::io::stdout(), log.clone());
     let err = tee(child.stderr.take().expect("piped"), std::io::stderr(), log.clone());
     let status = child.wait().with_context(|| format!("cannot wait for {program}"))?;
-    let _ = out.join();
+    let out_failed = out.join().ok().flatten();
     let _ = err.join();
     drop(log);
+    // The command's exit status is passed on all the same; a reader that went away is no news.
+    if let Some(e) = out_failed.filter(|e| e.kind() != std::io::ErrorKind::BrokenPipe) {
+        output::warn(&format!(
+            "cannot write the output of {program} to standard output: {e}; all of it is kept in the run's report"
+        ));
+    }
 
     let (run_status, code) = exit_of(status);
     // The log becomes the run's report, as LaminDB keeps a script's output.
@@ -216,25 +222,29 @@ fn track_command(
     Ok(code)
 }
 
-/// Copies `from` to `to` and to the log, line by line as it comes.
+/// Copies `from` to `to` and to the log, line by line as it comes. After a failed write to
+/// `to`, the rest goes to the log only; the first such error is returned.
 fn tee(
     mut from: impl Read + Send + 'static,
     mut to: impl Write + Send + 'static,
     log: Arc<Mutex<std::fs::File>>,
-) -> std::thread::JoinHandle<()> {
+) -> std::thread::JoinHandle<Option<std::io::Error>> {
     std::thread::spawn(move || {
         let mut buf = [0u8; 8192];
+        let mut failed = None;
         loop {
             let n = match from.read(&mut buf) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => n,
             };
-            let _ = to.write_all(&buf[..n]);
-            let _ = to.flush();
+            if failed.is_none() {
+                failed = to.write_all(&buf[..n]).and_then(|()| to.flush()).err();
+            }
             if let Ok(mut f) = log.lock() {
                 let _ = f.write_all(&buf[..n]);
             }
         }
+        failed
     })
 }
 

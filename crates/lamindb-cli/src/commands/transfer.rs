@@ -120,7 +120,7 @@ fn report<R: Record>(args: &TransferArgs, source: &Instance, s: TransferSummary<
             "already_present": uids(&s.already_present),
             "related": s.related.iter().map(|(r, u)| json!({"registry": r, "uid": u})).collect::<Vec<_>>(),
             "run": s.run.as_ref().map(|r| r.uid.clone()),
-        }));
+        }))?;
         return Ok(());
     }
     output::line(&format!(
@@ -128,7 +128,7 @@ fn report<R: Record>(args: &TransferArgs, source: &Instance, s: TransferSummary<
         R::REGISTRY.name,
         s.transferred.len(),
         s.already_present.len()
-    ));
+    ))?;
     for (registry, uid) in &s.related {
         output::info(&format!("created {registry} {uid} (from {})", source.slug()));
     }

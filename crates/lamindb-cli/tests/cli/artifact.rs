@@ -281,3 +281,73 @@ fn errors_name_each_cause_once() {
     assert!(gone.stderr.contains("its bytes are missing from storage (`lamin doctor`"), "{gone:#?}");
     assert_eq!(gone.stderr.matches("no such file").count(), 1, "{gone:#?}");
 }
+
+/// `lamin save <fifo>` (or a socket, or a device) is refused at once with a message instead of
+/// waiting for a writer forever; inside a folder such files are skipped.
+#[test]
+fn save_refuses_a_fifo_or_device_at_once_and_skips_them_in_folders() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    let made = Command::new("mkfifo").arg(sb.work("pipe.txt")).status().expect("run mkfifo");
+    assert!(made.success());
+    let started = std::time::Instant::now();
+    let mut child = lamin_command(&sb.root, &["save", "pipe.txt", "--key", "pipe.txt"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run the lamin binary");
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            child.kill().unwrap();
+            panic!("`lamin save pipe.txt` still waits after 30 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "error: pipe.txt is a FIFO (named pipe), not a file or folder: only files and folders can be saved"
+        ),
+        "{stderr}"
+    );
+    let device = sb.run(&["save", "/dev/null", "--key", "null"]).fails(1);
+    assert!(device.stderr.contains("/dev/null is a character device, not a file or folder"), "{device:#?}");
+
+    // In a folder: the FIFO is skipped, the file saved.
+    std::fs::create_dir(sb.work("dir")).unwrap();
+    std::fs::write(sb.work("dir/a.txt"), "a").unwrap();
+    let made = Command::new("mkfifo").arg(sb.work("dir/pipe")).status().expect("run mkfifo");
+    assert!(made.success());
+    let keys: Vec<Value> =
+        sb.run(&["save", "dir", "--one-per-file", "--json"]).ok().json().as_array().unwrap().clone();
+    assert_eq!(keys.iter().map(|a| a["key"].clone()).collect::<Vec<_>>(), ["dir/a.txt"]);
+}
+
+/// File names that are not UTF-8 are refused with the path (bytes escaped) before anything is
+/// saved: two of them no longer become two artifacts with one key, and `--json` stays valid.
+#[test]
+fn save_refuses_names_that_are_not_utf8_before_saving_anything() {
+    use std::os::unix::ffi::OsStrExt;
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    let dir = sb.root.join("work/odd");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("fine.txt"), "0").unwrap();
+    std::fs::write(dir.join(std::ffi::OsStr::from_bytes(b"x\xff.txt")), "1").unwrap();
+    std::fs::write(dir.join(std::ffi::OsStr::from_bytes(b"x\xfe.txt")), "2").unwrap();
+    let message = "odd/x\\xfe.txt: the path is not valid UTF-8";
+    let run = sb.run(&["save", "odd", "--one-per-file", "--json"]).fails(1);
+    assert!(run.stderr.contains(message), "{run:#?}");
+    assert_eq!(run.json(), serde_json::json!([]), "the JSON array is closed");
+    let run = sb.run(&["save", "odd", "--key", "odd"]).fails(1);
+    assert!(run.stderr.contains(message), "{run:#?}");
+    let one = lamin_command(&sb.root, &["save", "--key", "x.txt"])
+        .arg(dir.join(std::ffi::OsStr::from_bytes(b"x\xff.txt")))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&one.stderr);
+    assert_eq!(one.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("odd/x\\xff.txt: the path is not valid UTF-8"), "{stderr}");
+    let count = sb.run(&["list", "artifact", "--count"]).ok();
+    assert_eq!(count.stdout.trim(), "0");
+}

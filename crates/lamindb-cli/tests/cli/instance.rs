@@ -182,3 +182,28 @@ fn the_cache_directory_can_be_chosen_and_cleared() {
     assert_eq!(sb.run(&["settings", "cache-dir", "get"]).ok().stdout.trim(), default);
     assert_eq!(std::fs::read_to_string(sb.settings_file("storage.env")).unwrap(), "lamindb_cache_path=null");
 }
+
+/// `lamin init --storage /` or `--storage ~` is refused before anything is created.
+#[test]
+fn init_refuses_the_filesystem_root_and_the_home_folder_as_storage() {
+    let sb = Sandbox::new();
+    let existed = Path::new("/.lamindb").exists();
+    let root = sb.run(&["init", "--storage", "/", "--name", "top"]);
+    if !existed {
+        let _ = std::fs::remove_dir_all("/.lamindb");
+    }
+    let root = root.fails(1);
+    assert!(
+        root.stderr.starts_with("error: / is the filesystem root, which cannot be a storage location"),
+        "{root:#?}"
+    );
+    let home = sb.run(&["init", "--storage", "~"]).fails(1);
+    assert!(home.stderr.contains("is your home folder, which cannot be a storage location"), "{home:#?}");
+    assert!(!sb.root.join("home/.lamindb").exists());
+    assert_eq!(
+        sb.files().iter().filter(|f| f.contains(".lamindb") || f.ends_with(".env")).count(),
+        0,
+        "{:?}",
+        sb.files()
+    );
+}

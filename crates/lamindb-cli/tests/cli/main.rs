@@ -16,6 +16,7 @@ mod df;
 mod disk;
 mod doctor;
 mod instance;
+mod output;
 mod sandbox;
 mod settings;
 mod storage;

@@ -46,6 +46,15 @@ pub(crate) fn lamin(dir: &Path, args: &[&str]) -> Run {
     }
 }
 
+/// A stdout on which every write fails, for [`Sandbox::run_failing_stdout`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum BadStdout {
+    /// `/dev/full`: every write fails with "No space left on device".
+    Full,
+    /// A pipe whose reader is gone: every write fails with a broken pipe.
+    ClosedPipe,
+}
+
 /// The command `lamin args…` in the sandbox at `dir`, not started.
 pub(crate) fn lamin_command(dir: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_lamin"));
@@ -106,6 +115,27 @@ impl Sandbox {
 
     pub(crate) fn run(&self, args: &[&str]) -> Run {
         lamin(&self.root, args)
+    }
+
+    /// Runs `lamin args…` with a stdout on which every write fails (what it wrote is lost).
+    pub(crate) fn run_failing_stdout(&self, stdout: BadStdout, args: &[&str]) -> Run {
+        let target: Stdio = match stdout {
+            BadStdout::Full => {
+                std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full").into()
+            }
+            BadStdout::ClosedPipe => {
+                let (reader, writer) = std::io::pipe().expect("a pipe");
+                drop(reader);
+                writer.into()
+            }
+        };
+        let out = lamin_command(&self.root, args).stdout(target).output().expect("run the lamin binary");
+        Run {
+            args: format!("{} > {stdout:?}", args.join(" ")),
+            code: out.status.code(),
+            stdout: String::new(),
+            stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+        }
     }
 
     /// Runs `lamin <args>` with a terminal as its output (a pty from `script`), or returns why

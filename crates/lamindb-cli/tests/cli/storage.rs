@@ -151,3 +151,42 @@ fn storage_delete_removes_the_record_and_the_marker() {
         assert_eq!(all.as_array().map(Vec::len), Some(1), "{all}");
     });
 }
+
+/// Removes `/.lamindb` if a run made it (it did not exist before): a `lamin` that accepted `/`
+/// must not leave the machine's root changed.
+fn undo_root_marker(existed: bool) {
+    if !existed {
+        let _ = std::fs::remove_dir_all("/.lamindb");
+    }
+}
+
+/// The filesystem root and the home folder are refused as storage locations: every save below
+/// them would be registered in place instead of copied.
+#[test]
+fn storage_add_refuses_the_filesystem_root_and_the_home_folder() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    let existed = Path::new("/.lamindb").exists();
+    let root = sb.run(&["storage", "add", "/"]);
+    undo_root_marker(existed);
+    let root = root.fails(1);
+    assert!(
+        root.stderr.starts_with("error: / is the filesystem root, which cannot be a storage location"),
+        "{root:#?}"
+    );
+    let home = sb.root.join("home").display().to_string();
+    for spelled in ["~", "~/", home.as_str()] {
+        let run = sb.run(&["storage", "add", spelled]).fails(1);
+        assert!(
+            run.stderr.starts_with(&format!(
+                "error: {home} is your home folder, which cannot be a storage location"
+            )),
+            "{run:#?}"
+        );
+        assert!(run.stderr.contains(&format!("e.g. {home}/lamindata")), "{run:#?}");
+    }
+    assert!(!sb.root.join("home/.lamindb").exists());
+    let listed = sb.run(&["storage", "list", "--json"]).ok().json();
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed:#}");
+    // A folder below the home folder is fine.
+    sb.run(&["storage", "add", &format!("{home}/lamindata")]).ok();
+}

@@ -262,3 +262,24 @@ fn runs_whose_process_ended_without_ending_them_are_found_and_aborted_by_doctor(
     let _ = alive.kill();
     let _ = alive.wait();
 }
+
+/// The output of a tracked command that cannot be written (a full disk) is reported on stderr,
+/// kept in the run's report, and the command's exit status is passed on; a closed pipe is
+/// no news.
+#[test]
+fn a_tracked_command_whose_output_cannot_be_written_says_so_and_keeps_it_in_the_report() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    let cmd = ["track", "--key", "loud", "--", "sh", "-c", "echo out-line; exit 3"];
+    let full = sb.run_failing_stdout(BadStdout::Full, &cmd).fails(3);
+    assert!(
+        full.stderr.contains(
+            "! cannot write the output of sh to standard output: No space left on device (os error 28); all of it is kept in the run's report"
+        ),
+        "{full:#?}"
+    );
+    let run = describe_run(&sb, &run_uid(&full.stderr));
+    let report = sb.run(&["load", &run["report_id"].as_i64().expect("a report").to_string()]).ok();
+    assert!(std::fs::read_to_string(report.stdout.trim()).unwrap().contains("out-line"));
+    let pipe = sb.run_failing_stdout(BadStdout::ClosedPipe, &cmd).fails(3);
+    assert!(!pipe.stderr.contains("cannot write"), "{pipe:#?}");
+}

@@ -215,6 +215,23 @@ fn completions_load_in_bash_and_know_the_registries() {
     sb.run(&["completions", "tcsh"]).fails(2);
 }
 
+/// `lamin completions <shell>` on a full disk is an error with a message, and into a pipe that
+/// was closed it ends quietly: it never panics.
+#[test]
+fn completions_report_a_full_disk_and_end_quietly_on_a_closed_pipe() {
+    let sb = Sandbox::new();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let full = sb.run_failing_stdout(BadStdout::Full, &["completions", shell]).fails(1);
+        assert!(
+            full.stderr.starts_with("error: cannot write to standard output: No space left on device"),
+            "{full:#?}"
+        );
+        assert!(!full.stderr.contains("panicked"), "{full:#?}");
+        let pipe = sb.run_failing_stdout(BadStdout::ClosedPipe, &["completions", shell]).ok();
+        assert_eq!(pipe.stderr, "", "{pipe:#?}");
+    }
+}
+
 /// `source <(COMPLETE=bash lamin)`: TAB asks `lamin` itself, which knows the fields of the
 /// registry on the line and the instances in the settings.
 #[test]

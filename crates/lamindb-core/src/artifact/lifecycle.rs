@@ -103,8 +103,10 @@ impl Instance {
     pub fn replace_artifact(&self, artifact: &Artifact, path: &Path) -> Result<(Artifact, ArtifactOutcome)> {
         let storage = self.artifact_storage(artifact)?;
         self.check_write(&storage, WriteAction::UpdateArtifact)?;
+        let given = path;
         let path = absolute(path)?;
         let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
+        super::paths::check_source(given, &path, &meta)?;
         for s in self.storages()? {
             if let Some(root) = s.storage_root()?.local_path()
                 && path.starts_with(root)

@@ -105,6 +105,8 @@ impl ArtifactSource {
 
     /// One source per file below `dir` (LaminDB's `Artifact.from_dir`): the key of each is
     /// `<prefix>/<path relative to dir>`, where the prefix is `key_prefix` or the folder's name.
+    /// FIFOs, sockets and devices below `dir` are skipped, as LaminDB skips them; a path that is
+    /// not UTF-8 is an error ([`StorageError::NotUtf8`](lamindb_storage::StorageError::NotUtf8)).
     pub fn files_of_dir(dir: &Path, key_prefix: Option<&str>) -> Result<Vec<ArtifactSource>> {
         let (dir, prefix) = dir_and_prefix(dir, key_prefix)?;
         Ok(hash::list_dir_files(&dir)?

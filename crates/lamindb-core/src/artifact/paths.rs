@@ -7,27 +7,56 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use super::absolute;
+#[cfg(doc)]
+use lamindb_storage::StorageError;
+
+use crate::Refusal;
 use crate::error::{Error, Result};
 use crate::statcache::FileStat;
 
 /// The absolute, resolved form of a source path (LaminDB's `Path.resolve()`) and what `stat`
 /// says of it (`None` for a folder). A file whose folder is in `parents` (the folders as given,
-/// resolved) costs one `lstat`; a symlink, or any other path, is resolved in full.
+/// resolved) costs one `lstat`; a symlink, or any other path, is resolved in full. Checked by
+/// [`check_source`] before anything opens it.
 pub(super) fn resolve(path: &Path, parents: &HashMap<&Path, PathBuf>) -> Result<(PathBuf, Option<FileStat>)> {
     if let Some((name, dir)) = split_name(path).and_then(|(p, name)| Some((name, parents.get(p)?))) {
         let candidate = dir.join(name);
         let meta = std::fs::symlink_metadata(&candidate).map_err(|e| Error::io(path, e))?;
-        if meta.is_dir() {
-            return Ok((candidate, None));
-        }
         if !meta.file_type().is_symlink() {
-            return Ok((candidate, Some(FileStat::of(&meta))));
+            check_source(path, &candidate, &meta)?;
+            let stat = (!meta.is_dir()).then(|| FileStat::of(&meta));
+            return Ok((candidate, stat));
         }
     }
     let resolved = absolute(path)?;
     let meta = std::fs::metadata(&resolved).map_err(|e| Error::io(&resolved, e))?;
+    check_source(path, &resolved, &meta)?;
     let stat = (!meta.is_dir()).then(|| FileStat::of(&meta));
     Ok((resolved, stat))
+}
+
+/// Refuses a source (`given`, resolved to `resolved`, whose metadata is `meta`) that cannot be
+/// saved: a FIFO, socket or device ([`Refusal::SpecialFile`]: opening a FIFO waits for a writer
+/// forever), or a path that is not UTF-8 ([`StorageError::NotUtf8`]: its key would be altered).
+pub(super) fn check_source(given: &Path, resolved: &Path, meta: &std::fs::Metadata) -> Result<()> {
+    use std::os::unix::fs::FileTypeExt;
+    let ft = meta.file_type();
+    let special = if ft.is_fifo() {
+        Some("a FIFO (named pipe)")
+    } else if ft.is_socket() {
+        Some("a socket")
+    } else if ft.is_char_device() {
+        Some("a character device")
+    } else if ft.is_block_device() {
+        Some("a block device")
+    } else {
+        None
+    };
+    if let Some(kind) = special {
+        return Err(Error::Refused(Refusal::SpecialFile { path: given.to_path_buf(), kind }));
+    }
+    lamindb_storage::key::utf8_path(resolved)?;
+    Ok(())
 }
 
 /// A path's folder and last component, split at its last `/` (the folder is `""` for a bare
