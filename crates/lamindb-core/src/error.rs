@@ -379,6 +379,18 @@ impl Error {
         }
     }
 
+    /// Whether the database refused a statement because the role (PostgreSQL) or the file
+    /// (SQLite) may not be written: a role granted only `SELECT` reads and nothing else.
+    pub fn is_permission_denied(&self) -> bool {
+        match self {
+            Error::Db(diesel::result::Error::DatabaseError(_, info)) => {
+                let m = info.message();
+                m.starts_with("permission denied for") || m.contains("attempt to write a readonly database")
+            }
+            _ => false,
+        }
+    }
+
     pub(crate) fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Error {
         Error::Io { path: path.as_ref().display().to_string(), source }
     }

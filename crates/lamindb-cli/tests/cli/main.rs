@@ -17,6 +17,7 @@ mod disk;
 mod doctor;
 mod instance;
 mod sandbox;
+mod secrets;
 mod settings;
 mod storage;
 mod track;
