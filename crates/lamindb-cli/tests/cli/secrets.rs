@@ -178,6 +178,7 @@ fn a_settings_file_with_another_database_scheme_is_refused_without_the_password(
     for db in [
         format!("mysql://u:{SECRET}@127.0.0.1:1/db"),
         format!("postgresql+psycopg2://u:{SECRET}@127.0.0.1:1/db"),
+        format!("host=127.0.0.1 port=1 user=u password={SECRET}"),
     ] {
         for file in ["instance--anonymous--mydata.env", "current_instance.env"] {
             let path = sb.settings_file(file);
@@ -197,7 +198,10 @@ fn a_settings_file_with_another_database_scheme_is_refused_without_the_password(
         // `info` reads the settings only.
         for args in [&["info"][..], &["info", "--json"]] {
             let run = sb.run(args).ok();
-            assert!(run.stdout.contains("://u:***@127.0.0.1:1/db"), "{run:#?}");
+            assert!(
+                run.stdout.contains("u:***@127.0.0.1:1/db") || run.stdout.contains("password=***"),
+                "{run:#?}"
+            );
             assert_hidden(&run, SECRET);
         }
         for args in [&["list", "ulabel"][..], &["doctor"], &["connect", "mydata"]] {
@@ -206,6 +210,10 @@ fn a_settings_file_with_another_database_scheme_is_refused_without_the_password(
             assert!(run.stderr.contains("unsupported database URL"), "{run:#?}");
             assert_hidden(&run, SECRET);
         }
+        assert_eq!(
+            sb.files().iter().filter(|f| f.starts_with("work/") && !f.starts_with("work/mydata/")).count(),
+            0
+        );
     }
 }
 

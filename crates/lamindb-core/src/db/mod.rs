@@ -222,7 +222,9 @@ impl Db {
                 Ok(Db::Postgres(conn))
             }
         } else {
-            if url.contains("://") && !url.starts_with("sqlite://") {
+            // A settings file may hold anything: only `sqlite://` names a file (a keyword string
+            // or another scheme would otherwise become the name of a new SQLite file).
+            if !url.starts_with("sqlite://") {
                 return Err(Error::InvalidArgument(format!(
                     "unsupported database URL '{}': use a PostgreSQL URL (postgresql://user@host:5432/db) or a SQLite file",
                     redact_url(url)
