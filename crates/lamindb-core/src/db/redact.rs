@@ -116,10 +116,10 @@ fn url_spans(s: &str, body: usize, offset: usize, spans: &mut Vec<Range<usize>>)
     };
     let mut at = q;
     for param in rest[q..].split('&') {
-        if let Some(eq) = param.find('=') {
-            if is_password_key(&percent_decode(&param[..eq])) {
-                spans.push(offset + body + at + eq + 1..offset + body + at + param.len());
-            }
+        if let Some(eq) = param.find('=')
+            && is_password_key(&percent_decode(&param[..eq]))
+        {
+            spans.push(offset + body + at + eq + 1..offset + body + at + param.len());
         }
         at += param.len() + 1;
     }
@@ -228,12 +228,13 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         let hex = |c: u8| (c as char).to_digit(16);
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
         }
         out.push(b[i]);
         i += 1;
