@@ -379,13 +379,12 @@ impl Error {
         }
     }
 
-    /// Whether the database refused a statement because the role (PostgreSQL) or the file
-    /// (SQLite) may not be written: a role granted only `SELECT` reads and nothing else.
+    /// Whether PostgreSQL refused a statement for want of a privilege ("permission denied for
+    /// table …"): a role granted only `SELECT` reads and nothing else.
     pub fn is_permission_denied(&self) -> bool {
         match self {
             Error::Db(diesel::result::Error::DatabaseError(_, info)) => {
-                let m = info.message();
-                m.starts_with("permission denied for") || m.contains("attempt to write a readonly database")
+                info.message().starts_with("permission denied for")
             }
             _ => false,
         }
