@@ -60,17 +60,19 @@ fn journal(db: &mut Db) -> Result<(usize, Vec<String>)> {
 }
 
 /// Runs the pending migrations, unless the database is managed by Python LaminDB (then nothing
-/// about it is changed, not even the journal mode). With no step pending nothing is written.
+/// about it is changed, not even the journal mode). With no step pending nothing is written
+/// (beyond SQLite's switch to WAL mode, for a file not in that mode yet).
 pub(crate) fn run_pending(db: &mut Db) -> Result<()> {
     if is_django_managed(db)? {
         return Ok(());
     }
+    if db.dialect() == crate::db::Dialect::Sqlite {
+        // Our own SQLite databases use WAL: readers never block the writer (a file in WAL mode
+        // already is not written to).
+        db.batch_execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
+    }
     if journal(db)?.1.is_empty() {
         return Ok(());
-    }
-    if db.dialect() == crate::db::Dialect::Sqlite {
-        // Our own SQLite databases use WAL: readers never block the writer.
-        db.batch_execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
     }
     let result = match db {
         Db::Sqlite(c) => c.run_pending_migrations(SQLITE).map(|_| ()),
