@@ -87,6 +87,65 @@ impl Drop for PgDatabase {
     }
 }
 
+/// Runs SQL statements on the PostgreSQL database at `url` directly, past the library.
+pub fn pg_execute(url: &str, sql: &str) {
+    use diesel::connection::SimpleConnection;
+    let mut db = PgConnection::establish(url).expect("connect to the test database");
+    db.batch_execute(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// `url` with its user replaced by `user` and its password by `password` (or none).
+pub fn pg_url_as(url: &str, user: &str, password: Option<&str>) -> String {
+    let (scheme, rest) = url.split_once("://").expect("URL with a scheme");
+    let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    match password {
+        Some(pw) => format!("{scheme}://{user}:{pw}@{host}"),
+        None => format!("{scheme}://{user}@{host}"),
+    }
+}
+
+/// A throw-away login role with a password (stored as `scram-sha-256`) on the test server,
+/// dropped on drop. Drop the databases it owns or holds privileges in first (declare it before
+/// them: locals drop in reverse order).
+pub struct PgRole {
+    admin: String,
+    /// The role's name.
+    pub name: String,
+    /// Its password: letters and digits, unlike anything else a test prints.
+    pub password: String,
+}
+
+impl PgRole {
+    /// Creates a role that may log in with a password of its own.
+    pub fn create() -> PgRole {
+        let admin = postgres_url().expect("LAMIN_TEST_POSTGRES_URL");
+        let name = random_name("lamin_role");
+        let password = format!("Pw{}", lamindb_core::uid::base62(20));
+        pg_execute(
+            &admin,
+            &format!(
+                "SET password_encryption = 'scram-sha-256'; CREATE ROLE {name} LOGIN PASSWORD '{password}'"
+            ),
+        );
+        PgRole { admin, name, password }
+    }
+}
+
+impl Drop for PgRole {
+    fn drop(&mut self) {
+        if let Ok(mut db) = PgConnection::establish(&self.admin) {
+            let _ = diesel::sql_query(format!("DROP ROLE IF EXISTS {}", self.name)).execute(&mut db);
+        }
+    }
+}
+
+impl PgDatabase {
+    /// Makes `role` the database's owner (it may then create tables in its `public` schema).
+    pub fn give_to(&self, role: &PgRole) {
+        pg_execute(&self.admin, &format!("ALTER DATABASE {} OWNER TO {}", self.name, role.name));
+    }
+}
+
 /// Whether the PostgreSQL database at `url` has `table` (read directly, not through lamindb).
 pub fn pg_table_exists(url: &str, table: &str) -> bool {
     let mut db = PgConnection::establish(url).expect("connect to the test database");

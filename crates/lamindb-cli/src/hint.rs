@@ -28,6 +28,9 @@ fn frame_core<'a>(_: &'a (dyn std::error::Error + 'static)) -> Option<&'a Error>
 
 fn of(e: &Error) -> Option<String> {
     Some(match e {
+        e if e.is_permission_denied() => "the database user of this instance may read but not write: \
+             grant it INSERT, UPDATE and DELETE on the instance's tables, or use a user that may write"
+            .into(),
         Error::NotConfigured => "run `lamin init --storage <dir>` or `lamin connect <owner/name>`".into(),
         Error::InstanceNotFound(..) => {
             "check the name (`owner/name`, or `name` for your own instances); `lamin init` creates an instance".into()

@@ -449,6 +449,17 @@ impl Error {
         }
     }
 
+    /// Whether PostgreSQL refused a statement for want of a privilege ("permission denied for
+    /// table …"): a role granted only `SELECT` reads and nothing else.
+    pub fn is_permission_denied(&self) -> bool {
+        match self {
+            Error::Db(diesel::result::Error::DatabaseError(_, info)) => {
+                info.message().starts_with("permission denied for")
+            }
+            _ => false,
+        }
+    }
+
     pub(crate) fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Error {
         Error::Io { path: path.as_ref().display().to_string(), source }
     }

@@ -1,5 +1,10 @@
 //! Embedded schema migrations (one tree per dialect, same step names).
+//!
+//! Opening an instance reads diesel's journal (`__diesel_schema_migrations`) and writes to the
+//! database only when a step is pending, so a role that may only read (PostgreSQL's
+//! `GRANT SELECT`) can open an instance whose schema is up to date.
 
+use diesel::migration::MigrationSource;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::db::Db;
@@ -19,15 +24,55 @@ pub(crate) fn is_django_managed(db: &mut Db) -> Result<bool> {
     Ok(db.table_exists("django_migrations")? && !db.table_exists("__diesel_schema_migrations")?)
 }
 
+/// Our journal's table.
+const JOURNAL: &str = "__diesel_schema_migrations";
+
+/// The steps of this build for the database's dialect: `(version, name)`, oldest first.
+fn embedded_steps(db: &Db) -> Result<Vec<(String, String)>> {
+    fn of<DB: diesel::backend::Backend>(m: &EmbeddedMigrations) -> Result<Vec<(String, String)>>
+    where
+        EmbeddedMigrations: MigrationSource<DB>,
+    {
+        let steps = MigrationSource::<DB>::migrations(m).map_err(|e| Error::Migration(e.to_string()))?;
+        Ok(steps.iter().map(|m| (m.name().version().to_string(), m.name().to_string())).collect())
+    }
+    match db {
+        Db::Sqlite(_) => of::<diesel::sqlite::Sqlite>(&SQLITE),
+        #[cfg(feature = "postgres")]
+        Db::Postgres(_) => of::<diesel::pg::Pg>(&POSTGRES),
+    }
+}
+
+/// The applied steps and the names of the pending ones, read from the journal without writing
+/// (a database without the journal has every step pending).
+fn journal(db: &mut Db) -> Result<(usize, Vec<String>)> {
+    let steps = embedded_steps(db)?;
+    let applied: Vec<String> = if db.table_exists(JOURNAL)? {
+        let mut sql = db.sql();
+        sql.push("SELECT \"version\" FROM ").ident(JOURNAL);
+        db.query(&sql)?.iter().filter_map(|r| r.get(0).and_then(|v| v.as_str().map(str::to_string))).collect()
+    } else {
+        Vec::new()
+    };
+    let pending =
+        steps.into_iter().filter(|(version, _)| !applied.contains(version)).map(|(_, name)| name).collect();
+    Ok((applied.len(), pending))
+}
+
 /// Runs the pending migrations, unless the database is managed by Python LaminDB (then nothing
-/// about it is changed, not even the journal mode).
+/// about it is changed, not even the journal mode). With no step pending nothing is written
+/// (beyond SQLite's switch to WAL mode, for a file not in that mode yet).
 pub(crate) fn run_pending(db: &mut Db) -> Result<()> {
     if is_django_managed(db)? {
         return Ok(());
     }
     if db.dialect() == crate::db::Dialect::Sqlite {
-        // Our own SQLite databases use WAL: readers never block the writer.
+        // Our own SQLite databases use WAL: readers never block the writer (a file in WAL mode
+        // already is not written to).
         db.batch_execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
+    }
+    if journal(db)?.1.is_empty() {
+        return Ok(());
     }
     let result = match db {
         Db::Sqlite(c) => c.run_pending_migrations(SQLITE).map(|_| ()),
@@ -43,22 +88,8 @@ pub(crate) fn schema_state(db: &mut Db) -> Result<(String, Vec<String>)> {
     if is_django_managed(db)? {
         return Ok(("django (Python LaminDB's migrations)".into(), Vec::new()));
     }
-    let (applied, pending) = match db {
-        Db::Sqlite(c) => (c.applied_migrations().map(|v| v.len()), c.pending_migrations(SQLITE).map(names)),
-        #[cfg(feature = "postgres")]
-        Db::Postgres(c) => {
-            (c.applied_migrations().map(|v| v.len()), c.pending_migrations(POSTGRES).map(names))
-        }
-    };
-    let applied = applied.map_err(|e| Error::Migration(e.to_string()))?;
-    let pending = pending.map_err(|e| Error::Migration(e.to_string()))?;
+    let (applied, pending) = journal(db)?;
     Ok((format!("lamindb-rs, {applied} migration steps applied"), pending))
-}
-
-fn names<DB: diesel::backend::Backend>(
-    m: Vec<Box<dyn diesel::migration::Migration<DB> + '_>>,
-) -> Vec<String> {
-    m.iter().map(|m| m.name().to_string()).collect()
 }
 
 /// Reverts every migration (used to undo a failed `init` on PostgreSQL).
@@ -73,8 +104,6 @@ pub(crate) fn revert_all(db: &mut Db) -> Result<()> {
 
 #[cfg(all(test, feature = "postgres"))]
 mod tests {
-    use diesel::migration::MigrationSource;
-
     use super::*;
 
     #[test]

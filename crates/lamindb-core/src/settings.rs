@@ -453,7 +453,8 @@ impl SettingsDir {
                 Ok((owner.to_string(), name.to_string()))
             }
             _ => Err(Error::InvalidArgument(format!(
-                "Invalid instance identifier '{identifier}': use 'owner/name' or 'name'"
+                "Invalid instance identifier '{}': use 'owner/name' or 'name'",
+                crate::db::redact_url(identifier)
             ))),
         }
     }
@@ -462,7 +463,10 @@ impl SettingsDir {
     pub fn find(&self, identifier: &str) -> Result<InstanceSettings> {
         let (owner, name) = self.owner_name(identifier)?;
         self.load_instance(&owner, &name)?.ok_or_else(|| {
-            Error::InstanceNotFound(format!("{owner}/{name}"), self.path.display().to_string())
+            Error::InstanceNotFound(
+                crate::db::redact_url(&format!("{owner}/{name}")),
+                self.path.display().to_string(),
+            )
         })
     }
 

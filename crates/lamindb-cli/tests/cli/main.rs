@@ -18,6 +18,7 @@ mod doctor;
 mod instance;
 mod output;
 mod sandbox;
+mod secrets;
 mod settings;
 mod storage;
 mod track;

@@ -5,6 +5,7 @@
 
 #[cfg(feature = "postgres")]
 mod pg_row;
+mod redact;
 mod row;
 
 use diesel::connection::SimpleConnection;
@@ -18,6 +19,8 @@ use diesel::{Connection, RunQueryDsl};
 
 use crate::error::{Error, Result};
 use crate::value::{SqlType, Value, format_datetime};
+pub(crate) use redact::redact_message;
+pub use redact::redact_url;
 pub(crate) use row::DynRow;
 pub use row::ValueRef;
 
@@ -211,15 +214,27 @@ impl Db {
             return Err(Error::NotBuiltIn { what: "PostgreSQL databases", feature: "postgres" });
             #[cfg(feature = "postgres")]
             {
-                let mut conn = PgConnection::establish(url)
-                    .map_err(|e| Error::Connect { url: redact_url(url), message: e.to_string() })?;
+                let mut conn = PgConnection::establish(url).map_err(|e| Error::Connect {
+                    url: redact_url(url),
+                    message: redact_message(&e.to_string(), url),
+                })?;
                 conn.batch_execute("SET TIME ZONE 'UTC'")?;
                 Ok(Db::Postgres(conn))
             }
         } else {
+            // A settings file may hold anything: only `sqlite://` names a file (a keyword string
+            // or another scheme would otherwise become the name of a new SQLite file).
+            if !url.starts_with("sqlite://") {
+                return Err(Error::InvalidArgument(format!(
+                    "unsupported database URL '{}': use a PostgreSQL URL (postgresql://user@host:5432/db) or a SQLite file",
+                    redact_url(url)
+                )));
+            }
             let path = sqlite_path(url);
-            let mut conn = SqliteConnection::establish(path)
-                .map_err(|e| Error::Connect { url: url.to_string(), message: e.to_string() })?;
+            let mut conn = SqliteConnection::establish(path).map_err(|e| Error::Connect {
+                url: redact_url(url),
+                message: redact_message(&e.to_string(), url),
+            })?;
             // The journal mode is left alone here: it is stored in the file, and Python LaminDB
             // keeps its databases in rollback-journal mode (see `migrations::run_pending`).
             // A 64 MiB page cache keeps the indexes of bulk writes in memory (the default is 2 MiB).
@@ -528,32 +543,9 @@ pub(crate) fn sqlite_path(url: &str) -> &str {
     url.strip_prefix("sqlite://").unwrap_or(url)
 }
 
-/// Replaces the password of a database URL with `***`.
-pub fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_string();
-    };
-    let rest = &url[scheme_end + 3..];
-    let Some(at) = rest.rfind('@') else {
-        return url.to_string();
-    };
-    let userinfo = &rest[..at];
-    match userinfo.find(':') {
-        Some(colon) => format!("{}://{}:***@{}", &url[..scheme_end], &userinfo[..colon], &rest[at + 1..]),
-        None => url.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn redacts_passwords() {
-        assert_eq!(redact_url("postgresql://u:secret@h:5432/db"), "postgresql://u:***@h:5432/db");
-        assert_eq!(redact_url("postgresql://u@h/db"), "postgresql://u@h/db");
-        assert_eq!(redact_url("sqlite:////x/lamin.db"), "sqlite:////x/lamin.db");
-    }
 
     #[test]
     fn placeholders_follow_the_dialect() {
