@@ -80,16 +80,7 @@ impl Instance {
 
     /// Takes the writer lease (shared), waiting while an exclusive holder has it.
     pub(crate) fn writer_lease(&self) -> Result<Lease> {
-        let start = Instant::now();
-        loop {
-            if let Some(lease) = self.try_lease(Mode::Shared)? {
-                return Ok(lease);
-            }
-            if start.elapsed() > WAIT {
-                return Err(Error::Refused(Refusal::InstanceBusy { slug: self.slug() }));
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        self.wait_lease(Mode::Shared, WAIT)
     }
 
     /// Takes the exclusive lease if no save holds the writer lease now.
@@ -99,9 +90,13 @@ impl Instance {
 
     /// Takes the exclusive lease, waiting up to `wait` for the saves in progress to end.
     pub(crate) fn exclusive_lease(&self, wait: Duration) -> Result<Lease> {
+        self.wait_lease(Mode::Exclusive, wait)
+    }
+
+    fn wait_lease(&self, mode: Mode, wait: Duration) -> Result<Lease> {
         let start = Instant::now();
         loop {
-            if let Some(lease) = self.try_lease(Mode::Exclusive)? {
+            if let Some(lease) = self.try_lease(mode)? {
                 return Ok(lease);
             }
             if start.elapsed() > wait {
