@@ -164,6 +164,17 @@ impl StatCache {
         out
     }
 
+    /// Forgets the hashes of `paths` (files whose stored bytes did not hash as the cache said:
+    /// they changed without their stat changing, or the cache was wrong). Errors are ignored.
+    pub(crate) fn forget(&self, paths: &[&str]) {
+        let Ok(mut conn) = self.conn.lock() else { return };
+        for path in paths {
+            let _ = diesel::sql_query("DELETE FROM file_hash WHERE path = ?")
+                .bind::<Text, _>(*path)
+                .execute(&mut *conn);
+        }
+    }
+
     /// Remembers the hashes of files hashed since `start`: `(path, stat, hash, hash type)` (see
     /// the module docs for which ones are kept; only `md5` and `sha1-fl`, the hashes of files).
     /// Errors are ignored: the next save hashes those files again.

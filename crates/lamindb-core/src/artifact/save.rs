@@ -405,6 +405,18 @@ impl Instance {
             delete_rows(db, &failed_new_ids)?;
             update_is_latest(db, &repromote, true)
         })?;
+        // A file whose stored bytes did not hash as planned is hashed afresh next time, whatever
+        // the stat cache remembers of it.
+        if let Some(cache) = &env.stat_cache {
+            let changed: Vec<&str> = failures
+                .iter()
+                .filter(|(_, e)| matches!(e, Error::Refused(crate::Refusal::ChangedWhileSaving { .. })))
+                .filter_map(|(i, _)| prepared[*i].path.to_str())
+                .collect();
+            if !changed.is_empty() {
+                cache.forget(&changed);
+            }
+        }
         if let Some((_, err)) = failures.into_iter().next() {
             for c in copies.iter().filter(|c| failed.contains(&c.idx)) {
                 if matches!(plans[c.idx], Plan::New { .. }) {
