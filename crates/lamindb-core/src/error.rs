@@ -311,7 +311,7 @@ pub enum Refusal {
     #[error("no version suffix left in this artifact family")]
     NoVersionLeft,
     /// Connecting a folder inside the development directory of another instance.
-    #[error("You're trying to connect within the dev-dir of instance {slug} ({}): cd into another directory, or disconnect that one first", dev_dir.display())]
+    #[error("You're trying to connect within the dev-dir of instance {slug} ({}). Either cd into another directory or remove that directory's marker .lamin/current_instance (disconnect it there)", dev_dir.display())]
     WithinDevDir {
         /// The instance the enclosing marker names.
         slug: String,

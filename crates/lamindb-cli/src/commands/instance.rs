@@ -48,7 +48,9 @@ pub(crate) struct InfoArgs {
 
 pub(crate) fn init(args: InitArgs) -> anyhow::Result<()> {
     let opts = InitOptions { storage: args.storage, name: args.name, db: args.db };
-    let (inst, outcome) = Instance::init(&settings_dir(), &opts)?;
+    let dir = settings_dir();
+    let cwd = cwd()?;
+    let (inst, outcome) = Instance::init(&dir, &opts)?;
     match outcome {
         InitOutcome::Created => output::info(&format!(
             "initialized lamindb: {} (storage {}, db {})",
@@ -60,14 +62,30 @@ pub(crate) fn init(args: InitArgs) -> anyhow::Result<()> {
             output::info(&format!("connected lamindb: {} (it existed already)", inst.slug()))
         }
     }
+    // As LaminDB's init: the working directory becomes the instance's development directory,
+    // so that the commands run here (and below) use it, whatever marker was here or above.
+    let marked = dir.mark_dev_dir(&inst.settings(), &cwd).map_err(|e| {
+        anyhow::Error::new(e).context(format!(
+            "{} is ready, but {} could not be made its development directory",
+            inst.slug(),
+            cwd.display()
+        ))
+    })?;
+    if marked.is_some() {
+        output::info(&format!("development directory of {}: {}", inst.slug(), cwd.display()));
+    }
     Ok(())
 }
 
 pub(crate) fn connect(args: ConnectArgs) -> anyhow::Result<()> {
     let dir = settings_dir();
+    let cwd = cwd()?;
+    // As LaminDB's connect: never inside the development directory of another instance, where
+    // the commands would go on using that one.
+    let (owner, name) = dir.owner_name(&args.instance)?;
+    dir.check_not_within_other_dev_dir(&format!("{owner}/{name}"), &cwd)?;
     let inst = Instance::connect_in(&dir, &args.instance)?;
     if args.here {
-        let cwd = cwd()?;
         dir.set_current_here(&inst.settings(), &cwd)?;
         output::info(&format!("connected database {} to {}", inst.slug(), cwd.display()));
         return Ok(());

@@ -57,7 +57,7 @@ fn delete_instance_with_force_removes_its_storage_and_settings() {
 #[test]
 fn connect_here_connects_a_folder_and_the_folders_below_it_only() {
     let sb = Sandbox::with_instance(Backend::Sqlite);
-    sb.run(&["init", "--storage", "./other"]).ok();
+    sb.init_global("other", &[]).ok();
     let src = sb.root.join("work/proj/src");
     std::fs::create_dir_all(&src).unwrap();
     let run_in = |dir: &Path, args: &[&str]| {
@@ -117,7 +117,7 @@ fn connect_here_connects_a_folder_and_the_folders_below_it_only() {
 fn python_lamindb_and_lamin_share_development_directories() {
     let test = "python_lamindb_and_lamin_share_development_directories";
     let sb = Sandbox::with_instance(Backend::Sqlite);
-    sb.run(&["init", "--storage", "./other"]).ok();
+    sb.init_global("other", &[]).ok();
     let ours = sb.root.join("work/ours");
     let theirs = sb.root.join("work/theirs");
     std::fs::create_dir_all(ours.join("sub")).unwrap();
@@ -142,4 +142,162 @@ fn python_lamindb_and_lamin_share_development_directories() {
     let info = lamin_command(&sb.root, &["info"]).current_dir(&theirs).output().unwrap();
     assert!(String::from_utf8_lossy(&info.stdout).starts_with("Instance: anonymous/mydata\n"), "{info:?}");
     assert!(sb.run(&["info"]).ok().stdout.starts_with("Instance: anonymous/other\n"));
+}
+
+/// The marker of a development directory: the slug it names, if any.
+fn marker_of(dir: &Path) -> Option<String> {
+    std::fs::read_to_string(dir.join(".lamin/current_instance")).ok()
+}
+
+/// `lamin init` makes the working directory the development directory of the instance it made,
+/// as LaminDB's init does, replacing the marker of another instance there; below it, a new
+/// marker wins over the one above. Connecting another instance inside is refused, and a command
+/// that writes names the instance a development directory chose over the global one.
+#[test]
+fn init_makes_the_working_directory_the_development_directory_of_its_instance() {
+    let sb = Sandbox::new();
+    let proj = sb.root.join("work/proj");
+    let sub = proj.join("sub");
+    let run = sb.run_at(&proj, &["init", "--storage", "../first"]).ok();
+    assert!(run.stderr.starts_with("→ initialized lamindb: anonymous/first"), "{run:#?}");
+    assert!(
+        run.stderr.ends_with(&format!("→ development directory of anonymous/first: {}\n", proj.display())),
+        "{run:#?}"
+    );
+    assert_eq!(marker_of(&proj).as_deref(), Some("anonymous/first"));
+    // The second init in the same folder moves the folder to the new instance.
+    let run = sb.run_at(&proj, &["init", "--storage", "../second", "--name", "second"]).ok();
+    assert!(run.stderr.contains("development directory of anonymous/second"), "{run:#?}");
+    assert_eq!(marker_of(&proj).as_deref(), Some("anonymous/second"));
+    assert!(sb.run_at(&proj, &["info"]).ok().stdout.starts_with("Instance: anonymous/second\n"));
+    // A third one in a folder below: the nearest marker is the new one.
+    sb.run_at(&sub, &["init", "--storage", "../../third", "--name", "third"]).ok();
+    assert_eq!(marker_of(&sub).as_deref(), Some("anonymous/third"));
+    assert_eq!(marker_of(&proj).as_deref(), Some("anonymous/second"));
+    assert!(sb.run_at(&sub, &["info"]).ok().stdout.starts_with("Instance: anonymous/third\n"));
+    assert!(sb.run_at(&proj, &["info"]).ok().stdout.starts_with("Instance: anonymous/second\n"));
+    // Connecting another instance inside a development directory is refused, as in LaminDB.
+    for (dir, owner) in [(&sub, "third"), (&proj, "second")] {
+        let run = sb.run_at(dir, &["connect", "first"]).fails(1);
+        assert!(
+            run.stderr.starts_with(&format!(
+                "error: You're trying to connect within the dev-dir of instance anonymous/{owner} ({}). Either cd into another directory",
+                dir.display()
+            )),
+            "{run:#?}"
+        );
+        assert!(run.stderr.contains("hint: `lamin disconnect --here`"), "{run:#?}");
+    }
+    assert!(sb.run(&["info"]).ok().stdout.starts_with("Instance: anonymous/third\n"), "global unchanged");
+    // Outside them, connect works; inside, a write names the instance the folder chose.
+    sb.run(&["connect", "first"]).ok();
+    std::fs::write(proj.join("a.txt"), "a").unwrap();
+    let run = sb.run_at(&proj, &["save", "a.txt", "--key", "a.txt"]).ok();
+    assert!(
+        run.stderr.starts_with(&format!(
+            "→ writing to anonymous/second, the instance of development directory {}\n",
+            proj.display()
+        )),
+        "{run:#?}"
+    );
+    // Reads say nothing; the artifact is in `second`, not in the global `first`.
+    let list = sb.run_at(&proj, &["list", "artifact", "--json"]).ok();
+    assert!(!list.stderr.contains("writing to"), "{list:#?}");
+    assert_eq!(list.json().as_array().map(Vec::len), Some(1), "{list:#?}");
+    assert_eq!(sb.run(&["list", "artifact", "--json"]).ok().json().as_array().map(Vec::len), Some(0));
+    // Where the folder's instance is the global one, there is nothing to say.
+    sb.run_at(&sb.root.join("work/elsewhere"), &["connect", "second"]).ok();
+    let run = sb.run_at(&proj, &["save", "a.txt", "--key", "b.txt"]).ok();
+    assert!(!run.stderr.contains("writing to"), "{run:#?}");
+}
+
+/// Runs `scripts/python-dev-dir.py` (Python LaminDB, offline) in `read_dir` with `actions`; no
+/// marker written. Its JSON line.
+fn python_dev_dir(python: &Path, sb: &Sandbox, read_dir: &Path, actions: &[&str]) -> Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/python-dev-dir.py");
+    std::fs::create_dir_all(read_dir).unwrap();
+    let out = Command::new(python)
+        .arg(&script)
+        .args([sb.root.clone(), sb.root.join("settings"), read_dir.to_path_buf()])
+        .args(["-", "-"])
+        .args(actions)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "python-dev-dir.py {actions:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().last().unwrap()).unwrap()
+}
+
+/// `lamin init`, then Python LaminDB: Python finds the development directory `lamin init` made
+/// and refuses to connect another instance there with the words `lamin` uses; Python's init
+/// below it makes a folder of its own that `lamin` follows, and says which instance it writes to.
+#[test]
+fn lamin_init_then_python_lamindb_agree_on_development_directories() {
+    let test = "lamin_init_then_python_lamindb_agree_on_development_directories";
+    let sb = Sandbox::new();
+    sb.run(&["init", "--storage", "./other"]).ok();
+    let proj = sb.root.join("work/proj");
+    let sub = proj.join("sub");
+    sb.run_at(&proj, &["init", "--storage", "../first"]).ok();
+    let Some(python) = venv_python(test) else { return };
+    let py = python_dev_dir(&python, &sb, &sub, &["connect=anonymous/other"]);
+    assert_eq!(py["slug"], "anonymous/first", "{py}");
+    assert_eq!(py["dev_dir"], proj.display().to_string(), "{py}");
+    let theirs = py["connect_errors"][0].as_str().expect("Python refused to connect").to_string();
+    let ours = sb.run_at(&sub, &["connect", "other"]).fails(1).stderr;
+    let first_sentence = |s: &str| s.split(". ").next().unwrap().to_string();
+    assert_eq!(format!("error: {}", first_sentence(&theirs)), first_sentence(&ours), "{theirs}\n{ours}");
+    assert!(theirs.contains("lamin disconnect --here") && ours.contains("lamin disconnect --here"), "{ours}");
+    // Python's init below: the new folder is the second instance's, for `lamin` too.
+    let second = sb.root.join("work/second").display().to_string();
+    let py = python_dev_dir(&python, &sb, &sub, &[&format!("init={second},second")]);
+    assert_eq!(py["initialized"][0], "anonymous/second", "{py}");
+    assert_eq!(marker_of(&sub).as_deref(), Some("anonymous/second"));
+    assert!(sb.run_at(&sub, &["info"]).ok().stdout.starts_with("Instance: anonymous/second\n"));
+    std::fs::write(sub.join("a.txt"), "a").unwrap();
+    let run = sb.run_at(&sub, &["save", "a.txt", "--key", "a.txt"]).ok();
+    assert!(
+        run.stderr.starts_with(&format!(
+            "→ writing to anonymous/second, the instance of development directory {}\n",
+            sub.display()
+        )),
+        "{run:#?}"
+    );
+    assert!(sb.run_at(&proj, &["info"]).ok().stdout.starts_with("Instance: anonymous/first\n"));
+}
+
+/// Python LaminDB's init, then `lamin`: `lamin` uses the folder Python's init made, `lamin init`
+/// there moves the folder to its new instance (Python follows), and `lamin connect` of the first
+/// instance there is refused as Python refuses it.
+#[test]
+fn python_lamindb_init_then_lamin_agree_on_development_directories() {
+    let test = "python_lamindb_init_then_lamin_agree_on_development_directories";
+    let sb = Sandbox::new();
+    let Some(python) = venv_python(test) else { return };
+    let py_dir = sb.root.join("work/py");
+    let first = sb.root.join("work/pyfirst").display().to_string();
+    let py = python_dev_dir(&python, &sb, &py_dir, &[&format!("init={first},pyfirst")]);
+    assert_eq!(py["initialized"][0], "anonymous/pyfirst", "{py}");
+    assert_eq!(marker_of(&py_dir).as_deref(), Some("anonymous/pyfirst"));
+    assert!(sb.run_at(&py_dir, &["info"]).ok().stdout.starts_with("Instance: anonymous/pyfirst\n"));
+    let run = sb.run_at(&py_dir, &["init", "--storage", "../pysecond", "--name", "pysecond"]).ok();
+    assert!(run.stderr.contains("development directory of anonymous/pysecond"), "{run:#?}");
+    assert_eq!(marker_of(&py_dir).as_deref(), Some("anonymous/pysecond"));
+    assert!(
+        sb.run_at(&py_dir.join("deeper"), &["info"])
+            .ok()
+            .stdout
+            .starts_with("Instance: anonymous/pysecond\n")
+    );
+    let py = python_dev_dir(&python, &sb, &py_dir.join("deeper"), &["connect=anonymous/pyfirst"]);
+    assert_eq!(py["slug"], "anonymous/pysecond", "{py}");
+    assert_eq!(py["dev_dir"], py_dir.display().to_string(), "{py}");
+    let theirs = py["connect_errors"][0].as_str().expect("Python refused to connect").to_string();
+    let ours = sb.run_at(&py_dir.join("deeper"), &["connect", "pyfirst"]).fails(1).stderr;
+    let first_sentence = |s: &str| s.split(". ").next().unwrap().to_string();
+    assert_eq!(format!("error: {}", first_sentence(&theirs)), first_sentence(&ours), "{theirs}\n{ours}");
 }

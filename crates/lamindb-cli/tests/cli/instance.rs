@@ -30,7 +30,14 @@ fn init_twice_with_the_same_arguments_connects() {
             args.extend(["--db", url, "--name", "mydata"]);
         }
         let run = sb.run(&args).ok();
-        assert_eq!(run.stderr, "→ connected lamindb: anonymous/mydata (it existed already)\n");
+        // The working directory becomes the instance's development directory, as on a first init.
+        assert_eq!(
+            run.stderr,
+            format!(
+                "→ connected lamindb: anonymous/mydata (it existed already)\n→ development directory of anonymous/mydata: {}\n",
+                sb.root.join("work").display()
+            )
+        );
         assert_eq!(sb.run(&["info", "--json"]).ok().json()["uid"], uid);
     });
 }
