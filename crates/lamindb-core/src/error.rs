@@ -318,6 +318,27 @@ pub enum Refusal {
         /// The development directory.
         dev_dir: std::path::PathBuf,
     },
+    /// A database URL given for an instance whose database is not there (another instance's
+    /// database, or one without LaminDB's tables).
+    #[error(
+        "the database {url} does not hold instance {slug} (no storage location of instance uid {uid}); check the host and the database name"
+    )]
+    NotThisInstance {
+        /// `owner/name`.
+        slug: String,
+        /// The URL, redacted.
+        url: String,
+        /// The instance uid looked for.
+        uid: String,
+    },
+    /// A new database URL for an instance whose database is SQLite.
+    #[error("instance {slug} keeps its database in SQLite at {}: there is no database URL to change (`Instance::move_database` moves it to PostgreSQL)", path.display())]
+    SqliteHasNoUrl {
+        /// `owner/name`.
+        slug: String,
+        /// The SQLite file.
+        path: std::path::PathBuf,
+    },
     /// A file that changed while it was being saved (its hash no longer holds).
     #[error("{} changed while it was saved: save it again", path.display())]
     ChangedWhileSaving {

@@ -146,7 +146,16 @@ pub(crate) fn info(args: InfoArgs) -> anyhow::Result<()> {
 /// `lamin delete instance <name> --force`.
 pub(crate) fn delete(name: &str, force: bool) -> anyhow::Result<()> {
     let report = Instance::delete(&settings_dir(), name, force)?;
+    if let Some(why) = &report.database_gone {
+        output::warn(&format!(
+            "the database of {} cannot be used ({why}): its records were not checked",
+            report.slug
+        ));
+    }
     output::info(&format!("deleted instance {}", report.slug));
+    for what in &report.kept {
+        output::warn(&format!("not removed: {what}; remove it yourself if it is no longer needed"));
+    }
     if let Some(url) = report.postgres_kept {
         output::warn(&format!(
             "the PostgreSQL database {url} was not dropped; drop it yourself if it is no longer needed"

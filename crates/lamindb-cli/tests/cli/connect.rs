@@ -301,3 +301,67 @@ fn python_lamindb_init_then_lamin_agree_on_development_directories() {
     let first_sentence = |s: &str| s.split(". ").next().unwrap().to_string();
     assert_eq!(format!("error: {}", first_sentence(&theirs)), first_sentence(&ours), "{theirs}\n{ours}");
 }
+
+/// `lamin delete instance --force` when the SQLite file was deleted: the settings go, the marker
+/// and the bytes the lost database may have recorded stay, and the command says so.
+#[test]
+fn delete_instance_with_force_works_when_the_sqlite_file_is_gone() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    std::fs::write(sb.work("f.txt"), "bytes").unwrap();
+    sb.run(&["save", "f.txt", "--key", "f.txt"]).ok();
+    let root = sb.work("mydata");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{root}/.lamindb/lamin.db{suffix}"));
+    }
+    let run = sb.run(&["delete", "instance", "mydata", "--force"]).ok();
+    assert!(
+        run.stderr.contains(&format!("the SQLite file {root}/.lamindb/lamin.db does not exist")),
+        "{run:#?}"
+    );
+    assert!(run.stderr.contains("→ deleted instance anonymous/mydata\n"), "{run:#?}");
+    assert!(
+        run.stderr.contains(&format!(
+            "! not removed: the storage {root} and its marker .lamindb/storage_uid.txt (it holds 1 file(s) under .lamindb/"
+        )),
+        "{run:#?}"
+    );
+    assert!(!sb.settings_file("instance--anonymous--mydata.env").exists());
+    assert!(!sb.settings_file("current_instance.env").exists());
+    assert!(Path::new(&format!("{root}/.lamindb/storage_uid.txt")).is_file());
+    sb.run(&["connect", "mydata"]).fails(1);
+    // Without bytes, nothing is kept.
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    std::fs::remove_file(sb.work("mydata/.lamindb/lamin.db")).unwrap();
+    let run = sb.run(&["delete", "instance", "mydata", "--force"]).ok();
+    assert!(!run.stderr.contains("not removed"), "{run:#?}");
+    assert!(!Path::new(&sb.work("mydata")).exists());
+}
+
+/// `lamin delete instance --force` when the PostgreSQL database cannot be reached: the settings
+/// go, the storage and its marker stay, and the password is not printed.
+#[test]
+fn delete_instance_with_force_works_when_the_postgres_database_is_unreachable() {
+    let test = "delete_instance_with_force_works_when_the_postgres_database_is_unreachable";
+    if postgres_url().is_none() {
+        lamindb_tests::backends(test);
+        return;
+    }
+    let sb = Sandbox::with_instance(Backend::Postgres);
+    let file = sb.settings_file("instance--anonymous--mydata.env");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let line = text.lines().find(|l| l.starts_with("lamindb_instance_db=")).unwrap().to_string();
+    let url = line.trim_start_matches("lamindb_instance_db=");
+    let (scheme, rest) = url.split_once("://").unwrap();
+    let (user, host_db) = rest.split_once('@').unwrap();
+    let (_, dbname) = host_db.rsplit_once('/').unwrap();
+    let user = user.split(':').next().unwrap();
+    let gone = format!("{scheme}://{user}:Gone-s3cret@127.0.0.1:1/{dbname}");
+    std::fs::write(&file, text.replace(&line, &format!("lamindb_instance_db={gone}"))).unwrap();
+    let run = sb.run(&["delete", "instance", "mydata", "--force"]).ok();
+    assert!(!run.stderr.contains("Gone-s3cret"), "{run:#?}");
+    assert!(run.stderr.contains("cannot connect to"), "{run:#?}");
+    assert!(run.stderr.contains("→ deleted instance anonymous/mydata\n"), "{run:#?}");
+    assert!(run.stderr.contains("the database that may still use it could not be checked"), "{run:#?}");
+    assert!(!file.exists());
+    assert!(Path::new(&sb.work("mydata/.lamindb/storage_uid.txt")).is_file());
+}
