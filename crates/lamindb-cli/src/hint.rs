@@ -57,6 +57,12 @@ fn of(e: &Error) -> Option<String> {
                 "`lamin connect {slug}`, then `lamin delete artifact <uid> --permanent` for each of its artifacts"
             ),
             Refusal::DefaultStorage => "`lamin settings set storage <root>` switches the default".into(),
+            Refusal::NotThisInstance { .. } => {
+                "`lamin settings get db` shows the URL in use; give the URL of that database".into()
+            }
+            Refusal::SqliteHasNoUrl { .. } => {
+                "`lamin io move --to postgresql://…` moves the instance to a PostgreSQL database".into()
+            }
             _ => return None,
         },
         _ => return None,

@@ -904,3 +904,17 @@ fn resume_interrupted_init(
         (None, Some(_)) => Ok(None),
     }
 }
+
+#[cfg(test)]
+mod scrub_tests {
+    use super::scrub_password;
+
+    #[test]
+    fn passwords_of_the_url_are_scrubbed_from_messages() {
+        let url = "postgresql://u:p%40ss@h:5432/db?password=other";
+        let msg = "bad: p%40ss p@ss other postgresql://u:p@ss@h";
+        let out = scrub_password(msg, url);
+        assert!(!out.contains("p@ss") && !out.contains("p%40ss") && !out.contains("other"), "{out}");
+        assert_eq!(scrub_password("no secret here", "postgresql://u@h/db"), "no secret here");
+    }
+}

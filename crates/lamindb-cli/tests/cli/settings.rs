@@ -57,6 +57,7 @@ fn settings_set_db_takes_only_a_url_that_holds_the_instance() {
     let sb = Sandbox::with_instance(Backend::Sqlite);
     let run = sb.run(&["settings", "set", "db", "postgresql://u:Sq1-secret@127.0.0.1:1/x"]).fails(1);
     assert!(run.stderr.contains("keeps its database in SQLite"), "{run:#?}");
+    assert!(run.stderr.contains("hint: `lamin io move --to postgresql://"), "{run:#?}");
     assert!(!run.stderr.contains("Sq1-secret"), "{run:#?}");
     let Some(_) = postgres_url() else {
         lamindb_tests::backends(test);
@@ -90,6 +91,7 @@ fn settings_set_db_takes_only_a_url_that_holds_the_instance() {
         .run(&["settings", "set", "db", &format!("{scheme}://{user}:{password}@{host}/{other_db}")])
         .fails(1);
     assert!(run.stderr.contains("does not hold instance anonymous/mydata"), "{run:#?}");
+    assert!(run.stderr.contains("hint: `lamin settings get db`"), "{run:#?}");
     // The new URL.
     let run = sb.run(&["settings", "set", "db", &rotated]).ok();
     assert_eq!(
