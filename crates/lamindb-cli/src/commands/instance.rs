@@ -64,15 +64,16 @@ pub(crate) fn init(args: InitArgs) -> anyhow::Result<()> {
     }
     // As LaminDB's init: the working directory becomes the instance's development directory,
     // so that the commands run here (and below) use it, whatever marker was here or above.
-    let marked = dir.mark_dev_dir(&inst.settings(), &cwd).map_err(|e| {
-        anyhow::Error::new(e).context(format!(
-            "{} is ready, but {} could not be made its development directory",
+    match dir.mark_dev_dir(&inst.settings(), &cwd) {
+        Ok(Some(_)) => output::info(&format!("development directory of {}: {}", inst.slug(), cwd.display())),
+        Ok(None) => {}
+        // The instance is ready and is the global current one; only this folder is not its own.
+        Err(e) => output::warn(&format!(
+            "{} could not be made the development directory of {} ({e}): commands run there use the global current instance, {}, unless a development directory above it names another",
+            cwd.display(),
             inst.slug(),
-            cwd.display()
-        ))
-    })?;
-    if marked.is_some() {
-        output::info(&format!("development directory of {}: {}", inst.slug(), cwd.display()));
+            inst.slug()
+        )),
     }
     Ok(())
 }

@@ -365,3 +365,22 @@ fn delete_instance_with_force_works_when_the_postgres_database_is_unreachable() 
     assert!(!file.exists());
     assert!(Path::new(&sb.work("mydata/.lamindb/storage_uid.txt")).is_file());
 }
+
+/// A folder that cannot hold the marker (here `.lamin` is a file) does not undo an init: the
+/// instance is made and current, and a warning says the folder is not its development directory.
+#[test]
+fn init_where_no_marker_can_be_written_warns_and_keeps_the_instance() {
+    let sb = Sandbox::new();
+    let proj = sb.root.join("work/proj");
+    std::fs::create_dir_all(&proj).unwrap();
+    std::fs::write(proj.join(".lamin"), "not a folder").unwrap();
+    let run = sb.run_at(&proj, &["init", "--storage", "../first"]).ok();
+    assert!(
+        run.stderr.contains(&format!(
+            "! {} could not be made the development directory of anonymous/first (",
+            proj.display()
+        )),
+        "{run:#?}"
+    );
+    assert!(sb.run_at(&proj, &["info"]).ok().stdout.starts_with("Instance: anonymous/first\n"));
+}
