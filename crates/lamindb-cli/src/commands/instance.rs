@@ -121,22 +121,28 @@ pub(crate) fn disconnect(args: DisconnectArgs) -> anyhow::Result<()> {
 pub(crate) fn info(args: InfoArgs) -> anyhow::Result<()> {
     // Settings only: no database connection, so this answers in milliseconds.
     let dir = settings_dir();
-    let Some(settings) = dir.resolve_current(&cwd()?)? else {
+    let Some((settings, from)) = dir.resolve_current_from(&cwd()?)? else {
         return Err(Error::NotConfigured.into());
+    };
+    // As LaminDB's `lamin info`: the development directory that chose the instance, if one did.
+    let dev_dir = match from {
+        lamindb_core::settings::CurrentSource::DevDir(d) => Some(d),
+        _ => None,
     };
     let i = InstanceInfo::from_settings(&settings, &dir)?;
     if args.json {
         output::json(&serde_json::json!({
             "instance": i.slug, "uid": i.uid, "storage": i.storage_root, "db": i.db,
-            "user": i.user, "settings_dir": i.settings_dir,
+            "dev_dir": dev_dir, "user": i.user, "settings_dir": i.settings_dir,
         }));
     } else {
         output::line(&format!(
-            "Instance: {}\n - uid: {}\n - storage: {}\n - db: {}\nSettings:\n - user settings: {}\nUser: {}",
+            "Instance: {}\n - uid: {}\n - storage: {}\n - db: {}\n - dev-dir: {}\nSettings:\n - user settings: {}\nUser: {}",
             i.slug,
             i.uid,
             i.storage_root,
             i.db,
+            dev_dir.as_ref().map_or("None".to_string(), |d| d.display().to_string()),
             i.settings_dir.display(),
             i.user
         ));

@@ -169,7 +169,11 @@ fn init_makes_the_working_directory_the_development_directory_of_its_instance() 
     let run = sb.run_at(&proj, &["init", "--storage", "../second", "--name", "second"]).ok();
     assert!(run.stderr.contains("development directory of anonymous/second"), "{run:#?}");
     assert_eq!(marker_of(&proj).as_deref(), Some("anonymous/second"));
-    assert!(sb.run_at(&proj, &["info"]).ok().stdout.starts_with("Instance: anonymous/second\n"));
+    let info = sb.run_at(&proj, &["info"]).ok().stdout;
+    assert!(info.starts_with("Instance: anonymous/second\n"), "{info}");
+    assert!(info.contains(&format!("\n - dev-dir: {}\n", proj.display())), "{info}");
+    let info = sb.run_at(&proj.join("deeper"), &["info", "--json"]).ok().json();
+    assert_eq!(info["dev_dir"], proj.display().to_string(), "{info}");
     // A third one in a folder below: the nearest marker is the new one.
     sb.run_at(&sub, &["init", "--storage", "../../third", "--name", "third"]).ok();
     assert_eq!(marker_of(&sub).as_deref(), Some("anonymous/third"));

@@ -51,6 +51,8 @@ fn info_shows_instance_storage_db_and_user() {
     assert!(lines[1].starts_with(" - uid: "), "{run:#?}");
     assert_eq!(lines[2], format!(" - storage: {}", sb.work("mydata")));
     assert_eq!(lines[3], format!(" - db: sqlite://{}", sb.work("mydata/.lamindb/lamin.db")));
+    // The instance is the global current one: no development directory chose it.
+    assert_eq!(lines[4], " - dev-dir: None");
     assert_eq!(lines.last(), Some(&"User: anonymous"), "{run:#?}");
     assert_eq!(run.stderr, "");
 }
