@@ -76,6 +76,12 @@ fn of(e: &Error) -> Option<String> {
             Refusal::DatabaseNotEmpty { .. } => {
                 "a move that was killed leaves its tables there: drop and recreate that database (`dropdb`/`createdb`), or move to an empty one".into()
             }
+            Refusal::NotThisInstance { .. } => {
+                "`lamin settings get db` shows the URL in use; give the URL of that database".into()
+            }
+            Refusal::SqliteHasNoUrl { .. } => {
+                "`lamin io move --to postgresql://…` moves the instance to a PostgreSQL database".into()
+            }
             _ => return None,
         },
         _ => return None,

@@ -311,7 +311,7 @@ pub enum Refusal {
     #[error("no version suffix left in this artifact family")]
     NoVersionLeft,
     /// Connecting a folder inside the development directory of another instance.
-    #[error("You're trying to connect within the dev-dir of instance {slug} ({}): cd into another directory, or disconnect that one first", dev_dir.display())]
+    #[error("You're trying to connect within the dev-dir of instance {slug} ({}). Either cd into another directory or remove that directory's marker .lamin/current_instance (disconnect it there)", dev_dir.display())]
     WithinDevDir {
         /// The instance the enclosing marker names.
         slug: String,
@@ -387,6 +387,27 @@ pub enum Refusal {
         path: std::path::PathBuf,
         /// What it is: `a FIFO (named pipe)`, `a socket`, `a character device`, `a block device`.
         kind: &'static str,
+    },
+    /// A database URL given for an instance whose database is not there (another instance's
+    /// database, or one without LaminDB's tables).
+    #[error(
+        "the database {url} does not hold instance {slug} (no storage location of instance uid {uid}); check the host and the database name"
+    )]
+    NotThisInstance {
+        /// `owner/name`.
+        slug: String,
+        /// The URL, redacted.
+        url: String,
+        /// The instance uid looked for.
+        uid: String,
+    },
+    /// A new database URL for an instance whose database is SQLite.
+    #[error("instance {slug} keeps its database in SQLite at {}: there is no database URL to change (`Instance::move_database` moves it to PostgreSQL)", path.display())]
+    SqliteHasNoUrl {
+        /// `owner/name`.
+        slug: String,
+        /// The SQLite file.
+        path: std::path::PathBuf,
     },
     /// A file that changed while it was being saved (its hash no longer holds).
     #[error("{} changed while it was saved: save it again", path.display())]

@@ -563,6 +563,49 @@ impl Instance {
         *self.shared.run.write().unwrap_or_else(PoisonError::into_inner) = run;
     }
 
+    /// Points the settings file of an instance at another URL of its PostgreSQL database: a
+    /// rotated password, a moved server. The URL is tried first: it must connect and hold this
+    /// instance (its storage row with the instance's uid), else nothing is written. The settings
+    /// file stays readable by its owner only; the URL appears in errors only redacted.
+    /// Returns the new settings.
+    pub fn set_db_url(dir: &SettingsDir, settings: &InstanceSettings, url: &str) -> Result<InstanceSettings> {
+        if settings.is_sqlite() {
+            return Err(Error::Refused(Refusal::SqliteHasNoUrl {
+                slug: settings.slug(),
+                path: settings.sqlite_path(),
+            }));
+        }
+        if !is_postgres_url(url) {
+            return Err(Error::InvalidArgument(
+                "the database must be a PostgreSQL URL (postgresql://user:password@host:port/dbname)".into(),
+            ));
+        }
+        let mut db = Db::connect(url).map_err(|e| match e {
+            Error::Connect { url: shown, message } => {
+                Error::Connect { url: shown, message: scrub_password(&message, url) }
+            }
+            e => e,
+        })?;
+        let uid = settings.uid();
+        let mut sql = db.sql();
+        sql.push("SELECT COUNT(*) FROM \"lamindb_storage\" WHERE \"instance_uid\" = ")
+            .bind(Value::Text(uid.clone()), SqlType::Text);
+        let found = db.table_exists("lamindb_storage")?
+            && db.query(&sql)?.first().and_then(|r| r.get(0)).and_then(|v| v.as_i64()).is_some_and(|n| n > 0);
+        drop(db);
+        if !found {
+            return Err(Error::Refused(Refusal::NotThisInstance {
+                slug: settings.slug(),
+                url: redact_url(url),
+                uid,
+            }));
+        }
+        let mut new = settings.clone();
+        new.db = Some(url.to_string());
+        dir.save_instance(&new)?;
+        Ok(new)
+    }
+
     pub(crate) fn set_settings(&self, settings: InstanceSettings) -> Result<()> {
         self.shared.dir.save_instance(&settings)?;
         *self.shared.settings.write().unwrap_or_else(PoisonError::into_inner) = settings;
@@ -584,9 +627,30 @@ impl Instance {
         let db_root = StorageRoot::parse(&settings.storage_root)?;
         // The locations this instance manages, with the keys that do not count as content.
         let mut managed: Vec<(Store, Vec<&'static str>)> = Vec::new();
-        let db_exists = !settings.is_sqlite() || settings.sqlite_path().exists();
-        if db_exists {
-            let inst = Instance::open_settings(dir, settings.clone())?;
+        // Why the database cannot be used, when it cannot: its records are then not checked,
+        // and nothing that may hold data is removed.
+        let mut database_gone = None;
+        let mut opened = None;
+        if settings.is_sqlite() && !settings.sqlite_path().exists() {
+            database_gone =
+                Some(format!("the SQLite file {} does not exist", settings.sqlite_path().display()));
+        } else {
+            match Instance::open_settings(dir, settings.clone()) {
+                Ok(inst) => opened = Some(inst),
+                Err(e @ Error::Connect { .. }) if !settings.is_sqlite() => {
+                    let text = match e {
+                        Error::Connect { url, message } => format!(
+                            "cannot connect to {url}: {}",
+                            scrub_password(&message, settings.db.as_deref().unwrap_or_default())
+                        ),
+                        e => e.to_string(),
+                    };
+                    database_gone = Some(text);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if let Some(inst) = opened {
             let n = crate::models::Artifact::query().all_branches().count(&inst)?;
             if n > 0 {
                 return Err(Error::Refused(Refusal::InstanceHasArtifacts {
@@ -603,7 +667,38 @@ impl Instance {
             }
             inst.pool().close_idle();
         }
-        if managed.is_empty() {
+        let mut kept = Vec::new();
+        if database_gone.is_some() {
+            // Without the database only the settings go, and a location that holds nothing.
+            let store = match Store::open(&db_root) {
+                Ok(store) => store,
+                Err(e) => {
+                    kept.push(format!("the storage {db_root} (it cannot be opened: {e})"));
+                    dir.remove_instance(&settings.owner, &settings.name)?;
+                    return Ok(DeleteReport {
+                        slug: settings.slug(),
+                        postgres_kept: settings.db.as_deref().map(redact_url),
+                        database_gone,
+                        kept,
+                    });
+                }
+            };
+            let ignore = if settings.is_sqlite() { vec![".lamindb/lamin.db"] } else { vec![] };
+            let objects = marker::managed_objects(&store, &ignore).unwrap_or_else(|_| vec![String::new()]);
+            if !objects.is_empty() || !settings.is_sqlite() {
+                let why = if objects.is_empty() {
+                    "the database that may still use it could not be checked".to_string()
+                } else {
+                    format!(
+                        "it holds {} file(s) under .lamindb/, which the lost database may have recorded",
+                        objects.len()
+                    )
+                };
+                kept.push(format!("the storage {db_root} and its marker .lamindb/storage_uid.txt ({why})"));
+            } else {
+                managed.push((store, ignore));
+            }
+        } else if managed.is_empty() {
             let ignore = if settings.is_sqlite() { vec![".lamindb/lamin.db"] } else { vec![] };
             managed.push((Store::open(&db_root)?, ignore));
         }
@@ -624,14 +719,69 @@ impl Instance {
         if settings.is_sqlite() {
             remove_sqlite_files(&settings.sqlite_path())?;
         }
-        if let Some(path) = db_root.local_path() {
+        if kept.is_empty()
+            && let Some(path) = db_root.local_path()
+        {
             // Empty directories only: remove_dir refuses anything else.
             let _ = std::fs::remove_dir(path.join(".lamindb"));
             let _ = std::fs::remove_dir(path);
         }
         dir.remove_instance(&settings.owner, &settings.name)?;
-        Ok(DeleteReport { slug: settings.slug(), postgres_kept: settings.db.as_deref().map(redact_url) })
+        Ok(DeleteReport {
+            slug: settings.slug(),
+            postgres_kept: settings.db.as_deref().map(redact_url),
+            database_gone,
+            kept,
+        })
     }
+}
+
+/// `message` with the password of `url` (in its user information or a `password=` parameter,
+/// as written and percent-decoded) replaced by `***`: driver messages can quote the URL.
+fn scrub_password(message: &str, url: &str) -> String {
+    let mut secrets: Vec<String> = Vec::new();
+    if let Some((_, rest)) = url.split_once("://")
+        && let Some(at) = rest.rfind('@')
+        && let Some((_, pw)) = rest[..at].split_once(':')
+    {
+        secrets.push(pw.to_string());
+    }
+    if let Some((_, query)) = url.split_once('?') {
+        for pair in query.split('&') {
+            if let Some(pw) = pair.strip_prefix("password=") {
+                secrets.push(pw.to_string());
+            }
+        }
+    }
+    let decoded: Vec<String> = secrets.iter().map(|s| percent_decode(s)).collect();
+    secrets.extend(decoded);
+    secrets.retain(|s| !s.is_empty());
+    // Longest first, so that a password containing another is replaced whole.
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let mut out = message.to_string();
+    for s in &secrets {
+        out = out.replace(s.as_str(), "***");
+    }
+    out
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16)
+        {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// What [`Instance::delete`] did.
@@ -641,6 +791,11 @@ pub struct DeleteReport {
     pub slug: String,
     /// For a PostgreSQL instance: its database URL (redacted), which was not dropped.
     pub postgres_kept: Option<String>,
+    /// Why the database could not be used (a missing SQLite file, an unreachable PostgreSQL
+    /// database), when it could not: its records were not checked.
+    pub database_gone: Option<String>,
+    /// What was left in place because the database could not be checked, one sentence each.
+    pub kept: Vec<String>,
 }
 
 /// Seeds a new database: user, space 1, branches −1/0/1, storage 1 — in one transaction.
@@ -794,5 +949,19 @@ fn resume_interrupted_init(
             Ok(Some(Instance::open_settings(dir, settings.clone())?))
         }
         (None, Some(_)) => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod scrub_tests {
+    use super::scrub_password;
+
+    #[test]
+    fn passwords_of_the_url_are_scrubbed_from_messages() {
+        let url = "postgresql://u:p%40ss@h:5432/db?password=other";
+        let msg = "bad: p%40ss p@ss other postgresql://u:p@ss@h";
+        let out = scrub_password(msg, url);
+        assert!(!out.contains("p@ss") && !out.contains("p%40ss") && !out.contains("other"), "{out}");
+        assert_eq!(scrub_password("no secret here", "postgresql://u@h/db"), "no secret here");
     }
 }

@@ -473,19 +473,83 @@ impl SettingsDir {
     /// The current instance: `LAMIN_CURRENT_INSTANCE`, then the nearest `.lamin/current_instance`
     /// marker up from `cwd`, then `current_instance.env`.
     pub fn resolve_current(&self, cwd: &Path) -> Result<Option<InstanceSettings>> {
+        Ok(self.resolve_current_from(cwd)?.map(|(s, _)| s))
+    }
+
+    /// Like [`SettingsDir::resolve_current`], and what chose the instance.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let tmp = tempfile::tempdir()?;
+    /// # let dir = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
+    /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
+    /// # let (inst, _) = lamindb_core::Instance::init(&dir, &opts)?;
+    /// use lamindb_core::settings::CurrentSource;
+    /// let project = tmp.path().join("project");
+    /// std::fs::create_dir_all(&project)?;
+    /// let (_, from) = dir.resolve_current_from(&project)?.expect("current");
+    /// assert_eq!(from, CurrentSource::Global);
+    /// dir.mark_dev_dir(&inst.settings(), &project)?;
+    /// let (_, from) = dir.resolve_current_from(&project)?.expect("current");
+    /// assert_eq!(from, CurrentSource::DevDir(project.canonicalize()?));
+    /// # Ok(()) }
+    /// ```
+    pub fn resolve_current_from(&self, cwd: &Path) -> Result<Option<(InstanceSettings, CurrentSource)>> {
         if let Some(slug) = std::env::var("LAMIN_CURRENT_INSTANCE").ok().filter(|s| !s.trim().is_empty()) {
             let (owner, name) = self.owner_name(&slug)?;
             if let Some(s) = self.load_instance(&owner, &name)? {
-                return Ok(Some(s));
+                return Ok(Some((s, CurrentSource::Env)));
             }
         }
-        if let Some((_, slug)) = nearest_local_marker(cwd) {
+        if let Some((marker, slug)) = nearest_local_marker(cwd) {
             let (owner, name) = self.owner_name(&slug)?;
             if let Some(s) = self.load_instance(&owner, &name)? {
-                return Ok(Some(s));
+                return Ok(Some((s, CurrentSource::DevDir(dev_dir_of(&marker)))));
             }
         }
-        self.current_global()
+        Ok(self.current_global()?.map(|s| (s, CurrentSource::Global)))
+    }
+
+    /// Refuses to connect instance `slug` from `cwd` when `cwd` lies in the development
+    /// directory of another instance, as LaminDB's connect does. A marker in the home directory
+    /// and one naming an instance without a settings file here do not count (they choose no
+    /// instance).
+    pub fn check_not_within_other_dev_dir(&self, slug: &str, cwd: &Path) -> Result<()> {
+        let cwd = std::fs::canonicalize(cwd).map_err(|e| Error::io(cwd, e))?;
+        let Some((marker, found)) = nearest_local_marker(&cwd) else { return Ok(()) };
+        if found == slug {
+            return Ok(());
+        }
+        let Ok((owner, name)) = self.owner_name(&found) else { return Ok(()) };
+        if !self.instance_file(&owner, &name).is_file() {
+            return Ok(());
+        }
+        Err(Error::Refused(crate::Refusal::WithinDevDir { slug: found, dev_dir: dev_dir_of(&marker) }))
+    }
+
+    /// Makes `directory` the development directory of `s`, as LaminDB's `init` does with the
+    /// working directory: writes `<directory>/.lamin/current_instance` (replacing a marker of
+    /// another instance there, with the current branch and space files beside it, which were that
+    /// instance's). The home directory is left alone (its marker is LaminDB's legacy global
+    /// instance). Returns the marker's path when it was written or changed, `None` when it named
+    /// `s` already or `directory` is the home directory.
+    pub fn mark_dev_dir(&self, s: &InstanceSettings, directory: &Path) -> Result<Option<PathBuf>> {
+        let directory = std::fs::canonicalize(directory).map_err(|e| Error::io(directory, e))?;
+        if home().is_some_and(|home| home == directory) {
+            return Ok(None);
+        }
+        let marker = local_marker(&directory);
+        match read_opt(&marker)? {
+            Some(slug) if slug.trim() == s.slug() => return Ok(None),
+            Some(_) => {
+                let local = marker.parent().expect("the marker lives in .lamin");
+                remove_opt(&local.join("current_branch"))?;
+                remove_opt(&local.join("current_space"))?;
+            }
+            None => {}
+        }
+        write_marker(&marker, &s.slug())?;
+        Ok(Some(marker))
     }
 
     /// Makes `s` the current instance of `directory` and every folder below it, leaving the
@@ -519,17 +583,9 @@ impl SettingsDir {
                     .into(),
             ));
         }
-        if let Some((marker, slug)) = nearest_local_marker(&directory)
-            && slug != s.slug()
-        {
-            let dev_dir = marker.parent().and_then(Path::parent).unwrap_or(&directory).to_path_buf();
-            return Err(Error::Refused(crate::Refusal::WithinDevDir { slug, dev_dir }));
-        }
+        self.check_not_within_other_dev_dir(&s.slug(), &directory)?;
         let marker = local_marker(&directory);
-        if let Some(parent) = marker.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        std::fs::write(&marker, s.slug()).map_err(|e| Error::io(&marker, e))?;
+        write_marker(&marker, &s.slug())?;
         Ok(marker)
     }
 
@@ -557,6 +613,31 @@ impl SettingsDir {
         remove_opt(&self.default_storage_file(owner, name))?;
         remove_opt(&self.instance_file(owner, name))
     }
+}
+
+/// What chose the current instance (see [`SettingsDir::resolve_current_from`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CurrentSource {
+    /// The variable `LAMIN_CURRENT_INSTANCE`.
+    Env,
+    /// The marker of this development directory.
+    DevDir(PathBuf),
+    /// The settings directory's `current_instance.env`.
+    Global,
+}
+
+/// The development directory a marker `<dir>/.lamin/current_instance` belongs to.
+fn dev_dir_of(marker: &Path) -> PathBuf {
+    marker.parent().and_then(Path::parent).unwrap_or(marker).to_path_buf()
+}
+
+/// Writes a development-directory marker: the slug, no newline, as LaminDB writes it.
+fn write_marker(marker: &Path, slug: &str) -> Result<()> {
+    if let Some(parent) = marker.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    std::fs::write(marker, slug).map_err(|e| Error::io(marker, e))
 }
 
 /// `<dir>/.lamin/current_instance`: the marker that makes `dir` a development directory of an

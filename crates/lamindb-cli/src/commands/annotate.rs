@@ -6,7 +6,7 @@ use lamindb_core::annotate::value_from_text;
 use lamindb_core::models::Record as SheetRecord;
 use lamindb_core::{Artifact, Feature, Instance, Project, Q, Record, ULabel};
 
-use super::current_instance;
+use super::current_instance_to_write;
 use crate::output;
 
 #[derive(Debug, Args)]
@@ -48,7 +48,7 @@ pub(crate) fn run(args: AnnotateArgs) -> anyhow::Result<()> {
     if nothing {
         bail!("nothing to annotate: pass --ulabel, --project, --record, --features or a --remove-… flag");
     }
-    let inst = current_instance()?;
+    let inst = current_instance_to_write()?;
     let artifact = Artifact::get(&inst, &args.idlike)?;
     // Everything is looked up and checked before anything changes.
     let ulabels = named::<ULabel>(&inst, &args.ulabel)?;

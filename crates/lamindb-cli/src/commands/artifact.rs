@@ -123,7 +123,7 @@ fn progress() -> Box<dyn Progress> {
 const DESCRIBED: usize = 10;
 
 pub(crate) fn save(args: SaveArgs) -> anyhow::Result<()> {
-    let inst = current_instance()?;
+    let inst = super::current_instance_to_write()?;
     let expanded = args.one_per_file && args.paths.iter().any(|p| p.is_dir());
     let single = args.paths.len() == 1 && !expanded;
     if args.key.is_some() && !single && !expanded {
@@ -290,7 +290,7 @@ pub(crate) fn delete(
     if keep_data && delete_data {
         anyhow::bail!("pass either --keep-data or --delete-data");
     }
-    let inst = current_instance()?;
+    let inst = super::current_instance_to_write()?;
     let a = inst.get_artifact(idlike)?;
     if !permanent {
         let trashed = inst.trash_artifact(&a, keep_data)?;

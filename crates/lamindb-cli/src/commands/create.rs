@@ -8,7 +8,7 @@ use lamindb_core::models::Record as SheetRecord;
 use lamindb_core::records::NameMatch;
 use lamindb_core::{Artifact, Branch, Feature, Instance, Project, Q, Record, Reference, ULabel, Value};
 
-use super::current_instance;
+use super::current_instance_to_write;
 use super::records::{print_rows, registry};
 use crate::output;
 
@@ -75,7 +75,7 @@ pub(crate) fn create(args: CreateArgs) -> anyhow::Result<()> {
     flag_for("--is-type", args.is_type, "Record,ULabel,Project,Feature")?;
     flag_for("--artifact", !args.artifacts.is_empty(), "Collection")?;
     flag_for("--parent", !args.parents.is_empty(), "Project")?;
-    let inst = current_instance()?;
+    let inst = current_instance_to_write()?;
     match reg.name {
         "ULabel" => create_ulabels(&inst, &args, &names),
         "Collection" => create_collection(&inst, &args, &names),

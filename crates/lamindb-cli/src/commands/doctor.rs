@@ -28,7 +28,7 @@ pub(crate) struct DoctorArgs {
 }
 
 pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<()> {
-    let inst = current_instance()?;
+    let inst = if args.fix { super::current_instance_to_write()? } else { current_instance()? };
     let report = inst.doctor(&DoctorOptions {
         fix: args.fix,
         verify_hashes: args.verify_hashes,

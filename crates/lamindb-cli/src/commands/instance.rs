@@ -48,7 +48,9 @@ pub(crate) struct InfoArgs {
 
 pub(crate) fn init(args: InitArgs) -> anyhow::Result<()> {
     let opts = InitOptions { storage: args.storage, name: args.name, db: args.db };
-    let (inst, outcome) = Instance::init(&settings_dir(), &opts)?;
+    let dir = settings_dir();
+    let cwd = cwd()?;
+    let (inst, outcome) = Instance::init(&dir, &opts)?;
     match outcome {
         InitOutcome::Created => output::info(&format!(
             "initialized lamindb: {} (storage {}, db {})",
@@ -60,14 +62,31 @@ pub(crate) fn init(args: InitArgs) -> anyhow::Result<()> {
             output::info(&format!("connected lamindb: {} (it existed already)", inst.slug()))
         }
     }
+    // As LaminDB's init: the working directory becomes the instance's development directory,
+    // so that the commands run here (and below) use it, whatever marker was here or above.
+    match dir.mark_dev_dir(&inst.settings(), &cwd) {
+        Ok(Some(_)) => output::info(&format!("development directory of {}: {}", inst.slug(), cwd.display())),
+        Ok(None) => {}
+        // The instance is ready and is the global current one; only this folder is not its own.
+        Err(e) => output::warn(&format!(
+            "{} could not be made the development directory of {} ({e}): commands run there use the global current instance, {}, unless a development directory above it names another",
+            cwd.display(),
+            inst.slug(),
+            inst.slug()
+        )),
+    }
     Ok(())
 }
 
 pub(crate) fn connect(args: ConnectArgs) -> anyhow::Result<()> {
     let dir = settings_dir();
+    let cwd = cwd()?;
+    // As LaminDB's connect: never inside the development directory of another instance, where
+    // the commands would go on using that one.
+    let (owner, name) = dir.owner_name(&args.instance)?;
+    dir.check_not_within_other_dev_dir(&format!("{owner}/{name}"), &cwd)?;
     let inst = Instance::connect_in(&dir, &args.instance)?;
     if args.here {
-        let cwd = cwd()?;
         dir.set_current_here(&inst.settings(), &cwd)?;
         output::info(&format!("connected database {} to {}", inst.slug(), cwd.display()));
         return Ok(());
@@ -102,22 +121,28 @@ pub(crate) fn disconnect(args: DisconnectArgs) -> anyhow::Result<()> {
 pub(crate) fn info(args: InfoArgs) -> anyhow::Result<()> {
     // Settings only: no database connection, so this answers in milliseconds.
     let dir = settings_dir();
-    let Some(settings) = dir.resolve_current(&cwd()?)? else {
+    let Some((settings, from)) = dir.resolve_current_from(&cwd()?)? else {
         return Err(Error::NotConfigured.into());
+    };
+    // As LaminDB's `lamin info`: the development directory that chose the instance, if one did.
+    let dev_dir = match from {
+        lamindb_core::settings::CurrentSource::DevDir(d) => Some(d),
+        _ => None,
     };
     let i = InstanceInfo::from_settings(&settings, &dir)?;
     if args.json {
         output::json(&serde_json::json!({
             "instance": i.slug, "uid": i.uid, "storage": i.storage_root, "db": i.db,
-            "user": i.user, "settings_dir": i.settings_dir,
+            "dev_dir": dev_dir, "user": i.user, "settings_dir": i.settings_dir,
         }))?;
     } else {
         output::text(&format!(
-            "Instance: {}\n - uid: {}\n - storage: {}\n - db: {}\nSettings:\n - user settings: {}\nUser: {}",
+            "Instance: {}\n - uid: {}\n - storage: {}\n - db: {}\n - dev-dir: {}\nSettings:\n - user settings: {}\nUser: {}",
             i.slug,
             i.uid,
             i.storage_root,
             i.db,
+            dev_dir.as_ref().map_or("None".to_string(), |d| d.display().to_string()),
             i.settings_dir.display(),
             i.user
         ))?;
@@ -128,7 +153,16 @@ pub(crate) fn info(args: InfoArgs) -> anyhow::Result<()> {
 /// `lamin delete instance <name> --force`.
 pub(crate) fn delete(name: &str, force: bool) -> anyhow::Result<()> {
     let report = Instance::delete(&settings_dir(), name, force)?;
+    if let Some(why) = &report.database_gone {
+        output::warn(&format!(
+            "the database of {} cannot be used ({why}): its records were not checked",
+            report.slug
+        ));
+    }
     output::info(&format!("deleted instance {}", report.slug));
+    for what in &report.kept {
+        output::warn(&format!("not removed: {what}; remove it yourself if it is no longer needed"));
+    }
     if let Some(url) = report.postgres_kept {
         output::warn(&format!(
             "the PostgreSQL database {url} was not dropped; drop it yourself if it is no longer needed"

@@ -60,7 +60,11 @@ pub(crate) enum IoCommand {
 }
 
 pub(crate) fn run(cmd: IoCommand) -> anyhow::Result<()> {
-    let inst = current_instance_untracked()?;
+    let inst = if matches!(cmd, IoCommand::Export { .. }) {
+        current_instance_untracked()?
+    } else {
+        super::current_instance_untracked_to_write()?
+    };
     match cmd {
         #[cfg(not(feature = "frame"))]
         IoCommand::Export { .. } | IoCommand::Import { .. } => Err(super::no_frame("lamin io export|import")),

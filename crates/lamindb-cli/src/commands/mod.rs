@@ -18,7 +18,8 @@ pub(crate) mod transfer;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use lamindb_core::{Instance, SettingsDir};
+use lamindb_core::settings::CurrentSource;
+use lamindb_core::{Instance, InstanceSettings, SettingsDir};
 
 /// The registries a command accepts, by lower-case name (case is ignored): for `--help`,
 /// completions, and a usage error that lists them.
@@ -60,5 +61,44 @@ pub(crate) fn current_instance() -> anyhow::Result<Instance> {
 
 /// Opens the current instance without looking for a run.
 pub(crate) fn current_instance_untracked() -> anyhow::Result<Instance> {
-    Ok(Instance::current_in(&settings_dir(), &cwd()?)?)
+    open_current(false)
+}
+
+/// [`current_instance`] for a command that writes: says which instance it writes to when a
+/// development directory chose it over the global current instance.
+pub(crate) fn current_instance_to_write() -> anyhow::Result<Instance> {
+    let inst = open_current(true)?;
+    track::attach_active_run(&inst)?;
+    Ok(inst)
+}
+
+/// [`current_instance_untracked`] for a command that writes (see [`current_instance_to_write`]).
+pub(crate) fn current_instance_untracked_to_write() -> anyhow::Result<Instance> {
+    open_current(true)
+}
+
+/// Opens the current instance as LaminDB resolves it (`Instance::current_in`); with `write`, a
+/// development directory that chose another instance than the global one (or chose one where
+/// there is no global one) is named on stderr before anything is written.
+fn open_current(write: bool) -> anyhow::Result<Instance> {
+    let (settings, dir) = resolve_current(write)?;
+    Ok(Instance::open_settings(&dir, settings)?)
+}
+
+/// The settings of the current instance, not opened; with `write`, named on stderr when a
+/// development directory chose it (see [`open_current`]).
+pub(crate) fn resolve_current(write: bool) -> anyhow::Result<(InstanceSettings, SettingsDir)> {
+    let dir = settings_dir();
+    let (settings, from) = dir.resolve_current_from(&cwd()?)?.ok_or(lamindb_core::Error::NotConfigured)?;
+    if write && let CurrentSource::DevDir(dev_dir) = &from {
+        let global = dir.current_global().ok().flatten().map(|g| g.slug());
+        if global.as_deref() != Some(settings.slug().as_str()) {
+            crate::output::info(&format!(
+                "writing to {}, the instance of development directory {}",
+                settings.slug(),
+                dev_dir.display()
+            ));
+        }
+    }
+    Ok((settings, dir))
 }

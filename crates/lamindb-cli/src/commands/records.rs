@@ -156,7 +156,7 @@ pub(crate) struct UpdateArgs {
 
 pub(crate) fn update(args: UpdateArgs) -> anyhow::Result<()> {
     let reg = registry(&args.registry)?;
-    let inst = super::current_instance()?;
+    let inst = super::current_instance_to_write()?;
     let mut changes: Vec<(&str, Value)> = Vec::new();
     if let Some(name) = &args.name {
         changes.push((reg.name_field, Value::Text(name.clone())));
@@ -363,7 +363,7 @@ pub(crate) fn run_lookup(args: LookupArgs) -> anyhow::Result<()> {
 /// `lamin delete <registry> <idlike> [--permanent]`.
 pub(crate) fn delete(registry_name: &str, idlike: &str, permanent: bool) -> anyhow::Result<()> {
     let reg = registry(registry_name)?;
-    let inst = current_instance()?;
+    let inst = super::current_instance_to_write()?;
     let row = QuerySet::get_row(&inst, reg, idlike)?;
     let id = row[0].as_i64().expect("id is the first field");
     let deleted = delete_record(&inst, reg, id, permanent)?;
@@ -389,7 +389,7 @@ pub(crate) struct RestoreArgs {
 
 pub(crate) fn restore(args: RestoreArgs) -> anyhow::Result<()> {
     let reg = registry(&args.registry)?;
-    let inst = current_instance()?;
+    let inst = super::current_instance_to_write()?;
     let row = QuerySet::get_row(&inst, reg, &args.idlike)?;
     let id = row[0].as_i64().expect("id is the first field");
     if reg.name == "Artifact" {

@@ -1,5 +1,6 @@
 //! `lamin storage …` and `lamin settings …`.
 
+use anyhow::Context;
 use clap::{Args, Subcommand};
 use lamindb_core::{Record, StorageOutcome};
 
@@ -92,16 +93,30 @@ pub(crate) enum SettingSet {
         /// Root of the location (register it first with `lamin storage add`).
         root: String,
     },
+    /// Change the PostgreSQL URL of the current instance, e.g. after its password was rotated.
+    /// The URL is tried first (it must connect and hold this instance); nothing changes when it
+    /// fails. The settings file stays readable by its owner only; the URL is printed redacted.
+    Db {
+        /// postgresql://user:password@host:port/dbname, or `-` to read it from stdin (keeps it
+        /// out of the shell history and the process list).
+        url: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum SettingGet {
     /// The default storage root.
     Storage,
+    /// The database URL (password redacted).
+    Db,
 }
 
 pub(crate) fn run(cmd: StorageCommand) -> anyhow::Result<()> {
-    let inst = current_instance()?;
+    let inst = if matches!(cmd, StorageCommand::Add { .. } | StorageCommand::Delete { .. }) {
+        super::current_instance_to_write()?
+    } else {
+        current_instance()?
+    };
     match cmd {
         StorageCommand::Add { root, description, json } => {
             let (s, outcome) = inst.add_storage(&root, description.as_deref())?;
@@ -160,14 +175,28 @@ fn delete_in(inst: &lamindb_core::Instance, idlike: &str) -> anyhow::Result<()> 
 
 /// `lamin delete storage <idlike>`, the same as `lamin storage delete`.
 pub(crate) fn delete(idlike: &str) -> anyhow::Result<()> {
-    delete_in(&current_instance()?, idlike)
+    delete_in(&super::current_instance_to_write()?, idlike)
 }
 
 pub(crate) fn settings(cmd: SettingsCommand) -> anyhow::Result<()> {
     if let SettingsCommand::CacheDir(cmd) = cmd {
         return cache_dir(cmd);
     }
-    let inst = current_instance()?;
+    // The database settings are read and changed without connecting: the old URL may not work.
+    match cmd {
+        SettingsCommand::Set { setting: SettingSet::Db { url } } => return set_db(&url),
+        SettingsCommand::Get { setting: SettingGet::Db } => {
+            let (settings, _) = super::resolve_current(false)?;
+            output::line(&lamindb_core::redact_url(&settings.db_url()?))?;
+            return Ok(());
+        }
+        _ => {}
+    }
+    let inst = if matches!(cmd, SettingsCommand::Set { .. }) {
+        super::current_instance_to_write()?
+    } else {
+        current_instance()?
+    };
     match cmd {
         SettingsCommand::Set { setting: SettingSet::Storage { root } } => {
             let s = inst.set_default_storage(&root)?;
@@ -176,8 +205,25 @@ pub(crate) fn settings(cmd: SettingsCommand) -> anyhow::Result<()> {
         SettingsCommand::Get { setting: SettingGet::Storage } => {
             output::line(inst.settings().default_storage_root())?;
         }
-        SettingsCommand::CacheDir(_) => unreachable!("handled above"),
+        SettingsCommand::CacheDir(_)
+        | SettingsCommand::Set { setting: SettingSet::Db { .. } }
+        | SettingsCommand::Get { setting: SettingGet::Db } => unreachable!("handled above"),
     }
+    Ok(())
+}
+
+/// `lamin settings set db <url>`.
+fn set_db(url: &str) -> anyhow::Result<()> {
+    let url = if url == "-" {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).context("cannot read the URL from stdin")?;
+        line.trim().to_string()
+    } else {
+        url.to_string()
+    };
+    let (settings, dir) = super::resolve_current(true)?;
+    let new = lamindb_core::Instance::set_db_url(&dir, &settings, &url)?;
+    output::info(&format!("database of {} is now {}", new.slug(), lamindb_core::redact_url(&url)));
     Ok(())
 }
 

@@ -17,7 +17,7 @@ use clap::Args;
 use lamindb_core::run_owner::RunOwner;
 use lamindb_core::{Instance, Record, Run, RunStatus, TrackOptions};
 
-use super::{current_instance_untracked, settings_dir};
+use super::{current_instance_untracked_to_write, settings_dir};
 use crate::output;
 
 /// The variable naming the current run for the commands below a tracked one.
@@ -66,7 +66,7 @@ pub(crate) fn attach_active_run(inst: &Instance) -> anyhow::Result<()> {
 }
 
 pub(crate) fn track(args: TrackArgs) -> anyhow::Result<()> {
-    let inst = current_instance_untracked()?;
+    let inst = current_instance_untracked_to_write()?;
     let params = params(&args.param)?;
     if args.command.is_empty() {
         return track_shell(&inst, &args, params);
@@ -77,7 +77,7 @@ pub(crate) fn track(args: TrackArgs) -> anyhow::Result<()> {
 }
 
 pub(crate) fn finish(args: FinishArgs) -> anyhow::Result<()> {
-    let inst = current_instance_untracked()?;
+    let inst = current_instance_untracked_to_write()?;
     let status = if args.error { RunStatus::Errored } else { RunStatus::Completed };
     let (run, file) = match std::env::var(CURRENT_RUN).ok().filter(|u| !u.is_empty()) {
         Some(uid) => (Run::get(&inst, &uid)?, None),

@@ -11,7 +11,7 @@ use lamindb_core::query::parse::parse_cli_filter;
 use lamindb_core::{Feature, Instance, Project, QuerySet, Record, Reference, TransferSummary, ULabel};
 use serde_json::json;
 
-use super::{current_instance, settings_dir};
+use super::{current_instance_to_write, settings_dir};
 use crate::output;
 
 /// The registries `lamin transfer` accepts.
@@ -44,7 +44,7 @@ pub(crate) fn run(args: TransferArgs) -> anyhow::Result<()> {
             "name the records to transfer: ids or uids, or --filter EXPR (e.g. --filter 'key__startswith=raw/')"
         );
     }
-    let target = current_instance()?;
+    let target = current_instance_to_write()?;
     let source = Instance::using(&settings_dir(), &args.from)?;
     let (target, source, args) = (&target, &source, &args);
     match args.registry.to_ascii_lowercase().as_str() {

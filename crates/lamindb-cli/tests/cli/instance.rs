@@ -30,7 +30,14 @@ fn init_twice_with_the_same_arguments_connects() {
             args.extend(["--db", url, "--name", "mydata"]);
         }
         let run = sb.run(&args).ok();
-        assert_eq!(run.stderr, "→ connected lamindb: anonymous/mydata (it existed already)\n");
+        // The working directory becomes the instance's development directory, as on a first init.
+        assert_eq!(
+            run.stderr,
+            format!(
+                "→ connected lamindb: anonymous/mydata (it existed already)\n→ development directory of anonymous/mydata: {}\n",
+                sb.root.join("work").display()
+            )
+        );
         assert_eq!(sb.run(&["info", "--json"]).ok().json()["uid"], uid);
     });
 }
@@ -44,6 +51,8 @@ fn info_shows_instance_storage_db_and_user() {
     assert!(lines[1].starts_with(" - uid: "), "{run:#?}");
     assert_eq!(lines[2], format!(" - storage: {}", sb.work("mydata")));
     assert_eq!(lines[3], format!(" - db: sqlite://{}", sb.work("mydata/.lamindb/lamin.db")));
+    // The instance is the global current one: no development directory chose it.
+    assert_eq!(lines[4], " - dev-dir: None");
     assert_eq!(lines.last(), Some(&"User: anonymous"), "{run:#?}");
     assert_eq!(run.stderr, "");
 }

@@ -99,15 +99,19 @@ impl Sandbox {
     }
 
     /// `lamin init` of `anonymous/mydata` (storage `work/mydata`) on `backend`, made current.
+    /// Run in the home directory, which never becomes a development directory: `mydata` is the
+    /// global current instance, and `work/` is not the development directory of any instance.
     pub(crate) fn init_mydata(&mut self, backend: Backend) {
         let sb = self;
+        let home = sb.root.join("home");
+        let storage = sb.work("mydata");
         match backend {
             Backend::Sqlite => {
-                sb.run(&["init", "--storage", "./mydata"]).ok();
+                sb.run_at(&home, &["init", "--storage", &storage]).ok();
             }
             Backend::Postgres => {
                 let pg = PgDatabase::create();
-                sb.run(&["init", "--storage", "./mydata", "--db", pg.url(), "--name", "mydata"]).ok();
+                sb.run_at(&home, &["init", "--storage", &storage, "--db", pg.url(), "--name", "mydata"]).ok();
                 sb.pg = Some(pg);
             }
         }
@@ -134,6 +138,29 @@ impl Sandbox {
             args: format!("{} > {stdout:?}", args.join(" ")),
             code: out.status.code(),
             stdout: String::new(),
+            stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+        }
+    }
+
+    /// `lamin init --storage work/<storage> <more…>` run in the home directory, so that no
+    /// folder becomes the development directory of the new instance: it is the global current
+    /// instance only.
+    pub(crate) fn init_global(&self, storage: &str, more: &[&str]) -> Run {
+        let storage = self.work(storage);
+        let mut args = vec!["init", "--storage", storage.as_str()];
+        args.extend_from_slice(more);
+        self.run_at(&self.root.join("home"), &args)
+    }
+
+    /// Runs `lamin args…` in the sandbox with `dir` as the working directory (created when
+    /// missing).
+    pub(crate) fn run_at(&self, dir: &Path, args: &[&str]) -> Run {
+        std::fs::create_dir_all(dir).expect("create the working directory");
+        let out = lamin_command(&self.root, args).current_dir(dir).output().expect("run the lamin binary");
+        Run {
+            args: format!("{} (in {})", args.join(" "), dir.display()),
+            code: out.status.code(),
+            stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
             stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
         }
     }

@@ -7,7 +7,7 @@ use super::sandbox::*;
 /// instance `mydata` on `backend`.
 fn two_instances(b: Backend) -> Sandbox {
     let sb = Sandbox::new();
-    sb.run(&["init", "--storage", "./lab"]).ok();
+    sb.init_global("lab", &[]).ok();
     let mut uids = Vec::new();
     for i in 0..2 {
         std::fs::write(sb.work(&format!("f{i}.csv")), format!("x\n{i}\n")).unwrap();
@@ -75,7 +75,7 @@ fn io_export_import_and_move() {
     let before = df(&sb);
 
     // Into a new instance.
-    sb.run(&["init", "--storage", "./copy"]).ok();
+    sb.init_global("copy", &[]).ok();
     sb.run(&["io", "import", "exp"]).ok();
     assert_eq!(df(&sb), before);
     let again = sb.run(&["io", "import", "exp"]).fails(1);
