@@ -57,7 +57,7 @@ impl FileStat {
     }
 
     /// Whether the file's times are old enough, relative to `start`, for its hash to be kept.
-    fn settled(&self, start: SystemTime) -> bool {
+    pub(crate) fn settled(&self, start: SystemTime) -> bool {
         let Ok(since) = start.duration_since(SystemTime::UNIX_EPOCH) else { return false };
         let limit = since.saturating_sub(RACY_MARGIN).as_nanos() as i64;
         self.mtime_ns < limit && self.ctime_ns < limit

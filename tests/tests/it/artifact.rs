@@ -837,19 +837,26 @@ fn a_file_changed_while_it_is_saved_fails_the_save() {
         let mut t = TestInstance::new(b);
         // Larger than what a save keeps in memory (a small file is stored from the bytes it hashed).
         let original = b"a,b\n1,2\n".repeat(51 << 17);
+        // Written just before the save (its times cannot tell a later write: the copy hashes what
+        // it stores), and written long before (the kernel copies, `stat` tells).
+        for settle in [false, true] {
+            let path = write(&t.path(&format!("moving-{settle}.csv")), &original);
+            if settle {
+                std::thread::sleep(std::time::Duration::from_millis(300));
+            }
+            let source = ArtifactSource { path: path.clone(), key: Some("moving.csv".into()) };
+            let err = t
+                .inst
+                .create_artifacts(&[source], &ArtifactOptions::default(), &RewriteOnStart(path.clone()))
+                .unwrap_err();
+            assert!(
+                matches!(&err, Error::Refused(lamindb_core::Refusal::ChangedWhileSaving { path: p }) if *p == path),
+                "settled {settle}: {err}"
+            );
+            // Nothing recorded: saving the original content later does not dedup onto other bytes.
+            assert_eq!(count(&mut t), 0);
+        }
         let path = write(&t.path("moving.csv"), &original);
-        let source = ArtifactSource { path: path.clone(), key: Some("moving.csv".into()) };
-        let err = t
-            .inst
-            .create_artifacts(&[source], &ArtifactOptions::default(), &RewriteOnStart(path.clone()))
-            .unwrap_err();
-        assert!(
-            matches!(&err, Error::Refused(lamindb_core::Refusal::ChangedWhileSaving { path: p }) if *p == path),
-            "{err}"
-        );
-        // Nothing recorded: saving the original content later does not dedup onto other bytes.
-        assert_eq!(count(&mut t), 0);
-        write(&path, &original);
         let keyed = ArtifactOptions { key: Some("moving.csv".into()), ..Default::default() };
         let (a, outcome) = t.inst.create_artifact(&path, &keyed).unwrap();
         assert_eq!(outcome, ArtifactOutcome::Created);

@@ -61,6 +61,7 @@ impl Instance {
                 files: None,
                 bytes: None,
                 lookup_hash,
+                stat_settled: false,
             })
         };
         let mut summary = SaveSummary::default();

@@ -45,6 +45,10 @@ pub(super) struct Prepared {
     /// The content of a small file, read once.
     pub(super) bytes: Option<Vec<u8>>,
     pub(super) lookup_hash: bool,
+    /// Whether `stat` was settled when the file was hashed (its times older than the start of
+    /// hashing, or its hash from the stat cache): any later write changes what `stat` says, so
+    /// comparing `stat` after the copy tells whether the copy is of the hashed content.
+    pub(super) stat_settled: bool,
 }
 
 /// What happens to a prepared source.
@@ -516,6 +520,7 @@ impl Instance {
             files: None,
             bytes: None,
             lookup_hash,
+            stat_settled: false,
         })
     }
 
@@ -714,7 +719,9 @@ fn hash_all(
                 Some(dh.files.into_iter().map(|(rel, h)| (rel.clone(), p.path.join(&rel), h)).collect());
         } else if let Some(h) = p.path.to_str().and_then(|s| known.get(s)) {
             (p.hash, p.hash_type, p.size) = (h.hash.clone(), h.hash_type.into(), h.size);
+            p.stat_settled = true;
         } else {
+            p.stat_settled = p.stat.is_some_and(|s| s.settled(started));
             let size = p.stat.map_or(0, |s| s.size());
             let keep = size <= SMALL_FILE
                 && !p.in_place
@@ -800,10 +807,18 @@ fn copy_one(c: &CopyJob<'_>, progress: &dyn Progress) -> Result<()> {
     if let Some(bytes) = &p.bytes {
         c.store.put_bytes(&key, bytes)?;
         progress.advance(bytes.len() as u64);
+    } else if c.store.root().kind() == RootKind::Local && p.stat_settled {
+        // Hashed already, and not written to since before the hashing began: the kernel copies,
+        // and `stat` must say the same after the copy (a write in between changes its times).
+        c.store.copy_file(&key, &p.path, &mut |n| progress.advance(n))?;
+        let after = std::fs::metadata(&p.path).map_err(|e| Error::io(&p.path, e))?;
+        if p.stat != Some(FileStat::of(&after)) {
+            return Err(changed(&p.path));
+        }
     } else {
         // The copy hashes what it stores, which must be what was hashed before: a file written
-        // to since (even at the same size) fails the save instead of being recorded with a hash
-        // its stored bytes do not have.
+        // to since (even at the same size; or written so recently that its times cannot tell)
+        // fails the save instead of being recorded with a hash its stored bytes do not have.
         let h = c.store.put_file(&key, &p.path, &mut |n| progress.advance(n))?;
         if h.hash != p.hash {
             return Err(changed(&p.path));
