@@ -37,14 +37,9 @@ const WAIT: Duration = Duration::from_secs(600);
 
 /// A held lease; dropping it releases it.
 #[derive(Debug)]
-pub(crate) struct Lease {
-    held: Held,
-}
-
-#[derive(Debug)]
-enum Held {
+pub(crate) enum Lease {
     /// The lock file, locked (closing it unlocks).
-    File(#[allow(dead_code)] File),
+    File { _file: File },
     /// A connection holding the advisory lock, given back to the pool unlocked.
     #[cfg(feature = "postgres")]
     Pg { db: Option<Db>, inst: Instance, exclusive: bool },
@@ -53,7 +48,7 @@ enum Held {
 impl Drop for Lease {
     fn drop(&mut self) {
         #[cfg(feature = "postgres")]
-        if let Held::Pg { db, inst, exclusive } = &mut self.held {
+        if let Lease::Pg { db, inst, exclusive } = self {
             if let Some(mut db) = db.take() {
                 let f = if *exclusive { "pg_advisory_unlock" } else { "pg_advisory_unlock_shared" };
                 // A connection that cannot unlock is closed, which releases its locks.
@@ -121,7 +116,7 @@ impl Instance {
                     Mode::Exclusive => file.try_lock(),
                 };
                 match locked {
-                    Ok(()) => Ok(Some(Lease { held: Held::File(file) })),
+                    Ok(()) => Ok(Some(Lease::File { _file: file })),
                     Err(TryLockError::WouldBlock) => Ok(None),
                     Err(TryLockError::Error(e)) => Err(Error::io(&path, e)),
                 }
@@ -144,9 +139,7 @@ impl Instance {
             self.pool().give_back(db);
             return Ok(None);
         }
-        Ok(Some(Lease {
-            held: Held::Pg { db: Some(db), inst: self.unpinned(), exclusive: mode == Mode::Exclusive },
-        }))
+        Ok(Some(Lease::Pg { db: Some(db), inst: self.unpinned(), exclusive: mode == Mode::Exclusive }))
     }
 
     #[cfg(not(feature = "postgres"))]
