@@ -28,6 +28,10 @@ fn frame_core<'a>(_: &'a (dyn std::error::Error + 'static)) -> Option<&'a Error>
 
 fn of(e: &Error) -> Option<String> {
     Some(match e {
+        // LaminDB's words for an artifact without a key outside any storage location.
+        Error::InvalidArgument(m) if m.starts_with("Pass one of key, run or description") => {
+            "pass --key KEY (its path in storage) or --description TEXT".into()
+        }
         e if e.is_permission_denied() => "the database user of this instance may read but not write: \
              grant it INSERT, UPDATE and DELETE on the instance's tables, or use a user that may write"
             .into(),
@@ -73,8 +77,9 @@ fn of(e: &Error) -> Option<String> {
                 "`lamin delete artifact <uid> --permanent` for those first, or drop --delete-data to keep the bytes"
                     .into()
             }
-            Refusal::DatabaseNotEmpty { .. } => {
-                "a move that was killed leaves its tables there: drop and recreate that database (`dropdb`/`createdb`), or move to an empty one".into()
+            Refusal::DatabaseNotEmpty { .. } => "give an empty database (`createdb <name>` makes one)".into(),
+            Refusal::DatabaseLeftovers { .. } => {
+                "`dropdb <name> && createdb <name>` empties it (or give another, empty database)".into()
             }
             Refusal::NotThisInstance { .. } => {
                 "`lamin settings get db` shows the URL in use; give the URL of that database".into()

@@ -255,6 +255,15 @@ pub enum Refusal {
         /// The (redacted) URL.
         url: String,
     },
+    /// A database that holds LaminDB's tables but no storage location: what a move or an init
+    /// that did not finish leaves behind (init, move).
+    #[error(
+        "database {url} holds LaminDB's tables but no records: the leftovers of an `io move` or `init` that did not finish; nothing uses them: empty the database (drop and create it again) and run the command again"
+    )]
+    DatabaseLeftovers {
+        /// The (redacted) URL.
+        url: String,
+    },
     /// An import into an instance that holds records of its own.
     #[error(
         "this instance holds records already ({table} has {rows} rows): import into a new, empty instance"

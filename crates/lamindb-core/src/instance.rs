@@ -272,9 +272,7 @@ impl Instance {
             }
             let mut db = Db::connect(&settings.db_url()?)?;
             if db.dialect() == Dialect::Postgres && db.table_exists("lamindb_storage")? {
-                return Err(Error::Refused(Refusal::DatabaseNotEmpty {
-                    url: redact_url(&settings.db_url()?),
-                }));
+                return Err(db.not_empty(&settings.db_url()?));
             }
             created.migrated_pg = db.dialect() == Dialect::Postgres;
             let migrated = crate::migrations::run_pending(&mut db);

@@ -313,9 +313,7 @@ impl Instance {
         } else {
             let mut db = crate::db::Db::connect(&to_url)?;
             if db.table_exists("lamindb_storage")? {
-                return Err(Error::Refused(Refusal::DatabaseNotEmpty {
-                    url: crate::db::redact_url(&to_url),
-                }));
+                return Err(db.not_empty(&to_url));
             }
         }
         let others = self.module_tables()?;

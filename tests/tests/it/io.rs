@@ -168,6 +168,14 @@ fn an_instance_moves_to_postgres_and_back() {
     assert!(report.problems.iter().all(|p| p.kind != ProblemKind::OrphanedBytes), "{:?}", report.problems);
     assert!(src.inst.settings().sqlite_path().exists());
 
+    // A database with LaminDB's tables and no records (what a killed move leaves) is refused with
+    // what it is and how to clear it.
+    let leftovers = PgDatabase::create();
+    lamindb_tests::pg_execute(leftovers.url(), "CREATE TABLE lamindb_storage (id bigint PRIMARY KEY)");
+    let err = src.inst.move_database(leftovers.url()).unwrap_err();
+    assert!(matches!(err, Error::Refused(lamindb_core::Refusal::DatabaseLeftovers { .. })), "{err}");
+    assert!(err.to_string().contains("did not finish"), "{err}");
+
     // A PostgreSQL database that holds an instance is not a target.
     let err = src.inst.move_database(pg.url()).unwrap_err();
     assert!(err.to_string().contains("holds LaminDB tables already"), "{err}");

@@ -33,6 +33,7 @@ fn save_load_and_delete_an_artifact() {
         // Errors say what to do.
         let no_key = sb.run(&["save", "data.csv"]).fails(1);
         assert!(no_key.stderr.contains("Pass one of key, run or description as a parameter"), "{no_key:#?}");
+        assert!(no_key.stderr.contains("hint: pass --key KEY"), "{no_key:#?}");
         let bad = sb.run(&["save", "data.csv", "--key", "../up.csv"]).fails(1);
         assert!(bad.stderr.contains("Relative path segment '..' detected in key '../up.csv'."), "{bad:#?}");
 
