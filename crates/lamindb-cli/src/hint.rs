@@ -28,6 +28,10 @@ fn frame_core<'a>(_: &'a (dyn std::error::Error + 'static)) -> Option<&'a Error>
 
 fn of(e: &Error) -> Option<String> {
     Some(match e {
+        // SQLite's words for a damaged file, which name neither the file nor the instance.
+        Error::Db(_) if e.to_string().contains("malformed") || e.to_string().contains("not a database") => {
+            "the instance's SQLite file is damaged: `lamin info` shows where it is, `lamin doctor` runs SQLite's integrity check; restore the file from a backup".into()
+        }
         // LaminDB's words for an artifact without a key outside any storage location.
         Error::InvalidArgument(m) if m.starts_with("Pass one of key, run or description") => {
             "pass --key KEY (its path in storage) or --description TEXT".into()

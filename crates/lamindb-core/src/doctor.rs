@@ -207,18 +207,30 @@ impl Instance {
         if self.dialect() == crate::Dialect::Sqlite {
             let mut sql = self.sql();
             sql.push("PRAGMA integrity_check");
-            let rows = self.query(&sql)?;
-            let lines: Vec<String> = rows.iter().filter_map(|r| r.get(0)).map(|v| v.to_string()).collect();
+            // A file damaged so badly that the check itself fails is reported as such: nothing
+            // else can be checked, nor may anything be removed on its word.
+            let (lines, readable) = match self.query(&sql) {
+                Ok(rows) => (rows.iter().filter_map(|r| r.get(0)).map(|v| v.to_string()).collect(), true),
+                Err(e) => (vec![e.to_string()], false),
+            };
             if lines != ["ok"] {
+                let path = self.read_settings(|s| s.sqlite_path());
                 report.problems.push(Problem {
                     kind: ProblemKind::Integrity,
                     storage: String::new(),
                     key: None,
                     artifact: None,
-                    detail: lines.join("; "),
+                    detail: format!(
+                        "{} is damaged: {}; restore it from a backup",
+                        path.display(),
+                        lines.join("; ")
+                    ),
                     repair: Repair::None,
                     fixed: false,
                 });
+            }
+            if !readable {
+                return Ok(report);
             }
         }
         let (schema, pending) = self.with_db(crate::migrations::schema_state)?;

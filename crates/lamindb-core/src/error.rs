@@ -264,6 +264,19 @@ pub enum Refusal {
         /// The (redacted) URL.
         url: String,
     },
+    /// Imported tables whose rows refer to rows the import does not hold.
+    #[error(
+        "the tables do not hold together: {table} row {} refers to a row of {parent} that is not among them; nothing was imported (export the whole instance again)",
+        id.map_or("?".to_string(), |i| i.to_string())
+    )]
+    ImportDangling {
+        /// The table of the referring row.
+        table: String,
+        /// The referring row's id.
+        id: Option<i64>,
+        /// The table it refers to.
+        parent: String,
+    },
     /// An import into an instance that holds records of its own.
     #[error(
         "this instance holds records already ({table} has {rows} rows): import into a new, empty instance"

@@ -224,6 +224,20 @@ impl Instance {
                 crate::records::insert_rows(tx, &t.name, &columns, &rows)?;
                 report.push((t.name.clone(), rows.len()));
             }
+            // Checked before the commit, so that a refusal names what does not hold together
+            // (SQLite's own error at commit names no table; PostgreSQL's does).
+            if tx.dialect() == Dialect::Sqlite {
+                let mut sql = tx.sql();
+                sql.push("PRAGMA foreign_key_check");
+                if let Some(row) = tx.query(&sql)?.first() {
+                    let text = |i: usize| row.get(i).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+                    return Err(Error::Refused(Refusal::ImportDangling {
+                        table: text(0),
+                        id: row.get(1).and_then(|v| v.as_i64()),
+                        parent: text(2),
+                    }));
+                }
+            }
             reset_sequences(tx, tables.iter().map(|t| t.name.as_str()))?;
             // The current user (looked up again: ids changed; forgetting the remembered id holds
             // for every handle of this instance) and the instance's own default storage stay

@@ -72,8 +72,7 @@ pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<()> {
         } else if report.problems.iter().any(|p| matches!(p.repair, Repair::Held(_))) {
             "; some were kept (see the fix column for why)".to_string()
         } else {
-            "; the rest needs you: restore the missing bytes, or delete those artifacts permanently"
-                .to_string()
+            "; `--fix` repairs none of them: the detail column says what to restore".to_string()
         };
         anyhow::bail!(
             "{open} problems in {} artifacts of {} storage locations{hint}",

@@ -34,3 +34,25 @@ fn doctor_exits_1_while_problems_remain_and_fix_repairs_orphans() {
     assert!(!Path::new(&sb.work("mydata/.lamindb/AAAAAAAAAAAAAAAA0000.txt")).exists());
     sb.run(&["doctor", "--verify-hashes"]).ok();
 }
+
+#[test]
+fn a_damaged_database_file_is_reported_with_its_path_and_what_to_do() {
+    let sb = Sandbox::with_instance(Backend::Sqlite);
+    for i in 0..60 {
+        sb.run(&["create", "ulabel", &format!("label {i}")]).ok();
+    }
+    // Pages in the middle of the file overwritten (a disk fault, a bad copy).
+    let path = sb.work("mydata/.lamindb/lamin.db");
+    {
+        use std::io::{Seek, SeekFrom, Write};
+        let mut f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        f.seek(SeekFrom::Start(4096 * 3)).unwrap();
+        f.write_all(&vec![0xA5; 4096 * 20]).unwrap();
+    }
+    let doctor = sb.run(&["doctor", "--fix", "--json"]).fails(1).json();
+    let problem = &doctor["problems"][0];
+    assert_eq!(problem["problem"], "integrity", "{doctor}");
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(detail.contains(&path) && detail.contains("restore it from a backup"), "{detail}");
+    assert_eq!(problem["fixed"], false);
+}
