@@ -32,6 +32,13 @@ fn of(e: &Error) -> Option<String> {
         Error::Db(_) if e.to_string().contains("malformed") || e.to_string().contains("not a database") => {
             "the instance's SQLite file is damaged: `lamin info` shows where it is, `lamin doctor` runs SQLite's integrity check; restore the file from a backup".into()
         }
+        // LaminDB's words for a uid that matches nothing ("Did you forget a keyword as in …").
+        Error::DoesNotExist { registry, message } if message.starts_with("No record found with uid") => {
+            let r = registry.to_lowercase();
+            format!(
+                "find it by another field with `lamin list {r} --filter name=<value>` or `lamin search {r} <text>`"
+            )
+        }
         // LaminDB's words for an artifact without a key outside any storage location.
         Error::InvalidArgument(m) if m.starts_with("Pass one of key, run or description") => {
             "pass --key KEY (its path in storage) or --description TEXT".into()

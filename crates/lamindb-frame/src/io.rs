@@ -94,7 +94,7 @@ pub fn read_export(dir: &Path) -> Result<Vec<Table>, FrameError> {
     files.sort();
     if files.is_empty() {
         return Err(FrameError::Core(lamindb_core::Error::InvalidArgument(format!(
-            "{} holds no .parquet files: pass a folder written by `export_dir` or by LaminDB's `exportdb`",
+            "{} holds no .parquet files: pass a folder written by an export (`export_dir`, `lamin io export`) or by LaminDB's `lamin io exportdb`",
             dir.display()
         ))));
     }

@@ -29,6 +29,10 @@ fn save_load_and_delete_an_artifact() {
         assert!(df.stdout.contains("shape: (2, 2)"), "{df:#?}");
         let missing = sb.run(&["load", "zzzzzzzzzzzzzzzzzzzz"]).fails(1);
         assert!(missing.stderr.contains("No record found with uid 'zzzzzzzzzzzzzzzzzzzz'"), "{missing:#?}");
+        assert!(
+            missing.stderr.contains("hint: find it by another field with `lamin list artifact"),
+            "{missing:#?}"
+        );
 
         // Errors say what to do.
         let no_key = sb.run(&["save", "data.csv"]).fails(1);
