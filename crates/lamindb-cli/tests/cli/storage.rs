@@ -117,7 +117,8 @@ fn storage_get_of_an_unknown_uid_fails_with_lamindb_message() {
     let run = sb.run(&["storage", "get", "zzzz"]).fails(1);
     assert_eq!(
         run.stderr,
-        "error: No record found with uid 'zzzz'. Did you forget a keyword as in Storage.get(root='zzzz')?\n"
+        "error: No record found with uid 'zzzz'. Did you forget a keyword as in Storage.get(root='zzzz')?\n\
+         hint: find it by another field with `lamin list storage --filter root=<value>` or `lamin search storage <text>`\n"
     );
     assert_eq!(run.stdout, "");
 }
