@@ -26,6 +26,7 @@ pub mod hash;
 pub mod key;
 pub mod marker;
 pub mod root;
+mod services;
 pub mod store;
 pub mod suffix;
 

@@ -8,11 +8,10 @@
 //! prefix: opendal's `fs` builder would otherwise create the root directory when the store is
 //! opened, and opening must not write anything (a read-only location must still be readable).
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::Path;
-use std::sync::{LazyLock, Mutex, Once, PoisonError};
+use std::sync::{LazyLock, Once};
 #[cfg(feature = "s3")]
 use std::time::Duration;
 
@@ -23,6 +22,11 @@ use opendal::services;
 use crate::error::{Result, StorageError};
 use crate::hash::{FileHash, StreamHasher};
 use crate::root::{RootKind, StorageRoot};
+#[cfg(feature = "gcs")]
+use crate::services::gcs_operator;
+use crate::services::memory_operator;
+#[cfg(feature = "s3")]
+use crate::services::{env, s3_operator};
 
 /// Size of the parts of streamed uploads (S3 needs at least 5 MiB per multipart part).
 const UPLOAD_CHUNK: usize = 8 * 1024 * 1024;
@@ -49,10 +53,6 @@ static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
         .build()
         .expect("cannot start the tokio runtime of lamindb-storage")
 });
-
-/// In-memory stores by name, so that opening `memory://x` twice sees the same data.
-static MEMORY: LazyLock<Mutex<HashMap<String, opendal::Operator>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
 
 fn install_opendal() {
     static INSTALL: Once = Once::new();
@@ -491,11 +491,6 @@ fn dir_key(prefix: &str) -> String {
     if p.is_empty() { String::new() } else { format!("{p}/") }
 }
 
-#[cfg(any(feature = "s3", feature = "gcs"))]
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
-}
-
 /// A hashed local copy in progress.
 struct Step<'a> {
     buf: &'a mut [u8],
@@ -549,64 +544,6 @@ fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> 
         }
     }
     Ok(filled)
-}
-
-fn memory_operator(name: &str) -> opendal::Result<opendal::Operator> {
-    let mut stores = MEMORY.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(op) = stores.get(name) {
-        return Ok(op.clone());
-    }
-    let op = opendal::Operator::new(services::Memory::default().root("/"))?;
-    stores.insert(name.to_string(), op.clone());
-    Ok(op)
-}
-
-#[cfg(feature = "s3")]
-fn s3_operator(root: &StorageRoot, region: Option<&str>) -> opendal::Result<opendal::Operator> {
-    let region = region
-        .map(str::to_string)
-        .or_else(|| env("AWS_REGION"))
-        .or_else(|| env("AWS_DEFAULT_REGION"))
-        .unwrap_or_else(|| "us-east-1".to_string());
-    let mut builder = services::S3::default()
-        .bucket(root.bucket().unwrap_or_default())
-        .root(&format!("/{}", root.prefix()))
-        .region(&region)
-        .disable_config_load()
-        .disable_ec2_metadata();
-    let endpoint = root.endpoint_url().map(str::to_string).or_else(|| env("AWS_ENDPOINT_URL"));
-    if let Some(endpoint) = endpoint {
-        builder = builder.endpoint(&endpoint);
-    }
-    builder = match (env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY")) {
-        (Some(id), Some(secret)) => {
-            let b = builder.access_key_id(&id).secret_access_key(&secret);
-            match env("AWS_SESSION_TOKEN") {
-                Some(token) => b.session_token(&token),
-                None => b,
-            }
-        }
-        _ => builder.skip_signature(),
-    };
-    opendal::Operator::new(builder)
-}
-
-#[cfg(feature = "gcs")]
-fn gcs_operator(root: &StorageRoot) -> opendal::Result<opendal::Operator> {
-    let mut builder = services::Gcs::default()
-        .bucket(root.bucket().unwrap_or_default())
-        .root(&format!("/{}", root.prefix()))
-        .disable_vm_metadata()
-        .disable_config_load();
-    if let Some(endpoint) = env("GOOGLE_STORAGE_ENDPOINT").or_else(|| env("STORAGE_EMULATOR_HOST")) {
-        let endpoint = if endpoint.contains("://") { endpoint } else { format!("http://{endpoint}") };
-        builder = builder.endpoint(&endpoint);
-    }
-    builder = match env("GOOGLE_APPLICATION_CREDENTIALS") {
-        Some(path) => builder.credential_path(&path),
-        None => builder.skip_signature(),
-    };
-    opendal::Operator::new(builder)
 }
 
 /// Region of an AWS bucket: anonymous `HEAD https://s3.amazonaws.com/<bucket>` answers with
