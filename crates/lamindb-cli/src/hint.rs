@@ -35,8 +35,7 @@ fn of(e: &Error) -> Option<String> {
         // LaminDB's words for a uid that matches nothing ("Did you forget a keyword as in …").
         Error::DoesNotExist { registry, message } if message.starts_with("No record found with uid") => {
             let r = registry.to_lowercase();
-            // The registry's name field, as the message names it: `….get(name='…')`.
-            let field = message.rsplit_once(".get(").and_then(|(_, rest)| rest.split_once('=')).map_or("name", |(f, _)| f);
+            let field = lamindb_core::models::registry_by_name(registry).map_or("name", |r| r.name_field);
             format!("find it by another field with `lamin list {r} --filter {field}=<value>` or `lamin search {r} <text>`")
         }
         // LaminDB's words for an artifact without a key outside any storage location.

@@ -135,7 +135,7 @@ pub(crate) fn escape(text: &str, keep_newlines: bool) -> Cow<'_, str> {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         if escaped(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            out.extend(c.escape_unicode());
         } else {
             out.push(c);
         }

@@ -271,19 +271,17 @@ impl Instance {
             self.check_marker(storage, &store, &mut report)?;
             stores.push(store);
         }
-        // The lease is held for the whole repair, so no save starts meanwhile; without `fix` it
-        // only tells whether saves are in progress now.
-        let lease = self.try_exclusive_lease()?;
-        let hold = if lease.is_none() {
+        // With `fix` the lease is held for the whole repair, so no save starts meanwhile; without
+        // it, doctor only asks whether saves are in progress now (and writes nothing).
+        let lease = if opts.fix { self.try_exclusive_lease()? } else { None };
+        let busy = if opts.fix { lease.is_none() } else { self.saves_in_progress()? };
+        let hold = if busy {
             Some("a save is in progress (run `doctor --fix` again when it has finished)".to_string())
         } else if !report.problems.is_empty() {
             Some("the database, its settings or a marker disagree: repair that first (the bytes may be the only copy of lost records)".to_string())
         } else {
             None
         };
-        if !opts.fix {
-            drop(lease);
-        }
         // Runs whose process ended without ending them (killed, or a script without
         // `lamin finish`): their owner is known dead, so no grace period applies.
         for (run, owner) in self.stale_runs()? {

@@ -326,9 +326,7 @@ impl Instance {
             }
         } else {
             let mut db = crate::db::Db::connect(&to_url)?;
-            if db.table_exists("lamindb_storage")? {
-                return Err(db.not_empty(&to_url));
-            }
+            db.refuse_if_not_empty(&to_url)?;
         }
         let others = self.module_tables()?;
         if !others.is_empty() {

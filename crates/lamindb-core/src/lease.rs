@@ -70,7 +70,13 @@ enum Mode {
 impl Instance {
     /// The lock file of a SQLite instance.
     fn lease_file(&self) -> Option<PathBuf> {
-        self.read_settings(|s| s.is_sqlite().then(|| s.sqlite_path().with_extension("db.lease")))
+        self.read_settings(|s| {
+            s.is_sqlite().then(|| {
+                let mut path = s.sqlite_path().into_os_string();
+                path.push(lamindb_storage::marker::LEASE_SUFFIX);
+                PathBuf::from(path)
+            })
+        })
     }
 
     /// Takes the writer lease (shared), waiting while an exclusive holder has it.
@@ -81,6 +87,15 @@ impl Instance {
     /// Takes the exclusive lease if no save holds the writer lease now.
     pub(crate) fn try_exclusive_lease(&self) -> Result<Option<Lease>> {
         self.try_lease(Mode::Exclusive)
+    }
+
+    /// Whether a save holds the writer lease now. Writes nothing (no lease file is made where
+    /// none is: then no save of a `lamin` process has ever run here).
+    pub(crate) fn saves_in_progress(&self) -> Result<bool> {
+        if self.lease_file().is_some_and(|path| !path.exists()) {
+            return Ok(false);
+        }
+        Ok(self.try_lease(Mode::Exclusive)?.is_none())
     }
 
     /// Takes the exclusive lease, waiting up to `wait` for the saves in progress to end.
@@ -104,13 +119,15 @@ impl Instance {
     fn try_lease(&self, mode: Mode) -> Result<Option<Lease>> {
         match self.lease_file() {
             Some(path) => {
-                let file = OpenOptions::new()
-                    .read(true)
-                    .write(true)
-                    .create(true)
-                    .truncate(false)
-                    .open(&path)
-                    .map_err(|e| Error::io(&path, e))?;
+                // Locks need no write access: the file is opened for reading, and made only
+                // when missing.
+                let file = match File::open(&path) {
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path)
+                    }
+                    opened => opened,
+                }
+                .map_err(|e| Error::io(&path, e))?;
                 let locked = match mode {
                     Mode::Shared => file.try_lock_shared(),
                     Mode::Exclusive => file.try_lock(),

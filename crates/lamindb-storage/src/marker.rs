@@ -23,7 +23,11 @@ pub const LEGACY_MARKER_KEY: &str = ".lamindb/_is_initialized";
 
 /// Suffixes of SQLite's companion files (and of the writer lease file beside the database), ignored next
 /// to an ignored key by [`managed_objects`].
-const SQLITE_SIBLINGS: [&str; 4] = ["-wal", "-shm", "-journal", ".lease"];
+const SQLITE_SIBLINGS: [&str; 4] = ["-wal", "-shm", "-journal", LEASE_SUFFIX];
+
+/// The suffix of the writer lease file beside a SQLite database (`lamin.db.lease`), which
+/// lamindb-core's saves lock; it goes with the database.
+pub const LEASE_SUFFIX: &str = ".lease";
 
 /// What a marker file records.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -119,10 +119,11 @@ fn track_shell(inst: &Instance, args: &TrackArgs, params: Option<serde_json::Val
     let dir = shell_runs_dir();
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     prune(&dir);
-    let Some(start) = start_time(shell) else { bail!("cannot read the calling shell's process ({shell})") };
+    let Some(owner) = RunOwner::of(shell) else { bail!("cannot read the calling shell's process ({shell})") };
+    let start = owner.start_time;
     // The shell keeps the run going: `lamin doctor` finds the run once the shell has ended
     // without `lamin finish`.
-    inst.record_run_owner(&run, RunOwner { pid: shell, start_time: start })?;
+    inst.record_run_owner(&run, owner)?;
     let file = dir.join(format!("{shell}-{start}.json"));
     let text = serde_json::json!({"instance": inst.slug(), "run": run.uid}).to_string();
     std::fs::write(&file, text).with_context(|| format!("cannot write {}", file.display()))?;
@@ -341,7 +342,7 @@ fn shell_run(inst: &Instance) -> anyhow::Result<Option<(PathBuf, String)>> {
         if pid <= 1 {
             break;
         }
-        let Some((ppid, start)) = stat(pid) else { break };
+        let Some((ppid, start)) = lamindb_core::run_owner::process_stat(pid) else { break };
         let file = dir.join(format!("{pid}-{start}.json"));
         if let Ok(text) = std::fs::read_to_string(&file) {
             let v: serde_json::Value = serde_json::from_str(&text)
@@ -363,20 +364,12 @@ fn prune(dir: &Path) {
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         let Some((pid, start)) = name.strip_suffix(".json").and_then(|n| n.split_once('-')) else { continue };
-        let alive = pid.parse().ok().and_then(start_time).is_some_and(|s| s.to_string() == start);
+        let (Ok(pid), Ok(start_time)) = (pid.parse(), start.parse()) else { continue };
+        let alive = RunOwner { pid, start_time }.is_alive();
         if !alive {
             let _ = std::fs::remove_file(e.path());
         }
     }
-}
-
-/// A process's parent and start time (clock ticks since boot).
-fn stat(pid: u32) -> Option<(u32, u64)> {
-    lamindb_core::run_owner::process_stat(pid)
-}
-
-fn start_time(pid: u32) -> Option<u64> {
-    stat(pid).map(|(_, s)| s)
 }
 
 /// The script a process runs: the first argument after the interpreter that is a file

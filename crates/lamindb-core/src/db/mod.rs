@@ -485,22 +485,25 @@ impl Db {
         }
     }
 
-    /// Whether a table exists.
-    /// The refusal of a database that holds LaminDB's tables already (a target of `init` or a
-    /// move): [`Refusal::DatabaseLeftovers`](crate::Refusal::DatabaseLeftovers) when they hold no
+    /// Refuses a database that holds LaminDB's tables already (a target of `init` or a move):
+    /// [`Refusal::DatabaseLeftovers`](crate::Refusal::DatabaseLeftovers) when they hold no
     /// storage location (what an interrupted move or init leaves), else `DatabaseNotEmpty`.
-    pub(crate) fn not_empty(&mut self, url: &str) -> Error {
+    pub(crate) fn refuse_if_not_empty(&mut self, url: &str) -> Result<()> {
+        if !self.table_exists("lamindb_storage")? {
+            return Ok(());
+        }
         let mut sql = self.sql();
         sql.push("SELECT COUNT(*) FROM \"lamindb_storage\"");
         let rows =
             self.query(&sql).ok().and_then(|r| r.first().and_then(|r| r.get(0)).and_then(|v| v.as_i64()));
         let url = redact_url(url);
-        Error::Refused(match rows {
+        Err(Error::Refused(match rows {
             Some(0) => crate::Refusal::DatabaseLeftovers { url },
             _ => crate::Refusal::DatabaseNotEmpty { url },
-        })
+        }))
     }
 
+    /// Whether a table exists.
     pub(crate) fn table_exists(&mut self, table: &str) -> Result<bool> {
         let mut sql = self.sql();
         match self.dialect() {

@@ -186,8 +186,8 @@ impl Instance {
                 created.files.extend(sqlite_files(&path));
             }
             let mut db = Db::connect(&settings.db_url()?)?;
-            if db.dialect() == Dialect::Postgres && db.table_exists("lamindb_storage")? {
-                return Err(db.not_empty(&settings.db_url()?));
+            if db.dialect() == Dialect::Postgres {
+                db.refuse_if_not_empty(&settings.db_url()?)?;
             }
             created.migrated_pg = db.dialect() == Dialect::Postgres;
             let migrated = crate::migrations::run_pending(&mut db);

@@ -407,7 +407,7 @@ pub(crate) fn settings_from_marker(m: &marker::Marker, root: &str, db: Option<St
 
 /// A SQLite database file, the companions SQLite may keep beside it, and the writer lease file.
 fn sqlite_files(path: &Path) -> impl Iterator<Item = PathBuf> + '_ {
-    ["", "-wal", "-shm", "-journal", ".lease"]
+    ["", "-wal", "-shm", "-journal", marker::LEASE_SUFFIX]
         .into_iter()
         .map(move |suffix| PathBuf::from(format!("{}{suffix}", path.display())))
 }
