@@ -24,11 +24,13 @@
 //! # Ok(()) }
 //! ```
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::fields::run;
 use crate::instance::Instance;
 use crate::models::Run;
 use crate::registry::Record;
@@ -99,29 +101,33 @@ impl Instance {
     pub fn stale_runs(&self) -> Result<Vec<(Run, RunOwner)>> {
         let dir = self.run_owners_dir();
         let Ok(entries) = std::fs::read_dir(&dir) else { return Ok(Vec::new()) };
+        let owners: HashMap<String, RunOwner> = entries
+            .flatten()
+            .filter_map(|entry| {
+                let path = entry.path();
+                let uid = path.file_stem()?.to_str()?.to_string();
+                let owner = serde_json::from_slice(&std::fs::read(&path).ok()?).ok()?;
+                Some((uid, owner))
+            })
+            .collect();
+        if owners.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The runs of every record at once; a record whose run is gone or ended is removed.
+        let runs = Run::filter(run::UID.is_in(owners.keys().map(String::as_str))).all(self)?;
         let mut stale = Vec::new();
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let Some(uid) = path.file_stem().and_then(|s| s.to_str()).map(str::to_string) else { continue };
-            let Ok(owner) = std::fs::read(&path)
-                .map_err(|e| e.to_string())
-                .and_then(|b| serde_json::from_slice::<RunOwner>(&b).map_err(|e| e.to_string()))
-            else {
-                continue;
-            };
-            let run = match Run::get(self, &uid) {
-                Ok(run) => run,
-                Err(e) if e.is_does_not_exist() => {
-                    let _ = std::fs::remove_file(&path);
-                    continue;
+        let mut started = std::collections::HashSet::new();
+        for r in runs {
+            if r.status_code == Some(RunStatus::Started.code()) {
+                started.insert(r.uid.clone());
+                let owner = owners[&r.uid];
+                if !owner.is_alive() {
+                    stale.push((r, owner));
                 }
-                Err(e) => return Err(e),
-            };
-            if run.status_code != Some(RunStatus::Started.code()) {
-                let _ = std::fs::remove_file(&path);
-            } else if !owner.is_alive() {
-                stale.push((run, owner));
             }
+        }
+        for uid in owners.keys().filter(|u| !started.contains(*u)) {
+            self.forget_run_owner(uid);
         }
         stale.sort_by_key(|(r, _)| r.id);
         Ok(stale)

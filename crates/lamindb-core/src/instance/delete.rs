@@ -53,39 +53,35 @@ impl Instance {
             inst.pool().close_idle();
         }
         let mut kept = Vec::new();
+        // Locations known to hold nothing (listed already).
+        let mut empty: Vec<Store> = Vec::new();
+        let db_ignore = if settings.is_sqlite() { vec![".lamindb/lamin.db"] } else { vec![] };
         if database_gone.is_some() {
             // Without the database only the settings go, and a location that holds nothing.
-            let store = match Store::open(&db_root) {
-                Ok(store) => store,
-                Err(e) => {
-                    kept.push(format!("the storage {db_root} (it cannot be opened: {e})"));
-                    dir.remove_instance(&settings.owner, &settings.name)?;
-                    return Ok(DeleteReport {
-                        slug: settings.slug(),
-                        postgres_kept: settings.db.as_deref().map(redact_url),
-                        database_gone,
-                        kept,
-                    });
+            match Store::open(&db_root) {
+                Err(e) => kept.push(format!("the storage {db_root} (it cannot be opened: {e})")),
+                Ok(store) => {
+                    let why = match marker::managed_objects(&store, &db_ignore) {
+                        Ok(objects) if objects.is_empty() && settings.is_sqlite() => None,
+                        Ok(objects) if objects.is_empty() => {
+                            Some("the database that may still use it could not be checked".to_string())
+                        }
+                        Ok(objects) => Some(format!(
+                            "it holds {} file(s) under .lamindb/, which the lost database may have recorded",
+                            objects.len()
+                        )),
+                        Err(e) => Some(format!("it cannot be listed: {e}")),
+                    };
+                    match why {
+                        None => empty.push(store),
+                        Some(why) => kept.push(format!(
+                            "the storage {db_root} and its marker .lamindb/storage_uid.txt ({why})"
+                        )),
+                    }
                 }
-            };
-            let ignore = if settings.is_sqlite() { vec![".lamindb/lamin.db"] } else { vec![] };
-            let objects = marker::managed_objects(&store, &ignore).unwrap_or_else(|_| vec![String::new()]);
-            if !objects.is_empty() || !settings.is_sqlite() {
-                let why = if objects.is_empty() {
-                    "the database that may still use it could not be checked".to_string()
-                } else {
-                    format!(
-                        "it holds {} file(s) under .lamindb/, which the lost database may have recorded",
-                        objects.len()
-                    )
-                };
-                kept.push(format!("the storage {db_root} and its marker .lamindb/storage_uid.txt ({why})"));
-            } else {
-                managed.push((store, ignore));
             }
         } else if managed.is_empty() {
-            let ignore = if settings.is_sqlite() { vec![".lamindb/lamin.db"] } else { vec![] };
-            managed.push((Store::open(&db_root)?, ignore));
+            managed.push((Store::open(&db_root)?, db_ignore));
         }
         for (store, ignore) in &managed {
             let objects = marker::managed_objects(store, ignore)?;
@@ -93,7 +89,7 @@ impl Instance {
                 return Err(Error::StorageNotEmpty { root: store.root().to_string(), objects });
             }
         }
-        for (store, _) in &managed {
+        for store in managed.iter().map(|(s, _)| s).chain(&empty) {
             // Only remove a marker that names this instance.
             if let Some(m) = marker::read_marker_full(store)? {
                 if m.instance_uid.as_deref().is_none_or(|u| u == settings.uid()) {
