@@ -257,6 +257,13 @@ fn read_opt(path: &Path) -> Result<Option<String>> {
     }
 }
 
+/// Removes the current branch and space files of a `.lamin` folder (they belong to the instance
+/// its marker named).
+fn clear_local_state(local: &Path) -> Result<()> {
+    remove_opt(&local.join("current_branch"))?;
+    remove_opt(&local.join("current_space"))
+}
+
 /// Removes a file; a missing file is fine.
 fn remove_opt(path: &Path) -> Result<()> {
     match std::fs::remove_file(path) {
@@ -541,11 +548,7 @@ impl SettingsDir {
         let marker = local_marker(&directory);
         match read_opt(&marker)? {
             Some(slug) if slug.trim() == s.slug() => return Ok(None),
-            Some(_) => {
-                let local = marker.parent().expect("the marker lives in .lamin");
-                remove_opt(&local.join("current_branch"))?;
-                remove_opt(&local.join("current_space"))?;
-            }
+            Some(_) => clear_local_state(marker.parent().expect("the marker lives in .lamin"))?,
             None => {}
         }
         write_marker(&marker, &s.slug())?;
@@ -584,9 +587,7 @@ impl SettingsDir {
             ));
         }
         self.check_not_within_other_dev_dir(&s.slug(), &directory)?;
-        let marker = local_marker(&directory);
-        write_marker(&marker, &s.slug())?;
-        Ok(marker)
+        Ok(self.mark_dev_dir(s, &directory)?.unwrap_or_else(|| local_marker(&directory)))
     }
 
     /// Removes the nearest `.lamin/current_instance` up from `cwd` (and the current branch and
@@ -598,8 +599,7 @@ impl SettingsDir {
             return Ok(None);
         };
         if let Some(local) = marker.parent() {
-            remove_opt(&local.join("current_branch"))?;
-            remove_opt(&local.join("current_space"))?;
+            clear_local_state(local)?;
         }
         remove_opt(&marker)?;
         Ok(Some((marker, slug)))

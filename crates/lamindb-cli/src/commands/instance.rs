@@ -83,9 +83,9 @@ pub(crate) fn connect(args: ConnectArgs) -> anyhow::Result<()> {
     let cwd = cwd()?;
     // As LaminDB's connect: never inside the development directory of another instance, where
     // the commands would go on using that one.
-    let (owner, name) = dir.owner_name(&args.instance)?;
-    dir.check_not_within_other_dev_dir(&format!("{owner}/{name}"), &cwd)?;
-    let inst = Instance::connect_in(&dir, &args.instance)?;
+    let settings = dir.find(&args.instance)?;
+    dir.check_not_within_other_dev_dir(&settings.slug(), &cwd)?;
+    let inst = Instance::open_settings(&dir, settings)?;
     if args.here {
         dir.set_current_here(&inst.settings(), &cwd)?;
         output::info(&format!("connected database {} to {}", inst.slug(), cwd.display()));
