@@ -460,22 +460,3 @@ pub(crate) fn from_values<R: Record>(
     }
     Ok(FromValues { records, missing, logs })
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn label_uids_of_a_batch_are_distinct_even_when_the_generator_repeats() {
-        // A generator that repeats itself: "00000000", "00000000", "00000001", "00000001", …
-        let mut i = 0u32;
-        let uids = distinct_uids(6, || {
-            i += 1;
-            format!("{:08}", (i - 1) / 2)
-        });
-        let mut sorted = uids.clone();
-        sorted.sort();
-        sorted.dedup();
-        assert_eq!(sorted.len(), 6, "{uids:?}");
-    }
-}
