@@ -225,10 +225,10 @@ impl TestInstance {
             is_latest: true,
             ..Default::default()
         };
-        tr.save(db).expect("save transform");
+        tr = tr.save(db).expect("save transform");
         let mut run =
             Run { uid: "run0000000000001".into(), transform_id: tr.id.expect("saved"), ..Default::default() };
-        run.save(db).expect("save run");
+        run = run.save(db).expect("save run");
         (tr, run)
     }
 

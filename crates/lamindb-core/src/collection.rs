@@ -91,7 +91,7 @@ impl Instance {
                 old.is_latest = false;
                 old.save(tx)?;
             }
-            c.save(tx)?;
+            c = c.save(tx)?;
             let collection_id = c.id.unwrap_or_default();
             for a in artifacts {
                 let artifact_id = a.id.ok_or(Error::NotSaved { registry: "Artifact" })?;

@@ -361,6 +361,16 @@ pub enum Refusal {
         /// What was found.
         reason: String,
     },
+    /// A folder (or file) given to [`Instance::open`](crate::Instance::open) that holds no
+    /// instance: no `.lamindb/lamin.db` below it, and no instance of that name in the settings.
+    #[error(
+        "{} holds no LaminDB instance (no .lamindb/lamin.db below it): create one there with Instance::init, or open the storage root of an existing instance",
+        path.display()
+    )]
+    NoInstanceAt {
+        /// The path that was given.
+        path: std::path::PathBuf,
+    },
     /// A database that holds another instance than the one being initialized.
     #[error(
         "{} holds the database of another instance (uid {instance_uid}); it was not adopted: connect to that instance, or choose another storage location",

@@ -184,6 +184,11 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
     /// The primary key, once saved.
     fn id(&self) -> Option<i64>;
 
+    /// The primary key of a saved record, or [`Error::NotSaved`] for one not saved yet.
+    fn pk(&self) -> Result<i64> {
+        self.id().ok_or(Error::NotSaved { registry: Self::REGISTRY.name })
+    }
+
     /// The value of one field by column name.
     fn value(&self, field: &str) -> Option<Value> {
         let idx = Self::REGISTRY.index(field)?;
@@ -208,29 +213,46 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
         crate::validate::validate(inst, Self::REGISTRY, self.id(), &self.values())
     }
 
-    /// Validates (unique fields through the database's constraints), then inserts the record (when it has no id) or updates it; fills the fields
-    /// that [`TracksRun`] describes from the instance (its user, its run) and bumps
-    /// [`TracksUpdates`] fields. A missing uid is generated. The record is refreshed from the
-    /// row the database returns, and a copy is returned.
-    fn save(&mut self, inst: &Instance) -> Result<Self> {
-        if self.id().is_none()
+    /// Validates (unique fields through the database's constraints), then inserts the record
+    /// (when it has no id) or updates it, and returns the record as the database now holds it
+    /// (with its id, its `created_at`, …); the value it was called on is left as it was. Fills
+    /// the fields that [`TracksRun`] describes from the instance (its user, its run) and bumps
+    /// [`TracksUpdates`] fields. A missing uid is generated.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let tmp = tempfile::tempdir()?;
+    /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
+    /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
+    /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+    /// use lamindb_core::{Record, ULabel};
+    ///
+    /// let draft = ULabel::new("T cell");
+    /// let saved = draft.save(&inst)?;
+    /// assert!(draft.id.is_none());
+    /// assert_eq!(saved.pk()?, ULabel::get(&inst, &saved.uid)?.pk()?);
+    /// # Ok(()) }
+    /// ```
+    fn save(&self, inst: &Instance) -> Result<Self> {
+        let mut rec = self.clone();
+        if rec.id().is_none()
             && Self::REGISTRY.has("uid")
-            && self.value("uid").is_some_and(|v| v.as_str() == Some(""))
+            && rec.value("uid").is_some_and(|v| v.as_str() == Some(""))
         {
-            let mut values = self.values();
+            let mut values = rec.values();
             let i = Self::REGISTRY.index("uid").expect("has uid");
             values[i] = Value::Text(crate::uid::new_uid(Self::REGISTRY));
-            *self = Self::from_row_values(values)?;
+            rec = Self::from_row_values(values)?;
         }
         let reg = Self::REGISTRY;
-        crate::validate::check_fields(reg, &self.values())?;
+        crate::validate::check_fields(reg, &rec.values())?;
         let ctx = inst.save_context()?;
-        let (id, values) = (self.id(), self.values());
-        save_with(self, inst, &ctx).map_err(|e| match e.is_unique_violation() {
+        let (id, values) = (rec.id(), rec.values());
+        save_with(&mut rec, inst, &ctx).map_err(|e| match e.is_unique_violation() {
             true => crate::validate::explain_unique_violation(inst, reg, id, &values, e),
             false => e,
         })?;
-        Ok(self.clone())
+        Ok(rec)
     }
 
     /// Updates only `fields` of a saved record (Django's `save(update_fields=…)`), after
@@ -252,26 +274,26 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
     /// LaminDB's `delete()`: moves the record to the trash (registries with a trash), or refuses
     /// with LaminDB's message; link rows are kept so that [`Record::restore`] brings it back.
     fn delete(&self, inst: &Instance) -> Result<crate::records::Deleted> {
-        let id = self.id().ok_or_else(|| Error::NotSaved { registry: Self::REGISTRY.name })?;
+        let id = self.pk()?;
         crate::records::delete_record(inst, Self::REGISTRY, id, false)
     }
 
     /// Deletes the record from the database, with its link rows (`delete(permanent=True)`).
     fn delete_permanently(&self, inst: &Instance) -> Result<()> {
-        let id = self.id().ok_or_else(|| Error::NotSaved { registry: Self::REGISTRY.name })?;
+        let id = self.pk()?;
         crate::records::delete_record(inst, Self::REGISTRY, id, true).map(|_| ())
     }
 
     /// Brings a trashed record back to the main branch.
     fn restore(&mut self, inst: &Instance) -> Result<()> {
-        let id = self.id().ok_or_else(|| Error::NotSaved { registry: Self::REGISTRY.name })?;
+        let id = self.pk()?;
         crate::records::restore_record(inst, Self::REGISTRY, id)?;
         self.refresh_from_db(inst)
     }
 
     /// Deletes the row alone (no trash, no link rows, no storage checks).
     fn delete_row(&self, inst: &Instance) -> Result<()> {
-        let id = self.id().ok_or_else(|| Error::NotSaved { registry: Self::REGISTRY.name })?;
+        let id = self.pk()?;
         let mut sql = inst.sql();
         sql.push("DELETE FROM ").ident(Self::REGISTRY.table).push(" WHERE \"id\" = ");
         sql.bind(Value::Int(id), SqlType::BigInt);
@@ -281,7 +303,7 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
 
     /// Reloads all fields from the database.
     fn refresh_from_db(&mut self, inst: &Instance) -> Result<()> {
-        let id = self.id().ok_or_else(|| Error::NotSaved { registry: Self::REGISTRY.name })?;
+        let id = self.pk()?;
         *self = Self::get_by_id(inst, id)?;
         Ok(())
     }
@@ -353,7 +375,7 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
 
     /// [`Record::save`] on a blocking thread of the tokio runtime: never blocks a worker.
     #[cfg(feature = "tokio")]
-    fn save_async(mut self, inst: &Instance) -> impl std::future::Future<Output = Result<Self>> + Send {
+    fn save_async(self, inst: &Instance) -> impl std::future::Future<Output = Result<Self>> + Send {
         let inst = inst.clone();
         crate::asyncio::blocking(move || self.save(&inst))
     }

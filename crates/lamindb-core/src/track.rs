@@ -224,7 +224,7 @@ impl Instance {
             run.cli_args = opts.cli_args.clone();
             run.entrypoint = opts.entrypoint.clone();
             run.initiated_by_run_id = initiated_by;
-            run.save(tx)?;
+            run = run.save(tx)?;
             Ok(run)
         })
     }
@@ -248,7 +248,7 @@ impl Instance {
         let mut run = Run::get_by_id(self, run_id)?;
         run.status_code = Some(status.code());
         run.finished_at = Some(Utc::now());
-        run.save(self)?;
+        run = run.save(self)?;
         self.forget_run_owner(&run.uid);
         Ok(run)
     }
@@ -270,7 +270,7 @@ impl Instance {
                 let mut t = latest.clone();
                 t.hash = hash;
                 t.source_code = opts.source_code.clone();
-                t.save(self)?;
+                t = t.save(self)?;
                 return Ok(t);
             }
         }
@@ -294,7 +294,7 @@ impl Instance {
             old.is_latest = false;
             old.save(self)?;
         }
-        t.save(self)?;
+        t = t.save(self)?;
         Ok(t)
     }
 

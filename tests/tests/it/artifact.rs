@@ -37,7 +37,7 @@ fn targets(t: &mut TestInstance, test: &str) -> Vec<Option<String>> {
 /// Registers a GCS root as a location this instance manages. The emulator cannot store the empty
 /// `.lamindb/` folder object that `add_storage` writes: the record is saved directly.
 pub(crate) fn add_gcs_storage(t: &TestInstance, root: String) -> Storage {
-    let mut s = Storage {
+    let s = Storage {
         uid: lamindb_core::uid::base62(12),
         root,
         type_: "gs".into(),
@@ -536,7 +536,7 @@ fn failed_copy_leaves_no_row() {
                 instance_uid: Some(t.inst.uid()),
                 ..Default::default()
             };
-            dead.save(&t.inst).unwrap();
+            dead = dead.save(&t.inst).unwrap();
             let o = ArtifactOptions {
                 storage: Some(dead.root.clone()),
                 description: Some("d".into()),
@@ -628,7 +628,7 @@ fn a_row_left_by_a_killed_process_is_completed() {
             // What a process killed between insert and copy leaves: the flag, no bytes.
             let mut flagged = a.clone();
             flagged.aux = Some(lamindb_core::value::Json("{\"so\": 1}".into()));
-            flagged.save_fields(&t.inst, &["_aux"]).unwrap();
+            flagged = flagged.save_fields(&t.inst, &["_aux"]).unwrap();
             let storage = t.inst.artifact_storage(&a).unwrap();
             let store = Store::open(&StorageRoot::parse(&storage.root).unwrap()).unwrap();
             store.delete(&a.storage_key()).unwrap();

@@ -250,9 +250,9 @@ fn scene(b: lamindb_tests::Backend) -> Scene {
         ..Default::default()
     };
     let mut a1 = artifact("aaaaaaaaaaaaaaa10000", "raw/a.csv", run.id);
-    a1.save(db).unwrap();
+    a1 = a1.save(db).unwrap();
     let mut a2 = artifact("aaaaaaaaaaaaaaa20000", "raw/b.csv", None);
-    a2.save(db).unwrap();
+    a2 = a2.save(db).unwrap();
     let mut log = artifact("aaaaaaaaaaaaaaa30000", "logs/run.txt", run.id);
     log.kind = Some("__lamindb_run__".into());
     log.save(db).unwrap();
@@ -262,15 +262,15 @@ fn scene(b: lamindb_tests::Backend) -> Scene {
         dtype_str: Some("cat[ULabel]".into()),
         ..Default::default()
     };
-    cell_type.save(db).unwrap();
+    cell_type = cell_type.save(db).unwrap();
     let mut tissue = Feature {
         uid: "feat00000002".into(),
         name: "tissue".into(),
         dtype_str: Some("list[cat[ULabel.name]]".into()),
         ..Default::default()
     };
-    tissue.save(db).unwrap();
-    let mut score = Feature {
+    tissue = tissue.save(db).unwrap();
+    let score = Feature {
         uid: "feat00000003".into(),
         name: "score".into(),
         dtype_str: Some("float".into()),
@@ -279,7 +279,7 @@ fn scene(b: lamindb_tests::Backend) -> Scene {
     score.save(db).unwrap();
     let label = |uid: &str, name: &str| {
         let mut l = ULabel { uid: uid.into(), name: name.into(), ..Default::default() };
-        l.save(db).unwrap();
+        l = l.save(db).unwrap();
         l
     };
     let (t_cell, b_cell, lung, liver, plain) = (
@@ -290,7 +290,7 @@ fn scene(b: lamindb_tests::Backend) -> Scene {
         label("lbl00005", "plain"),
     );
     let link = |a: &Artifact, l: &ULabel, f: Option<&Feature>| {
-        let mut x = ArtifactULabel {
+        let x = ArtifactULabel {
             artifact_id: a.id.unwrap(),
             ulabel_id: l.id.unwrap(),
             feature_id: f.and_then(|f| f.id),
@@ -403,7 +403,7 @@ fn features_become_typed_columns() {
                 dtype_str: Some(dtype.into()),
                 ..Default::default()
             };
-            f.save(&t.inst).unwrap();
+            f = f.save(&t.inst).unwrap();
             f
         };
         let n_cells = feature("feat00000004", "n_cells", "int");

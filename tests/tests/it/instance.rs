@@ -198,7 +198,7 @@ fn delete_instance_requires_force_and_an_empty_storage() {
             ..Default::default()
         };
         use lamindb_core::Record;
-        a.save(&t.inst).unwrap();
+        a = a.save(&t.inst).unwrap();
         let err = Instance::delete(&t.settings, "data", true).unwrap_err();
         assert!(err.to_string().contains("it has 1 artifact"), "{err}");
         a.delete_row(&t.inst).unwrap();

@@ -249,7 +249,7 @@ fn rust_writes_python_reads() {
         description: Some("made by lamindb-rs".into()),
         ..Default::default()
     };
-    label.save(&inst).unwrap();
+    label = label.save(&inst).unwrap();
     drop(inst);
 
     let read = py.read(&["--storage", &storage.uid, "--ulabel", "label-from-rust"]);

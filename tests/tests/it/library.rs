@@ -307,7 +307,7 @@ fn typed_fields_give_the_same_sql_and_rows_as_their_string_form() {
         // Relations of other registries resolve too.
         let tr = Transform::new("pipelines/qc.py", "script").save(inst).unwrap();
         let mut r = lamindb_core::Run::new(tr.id.unwrap());
-        r.save(inst).unwrap();
+        r = r.save(inst).unwrap();
         let runs = lamindb_core::Run::filter(run::TRANSFORM.then(transform::KEY).eq("pipelines/qc.py"))
             .all(inst)
             .unwrap();
@@ -460,7 +460,7 @@ fn validation_reports_every_rule_before_anything_reaches_sql() {
         assert_eq!(ULabel::query().count(inst).unwrap(), 1);
         let mut again = first.clone();
         again.description = Some("ok".into());
-        again.save(inst).unwrap();
+        again = again.save(inst).unwrap();
         assert!(again.validate(inst).is_ok());
     });
 }
@@ -474,7 +474,7 @@ fn records_refresh_some_fields_and_save_some_fields() {
         let mut other = a.clone();
         other.name = "b".into();
         other.description = Some("two".into());
-        other.save_fields(inst, &["description"]).unwrap();
+        other = other.save_fields(inst, &["description"]).unwrap();
         assert_eq!(
             (other.name.as_str(), other.description.as_deref()),
             ("a", Some("two")),

@@ -51,7 +51,7 @@ fn python_works_on_our_instance(test: &str, old: bool) {
         std::fs::write(&input, "x,y\n1,2\n").unwrap();
         let input = Artifact::from_path(&input).key("in/input.csv").save(&t.inst).unwrap();
         let mut kept = ULabel::new("made before the upgrade");
-        kept.save(&t.inst).unwrap();
+        kept = kept.save(&t.inst).unwrap();
         let slug = t.inst.slug();
         let inst = if old {
             make_it_old(&t);

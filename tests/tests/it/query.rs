@@ -36,7 +36,7 @@ fn every_lookup_gives_the_same_rows_on_every_backend() {
         let ls = labels(&mut t, &["Alpha", "alpha", "beta", "Gamma ray", "delta.x", "épée"]);
         let mut with_desc = ls[2].clone();
         with_desc.description = Some("described".into());
-        with_desc.save(&t.inst).unwrap();
+        with_desc = with_desc.save(&t.inst).unwrap();
         let cases: &[(&str, &[&str])] = &[
             ("name=alpha", &["alpha"]),
             ("name__exact=Alpha", &["Alpha"]),
@@ -82,8 +82,8 @@ fn relations_are_traversed_both_ways_at_any_depth() {
         let (_, run) = t.transform_and_run();
         let db = &t.inst;
         let mut alice = User { uid: "alice001".into(), handle: "alice".into(), ..Default::default() };
-        alice.save(db).unwrap();
-        let mut a1 = Artifact {
+        alice = alice.save(db).unwrap();
+        let a1 = Artifact {
             uid: "aaaaaaaaaaaaaaa10000".into(),
             key: Some("raw/a.csv".into()),
             suffix: ".csv".into(),
@@ -105,10 +105,10 @@ fn relations_are_traversed_both_ways_at_any_depth() {
             ..Default::default()
         };
         a2.created_by_id = alice.id;
-        a2.save(db).unwrap();
+        a2 = a2.save(db).unwrap();
         let mut l = ULabel { uid: "lbl00001".into(), name: "experiment-1".into(), ..Default::default() };
-        l.save(db).unwrap();
-        let mut link =
+        l = l.save(db).unwrap();
+        let link =
             ArtifactULabel { artifact_id: a2.id.unwrap(), ulabel_id: l.id.unwrap(), ..Default::default() };
         link.save(db).unwrap();
         let keys = |db: &lamindb_core::Instance, expr: &str| -> Vec<String> {
@@ -207,7 +207,7 @@ fn versioned_get_prefers_the_latest_version() {
         let t = TestInstance::new(b);
         let db = &t.inst;
         for (suffix, latest) in [("0000", false), ("0001", true)] {
-            let mut a = Artifact {
+            let a = Artifact {
                 uid: format!("stemstemstemstem{suffix}"),
                 suffix: ".txt".into(),
                 description: Some(suffix.into()),
@@ -276,7 +276,7 @@ fn trashing_the_latest_version_promotes_the_previous_one() {
                 is_latest: latest,
                 ..Default::default()
             };
-            tr.save(db).unwrap();
+            tr = tr.save(db).unwrap();
             ids.push(tr.id.unwrap());
         }
         delete_record(db, Transform::REGISTRY, ids[1], false).unwrap();
@@ -512,7 +512,7 @@ fn exclude_and_not_keep_rows_where_the_field_is_null() {
         let ls = labels(&mut t, &["with", "without"]);
         let mut with = ls[0].clone();
         with.description = Some("x".into());
-        with.save(&t.inst).unwrap();
+        with = with.save(&t.inst).unwrap();
         // As in Django: excluding description="x" keeps the label whose description is NULL.
         let qs = QuerySet::new(ULabel::REGISTRY).exclude(Q::kw("description", "x").unwrap());
         assert_eq!(names(&mut t, qs), ["without"]);

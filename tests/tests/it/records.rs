@@ -41,10 +41,10 @@ fn seeded_rows_match_lamindb() {
         assert_eq!((storage.branch_id, storage.space_id, storage.created_on_id), (Some(1), Some(1), Some(1)));
         // New rows after the seeded ones get fresh ids (identity sequences advanced on PostgreSQL).
         let mut s = Space { name: "team".into(), uid: "bbbbbbbbbbbb".into(), ..Default::default() };
-        s.save(db).unwrap();
+        s = s.save(db).unwrap();
         assert_eq!(s.id, Some(2));
         let mut br = Branch { name: "feature-x".into(), uid: "ffffffffffff".into(), ..Default::default() };
-        br.save(db).unwrap();
+        br = br.save(db).unwrap();
         assert_eq!(br.id, Some(2));
     });
 }
@@ -100,7 +100,7 @@ fn every_registry_round_trips() {
         };
         crud(&mut t, transform.clone(), |x| x.description = Some("a script".into()));
         transform.uid = "tttt000000010000".into();
-        transform.save(&t.inst).unwrap();
+        transform = transform.save(&t.inst).unwrap();
         let run =
             Run { uid: "run0000000000001".into(), transform_id: transform.id.unwrap(), ..Default::default() };
         crud(&mut t, run.clone(), |r| r.name = Some("first".into()));
@@ -118,9 +118,9 @@ fn every_registry_round_trips() {
         };
         crud(&mut t, artifact.clone(), |a| a.description = Some("changed".into()));
         let mut a = artifact;
-        a.save(&t.inst).unwrap();
+        a = a.save(&t.inst).unwrap();
         let mut label = ULabel { uid: "lbl00001".into(), name: "x".into(), ..Default::default() };
-        label.save(&t.inst).unwrap();
+        label = label.save(&t.inst).unwrap();
         crud(
             &mut t,
             ArtifactULabel { artifact_id: a.id.unwrap(), ulabel_id: label.id.unwrap(), ..Default::default() },
@@ -146,13 +146,13 @@ fn tracks_run_and_updates_fields_are_filled() {
         let _ctx = t.inst.save_context().unwrap();
         let db = &t.inst;
         let mut u = ULabel { uid: "abcd0001".into(), name: "n".into(), ..Default::default() };
-        u.save(db).unwrap();
+        u = u.save(db).unwrap();
         assert_eq!(u.created_by_id, Some(1));
         assert!(u.created_at.is_some());
         let first = u.updated_at().expect("updated_at on insert");
         std::thread::sleep(std::time::Duration::from_millis(20));
         u.description = Some("changed".into());
-        u.save(db).unwrap();
+        u = u.save(db).unwrap();
         // LaminDB never bumps updated_at; we do, on every save.
         assert!(u.updated_at().unwrap() > first, "{:?} > {first:?}", u.updated_at());
         assert_eq!(u.created_at, ULabel::get_by_id(db, u.id.unwrap()).unwrap().created_at);
@@ -182,7 +182,7 @@ fn values_are_bound_never_spliced() {
                 .iter()
                 .enumerate()
         {
-            let mut u = ULabel { uid: format!("inj0000{i}"), name: name.to_string(), ..Default::default() };
+            let u = ULabel { uid: format!("inj0000{i}"), name: name.to_string(), ..Default::default() };
             u.save(&t.inst).unwrap();
             let found = ULabel::query().filter_eq("name", *name).to_list(&t.inst).unwrap();
             assert_eq!(found.len(), 1);

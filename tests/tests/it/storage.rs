@@ -148,7 +148,7 @@ fn delete_lifecycle_follows_lamindb() {
             description: Some("trashed".into()),
             ..Default::default()
         };
-        a.save(&t.inst).unwrap();
+        a = a.save(&t.inst).unwrap();
         let err = t.inst.delete_storage(&s).unwrap_err();
         assert!(matches!(err, Error::Refused(Refusal::StorageHasArtifacts)), "{err:?}");
         assert_eq!(err.to_string(), "Cannot delete storage with artifacts in current instance.");

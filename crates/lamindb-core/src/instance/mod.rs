@@ -160,7 +160,14 @@ impl Instance {
             let settings = settings_from_marker(&m, root.as_str(), None);
             return Instance::open_settings(dir, settings);
         }
-        Instance::open_settings(dir, dir.find(target)?)
+        match dir.find(target) {
+            Ok(settings) => Instance::open_settings(dir, settings),
+            // A path that exists names a folder, not an instance: say what is missing there.
+            Err(Error::InstanceNotFound(..) | Error::InvalidArgument(_)) if path.exists() => {
+                Err(Error::Refused(Refusal::NoInstanceAt { path: path.to_path_buf() }))
+            }
+            Err(e) => Err(e),
+        }
     }
 
     fn open_postgres(dir: &SettingsDir, url: &str) -> Result<Instance> {
