@@ -40,6 +40,12 @@ pub mod uid;
 mod validate;
 pub mod value;
 
+/// The traits a program working with records needs in scope: `use lamindb_core::prelude::*;`.
+pub mod prelude {
+    pub use crate::records::{Delete, Trash};
+    pub use crate::registry::{Record, TracksRun, TracksUpdates};
+}
+
 pub use annotate::ArtifactLabel;
 pub use artifact::{ArtifactOptions, ArtifactOutcome, ArtifactSource, NoProgress, Progress, SaveSummary};
 pub use db::{Dialect, Sql, ValueRef, is_postgres_url, postgres_built_in, redact_url};
@@ -51,7 +57,7 @@ pub use models::{
     Space, Storage, Transform, ULabel, User,
 };
 pub use query::{Col, Lookup, Q, Query, QuerySet, Rel};
-pub use records::{Deleted, FromValues, NameMatch};
+pub use records::{Delete, Deleted, FromValues, NameMatch, Trash};
 pub use registry::{Field, Record, Registry, SaveContext, TracksRun, TracksUpdates};
 pub use settings::{InstanceSettings, SettingsDir};
 pub use storage::{StorageOutcome, WriteAction};

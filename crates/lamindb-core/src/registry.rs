@@ -80,6 +80,15 @@ pub struct Registry {
     pub versioned: bool,
     /// Columns, in LaminDB's model order.
     pub fields: &'static [Field],
+    /// Whether new uids start with a stem that sorts by creation time
+    /// ([`time_ordered_stem`](crate::uid::time_ordered_stem): Artifact, Run).
+    pub time_ordered_uid: bool,
+    /// Reverse and many-to-many relations, by LaminDB's related names (forward relations are
+    /// the `fk` fields).
+    pub relations: &'static [crate::models::Relation],
+    /// Link tables whose rows go with a record deleted for good: (table, column pointing to
+    /// the record).
+    pub links: &'static [(&'static str, &'static str)],
 }
 
 impl Registry {
@@ -271,27 +280,9 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
         Ok(self.clone())
     }
 
-    /// LaminDB's `delete()`: moves the record to the trash (registries with a trash), or refuses
-    /// with LaminDB's message; link rows are kept so that [`Record::restore`] brings it back.
-    fn delete(&self, inst: &Instance) -> Result<crate::records::Deleted> {
-        let id = self.pk()?;
-        crate::records::delete_record(inst, Self::REGISTRY, id, false)
-    }
-
-    /// Deletes the record from the database, with its link rows (`delete(permanent=True)`).
-    fn delete_permanently(&self, inst: &Instance) -> Result<()> {
-        let id = self.pk()?;
-        crate::records::delete_record(inst, Self::REGISTRY, id, true).map(|_| ())
-    }
-
-    /// Brings a trashed record back to the main branch.
-    fn restore(&mut self, inst: &Instance) -> Result<()> {
-        let id = self.pk()?;
-        crate::records::restore_record(inst, Self::REGISTRY, id)?;
-        self.refresh_from_db(inst)
-    }
-
-    /// Deletes the row alone (no trash, no link rows, no storage checks).
+    /// Deletes the row alone (no trash, no link rows, no storage checks): for repairs and
+    /// tests; [`Delete`](crate::Delete) and [`Trash`](crate::Trash) are LaminDB's deletes.
+    #[doc(hidden)]
     fn delete_row(&self, inst: &Instance) -> Result<()> {
         let id = self.pk()?;
         let mut sql = inst.sql();
@@ -378,16 +369,6 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
     fn save_async(self, inst: &Instance) -> impl std::future::Future<Output = Result<Self>> + Send {
         let inst = inst.clone();
         crate::asyncio::blocking(move || self.save(&inst))
-    }
-
-    /// [`Record::delete`] on a blocking thread of the tokio runtime.
-    #[cfg(feature = "tokio")]
-    fn delete_async(
-        self,
-        inst: &Instance,
-    ) -> impl std::future::Future<Output = Result<crate::records::Deleted>> + Send {
-        let inst = inst.clone();
-        crate::asyncio::blocking(move || self.delete(&inst))
     }
 
     /// [`Record::refresh_from_db`] on a blocking thread of the tokio runtime.
@@ -554,6 +535,18 @@ fn one_row(mut rows: Vec<DynRow>) -> Result<DynRow> {
     rows.pop().ok_or_else(|| Error::Decode("the statement returned no row".into()))
 }
 
+/// The value given to an optional clause of [`registry!`](crate::registry!), else the default.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __given_or {
+    (; $default:expr) => {
+        $default
+    };
+    ($given:expr; $default:expr) => {
+        $given
+    };
+}
+
 /// Declares a registry: the record struct, its [`Registry`] table and its [`Record`] impl.
 #[macro_export]
 macro_rules! registry {
@@ -561,7 +554,8 @@ macro_rules! registry {
         $(#[$meta:meta])*
         pub struct $name:ident {
             name: $reg:literal, module: $module:ident, table: $table:literal, uid_len: $uid:expr, name_field: $nf:literal,
-            soft_delete: $sd:expr, versioned: $ver:expr;
+            soft_delete: $sd:expr, versioned: $ver:expr
+            $(, time_ordered_uid: $tou:expr)? $(, relations: $rels:expr)? $(, links: $links:expr)?;
             $( $(#[$fmeta:meta])* $field:ident : $ty:ty as $konst:ident = $def:expr; )*
         }
     ) => {
@@ -594,6 +588,9 @@ macro_rules! registry {
                 soft_delete: $sd,
                 versioned: $ver,
                 fields: &[ $( $def ),* ],
+                time_ordered_uid: $crate::__given_or!($($tou)?; false),
+                relations: $crate::__given_or!($($rels)?; &[]),
+                links: $crate::__given_or!($($links)?; &[]),
             };
 
             fn values(&self) -> Vec<$crate::value::Value> {

@@ -64,12 +64,15 @@ pub fn encode_bytes_base62(bytes: &[u8]) -> String {
 /// Artifact and Run uids start with a [`time_ordered_stem`].
 pub fn new_uid(reg: &crate::Registry) -> String {
     let len = reg.uid_len.unwrap_or(16);
-    match reg.name {
-        "Artifact" => format!("{}0000", time_ordered_stem()),
-        "Run" => format!("{}{}", time_ordered_stem(), base62(len.saturating_sub(16))),
-        _ if reg.versioned => format!("{}0000", base62(len - 4)),
-        _ => base62(len),
+    let stem_len = if reg.versioned { len.saturating_sub(4) } else { len };
+    let mut uid = match reg.time_ordered_uid {
+        true => time_ordered_stem() + &base62(stem_len.saturating_sub(16)),
+        false => base62(stem_len),
+    };
+    if reg.versioned {
+        uid.push_str("0000");
     }
+    uid
 }
 
 /// A 16-character base62 uid stem that sorts by creation time: a ULID (millisecond clock, then

@@ -3,7 +3,7 @@
 //! constructors, validation before every save.
 
 use lamindb_core::fields::{artifact, run, transform, ulabel, user};
-use lamindb_core::{Artifact, Error, Instance, NameMatch, Q, QuerySet, Record, Transform, ULabel, Value};
+use lamindb_core::{Artifact, Delete, Error, Instance, NameMatch, Q, QuerySet, Record, Transform, Trash, ULabel, Value};
 use lamindb_tests::{TestInstance, for_each_backend};
 
 fn labels(inst: &Instance) -> usize {
@@ -571,4 +571,33 @@ fn a_write_waits_out_a_lock_held_longer_than_the_busy_timeout() {
     assert!(saved.is_ok(), "{saved:?}");
     assert!(start.elapsed() >= std::time::Duration::from_secs(10), "the lock was held meanwhile");
     assert_eq!(ULabel::filter(ulabel::NAME.eq("after the lock")).count(&t.inst).unwrap(), 1);
+}
+
+/// What differs per registry lives in its trait impls: `artifact.delete(&inst)` is LaminDB's
+/// `artifact.delete()` (to the trash, bytes kept), `restore` brings it back as the latest version,
+/// `delete_permanently` removes the bytes under a virtual key; the run-time door
+/// (`delete_record`, as `lamin delete` uses it) reaches the same behaviour.
+#[test]
+fn deletes_follow_each_registrys_behaviour() {
+    for_each_backend("deletes_follow_each_registrys_behaviour", |b| {
+        let t = lamindb_tests::TestInstance::new(b);
+        let inst = &t.inst;
+        let csv = t.path("kept.csv");
+        std::fs::write(&csv, "a\n1\n").unwrap();
+        let mut art = Artifact::from_path(&csv).key("kept.csv").save(inst).unwrap();
+        let bytes = inst.artifact_path(&art).unwrap();
+        art.delete(inst).unwrap();
+        let trashed = Artifact::get(inst, &art.uid).unwrap();
+        assert_eq!(trashed.branch_id, Some(-1));
+        assert!(std::path::Path::new(&bytes).exists(), "a trashed artifact keeps its bytes");
+        assert!(matches!(art.delete(inst), Err(Error::Refused(_)) | Err(Error::InTrash { .. })), "already in the trash");
+        art.restore(inst).unwrap();
+        assert_eq!((art.branch_id, art.is_latest), (Some(1), true));
+        lamindb_core::records::delete_record(inst, Artifact::REGISTRY, art.pk().unwrap(), false).unwrap();
+        assert_eq!(Artifact::get(inst, &art.uid).unwrap().branch_id, Some(-1));
+        lamindb_core::records::restore_record(inst, Artifact::REGISTRY, art.pk().unwrap()).unwrap();
+        art.delete_permanently(inst).unwrap();
+        assert!(!std::path::Path::new(&bytes).exists(), "bytes under a virtual key go with the record");
+        assert!(matches!(Artifact::get(inst, &art.uid), Err(Error::DoesNotExist { .. })));
+    });
 }

@@ -287,10 +287,12 @@ fn trashing_the_latest_version_promotes_the_previous_one() {
             !Transform::get_by_id(db, ids[1]).unwrap().is_latest,
             "a newer head exists: no second latest"
         );
-        // Artifacts go through the artifact API, which also guards their storage and bytes.
-        let err = delete_record(db, Artifact::REGISTRY, 1, false).unwrap_err();
-        assert!(err.to_string().contains("artifact API"), "{err}");
-        assert!(restore_record(db, Artifact::REGISTRY, 1).is_err());
+        // A registry without a trash refuses a soft delete in LaminDB's words; one that is not
+        // found is DoesNotExist.
+        let err = delete_record(db, Storage::REGISTRY, 1, false).unwrap_err();
+        assert!(err.to_string().starts_with("Soft delete is not possible for Storage"), "{err}");
+        assert!(restore_record(db, Storage::REGISTRY, 1).is_err());
+        assert!(matches!(delete_record(db, Transform::REGISTRY, 999_999, false), Err(Error::DoesNotExist { .. })));
     });
 }
 

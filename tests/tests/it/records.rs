@@ -52,7 +52,7 @@ fn seeded_rows_match_lamindb() {
 /// Insert, read by id and uid, update, delete: the same steps for any registry.
 fn crud<R: Record + PartialEq>(t: &mut TestInstance, mut record: R, change: impl Fn(&mut R)) {
     let db = &t.inst;
-    record.save(db).unwrap();
+    record = record.save(db).unwrap();
     let id = record.id().expect("id after insert");
     let by_id = R::get_by_id(db, id).unwrap();
     assert_eq!(by_id, record, "{} read back by id", R::REGISTRY.name);
@@ -61,7 +61,7 @@ fn crud<R: Record + PartialEq>(t: &mut TestInstance, mut record: R, change: impl
         assert_eq!(by_uid, record);
     }
     change(&mut record);
-    record.save(db).unwrap();
+    record = record.save(db).unwrap();
     assert_eq!(R::get_by_id(db, id).unwrap(), record, "{} after update", R::REGISTRY.name);
     record.delete_row(db).unwrap();
     let err = R::get_by_id(db, id).unwrap_err();

@@ -7,7 +7,7 @@ use lamindb_core::query::lookup::lookup;
 use lamindb_core::query::parse::parse_cli_filter;
 use lamindb_core::query::search::{SearchOptions, search};
 use lamindb_core::records::{Deleted, delete_record, restore_record};
-use lamindb_core::{Instance, QuerySet, Record, Registry, Value};
+use lamindb_core::{Instance, QuerySet, Registry, Value};
 
 use super::{current_instance, settings_dir};
 use crate::output;
@@ -392,12 +392,7 @@ pub(crate) fn restore(args: RestoreArgs) -> anyhow::Result<()> {
     let inst = super::current_instance_to_write()?;
     let row = QuerySet::get_row(&inst, reg, &args.idlike)?;
     let id = row[0].as_i64().expect("id is the first field");
-    if reg.name == "Artifact" {
-        // Artifacts reconcile which version is the latest when they come back.
-        inst.restore_artifact(&lamindb_core::Artifact::from_row_values(row)?)?;
-    } else {
-        restore_record(&inst, reg, id)?;
-    }
+    restore_record(&inst, reg, id)?;
     output::info(&format!("restored {} {id} to the main branch", reg.name));
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! TracksUpdates fields); table and column names are LaminDB's.
 
 mod new;
+pub mod relations;
 
 use chrono::{DateTime, Utc};
 
@@ -17,7 +18,8 @@ crate::registry! {
     /// A user of the instance (`lamindb_user`). The anonymous user has uid `00000000`.
     pub struct User {
         name: "User", module: user, table: "lamindb_user", uid_len: Some(8), name_field: "handle",
-        soft_delete: false, versioned: false;
+        soft_delete: false, versioned: false,
+        relations: relations::USER;
         id: Option<i64> as ID = Field::new("id", Int);
         uid: String as UID = Field::new("uid", Varchar(8)).unique();
         handle: String as HANDLE = Field::new("handle", Varchar(30)).unique();
@@ -62,7 +64,8 @@ crate::registry! {
     /// A storage location (`lamindb_storage`): a local directory, an S3 or GCS bucket or prefix.
     pub struct Storage {
         name: "Storage", module: storage, table: "lamindb_storage", uid_len: Some(12), name_field: "root",
-        soft_delete: false, versioned: false;
+        soft_delete: false, versioned: false,
+        relations: relations::STORAGE;
         id: Option<i64> as ID = Field::new("id", Int);
         uid: String as UID = Field::new("uid", Varchar(12)).unique();
         root: String as ROOT = Field::new("root", Varchar(255)).unique();
@@ -86,7 +89,8 @@ crate::registry! {
     /// A transform (`lamindb_transform`): a script, notebook, pipeline or function; versioned.
     pub struct Transform {
         name: "Transform", module: transform, table: "lamindb_transform", uid_len: Some(16), name_field: "key",
-        soft_delete: true, versioned: true;
+        soft_delete: true, versioned: true,
+        relations: relations::TRANSFORM;
         id: Option<i64> as ID = Field::new("id", Int);
         uid: String as UID = Field::new("uid", Varchar(16)).unique();
         key: String as KEY = Field::new("key", Varchar(1024));
@@ -116,7 +120,9 @@ crate::registry! {
     /// A run of a transform (`lamindb_run`).
     pub struct Run {
         name: "Run", module: run, table: "lamindb_run", uid_len: Some(16), name_field: "name",
-        soft_delete: true, versioned: false;
+        soft_delete: true, versioned: false,
+        time_ordered_uid: true, relations: relations::RUN,
+        links: &[("lamindb_artifact_input_of_runs", "run_id"), ("lamindb_artifact_recreating_runs", "run_id")];
         id: Option<i64> as ID = Field::new("id", BigInt);
         uid: String as UID = Field::new("uid", Varchar(20)).unique();
         name: Option<String> as NAME = Field::new("name", Varchar(150)).null();
@@ -151,7 +157,9 @@ crate::registry! {
     /// A universal label (`lamindb_ulabel`).
     pub struct ULabel {
         name: "ULabel", module: ulabel, table: "lamindb_ulabel", uid_len: Some(8), name_field: "name",
-        soft_delete: true, versioned: false;
+        soft_delete: true, versioned: false,
+        relations: relations::ULABEL,
+        links: &[("lamindb_artifactulabel", "ulabel_id"), ("lamindb_ulabel_parents", "from_ulabel_id"), ("lamindb_ulabel_parents", "to_ulabel_id")];
         id: Option<i64> as ID = Field::new("id", Int);
         uid: String as UID = Field::new("uid", Varchar(8)).unique();
         name: String as NAME = Field::new("name", Varchar(150));
@@ -176,7 +184,8 @@ crate::registry! {
     /// A dataset or model file or folder (`lamindb_artifact`); versioned.
     pub struct Artifact {
         name: "Artifact", module: artifact, table: "lamindb_artifact", uid_len: Some(20), name_field: "key",
-        soft_delete: true, versioned: true;
+        soft_delete: true, versioned: true,
+        time_ordered_uid: true, relations: relations::ARTIFACT, links: &[("lamindb_artifactulabel", "artifact_id")];
         id: Option<i64> as ID = Field::new("id", Int);
         uid: String as UID = Field::new("uid", Varchar(20)).unique();
         key: Option<String> as KEY = Field::new("key", Varchar(1024)).null();
@@ -260,7 +269,8 @@ crate::registry! {
     /// A feature (`lamindb_feature`): a named, typed dimension of metadata.
     pub struct Feature {
         name: "Feature", module: feature, table: "lamindb_feature", uid_len: Some(12), name_field: "name",
-        soft_delete: true, versioned: false;
+        soft_delete: true, versioned: false,
+        relations: relations::FEATURE, links: &[("lamindb_artifactulabel", "feature_id")];
         id: Option<i64> as ID = Field::new("id", Int);
         uid: String as UID = Field::new("uid", Varchar(12)).unique();
         name: String as NAME = Field::new("name", Varchar(150));
@@ -293,7 +303,9 @@ crate::registry! {
     /// A project (`lamindb_project`): work that artifacts, transforms, runs and records belong to; with parents and predecessors.
     pub struct Project {
         name: "Project", module: project, table: "lamindb_project", uid_len: Some(12), name_field: "name",
-        soft_delete: true, versioned: false;
+        soft_delete: true, versioned: false,
+        relations: relations::PROJECT,
+        links: &[("lamindb_artifactproject", "project_id"), ("lamindb_project_parents", "from_project_id"), ("lamindb_project_parents", "to_project_id")];
         is_type: bool as IS_TYPE = Field::new("is_type", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
         aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
@@ -321,7 +333,8 @@ crate::registry! {
     /// A reference (`lamindb_reference`): a publication, a web page or another source.
     pub struct Reference {
         name: "Reference", module: reference, table: "lamindb_reference", uid_len: Some(12), name_field: "name",
-        soft_delete: true, versioned: false;
+        soft_delete: true, versioned: false,
+        relations: relations::REFERENCE, links: &[("lamindb_artifactreference", "reference_id")];
         is_type: bool as IS_TYPE = Field::new("is_type", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
         aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
@@ -350,7 +363,8 @@ crate::registry! {
     /// A collection (`lamindb_collection`): an ordered set of artifacts; versioned.
     pub struct Collection {
         name: "Collection", module: collection, table: "lamindb_collection", uid_len: Some(20), name_field: "key",
-        soft_delete: true, versioned: true;
+        soft_delete: true, versioned: true,
+        relations: relations::COLLECTION, links: &[("lamindb_collectionartifact", "collection_id")];
         version_tag: Option<String> as VERSION_TAG = Field::new("version_tag", Varchar(30)).null();
         is_latest: bool as IS_LATEST = Field::new("is_latest", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
@@ -378,7 +392,9 @@ crate::registry! {
     /// A record (`lamindb_record`): a row of a sheet-like type (`type_id`), with feature values.
     pub struct Record {
         name: "Record", module: record, table: "lamindb_record", uid_len: Some(16), name_field: "name",
-        soft_delete: true, versioned: false;
+        soft_delete: true, versioned: false,
+        relations: relations::RECORD,
+        links: &[("lamindb_artifactrecord", "record_id"), ("lamindb_record_parents", "from_record_id"), ("lamindb_record_parents", "to_record_id")];
         is_type: bool as IS_TYPE = Field::new("is_type", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
         aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
@@ -405,7 +421,8 @@ crate::registry! {
     /// A schema (`lamindb_schema`): a set of features that validates datasets.
     pub struct Schema {
         name: "Schema", module: schema, table: "lamindb_schema", uid_len: Some(16), name_field: "name",
-        soft_delete: true, versioned: false;
+        soft_delete: true, versioned: false,
+        relations: relations::SCHEMA;
         is_type: bool as IS_TYPE = Field::new("is_type", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
         aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
@@ -455,6 +472,7 @@ tracks!(run: Storage, Transform, ULabel, Artifact, Feature, Project, Reference, 
 tracks!(updates: User, Storage, Transform, Run, ULabel, Artifact, Feature, Project, Reference, Collection, Record, Schema);
 
 pub use new::NewArtifact;
+pub use relations::{Relation, relations};
 
 /// Every core registry, for lookups by name (case-insensitive, as the CLI accepts them).
 pub fn registry_by_name(name: &str) -> Option<&'static crate::registry::Registry> {
@@ -481,159 +499,4 @@ pub fn all_registries() -> [&'static crate::registry::Registry; 15] {
         <Record as crate::registry::Record>::REGISTRY,
         Schema::REGISTRY,
     ]
-}
-
-/// A relation that is not a foreign-key column of the registry itself: the reverse side of a
-/// foreign key, or a many-to-many link. (Forward relations are the `fk` fields.)
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Relation {
-    /// Records of `registry` whose column `fk` points to this record (`Storage.artifacts`).
-    Reverse {
-        /// LaminDB's related name.
-        name: &'static str,
-        /// The registry on the other side.
-        registry: &'static str,
-        /// The foreign-key column in that registry's table.
-        fk: &'static str,
-    },
-    /// Records of `registry` linked through `link_table` (`Artifact.ulabels`).
-    ManyToMany {
-        /// LaminDB's related name.
-        name: &'static str,
-        /// The registry on the other side.
-        registry: &'static str,
-        /// The link table.
-        link_table: &'static str,
-        /// The link table's column pointing to this registry.
-        self_fk: &'static str,
-        /// The link table's column pointing to the other registry.
-        other_fk: &'static str,
-    },
-}
-
-impl Relation {
-    /// LaminDB's name of the relation.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Relation::Reverse { name, .. } | Relation::ManyToMany { name, .. } => name,
-        }
-    }
-}
-
-/// The reverse and many-to-many relations of a registry, by LaminDB's related names.
-pub fn relations(registry: &str) -> &'static [Relation] {
-    const ARTIFACT_ULABELS: Relation = Relation::ManyToMany {
-        name: "ulabels",
-        registry: "ULabel",
-        link_table: "lamindb_artifactulabel",
-        self_fk: "artifact_id",
-        other_fk: "ulabel_id",
-    };
-    const ULABEL_ARTIFACTS: Relation = Relation::ManyToMany {
-        name: "artifacts",
-        registry: "Artifact",
-        link_table: "lamindb_artifactulabel",
-        self_fk: "ulabel_id",
-        other_fk: "artifact_id",
-    };
-    /// A many-to-many relation through a link table (`link`, its two foreign-key columns).
-    const fn m2m(
-        name: &'static str,
-        registry: &'static str,
-        link_table: &'static str,
-        self_fk: &'static str,
-        other_fk: &'static str,
-    ) -> Relation {
-        Relation::ManyToMany { name, registry, link_table, self_fk, other_fk }
-    }
-    const fn rev(name: &'static str, registry: &'static str, fk: &'static str) -> Relation {
-        Relation::Reverse { name, registry, fk }
-    }
-    const ARTIFACT_PROJECTS: Relation =
-        m2m("projects", "Project", "lamindb_artifactproject", "artifact_id", "project_id");
-    const ARTIFACT_RECORDS: Relation =
-        m2m("records", "Record", "lamindb_artifactrecord", "artifact_id", "record_id");
-    const ARTIFACT_REFERENCES: Relation =
-        m2m("references", "Reference", "lamindb_artifactreference", "artifact_id", "reference_id");
-    const ARTIFACT_COLLECTIONS: Relation =
-        m2m("collections", "Collection", "lamindb_collectionartifact", "artifact_id", "collection_id");
-    const ARTIFACT_INPUT_OF_RUNS: Relation =
-        m2m("input_of_runs", "Run", "lamindb_artifact_input_of_runs", "artifact_id", "run_id");
-    const ARTIFACT_RECREATING_RUNS: Relation =
-        m2m("recreating_runs", "Run", "lamindb_artifact_recreating_runs", "artifact_id", "run_id");
-    const RUN_INPUT_ARTIFACTS: Relation =
-        m2m("input_artifacts", "Artifact", "lamindb_artifact_input_of_runs", "run_id", "artifact_id");
-    const RUN_RECREATED_ARTIFACTS: Relation =
-        m2m("recreated_artifacts", "Artifact", "lamindb_artifact_recreating_runs", "run_id", "artifact_id");
-    match registry {
-        "Storage" => &[Relation::Reverse { name: "artifacts", registry: "Artifact", fk: "storage_id" }],
-        "Transform" => &[Relation::Reverse { name: "runs", registry: "Run", fk: "transform_id" }],
-        "Run" => {
-            const R: &[Relation] = &[
-                rev("output_artifacts", "Artifact", "run_id"),
-                RUN_INPUT_ARTIFACTS,
-                RUN_RECREATED_ARTIFACTS,
-                rev("initiated_runs", "Run", "initiated_by_run_id"),
-            ];
-            R
-        }
-        "Artifact" => {
-            const R: &[Relation] = &[
-                ARTIFACT_ULABELS,
-                ARTIFACT_PROJECTS,
-                ARTIFACT_RECORDS,
-                ARTIFACT_REFERENCES,
-                ARTIFACT_COLLECTIONS,
-                ARTIFACT_INPUT_OF_RUNS,
-                ARTIFACT_RECREATING_RUNS,
-            ];
-            R
-        }
-        "Project" => {
-            const R: &[Relation] = &[
-                m2m("artifacts", "Artifact", "lamindb_artifactproject", "project_id", "artifact_id"),
-                m2m("parents", "Project", "lamindb_project_parents", "from_project_id", "to_project_id"),
-                m2m("children", "Project", "lamindb_project_parents", "to_project_id", "from_project_id"),
-                rev("projects", "Project", "type_id"),
-            ];
-            R
-        }
-        "Reference" => {
-            const R: &[Relation] = &[
-                m2m("artifacts", "Artifact", "lamindb_artifactreference", "reference_id", "artifact_id"),
-                rev("references", "Reference", "type_id"),
-            ];
-            R
-        }
-        "Collection" => {
-            const R: &[Relation] =
-                &[m2m("artifacts", "Artifact", "lamindb_collectionartifact", "collection_id", "artifact_id")];
-            R
-        }
-        "Record" => {
-            const R: &[Relation] = &[
-                m2m("artifacts", "Artifact", "lamindb_artifactrecord", "record_id", "artifact_id"),
-                m2m("parents", "Record", "lamindb_record_parents", "from_record_id", "to_record_id"),
-                rev("records", "Record", "type_id"),
-            ];
-            R
-        }
-        "Schema" => {
-            const R: &[Relation] = &[rev("artifacts", "Artifact", "schema_id")];
-            R
-        }
-        "ULabel" => {
-            &[ULABEL_ARTIFACTS, Relation::Reverse { name: "ulabels", registry: "ULabel", fk: "type_id" }]
-        }
-        "Feature" => &[Relation::Reverse { name: "features", registry: "Feature", fk: "type_id" }],
-        "User" => {
-            const R: &[Relation] = &[
-                Relation::Reverse { name: "created_artifacts", registry: "Artifact", fk: "created_by_id" },
-                Relation::Reverse { name: "created_runs", registry: "Run", fk: "created_by_id" },
-                Relation::Reverse { name: "created_transforms", registry: "Transform", fk: "created_by_id" },
-            ];
-            R
-        }
-        _ => &[],
-    }
 }

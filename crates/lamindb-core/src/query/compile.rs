@@ -3,7 +3,7 @@
 
 use crate::db::{Dialect, Sql};
 use crate::error::{Error, Result};
-use crate::models::{Relation, registry_by_name, relations};
+use crate::models::{Relation, registry_by_name};
 use crate::registry::{Field, Registry};
 use crate::value::{SqlType, Value, parse_date, parse_datetime};
 
@@ -82,7 +82,7 @@ fn cond(
 ) -> Result<()> {
     let head = path[0].as_str();
     let rest = &path[1..];
-    let relation = relations(reg.name).iter().find(|r| r.name() == head);
+    let relation = reg.relations.iter().find(|r| r.name() == head);
     if rest.is_empty() {
         if let Some(r) = relation {
             let other = match r {

@@ -4,8 +4,10 @@
 //!
 //! `labels.rs` is the creation of many labels at once (`create_ulabels`, `bulk_create_ulabels`).
 
+mod delete;
 mod labels;
 
+pub use delete::{Delete, Deleted, Trash, delete_record, restore_record};
 pub use labels::{BulkCreated, Created, NameMatch};
 
 use crate::error::{Error, Result};
@@ -15,44 +17,6 @@ use crate::query::{Q, QuerySet};
 use crate::registry::{Record, Registry};
 use crate::settings::SettingsDir;
 use crate::value::{SqlType, Value};
-
-/// What [`delete_record`] did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Deleted {
-    /// Moved to the trash (branch −1).
-    Trashed,
-    /// Removed from the database.
-    Permanently,
-}
-
-/// Link tables whose rows go with a deleted record: (table, column pointing to the record).
-fn links_of(reg: &Registry) -> &'static [(&'static str, &'static str)] {
-    match reg.name {
-        "ULabel" => &[
-            ("lamindb_artifactulabel", "ulabel_id"),
-            ("lamindb_ulabel_parents", "from_ulabel_id"),
-            ("lamindb_ulabel_parents", "to_ulabel_id"),
-        ],
-        "Artifact" => &[("lamindb_artifactulabel", "artifact_id")],
-        "Feature" => &[("lamindb_artifactulabel", "feature_id")],
-        "Run" => {
-            &[("lamindb_artifact_input_of_runs", "run_id"), ("lamindb_artifact_recreating_runs", "run_id")]
-        }
-        "Project" => &[
-            ("lamindb_artifactproject", "project_id"),
-            ("lamindb_project_parents", "from_project_id"),
-            ("lamindb_project_parents", "to_project_id"),
-        ],
-        "Record" => &[
-            ("lamindb_artifactrecord", "record_id"),
-            ("lamindb_record_parents", "from_record_id"),
-            ("lamindb_record_parents", "to_record_id"),
-        ],
-        "Reference" => &[("lamindb_artifactreference", "reference_id")],
-        "Collection" => &[("lamindb_collectionartifact", "collection_id")],
-        _ => &[],
-    }
-}
 
 fn value_of(reg: &Registry, row: &[Value], field: &str) -> Value {
     reg.index(field).map(|i| row[i].clone()).unwrap_or(Value::Null)
@@ -122,33 +86,14 @@ fn set_branch(db: &Instance, reg: &Registry, id: i64, branch: i64) -> Result<()>
     Ok(())
 }
 
-/// Deletes the record with `id`: to the trash unless `permanent` (LaminDB's `delete()`);
-/// a record already in the trash needs `permanent`. Registries without a trash refuse a soft
-/// delete with LaminDB's message. Storage locations and artifacts have their own deletes
-/// ([`Instance::delete_storage`], the artifact API), which also handle stored bytes.
-pub fn delete_record(db: &Instance, reg: &'static Registry, id: i64, permanent: bool) -> Result<Deleted> {
-    match reg.name {
-        "Storage" => {
-            return Err(Error::InvalidArgument(
-                "delete storage locations with Instance::delete_storage".into(),
-            ));
-        }
-        "Artifact" => {
-            return Err(Error::InvalidArgument(
-                "delete artifacts with the artifact API (Instance::trash_artifact, \
-                 Instance::delete_artifact_permanently), which checks the storage \
-                 location and handles the bytes"
-                    .into(),
-            ));
-        }
-        _ => {}
-    }
+/// Deletes the row `id` of `reg` as the generic [`Trash`] and [`Delete`] do: to the trash
+/// unless `permanent`; a record already in the trash needs `permanent`; for good, with the rows
+/// of its link tables ([`Registry::links`]). Registries whose records hold more than rows
+/// (artifacts, storage locations) implement the traits themselves.
+pub(crate) fn delete_rows(db: &Instance, reg: &'static Registry, id: i64, permanent: bool) -> Result<Deleted> {
     let row = QuerySet::new(reg).filter(Q::exact("id", id)).one_row(db)?;
     if !reg.soft_delete && !permanent {
-        return Err(Error::InvalidArgument(format!(
-            "Soft delete is not possible for {}, use 'permanent=True' or 'permanent=None' for permanent deletion.",
-            reg.name
-        )));
+        return Err(delete::no_soft_delete(reg));
     }
     let branch = value_of(reg, &row, "branch_id").as_i64();
     db.transaction(|db| {
@@ -163,7 +108,7 @@ pub fn delete_record(db: &Instance, reg: &'static Registry, id: i64, permanent: 
         if branch.is_some_and(|b| b > -1) {
             promote_previous_version(db, reg, &row)?;
         }
-        for (table, column) in links_of(reg) {
+        for (table, column) in reg.links {
             let mut sql = db.sql();
             sql.push("DELETE FROM ").ident(table).push(" WHERE ").ident(column).push(" = ");
             sql.bind(Value::Int(id), SqlType::BigInt);
@@ -179,12 +124,10 @@ pub fn delete_record(db: &Instance, reg: &'static Registry, id: i64, permanent: 
     })
 }
 
-/// Moves a record from the trash (or archive) back to the main branch. A versioned record
-/// becomes the latest of its family again if no other version is.
-pub fn restore_record(db: &Instance, reg: &'static Registry, id: i64) -> Result<()> {
-    if reg.name == "Artifact" {
-        return Err(Error::InvalidArgument("restore artifacts with Instance::restore_artifact".into()));
-    }
+/// Moves the row `id` of `reg` from the trash (or archive) back to the main branch, as the
+/// generic [`Trash::restore`] does. A versioned record becomes the latest of its family again
+/// if no other version is.
+pub(crate) fn restore_rows(db: &Instance, reg: &'static Registry, id: i64) -> Result<()> {
     if !reg.soft_delete {
         return Err(Error::InvalidArgument(format!("{} records have no trash to restore from", reg.name)));
     }

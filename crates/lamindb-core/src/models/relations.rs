@@ -1,0 +1,115 @@
+//! The relations of each registry that are not foreign-key columns of its own: the reverse
+//! side of a foreign key and many-to-many links, by LaminDB's related names (`Storage.artifacts`,
+//! `Artifact.ulabels`, `Transform.runs`). Each registry's declaration names its list here
+//! (`relations: relations::ARTIFACT`); forward relations are its `fk` fields.
+
+use crate::registry::Registry;
+
+/// A relation that is not a foreign-key column of the registry itself: the reverse side of a
+/// foreign key, or a many-to-many link. (Forward relations are the `fk` fields.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relation {
+    /// Records of `registry` whose column `fk` points to this record (`Storage.artifacts`).
+    Reverse {
+        /// LaminDB's related name.
+        name: &'static str,
+        /// The registry on the other side.
+        registry: &'static str,
+        /// The foreign-key column in that registry's table.
+        fk: &'static str,
+    },
+    /// Records of `registry` linked through `link_table` (`Artifact.ulabels`).
+    ManyToMany {
+        /// LaminDB's related name.
+        name: &'static str,
+        /// The registry on the other side.
+        registry: &'static str,
+        /// The link table.
+        link_table: &'static str,
+        /// The link table's column pointing to this registry.
+        self_fk: &'static str,
+        /// The link table's column pointing to the other registry.
+        other_fk: &'static str,
+    },
+}
+
+impl Relation {
+    /// LaminDB's name of the relation.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Relation::Reverse { name, .. } | Relation::ManyToMany { name, .. } => name,
+        }
+    }
+}
+
+/// The reverse and many-to-many relations of the registry named `registry` (none for a name
+/// that is not a registry).
+///
+/// ```
+/// let names: Vec<_> = lamindb_core::models::relations("Transform").iter().map(|r| r.name()).collect();
+/// assert_eq!(names, ["runs"]);
+/// ```
+pub fn relations(registry: &str) -> &'static [Relation] {
+    super::registry_by_name(registry).map_or(&[], |r: &'static Registry| r.relations)
+}
+
+/// A many-to-many relation through a link table (`link`, its two foreign-key columns).
+const fn m2m(
+    name: &'static str,
+    registry: &'static str,
+    link_table: &'static str,
+    self_fk: &'static str,
+    other_fk: &'static str,
+) -> Relation {
+    Relation::ManyToMany { name, registry, link_table, self_fk, other_fk }
+}
+
+const fn rev(name: &'static str, registry: &'static str, fk: &'static str) -> Relation {
+    Relation::Reverse { name, registry, fk }
+}
+
+pub(crate) const STORAGE: &[Relation] = &[rev("artifacts", "Artifact", "storage_id")];
+pub(crate) const TRANSFORM: &[Relation] = &[rev("runs", "Run", "transform_id")];
+pub(crate) const RUN: &[Relation] = &[
+    rev("output_artifacts", "Artifact", "run_id"),
+    m2m("input_artifacts", "Artifact", "lamindb_artifact_input_of_runs", "run_id", "artifact_id"),
+    m2m("recreated_artifacts", "Artifact", "lamindb_artifact_recreating_runs", "run_id", "artifact_id"),
+    rev("initiated_runs", "Run", "initiated_by_run_id"),
+];
+pub(crate) const ARTIFACT: &[Relation] = &[
+    m2m("ulabels", "ULabel", "lamindb_artifactulabel", "artifact_id", "ulabel_id"),
+    m2m("projects", "Project", "lamindb_artifactproject", "artifact_id", "project_id"),
+    m2m("records", "Record", "lamindb_artifactrecord", "artifact_id", "record_id"),
+    m2m("references", "Reference", "lamindb_artifactreference", "artifact_id", "reference_id"),
+    m2m("collections", "Collection", "lamindb_collectionartifact", "artifact_id", "collection_id"),
+    m2m("input_of_runs", "Run", "lamindb_artifact_input_of_runs", "artifact_id", "run_id"),
+    m2m("recreating_runs", "Run", "lamindb_artifact_recreating_runs", "artifact_id", "run_id"),
+];
+pub(crate) const PROJECT: &[Relation] = &[
+    m2m("artifacts", "Artifact", "lamindb_artifactproject", "project_id", "artifact_id"),
+    m2m("parents", "Project", "lamindb_project_parents", "from_project_id", "to_project_id"),
+    m2m("children", "Project", "lamindb_project_parents", "to_project_id", "from_project_id"),
+    rev("projects", "Project", "type_id"),
+];
+pub(crate) const REFERENCE: &[Relation] = &[
+    m2m("artifacts", "Artifact", "lamindb_artifactreference", "reference_id", "artifact_id"),
+    rev("references", "Reference", "type_id"),
+];
+pub(crate) const COLLECTION: &[Relation] =
+    &[m2m("artifacts", "Artifact", "lamindb_collectionartifact", "collection_id", "artifact_id")];
+pub(crate) const RECORD: &[Relation] = &[
+    m2m("artifacts", "Artifact", "lamindb_artifactrecord", "record_id", "artifact_id"),
+    m2m("parents", "Record", "lamindb_record_parents", "from_record_id", "to_record_id"),
+    rev("records", "Record", "type_id"),
+];
+pub(crate) const SCHEMA: &[Relation] = &[rev("artifacts", "Artifact", "schema_id")];
+pub(crate) const ULABEL: &[Relation] = &[
+    m2m("artifacts", "Artifact", "lamindb_artifactulabel", "ulabel_id", "artifact_id"),
+    rev("ulabels", "ULabel", "type_id"),
+];
+pub(crate) const FEATURE: &[Relation] = &[rev("features", "Feature", "type_id")];
+pub(crate) const USER: &[Relation] = &[
+    rev("created_artifacts", "Artifact", "created_by_id"),
+    rev("created_runs", "Run", "created_by_id"),
+    rev("created_transforms", "Transform", "created_by_id"),
+];

@@ -1,0 +1,210 @@
+//! Deleting and restoring records, per registry: LaminDB's `delete()`, `delete(permanent=True)`
+//! and `restore()`.
+//!
+//! [`Delete`] is implemented by every registry whose records can be deleted for good; [`Trash`]
+//! by those that have a trash (branch −1), so `label.delete(&inst)` moves a label to the trash
+//! and `user.delete(&inst)` does not compile (LaminDB refuses a soft delete of a user). Most
+//! registries take the generic behaviour (rows, their link rows, LaminDB's version promotion);
+//! an [`Artifact`] also guards its storage location and handles its bytes, a [`Storage`]
+//! location its marker. [`delete_record`] and [`restore_record`] reach the same behaviour for a
+//! registry chosen at run time.
+
+use std::marker::PhantomData;
+
+use crate::error::{Error, Result};
+use crate::instance::Instance;
+use crate::models::{
+    Artifact, ArtifactProject, ArtifactRecord, ArtifactULabel, Branch, Collection, Feature, Project, Record,
+    Reference, Run, Schema, Space, Storage, Transform, ULabel, User,
+};
+use crate::registry::{Record as _, Registry};
+
+/// What a delete did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Deleted {
+    /// Moved to the trash (branch −1).
+    Trashed,
+    /// Removed from the database.
+    Permanently,
+}
+
+/// Records that can be deleted for good (LaminDB's `delete(permanent=True)`).
+pub trait Delete: crate::registry::Record {
+    /// Deletes the record from the database, with its link rows. An artifact's bytes go too
+    /// when they are under a virtual key (as LaminDB's permanent delete); a storage location is
+    /// refused while it has artifacts, is the default, or holds other objects.
+    fn delete_permanently(&self, inst: &Instance) -> Result<()> {
+        super::delete_rows(inst, Self::REGISTRY, self.pk()?, true).map(drop)
+    }
+}
+
+/// Records that have a trash: LaminDB's `delete()` moves them there, `restore()` brings them
+/// back.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let tmp = tempfile::tempdir()?;
+/// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
+/// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
+/// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+/// use lamindb_core::{Record, Trash, ULabel};
+///
+/// let mut label = ULabel::new("draft").save(&inst)?;
+/// label.delete(&inst)?;
+/// assert_eq!(ULabel::query().count(&inst)?, 0); // the trash is hidden from queries
+/// label.restore(&inst)?;
+/// assert_eq!(label.branch_id, Some(1));
+/// # Ok(()) }
+/// ```
+///
+/// A registry without a trash has no `delete`:
+///
+/// ```compile_fail,E0599
+/// # fn f(inst: &lamindb_core::Instance, user: lamindb_core::User) {
+/// use lamindb_core::Trash;
+/// user.delete(inst);
+/// # }
+/// ```
+pub trait Trash: Delete {
+    /// Moves the record to the trash (branch −1); a versioned record that was the latest hands
+    /// that role to its newest other version. A record already in the trash is refused
+    /// ([`Error::InTrash`]): delete it permanently instead.
+    fn delete(&self, inst: &Instance) -> Result<()> {
+        super::delete_rows(inst, Self::REGISTRY, self.pk()?, false).map(drop)
+    }
+
+    /// Brings the record back from the trash (or archive) to the main branch and reloads it.
+    fn restore(&mut self, inst: &Instance) -> Result<()> {
+        super::restore_rows(inst, Self::REGISTRY, self.pk()?)?;
+        self.refresh_from_db(inst)
+    }
+
+    /// [`Trash::delete`] on a blocking thread of the tokio runtime.
+    #[cfg(feature = "tokio")]
+    fn delete_async(self, inst: &Instance) -> impl std::future::Future<Output = Result<()>> + Send {
+        let inst = inst.clone();
+        crate::asyncio::blocking(move || self.delete(&inst))
+    }
+}
+
+macro_rules! generic {
+    (trash: $($t:ty),*; rows: $($r:ty),*) => {
+        $( impl Delete for $t {} impl Trash for $t {} )*
+        $( impl Delete for $r {} )*
+    };
+}
+
+generic!(
+    trash: Transform, Run, ULabel, Feature, Project, Reference, Collection, Record, Schema;
+    rows: User, Space, Branch, ArtifactULabel, ArtifactRecord, ArtifactProject
+);
+
+impl Delete for Artifact {
+    /// [`Instance::delete_artifact_permanently`] with LaminDB's default for the bytes.
+    fn delete_permanently(&self, inst: &Instance) -> Result<()> {
+        inst.delete_artifact_permanently(self, None).map(drop)
+    }
+}
+
+impl Trash for Artifact {
+    /// [`Instance::trash_artifact`]: refused in a storage location this instance does not
+    /// manage.
+    fn delete(&self, inst: &Instance) -> Result<()> {
+        // As the database has it now: this copy may be older than a delete elsewhere.
+        inst.trash_artifact(&Artifact::get_by_id(inst, self.pk()?)?, false).map(drop)
+    }
+
+    /// [`Instance::restore_artifact`]: the artifact becomes the latest version again when it is
+    /// the newest on the main branch.
+    fn restore(&mut self, inst: &Instance) -> Result<()> {
+        *self = inst.restore_artifact(self)?;
+        Ok(())
+    }
+}
+
+impl Delete for Storage {
+    /// [`Instance::delete_storage`].
+    fn delete_permanently(&self, inst: &Instance) -> Result<()> {
+        inst.delete_storage(self)
+    }
+}
+
+/// The typed behaviour of one registry, reached from its [`Registry`] at run time.
+trait DynDelete: Sync {
+    fn delete(&self, inst: &Instance, id: i64, permanent: bool) -> Result<Deleted>;
+    fn restore(&self, inst: &Instance, id: i64) -> Result<()>;
+}
+
+struct WithTrash<R>(PhantomData<fn() -> R>);
+struct WithoutTrash<R>(PhantomData<fn() -> R>);
+
+impl<R: Trash> DynDelete for WithTrash<R> {
+    fn delete(&self, inst: &Instance, id: i64, permanent: bool) -> Result<Deleted> {
+        let record = R::get_by_id(inst, id)?;
+        if permanent {
+            record.delete_permanently(inst).map(|()| Deleted::Permanently)
+        } else {
+            record.delete(inst).map(|()| Deleted::Trashed)
+        }
+    }
+
+    fn restore(&self, inst: &Instance, id: i64) -> Result<()> {
+        R::get_by_id(inst, id)?.restore(inst)
+    }
+}
+
+impl<R: Delete> DynDelete for WithoutTrash<R> {
+    fn delete(&self, inst: &Instance, id: i64, permanent: bool) -> Result<Deleted> {
+        if !permanent {
+            return Err(no_soft_delete(R::REGISTRY));
+        }
+        R::get_by_id(inst, id)?.delete_permanently(inst).map(|()| Deleted::Permanently)
+    }
+
+    fn restore(&self, _: &Instance, _: i64) -> Result<()> {
+        Err(Error::InvalidArgument(format!("{} records have no trash to restore from", R::REGISTRY.name)))
+    }
+}
+
+/// LaminDB's refusal of `delete()` for a registry without a trash.
+pub(crate) fn no_soft_delete(reg: &Registry) -> Error {
+    Error::InvalidArgument(format!(
+        "Soft delete is not possible for {}, use 'permanent=True' or 'permanent=None' for permanent deletion.",
+        reg.name
+    ))
+}
+
+/// The typed behaviour of the registry `reg`. This is the one table from a registry chosen at
+/// run time (by name, on the command line) to its Rust type: each entry names the type whose
+/// [`Delete`] and [`Trash`] implementations decide what a delete does.
+fn typed(reg: &Registry) -> Option<&'static dyn DynDelete> {
+    macro_rules! find {
+        (trash: $($t:ty),*; rows: $($r:ty),*) => {
+            $( if reg.table == <$t>::REGISTRY.table { return Some(&WithTrash::<$t>(PhantomData)); } )*
+            $( if reg.table == <$r>::REGISTRY.table { return Some(&WithoutTrash::<$r>(PhantomData)); } )*
+        };
+    }
+    find!(
+        trash: Artifact, Transform, Run, ULabel, Feature, Project, Reference, Collection, Record, Schema;
+        rows: Storage, User, Space, Branch, ArtifactULabel, ArtifactRecord, ArtifactProject
+    );
+    None
+}
+
+fn not_deletable(reg: &Registry) -> Error {
+    Error::InvalidArgument(format!("{} records cannot be deleted by this program", reg.name))
+}
+
+/// Deletes the record `id` of a registry chosen at run time, as its typed [`Trash::delete`]
+/// (or, with `permanent`, [`Delete::delete_permanently`]) does: an artifact's storage and
+/// bytes are handled, a storage location checked, other records trashed with their versions
+/// promoted.
+pub fn delete_record(inst: &Instance, reg: &'static Registry, id: i64, permanent: bool) -> Result<Deleted> {
+    typed(reg).ok_or_else(|| not_deletable(reg))?.delete(inst, id, permanent)
+}
+
+/// Brings the record `id` of a registry chosen at run time back from the trash, as its typed
+/// [`Trash::restore`] does.
+pub fn restore_record(inst: &Instance, reg: &'static Registry, id: i64) -> Result<()> {
+    typed(reg).ok_or_else(|| not_deletable(reg))?.restore(inst, id)
+}
