@@ -47,14 +47,16 @@ pub mod prelude {
 }
 
 pub use annotate::ArtifactLabel;
-pub use artifact::{ArtifactOptions, ArtifactOutcome, ArtifactSource, NoProgress, Progress, SaveSummary};
+pub use artifact::{
+    ArtifactOptions, ArtifactOutcome, ArtifactSource, NewArtifact, NoProgress, Progress, SaveSummary,
+};
 pub use db::{Dialect, Sql, ValueRef, is_postgres_url, postgres_built_in, redact_url};
 pub use error::{Error, FieldError, Refusal, Result};
 pub use instance::{DeleteReport, InitOptions, InitOutcome, Instance, InstanceInfo};
 pub use lineage::{Input, Provenance};
 pub use models::{
-    Artifact, ArtifactULabel, Branch, Collection, Feature, NewArtifact, Project, Reference, Run, Schema,
-    Space, Storage, Transform, ULabel, User,
+    Artifact, ArtifactULabel, Branch, Collection, Feature, Project, Reference, Run, Schema, Space, Storage,
+    Transform, ULabel, User,
 };
 pub use query::{Col, Lookup, Q, Query, QuerySet, Rel};
 pub use records::{Delete, Deleted, FromValues, NameMatch, Trash};

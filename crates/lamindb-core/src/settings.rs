@@ -716,3 +716,26 @@ mod debug_tests {
         assert!(!format!("{opts:?}").contains("s3cret"));
     }
 }
+
+/// The cache directory: `$LAMIN_CACHE_DIR`, else the one chosen in the settings directory's
+/// `storage.env` (`lamin settings cache-dir set`, LaminDB's own file), else
+/// `$XDG_CACHE_HOME/lamindb`, else `~/.cache/lamindb` (LaminDB's platformdirs default on Linux).
+pub fn cache_dir() -> Result<PathBuf> {
+    let var = |n: &str| std::env::var_os(n).filter(|v| !v.is_empty()).map(PathBuf::from);
+    if let Some(dir) = var("LAMIN_CACHE_DIR") {
+        if !dir.is_absolute() {
+            return Err(Error::InvalidArgument("LAMIN_CACHE_DIR must be a valid absolute path.".into()));
+        }
+        return Ok(dir);
+    }
+    if let Some(dir) = SettingsDir::from_env().chosen_cache_dir()? {
+        return Ok(dir);
+    }
+    if let Some(dir) = var("XDG_CACHE_HOME") {
+        return Ok(dir.join("lamindb"));
+    }
+    match var("HOME") {
+        Some(home) => Ok(home.join(".cache").join("lamindb")),
+        None => Err(Error::InvalidArgument("cannot find the cache directory: set LAMIN_CACHE_DIR".into())),
+    }
+}

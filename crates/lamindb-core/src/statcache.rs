@@ -102,7 +102,7 @@ const CHUNK: usize = 1000;
 impl StatCache {
     /// Opens the cache in the lamindb cache directory; `None` when it cannot be used.
     pub(crate) fn open() -> Option<StatCache> {
-        let dir = crate::artifact::cache_dir().ok()?;
+        let dir = crate::settings::cache_dir().ok()?;
         StatCache::open_at(&dir.join("stat-cache.sqlite"))
     }
 

@@ -59,29 +59,6 @@ impl Storage {
     }
 }
 
-/// Refuses the filesystem root and the home folder (`$HOME`) as new storage locations
-/// ([`Refusal::StorageRootTooBroad`]): every file saved from below a location is registered in
-/// place, so either would take in every file of the machine or of the user. Cloud roots pass.
-pub(crate) fn check_new_root(root: &StorageRoot) -> Result<()> {
-    let Some(path) = root.local_path() else { return Ok(()) };
-    let home = std::env::var_os("HOME")
-        .filter(|h| !h.is_empty())
-        .and_then(|h| StorageRoot::parse(&h.to_string_lossy()).ok());
-    let home_path = home.as_ref().and_then(StorageRoot::local_path);
-    let what = if path.parent().is_none() {
-        "the filesystem root"
-    } else if home_path == Some(path) {
-        "your home folder"
-    } else {
-        return Ok(());
-    };
-    let example = match home_path {
-        Some(h) if h.parent().is_some() => format!("{}/lamindata", h.display()),
-        _ => "/data/lamindata".to_string(),
-    };
-    Err(Error::Refused(Refusal::StorageRootTooBroad { root: root.to_string(), what, example }))
-}
-
 impl Instance {
     /// Registers a storage location, as LaminDB's `Storage(root).save()`: an existing record
     /// with the same (normalised) root is returned; otherwise the marker decides whether the
@@ -92,7 +69,7 @@ impl Instance {
         if let Some(existing) = self.storage_with_root(root.as_str())? {
             return Ok((existing, StorageOutcome::Existing));
         }
-        check_new_root(&root)?;
+        crate::instance::check_new_root(&root)?;
         let store = Store::open(&root)?;
         let my_uid = self.uid();
         let (storage_uid, instance_uid, outcome, wrote_marker) = match marker::read_marker_full(&store)? {
@@ -271,5 +248,12 @@ impl Instance {
         }
         self.set_settings(settings)?;
         Ok(storage)
+    }
+}
+
+impl crate::records::Delete for Storage {
+    /// [`Instance::delete_storage`].
+    fn delete_permanently(&self, inst: &Instance) -> Result<()> {
+        inst.delete_storage(self)
     }
 }

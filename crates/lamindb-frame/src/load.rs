@@ -45,7 +45,7 @@ pub fn load_path(path: &Path, suffix: &str) -> Result<DataFrame, FrameError> {
 /// storage when needed) read by its suffix. The suffix is checked first, so an artifact without
 /// loader is not downloaded.
 pub fn load_artifact(inst: &Instance, artifact: &Artifact) -> Result<DataFrame, FrameError> {
-    let cache = lamindb_core::artifact::cache_dir()?;
+    let cache = lamindb_core::settings::cache_dir()?;
     load_artifact_in(inst, artifact, &cache)
 }
 

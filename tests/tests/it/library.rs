@@ -3,7 +3,9 @@
 //! constructors, validation before every save.
 
 use lamindb_core::fields::{artifact, run, transform, ulabel, user};
-use lamindb_core::{Artifact, Delete, Error, Instance, NameMatch, Q, QuerySet, Record, Transform, Trash, ULabel, Value};
+use lamindb_core::{
+    Artifact, Delete, Error, Instance, NameMatch, Q, QuerySet, Record, Transform, Trash, ULabel, Value,
+};
 use lamindb_tests::{TestInstance, for_each_backend};
 
 fn labels(inst: &Instance) -> usize {
@@ -590,7 +592,10 @@ fn deletes_follow_each_registrys_behaviour() {
         let trashed = Artifact::get(inst, &art.uid).unwrap();
         assert_eq!(trashed.branch_id, Some(-1));
         assert!(std::path::Path::new(&bytes).exists(), "a trashed artifact keeps its bytes");
-        assert!(matches!(art.delete(inst), Err(Error::Refused(_)) | Err(Error::InTrash { .. })), "already in the trash");
+        assert!(
+            matches!(art.delete(inst), Err(Error::Refused(_)) | Err(Error::InTrash { .. })),
+            "already in the trash"
+        );
         art.restore(inst).unwrap();
         assert_eq!((art.branch_id, art.is_latest), (Some(1), true));
         lamindb_core::records::delete_record(inst, Artifact::REGISTRY, art.pk().unwrap(), false).unwrap();

@@ -292,7 +292,10 @@ fn trashing_the_latest_version_promotes_the_previous_one() {
         let err = delete_record(db, Storage::REGISTRY, 1, false).unwrap_err();
         assert!(err.to_string().starts_with("Soft delete is not possible for Storage"), "{err}");
         assert!(restore_record(db, Storage::REGISTRY, 1).is_err());
-        assert!(matches!(delete_record(db, Transform::REGISTRY, 999_999, false), Err(Error::DoesNotExist { .. })));
+        assert!(matches!(
+            delete_record(db, Transform::REGISTRY, 999_999, false),
+            Err(Error::DoesNotExist { .. })
+        ));
     });
 }
 

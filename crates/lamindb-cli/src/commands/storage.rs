@@ -231,7 +231,7 @@ fn set_db(url: &str) -> anyhow::Result<()> {
 fn cache_dir(cmd: CacheDirCommand) -> anyhow::Result<()> {
     let dir = super::settings_dir();
     match cmd {
-        CacheDirCommand::Get => output::line(&lamindb_core::artifact::cache_dir()?.display().to_string())?,
+        CacheDirCommand::Get => output::line(&lamindb_core::settings::cache_dir()?.display().to_string())?,
         CacheDirCommand::Set { path } => {
             let path = if path.is_absolute() { path } else { super::cwd()?.join(path) };
             dir.set_cache_dir(Some(&path))?;
@@ -239,10 +239,10 @@ fn cache_dir(cmd: CacheDirCommand) -> anyhow::Result<()> {
         }
         CacheDirCommand::Unset => {
             dir.set_cache_dir(None)?;
-            output::info(&format!("cache directory: {}", lamindb_core::artifact::cache_dir()?.display()));
+            output::info(&format!("cache directory: {}", lamindb_core::settings::cache_dir()?.display()));
         }
         CacheDirCommand::Clear => {
-            let cache = lamindb_core::artifact::cache_dir()?;
+            let cache = lamindb_core::settings::cache_dir()?;
             let mut removed = 0;
             if let Ok(entries) = std::fs::read_dir(&cache) {
                 for entry in entries.flatten() {

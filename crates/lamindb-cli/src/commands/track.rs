@@ -161,7 +161,7 @@ fn track_command(
         inst.record_run_owner(&run, owner)?;
     }
 
-    let log_path = lamindb_core::artifact::cache_dir()?.join(format!("run_logs_{}.txt", run.uid));
+    let log_path = lamindb_core::settings::cache_dir()?.join(format!("run_logs_{}.txt", run.uid));
     if let Some(parent) = log_path.parent() {
         std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }

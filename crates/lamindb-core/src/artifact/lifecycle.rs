@@ -11,6 +11,7 @@ use super::*;
 use crate::instance::Instance;
 use crate::models::Storage;
 use crate::registry::Record;
+use crate::settings::cache_dir;
 use crate::storage::WriteAction;
 use crate::value::{SqlType, Value};
 
@@ -323,29 +324,6 @@ impl Instance {
         let store = Store::open_with_region(&storage.storage_root()?, storage.region.as_deref())?;
         remove_bytes(&store, artifact)?;
         Ok(None)
-    }
-}
-
-/// The cache directory: `$LAMIN_CACHE_DIR`, else the one chosen in the settings directory's
-/// `storage.env` (`lamin settings cache-dir set`, LaminDB's own file), else
-/// `$XDG_CACHE_HOME/lamindb`, else `~/.cache/lamindb` (LaminDB's platformdirs default on Linux).
-pub fn cache_dir() -> Result<PathBuf> {
-    let var = |n: &str| std::env::var_os(n).filter(|v| !v.is_empty()).map(PathBuf::from);
-    if let Some(dir) = var("LAMIN_CACHE_DIR") {
-        if !dir.is_absolute() {
-            return Err(Error::InvalidArgument("LAMIN_CACHE_DIR must be a valid absolute path.".into()));
-        }
-        return Ok(dir);
-    }
-    if let Some(dir) = crate::settings::SettingsDir::from_env().chosen_cache_dir()? {
-        return Ok(dir);
-    }
-    if let Some(dir) = var("XDG_CACHE_HOME") {
-        return Ok(dir.join("lamindb"));
-    }
-    match var("HOME") {
-        Some(home) => Ok(home.join(".cache").join("lamindb")),
-        None => Err(Error::InvalidArgument("cannot find the cache directory: set LAMIN_CACHE_DIR".into())),
     }
 }
 

@@ -26,8 +26,11 @@
 
 mod cloud;
 mod lifecycle;
+mod new;
 mod paths;
 mod save;
+
+pub use new::NewArtifact;
 mod sql;
 
 use std::path::{Path, PathBuf};
@@ -37,8 +40,6 @@ use lamindb_storage::hash;
 use crate::error::{Error, Result};
 use crate::models::Artifact;
 use crate::value::Json;
-
-pub use lifecycle::cache_dir;
 
 /// Prefix of virtual storage keys.
 pub const AUTO_KEY_PREFIX: &str = ".lamindb/";
@@ -294,6 +295,31 @@ pub(crate) fn finish_save(inst: &crate::Instance, artifact: &Artifact) -> Result
 
 pub(crate) fn changed(path: &Path) -> Error {
     Error::Refused(crate::Refusal::ChangedWhileSaving { path: path.to_path_buf() })
+}
+
+// LaminDB's `artifact.delete()`, `restore()` and `delete(permanent=True)`.
+impl crate::records::Delete for Artifact {
+    /// [`Instance::delete_artifact_permanently`] with LaminDB's default for the bytes.
+    fn delete_permanently(&self, inst: &crate::instance::Instance) -> crate::error::Result<()> {
+        inst.delete_artifact_permanently(self, None).map(drop)
+    }
+}
+
+impl crate::records::Trash for Artifact {
+    /// [`Instance::trash_artifact`]: refused in a storage location this instance does not
+    /// manage.
+    fn delete(&self, inst: &crate::instance::Instance) -> crate::error::Result<()> {
+        // As the database has it now: this copy may be older than a delete elsewhere.
+        use crate::registry::Record as _;
+        inst.trash_artifact(&Artifact::get_by_id(inst, self.pk()?)?, false).map(drop)
+    }
+
+    /// [`Instance::restore_artifact`]: the artifact becomes the latest version again when it is
+    /// the newest on the main branch.
+    fn restore(&mut self, inst: &crate::instance::Instance) -> crate::error::Result<()> {
+        *self = inst.restore_artifact(self)?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

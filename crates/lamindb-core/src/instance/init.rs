@@ -113,7 +113,7 @@ impl Instance {
     /// the home folder are refused as storage ([`Refusal::StorageRootTooBroad`]).
     pub fn init(dir: &SettingsDir, opts: &InitOptions) -> Result<(Instance, InitOutcome)> {
         let root = StorageRoot::parse(&opts.storage)?;
-        crate::storage::check_new_root(&root)?;
+        check_new_root(&root)?;
         if let Some(path) = root.local_path() {
             if path.exists() && !path.is_dir() {
                 return Err(Error::InvalidArgument(format!(
@@ -349,4 +349,27 @@ fn resume_interrupted_init(
         }
         (None, Some(_)) => Ok(None),
     }
+}
+
+/// Refuses the filesystem root and the home folder (`$HOME`) as new storage locations
+/// ([`Refusal::StorageRootTooBroad`]): every file saved from below a location is registered in
+/// place, so either would take in every file of the machine or of the user. Cloud roots pass.
+pub(crate) fn check_new_root(root: &StorageRoot) -> Result<()> {
+    let Some(path) = root.local_path() else { return Ok(()) };
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .and_then(|h| StorageRoot::parse(&h.to_string_lossy()).ok());
+    let home_path = home.as_ref().and_then(StorageRoot::local_path);
+    let what = if path.parent().is_none() {
+        "the filesystem root"
+    } else if home_path == Some(path) {
+        "your home folder"
+    } else {
+        return Ok(());
+    };
+    let example = match home_path {
+        Some(h) if h.parent().is_some() => format!("{}/lamindata", h.display()),
+        _ => "/data/lamindata".to_string(),
+    };
+    Err(Error::Refused(Refusal::StorageRootTooBroad { root: root.to_string(), what, example }))
 }

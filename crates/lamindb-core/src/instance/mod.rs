@@ -10,6 +10,7 @@ mod delete;
 mod init;
 
 pub use delete::DeleteReport;
+pub(crate) use init::check_new_root;
 pub use init::{InitOptions, InitOutcome};
 
 use std::path::{Path, PathBuf};

@@ -471,7 +471,6 @@ macro_rules! tracks {
 tracks!(run: Storage, Transform, ULabel, Artifact, Feature, Project, Reference, Collection, Record, Schema);
 tracks!(updates: User, Storage, Transform, Run, ULabel, Artifact, Feature, Project, Reference, Collection, Record, Schema);
 
-pub use new::NewArtifact;
 pub use relations::{Relation, relations};
 
 /// Every core registry, for lookups by name (case-insensitive, as the CLI accepts them).

@@ -6,7 +6,8 @@
 //! and `user.delete(&inst)` does not compile (LaminDB refuses a soft delete of a user). Most
 //! registries take the generic behaviour (rows, their link rows, LaminDB's version promotion);
 //! an [`Artifact`] also guards its storage location and handles its bytes, a [`Storage`]
-//! location its marker. [`delete_record`] and [`restore_record`] reach the same behaviour for a
+//! location its marker: their implementations are with their behaviour (`artifact/`,
+//! `storage.rs`). [`delete_record`] and [`restore_record`] reach the same behaviour for a
 //! registry chosen at run time.
 
 use std::marker::PhantomData;
@@ -98,36 +99,6 @@ generic!(
     trash: Transform, Run, ULabel, Feature, Project, Reference, Collection, Record, Schema;
     rows: User, Space, Branch, ArtifactULabel, ArtifactRecord, ArtifactProject
 );
-
-impl Delete for Artifact {
-    /// [`Instance::delete_artifact_permanently`] with LaminDB's default for the bytes.
-    fn delete_permanently(&self, inst: &Instance) -> Result<()> {
-        inst.delete_artifact_permanently(self, None).map(drop)
-    }
-}
-
-impl Trash for Artifact {
-    /// [`Instance::trash_artifact`]: refused in a storage location this instance does not
-    /// manage.
-    fn delete(&self, inst: &Instance) -> Result<()> {
-        // As the database has it now: this copy may be older than a delete elsewhere.
-        inst.trash_artifact(&Artifact::get_by_id(inst, self.pk()?)?, false).map(drop)
-    }
-
-    /// [`Instance::restore_artifact`]: the artifact becomes the latest version again when it is
-    /// the newest on the main branch.
-    fn restore(&mut self, inst: &Instance) -> Result<()> {
-        *self = inst.restore_artifact(self)?;
-        Ok(())
-    }
-}
-
-impl Delete for Storage {
-    /// [`Instance::delete_storage`].
-    fn delete_permanently(&self, inst: &Instance) -> Result<()> {
-        inst.delete_storage(self)
-    }
-}
 
 /// The typed behaviour of one registry, reached from its [`Registry`] at run time.
 trait DynDelete: Sync {

@@ -90,7 +90,12 @@ fn set_branch(db: &Instance, reg: &Registry, id: i64, branch: i64) -> Result<()>
 /// unless `permanent`; a record already in the trash needs `permanent`; for good, with the rows
 /// of its link tables ([`Registry::links`]). Registries whose records hold more than rows
 /// (artifacts, storage locations) implement the traits themselves.
-pub(crate) fn delete_rows(db: &Instance, reg: &'static Registry, id: i64, permanent: bool) -> Result<Deleted> {
+pub(crate) fn delete_rows(
+    db: &Instance,
+    reg: &'static Registry,
+    id: i64,
+    permanent: bool,
+) -> Result<Deleted> {
     let row = QuerySet::new(reg).filter(Q::exact("id", id)).one_row(db)?;
     if !reg.soft_delete && !permanent {
         return Err(delete::no_soft_delete(reg));
