@@ -529,7 +529,7 @@ pub(crate) fn update_row(
 }
 
 fn one_row(mut rows: Vec<DynRow>) -> Result<DynRow> {
-    rows.pop().ok_or_else(|| Error::Decode("the statement returned no row".into()))
+    rows.pop().ok_or_else(|| Error::decode("the statement returned no row"))
 }
 
 /// Declares a registry: the record struct, its [`Registry`] table and its [`Record`] impl.

@@ -111,18 +111,24 @@ impl Instance {
             if let Some(root) = s.storage_root()?.local_path()
                 && path.starts_with(root)
             {
-                return Err(Error::InvalidArgument(format!(
-                    "Can only replace with a local path not in any Storage. This data is in Storage(uid='{}', root='{}').",
-                    s.uid, s.root
-                )));
+                return Err(Error::InvalidPath {
+                    path: path.display().to_string(),
+                    message: format!(
+                        "Can only replace with a local path not in any Storage. This data is in Storage(uid='{}', root='{}').",
+                        s.uid, s.root
+                    ),
+                });
             }
         }
         if meta.is_dir() != artifact.is_dir() {
-            return Err(Error::InvalidArgument(format!(
-                "It is not allowed to replace {} with {}",
-                if artifact.is_dir() { "a folder" } else { "a file" },
-                if meta.is_dir() { "a folder." } else { "a file." }
-            )));
+            return Err(Error::InvalidPath {
+                path: path.display().to_string(),
+                message: format!(
+                    "It is not allowed to replace {} with {}",
+                    if artifact.is_dir() { "a folder" } else { "a file" },
+                    if meta.is_dir() { "a folder." } else { "a file." }
+                ),
+            });
         }
         let (new_suffix, _) = suffix::extract(&path.to_string_lossy());
         let (hash, hash_type, size, n_files) = if meta.is_dir() {
@@ -206,15 +212,14 @@ impl Instance {
         if !keep_data {
             self.check_write(&storage, WriteAction::DeleteArtifact)?;
         }
-        let id =
-            artifact.id.ok_or_else(|| Error::InvalidArgument("this Artifact record is not saved".into()))?;
+        let id = artifact.id.ok_or_else(|| Error::NotSaved { registry: "Artifact" })?;
         if artifact.branch_id == Some(-1) {
             return Err(Error::InTrash { registry: "Artifact", id });
         }
         let branch = artifact.branch_id.unwrap_or(1);
         let stem = artifact.stem_uid().to_string();
         let was_latest = artifact.is_latest;
-        self.transaction(|db| {
+        self.transaction(|db| -> Result<_> {
             let mut sql = db.sql();
             sql.push("UPDATE \"lamindb_artifact\" SET \"branch_id\" = -1, \"is_latest\" = ");
             sql.bind(Value::Bool(false), SqlType::Bool).push(", \"updated_at\" = ");
@@ -231,10 +236,9 @@ impl Instance {
     /// Brings an artifact back from the trash to the main branch; it becomes the latest version
     /// when it is the newest one there.
     pub fn restore_artifact(&self, artifact: &Artifact) -> Result<Artifact> {
-        let id =
-            artifact.id.ok_or_else(|| Error::InvalidArgument("this Artifact record is not saved".into()))?;
+        let id = artifact.id.ok_or_else(|| Error::NotSaved { registry: "Artifact" })?;
         let stem = artifact.stem_uid().to_string();
-        self.transaction(|db| {
+        self.transaction(|db| -> Result<_> {
             let mut sql = db.sql();
             sql.push("UPDATE \"lamindb_artifact\" SET \"branch_id\" = 1, \"updated_at\" = ");
             sql.now().push(" WHERE \"id\" = ").bind(Value::Int(id), SqlType::BigInt);
@@ -268,8 +272,7 @@ impl Instance {
         if delete_data != Some(false) {
             self.check_write(&storage, WriteAction::DeleteArtifact)?;
         }
-        let id =
-            artifact.id.ok_or_else(|| Error::InvalidArgument("this Artifact record is not saved".into()))?;
+        let id = artifact.id.ok_or_else(|| Error::NotSaved { registry: "Artifact" })?;
         let stem = artifact.stem_uid().to_string();
         let path = storage.storage_root()?.join(&artifact.storage_key());
         let all_versions = artifact.overwrite_versions && artifact.is_latest;
@@ -333,7 +336,10 @@ pub fn cache_dir() -> Result<PathBuf> {
     let var = |n: &str| std::env::var_os(n).filter(|v| !v.is_empty()).map(PathBuf::from);
     if let Some(dir) = var("LAMIN_CACHE_DIR") {
         if !dir.is_absolute() {
-            return Err(Error::InvalidArgument("LAMIN_CACHE_DIR must be a valid absolute path.".into()));
+            return Err(Error::InvalidSetting {
+                name: "LAMIN_CACHE_DIR",
+                message: "LAMIN_CACHE_DIR must be a valid absolute path.".into(),
+            });
         }
         return Ok(dir);
     }
@@ -345,7 +351,10 @@ pub fn cache_dir() -> Result<PathBuf> {
     }
     match var("HOME") {
         Some(home) => Ok(home.join(".cache").join("lamindb")),
-        None => Err(Error::InvalidArgument("cannot find the cache directory: set LAMIN_CACHE_DIR".into())),
+        None => Err(Error::InvalidSetting {
+            name: "LAMIN_CACHE_DIR",
+            message: "cannot find the cache directory: set LAMIN_CACHE_DIR".into(),
+        }),
     }
 }
 

@@ -154,8 +154,9 @@ impl Instance {
         if root.join(".lamindb").join("lamin.db").is_file() {
             let root = StorageRoot::parse(&root.to_string_lossy())?;
             let store = Store::open(&root)?;
-            let m = marker::read_marker_full(&store)?.ok_or_else(|| {
-                Error::InvalidArgument(format!("{root} has a .lamindb/lamin.db but no storage marker"))
+            let m = marker::read_marker_full(&store)?.ok_or_else(|| Error::NoInstance {
+                location: root.to_string(),
+                message: format!("{root} has a .lamindb/lamin.db but no storage marker"),
             })?;
             let settings = settings_from_marker(&m, root.as_str(), None);
             return Instance::open_settings(dir, settings);
@@ -171,13 +172,15 @@ impl Instance {
             .query(&sql)
             .ok()
             .and_then(|rows| rows.first().and_then(|r| r.get(0)).and_then(|v| v.as_str().map(str::to_string)))
-            .ok_or_else(|| {
-                Error::InvalidArgument(format!("{} holds no LaminDB instance", redact_url(url)))
+            .ok_or_else(|| Error::NoInstance {
+                location: redact_url(url),
+                message: format!("{} holds no LaminDB instance", redact_url(url)),
             })?;
         drop(db);
         let store = Store::open(&StorageRoot::parse(&root)?)?;
-        let m = marker::read_marker_full(&store)?.ok_or_else(|| {
-            Error::InvalidArgument(format!("the storage {root} of {} has no marker", redact_url(url)))
+        let m = marker::read_marker_full(&store)?.ok_or_else(|| Error::NoInstance {
+            location: redact_url(url),
+            message: format!("the storage {root} of {} has no marker", redact_url(url)),
         })?;
         Instance::open_settings(dir, settings_from_marker(&m, &root, Some(url.to_string())))
     }
@@ -361,9 +364,12 @@ impl Instance {
             }));
         }
         if !is_postgres_url(url) {
-            return Err(Error::InvalidArgument(
-                "the database must be a PostgreSQL URL (postgresql://user:password@host:port/dbname)".into(),
-            ));
+            return Err(Error::InvalidDatabaseUrl {
+                url: redact_url(url),
+                message:
+                    "the database must be a PostgreSQL URL (postgresql://user:password@host:port/dbname)"
+                        .into(),
+            });
         }
         // Its errors are redacted (the driver's messages can quote the URL).
         let mut db = Db::connect(url)?;

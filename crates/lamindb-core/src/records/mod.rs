@@ -129,26 +129,34 @@ fn set_branch(db: &Instance, reg: &Registry, id: i64, branch: i64) -> Result<()>
 pub fn delete_record(db: &Instance, reg: &'static Registry, id: i64, permanent: bool) -> Result<Deleted> {
     match reg.name {
         "Storage" => {
-            return Err(Error::InvalidArgument(
-                "delete storage locations with Instance::delete_storage".into(),
-            ));
+            return Err(Error::Unsupported {
+                registry: reg.name,
+                field: None,
+                message: "delete storage locations with Instance::delete_storage".into(),
+            });
         }
         "Artifact" => {
-            return Err(Error::InvalidArgument(
-                "delete artifacts with the artifact API (Instance::trash_artifact, \
+            return Err(Error::Unsupported {
+                registry: reg.name,
+                field: None,
+                message: "delete artifacts with the artifact API (Instance::trash_artifact, \
                  Instance::delete_artifact_permanently), which checks the storage \
                  location and handles the bytes"
                     .into(),
-            ));
+            });
         }
         _ => {}
     }
     let row = QuerySet::new(reg).filter(Q::exact("id", id)).one_row(db)?;
     if !reg.soft_delete && !permanent {
-        return Err(Error::InvalidArgument(format!(
-            "Soft delete is not possible for {}, use 'permanent=True' or 'permanent=None' for permanent deletion.",
-            reg.name
-        )));
+        return Err(Error::Unsupported {
+            registry: reg.name,
+            field: None,
+            message: format!(
+                "Soft delete is not possible for {}, use 'permanent=True' or 'permanent=None' for permanent deletion.",
+                reg.name
+            ),
+        });
     }
     let branch = value_of(reg, &row, "branch_id").as_i64();
     db.transaction(|db| {
@@ -183,10 +191,18 @@ pub fn delete_record(db: &Instance, reg: &'static Registry, id: i64, permanent: 
 /// becomes the latest of its family again if no other version is.
 pub fn restore_record(db: &Instance, reg: &'static Registry, id: i64) -> Result<()> {
     if reg.name == "Artifact" {
-        return Err(Error::InvalidArgument("restore artifacts with Instance::restore_artifact".into()));
+        return Err(Error::Unsupported {
+            registry: reg.name,
+            field: None,
+            message: "restore artifacts with Instance::restore_artifact".into(),
+        });
     }
     if !reg.soft_delete {
-        return Err(Error::InvalidArgument(format!("{} records have no trash to restore from", reg.name)));
+        return Err(Error::Unsupported {
+            registry: reg.name,
+            field: None,
+            message: format!("{} records have no trash to restore from", reg.name),
+        });
     }
     let row = QuerySet::new(reg).filter(Q::exact("id", id)).one_row(db)?;
     db.transaction(|db| {
@@ -332,7 +348,9 @@ impl Instance {
         changes: &[(&str, Value)],
     ) -> Result<Vec<Value>> {
         if changes.is_empty() {
-            return Err(Error::InvalidArgument("nothing to update: name a field and its new value".into()));
+            return Err(Error::InvalidOptions {
+                message: "nothing to update: name a field and its new value".into(),
+            });
         }
         let mut values = QuerySet::get_row(self, reg, idlike)?;
         let id = value_of(reg, &values, "id").as_i64().ok_or(Error::NotSaved { registry: reg.name })?;
@@ -346,10 +364,14 @@ impl Instance {
                 || field.name.starts_with('_')
                 || artifact_bytes
             {
-                return Err(Error::InvalidArgument(format!(
-                    "{}.{} cannot be changed this way: only plain fields can",
-                    reg.name, field.name
-                )));
+                return Err(Error::Unsupported {
+                    registry: reg.name,
+                    field: Some(field.name.to_string()),
+                    message: format!(
+                        "{}.{} cannot be changed this way: only plain fields can",
+                        reg.name, field.name
+                    ),
+                });
             }
             let i = reg.index(field.name).expect("declared field");
             values[i] = value.clone().coerce(field.ty, field.name)?;
@@ -404,10 +426,11 @@ pub(crate) fn from_values<R: Record>(
     let reg = R::REGISTRY;
     let f = reg.check_field(field)?;
     if field.contains("__") || !f.ty.is_text() {
-        return Err(Error::InvalidArgument(format!(
-            "from_values matches a text field of {} itself, not '{field}'",
-            reg.name
-        )));
+        return Err(Error::Unsupported {
+            registry: reg.name,
+            field: Some(field.to_string()),
+            message: format!("from_values matches a text field of {} itself, not '{field}'", reg.name),
+        });
     }
     let position = reg.index(f.name).expect("checked");
     if create {

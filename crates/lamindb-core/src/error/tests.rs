@@ -1,0 +1,1 @@
+//! Tests of the errors: their sources and messages.
