@@ -135,7 +135,7 @@ fn set_up(backend: Backend, t: &TestInstance, n: usize) -> i64 {
         "storage_id",
         "created_by_id",
     ];
-    inst.transaction(|tx| {
+    inst.transaction(|tx| -> lamindb_core::Result<_> {
         for first in (0..n).step_by(50_000) {
             let rows: Vec<Vec<Value>> = (first..n.min(first + 50_000))
                 .map(|i| {
@@ -170,7 +170,7 @@ fn set_up(backend: Backend, t: &TestInstance, n: usize) -> i64 {
     // The first artifacts through the API: the distinct JSON values, hashed as LaminDB does.
     let t0 = Instant::now();
     let k = n.min(THROUGH_API);
-    inst.transaction(|tx| {
+    inst.transaction(|tx| -> lamindb_core::Result<_> {
         for i in 0..k {
             let a = Artifact { id: Some(base + 1 + i as i64), uid: uid(i), ..Default::default() };
             let values = [

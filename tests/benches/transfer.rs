@@ -57,7 +57,7 @@ fn source() -> (TestInstance, Vec<Artifact>) {
     t.inst.create_artifacts(&sources, &ArtifactOptions::default(), &NoProgress).expect("save");
     let arts = Artifact::query().order_by("id").all(&t.inst).expect("artifacts");
     t.inst
-        .transaction(|tx| {
+        .transaction(|tx| -> lamindb_core::Result<_> {
             for (i, a) in arts.iter().enumerate() {
                 let values = [("n_cells", json!(i)), ("tissue", json!(format!("label {}", i % 1000)))];
                 tx.add_feature_values(a, &values)?;

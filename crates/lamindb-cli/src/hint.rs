@@ -39,7 +39,7 @@ fn of(e: &Error) -> Option<String> {
             format!("find it by another field with `lamin list {r} --filter {field}=<value>` or `lamin search {r} <text>`")
         }
         // LaminDB's words for an artifact without a key outside any storage location.
-        Error::InvalidArgument(m) if m.starts_with("Pass one of key, run or description") => {
+        Error::InvalidOptions { message } if message.starts_with("Pass one of key, run or description") => {
             "pass --key KEY (its path in storage) or --description TEXT".into()
         }
         e if e.is_permission_denied() => "the database user of this instance may read but not write: \

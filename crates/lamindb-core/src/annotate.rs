@@ -79,10 +79,10 @@ impl Instance {
             for parent in parents {
                 let id = saved(parent.id, "Project")?;
                 if id == child {
-                    return Err(Error::InvalidArgument(format!(
-                        "project '{}' cannot be its own parent",
-                        project.name
-                    )));
+                    return Err(Error::InvalidValue {
+                        field: "parents".into(),
+                        message: format!("project '{}' cannot be its own parent", project.name),
+                    });
                 }
                 let columns = [
                     ("from_project_id", Value::Int(child), SqlType::Int),
@@ -259,7 +259,7 @@ impl Instance {
         rows.into_iter()
             .next()
             .and_then(|r| r.values.first().and_then(Value::as_i64))
-            .ok_or_else(|| Error::Decode("the inserted JSON value returned no id".into()))
+            .ok_or_else(|| Error::decode("the inserted JSON value returned no id"))
     }
 
     /// Inserts a link row `(artifact_id, column = id[, feature_id])` unless it exists.

@@ -46,17 +46,19 @@ impl Instance {
         description: Option<&str>,
     ) -> Result<(Collection, bool)> {
         if key.trim().is_empty() {
-            return Err(Error::InvalidArgument("a collection needs a key".into()));
+            return Err(Error::InvalidOptions { message: "a collection needs a key".into() });
         }
         if artifacts.is_empty() {
-            return Err(Error::InvalidArgument("a collection needs at least one artifact".into()));
+            return Err(Error::InvalidOptions { message: "a collection needs at least one artifact".into() });
         }
         let mut ids = HashSet::new();
         if let Some(twice) = artifacts.iter().find(|a| !ids.insert(a.id)) {
-            return Err(Error::InvalidArgument(format!(
-                "artifact {} is given twice: a collection holds each artifact once",
-                twice.uid
-            )));
+            return Err(Error::InvalidOptions {
+                message: format!(
+                    "artifact {} is given twice: a collection holds each artifact once",
+                    twice.uid
+                ),
+            });
         }
         // LaminDB's `hash_set` of the member hashes (artifacts with equal hashes count once).
         let mut sorted: Vec<&str> = artifacts.iter().filter_map(|a| a.hash.as_deref()).collect();

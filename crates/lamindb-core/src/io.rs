@@ -110,7 +110,7 @@ impl Instance {
         }
         let rows = self.query(&sql)?;
         if rows.is_empty() {
-            return Err(Error::InvalidArgument(format!("this instance has no table {table}")));
+            return Err(Error::UnknownTable { table: table.to_string() });
         }
         Ok(rows
             .into_iter()
@@ -163,11 +163,14 @@ impl Instance {
         let ours: HashSet<String> = self.tables()?.into_iter().collect();
         for t in &tables {
             if !ours.contains(&t.name) {
-                return Err(Error::InvalidArgument(format!(
-                    "this instance has no table {0} ({0}.parquet in the export): the export comes from a newer LaminDB \
+                return Err(Error::InvalidExport {
+                    location: t.name.clone(),
+                    message: format!(
+                        "this instance has no table {0} ({0}.parquet in the export): the export comes from a newer LaminDB \
                      or uses a module this instance lacks (only LaminDB's core tables are imported)",
-                    t.name
-                )));
+                        t.name
+                    ),
+                });
             }
         }
         for table in &ours {
@@ -196,11 +199,11 @@ impl Instance {
                     let known = target.iter().any(|tc| tc.name == c.name);
                     let holds = |r: &Vec<Value>| !matches!(&r[i], Value::Null) && r[i].as_str() != Some("");
                     if !known && t.rows.iter().any(holds) {
-                        return Err(Error::InvalidArgument(format!(
+                        return Err(Error::InvalidExport { location: format!("{}.{}", t.name, c.name), message: format!(
                             "{}.{} holds values but this instance has no such column: the export comes from a \
                              newer LaminDB; nothing was imported",
                             t.name, c.name
-                        )));
+                        ) });
                     }
                 }
                 let mut picked = Vec::new();
@@ -208,10 +211,10 @@ impl Instance {
                     if let Some(i) = t.columns.iter().position(|s| s.name == c.name) {
                         picked.push((i, c));
                     } else if !c.nullable && !has_default(&c.name) {
-                        return Err(Error::InvalidArgument(format!(
+                        return Err(Error::InvalidExport { location: format!("{}.{}", t.name, c.name), message: format!(
                             "{} in the export lacks the column {}, which cannot be NULL",
                             t.name, c.name
-                        )));
+                        ) });
                     }
                 }
                 let rows = t
@@ -301,22 +304,31 @@ impl Instance {
             "sqlite" => None,
             url if crate::db::is_postgres_url(url) => Some(url.to_string()),
             other => {
-                return Err(Error::InvalidArgument(format!(
-                    "move the instance to a PostgreSQL URL (postgresql://user@host:5432/db) or to `sqlite`, not '{}'",
-                    crate::db::redact_url(other)
-                )));
+                return Err(Error::InvalidDatabaseUrl {
+                    url: crate::db::redact_url(other),
+                    message: format!(
+                        "move the instance to a PostgreSQL URL (postgresql://user@host:5432/db) or to `sqlite`, not '{}'",
+                        crate::db::redact_url(other)
+                    ),
+                });
             }
         };
         if new.db == old.db {
-            return Err(Error::InvalidArgument("the instance uses this database already".into()));
+            return Err(Error::InvalidDatabaseUrl {
+                url: crate::db::redact_url(to),
+                message: "the instance uses this database already".into(),
+            });
         }
         let to_url = new.db_url()?;
         if new.is_sqlite() {
             if lamindb_storage::StorageRoot::parse(&new.storage_root)?.is_cloud() {
-                return Err(Error::InvalidArgument(format!(
-                    "a SQLite database in cloud storage ({}) is not supported: move to a PostgreSQL database",
-                    new.storage_root
-                )));
+                return Err(Error::SqliteInCloud {
+                    root: new.storage_root.clone(),
+                    message: format!(
+                        "a SQLite database in cloud storage ({}) is not supported: move to a PostgreSQL database",
+                        new.storage_root
+                    ),
+                });
             }
             if new.sqlite_path().exists() {
                 return Err(Error::Refused(Refusal::PathExists {
@@ -498,8 +510,9 @@ fn column_type(declared: &str, len: i64) -> SqlType {
 /// `true`/`false`, `1`/`0`), a timestamp or a date is taken as one; `''` is NULL where the
 /// column admits NULL (LaminDB's PostgreSQL exports write NULL so).
 pub fn convert(value: Value, column: &Column, table: &str) -> Result<Value> {
-    let bad = |v: &Value| {
-        Error::InvalidArgument(format!("{table}.{}: cannot read {v:?} as {:?}", column.name, column.ty))
+    let bad = |v: &Value| Error::InvalidValue {
+        field: format!("{table}.{}", column.name),
+        message: format!("{table}.{}: cannot read {v:?} as {:?}", column.name, column.ty),
     };
     let ty = column.ty;
     Ok(match value {

@@ -33,7 +33,7 @@ fn embedded_steps(db: &Db) -> Result<Vec<(String, String)>> {
     where
         EmbeddedMigrations: MigrationSource<DB>,
     {
-        let steps = MigrationSource::<DB>::migrations(m).map_err(|e| Error::Migration(e.to_string()))?;
+        let steps = MigrationSource::<DB>::migrations(m).map_err(Error::Migration)?;
         Ok(steps.iter().map(|m| (m.name().version().to_string(), m.name().to_string())).collect())
     }
     match db {
@@ -79,7 +79,7 @@ pub(crate) fn run_pending(db: &mut Db) -> Result<()> {
         #[cfg(feature = "postgres")]
         Db::Postgres(c) => c.run_pending_migrations(POSTGRES).map(|_| ()),
     };
-    result.map_err(|e| Error::Migration(e.to_string()))
+    result.map_err(Error::Migration)
 }
 
 /// The schema as `lamin doctor` reports it: `django` for a database Python LaminDB made (its own
@@ -99,7 +99,7 @@ pub(crate) fn revert_all(db: &mut Db) -> Result<()> {
         #[cfg(feature = "postgres")]
         Db::Postgres(c) => c.revert_all_migrations(POSTGRES).map(|_| ()),
     };
-    result.map_err(|e| Error::Migration(e.to_string()))
+    result.map_err(Error::Migration)
 }
 
 #[cfg(all(test, feature = "postgres"))]

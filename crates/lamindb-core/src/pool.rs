@@ -92,30 +92,49 @@ impl Instance {
     /// an inner failure never commits or aborts the outer work. On SQLite the transaction takes
     /// the write lock when it begins (`BEGIN IMMEDIATE`).
     ///
+    /// `f` may fail with any error type that a library [`Error`](crate::Error) converts into: the
+    /// transaction is rolled back and `f`'s error comes back unchanged. A failure to begin or
+    /// commit is converted with `From`. When the closure's error type cannot be inferred (it
+    /// only uses `?` and ends in `Ok(…)`), name it: `|tx| -> lamindb_core::Result<_> { … }`.
+    ///
     /// ```
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # let tmp = tempfile::tempdir()?;
     /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
     /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
-    /// use lamindb_core::{Error, Record, ULabel};
+    /// use lamindb_core::{Record, Result, ULabel};
     ///
     /// // Either both labels are saved, or neither.
-    /// inst.transaction(|tx| {
+    /// inst.transaction(|tx| -> Result<()> {
     ///     ULabel::new("A").save(tx)?;
     ///     ULabel::new("B").save(tx)?;
     ///     Ok(())
     /// })?;
-    /// // A failure inside rolls back what was done before it.
-    /// let failed: Result<(), Error> = inst.transaction(|tx| {
+    ///
+    /// // A failure of the caller's own rolls back what was done before it, and comes back as is.
+    /// #[derive(Debug)]
+    /// enum JobError {
+    ///     ChangedMyMind,
+    ///     Library(lamindb_core::Error),
+    /// }
+    /// impl From<lamindb_core::Error> for JobError {
+    ///     fn from(e: lamindb_core::Error) -> Self {
+    ///         JobError::Library(e)
+    ///     }
+    /// }
+    /// let failed = inst.transaction(|tx| {
     ///     ULabel::new("C").save(tx)?;
-    ///     Err(Error::InvalidArgument("changed my mind".into()))
+    ///     Err::<(), _>(JobError::ChangedMyMind)
     /// });
-    /// assert!(failed.is_err());
+    /// assert!(matches!(failed, Err(JobError::ChangedMyMind)));
     /// assert_eq!(ULabel::query().count(&inst)?, 2);
     /// # Ok(()) }
     /// ```
-    pub fn transaction<T>(&self, f: impl FnOnce(&Instance) -> Result<T>) -> Result<T> {
+    pub fn transaction<T, E>(&self, f: impl FnOnce(&Instance) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<crate::Error>,
+    {
         if self.pinned().is_some() {
             self.with_db(Db::begin)?;
             let out = f(self);
@@ -136,7 +155,7 @@ impl Instance {
         out
     }
 
-    fn finish<T>(&self, out: Result<T>) -> Result<T> {
+    fn finish<T, E: From<crate::Error>>(&self, out: Result<T, E>) -> Result<T, E> {
         match out {
             Ok(v) => {
                 self.with_db(Db::commit)?;

@@ -532,7 +532,7 @@ pub(crate) fn update_row(
 }
 
 fn one_row(mut rows: Vec<DynRow>) -> Result<DynRow> {
-    rows.pop().ok_or_else(|| Error::Decode("the statement returned no row".into()))
+    rows.pop().ok_or_else(|| Error::decode("the statement returned no row"))
 }
 
 /// The value given to an optional clause of [`registry!`](crate::registry!), else the default.

@@ -87,7 +87,7 @@ impl Instance {
         let dir = self.run_owners_dir();
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let path = dir.join(format!("{}.json", run.uid));
-        let text = serde_json::to_string(&owner).map_err(|e| Error::Decode(e.to_string()))?;
+        let text = serde_json::to_string(&owner).map_err(|e| Error::decode_from("", e))?;
         std::fs::write(&path, text).map_err(|e| Error::io(&path, e))
     }
 

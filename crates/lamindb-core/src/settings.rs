@@ -123,11 +123,14 @@ impl InstanceSettings {
             Some(db) => Ok(db.clone()),
             None => {
                 if self.storage_root.contains("://") {
-                    return Err(Error::InvalidArgument(format!(
-                        "instance {} keeps its SQLite database in cloud storage ({}), which is not supported; use a PostgreSQL database",
-                        self.slug(),
-                        self.storage_root
-                    )));
+                    return Err(Error::SqliteInCloud {
+                        root: self.storage_root.clone(),
+                        message: format!(
+                            "instance {} keeps its SQLite database in cloud storage ({}), which is not supported; use a PostgreSQL database",
+                            self.slug(),
+                            self.storage_root
+                        ),
+                    });
                 }
                 Ok(format!("sqlite://{}", self.sqlite_path().display()))
             }
@@ -334,10 +337,16 @@ impl SettingsDir {
     pub fn set_cache_dir(&self, dir: Option<&Path>) -> Result<()> {
         if let Some(dir) = dir {
             if !dir.is_absolute() {
-                return Err(Error::InvalidArgument("A path to the cache dir should be absolute.".into()));
+                return Err(Error::InvalidSetting {
+                    name: "cache_dir",
+                    message: "A path to the cache dir should be absolute.".into(),
+                });
             }
             if dir.exists() && !dir.is_dir() {
-                return Err(Error::InvalidArgument("cache dir should be a directory.".into()));
+                return Err(Error::InvalidSetting {
+                    name: "cache_dir",
+                    message: "cache dir should be a directory.".into(),
+                });
             }
         }
         let value = dir.map_or("null".to_string(), |d| d.display().to_string());
@@ -459,10 +468,13 @@ impl SettingsDir {
             [owner, name] if !owner.is_empty() && !name.is_empty() => {
                 Ok((owner.to_string(), name.to_string()))
             }
-            _ => Err(Error::InvalidArgument(format!(
-                "Invalid instance identifier '{}': use 'owner/name' or 'name'",
-                crate::db::redact_url(identifier)
-            ))),
+            _ => Err(Error::InvalidIdentifier {
+                identifier: crate::db::redact_url(identifier),
+                message: format!(
+                    "Invalid instance identifier '{}': use 'owner/name' or 'name'",
+                    crate::db::redact_url(identifier)
+                ),
+            }),
         }
     }
 
@@ -580,11 +592,12 @@ impl SettingsDir {
     pub fn set_current_here(&self, s: &InstanceSettings, directory: &Path) -> Result<PathBuf> {
         let directory = std::fs::canonicalize(directory).map_err(|e| Error::io(directory, e))?;
         if home().is_some_and(|home| home == directory) {
-            return Err(Error::InvalidArgument(
-                "The home directory cannot be a development directory: \
+            return Err(Error::InvalidPath {
+                path: directory.display().to_string(),
+                message: "The home directory cannot be a development directory: \
                  $HOME/.lamin/current_instance is the legacy global instance"
                     .into(),
-            ));
+            });
         }
         self.check_not_within_other_dev_dir(&s.slug(), &directory)?;
         Ok(self.mark_dev_dir(s, &directory)?.unwrap_or_else(|| local_marker(&directory)))
@@ -724,7 +737,10 @@ pub fn cache_dir() -> Result<PathBuf> {
     let var = |n: &str| std::env::var_os(n).filter(|v| !v.is_empty()).map(PathBuf::from);
     if let Some(dir) = var("LAMIN_CACHE_DIR") {
         if !dir.is_absolute() {
-            return Err(Error::InvalidArgument("LAMIN_CACHE_DIR must be a valid absolute path.".into()));
+            return Err(Error::InvalidSetting {
+                name: "LAMIN_CACHE_DIR",
+                message: "LAMIN_CACHE_DIR must be a valid absolute path.".into(),
+            });
         }
         return Ok(dir);
     }
@@ -736,6 +752,9 @@ pub fn cache_dir() -> Result<PathBuf> {
     }
     match var("HOME") {
         Some(home) => Ok(home.join(".cache").join("lamindb")),
-        None => Err(Error::InvalidArgument("cannot find the cache directory: set LAMIN_CACHE_DIR".into())),
+        None => Err(Error::InvalidSetting {
+            name: "LAMIN_CACHE_DIR",
+            message: "cannot find the cache directory: set LAMIN_CACHE_DIR".into(),
+        }),
     }
 }

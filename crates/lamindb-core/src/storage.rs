@@ -196,8 +196,7 @@ impl Instance {
     /// other than the marker; otherwise the marker (if this instance manages it) and the record
     /// are removed. Directories are left in place.
     pub fn delete_storage(&self, storage: &Storage) -> Result<()> {
-        let id =
-            storage.id.ok_or_else(|| Error::InvalidArgument("this Storage record is not saved".into()))?;
+        let id = storage.id.ok_or_else(|| Error::NotSaved { registry: "Storage" })?;
         if Artifact::query().all_branches().filter_eq("storage_id", id).count(self)? > 0 {
             return Err(Error::Refused(Refusal::StorageHasArtifacts));
         }

@@ -209,7 +209,7 @@ impl Instance {
     /// another process attaches to, see [`Instance::attach_run`]).
     pub fn start_run(&self, opts: &TrackOptions) -> Result<Run> {
         if opts.key.trim().is_empty() {
-            return Err(Error::InvalidArgument("a run needs a transform key".into()));
+            return Err(Error::InvalidOptions { message: "a run needs a transform key".into() });
         }
         let initiated_by = match &opts.initiated_by_run {
             Some(uid) => Some(Run::get(self, uid)?.id.unwrap_or_default()),
@@ -332,8 +332,10 @@ impl Instance {
 /// The uid of the next version after `uid` (same 12-character stem, suffix + 1).
 fn next_version_uid(uid: &str) -> Result<String> {
     let (stem, suffix) = uid.split_at(uid.len().saturating_sub(4));
-    let n = decode_base62(suffix)
-        .ok_or_else(|| Error::InvalidArgument(format!("{uid} has no version suffix")))?;
+    let n = decode_base62(suffix).ok_or_else(|| Error::InvalidIdentifier {
+        identifier: uid.to_string(),
+        message: format!("{uid} has no version suffix"),
+    })?;
     Ok(format!("{stem}{}", encode_base62(n + 1, 4)?))
 }
 

@@ -136,13 +136,18 @@ impl Instance {
         check_sources(self, source)?;
         let reg = R::REGISTRY;
         if reg.uid_len.is_none() {
-            return Err(Error::InvalidArgument(format!(
-                "{} records have no uid and cannot be transferred",
-                reg.name
-            )));
+            return Err(Error::Unsupported {
+                registry: reg.name,
+                field: None,
+                message: format!("{} records have no uid and cannot be transferred", reg.name),
+            });
         }
         if reg.name == "Artifact" {
-            return Err(Error::InvalidArgument("transfer artifacts with transfer_artifacts".into()));
+            return Err(Error::Unsupported {
+                registry: reg.name,
+                field: None,
+                message: "transfer artifacts with transfer_artifacts".into(),
+            });
         }
         let ctx = self.save_context()?;
         self.transaction(|tx| {
@@ -170,11 +175,8 @@ impl<R: Record> TransferSummary<R> {
     }
 }
 
-fn not_latest(registry: &str, uid: &str) -> Error {
-    Error::InvalidArgument(format!(
-        "You are attempting to transfer a record that's not the latest in its version history. \
-         This is currently not supported. ({registry} {uid})"
-    ))
+fn not_latest(registry: &'static str, uid: &str) -> Error {
+    Error::Refused(crate::Refusal::NotLatestVersion { registry, uid: uid.to_string() })
 }
 
 fn check_latest(artifacts: &[Artifact]) -> Result<()> {
@@ -186,10 +188,7 @@ fn check_latest(artifacts: &[Artifact]) -> Result<()> {
 
 fn check_sources(target: &Instance, source: &Instance) -> Result<()> {
     if source.uid() == target.uid() {
-        return Err(Error::InvalidArgument(format!(
-            "the source and the target are the same instance ({}): nothing to transfer",
-            target.slug()
-        )));
+        return Err(Error::Refused(crate::Refusal::SameInstance { slug: target.slug() }));
     }
     Ok(())
 }
@@ -386,12 +385,12 @@ impl<'a> Transfer<'a> {
                 (_, Value::Null) => Value::Null,
                 ("branch_id" | "created_on_id", Value::Int(id)) => Value::Int(self.branch(id)?),
                 (_, Value::Int(id)) => {
-                    let related = crate::models::registry_by_name(target).ok_or_else(|| {
-                        Error::InvalidArgument(format!(
-                            "{}.{} points to an unknown registry",
-                            reg.name, field.name
-                        ))
-                    })?;
+                    let related =
+                        crate::models::registry_by_name(target).ok_or_else(|| Error::Unsupported {
+                            registry: reg.name,
+                            field: Some(field.name.to_string()),
+                            message: format!("{}.{} points to an unknown registry", reg.name, field.name),
+                        })?;
                     if related.uid_len.is_none()
                         || related.name == "Run"
                         || related.name == "Artifact"
@@ -401,10 +400,14 @@ impl<'a> Transfer<'a> {
                         if field.nullable {
                             Value::Null
                         } else {
-                            return Err(Error::InvalidArgument(format!(
-                                "{}.{} needs a {} record, which is not transferred along",
-                                reg.name, field.name, related.name
-                            )));
+                            return Err(Error::Unsupported {
+                                registry: reg.name,
+                                field: Some(field.name.to_string()),
+                                message: format!(
+                                    "{}.{} needs a {} record, which is not transferred along",
+                                    reg.name, field.name, related.name
+                                ),
+                            });
                         }
                     } else {
                         Value::Int(self.map_id(related, id)?)
@@ -493,11 +496,10 @@ impl<'a> Transfer<'a> {
             }
         }
         if reg.name == "Space" {
-            return Err(Error::InvalidArgument(format!(
-                "Could not map space {} of the source instance: create a space with uid {} here first",
-                get("name"),
-                get("uid")
-            )));
+            return Err(Error::Refused(crate::Refusal::UnmappedSpace {
+                name: get("name").to_string(),
+                uid: get("uid").to_string(),
+            }));
         }
         let row = self.remap(reg, values)?;
         let inserted = self.tx.with_db(|db| crate::registry::insert_row(db, reg, &row))?;

@@ -72,7 +72,7 @@ impl Value {
 
     /// Coerces a value read from the database to the declared column type.
     pub fn coerce(self, ty: SqlType, column: &str) -> Result<Value> {
-        let bad = |v: &Value| Error::Decode(format!("column {column}: cannot read {v:?} as {ty:?}"));
+        let bad = |v: &Value| Error::decode(format!("column {column}: cannot read {v:?} as {ty:?}"));
         Ok(match (ty, self) {
             (_, Value::Null) => Value::Null,
             (SqlType::Bool, Value::Int(i)) => Value::Bool(i != 0),
@@ -258,7 +258,7 @@ pub trait FieldValue: Sized {
 }
 
 fn mismatch(column: &str, v: &Value, want: &str) -> Error {
-    Error::Decode(format!("column {column}: expected {want}, got {v:?}"))
+    Error::decode(format!("column {column}: expected {want}, got {v:?}"))
 }
 
 impl FieldValue for i64 {

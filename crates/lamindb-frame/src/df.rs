@@ -276,8 +276,9 @@ fn read_chunks(
     let mut in_chunk = 0usize;
     let last = direct.len() - 1;
     let height = db.query_each_ref(&sql, |i, v| {
-        builders[i].push_ref(v).map_err(|message| {
-            lamindb_core::Error::Decode(format!("column {}: {message}", direct[i].name))
+        builders[i].push_ref(v).map_err(|message| lamindb_core::Error::Decode {
+            message: format!("column {}: {message}", direct[i].name),
+            source: None,
         })?;
         if i == last {
             in_chunk += 1;

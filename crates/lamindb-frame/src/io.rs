@@ -93,19 +93,25 @@ pub fn read_export(dir: &Path) -> Result<Vec<Table>, FrameError> {
         .collect();
     files.sort();
     if files.is_empty() {
-        return Err(FrameError::Core(lamindb_core::Error::InvalidArgument(format!(
-            "{} holds no .parquet files: pass a folder written by an export (`export_dir`, `lamin io export`) or by LaminDB's `lamin io exportdb`",
-            dir.display()
-        ))));
+        return Err(FrameError::Core(lamindb_core::Error::InvalidExport {
+            location: dir.display().to_string(),
+            message: format!(
+                "{} holds no .parquet files: pass a folder written by an export (`export_dir`, `lamin io export`) or by LaminDB's `lamin io exportdb`",
+                dir.display()
+            ),
+        }));
     }
     let mut tables = Vec::with_capacity(files.len());
     for path in files {
         let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
         if name.contains("_chunk_") {
-            return Err(FrameError::Core(lamindb_core::Error::InvalidArgument(format!(
-                "{} is a chunk of an export that did not finish: export again",
-                path.display()
-            ))));
+            return Err(FrameError::Core(lamindb_core::Error::InvalidExport {
+                location: path.display().to_string(),
+                message: format!(
+                    "{} is a chunk of an export that did not finish: export again",
+                    path.display()
+                ),
+            }));
         }
         let file = std::fs::File::open(&path)
             .map_err(|source| FrameError::Io { path: path.display().to_string(), source })?;

@@ -773,8 +773,10 @@ fn large_batches_find_every_existing_artifact() {
             write(&t.path(&format!("in/big/b/{i:04}.txt")), format!("other {i}").as_bytes());
             write(&t.path(&format!("in/big/c/{i:04}.txt")), format!("other {i}").as_bytes());
         }
-        let (first, second) =
-            t.inst.transaction(|tx| Ok((save(tx, "in/big/b"), save(tx, "in/big/c")))).unwrap();
+        let (first, second) = t
+            .inst
+            .transaction(|tx| Ok::<_, lamindb_core::Error>((save(tx, "in/big/b"), save(tx, "in/big/c"))))
+            .unwrap();
         assert_eq!((first.created, second.existing, second.created), (n, n, 0));
         assert_eq!(Artifact::query().count(&t.inst).unwrap(), 2 * n + 1);
     });

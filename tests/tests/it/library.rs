@@ -100,7 +100,7 @@ fn every_write_joins_an_outer_transaction_that_fails() {
             assert_eq!(after, before, "{name} left something behind");
         }
         // A failing inner transaction rolls back to its savepoint; the outer work commits.
-        inst.transaction(|tx| {
+        inst.transaction(|tx| -> lamindb_core::Result<_> {
             ULabel::new("outer").save(tx)?;
             let inner: lamindb_core::Result<()> = tx.transaction(|inner| {
                 ULabel::new("inner").save(inner)?;

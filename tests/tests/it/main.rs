@@ -17,4 +17,5 @@ mod query;
 mod records;
 mod storage;
 mod track;
+mod transaction;
 mod transfer;

@@ -138,7 +138,7 @@ fn create_named(inst: &Instance, args: &CreateArgs, registry: &str, names: &[Str
             })
         })
         .collect::<anyhow::Result<Vec<Project>>>()?;
-    let (rows, n_new) = inst.transaction(|tx| {
+    let (rows, n_new) = inst.transaction(|tx| -> lamindb_core::Result<_> {
         let mut rows = Vec::new();
         let mut n_new = 0;
         for name in names {

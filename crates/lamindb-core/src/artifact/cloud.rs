@@ -30,9 +30,10 @@ impl Instance {
         mut each: impl FnMut(&Artifact, &ArtifactOutcome) -> Result<()>,
     ) -> Result<SaveSummary> {
         if opts.key.is_some() {
-            return Err(Error::InvalidArgument(
-                "objects in a storage location are registered under their own paths: pass no key".into(),
-            ));
+            return Err(Error::InvalidOptions {
+                message: "objects in a storage location are registered under their own paths: pass no key"
+                    .into(),
+            });
         }
         let env = self.save_env(opts)?;
         let (sidx, rel) = containing_storage(&env.storages, url)?;

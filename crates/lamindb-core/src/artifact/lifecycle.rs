@@ -112,18 +112,24 @@ impl Instance {
             if let Some(root) = s.storage_root()?.local_path()
                 && path.starts_with(root)
             {
-                return Err(Error::InvalidArgument(format!(
-                    "Can only replace with a local path not in any Storage. This data is in Storage(uid='{}', root='{}').",
-                    s.uid, s.root
-                )));
+                return Err(Error::InvalidPath {
+                    path: path.display().to_string(),
+                    message: format!(
+                        "Can only replace with a local path not in any Storage. This data is in Storage(uid='{}', root='{}').",
+                        s.uid, s.root
+                    ),
+                });
             }
         }
         if meta.is_dir() != artifact.is_dir() {
-            return Err(Error::InvalidArgument(format!(
-                "It is not allowed to replace {} with {}",
-                if artifact.is_dir() { "a folder" } else { "a file" },
-                if meta.is_dir() { "a folder." } else { "a file." }
-            )));
+            return Err(Error::InvalidPath {
+                path: path.display().to_string(),
+                message: format!(
+                    "It is not allowed to replace {} with {}",
+                    if artifact.is_dir() { "a folder" } else { "a file" },
+                    if meta.is_dir() { "a folder." } else { "a file." }
+                ),
+            });
         }
         let (new_suffix, _) = suffix::extract(&path.to_string_lossy());
         let (hash, hash_type, size, n_files) = if meta.is_dir() {
@@ -207,15 +213,14 @@ impl Instance {
         if !keep_data {
             self.check_write(&storage, WriteAction::DeleteArtifact)?;
         }
-        let id =
-            artifact.id.ok_or_else(|| Error::InvalidArgument("this Artifact record is not saved".into()))?;
+        let id = artifact.id.ok_or_else(|| Error::NotSaved { registry: "Artifact" })?;
         if artifact.branch_id == Some(-1) {
             return Err(Error::InTrash { registry: "Artifact", id });
         }
         let branch = artifact.branch_id.unwrap_or(1);
         let stem = artifact.stem_uid().to_string();
         let was_latest = artifact.is_latest;
-        self.transaction(|db| {
+        self.transaction(|db| -> Result<_> {
             let mut sql = db.sql();
             sql.push("UPDATE \"lamindb_artifact\" SET \"branch_id\" = -1, \"is_latest\" = ");
             sql.bind(Value::Bool(false), SqlType::Bool).push(", \"updated_at\" = ");
@@ -232,10 +237,9 @@ impl Instance {
     /// Brings an artifact back from the trash to the main branch; it becomes the latest version
     /// when it is the newest one there.
     pub fn restore_artifact(&self, artifact: &Artifact) -> Result<Artifact> {
-        let id =
-            artifact.id.ok_or_else(|| Error::InvalidArgument("this Artifact record is not saved".into()))?;
+        let id = artifact.id.ok_or_else(|| Error::NotSaved { registry: "Artifact" })?;
         let stem = artifact.stem_uid().to_string();
-        self.transaction(|db| {
+        self.transaction(|db| -> Result<_> {
             let mut sql = db.sql();
             sql.push("UPDATE \"lamindb_artifact\" SET \"branch_id\" = 1, \"updated_at\" = ");
             sql.now().push(" WHERE \"id\" = ").bind(Value::Int(id), SqlType::BigInt);
@@ -269,8 +273,7 @@ impl Instance {
         if delete_data != Some(false) {
             self.check_write(&storage, WriteAction::DeleteArtifact)?;
         }
-        let id =
-            artifact.id.ok_or_else(|| Error::InvalidArgument("this Artifact record is not saved".into()))?;
+        let id = artifact.id.ok_or_else(|| Error::NotSaved { registry: "Artifact" })?;
         let stem = artifact.stem_uid().to_string();
         let path = storage.storage_root()?.join(&artifact.storage_key());
         let all_versions = artifact.overwrite_versions && artifact.is_latest;

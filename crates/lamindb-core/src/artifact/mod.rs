@@ -129,7 +129,10 @@ impl ArtifactSource {
 fn dir_and_prefix(dir: &Path, key_prefix: Option<&str>) -> Result<(PathBuf, String)> {
     let dir = absolute(dir)?;
     if !dir.is_dir() {
-        return Err(Error::InvalidArgument(format!("{} is not a folder", dir.display())));
+        return Err(Error::InvalidPath {
+            path: dir.display().to_string(),
+            message: format!("{} is not a folder", dir.display()),
+        });
     }
     let prefix = match key_prefix {
         Some(p) => p.trim_end_matches('/').to_string(),

@@ -153,9 +153,9 @@ impl Instance {
         mut each: impl FnMut(&Artifact, &ArtifactOutcome) -> Result<()>,
     ) -> Result<SaveSummary> {
         if opts.key.is_some() {
-            return Err(Error::InvalidArgument(
-                "a key names one artifact: give each source its own key".into(),
-            ));
+            return Err(Error::InvalidOptions {
+                message: "a key names one artifact: give each source its own key".into(),
+            });
         }
         let size = if opts.batch == 0 { BATCH } else { opts.batch };
         let mut sources = sources.into_iter();
@@ -210,9 +210,9 @@ impl Instance {
         progress: &dyn Progress,
     ) -> Result<Vec<(Artifact, ArtifactOutcome)>> {
         if opts.key.is_some() && sources.len() != 1 {
-            return Err(Error::InvalidArgument(
-                "a key names one artifact: pass one path with a key, or one key per path".into(),
-            ));
+            return Err(Error::InvalidOptions {
+                message: "a key names one artifact: pass one path with a key, or one key per path".into(),
+            });
         }
         let env = self.save_env(opts)?;
         let prepared = self.prepare_batch(&env, sources, opts, progress)?;
@@ -300,7 +300,7 @@ impl Instance {
             // The plan reads and the insert run in one write transaction with the table's writers
             // serialised, so that two processes saving the same content at once cannot both
             // miss each other's row.
-            let saved = self.transaction(|db| {
+            let saved = self.transaction(|db| -> Result<_> {
                 db.lock_for_writers(Artifact::REGISTRY.table)?;
                 let plans = db.plan(prepared, storages, spare.as_ref())?;
                 let mut rows: Vec<(usize, Artifact)> = Vec::new();
@@ -329,7 +329,7 @@ impl Instance {
             let saved = inserted
                 .get(&a.uid)
                 .cloned()
-                .ok_or_else(|| Error::Decode(format!("the insert of artifact {} returned no row", a.uid)))?;
+                .ok_or_else(|| Error::decode(format!("the insert of artifact {} returned no row", a.uid)))?;
             let outcome = match &plans[*idx] {
                 Plan::New { previous: Some(prev), .. } => {
                     ArtifactOutcome::NewVersion { previous_uid: prev.uid.clone() }
@@ -474,17 +474,21 @@ impl Instance {
         }
         let path_str = path.to_string_lossy().into_owned();
         if path_str.contains("/.lamindb/") {
-            return Err(Error::InvalidArgument(
-                "Do not pass path inside the `.lamindb/` directory for non-s3/gs paths.".into(),
-            ));
+            return Err(Error::InvalidPath {
+                path: path_str.clone(),
+                message: "Do not pass path inside the `.lamindb/` directory for non-s3/gs paths.".into(),
+            });
         }
         let (suffix, raw) = suffix::extract(&path_str);
         if let Some(k) = &key {
             let key_raw = suffix::raw(k);
             if key_raw != raw {
-                return Err(Error::InvalidArgument(format!(
-                    "The passed path's suffix '{raw}' must match the passed key's suffix '{key_raw}'."
-                )));
+                return Err(Error::InvalidKey {
+                    key: k.clone(),
+                    message: format!(
+                        "The passed path's suffix '{raw}' must match the passed key's suffix '{key_raw}'."
+                    ),
+                });
             }
         }
         let inside = roots.iter().enumerate().find_map(|(i, root)| {
@@ -500,7 +504,9 @@ impl Instance {
             None => (env.target_idx, false, key, None),
         };
         if key.is_none() && opts.description.is_none() && run_id.is_none() {
-            return Err(Error::InvalidArgument("Pass one of key, run or description as a parameter".into()));
+            return Err(Error::InvalidOptions {
+                message: "Pass one of key, run or description as a parameter".into(),
+            });
         }
         if !in_place {
             self.check_write(&storages[storage], WriteAction::CreateArtifact)?;

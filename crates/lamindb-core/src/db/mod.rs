@@ -205,6 +205,16 @@ pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgresql://") || url.starts_with("postgres://")
 }
 
+/// [`Error::Connect`] of a failed connection to `url`: the URL and the driver's message redacted.
+fn connect_error(url: &str, e: diesel::ConnectionError) -> Error {
+    let message = redact_message(&e.to_string(), url);
+    Error::Connect {
+        url: redact_url(url),
+        message: message.clone(),
+        source: crate::error::ConnectError::new(message, e),
+    }
+}
+
 impl Db {
     /// Connects to `url`: `postgresql://…` / `postgres://…` for PostgreSQL, `sqlite:///abs/path`
     /// or a plain path for SQLite. SQLite connections get WAL, a busy timeout and foreign keys.
@@ -214,10 +224,7 @@ impl Db {
             return Err(Error::NotBuiltIn { what: "PostgreSQL databases", feature: "postgres" });
             #[cfg(feature = "postgres")]
             {
-                let mut conn = PgConnection::establish(url).map_err(|e| Error::Connect {
-                    url: redact_url(url),
-                    message: redact_message(&e.to_string(), url),
-                })?;
+                let mut conn = PgConnection::establish(url).map_err(|e| connect_error(url, e))?;
                 conn.batch_execute("SET TIME ZONE 'UTC'")?;
                 Ok(Db::Postgres(conn))
             }
@@ -225,16 +232,16 @@ impl Db {
             // A settings file may hold anything: only `sqlite://` names a file (a keyword string
             // or another scheme would otherwise become the name of a new SQLite file).
             if !url.starts_with("sqlite://") {
-                return Err(Error::InvalidArgument(format!(
-                    "unsupported database URL '{}': use a PostgreSQL URL (postgresql://user@host:5432/db) or a SQLite file",
-                    redact_url(url)
-                )));
+                return Err(Error::InvalidDatabaseUrl {
+                    url: redact_url(url),
+                    message: format!(
+                        "unsupported database URL '{}': use a PostgreSQL URL (postgresql://user@host:5432/db) or a SQLite file",
+                        redact_url(url)
+                    ),
+                });
             }
             let path = sqlite_path(url);
-            let mut conn = SqliteConnection::establish(path).map_err(|e| Error::Connect {
-                url: redact_url(url),
-                message: redact_message(&e.to_string(), url),
-            })?;
+            let mut conn = SqliteConnection::establish(path).map_err(|e| connect_error(url, e))?;
             // The journal mode is left alone here: it is stored in the file, and Python LaminDB
             // keeps its databases in rollback-journal mode (see `migrations::run_pending`).
             // A 64 MiB page cache keeps the indexes of bulk writes in memory (the default is 2 MiB).

@@ -82,10 +82,13 @@ where
     R: diesel::row::Row<'a, Pg>,
     F: FnMut(usize, ValueRef<'_>) -> crate::error::Result<()>,
 {
-    let decode = |e: Box<dyn std::error::Error + Send + Sync>| crate::error::Error::Decode(e.to_string());
+    let decode = |e: Box<dyn std::error::Error + Send + Sync>| crate::error::Error::Decode {
+        message: e.to_string(),
+        source: Some(e),
+    };
     for i in 0..row.field_count() {
         let field = diesel::row::Row::get(row, i)
-            .ok_or_else(|| crate::error::Error::Decode(format!("missing column {i}")))?;
+            .ok_or_else(|| crate::error::Error::decode(format!("missing column {i}")))?;
         let Some(raw) = field.value() else {
             f(i, ValueRef::Null)?;
             continue;
@@ -99,7 +102,7 @@ where
                 let bytes = raw.as_bytes();
                 let text = bytes
                     .strip_prefix(&[1u8])
-                    .ok_or_else(|| crate::error::Error::Decode("unsupported jsonb version".into()))?;
+                    .ok_or_else(|| crate::error::Error::decode("unsupported jsonb version"))?;
                 f(i, ValueRef::Text(std::str::from_utf8(text).map_err(|e| decode(e.into()))?))?
             }
             _ => match pg_value(raw).map_err(decode)? {

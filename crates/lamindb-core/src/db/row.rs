@@ -77,7 +77,7 @@ where
 {
     for i in 0..row.field_count() {
         let field = diesel::row::Row::get(row, i)
-            .ok_or_else(|| crate::error::Error::Decode(format!("missing column {i}")))?;
+            .ok_or_else(|| crate::error::Error::decode(format!("missing column {i}")))?;
         match field.value() {
             None => f(i, ValueRef::Null)?,
             Some(mut raw) => match raw.value_type() {

@@ -81,14 +81,16 @@ impl Created {
 /// LaminDB's rule for instance names.
 fn check_name(name: &str) -> Result<()> {
     if name.contains('/') {
-        return Err(Error::InvalidArgument(format!(
-            "Invalid instance name: '/' delimiter not allowed (got '{name}')."
-        )));
+        return Err(Error::InvalidIdentifier {
+            identifier: name.to_string(),
+            message: format!("Invalid instance name: '/' delimiter not allowed (got '{name}')."),
+        });
     }
     if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(Error::InvalidArgument(format!(
-            "Invalid instance name '{name}': use letters, digits, '-' or '_'."
-        )));
+        return Err(Error::InvalidIdentifier {
+            identifier: name.to_string(),
+            message: format!("Invalid instance name '{name}': use letters, digits, '-' or '_'."),
+        });
     }
     Ok(())
 }
@@ -116,32 +118,41 @@ impl Instance {
         check_new_root(&root)?;
         if let Some(path) = root.local_path() {
             if path.exists() && !path.is_dir() {
-                return Err(Error::InvalidArgument(format!(
-                    "{} is a file, not a folder: an instance's storage is a folder (created when missing)",
-                    opts.storage
-                )));
+                return Err(Error::InvalidPath {
+                    path: opts.storage.clone(),
+                    message: format!(
+                        "{} is a file, not a folder: an instance's storage is a folder (created when missing)",
+                        opts.storage
+                    ),
+                });
             }
         }
         if let Some(db) = &opts.db {
             if !is_postgres_url(db) {
-                return Err(Error::InvalidArgument(format!(
-                    "the database must be a PostgreSQL URL (postgresql://user:password@host:port/dbname), got '{}'",
-                    redact_url(db)
-                )));
+                return Err(Error::InvalidDatabaseUrl {
+                    url: redact_url(db),
+                    message: format!(
+                        "the database must be a PostgreSQL URL (postgresql://user:password@host:port/dbname), got '{}'",
+                        redact_url(db)
+                    ),
+                });
             }
             // Refused before anything is created.
             if !crate::db::postgres_built_in() {
                 return Err(Error::NotBuiltIn { what: "PostgreSQL databases", feature: "postgres" });
             }
         } else if root.is_cloud() {
-            return Err(Error::InvalidArgument(format!(
-                "a SQLite database in cloud storage ({root}) is not supported: give a PostgreSQL database (`InitOptions::db`)"
-            )));
+            return Err(Error::SqliteInCloud {
+                root: root.to_string(),
+                message: format!(
+                    "a SQLite database in cloud storage ({root}) is not supported: give a PostgreSQL database (`InitOptions::db`)"
+                ),
+            });
         }
         let name = match &opts.name {
             Some(n) => n.clone(),
-            None => default_name(&root, opts.db.as_deref()).ok_or_else(|| {
-                Error::InvalidArgument(format!("cannot derive an instance name from {root}: give a name"))
+            None => default_name(&root, opts.db.as_deref()).ok_or_else(|| Error::InvalidOptions {
+                message: format!("cannot derive an instance name from {root}: give a name"),
             })?,
         };
         check_name(&name)?;

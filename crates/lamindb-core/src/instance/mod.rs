@@ -155,8 +155,9 @@ impl Instance {
         if root.join(".lamindb").join("lamin.db").is_file() {
             let root = StorageRoot::parse(&root.to_string_lossy())?;
             let store = Store::open(&root)?;
-            let m = marker::read_marker_full(&store)?.ok_or_else(|| {
-                Error::InvalidArgument(format!("{root} has a .lamindb/lamin.db but no storage marker"))
+            let m = marker::read_marker_full(&store)?.ok_or_else(|| Error::NoInstance {
+                location: root.to_string(),
+                message: format!("{root} has a .lamindb/lamin.db but no storage marker"),
             })?;
             let settings = settings_from_marker(&m, root.as_str(), None);
             return Instance::open_settings(dir, settings);
@@ -164,7 +165,7 @@ impl Instance {
         match dir.find(target) {
             Ok(settings) => Instance::open_settings(dir, settings),
             // A path that exists names a folder, not an instance: say what is missing there.
-            Err(Error::InstanceNotFound(..) | Error::InvalidArgument(_)) if path.exists() => {
+            Err(Error::InstanceNotFound(..) | Error::InvalidIdentifier { .. }) if path.exists() => {
                 Err(Error::Refused(Refusal::NoInstanceAt { path: path.to_path_buf() }))
             }
             Err(e) => Err(e),
@@ -179,13 +180,15 @@ impl Instance {
             .query(&sql)
             .ok()
             .and_then(|rows| rows.first().and_then(|r| r.get(0)).and_then(|v| v.as_str().map(str::to_string)))
-            .ok_or_else(|| {
-                Error::InvalidArgument(format!("{} holds no LaminDB instance", redact_url(url)))
+            .ok_or_else(|| Error::NoInstance {
+                location: redact_url(url),
+                message: format!("{} holds no LaminDB instance", redact_url(url)),
             })?;
         drop(db);
         let store = Store::open(&StorageRoot::parse(&root)?)?;
-        let m = marker::read_marker_full(&store)?.ok_or_else(|| {
-            Error::InvalidArgument(format!("the storage {root} of {} has no marker", redact_url(url)))
+        let m = marker::read_marker_full(&store)?.ok_or_else(|| Error::NoInstance {
+            location: redact_url(url),
+            message: format!("the storage {root} of {} has no marker", redact_url(url)),
         })?;
         Instance::open_settings(dir, settings_from_marker(&m, &root, Some(url.to_string())))
     }
@@ -369,9 +372,12 @@ impl Instance {
             }));
         }
         if !is_postgres_url(url) {
-            return Err(Error::InvalidArgument(
-                "the database must be a PostgreSQL URL (postgresql://user:password@host:port/dbname)".into(),
-            ));
+            return Err(Error::InvalidDatabaseUrl {
+                url: redact_url(url),
+                message:
+                    "the database must be a PostgreSQL URL (postgresql://user:password@host:port/dbname)"
+                        .into(),
+            });
         }
         // Its errors are redacted (the driver's messages can quote the URL).
         let mut db = Db::connect(url)?;

@@ -90,11 +90,14 @@ fn cond(
                     target(registry)
                 }
             };
-            return Err(Error::InvalidArgument(format!(
-                "Invalid lookup '{}' for {head}. Did you mean {head}__{}?",
-                display_operand(operand),
-                other.name_field
-            )));
+            return Err(Error::InvalidFilter {
+                expression: head.to_string(),
+                message: format!(
+                    "Invalid lookup '{}' for {head}. Did you mean {head}__{}?",
+                    display_operand(operand),
+                    other.name_field
+                ),
+            });
         }
         let field = reg.check_field(head)?;
         return predicate(sql, &format!("{alias}.\"{}\"", field.name), field, lookup, operand);
@@ -120,12 +123,15 @@ fn cond(
         None => {
             let field = reg.check_field(head)?;
             let Some(other) = field.relation.and_then(registry_by_name) else {
-                return Err(Error::InvalidArgument(format!(
-                    "Unsupported lookup '{}' for field '{}' of {}: it is not a relation",
-                    rest.join("__"),
-                    field.name,
-                    reg.name
-                )));
+                return Err(Error::InvalidFilter {
+                    expression: format!("{head}__{}", rest.join("__")),
+                    message: format!(
+                        "Unsupported lookup '{}' for field '{}' of {}: it is not a relation",
+                        rest.join("__"),
+                        field.name,
+                        reg.name
+                    ),
+                });
             };
             sql.push(&format!(
                 "{alias}.\"{}\" IN (SELECT {t}.\"id\" FROM \"{}\" {t} WHERE ",
@@ -147,13 +153,15 @@ fn display_operand(op: &Operand) -> String {
 
 /// Converts a filter value to the field's type (`"3"` for an integer field, `"true"` for a bool).
 fn coerce(field: &Field, v: &Value) -> Result<Value> {
-    let bad =
-        |what: &str| Error::InvalidArgument(format!("Field '{}' expected {what} but got '{v}'.", field.name));
+    let bad = |what: &str| Error::InvalidValue {
+        field: field.name.to_string(),
+        message: format!("Field '{}' expected {what} but got '{v}'.", field.name),
+    };
     if v.as_str().is_some_and(|s| s.contains('\0')) {
-        return Err(Error::InvalidArgument(format!(
-            "Field '{}': text values must not contain NUL (\\0) characters",
-            field.name
-        )));
+        return Err(Error::InvalidValue {
+            field: field.name.to_string(),
+            message: format!("Field '{}': text values must not contain NUL (\\0) characters", field.name),
+        });
     }
     Ok(match (field.ty, v) {
         (_, Value::Null) => Value::Null,
@@ -219,17 +227,23 @@ fn prefix_upper_bound(prefix: &str) -> Option<String> {
 fn predicate(sql: &mut Sql, col: &str, field: &Field, lookup: Lookup, operand: &Operand) -> Result<()> {
     let pg = sql.dialect() == Dialect::Postgres;
     if lookup.is_text() && !field.ty.is_text() {
-        return Err(Error::InvalidArgument(format!(
-            "Lookup '{}' needs a text field; '{}' is {:?}",
-            lookup.name(),
-            field.name,
-            field.ty
-        )));
+        return Err(Error::InvalidFilter {
+            expression: format!("{}__{}", field.name, lookup.name()),
+            message: format!(
+                "Lookup '{}' needs a text field; '{}' is {:?}",
+                lookup.name(),
+                field.name,
+                field.ty
+            ),
+        });
     }
     let one = |op: &Operand| -> Result<Value> {
         match op {
             Operand::Value(v) => coerce(field, v),
-            Operand::List(_) => Err(Error::InvalidArgument(format!("'{}' takes one value", field.name))),
+            Operand::List(_) => Err(Error::InvalidFilter {
+                expression: field.name.to_string(),
+                message: format!("'{}' takes one value", field.name),
+            }),
         }
     };
     let ty = field.ty;
@@ -331,7 +345,10 @@ fn predicate(sql: &mut Sql, col: &str, field: &Field, lookup: Lookup, operand: &
             let v = one(operand)?;
             let pattern = v.as_str().unwrap_or_default();
             if let Err(e) = regex::Regex::new(pattern) {
-                return Err(Error::InvalidArgument(format!("invalid regular expression {pattern:?}: {e}")));
+                return Err(Error::InvalidFilter {
+                    expression: pattern.to_string(),
+                    message: format!("invalid regular expression {pattern:?}: {e}"),
+                });
             }
             if pg {
                 sql.push(col).push(if ci { " ~* " } else { " ~ " }).bind(v, SqlType::Text);

@@ -161,10 +161,10 @@ impl Q {
     /// that fits the lookup.
     pub(crate) fn cond(path: Vec<String>, lookup: Lookup, operand: Operand) -> Result<Q> {
         if path.is_empty() || path.iter().any(String::is_empty) {
-            return Err(Error::InvalidArgument(format!(
-                "Invalid filter path '{}': empty name",
-                path.join("__")
-            )));
+            return Err(Error::InvalidFilter {
+                expression: path.join("__"),
+                message: format!("Invalid filter path '{}': empty name", path.join("__")),
+            });
         }
         let q = Q(Node::Cond { path, lookup, operand });
         q.check_operand()?;
@@ -188,9 +188,10 @@ impl Q {
     pub fn kw_operand(key: &str, operand: Operand) -> Result<Q> {
         let mut path: Vec<String> = key.split("__").map(str::to_string).collect();
         if path.iter().any(String::is_empty) {
-            return Err(Error::InvalidArgument(format!(
-                "Invalid filter key '{key}': empty part between '__'"
-            )));
+            return Err(Error::InvalidFilter {
+                expression: key.to_string(),
+                message: format!("Invalid filter key '{key}': empty part between '__'"),
+            });
         }
         let lookup = match path.last().and_then(|l| Lookup::from_name(l)) {
             Some(l) if path.len() > 1 => {
@@ -207,21 +208,28 @@ impl Q {
         let key = format!("{}__{}", path.join("__"), lookup.name());
         match (lookup, operand) {
             (Lookup::In, Operand::List(_)) => Ok(()),
-            (Lookup::In, _) => {
-                Err(Error::InvalidArgument(format!("'{key}' needs a list of values, e.g. [\"a\", \"b\"]")))
-            }
+            (Lookup::In, _) => Err(Error::InvalidFilter {
+                expression: key.clone(),
+                message: format!("'{key}' needs a list of values, e.g. [\"a\", \"b\"]"),
+            }),
             (Lookup::Range, Operand::List(v)) if v.len() == 2 => Ok(()),
-            (Lookup::Range, _) => {
-                Err(Error::InvalidArgument(format!("'{key}' needs a list of two values [low, high]")))
-            }
+            (Lookup::Range, _) => Err(Error::InvalidFilter {
+                expression: key.clone(),
+                message: format!("'{key}' needs a list of two values [low, high]"),
+            }),
             (Lookup::IsNull, Operand::Value(Value::Bool(_))) => Ok(()),
-            (Lookup::IsNull, _) => Err(Error::InvalidArgument(format!("'{key}' needs true or false"))),
-            (_, Operand::List(_)) => {
-                Err(Error::InvalidArgument(format!("'{key}' takes one value, not a list")))
-            }
-            (l, Operand::Value(v)) if l.is_text() && v.as_str().is_none() => {
-                Err(Error::InvalidArgument(format!("'{key}' needs a string, got {v}")))
-            }
+            (Lookup::IsNull, _) => Err(Error::InvalidFilter {
+                expression: key.clone(),
+                message: format!("'{key}' needs true or false"),
+            }),
+            (_, Operand::List(_)) => Err(Error::InvalidFilter {
+                expression: key.clone(),
+                message: format!("'{key}' takes one value, not a list"),
+            }),
+            (l, Operand::Value(v)) if l.is_text() && v.as_str().is_none() => Err(Error::InvalidFilter {
+                expression: key.clone(),
+                message: format!("'{key}' needs a string, got {v}"),
+            }),
             _ => Ok(()),
         }
     }

@@ -59,10 +59,11 @@ pub fn lookup(db: &Instance, reg: &'static Registry, field: Option<&str>) -> Res
         None => reg.check_field(reg.name_field)?,
     };
     if !field.ty.is_text() {
-        return Err(Error::InvalidArgument(format!(
-            "cannot build a lookup over '{}': not a string field",
-            field.name
-        )));
+        return Err(Error::Unsupported {
+            registry: reg.name,
+            field: Some(field.name.to_string()),
+            message: format!("cannot build a lookup over '{}': not a string field", field.name),
+        });
     }
     let rows = QuerySet::new(reg).select(db, &["id", field.name])?;
     let mut map: BTreeMap<String, Vec<(String, i64)>> = BTreeMap::new();

@@ -274,10 +274,10 @@ impl QuerySet {
             }
         }
         if !reg.has("uid") {
-            return Err(Error::InvalidArgument(format!(
-                "{} records have no uid; pass an integer id",
-                reg.name
-            )));
+            return Err(Error::InvalidIdentifier {
+                identifier: idlike.to_string(),
+                message: format!("{} records have no uid; pass an integer id", reg.name),
+            });
         }
         let by_prefix = QuerySet::new(reg).filter(Q::kw("uid__startswith", idlike)?);
         let stem = if reg.versioned { uid_len.saturating_sub(4) } else { 0 };
@@ -307,7 +307,8 @@ impl QuerySet {
 #[derive(Clone, Debug)]
 pub struct Query<R> {
     qs: QuerySet,
-    error: Option<String>,
+    /// The first condition that did not build: its expression and message.
+    error: Option<(String, String)>,
     _marker: std::marker::PhantomData<R>,
 }
 
@@ -326,7 +327,11 @@ impl<R: Record> Query<R> {
             Ok(q) if exclude => self.qs = self.qs.exclude(q),
             Ok(q) => self.qs = self.qs.filter(q),
             Err(e) => {
-                self.error.get_or_insert(e.to_string());
+                let expression = match &e {
+                    Error::InvalidFilter { expression, .. } => expression.clone(),
+                    _ => String::new(),
+                };
+                self.error.get_or_insert((expression, e.to_string()));
             }
         }
         self
@@ -397,7 +402,9 @@ impl<R: Record> Query<R> {
 
     fn check(&self) -> Result<()> {
         match &self.error {
-            Some(e) => Err(Error::InvalidArgument(e.clone())),
+            Some((expression, message)) => {
+                Err(Error::InvalidFilter { expression: expression.clone(), message: message.clone() })
+            }
             None => Ok(()),
         }
     }

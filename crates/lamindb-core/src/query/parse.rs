@@ -95,7 +95,10 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn error(&self, msg: &str) -> Error {
-        Error::InvalidArgument(format!("invalid filter {:?} at position {}: {msg}", self.s, self.pos))
+        Error::InvalidFilter {
+            expression: self.s.to_string(),
+            message: format!("invalid filter {:?} at position {}: {msg}", self.s, self.pos),
+        }
     }
 
     fn rest_preview(&self) -> String {

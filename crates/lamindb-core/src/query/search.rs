@@ -100,9 +100,11 @@ fn search_fields(reg: &'static Registry, names: &[String]) -> Result<Vec<&'stati
         .map(|n| {
             let f = reg.check_field(n)?;
             if !f.ty.is_text() {
-                return Err(Error::InvalidArgument(format!(
-                    "cannot search field '{n}': it is not a string field"
-                )));
+                return Err(Error::Unsupported {
+                    registry: reg.name,
+                    field: Some(n.clone()),
+                    message: format!("cannot search field '{n}': it is not a string field"),
+                });
             }
             Ok(f)
         })

@@ -133,16 +133,24 @@ impl<R: Delete> DynDelete for WithoutTrash<R> {
     }
 
     fn restore(&self, _: &Instance, _: i64) -> Result<()> {
-        Err(Error::InvalidArgument(format!("{} records have no trash to restore from", R::REGISTRY.name)))
+        Err(Error::Unsupported {
+            registry: R::REGISTRY.name,
+            field: None,
+            message: format!("{} records have no trash to restore from", R::REGISTRY.name),
+        })
     }
 }
 
 /// LaminDB's refusal of `delete()` for a registry without a trash.
 pub(crate) fn no_soft_delete(reg: &Registry) -> Error {
-    Error::InvalidArgument(format!(
-        "Soft delete is not possible for {}, use 'permanent=True' or 'permanent=None' for permanent deletion.",
-        reg.name
-    ))
+    Error::Unsupported {
+        registry: reg.name,
+        field: None,
+        message: format!(
+            "Soft delete is not possible for {}, use 'permanent=True' or 'permanent=None' for permanent deletion.",
+            reg.name
+        ),
+    }
 }
 
 /// The typed behaviour of the registry `reg`. This is the one table from a registry chosen at
@@ -163,7 +171,11 @@ fn typed(reg: &Registry) -> Option<&'static dyn DynDelete> {
 }
 
 fn not_deletable(reg: &Registry) -> Error {
-    Error::InvalidArgument(format!("{} records cannot be deleted by this program", reg.name))
+    Error::Unsupported {
+        registry: reg.name,
+        field: None,
+        message: format!("{} records cannot be deleted by this program", reg.name),
+    }
 }
 
 /// Deletes the record `id` of a registry chosen at run time, as its typed [`Trash::delete`]

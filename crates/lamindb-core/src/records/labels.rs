@@ -48,7 +48,10 @@ fn insert_ulabels(
 ) -> Result<LabelPlan> {
     for n in names {
         if n.trim().is_empty() {
-            return Err(Error::InvalidArgument("a label name must not be empty".into()));
+            return Err(Error::InvalidValue {
+                field: "name".into(),
+                message: "a label name must not be empty".into(),
+            });
         }
     }
     let mut existing: std::collections::HashMap<String, ULabel> = Default::default();
@@ -160,7 +163,7 @@ impl Instance {
                     None => out.push(Created { record: plan.existing[name].clone(), created: false }),
                     Some(uid) => {
                         let record = created.get(&uid).cloned().ok_or_else(|| {
-                            Error::Decode(format!("label {uid} was inserted but cannot be read back"))
+                            Error::decode(format!("label {uid} was inserted but cannot be read back"))
                         })?;
                         // A name repeated in the input is created once: later copies are "found".
                         let first = reported.insert(uid);

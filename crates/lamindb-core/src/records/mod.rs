@@ -134,7 +134,11 @@ pub(crate) fn delete_rows(
 /// if no other version is.
 pub(crate) fn restore_rows(db: &Instance, reg: &'static Registry, id: i64) -> Result<()> {
     if !reg.soft_delete {
-        return Err(Error::InvalidArgument(format!("{} records have no trash to restore from", reg.name)));
+        return Err(Error::Unsupported {
+            registry: reg.name,
+            field: None,
+            message: format!("{} records have no trash to restore from", reg.name),
+        });
     }
     let row = QuerySet::new(reg).filter(Q::exact("id", id)).one_row(db)?;
     db.transaction(|db| {
@@ -280,7 +284,9 @@ impl Instance {
         changes: &[(&str, Value)],
     ) -> Result<Vec<Value>> {
         if changes.is_empty() {
-            return Err(Error::InvalidArgument("nothing to update: name a field and its new value".into()));
+            return Err(Error::InvalidOptions {
+                message: "nothing to update: name a field and its new value".into(),
+            });
         }
         let mut values = QuerySet::get_row(self, reg, idlike)?;
         let id = value_of(reg, &values, "id").as_i64().ok_or(Error::NotSaved { registry: reg.name })?;
@@ -294,10 +300,14 @@ impl Instance {
                 || field.name.starts_with('_')
                 || artifact_bytes
             {
-                return Err(Error::InvalidArgument(format!(
-                    "{}.{} cannot be changed this way: only plain fields can",
-                    reg.name, field.name
-                )));
+                return Err(Error::Unsupported {
+                    registry: reg.name,
+                    field: Some(field.name.to_string()),
+                    message: format!(
+                        "{}.{} cannot be changed this way: only plain fields can",
+                        reg.name, field.name
+                    ),
+                });
             }
             let i = reg.index(field.name).expect("declared field");
             values[i] = value.clone().coerce(field.ty, field.name)?;
@@ -352,10 +362,11 @@ pub(crate) fn from_values<R: Record>(
     let reg = R::REGISTRY;
     let f = reg.check_field(field)?;
     if field.contains("__") || !f.ty.is_text() {
-        return Err(Error::InvalidArgument(format!(
-            "from_values matches a text field of {} itself, not '{field}'",
-            reg.name
-        )));
+        return Err(Error::Unsupported {
+            registry: reg.name,
+            field: Some(field.to_string()),
+            message: format!("from_values matches a text field of {} itself, not '{field}'", reg.name),
+        });
     }
     let position = reg.index(f.name).expect("checked");
     if create {
