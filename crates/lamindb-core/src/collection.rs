@@ -22,6 +22,8 @@
 //! # Ok(()) }
 //! ```
 
+mod api;
+
 use std::collections::HashSet;
 
 use lamindb_storage::hash::hash_string;
@@ -39,7 +41,7 @@ impl Instance {
     /// `Collection(artifacts, key=key).save()`): a collection with the same artifacts (the same
     /// hash) is returned instead (`false`); a different set under an existing key is a new
     /// version of it. The same artifact twice is refused.
-    pub fn create_collection(
+    pub(crate) fn create_collection(
         &self,
         key: &str,
         artifacts: &[Artifact],
@@ -110,7 +112,7 @@ impl Instance {
     }
 
     /// The artifacts of a collection in its order (LaminDB's `ordered_artifacts`).
-    pub fn collection_artifacts(&self, collection: &Collection) -> Result<Vec<Artifact>> {
+    pub(crate) fn collection_artifacts(&self, collection: &Collection) -> Result<Vec<Artifact>> {
         let id = collection.id.ok_or(Error::NotSaved { registry: "Collection" })?;
         let mut sql = self.sql();
         sql.push("SELECT \"artifact_id\" FROM \"lamindb_collectionartifact\" WHERE \"collection_id\" = ");

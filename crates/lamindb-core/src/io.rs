@@ -29,6 +29,8 @@
 //! # Ok(()) }
 //! ```
 
+mod handle;
+
 use std::collections::HashSet;
 
 use crate::db::Dialect;
@@ -37,6 +39,8 @@ use crate::instance::Instance;
 use crate::models::Storage;
 use crate::registry::Record;
 use crate::value::{SqlType, Value, parse_date, parse_datetime};
+
+pub use handle::Tables;
 
 /// Django's journal of applied migrations: exported, never imported.
 pub const JOURNAL: &str = "django_migrations";
@@ -71,7 +75,7 @@ pub type ImportReport = Vec<(String, usize)>;
 
 impl Instance {
     /// The instance's LaminDB tables: every `lamindb_*` table and `django_migrations`, sorted.
-    pub fn tables(&self) -> Result<Vec<String>> {
+    pub(crate) fn tables(&self) -> Result<Vec<String>> {
         let mut names: Vec<String> =
             self.all_tables()?.into_iter().filter(|t| t.starts_with("lamindb_") || t == JOURNAL).collect();
         names.sort();
@@ -92,7 +96,7 @@ impl Instance {
     }
 
     /// The columns of `table`, in the database's order.
-    pub fn table_columns(&self, table: &str) -> Result<Vec<Column>> {
+    pub(crate) fn table_columns(&self, table: &str) -> Result<Vec<Column>> {
         let mut sql = self.sql();
         match self.dialect() {
             Dialect::Sqlite => {
@@ -128,7 +132,7 @@ impl Instance {
     }
 
     /// Every row of `table` (by id where it has one), values read as the column types say.
-    pub fn read_table(&self, table: &str) -> Result<Table> {
+    pub(crate) fn read_table(&self, table: &str) -> Result<Table> {
         let columns = self.table_columns(table)?;
         let mut sql = self.sql();
         sql.push("SELECT ");
@@ -159,7 +163,7 @@ impl Instance {
     /// keeping every id (see the [module documentation](self)). Refused when the instance holds
     /// records of its own. The current user and the instance's default storage stay registered
     /// (added after the loaded rows when the export lacks them).
-    pub fn import_tables(&self, tables: Vec<Table>) -> Result<ImportReport> {
+    pub(crate) fn import_tables(&self, tables: Vec<Table>) -> Result<ImportReport> {
         let ours: HashSet<String> = self.tables()?.into_iter().collect();
         for t in &tables {
             if !ours.contains(&t.name) {
@@ -294,7 +298,7 @@ impl Instance {
     /// or not exist (SQLite). Every table is copied in one transaction and its row count checked
     /// before the settings change; on failure the target is left empty and the instance as it
     /// was. A SQLite database left behind is kept. Returns the instance on its new database.
-    pub fn move_database(&self, to: &str) -> Result<(Instance, MoveReport)> {
+    pub(crate) fn move_database(&self, to: &str) -> Result<(Instance, MoveReport)> {
         let old = self.settings();
         let mut new = old.clone();
         new.db = match to {

@@ -27,6 +27,9 @@ pub mod lineage;
 mod migrations;
 pub mod models;
 mod pool;
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
 pub mod query;
 pub mod records;
 pub mod registry;
@@ -42,8 +45,10 @@ pub mod value;
 
 pub use annotate::ArtifactLabel;
 pub use artifact::{ArtifactOptions, ArtifactOutcome, ArtifactSource, NoProgress, Progress, SaveSummary};
-pub use db::{Dialect, Sql, ValueRef, is_postgres_url, postgres_built_in, redact_url};
+use db::Dialect;
+pub use db::{is_postgres_url, postgres_built_in, redact_url};
 pub use error::{Error, FieldError, Refusal, Result};
+pub use io::Tables;
 pub use instance::{DeleteReport, InitOptions, InitOutcome, Instance, InstanceInfo};
 pub use lineage::{Input, Provenance};
 pub use models::{
@@ -51,10 +56,10 @@ pub use models::{
     Space, Storage, Transform, ULabel, User,
 };
 pub use query::{Col, Lookup, Q, Query, QuerySet, Rel};
-pub use records::{Deleted, FromValues, NameMatch};
+pub use records::{Deleted, FromValues, NameMatch, RegistryRecords};
 pub use registry::{Field, Record, Registry, SaveContext, TracksRun, TracksUpdates};
 pub use settings::{InstanceSettings, SettingsDir};
-pub use storage::{StorageOutcome, WriteAction};
+pub use storage::{StorageLocations, StorageOutcome, WriteAction};
 pub use track::{RunStatus, TrackOptions, TrackedRun};
-pub use transfer::TransferSummary;
+pub use transfer::{TransferFrom, TransferSummary};
 pub use value::{SqlType, Value};

@@ -24,6 +24,8 @@
 //! # Ok(()) }
 //! ```
 
+mod api;
+
 use std::collections::HashSet;
 
 use crate::error::Result;
@@ -61,7 +63,7 @@ pub struct Input {
 impl Instance {
     /// The provenance of `artifact`: the run that made it and, `depth` runs upward, the runs that
     /// made their inputs. `None` for an artifact saved outside a run.
-    pub fn provenance(&self, artifact: &Artifact, depth: usize) -> Result<Option<Provenance>> {
+    pub(crate) fn provenance(&self, artifact: &Artifact, depth: usize) -> Result<Option<Provenance>> {
         let Some(run_id) = artifact.run_id else { return Ok(None) };
         if depth == 0 {
             return Ok(None);
@@ -72,19 +74,19 @@ impl Instance {
 
     /// The provenance of `run`: its transform, its inputs and, `depth − 1` runs further up, the
     /// runs that made them.
-    pub fn run_provenance(&self, run: &Run, depth: usize) -> Result<Provenance> {
+    pub(crate) fn run_provenance(&self, run: &Run, depth: usize) -> Result<Provenance> {
         let mut seen = HashSet::new();
         self.provenance_of(run, depth.max(1), &mut seen)
     }
 
     /// The artifacts `run` saved (its outputs), oldest first.
-    pub fn run_outputs(&self, run: &Run) -> Result<Vec<Artifact>> {
+    pub(crate) fn run_outputs(&self, run: &Run) -> Result<Vec<Artifact>> {
         let id = run.id.unwrap_or_default();
         Artifact::filter(artifact::RUN_ID.eq(id)).order_by(&artifact::ID.order(false)).all(self)
     }
 
     /// The artifacts `run` read (its inputs), oldest first.
-    pub fn run_inputs(&self, run: &Run) -> Result<Vec<Artifact>> {
+    pub(crate) fn run_inputs(&self, run: &Run) -> Result<Vec<Artifact>> {
         let id = run.id.unwrap_or_default();
         Artifact::filter(artifact::INPUT_OF_RUNS.then(run::ID).eq(id))
             .order_by(&artifact::ID.order(false))

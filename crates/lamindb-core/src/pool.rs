@@ -151,12 +151,12 @@ impl Instance {
     }
 
     /// The SQL dialect of the instance's database.
-    pub fn dialect(&self) -> Dialect {
+    pub(crate) fn dialect(&self) -> Dialect {
         self.pool().dialect()
     }
 
     /// A new empty statement in the instance's dialect, for [`Instance::query_each_ref`].
-    pub fn sql(&self) -> Sql {
+    pub(crate) fn sql(&self) -> Sql {
         Sql::new(self.dialect())
     }
 
@@ -164,7 +164,7 @@ impl Instance {
     /// by row, borrowed from the connection's buffers: nothing is allocated per row. Returns the
     /// number of rows. For crates that read many rows (`lamindb-frame`); on PostgreSQL rows
     /// arrive one by one. `f` must not call back into the instance.
-    pub fn query_each_ref(
+    pub(crate) fn query_each_ref(
         &self,
         sql: &Sql,
         f: impl FnMut(usize, ValueRef<'_>) -> Result<()>,
@@ -175,13 +175,13 @@ impl Instance {
 
     /// Runs a read-only statement and hands each row's values (in select order, as read) to `f`.
     /// `f` must not call back into the instance.
-    pub fn query_each(&self, sql: &Sql, f: impl FnMut(Vec<Value>) -> Result<()>) -> Result<()> {
+    pub(crate) fn query_each(&self, sql: &Sql, f: impl FnMut(Vec<Value>) -> Result<()>) -> Result<()> {
         check_read_only(sql)?;
         self.with_db(|db| db.query_each(sql, f))
     }
 
     /// Whether a table exists in the instance's database.
-    pub fn table_exists(&self, table: &str) -> Result<bool> {
+    pub(crate) fn table_exists(&self, table: &str) -> Result<bool> {
         self.with_db(|db| db.table_exists(table))
     }
 

@@ -83,7 +83,7 @@ impl Instance {
 
     /// Records `owner` as the process that keeps the started run `run` going (see the module
     /// docs); [`Instance::track`] records this process.
-    pub fn record_run_owner(&self, run: &Run, owner: RunOwner) -> Result<()> {
+    pub(crate) fn record_run_owner(&self, run: &Run, owner: RunOwner) -> Result<()> {
         let dir = self.run_owners_dir();
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let path = dir.join(format!("{}.json", run.uid));
@@ -98,7 +98,7 @@ impl Instance {
 
     /// The runs still `started` whose recorded owner process has ended, oldest first. Records
     /// of runs that ended (or were deleted) are removed on the way.
-    pub fn stale_runs(&self) -> Result<Vec<(Run, RunOwner)>> {
+    pub(crate) fn stale_runs(&self) -> Result<Vec<(Run, RunOwner)>> {
         let dir = self.run_owners_dir();
         let Ok(entries) = std::fs::read_dir(&dir) else { return Ok(Vec::new()) };
         let owners: HashMap<String, RunOwner> = entries

@@ -24,6 +24,8 @@
 //! # Ok(()) }
 //! ```
 
+mod api;
+
 use chrono::Utc;
 use lamindb_storage::hash::hash_bytes;
 
@@ -207,7 +209,7 @@ impl Instance {
 
     /// Saves a started run of `opts`'s transform without tracking it on this handle (a run that
     /// another process attaches to, see [`Instance::attach_run`]).
-    pub fn start_run(&self, opts: &TrackOptions) -> Result<Run> {
+    pub(crate) fn start_run(&self, opts: &TrackOptions) -> Result<Run> {
         if opts.key.trim().is_empty() {
             return Err(Error::InvalidArgument("a run needs a transform key".into()));
         }
@@ -232,7 +234,7 @@ impl Instance {
     /// Tracks the saved run `uid` on this handle (started by [`Instance::start_run`], for example
     /// in another process): records saved through this instance get its id, and artifacts
     /// cached become its inputs. `None` stops tracking.
-    pub fn attach_run(&self, uid: Option<&str>) -> Result<Option<Run>> {
+    pub(crate) fn attach_run(&self, uid: Option<&str>) -> Result<Option<Run>> {
         let run = uid.map(|uid| Run::get(self, uid)).transpose()?;
         self.set_current_run_id(run.as_ref().and_then(|r| r.id));
         Ok(run)
@@ -244,7 +246,7 @@ impl Instance {
     }
 
     /// Ends the run `run_id` with `status` and `finished_at` now.
-    pub fn end_run(&self, run_id: i64, status: RunStatus) -> Result<Run> {
+    pub(crate) fn end_run(&self, run_id: i64, status: RunStatus) -> Result<Run> {
         let mut run = Run::get_by_id(self, run_id)?;
         run.status_code = Some(status.code());
         run.finished_at = Some(Utc::now());

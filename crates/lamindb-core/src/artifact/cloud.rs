@@ -21,7 +21,7 @@ impl Instance {
     /// `.lamindb/` (the location's own artifacts) are left out. Registering the same objects
     /// again returns their artifacts; an object with a changed hash becomes a new version.
     /// `url` must lie inside a registered location ([`Instance::add_storage`] first).
-    pub fn register_objects(
+    pub(crate) fn register_objects(
         &self,
         url: &str,
         recursive: bool,

@@ -24,6 +24,7 @@
 //! place from their listings), `lifecycle.rs` (paths, cache, replace, trash, restore, permanent
 //! delete), `sql.rs` (the artifact table's statements).
 
+mod api;
 mod cloud;
 mod lifecycle;
 mod paths;

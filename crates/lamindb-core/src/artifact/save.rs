@@ -105,7 +105,7 @@ impl Instance {
     ///
     /// When a copy fails, its row is deleted, the other artifacts stay saved, and the first error
     /// is returned.
-    pub fn create_artifacts(
+    pub(crate) fn create_artifacts(
         &self,
         sources: &[ArtifactSource],
         opts: &ArtifactOptions,
@@ -145,7 +145,7 @@ impl Instance {
     /// assert_eq!(keys, ["images/2.txt", "images/a/1.txt"]);
     /// # Ok(()) }
     /// ```
-    pub fn create_artifacts_streamed(
+    pub(crate) fn create_artifacts_streamed(
         &self,
         sources: impl IntoIterator<Item = Result<ArtifactSource>>,
         opts: &ArtifactOptions,

@@ -3,7 +3,7 @@
 
 use super::*;
 
-/// How [`Instance::create_ulabels`] treats names that exist already.
+/// How [`ULabel::create_many`] treats names that exist already.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NameMatch {
     /// An exact name match returns the existing label (LaminDB's default).
@@ -138,7 +138,7 @@ impl Instance {
     /// Creates labels in one transaction. With [`NameMatch::ReturnExisting`], a name that exists
     /// (outside the trash) returns that label, as LaminDB's `ULabel(name=…)` does; names repeated
     /// in the input are created once.
-    pub fn create_ulabels(
+    pub(crate) fn create_ulabels(
         &self,
         names: &[String],
         description: Option<&str>,
@@ -174,7 +174,7 @@ impl Instance {
 
     /// Like [`Instance::create_ulabels`] for bulk loads: one transaction, and only the counts
     /// come back (the records are not read back).
-    pub fn bulk_create_ulabels(
+    pub(crate) fn bulk_create_ulabels(
         &self,
         names: &[String],
         description: Option<&str>,
@@ -186,6 +186,48 @@ impl Instance {
             let created = plan.new_uids.len();
             Ok(BulkCreated { created, existing: names.len() - created })
         })
+    }
+}
+
+// ULabels in bulk.
+impl ULabel {
+    /// Creates labels named `names` in one transaction. With [`NameMatch::ReturnExisting`], a
+    /// name that exists (outside the trash) returns that label, as LaminDB's `ULabel(name=…)`
+    /// does; names repeated in the input are created once.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let tmp = tempfile::tempdir()?;
+    /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
+    /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
+    /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+    /// use lamindb_core::{NameMatch, ULabel};
+    ///
+    /// let names = ["lung".to_string(), "liver".to_string(), "lung".to_string()];
+    /// let made = ULabel::create_many(&inst, &names, None, NameMatch::ReturnExisting)?;
+    /// assert_eq!(made.iter().filter(|c| c.created).count(), 2);
+    /// let again = ULabel::bulk_create(&inst, &names[..2], None, NameMatch::ReturnExisting)?;
+    /// assert_eq!((again.created, again.existing), (0, 2));
+    /// # Ok(()) }
+    /// ```
+    pub fn create_many(
+        inst: &Instance,
+        names: &[String],
+        description: Option<&str>,
+        names_match: NameMatch,
+    ) -> Result<Vec<Created<ULabel>>> {
+        inst.create_ulabels(names, description, names_match)
+    }
+
+    /// Like [`ULabel::create_many`] for bulk loads: one transaction, and only the counts come
+    /// back (the records are not read back).
+    pub fn bulk_create(
+        inst: &Instance,
+        names: &[String],
+        description: Option<&str>,
+        names_match: NameMatch,
+    ) -> Result<BulkCreated> {
+        inst.bulk_create_ulabels(names, description, names_match)
     }
 }
 

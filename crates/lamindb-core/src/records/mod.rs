@@ -4,8 +4,10 @@
 //!
 //! `labels.rs` is the creation of many labels at once (`create_ulabels`, `bulk_create_ulabels`).
 
+mod handle;
 mod labels;
 
+pub use handle::RegistryRecords;
 pub use labels::{BulkCreated, Created, NameMatch};
 
 use crate::error::{Error, Result};
@@ -16,7 +18,7 @@ use crate::registry::{Record, Registry};
 use crate::settings::SettingsDir;
 use crate::value::{SqlType, Value};
 
-/// What [`delete_record`] did.
+/// What [`RegistryRecords::delete`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Deleted {
     /// Moved to the trash (branch −1).
@@ -126,7 +128,7 @@ fn set_branch(db: &Instance, reg: &Registry, id: i64, branch: i64) -> Result<()>
 /// a record already in the trash needs `permanent`. Registries without a trash refuse a soft
 /// delete with LaminDB's message. Storage locations and artifacts have their own deletes
 /// ([`Instance::delete_storage`], the artifact API), which also handle stored bytes.
-pub fn delete_record(db: &Instance, reg: &'static Registry, id: i64, permanent: bool) -> Result<Deleted> {
+pub(crate) fn delete_record(db: &Instance, reg: &'static Registry, id: i64, permanent: bool) -> Result<Deleted> {
     match reg.name {
         "Storage" => {
             return Err(Error::InvalidArgument(
@@ -181,7 +183,7 @@ pub fn delete_record(db: &Instance, reg: &'static Registry, id: i64, permanent: 
 
 /// Moves a record from the trash (or archive) back to the main branch. A versioned record
 /// becomes the latest of its family again if no other version is.
-pub fn restore_record(db: &Instance, reg: &'static Registry, id: i64) -> Result<()> {
+pub(crate) fn restore_record(db: &Instance, reg: &'static Registry, id: i64) -> Result<()> {
     if reg.name == "Artifact" {
         return Err(Error::InvalidArgument("restore artifacts with Instance::restore_artifact".into()));
     }
@@ -211,7 +213,7 @@ pub fn restore_record(db: &Instance, reg: &'static Registry, id: i64) -> Result<
 
 /// Inserts many rows of one registry in one statement per chunk (inside the caller's
 /// transaction). Every row has the same `columns`.
-pub fn bulk_insert(
+pub(crate) fn bulk_insert(
     db: &Instance,
     reg: &'static Registry,
     columns: &[&str],
@@ -325,7 +327,7 @@ impl Instance {
     /// assert_eq!(ULabel::get(&inst, &label.uid)?.name, "T cell");
     /// # Ok(()) }
     /// ```
-    pub fn update_record(
+    pub(crate) fn update_record(
         &self,
         reg: &'static Registry,
         idlike: &str,
