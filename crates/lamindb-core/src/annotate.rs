@@ -19,8 +19,8 @@
 //! ULabel::new("lung").save(&inst)?;
 //! Feature::new("tissue", "cat[ULabel]").save(&inst)?;
 //! Feature::new("n_cells", "int").save(&inst)?;
-//! inst.add_feature_values(&a, &[("tissue", json!("lung")), ("n_cells", json!(1200))])?;
-//! let err = inst.add_feature_values(&a, &[("n_cells", json!("many"))]).unwrap_err();
+//! a.add_feature_values(&inst, &[("tissue", json!("lung")), ("n_cells", json!(1200))])?;
+//! let err = a.add_feature_values(&inst, &[("n_cells", json!("many"))]).unwrap_err();
 //! assert!(err.to_string().contains("'n_cells' (int)='many'"));
 //! # Ok(()) }
 //! ```

@@ -49,7 +49,7 @@ impl<R: crate::Record> crate::Query<R> {
 }
 
 impl crate::Instance {
-    /// [`Instance::cache_artifact`](crate::Instance::cache_artifact) (a download for cloud
+    /// [`Artifact::cache`](crate::Artifact::cache) (a download for cloud
     /// artifacts) on a blocking thread of the tokio runtime.
     pub(crate) fn cache_artifact_async(
         &self,
@@ -59,7 +59,7 @@ impl crate::Instance {
         blocking(move || inst.cache_artifact(&artifact))
     }
 
-    /// [`Instance::transfer_artifacts`](crate::Instance::transfer_artifacts) on a blocking thread
+    /// [`TransferFrom::artifacts`](crate::TransferFrom::artifacts) on a blocking thread
     /// of the tokio runtime.
     pub(crate) fn transfer_artifacts_async(
         &self,

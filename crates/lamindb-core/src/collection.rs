@@ -13,12 +13,12 @@
 //! std::fs::write(tmp.path().join("b.txt"), "b")?;
 //! let a = Artifact::from_path(tmp.path().join("a.txt")).key("a.txt").save(&inst)?;
 //! let b = Artifact::from_path(tmp.path().join("b.txt")).key("b.txt").save(&inst)?;
-//! let (c, created) = inst.create_collection("pair", &[b.clone(), a.clone()], None)?;
+//! let (c, created) = Collection::create(&inst, "pair", &[b.clone(), a.clone()], None)?;
 //! assert!(created);
-//! let members: Vec<String> = inst.collection_artifacts(&c)?.into_iter().map(|x| x.uid).collect();
+//! let members: Vec<String> = c.artifacts(&inst)?.into_iter().map(|x| x.uid).collect();
 //! assert_eq!(members, [b.uid.clone(), a.uid.clone()]);
 //! // The same artifacts again: the same collection.
-//! assert_eq!(inst.create_collection("pair", &[a, b], None)?, (c, false));
+//! assert_eq!(Collection::create(&inst, "pair", &[a, b], None)?, (c, false));
 //! # Ok(()) }
 //! ```
 

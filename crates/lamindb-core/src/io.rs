@@ -4,7 +4,7 @@
 //! `lamindb-frame`'s; this module works on [`Table`]s of values.
 //!
 //! The tables are LaminDB's: every `lamindb_*` table and Django's journal `django_migrations`.
-//! A load ([`Instance::import_tables`]) needs an instance without records of its own (what
+//! A load ([`Tables::import`](crate::io::Tables::import)) needs an instance without records of its own (what
 //! `init` seeds is replaced), runs in one transaction with the foreign keys checked at commit
 //! (an export that does not hold together changes nothing), converts each value to the column's
 //! type (LaminDB's PostgreSQL exports hold `''` for NULL, `t`/`f` for booleans and numbers as
@@ -20,10 +20,10 @@
 //!
 //! let (a, _) = Instance::init(&settings, &init("a"))?;
 //! ULabel::new("lung").save(&a)?;
-//! let tables = a.tables()?.iter().map(|t| a.read_table(t)).collect::<Result<Vec<_>, _>>()?;
+//! let tables = a.io().tables()?.iter().map(|t| a.io().read(t)).collect::<Result<Vec<_>, _>>()?;
 //!
 //! let (b, _) = Instance::init(&settings, &init("b"))?;
-//! b.import_tables(tables)?;
+//! b.io().import(tables)?;
 //! let lung = |i: &Instance| ULabel::query().filter_eq("name", "lung").one(i).map(|l| l.uid);
 //! assert_eq!(lung(&b)?, lung(&a)?);
 //! # Ok(()) }
@@ -70,7 +70,7 @@ pub struct Table {
     pub rows: Vec<Vec<Value>>,
 }
 
-/// What [`Instance::import_tables`] loaded: `(table, rows)`.
+/// What [`Tables::import`](crate::io::Tables::import) loaded: `(table, rows)`.
 pub type ImportReport = Vec<(String, usize)>;
 
 impl Instance {
@@ -278,7 +278,7 @@ impl Instance {
     }
 }
 
-/// What [`Instance::move_database`] did.
+/// What [`Tables::move_to`](crate::io::Tables::move_to) did.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MoveReport {
     /// `(table, rows)` of every table moved.

@@ -12,12 +12,12 @@
 //! std::fs::write(tmp.path().join("raw.txt"), "raw")?;
 //! let raw = Artifact::from_path(tmp.path().join("raw.txt")).key("raw.txt").save(&inst)?;
 //! let run = inst.track(TrackOptions::new("clean"))?;
-//! inst.cache_artifact(&raw)?;
+//! raw.cache(&inst)?;
 //! std::fs::write(tmp.path().join("clean.txt"), "clean")?;
 //! let clean = Artifact::from_path(tmp.path().join("clean.txt")).key("clean.txt").save(&inst)?;
 //! run.finish()?;
 //!
-//! let made = inst.provenance(&clean, 3)?.expect("made by a run");
+//! let made = clean.provenance(&inst, 3)?.expect("made by a run");
 //! assert_eq!(made.transform.key, "clean");
 //! assert_eq!(made.inputs[0].artifact.uid, raw.uid);
 //! assert!(made.inputs[0].made_by.is_none(), "raw was saved outside a run");

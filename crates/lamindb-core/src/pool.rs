@@ -155,7 +155,7 @@ impl Instance {
         self.pool().dialect()
     }
 
-    /// A new empty statement in the instance's dialect, for [`Instance::query_each_ref`].
+    /// A new empty statement in the instance's dialect, for [`query_each_ref`](crate::__private::query_each_ref).
     pub(crate) fn sql(&self) -> Sql {
         Sql::new(self.dialect())
     }

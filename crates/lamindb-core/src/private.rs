@@ -24,7 +24,11 @@ pub fn sql(inst: &Instance) -> Sql {
 /// Runs a read-only statement (a `SELECT`; anything else is refused) and hands every value to
 /// `f` as `(column index, value)`, row by row, borrowed from the connection's buffers. Returns
 /// the number of rows. `f` must not call back into the instance.
-pub fn query_each_ref(inst: &Instance, sql: &Sql, f: impl FnMut(usize, ValueRef<'_>) -> Result<()>) -> Result<usize> {
+pub fn query_each_ref(
+    inst: &Instance,
+    sql: &Sql,
+    f: impl FnMut(usize, ValueRef<'_>) -> Result<()>,
+) -> Result<usize> {
     inst.query_each_ref(sql, f)
 }
 

@@ -3,7 +3,7 @@
 //!
 //! A run started by [`Instance::track`] records its owner, the process by id and start time (a
 //! reused process id is another process), in `<settings dir>/run-owners/<instance uid>/<run
-//! uid>.json`; [`Instance::end_run`] removes the record. [`Instance::stale_runs`] lists the runs
+//! uid>.json`; [`Run::end`](crate::Run::end) removes the record. [`Instance::doctor`](crate::Instance::doctor) lists the runs
 //! still `started` whose owner has ended; `lamin doctor` reports them and `--fix` marks them
 //! aborted (LaminDB's status for a run that was stopped). A run with no record (started by Python
 //! LaminDB, or on another machine) is never called stale.

@@ -36,7 +36,7 @@ pub enum StorageOutcome {
     },
 }
 
-/// What a write to a storage location is for; [`Instance::check_write`] words its refusal by it.
+/// What a write to a storage location is for; [`StorageLocations::check_write`](crate::StorageLocations::check_write) words its refusal by it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WriteAction {
     /// Copying a new artifact's bytes into the location.
@@ -91,7 +91,11 @@ impl Instance {
     /// with the same (normalised) root is returned; otherwise the marker decides whether the
     /// location is managed by this instance, read-only (marked by another) or unwritable. The
     /// filesystem root and the home folder are refused ([`Refusal::StorageRootTooBroad`]).
-    pub(crate) fn add_storage(&self, root: &str, description: Option<&str>) -> Result<(Storage, StorageOutcome)> {
+    pub(crate) fn add_storage(
+        &self,
+        root: &str,
+        description: Option<&str>,
+    ) -> Result<(Storage, StorageOutcome)> {
         let root = StorageRoot::parse(root)?;
         if let Some(existing) = self.storage_with_root(root.as_str())? {
             return Ok((existing, StorageOutcome::Existing));

@@ -175,7 +175,7 @@ impl TrackedRun {
     }
 
     /// Stops tracking without ending the run: it stays started, for another process to end
-    /// ([`Instance::end_run`]); `lamin track` hands its shell the run so.
+    /// ([`Run::end`](crate::Run::end)); `lamin track` hands its shell the run so.
     pub fn detach(mut self) -> Run {
         self.done = true;
         self.inst.set_current_run_id(None);
@@ -208,7 +208,7 @@ impl Instance {
     }
 
     /// Saves a started run of `opts`'s transform without tracking it on this handle (a run that
-    /// another process attaches to, see [`Instance::attach_run`]).
+    /// another process attaches to, see [`Run::attach`](crate::Run::attach)).
     pub(crate) fn start_run(&self, opts: &TrackOptions) -> Result<Run> {
         if opts.key.trim().is_empty() {
             return Err(Error::InvalidArgument("a run needs a transform key".into()));
@@ -231,7 +231,7 @@ impl Instance {
         })
     }
 
-    /// Tracks the saved run `uid` on this handle (started by [`Instance::start_run`], for example
+    /// Tracks the saved run `uid` on this handle (started by [`Run::start`](crate::Run::start), for example
     /// in another process): records saved through this instance get its id, and artifacts
     /// cached become its inputs. `None` stops tracking.
     pub(crate) fn attach_run(&self, uid: Option<&str>) -> Result<Option<Run>> {

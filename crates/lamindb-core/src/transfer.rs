@@ -25,11 +25,11 @@
 //! std::fs::write(tmp.path().join("x.csv"), "a\n1\n")?;
 //! let art = Artifact::from_path(tmp.path().join("x.csv")).key("x.csv").save(&lab)?;
 //!
-//! let summary = mine.transfer_artifacts(&lab, &[art.clone()])?;
+//! let summary = mine.transfer_from(&lab).artifacts(&[art.clone()])?;
 //! assert_eq!(summary.transferred[0].uid, art.uid);
-//! assert_eq!(mine.cache_artifact(&summary.transferred[0])?, lab.cache_artifact(&art)?);
+//! assert_eq!(summary.transferred[0].cache(&mine)?, art.cache(&lab)?);
 //! // Again: nothing new.
-//! assert_eq!(mine.transfer_artifacts(&lab, &[art])?.already_present.len(), 1);
+//! assert_eq!(mine.transfer_from(&lab).artifacts(&[art])?.already_present.len(), 1);
 //! # Ok(()) }
 //! ```
 
@@ -83,7 +83,11 @@ impl Instance {
     /// Transfers `artifacts`, read from `source`, into this instance: the metadata with labels
     /// and feature values, not the bytes (see the [module documentation](self)). Returns which
     /// were created and which were present already.
-    pub(crate) fn transfer_artifacts(&self, source: &Instance, artifacts: &[Artifact]) -> Result<TransferSummary> {
+    pub(crate) fn transfer_artifacts(
+        &self,
+        source: &Instance,
+        artifacts: &[Artifact],
+    ) -> Result<TransferSummary> {
         check_sources(self, source)?;
         check_latest(artifacts)?;
         let ctx = self.save_context()?;

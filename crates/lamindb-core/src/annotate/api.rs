@@ -87,7 +87,11 @@ impl Project {
     /// assert!(atlas.add_parents(&inst, [&atlas]).is_err());
     /// # Ok(()) }
     /// ```
-    pub fn add_parents<'a>(&self, inst: &Instance, parents: impl IntoIterator<Item = &'a Project>) -> Result<()> {
+    pub fn add_parents<'a>(
+        &self,
+        inst: &Instance,
+        parents: impl IntoIterator<Item = &'a Project>,
+    ) -> Result<()> {
         inst.add_project_parents(self, &owned(parents))
     }
 }

@@ -144,7 +144,11 @@ impl Artifact {
     /// `delete_data == Some(false)`, kept for a real key unless `delete_data == Some(true)`,
     /// always kept for an older version of a shared store. Returns what remains in storage, if
     /// anything (`a file/folder remains here`).
-    pub fn delete_permanently_with(&self, inst: &Instance, delete_data: Option<bool>) -> Result<Option<String>> {
+    pub fn delete_permanently_with(
+        &self,
+        inst: &Instance,
+        delete_data: Option<bool>,
+    ) -> Result<Option<String>> {
         inst.delete_artifact_permanently(self, delete_data)
     }
 

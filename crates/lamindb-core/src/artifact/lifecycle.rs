@@ -1,6 +1,6 @@
 //! What happens to artifacts after their save: paths, the local cache, replacing the bytes,
 //! trash, restore and permanent delete (each byte-touching step through
-//! [`Instance::check_write`]).
+//! [`StorageLocations::check_write`](crate::StorageLocations::check_write)).
 
 use std::path::{Path, PathBuf};
 
@@ -35,7 +35,7 @@ impl Instance {
         self.cache_artifact_in(artifact, &dir)
     }
 
-    /// Like [`Instance::cache_artifact`], with an explicit cache directory. While a run is
+    /// Like [`Artifact::cache`](crate::Artifact::cache), with an explicit cache directory. While a run is
     /// tracked ([`Instance::track`]), the artifact becomes its input unless the run made it.
     pub(crate) fn cache_artifact_in(&self, artifact: &Artifact, cache: &Path) -> Result<PathBuf> {
         let path = self.cache_artifact_untracked(artifact, cache)?;
@@ -94,7 +94,11 @@ impl Instance {
     /// (LaminDB's `.replace()` + `.save()`): same uid, new size and hash; a changed suffix renames
     /// the key and removes the old object. Content equal to an existing artifact's leaves
     /// everything unchanged and returns that artifact with [`ArtifactOutcome::SameHash`].
-    pub(crate) fn replace_artifact(&self, artifact: &Artifact, path: &Path) -> Result<(Artifact, ArtifactOutcome)> {
+    pub(crate) fn replace_artifact(
+        &self,
+        artifact: &Artifact,
+        path: &Path,
+    ) -> Result<(Artifact, ArtifactOutcome)> {
         let storage = self.artifact_storage(artifact)?;
         self.check_write(&storage, WriteAction::UpdateArtifact)?;
         let given = path;
@@ -194,7 +198,7 @@ impl Instance {
     /// Moves an artifact to the trash (branch −1, LaminDB's first `delete()`); when it was the
     /// latest version, the newest remaining version on its branch becomes the latest, in the same
     /// transaction. Bytes stay. Refused in a location this instance does not manage unless
-    /// `keep_data`, and for an artifact already in the trash (use [`Instance::delete_artifact_permanently`]).
+    /// `keep_data`, and for an artifact already in the trash (use [`Artifact::delete_permanently_with`](crate::Artifact::delete_permanently_with)).
     pub(crate) fn trash_artifact(&self, artifact: &Artifact, keep_data: bool) -> Result<Artifact> {
         let storage = self.artifact_storage(artifact)?;
         if !keep_data {

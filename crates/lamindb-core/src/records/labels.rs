@@ -12,7 +12,7 @@ pub enum NameMatch {
     AlwaysCreate,
 }
 
-/// One label of [`Instance::create_ulabels`] and whether it was created or found.
+/// One label of [`ULabel::create_many`](crate::ULabel::create_many) and whether it was created or found.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Created<R> {
     /// The record.
@@ -21,7 +21,7 @@ pub struct Created<R> {
     pub created: bool,
 }
 
-/// What [`Instance::bulk_create_ulabels`] did.
+/// What [`ULabel::bulk_create`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BulkCreated {
     /// Labels inserted.
@@ -172,7 +172,7 @@ impl Instance {
         })
     }
 
-    /// Like [`Instance::create_ulabels`] for bulk loads: one transaction, and only the counts
+    /// Like [`ULabel::create_many`](crate::ULabel::create_many) for bulk loads: one transaction, and only the counts
     /// come back (the records are not read back).
     pub(crate) fn bulk_create_ulabels(
         &self,

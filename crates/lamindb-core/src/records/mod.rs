@@ -127,18 +127,21 @@ fn set_branch(db: &Instance, reg: &Registry, id: i64, branch: i64) -> Result<()>
 /// Deletes the record with `id`: to the trash unless `permanent` (LaminDB's `delete()`);
 /// a record already in the trash needs `permanent`. Registries without a trash refuse a soft
 /// delete with LaminDB's message. Storage locations and artifacts have their own deletes
-/// ([`Instance::delete_storage`], the artifact API), which also handle stored bytes.
-pub(crate) fn delete_record(db: &Instance, reg: &'static Registry, id: i64, permanent: bool) -> Result<Deleted> {
+/// ([`StorageLocations::delete`](crate::StorageLocations::delete), the artifact API), which also handle stored bytes.
+pub(crate) fn delete_record(
+    db: &Instance,
+    reg: &'static Registry,
+    id: i64,
+    permanent: bool,
+) -> Result<Deleted> {
     match reg.name {
         "Storage" => {
-            return Err(Error::InvalidArgument(
-                "delete storage locations with Instance::delete_storage".into(),
-            ));
+            return Err(Error::InvalidArgument("delete storage locations with inst.storage().delete".into()));
         }
         "Artifact" => {
             return Err(Error::InvalidArgument(
-                "delete artifacts with the artifact API (Instance::trash_artifact, \
-                 Instance::delete_artifact_permanently), which checks the storage \
+                "delete artifacts with the artifact API (Artifact::trash, \
+                 Artifact::delete_permanently_with), which checks the storage \
                  location and handles the bytes"
                     .into(),
             ));
@@ -185,7 +188,7 @@ pub(crate) fn delete_record(db: &Instance, reg: &'static Registry, id: i64, perm
 /// becomes the latest of its family again if no other version is.
 pub(crate) fn restore_record(db: &Instance, reg: &'static Registry, id: i64) -> Result<()> {
     if reg.name == "Artifact" {
-        return Err(Error::InvalidArgument("restore artifacts with Instance::restore_artifact".into()));
+        return Err(Error::InvalidArgument("restore artifacts with Artifact::restore_from_trash".into()));
     }
     if !reg.soft_delete {
         return Err(Error::InvalidArgument(format!("{} records have no trash to restore from", reg.name)));
@@ -323,7 +326,7 @@ impl Instance {
     /// use lamindb_core::{Record, ULabel, Value};
     ///
     /// let label = ULabel::new("T cel").save(&inst)?;
-    /// inst.update_record(ULabel::REGISTRY, &label.uid, &[("name", Value::from("T cell"))])?;
+    /// inst.registry(ULabel::REGISTRY).update(&label.uid, &[("name", Value::from("T cell"))])?;
     /// assert_eq!(ULabel::get(&inst, &label.uid)?.name, "T cell");
     /// # Ok(()) }
     /// ```
