@@ -70,6 +70,7 @@ impl Pool {
 /// The connection a transaction handle is pinned to.
 pub(crate) type Pinned = Arc<Mutex<Db>>;
 
+// Connections and transactions.
 impl Instance {
     /// Runs `f` with a connection: the pinned one inside a transaction, else one from the pool.
     /// `f` must not call back into the instance (the pinned connection is locked meanwhile).

@@ -194,6 +194,7 @@ impl Drop for TrackedRun {
     }
 }
 
+// Run tracking.
 impl Instance {
     /// Starts tracking a run of the transform `opts.key` (LaminDB's `ln.track()`): the latest
     /// transform of that key is reused when its source hash is the same (or no source is given),

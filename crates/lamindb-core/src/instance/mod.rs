@@ -97,6 +97,7 @@ impl InstanceInfo {
     }
 }
 
+// Opening and connecting; the handle's settings and identity.
 impl Instance {
     fn from_parts(
         settings: InstanceSettings,

@@ -310,6 +310,7 @@ pub(crate) fn insert_rows(
     Ok(())
 }
 
+// Reading another instance; updates of a registry chosen at run time.
 impl Instance {
     /// Changes plain fields of one record of a registry chosen at run time, found by id, uid or
     /// uid prefix (lamin-cli's `lamin update`): `changes` are field names and values, coerced to
