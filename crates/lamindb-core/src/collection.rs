@@ -7,7 +7,7 @@
 //! # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
 //! # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
 //! # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
-//! use lamindb_core::Artifact;
+//! use lamindb_core::{Artifact, Collection};
 //!
 //! std::fs::write(tmp.path().join("a.txt"), "a")?;
 //! std::fs::write(tmp.path().join("b.txt"), "b")?;

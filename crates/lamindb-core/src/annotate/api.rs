@@ -20,7 +20,7 @@ impl Artifact {
     /// use lamindb_core::{Artifact, Record, ULabel};
     ///
     /// std::fs::write(tmp.path().join("a.txt"), "one")?;
-    /// let artifact = Artifact::from_path(tmp.path().join("a.txt")).save(&inst)?;
+    /// let artifact = Artifact::from_path(tmp.path().join("a.txt")).key("a.txt").save(&inst)?;
     /// let lung = ULabel::new("lung").save(&inst)?;
     /// artifact.add_labels(&inst, [&lung])?;
     /// assert_eq!(ULabel::query().filter_eq("artifacts__uid", artifact.uid.as_str()).count(&inst)?, 1);
@@ -58,7 +58,7 @@ impl Artifact {
     /// use lamindb_core::{Artifact, Feature, Record};
     ///
     /// std::fs::write(tmp.path().join("a.txt"), "one")?;
-    /// let artifact = Artifact::from_path(tmp.path().join("a.txt")).save(&inst)?;
+    /// let artifact = Artifact::from_path(tmp.path().join("a.txt")).key("a.txt").save(&inst)?;
     /// Feature::new("temperature", "float").save(&inst)?;
     /// artifact.add_feature_values(&inst, &[("temperature", serde_json::json!(21.5))])?;
     /// assert!(artifact.add_feature_values(&inst, &[("temperature", serde_json::json!("warm"))]).is_err());

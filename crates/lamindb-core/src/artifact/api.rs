@@ -59,7 +59,7 @@ impl Artifact {
     /// use lamindb_core::Artifact;
     ///
     /// std::fs::write(tmp.path().join("a.txt"), "hello")?;
-    /// let artifact = Artifact::from_path(tmp.path().join("a.txt")).save(&inst)?;
+    /// let artifact = Artifact::from_path(tmp.path().join("a.txt")).key("a.txt").save(&inst)?;
     /// assert_eq!(std::fs::read_to_string(artifact.cache(&inst)?)?, "hello");
     /// # Ok(()) }
     /// ```
@@ -120,7 +120,7 @@ impl Artifact {
     /// use lamindb_core::Artifact;
     ///
     /// std::fs::write(tmp.path().join("a.txt"), "one")?;
-    /// let artifact = Artifact::from_path(tmp.path().join("a.txt")).save(&inst)?;
+    /// let artifact = Artifact::from_path(tmp.path().join("a.txt")).key("a.txt").save(&inst)?;
     /// let trashed = artifact.trash(&inst, false)?;
     /// assert_eq!(trashed.branch_id, Some(-1));
     /// let restored = trashed.restore_from_trash(&inst)?;
@@ -171,7 +171,7 @@ impl Artifact {
     ///
     /// std::fs::write(tmp.path().join("a.txt"), "one")?;
     /// std::fs::write(tmp.path().join("b.txt"), "two")?;
-    /// let sources = [ArtifactSource::new(tmp.path().join("a.txt")), ArtifactSource::new(tmp.path().join("b.txt"))];
+    /// let sources = ["a.txt", "b.txt"].map(|name| ArtifactSource { path: tmp.path().join(name), key: Some(name.into()) });
     /// let saved = Artifact::create_many(&inst, &sources, &ArtifactOptions::default(), &NoProgress)?;
     /// assert!(saved.iter().all(|(_, outcome)| *outcome == ArtifactOutcome::Created));
     /// # Ok(()) }

@@ -129,7 +129,7 @@ impl Instance {
     /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
     /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
-    /// use lamindb_core::{ArtifactOptions, ArtifactSource, NoProgress};
+    /// use lamindb_core::{Artifact, ArtifactOptions, ArtifactSource, NoProgress};
     ///
     /// let dir = tmp.path().join("images");
     /// std::fs::create_dir_all(dir.join("a"))?;

@@ -20,8 +20,8 @@ impl Collection {
     ///
     /// std::fs::write(tmp.path().join("a.txt"), "one")?;
     /// std::fs::write(tmp.path().join("b.txt"), "two")?;
-    /// let a = Artifact::from_path(tmp.path().join("a.txt")).save(&inst)?;
-    /// let b = Artifact::from_path(tmp.path().join("b.txt")).save(&inst)?;
+    /// let a = Artifact::from_path(tmp.path().join("a.txt")).key("a.txt").save(&inst)?;
+    /// let b = Artifact::from_path(tmp.path().join("b.txt")).key("b.txt").save(&inst)?;
     /// let (collection, created) = Collection::create(&inst, "pair", &[b.clone(), a.clone()], None)?;
     /// assert!(created);
     /// let members: Vec<_> = collection.artifacts(&inst)?.into_iter().map(|m| m.uid).collect();

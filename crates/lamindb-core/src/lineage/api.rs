@@ -24,7 +24,7 @@ impl Artifact {
     /// let made = run.finish()?;
     /// let provenance = artifact.provenance(&inst, 1)?.expect("made by a run");
     /// assert_eq!(provenance.run.uid, made.uid);
-    /// assert_eq!(provenance.transform.key.as_deref(), Some("make.py"));
+    /// assert_eq!(provenance.transform.key, "make.py");
     /// assert_eq!(made.outputs(&inst)?.len(), 1);
     /// assert!(made.inputs(&inst)?.is_empty());
     /// # Ok(()) }
