@@ -15,10 +15,12 @@
 //! # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
 //! # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
 //! use lamindb_core::TrackOptions;
+//! use lamindb_core::doctor::DoctorOptions;
 //! use lamindb_core::run_owner::RunOwner;
 //!
 //! let run = inst.track(TrackOptions::new("pipelines/qc"))?;
-//! assert!(inst.stale_runs()?.is_empty(), "this process is alive");
+//! let report = inst.doctor(&DoctorOptions::default())?;
+//! assert!(report.healthy(), "this process is alive: {:?}", report.problems);
 //! assert!(RunOwner::this_process().is_some_and(|o| o.is_alive()));
 //! run.finish()?;
 //! # Ok(()) }
