@@ -7,8 +7,8 @@
 //! `cat[ULabel]` (8 labels, links in `lamindb_artifactulabel` with the feature's id), `donor`
 //! `str`, `n_cells` `int`, `score` `float` and `is_qc` `bool` (shared `lamindb_jsonvalue` rows,
 //! one per feature and value hash, linked through `lamindb_artifactjsonvalue`); `n` artifact rows
-//! through the public bulk insert (`records::bulk_insert`); the first 1000 artifacts annotated
-//! through `Instance::add_feature_values` (which makes every distinct JSON value, 1166 of them,
+//! through the public bulk insert (`inst.registry(reg).bulk_insert`); the first 1000 artifacts annotated
+//! through `Artifact::add_feature_values` (which makes every distinct JSON value, 1166 of them,
 //! as LaminDB hashes them); the link rows of all the others (5 per artifact) written past the
 //! library as plain multi-row `INSERT`s in one transaction (no public API writes JSON value links
 //! in bulk).
@@ -25,7 +25,6 @@ use std::time::Instant;
 
 use diesel::{Connection, RunQueryDsl};
 use lamindb_core::annotate::value_hash;
-use lamindb_core::records::bulk_insert;
 use lamindb_core::{Artifact, Feature, Instance, QuerySet, Record, ULabel, Value};
 use lamindb_frame::{DataFrame, DfOptions, FeatureSelection, df};
 use lamindb_tests::{Backend, TestInstance};
@@ -93,10 +92,10 @@ fn raw_transaction(url: &str, statements: impl Iterator<Item = String>) {
 
 /// The integers of one row of a `SELECT` through the instance's public read path.
 fn select_ints(inst: &Instance, text: &str) -> Vec<Vec<Option<i64>>> {
-    let mut sql = inst.sql();
+    let mut sql = lamindb_core::__private::sql(&inst);
     sql.push(text);
     let mut out = Vec::new();
-    inst.query_each(&sql, |row| {
+    lamindb_core::__private::query_each(&inst, &sql, |row| {
         out.push(row.iter().map(Value::as_i64).collect());
         Ok(())
     })
@@ -108,8 +107,8 @@ fn select_ints(inst: &Instance, text: &str) -> Vec<Vec<Option<i64>>> {
 fn set_up(backend: Backend, t: &TestInstance, n: usize) -> i64 {
     let inst = &t.inst;
     let start = Instant::now();
-    let user = inst.user_id().expect("user");
-    let storage = inst.default_storage().expect("storage").id.expect("saved");
+    let user = lamindb_core::__private::user_id(&inst).expect("user");
+    let storage = inst.storage().default().expect("storage").id.expect("saved");
     let mut feature_ids = Vec::new();
     for (name, dtype) in FEATURES {
         feature_ids.push(Feature::new(name, dtype).save(inst).expect("feature").id.expect("saved"));
@@ -155,7 +154,7 @@ fn set_up(backend: Backend, t: &TestInstance, n: usize) -> i64 {
                     ]
                 })
                 .collect();
-            bulk_insert(tx, Artifact::REGISTRY, &columns, &rows)?;
+            tx.registry(Artifact::REGISTRY).bulk_insert(&columns, &rows)?;
         }
         Ok(())
     })
@@ -180,7 +179,7 @@ fn set_up(backend: Backend, t: &TestInstance, n: usize) -> i64 {
                 ("score", json!(score(i))),
                 ("is_qc", json!(is_qc(i))),
             ];
-            tx.add_feature_values(&a, &values)?;
+            a.add_feature_values(&tx, &values)?;
         }
         Ok(())
     })
@@ -188,10 +187,10 @@ fn set_up(backend: Backend, t: &TestInstance, n: usize) -> i64 {
     let api_s = t0.elapsed().as_secs_f64();
 
     // The rest: plain multi-row INSERTs of the same link rows, in one transaction.
-    let mut sql = inst.sql();
+    let mut sql = lamindb_core::__private::sql(&inst);
     sql.push("SELECT \"feature_id\", \"hash\", \"id\" FROM \"lamindb_jsonvalue\"");
     let mut by_hash = std::collections::HashMap::new();
-    inst.query_each(&sql, |row| {
+    lamindb_core::__private::query_each(&inst, &sql, |row| {
         let key = (row[0].as_i64().expect("feature"), row[1].as_str().expect("hash").to_string());
         by_hash.insert(key, row[2].as_i64().expect("id"));
         Ok(())

@@ -35,7 +35,7 @@ fn run(backend: Backend, n: usize, large: bool) {
         raw_insert(backend, &names);
     }
     let start = Instant::now();
-    let created = t.inst.bulk_create_ulabels(&names, None, NameMatch::AlwaysCreate).expect("bulk create");
+    let created = ULabel::bulk_create(&t.inst, &names, None, NameMatch::AlwaysCreate).expect("bulk create");
     let took = start.elapsed();
     assert_eq!(created.created, n);
     report(backend, "bulk create ulabels", n, took, n);

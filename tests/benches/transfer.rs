@@ -13,6 +13,7 @@
 //!
 //! One JSON line per workload: n, seconds, rows/s.
 
+use lamindb_core::ULabel;
 use std::time::{Duration, Instant};
 
 use diesel::{Connection, RunQueryDsl};
@@ -44,7 +45,7 @@ fn median(mut v: Vec<Duration>) -> Duration {
 fn source() -> (TestInstance, Vec<Artifact>) {
     let t = TestInstance::named(Backend::Sqlite, "lab");
     let names: Vec<String> = (0..LABELS).map(|i| format!("label {i}")).collect();
-    t.inst.bulk_create_ulabels(&names, None, NameMatch::AlwaysCreate).expect("labels");
+    ULabel::bulk_create(&t.inst, &names, None, NameMatch::AlwaysCreate).expect("labels");
     Feature::new("n_cells", "int").save(&t.inst).expect("feature");
     Feature::new("tissue", "cat[ULabel]").save(&t.inst).expect("feature");
     let files = t.path("files");
@@ -54,13 +55,13 @@ fn source() -> (TestInstance, Vec<Artifact>) {
     }
     let run = t.inst.track(TrackOptions::new("make.py")).expect("track");
     let sources = ArtifactSource::files_of_dir(&files, Some("raw")).expect("walk");
-    t.inst.create_artifacts(&sources, &ArtifactOptions::default(), &NoProgress).expect("save");
+    Artifact::create_many(&t.inst, &sources, &ArtifactOptions::default(), &NoProgress).expect("save");
     let arts = Artifact::query().order_by("id").all(&t.inst).expect("artifacts");
     t.inst
         .transaction(|tx| -> lamindb_core::Result<_> {
             for (i, a) in arts.iter().enumerate() {
                 let values = [("n_cells", json!(i)), ("tissue", json!(format!("label {}", i % 1000)))];
-                tx.add_feature_values(a, &values)?;
+                a.add_feature_values(&tx, &values)?;
             }
             Ok(())
         })
@@ -122,7 +123,7 @@ fn main() {
     for round in 0..3 {
         let dst = TestInstance::named(Backend::Sqlite, &format!("mine{round}"));
         let start = Instant::now();
-        let s = dst.inst.transfer_artifacts(&src.inst, &arts).expect("transfer");
+        let s = dst.inst.transfer_from(&src.inst).artifacts(&arts).expect("transfer");
         times.push(start.elapsed());
         assert_eq!(s.transferred.len(), ARTIFACTS);
     }
@@ -160,7 +161,7 @@ fn main() {
     report("io export (Parquet, every table)", rows, start.elapsed());
     let copy = TestInstance::named(Backend::Sqlite, "copy");
     let start = Instant::now();
-    copy.inst.import_tables(lamindb_frame::io::read_export(&dir).expect("read")).expect("import");
+    copy.inst.io().import(lamindb_frame::io::read_export(&dir).expect("read")).expect("import");
     report("io import into a new SQLite instance", rows, start.elapsed());
 
     if postgres_url().is_none() {
@@ -174,7 +175,7 @@ fn main() {
     report("cp of the SQLite file (baseline)", rows, start.elapsed());
     let pg = PgDatabase::create();
     let start = Instant::now();
-    let (moved, report_) = src.inst.move_database(pg.url()).expect("move");
+    let (moved, report_) = src.inst.io().move_to(pg.url()).expect("move");
     report("io move SQLite → PostgreSQL (100k labels, 10k artifacts)", rows, start.elapsed());
     // Everything but Django's journal, which the target writes for its own schema.
     let journal = tables.iter().find(|(t, _)| t == "django_migrations").map_or(0, |(_, n)| *n);
@@ -184,6 +185,6 @@ fn main() {
         assert_eq!(a, b, "{name} differs after the move");
     }
     let last = Artifact::query().order_by("-id").first(&moved).expect("query").expect("artifact");
-    assert!(moved.cache_artifact(&last).expect("load").exists());
+    assert!(last.cache(&moved).expect("load").exists());
     eprintln!("transfer bench: df of every registry identical after the move; artifacts load");
 }

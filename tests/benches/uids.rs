@@ -14,8 +14,8 @@ use lamindb_tests::{Backend, TestInstance};
 fn run(backend: Backend, n: usize, ordered: bool) {
     let t = TestInstance::new(backend);
     let url = t.inst.settings().db_url().unwrap();
-    let storage = t.inst.default_storage().unwrap().id.unwrap();
-    let user = t.inst.user_id().unwrap();
+    let storage = t.inst.storage().default().unwrap().id.unwrap();
+    let user = lamindb_core::__private::user_id(&t.inst).unwrap();
     let cols = "uid, key, suffix, size, hash, _hash_type, is_latest, is_locked, _key_is_virtual, \
                 _overwrite_versions, branch_id, created_on_id, space_id, storage_id, created_by_id, \
                 created_at, updated_at";

@@ -211,7 +211,7 @@ impl TestInstance {
 
     /// Who saves: the instance's user, no run.
     pub fn ctx(&mut self) -> SaveContext {
-        self.inst.save_context().expect("current user")
+        lamindb_core::__private::save_context(&self.inst).expect("current user")
     }
 
     /// Lineage to hang records on: transform `pipelines/qc.py` (uid `trans00000000000`) and its

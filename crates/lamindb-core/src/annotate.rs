@@ -19,11 +19,13 @@
 //! ULabel::new("lung").save(&inst)?;
 //! Feature::new("tissue", "cat[ULabel]").save(&inst)?;
 //! Feature::new("n_cells", "int").save(&inst)?;
-//! inst.add_feature_values(&a, &[("tissue", json!("lung")), ("n_cells", json!(1200))])?;
-//! let err = inst.add_feature_values(&a, &[("n_cells", json!("many"))]).unwrap_err();
+//! a.add_feature_values(&inst, &[("tissue", json!("lung")), ("n_cells", json!(1200))])?;
+//! let err = a.add_feature_values(&inst, &[("n_cells", json!("many"))]).unwrap_err();
 //! assert!(err.to_string().contains("'n_cells' (int)='many'"));
 //! # Ok(()) }
 //! ```
+
+mod api;
 
 use serde_json::Value as J;
 
@@ -59,7 +61,7 @@ impl ArtifactLabel for SheetRecord {
 
 impl Instance {
     /// Links `labels` (ULabels, Projects or Records) to `artifact`; links that exist are kept.
-    pub fn add_labels<L: ArtifactLabel>(&self, artifact: &Artifact, labels: &[L]) -> Result<()> {
+    pub(crate) fn add_labels<L: ArtifactLabel>(&self, artifact: &Artifact, labels: &[L]) -> Result<()> {
         let artifact_id = saved(artifact.id, "Artifact")?;
         let ctx = self.save_context()?;
         self.transaction(|tx| {
@@ -73,7 +75,7 @@ impl Instance {
 
     /// Makes `parents` parents of `project` (LaminDB's `project.parents.add(…)`,
     /// `lamindb_project_parents`); links that exist are kept, a project is not its own parent.
-    pub fn add_project_parents(&self, project: &Project, parents: &[Project]) -> Result<()> {
+    pub(crate) fn add_project_parents(&self, project: &Project, parents: &[Project]) -> Result<()> {
         let child = saved(project.id, "Project")?;
         self.transaction(|tx| {
             for parent in parents {
@@ -95,7 +97,7 @@ impl Instance {
     }
 
     /// Removes the links between `artifact` and `labels` (with or without a feature).
-    pub fn remove_labels<L: ArtifactLabel>(&self, artifact: &Artifact, labels: &[L]) -> Result<()> {
+    pub(crate) fn remove_labels<L: ArtifactLabel>(&self, artifact: &Artifact, labels: &[L]) -> Result<()> {
         let artifact_id = saved(artifact.id, "Artifact")?;
         self.transaction(|tx| {
             for label in labels {
@@ -112,7 +114,7 @@ impl Instance {
 
     /// Annotates `artifact` with feature values (LaminDB's `artifact.features.add_values`),
     /// each checked against its feature's dtype first: nothing is saved unless every value fits.
-    pub fn add_feature_values(&self, artifact: &Artifact, values: &[(&str, J)]) -> Result<()> {
+    pub(crate) fn add_feature_values(&self, artifact: &Artifact, values: &[(&str, J)]) -> Result<()> {
         let artifact_id = saved(artifact.id, "Artifact")?;
         let ctx = self.save_context()?;
         // Resolve and check everything before writing anything.

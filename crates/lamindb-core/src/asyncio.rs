@@ -49,9 +49,9 @@ impl<R: crate::Record> crate::Query<R> {
 }
 
 impl crate::Instance {
-    /// [`Instance::cache_artifact`](crate::Instance::cache_artifact) (a download for cloud
+    /// [`Artifact::cache`](crate::Artifact::cache) (a download for cloud
     /// artifacts) on a blocking thread of the tokio runtime.
-    pub fn cache_artifact_async(
+    pub(crate) fn cache_artifact_async(
         &self,
         artifact: &crate::Artifact,
     ) -> impl std::future::Future<Output = Result<std::path::PathBuf>> + Send {
@@ -59,9 +59,9 @@ impl crate::Instance {
         blocking(move || inst.cache_artifact(&artifact))
     }
 
-    /// [`Instance::transfer_artifacts`](crate::Instance::transfer_artifacts) on a blocking thread
+    /// [`TransferFrom::artifacts`](crate::TransferFrom::artifacts) on a blocking thread
     /// of the tokio runtime.
-    pub fn transfer_artifacts_async(
+    pub(crate) fn transfer_artifacts_async(
         &self,
         source: &crate::Instance,
         artifacts: Vec<crate::Artifact>,

@@ -7,20 +7,22 @@
 //! # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
 //! # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
 //! # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
-//! use lamindb_core::Artifact;
+//! use lamindb_core::{Artifact, Collection};
 //!
 //! std::fs::write(tmp.path().join("a.txt"), "a")?;
 //! std::fs::write(tmp.path().join("b.txt"), "b")?;
 //! let a = Artifact::from_path(tmp.path().join("a.txt")).key("a.txt").save(&inst)?;
 //! let b = Artifact::from_path(tmp.path().join("b.txt")).key("b.txt").save(&inst)?;
-//! let (c, created) = inst.create_collection("pair", &[b.clone(), a.clone()], None)?;
+//! let (c, created) = Collection::create(&inst, "pair", &[b.clone(), a.clone()], None)?;
 //! assert!(created);
-//! let members: Vec<String> = inst.collection_artifacts(&c)?.into_iter().map(|x| x.uid).collect();
+//! let members: Vec<String> = c.artifacts(&inst)?.into_iter().map(|x| x.uid).collect();
 //! assert_eq!(members, [b.uid.clone(), a.uid.clone()]);
 //! // The same artifacts again: the same collection.
-//! assert_eq!(inst.create_collection("pair", &[a, b], None)?, (c, false));
+//! assert_eq!(Collection::create(&inst, "pair", &[a, b], None)?, (c, false));
 //! # Ok(()) }
 //! ```
+
+mod api;
 
 use std::collections::HashSet;
 
@@ -39,7 +41,7 @@ impl Instance {
     /// `Collection(artifacts, key=key).save()`): a collection with the same artifacts (the same
     /// hash) is returned instead (`false`); a different set under an existing key is a new
     /// version of it. The same artifact twice is refused.
-    pub fn create_collection(
+    pub(crate) fn create_collection(
         &self,
         key: &str,
         artifacts: &[Artifact],
@@ -112,7 +114,7 @@ impl Instance {
     }
 
     /// The artifacts of a collection in its order (LaminDB's `ordered_artifacts`).
-    pub fn collection_artifacts(&self, collection: &Collection) -> Result<Vec<Artifact>> {
+    pub(crate) fn collection_artifacts(&self, collection: &Collection) -> Result<Vec<Artifact>> {
         let id = collection.id.ok_or(Error::NotSaved { registry: "Collection" })?;
         let mut sql = self.sql();
         sql.push("SELECT \"artifact_id\" FROM \"lamindb_collectionartifact\" WHERE \"collection_id\" = ");

@@ -187,6 +187,7 @@ impl DoctorReport {
     }
 }
 
+// Checking and repairing an instance.
 impl Instance {
     /// Checks the instance (see the module docs); repairs with `opts.fix`.
     ///

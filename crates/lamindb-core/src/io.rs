@@ -4,7 +4,7 @@
 //! `lamindb-frame`'s; this module works on [`Table`]s of values.
 //!
 //! The tables are LaminDB's: every `lamindb_*` table and Django's journal `django_migrations`.
-//! A load ([`Instance::import_tables`]) needs an instance without records of its own (what
+//! A load ([`Tables::import`](crate::io::Tables::import)) needs an instance without records of its own (what
 //! `init` seeds is replaced), runs in one transaction with the foreign keys checked at commit
 //! (an export that does not hold together changes nothing), converts each value to the column's
 //! type (LaminDB's PostgreSQL exports hold `''` for NULL, `t`/`f` for booleans and numbers as
@@ -20,14 +20,16 @@
 //!
 //! let (a, _) = Instance::init(&settings, &init("a"))?;
 //! ULabel::new("lung").save(&a)?;
-//! let tables = a.tables()?.iter().map(|t| a.read_table(t)).collect::<Result<Vec<_>, _>>()?;
+//! let tables = a.io().tables()?.iter().map(|t| a.io().read(t)).collect::<Result<Vec<_>, _>>()?;
 //!
 //! let (b, _) = Instance::init(&settings, &init("b"))?;
-//! b.import_tables(tables)?;
+//! b.io().import(tables)?;
 //! let lung = |i: &Instance| ULabel::query().filter_eq("name", "lung").one(i).map(|l| l.uid);
 //! assert_eq!(lung(&b)?, lung(&a)?);
 //! # Ok(()) }
 //! ```
+
+mod handle;
 
 use std::collections::HashSet;
 
@@ -37,6 +39,8 @@ use crate::instance::Instance;
 use crate::models::Storage;
 use crate::registry::Record;
 use crate::value::{SqlType, Value, parse_date, parse_datetime};
+
+pub use handle::Tables;
 
 /// Django's journal of applied migrations: exported, never imported.
 pub const JOURNAL: &str = "django_migrations";
@@ -66,12 +70,12 @@ pub struct Table {
     pub rows: Vec<Vec<Value>>,
 }
 
-/// What [`Instance::import_tables`] loaded: `(table, rows)`.
+/// What [`Tables::import`](crate::io::Tables::import) loaded: `(table, rows)`.
 pub type ImportReport = Vec<(String, usize)>;
 
 impl Instance {
     /// The instance's LaminDB tables: every `lamindb_*` table and `django_migrations`, sorted.
-    pub fn tables(&self) -> Result<Vec<String>> {
+    pub(crate) fn tables(&self) -> Result<Vec<String>> {
         let mut names: Vec<String> =
             self.all_tables()?.into_iter().filter(|t| t.starts_with("lamindb_") || t == JOURNAL).collect();
         names.sort();
@@ -92,7 +96,7 @@ impl Instance {
     }
 
     /// The columns of `table`, in the database's order.
-    pub fn table_columns(&self, table: &str) -> Result<Vec<Column>> {
+    pub(crate) fn table_columns(&self, table: &str) -> Result<Vec<Column>> {
         let mut sql = self.sql();
         match self.dialect() {
             Dialect::Sqlite => {
@@ -128,7 +132,7 @@ impl Instance {
     }
 
     /// Every row of `table` (by id where it has one), values read as the column types say.
-    pub fn read_table(&self, table: &str) -> Result<Table> {
+    pub(crate) fn read_table(&self, table: &str) -> Result<Table> {
         let columns = self.table_columns(table)?;
         let mut sql = self.sql();
         sql.push("SELECT ");
@@ -159,7 +163,7 @@ impl Instance {
     /// keeping every id (see the [module documentation](self)). Refused when the instance holds
     /// records of its own. The current user and the instance's default storage stay registered
     /// (added after the loaded rows when the export lacks them).
-    pub fn import_tables(&self, tables: Vec<Table>) -> Result<ImportReport> {
+    pub(crate) fn import_tables(&self, tables: Vec<Table>) -> Result<ImportReport> {
         let ours: HashSet<String> = self.tables()?.into_iter().collect();
         for t in &tables {
             if !ours.contains(&t.name) {
@@ -277,7 +281,7 @@ impl Instance {
     }
 }
 
-/// What [`Instance::move_database`] did.
+/// What [`Tables::move_to`](crate::io::Tables::move_to) did.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MoveReport {
     /// `(table, rows)` of every table moved.
@@ -297,7 +301,7 @@ impl Instance {
     /// or not exist (SQLite). Every table is copied in one transaction and its row count checked
     /// before the settings change; on failure the target is left empty and the instance as it
     /// was. A SQLite database left behind is kept. Returns the instance on its new database.
-    pub fn move_database(&self, to: &str) -> Result<(Instance, MoveReport)> {
+    pub(crate) fn move_database(&self, to: &str) -> Result<(Instance, MoveReport)> {
         let old = self.settings();
         let mut new = old.clone();
         new.db = match to {

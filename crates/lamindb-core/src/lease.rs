@@ -3,7 +3,7 @@
 //! A save holds the *writer lease* (shared: any number of saves at once) from the insert of its
 //! rows flagged "storage ongoing" until the flags are cleared or the rows of failed copies are
 //! removed. [`Instance::doctor`](crate::Instance::doctor) with `fix` and
-//! [`Instance::move_database`](crate::Instance::move_database) take the *exclusive lease*: doctor
+//! [`Tables::move_to`](crate::io::Tables::move_to) take the *exclusive lease*: doctor
 //! repairs and deletes nothing while a save holds the writer lease (a flagged row is then a
 //! save in progress, not a crashed one), and a move waits for the saves in progress to end and
 //! keeps new ones waiting until it is done.

@@ -11,6 +11,9 @@
 
 #![warn(missing_docs)]
 
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
 pub mod annotate;
 pub mod artifact;
 #[cfg(feature = "tokio")]
@@ -50,19 +53,21 @@ pub use annotate::ArtifactLabel;
 pub use artifact::{
     ArtifactOptions, ArtifactOutcome, ArtifactSource, NewArtifact, NoProgress, Progress, SaveSummary,
 };
-pub use db::{Dialect, Sql, ValueRef, is_postgres_url, postgres_built_in, redact_url};
+use db::Dialect;
+pub use db::{is_postgres_url, postgres_built_in, redact_url};
 pub use error::{Error, FieldError, Refusal, Result};
 pub use instance::{DeleteReport, InitOptions, InitOutcome, Instance, InstanceInfo};
+pub use io::Tables;
 pub use lineage::{Input, Provenance};
 pub use models::{
     Artifact, ArtifactULabel, Branch, Collection, Feature, Project, Reference, Run, Schema, Space, Storage,
     Transform, ULabel, User,
 };
 pub use query::{Col, Lookup, Q, Query, QuerySet, Rel};
-pub use records::{Delete, Deleted, FromValues, NameMatch, Trash};
+pub use records::{Delete, Deleted, FromValues, NameMatch, RegistryRecords, Trash};
 pub use registry::{Field, Record, Registry, SaveContext, TracksRun, TracksUpdates};
 pub use settings::{InstanceSettings, SettingsDir};
-pub use storage::{StorageOutcome, WriteAction};
+pub use storage::{StorageLocations, StorageOutcome, WriteAction};
 pub use track::{RunStatus, TrackOptions, TrackedRun};
-pub use transfer::TransferSummary;
+pub use transfer::{TransferFrom, TransferSummary};
 pub use value::{SqlType, Value};

@@ -12,17 +12,19 @@
 //! std::fs::write(tmp.path().join("raw.txt"), "raw")?;
 //! let raw = Artifact::from_path(tmp.path().join("raw.txt")).key("raw.txt").save(&inst)?;
 //! let run = inst.track(TrackOptions::new("clean"))?;
-//! inst.cache_artifact(&raw)?;
+//! raw.cache(&inst)?;
 //! std::fs::write(tmp.path().join("clean.txt"), "clean")?;
 //! let clean = Artifact::from_path(tmp.path().join("clean.txt")).key("clean.txt").save(&inst)?;
 //! run.finish()?;
 //!
-//! let made = inst.provenance(&clean, 3)?.expect("made by a run");
+//! let made = clean.provenance(&inst, 3)?.expect("made by a run");
 //! assert_eq!(made.transform.key, "clean");
 //! assert_eq!(made.inputs[0].artifact.uid, raw.uid);
 //! assert!(made.inputs[0].made_by.is_none(), "raw was saved outside a run");
 //! # Ok(()) }
 //! ```
+
+mod api;
 
 use std::collections::HashSet;
 
@@ -61,7 +63,7 @@ pub struct Input {
 impl Instance {
     /// The provenance of `artifact`: the run that made it and, `depth` runs upward, the runs that
     /// made their inputs. `None` for an artifact saved outside a run.
-    pub fn provenance(&self, artifact: &Artifact, depth: usize) -> Result<Option<Provenance>> {
+    pub(crate) fn provenance(&self, artifact: &Artifact, depth: usize) -> Result<Option<Provenance>> {
         let Some(run_id) = artifact.run_id else { return Ok(None) };
         if depth == 0 {
             return Ok(None);
@@ -72,19 +74,19 @@ impl Instance {
 
     /// The provenance of `run`: its transform, its inputs and, `depth − 1` runs further up, the
     /// runs that made them.
-    pub fn run_provenance(&self, run: &Run, depth: usize) -> Result<Provenance> {
+    pub(crate) fn run_provenance(&self, run: &Run, depth: usize) -> Result<Provenance> {
         let mut seen = HashSet::new();
         self.provenance_of(run, depth.max(1), &mut seen)
     }
 
     /// The artifacts `run` saved (its outputs), oldest first.
-    pub fn run_outputs(&self, run: &Run) -> Result<Vec<Artifact>> {
+    pub(crate) fn run_outputs(&self, run: &Run) -> Result<Vec<Artifact>> {
         let id = run.id.unwrap_or_default();
         Artifact::filter(artifact::RUN_ID.eq(id)).order_by(&artifact::ID.order(false)).all(self)
     }
 
     /// The artifacts `run` read (its inputs), oldest first.
-    pub fn run_inputs(&self, run: &Run) -> Result<Vec<Artifact>> {
+    pub(crate) fn run_inputs(&self, run: &Run) -> Result<Vec<Artifact>> {
         let id = run.id.unwrap_or_default();
         Artifact::filter(artifact::INPUT_OF_RUNS.then(run::ID).eq(id))
             .order_by(&artifact::ID.order(false))

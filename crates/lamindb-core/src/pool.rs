@@ -70,6 +70,7 @@ impl Pool {
 /// The connection a transaction handle is pinned to.
 pub(crate) type Pinned = Arc<Mutex<Db>>;
 
+// Connections and transactions.
 impl Instance {
     /// Runs `f` with a connection: the pinned one inside a transaction, else one from the pool.
     /// `f` must not call back into the instance (the pinned connection is locked meanwhile).
@@ -170,12 +171,12 @@ impl Instance {
     }
 
     /// The SQL dialect of the instance's database.
-    pub fn dialect(&self) -> Dialect {
+    pub(crate) fn dialect(&self) -> Dialect {
         self.pool().dialect()
     }
 
-    /// A new empty statement in the instance's dialect, for [`Instance::query_each_ref`].
-    pub fn sql(&self) -> Sql {
+    /// A new empty statement in the instance's dialect, for [`query_each_ref`](crate::__private::query_each_ref).
+    pub(crate) fn sql(&self) -> Sql {
         Sql::new(self.dialect())
     }
 
@@ -183,7 +184,7 @@ impl Instance {
     /// by row, borrowed from the connection's buffers: nothing is allocated per row. Returns the
     /// number of rows. For crates that read many rows (`lamindb-frame`); on PostgreSQL rows
     /// arrive one by one. `f` must not call back into the instance.
-    pub fn query_each_ref(
+    pub(crate) fn query_each_ref(
         &self,
         sql: &Sql,
         f: impl FnMut(usize, ValueRef<'_>) -> Result<()>,
@@ -194,13 +195,13 @@ impl Instance {
 
     /// Runs a read-only statement and hands each row's values (in select order, as read) to `f`.
     /// `f` must not call back into the instance.
-    pub fn query_each(&self, sql: &Sql, f: impl FnMut(Vec<Value>) -> Result<()>) -> Result<()> {
+    pub(crate) fn query_each(&self, sql: &Sql, f: impl FnMut(Vec<Value>) -> Result<()>) -> Result<()> {
         check_read_only(sql)?;
         self.with_db(|db| db.query_each(sql, f))
     }
 
     /// Whether a table exists in the instance's database.
-    pub fn table_exists(&self, table: &str) -> Result<bool> {
+    pub(crate) fn table_exists(&self, table: &str) -> Result<bool> {
         self.with_db(|db| db.table_exists(table))
     }
 

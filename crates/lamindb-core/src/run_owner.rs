@@ -3,7 +3,7 @@
 //!
 //! A run started by [`Instance::track`] records its owner, the process by id and start time (a
 //! reused process id is another process), in `<settings dir>/run-owners/<instance uid>/<run
-//! uid>.json`; [`Instance::end_run`] removes the record. [`Instance::stale_runs`] lists the runs
+//! uid>.json`; [`Run::end`](crate::Run::end) removes the record. [`Instance::doctor`](crate::Instance::doctor) lists the runs
 //! still `started` whose owner has ended; `lamin doctor` reports them and `--fix` marks them
 //! aborted (LaminDB's status for a run that was stopped). A run with no record (started by Python
 //! LaminDB, or on another machine) is never called stale.
@@ -15,10 +15,12 @@
 //! # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
 //! # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
 //! use lamindb_core::TrackOptions;
+//! use lamindb_core::doctor::DoctorOptions;
 //! use lamindb_core::run_owner::RunOwner;
 //!
 //! let run = inst.track(TrackOptions::new("pipelines/qc"))?;
-//! assert!(inst.stale_runs()?.is_empty(), "this process is alive");
+//! let report = inst.doctor(&DoctorOptions::default())?;
+//! assert!(report.healthy(), "this process is alive: {:?}", report.problems);
 //! assert!(RunOwner::this_process().is_some_and(|o| o.is_alive()));
 //! run.finish()?;
 //! # Ok(()) }
@@ -83,7 +85,7 @@ impl Instance {
 
     /// Records `owner` as the process that keeps the started run `run` going (see the module
     /// docs); [`Instance::track`] records this process.
-    pub fn record_run_owner(&self, run: &Run, owner: RunOwner) -> Result<()> {
+    pub(crate) fn record_run_owner(&self, run: &Run, owner: RunOwner) -> Result<()> {
         let dir = self.run_owners_dir();
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let path = dir.join(format!("{}.json", run.uid));
@@ -98,7 +100,7 @@ impl Instance {
 
     /// The runs still `started` whose recorded owner process has ended, oldest first. Records
     /// of runs that ended (or were deleted) are removed on the way.
-    pub fn stale_runs(&self) -> Result<Vec<(Run, RunOwner)>> {
+    pub(crate) fn stale_runs(&self) -> Result<Vec<(Run, RunOwner)>> {
         let dir = self.run_owners_dir();
         let Ok(entries) = std::fs::read_dir(&dir) else { return Ok(Vec::new()) };
         let owners: HashMap<String, RunOwner> = entries

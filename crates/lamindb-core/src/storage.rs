@@ -3,8 +3,10 @@
 //!
 //! "A storage location is either a directory/folder (local or in the cloud) or an entire S3/GCP
 //! bucket", managed by at most one instance: the one whose uid is in its marker file and in
-//! `Storage.instance_uid`. [`Instance::check_write`] is the one place that decides whether this
+//! `Storage.instance_uid`. [`StorageLocations::check_write`] is the one place that decides whether this
 //! instance may write to a location.
+
+mod locations;
 
 use lamindb_storage::{StorageRoot, Store, marker};
 
@@ -13,7 +15,9 @@ use crate::instance::Instance;
 use crate::models::{Artifact, Storage};
 use crate::registry::Record;
 
-/// How [`Instance::add_storage`] registered a location.
+pub use locations::StorageLocations;
+
+/// How [`StorageLocations::add`] registered a location.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StorageOutcome {
     /// A record with this root existed; it is returned unchanged.
@@ -32,7 +36,7 @@ pub enum StorageOutcome {
     },
 }
 
-/// What a write to a storage location is for; [`Instance::check_write`] words its refusal by it.
+/// What a write to a storage location is for; [`StorageLocations::check_write`](crate::StorageLocations::check_write) words its refusal by it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WriteAction {
     /// Copying a new artifact's bytes into the location.
@@ -64,7 +68,11 @@ impl Instance {
     /// with the same (normalised) root is returned; otherwise the marker decides whether the
     /// location is managed by this instance, read-only (marked by another) or unwritable. The
     /// filesystem root and the home folder are refused ([`Refusal::StorageRootTooBroad`]).
-    pub fn add_storage(&self, root: &str, description: Option<&str>) -> Result<(Storage, StorageOutcome)> {
+    pub(crate) fn add_storage(
+        &self,
+        root: &str,
+        description: Option<&str>,
+    ) -> Result<(Storage, StorageOutcome)> {
         let root = StorageRoot::parse(root)?;
         if let Some(existing) = self.storage_with_root(root.as_str())? {
             return Ok((existing, StorageOutcome::Existing));
@@ -129,13 +137,13 @@ impl Instance {
     }
 
     /// All storage locations, by id.
-    pub fn storages(&self) -> Result<Vec<Storage>> {
+    pub(crate) fn storages(&self) -> Result<Vec<Storage>> {
         Storage::query().to_list(self)
     }
 
     /// A storage location by LaminDB's `get(idlike)`: an integer is an id, a string a uid or uid
     /// prefix; a string with `/` or `://` is a root.
-    pub fn get_storage(&self, idlike: &str) -> Result<Storage> {
+    pub(crate) fn get_storage(&self, idlike: &str) -> Result<Storage> {
         if idlike.contains('/') || idlike.starts_with('.') || idlike.starts_with('~') {
             let root = StorageRoot::parse(idlike)?;
             return self.storage_with_root(root.as_str())?.ok_or_else(|| Error::DoesNotExist {
@@ -147,14 +155,14 @@ impl Instance {
     }
 
     /// The default storage location of this instance.
-    pub fn default_storage(&self) -> Result<Storage> {
+    pub(crate) fn default_storage(&self) -> Result<Storage> {
         let root = self.read_settings(|s| s.default_storage_root().to_string());
         self.storage_with_root(&root)?.ok_or_else(|| Error::Refused(Refusal::DefaultStorageMissing { root }))
     }
 
     /// The one gate for writes into a storage location: refused, with LaminDB's message for
     /// `action`, unless this instance manages the location.
-    pub fn check_write(&self, storage: &Storage, action: WriteAction) -> Result<()> {
+    pub(crate) fn check_write(&self, storage: &Storage, action: WriteAction) -> Result<()> {
         if storage.instance_uid.as_deref() == Some(self.uid().as_str()) {
             return Ok(());
         }
@@ -195,7 +203,7 @@ impl Instance {
     /// trash included), when it is the default storage, or when its `.lamindb/` holds objects
     /// other than the marker; otherwise the marker (if this instance manages it) and the record
     /// are removed. Directories are left in place.
-    pub fn delete_storage(&self, storage: &Storage) -> Result<()> {
+    pub(crate) fn delete_storage(&self, storage: &Storage) -> Result<()> {
         let id = storage.id.ok_or_else(|| Error::NotSaved { registry: "Storage" })?;
         if Artifact::query().all_branches().filter_eq("storage_id", id).count(self)? > 0 {
             return Err(Error::Refused(Refusal::StorageHasArtifacts));
@@ -230,7 +238,7 @@ impl Instance {
 
     /// Makes a registered location that this instance manages the default storage, and persists
     /// the choice in the instance's settings file.
-    pub fn set_default_storage(&self, root: &str) -> Result<Storage> {
+    pub(crate) fn set_default_storage(&self, root: &str) -> Result<Storage> {
         let parsed = StorageRoot::parse(root)?;
         let storage = self
             .storage_with_root(parsed.as_str())?

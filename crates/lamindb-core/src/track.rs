@@ -24,6 +24,8 @@
 //! # Ok(()) }
 //! ```
 
+mod api;
+
 use chrono::Utc;
 use lamindb_storage::hash::hash_bytes;
 
@@ -173,7 +175,7 @@ impl TrackedRun {
     }
 
     /// Stops tracking without ending the run: it stays started, for another process to end
-    /// ([`Instance::end_run`]); `lamin track` hands its shell the run so.
+    /// ([`Run::end`](crate::Run::end)); `lamin track` hands its shell the run so.
     pub fn detach(mut self) -> Run {
         self.done = true;
         self.inst.set_current_run_id(None);
@@ -192,6 +194,7 @@ impl Drop for TrackedRun {
     }
 }
 
+// Run tracking.
 impl Instance {
     /// Starts tracking a run of the transform `opts.key` (LaminDB's `ln.track()`): the latest
     /// transform of that key is reused when its source hash is the same (or no source is given),
@@ -206,8 +209,8 @@ impl Instance {
     }
 
     /// Saves a started run of `opts`'s transform without tracking it on this handle (a run that
-    /// another process attaches to, see [`Instance::attach_run`]).
-    pub fn start_run(&self, opts: &TrackOptions) -> Result<Run> {
+    /// another process attaches to, see [`Run::attach`](crate::Run::attach)).
+    pub(crate) fn start_run(&self, opts: &TrackOptions) -> Result<Run> {
         if opts.key.trim().is_empty() {
             return Err(Error::InvalidOptions { message: "a run needs a transform key".into() });
         }
@@ -229,10 +232,10 @@ impl Instance {
         })
     }
 
-    /// Tracks the saved run `uid` on this handle (started by [`Instance::start_run`], for example
+    /// Tracks the saved run `uid` on this handle (started by [`Run::start`](crate::Run::start), for example
     /// in another process): records saved through this instance get its id, and artifacts
     /// cached become its inputs. `None` stops tracking.
-    pub fn attach_run(&self, uid: Option<&str>) -> Result<Option<Run>> {
+    pub(crate) fn attach_run(&self, uid: Option<&str>) -> Result<Option<Run>> {
         let run = uid.map(|uid| Run::get(self, uid)).transpose()?;
         self.set_current_run_id(run.as_ref().and_then(|r| r.id));
         Ok(run)
@@ -244,7 +247,7 @@ impl Instance {
     }
 
     /// Ends the run `run_id` with `status` and `finished_at` now.
-    pub fn end_run(&self, run_id: i64, status: RunStatus) -> Result<Run> {
+    pub(crate) fn end_run(&self, run_id: i64, status: RunStatus) -> Result<Run> {
         let mut run = Run::get_by_id(self, run_id)?;
         run.status_code = Some(status.code());
         run.finished_at = Some(Utc::now());

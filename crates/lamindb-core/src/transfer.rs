@@ -25,13 +25,15 @@
 //! std::fs::write(tmp.path().join("x.csv"), "a\n1\n")?;
 //! let art = Artifact::from_path(tmp.path().join("x.csv")).key("x.csv").save(&lab)?;
 //!
-//! let summary = mine.transfer_artifacts(&lab, &[art.clone()])?;
+//! let summary = mine.transfer_from(&lab).artifacts(&[art.clone()])?;
 //! assert_eq!(summary.transferred[0].uid, art.uid);
-//! assert_eq!(mine.cache_artifact(&summary.transferred[0])?, lab.cache_artifact(&art)?);
+//! assert_eq!(summary.transferred[0].cache(&mine)?, art.cache(&lab)?);
 //! // Again: nothing new.
-//! assert_eq!(mine.transfer_artifacts(&lab, &[art])?.already_present.len(), 1);
+//! assert_eq!(mine.transfer_from(&lab).artifacts(&[art])?.already_present.len(), 1);
 //! # Ok(()) }
 //! ```
+
+mod handle;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -45,6 +47,8 @@ use crate::query::{Q, QuerySet};
 use crate::registry::{Record, Registry};
 use crate::track::RunStatus;
 use crate::value::{SqlType, Value};
+
+pub use handle::TransferFrom;
 
 /// Rows per `IN (…)` list.
 const CHUNK: usize = 5_000;
@@ -61,7 +65,7 @@ const LABEL_LINKS: [(&str, &str, &Registry); 3] = [
 /// and features).
 const MATCHED_BY_NAME: [&str; 4] = ["ULabel", "Project", "Record", "Feature"];
 
-/// What [`Instance::transfer_artifacts`] and [`Instance::transfer_records`] did.
+/// What [`TransferFrom::artifacts`] and [`TransferFrom::records`] did.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferSummary<R = Artifact> {
     /// Records created here, as saved (new ids, the source's uids).
@@ -79,7 +83,11 @@ impl Instance {
     /// Transfers `artifacts`, read from `source`, into this instance: the metadata with labels
     /// and feature values, not the bytes (see the [module documentation](self)). Returns which
     /// were created and which were present already.
-    pub fn transfer_artifacts(&self, source: &Instance, artifacts: &[Artifact]) -> Result<TransferSummary> {
+    pub(crate) fn transfer_artifacts(
+        &self,
+        source: &Instance,
+        artifacts: &[Artifact],
+    ) -> Result<TransferSummary> {
         check_sources(self, source)?;
         check_latest(artifacts)?;
         let ctx = self.save_context()?;
@@ -91,8 +99,8 @@ impl Instance {
     }
 
     /// Transfers `collections`, read from `source`, into this instance with their artifacts
-    /// (transferred as [`Instance::transfer_artifacts`] does, in the collection's order).
-    pub fn transfer_collections(
+    /// (transferred as [`TransferFrom::artifacts`] does, in the collection's order).
+    pub(crate) fn transfer_collections(
         &self,
         source: &Instance,
         collections: &[Collection],
@@ -128,7 +136,7 @@ impl Instance {
     /// Transfers records of a registry without bytes (ULabel, Project, Record, Reference,
     /// Feature, Transform, …), read from `source`, into this instance: the same uid, related
     /// records matched by natural key or copied, `run_id` the transfer run.
-    pub fn transfer_records<R: Record>(
+    pub(crate) fn transfer_records<R: Record>(
         &self,
         source: &Instance,
         records: &[R],

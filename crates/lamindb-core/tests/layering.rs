@@ -19,7 +19,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "records and queries",
-        &["pool", "instance", "registry", "models", "fields", "validate", "query", "records"],
+        &["pool", "instance", "registry", "models", "fields", "validate", "query", "records", "private"],
     ),
     (
         "behaviour of registries",

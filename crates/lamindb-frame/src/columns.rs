@@ -1,7 +1,7 @@
 //! Typed column builders: SQL values (as read from either backend) become polars columns with
 //! real dtypes — Int64, Boolean, Float64, String, Datetime(µs, UTC) — keeping nulls.
 
-use lamindb_core::ValueRef;
+use lamindb_core::__private::ValueRef;
 use lamindb_core::{SqlType, Value};
 use polars::chunked_array::builder::get_list_builder;
 use polars::prelude::*;

@@ -11,7 +11,8 @@
 //! The main query streams its rows straight into typed column builders; every include and the
 //! features cost one query per 10 000 ids (`id IN (…)`), never one per row.
 
-use lamindb_core::{Dialect, Field, Instance, Q, QuerySet, Record, Registry};
+use lamindb_core::__private::{self as raw, Dialect};
+use lamindb_core::{Field, Instance, Q, QuerySet, Record, Registry};
 use polars::prelude::*;
 
 use crate::FrameError;
@@ -267,7 +268,7 @@ fn read_chunks(
     chunk_rows: usize,
 ) -> Result<(Vec<Vec<Column>>, usize), FrameError> {
     let names: Vec<&str> = direct.iter().map(|f| f.name).collect();
-    let sql = qs.to_sql(db.dialect(), &names)?;
+    let sql = raw::to_sql(&qs, raw::dialect(&db), &names)?;
     let new_builders = || -> Vec<ColumnBuilder> {
         direct.iter().map(|f| ColumnBuilder::new(f.name, f.ty, chunk_rows)).collect()
     };
@@ -275,7 +276,7 @@ fn read_chunks(
     let mut chunks: Vec<Vec<Column>> = vec![Vec::new(); direct.len()];
     let mut in_chunk = 0usize;
     let last = direct.len() - 1;
-    let height = db.query_each_ref(&sql, |i, v| {
+    let height = raw::query_each_ref(&db, &sql, |i, v| {
         builders[i].push_ref(v).map_err(|message| lamindb_core::Error::Decode {
             message: format!("column {}: {message}", direct[i].name),
             source: None,
@@ -307,7 +308,7 @@ const PARALLEL_MIN_SPAN: i64 = 50_000;
 /// reads the rest (`OFFSET`). `None` when the query is read in one go.
 fn split_point(db: &Instance, q: &QuerySet, opts: &DfOptions) -> Result<Option<usize>, FrameError> {
     if !matches!(opts.order_by.as_deref(), Some("id" | "-id"))
-        || db.dialect() != Dialect::Sqlite
+        || raw::dialect(&db) != Dialect::Sqlite
         || opts.limit.is_some()
         || q.is_ordered()
         || q.window() != (None, 0)

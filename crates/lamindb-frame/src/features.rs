@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use lamindb_core::__private as raw;
 use lamindb_core::{Feature, Field, Instance, Q, QuerySet, Record, Registry, SqlType, Value};
 use polars::prelude::*;
 
@@ -76,7 +77,7 @@ fn json_value(v: &serde_json::Value, ty: SqlType) -> Value {
 /// Whether this database has LaminDB's JSON value tables (instances made before they were
 /// added do not).
 fn has_json_values(db: &Instance) -> Result<bool, FrameError> {
-    Ok(db.table_exists("lamindb_artifactjsonvalue")? && db.table_exists("lamindb_jsonvalue")?)
+    Ok(raw::table_exists(&db, "lamindb_artifactjsonvalue")? && raw::table_exists(&db, "lamindb_jsonvalue")?)
 }
 
 /// The JSON feature values of some artifacts: the links `(feature, artifact, value id)` sorted by
@@ -111,7 +112,7 @@ fn json_feature_values(db: &Instance, ids: &[i64], features: &[i64]) -> Result<J
         return Ok(out);
     }
     for chunk in ids.chunks(CHUNK) {
-        let mut sql = db.sql();
+        let mut sql = raw::sql(&db);
         sql.push(
             "SELECT v.\"feature_id\", l.\"artifact_id\", l.\"jsonvalue_id\" FROM \"lamindb_artifactjsonvalue\" l",
         );
@@ -125,7 +126,7 @@ fn json_feature_values(db: &Instance, ids: &[i64], features: &[i64]) -> Result<J
         sql.bind_ints(features);
         sql.push(")");
         sql.push(" ORDER BY l.\"id\"");
-        db.query_each(&sql, |row| {
+        raw::query_each(&db, &sql, |row| {
             if let (Some(f), Some(a), Some(v)) = (row[0].as_i64(), row[1].as_i64(), row[2].as_i64()) {
                 out.links.push((f, a, v));
             }
@@ -136,12 +137,12 @@ fn json_feature_values(db: &Instance, ids: &[i64], features: &[i64]) -> Result<J
     out.links.sort_by_key(|&(f, a, _)| (f, a));
     let value_ids = distinct(out.links.iter().map(|l| l.2));
     for chunk in value_ids.chunks(CHUNK) {
-        let mut sql = db.sql();
+        let mut sql = raw::sql(&db);
         sql.push("SELECT \"id\", \"feature_id\", \"value\" FROM \"lamindb_jsonvalue\" WHERE \"id\" IN (");
         sql.bind_ints(chunk);
         sql.push(")");
         let mut failed = None;
-        db.query_each(&sql, |row| {
+        raw::query_each(&db, &sql, |row| {
             if let (Some(id), Some(text)) = (row[0].as_i64(), row[2].as_str()) {
                 match serde_json::from_str(text) {
                     Ok(v) => {
@@ -215,7 +216,7 @@ fn select_features(
             // link table (`l`), and from the JSON values (`v`) their links point to.
             let mut sources: Vec<(String, &str)> = Vec::new();
             for (_, link, _, _) in CATEGORICAL {
-                if db.table_exists(link.table)? {
+                if raw::table_exists(&db, link.table)? {
                     sources.push((format!("\"{}\" l", link.table), "l"));
                 }
             }
@@ -228,13 +229,13 @@ fn select_features(
                 for chunk in ids.chunks(CHUNK) {
                     // No condition on `feature_id` (links without one give NULL, dropped here):
                     // SQLite would take its index and read every link of the feature per chunk.
-                    let mut sql = db.sql();
+                    let mut sql = raw::sql(&db);
                     sql.push(&format!(
                         "SELECT DISTINCT {alias}.\"feature_id\" FROM {from} WHERE l.\"artifact_id\" IN ("
                     ));
                     sql.bind_ints(chunk);
                     sql.push(")");
-                    db.query_each(&sql, |row| {
+                    raw::query_each(&db, &sql, |row| {
                         found_ids.extend(row[0].as_i64());
                         Ok(())
                     })?;

@@ -6,7 +6,7 @@
 //! text, JSON and dates String, NULL as null — where LaminDB's PostgreSQL export writes most
 //! columns as text (`''` for NULL, `t`/`f`) and its SQLite export NULL in text columns as
 //! `None` (taken as NULL in a text column without nulls): [`read_export`] reads all three, and
-//! [`Instance::import_tables`] converts each value to the target column's type.
+//! [`Tables::import`](lamindb_core::io::Tables::import) converts each value to the target column's type.
 //!
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -22,7 +22,7 @@
 //! assert!(dir.join("lamindb_ulabel.parquet").exists());
 //!
 //! let (b, _) = Instance::init(&settings, &init("b"))?;
-//! b.import_tables(lamindb_frame::io::read_export(&dir)?)?;
+//! b.io().import(lamindb_frame::io::read_export(&dir)?)?;
 //! # Ok(()) }
 //! ```
 
@@ -45,7 +45,7 @@ pub fn export_dir(
 ) -> Result<Vec<(String, usize)>, FrameError> {
     let io = |source| FrameError::Io { path: dir.display().to_string(), source };
     std::fs::create_dir_all(dir).map_err(io)?;
-    let names = inst.tables()?;
+    let names = inst.io().tables()?;
     // A folder holding other tables' files would import them too: exports are not mixed.
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();
@@ -58,7 +58,7 @@ pub fn export_dir(
     }
     let mut out = Vec::new();
     for name in names {
-        let table = inst.read_table(&name)?;
+        let table = inst.io().read(&name)?;
         let mut frame = table_frame(&table)?;
         crate::export::write_file(&mut frame, crate::Format::Parquet, &dir.join(format!("{name}.parquet")))?;
         on_table(&name, table.rows.len());

@@ -41,7 +41,7 @@ pub fn load_path(path: &Path, suffix: &str) -> Result<DataFrame, FrameError> {
     }
 }
 
-/// Loads an artifact: its local copy ([`Instance::cache_artifact`], downloaded from cloud
+/// Loads an artifact: its local copy ([`Artifact::cache`](lamindb_core::Artifact::cache), downloaded from cloud
 /// storage when needed) read by its suffix. The suffix is checked first, so an artifact without
 /// loader is not downloaded.
 pub fn load_artifact(inst: &Instance, artifact: &Artifact) -> Result<DataFrame, FrameError> {
@@ -54,7 +54,7 @@ pub fn load_artifact_in(inst: &Instance, artifact: &Artifact, cache: &Path) -> R
     if !LOADABLE.contains(&artifact.suffix.as_str()) {
         return Err(FrameError::NoLoader { suffix: artifact.suffix.clone() });
     }
-    let path = inst.cache_artifact_in(artifact, cache)?;
+    let path = artifact.cache_in(&inst, cache)?;
     load_path(&path, &artifact.suffix)
 }
 

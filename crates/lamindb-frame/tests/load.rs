@@ -1,6 +1,7 @@
 //! Loading saved artifacts into DataFrames, from local storage and (when configured) from S3,
 //! on every SQL backend.
 
+use lamindb_core::Artifact;
 use lamindb_core::ArtifactOptions;
 use lamindb_frame::{FrameError, load_artifact_in, load_path};
 use lamindb_tests::{TestInstance, for_each_backend, s3_test_root};
@@ -11,7 +12,7 @@ fn a_saved_csv_loads_into_the_frame_of_its_content() {
         let mut t = TestInstance::new(b);
         let mut targets = vec![None];
         if let Some(root) = s3_test_root("a_saved_csv_loads_into_the_frame_of_its_content") {
-            targets.push(Some(t.inst.add_storage(&root, None).unwrap().0.root));
+            targets.push(Some(t.inst.storage().add(&root, None).unwrap().0.root));
         }
         let csv = t.path("table.csv");
         std::fs::write(&csv, "gene,count\nA,1\nB,22\nC,333\n").unwrap();
@@ -25,17 +26,17 @@ fn a_saved_csv_loads_into_the_frame_of_its_content() {
                 storage: storage.clone(),
                 ..Default::default()
             };
-            let (a, _) = t.inst.create_artifact(&csv, &o).unwrap();
+            let (a, _) = Artifact::from_path(&csv).options(&o).save_with_outcome(&t.inst).unwrap();
             let cache = tempfile::tempdir().unwrap();
             let df = load_artifact_in(&mut t.inst, &a, cache.path()).unwrap();
             assert!(df.equals(&expected), "{storage:?}: {df}");
             let o = ArtifactOptions { description: Some("notes".into()), storage, ..Default::default() };
-            let (n, _) = t.inst.create_artifact(&txt, &o).unwrap();
+            let (n, _) = Artifact::from_path(&txt).options(&o).save_with_outcome(&t.inst).unwrap();
             let err = load_artifact_in(&mut t.inst, &n, cache.path()).unwrap_err();
             assert!(matches!(err, FrameError::NoLoader { .. }));
             assert_eq!(err.to_string(), "There is no loader for .txt files. Use .cache() to get the path.");
-            t.inst.delete_artifact_permanently(&a, None).unwrap();
-            t.inst.delete_artifact_permanently(&n, None).unwrap();
+            a.delete_permanently_with(&t.inst, None).unwrap();
+            n.delete_permanently_with(&t.inst, None).unwrap();
         }
     });
 }

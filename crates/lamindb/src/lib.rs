@@ -57,6 +57,11 @@
 //!
 //! Every operation takes an [`Instance`]: a cheap, `Send + Sync` handle with pooled connections.
 //! Writes are atomic; [`Instance::transaction`] groups several (nested ones become savepoints).
+//! `Instance`'s own methods open, connect, track runs and report; the rest are methods of the
+//! records (`artifact.cache(&inst)`, `run.outputs(&inst)`, [`Collection::create`]) or of its
+//! handles: [`Instance::storage`] (storage locations), [`Instance::io`] (whole tables),
+//! [`Instance::transfer_from`] (records of another instance) and [`Instance::registry`] (a
+//! registry chosen at run time).
 //! The operations block (files, SQL, storage): inside an async runtime, call them through
 //! `tokio::task::spawn_blocking`, or use the `*_async` variants (feature `tokio`), which do so —
 //! `examples/serve.rs` is an axum service built that way.

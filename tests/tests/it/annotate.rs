@@ -1,5 +1,6 @@
 //! Labels, projects, records and feature values on artifacts, and collections, on every backend.
 
+use lamindb_core::Collection;
 use lamindb_core::fields::{artifact, project, record, ulabel};
 use lamindb_core::models::Record as SheetRecord;
 use lamindb_core::{Artifact, Error, Feature, Project, Record, ULabel};
@@ -21,10 +22,10 @@ fn labels_projects_and_records_are_added_and_removed() {
         let lung = ULabel::new("lung").save(&t.inst).unwrap();
         let atlas = Project::new("atlas").save(&t.inst).unwrap();
         let s1 = SheetRecord::new("s1").save(&t.inst).unwrap();
-        t.inst.add_labels(&a, std::slice::from_ref(&lung)).unwrap();
-        t.inst.add_labels(&a, std::slice::from_ref(&lung)).unwrap(); // kept once
-        t.inst.add_labels(&a, std::slice::from_ref(&atlas)).unwrap();
-        t.inst.add_labels(&a, std::slice::from_ref(&s1)).unwrap();
+        a.add_labels(&t.inst, std::slice::from_ref(&lung)).unwrap();
+        a.add_labels(&t.inst, std::slice::from_ref(&lung)).unwrap(); // kept once
+        a.add_labels(&t.inst, std::slice::from_ref(&atlas)).unwrap();
+        a.add_labels(&t.inst, std::slice::from_ref(&s1)).unwrap();
         let on = |q| Artifact::filter(q).count(&t.inst).unwrap();
         assert_eq!(on(artifact::ULABELS.then(ulabel::NAME).eq("lung")), 1);
         assert_eq!(on(artifact::PROJECTS.then(project::NAME).eq("atlas")), 1);
@@ -33,11 +34,11 @@ fn labels_projects_and_records_are_added_and_removed() {
             ULabel::filter(ulabel::ARTIFACTS.then(artifact::ID).eq(a.id.unwrap())).count(&t.inst).unwrap(),
             1
         );
-        t.inst.remove_labels(&a, &[lung]).unwrap();
+        a.remove_labels(&t.inst, &[lung]).unwrap();
         assert_eq!(on(artifact::ULABELS.then(ulabel::NAME).eq("lung")), 0);
         assert_eq!(on(artifact::PROJECTS.then(project::NAME).eq("atlas")), 1);
         let unsaved = ULabel::new("never saved");
-        assert!(matches!(t.inst.add_labels(&a, &[unsaved]), Err(Error::NotSaved { .. })));
+        assert!(matches!(a.add_labels(&t.inst, &[unsaved]), Err(Error::NotSaved { .. })));
     });
 }
 
@@ -78,9 +79,9 @@ fn feature_values_of_every_dtype_are_checked_and_shown() {
             ("donor", json!("donor 1")),
             ("project", json!("atlas")),
         ];
-        t.inst.add_feature_values(&a, &values).unwrap();
+        a.add_feature_values(&t.inst, &values).unwrap();
         // A second artifact with the same value shares its JSON value row.
-        t.inst.add_feature_values(&other, &[("n", json!(7))]).unwrap();
+        other.add_feature_values(&t.inst, &[("n", json!(7))]).unwrap();
 
         // Type errors change nothing and say which value did not fit.
         let before = df_of(&t, &a);
@@ -93,7 +94,7 @@ fn feature_values_of_every_dtype_are_checked_and_shown() {
             ("nope", json!(1), "These keys could not be validated: ['nope']"),
         ] {
             let err =
-                t.inst.add_feature_values(&a, &[("note", json!("changed")), (name, value)]).unwrap_err();
+                a.add_feature_values(&t.inst, &[("note", json!("changed")), (name, value)]).unwrap_err();
             assert!(matches!(err, Error::FeatureValue(_)), "{err:?}");
             assert!(err.to_string().contains(says), "{name}: {err}");
         }
@@ -125,28 +126,28 @@ fn collections_keep_order_dedup_by_hash_and_version_by_key() {
     for_each_backend("collections_keep_order_dedup_by_hash_and_version_by_key", |b| {
         let t = TestInstance::new(b);
         let (a, b2, c) = (artifact(&t, "a", "1"), artifact(&t, "b", "2"), artifact(&t, "c", "3"));
-        let (v1, created) = t.inst.create_collection("set", &[c.clone(), a.clone()], Some("two")).unwrap();
+        let (v1, created) = Collection::create(&t.inst, "set", &[c.clone(), a.clone()], Some("two")).unwrap();
         assert!(created && v1.is_latest && v1.uid.ends_with("0000"));
-        let order: Vec<String> =
-            t.inst.collection_artifacts(&v1).unwrap().into_iter().map(|x| x.uid).collect();
+        let order: Vec<String> = v1.artifacts(&t.inst).unwrap().into_iter().map(|x| x.uid).collect();
         assert_eq!(order, [c.uid.clone(), a.uid.clone()]);
         // Same members in another order: the same collection.
-        let (same, created) = t.inst.create_collection("other key", &[a.clone(), c.clone()], None).unwrap();
+        let (same, created) =
+            Collection::create(&t.inst, "other key", &[a.clone(), c.clone()], None).unwrap();
         assert!(!created);
         assert_eq!(same.uid, v1.uid);
         // New members under the key: a new version.
-        let (v2, created) = t.inst.create_collection("set", &[a.clone(), b2.clone()], None).unwrap();
+        let (v2, created) = Collection::create(&t.inst, "set", &[a.clone(), b2.clone()], None).unwrap();
         assert!(created);
         assert_eq!(&v2.uid[..16], &v1.uid[..16]);
         assert!(v2.uid.ends_with("0001"));
         assert!(!lamindb_core::Collection::get(&t.inst, &v1.uid).unwrap().is_latest);
         // Bad input changes nothing.
-        let twice = t.inst.create_collection("dup", &[a.clone(), a.clone()], None).unwrap_err();
+        let twice = Collection::create(&t.inst, "dup", &[a.clone(), a.clone()], None).unwrap_err();
         assert!(twice.to_string().contains("given twice"), "{twice}");
-        assert!(t.inst.create_collection("empty", &[], None).is_err());
+        assert!(Collection::create(&t.inst, "empty", &[], None).is_err());
         assert_eq!(lamindb_core::Collection::query().count(&t.inst).unwrap(), 2);
         // A member is protected.
-        let err = t.inst.delete_artifact_permanently(&a, Some(true)).unwrap_err();
+        let err = a.delete_permanently_with(&t.inst, Some(true)).unwrap_err();
         assert!(err.to_string().contains("belongs to a collection"), "{err}");
         assert!(Artifact::get(&t.inst, &a.uid).is_ok());
     });

@@ -20,11 +20,11 @@ use lamindb_tests::{TestInstance, for_each_backend, list_files, s3_test_root};
 fn targets(t: &mut TestInstance, test: &str) -> Vec<Option<String>> {
     let mut out = vec![None];
     let memory = format!("memory://{}", lamindb_tests::random_name("mem"));
-    let (s, outcome) = t.inst.add_storage(&memory, Some("memory test location")).unwrap();
+    let (s, outcome) = t.inst.storage().add(&memory, Some("memory test location")).unwrap();
     assert_eq!(outcome, StorageOutcome::Managed);
     out.push(Some(s.root));
     if let Some(root) = s3_test_root(test) {
-        let (s, outcome) = t.inst.add_storage(&root, Some("s3 test location")).unwrap();
+        let (s, outcome) = t.inst.storage().add(&root, Some("s3 test location")).unwrap();
         assert_eq!(outcome, StorageOutcome::Managed);
         out.push(Some(s.root));
     }
@@ -76,7 +76,7 @@ fn write(path: &Path, bytes: &[u8]) -> PathBuf {
 
 /// The stored bytes of an artifact, read through its storage.
 fn stored(t: &mut TestInstance, a: &Artifact) -> Option<Vec<u8>> {
-    let storage = t.inst.artifact_storage(a).unwrap();
+    let storage = a.storage(&t.inst).unwrap();
     let store = Store::open(&StorageRoot::parse(&storage.root).unwrap()).unwrap();
     store.read(&a.storage_key()).ok()
 }
@@ -91,8 +91,10 @@ fn create_dedup_and_versions() {
         let mut t = TestInstance::new(b);
         for target in targets(&mut t, "create_dedup_and_versions") {
             let small = write(&t.path("in/small.txt"), b"hello lamindb\n");
-            let (a, outcome) =
-                t.inst.create_artifact(&small, &described(&target, "small test file")).unwrap();
+            let (a, outcome) = Artifact::from_path(&small)
+                .options(&described(&target, "small test file"))
+                .save_with_outcome(&t.inst)
+                .unwrap();
             assert_eq!(outcome, ArtifactOutcome::Created, "{target:?}");
             assert_eq!(a.uid.len(), 20);
             assert!(a.uid.ends_with("0000"));
@@ -105,34 +107,38 @@ fn create_dedup_and_versions() {
             assert_eq!((a.branch_id, a.aux.clone(), a.n_files), (Some(1), None, None));
             assert_eq!(a.created_by_id, Some(1));
             assert_eq!(a.storage_key(), format!(".lamindb/{}.txt", a.uid));
-            let path = t.inst.artifact_path(&a).unwrap();
+            let path = a.path(&t.inst).unwrap();
             assert!(path.ends_with(&format!("/.lamindb/{}.txt", a.uid)), "{path}");
             assert_eq!(stored(&mut t, &a).unwrap(), b"hello lamindb\n");
             assert!(small.exists(), "the source stays");
 
             // Same content again: the existing artifact.
-            let (again, outcome) =
-                t.inst.create_artifact(&small, &described(&target, "same content again")).unwrap();
+            let (again, outcome) = Artifact::from_path(&small)
+                .options(&described(&target, "same content again"))
+                .save_with_outcome(&t.inst)
+                .unwrap();
             assert_eq!(outcome, ArtifactOutcome::SameHash);
             assert_eq!(again.uid, a.uid);
 
             // A key, then new content under the same key: a new version.
             let keyed = write(&t.path("in/sub/keyed.csv"), b"a,b\n1,2\n");
             let kopts = ArtifactOptions { key: Some("my/folder/keyed.csv".into()), ..opts(&target) };
-            let (k, outcome) = t.inst.create_artifact(&keyed, &kopts).unwrap();
+            let (k, outcome) =
+                Artifact::from_path(&keyed).options(&kopts).save_with_outcome(&t.inst).unwrap();
             assert_eq!(outcome, ArtifactOutcome::Created);
             assert_eq!((k.key.as_deref(), k.real_key.clone()), (Some("my/folder/keyed.csv"), None));
             assert!(k.key_is_virtual);
             assert_eq!(k.otype.as_deref(), Some("DataFrame"));
             write(&keyed, b"a,b\n1,2\n3,4\n");
-            let (k2, outcome) = t.inst.create_artifact(&keyed, &kopts).unwrap();
+            let (k2, outcome) =
+                Artifact::from_path(&keyed).options(&kopts).save_with_outcome(&t.inst).unwrap();
             assert_eq!(outcome, ArtifactOutcome::NewVersion { previous_uid: k.uid.clone() });
             assert_eq!(&k2.uid[..16], &k.uid[..16]);
             assert_eq!(&k2.uid[16..], "0001");
             assert!(k2.is_latest);
-            assert!(!t.inst.get_artifact(&k.uid).unwrap().is_latest);
-            assert_eq!(t.inst.get_artifact(&k.uid[..16]).unwrap().uid, k2.uid, "stem → latest");
-            assert_eq!(t.inst.get_artifact_by_key("my/folder/keyed.csv").unwrap().uid, k2.uid);
+            assert!(!Artifact::get(&t.inst, &k.uid).unwrap().is_latest);
+            assert_eq!(Artifact::get(&t.inst, &k.uid[..16]).unwrap().uid, k2.uid, "stem → latest");
+            assert_eq!(Artifact::get_by_key(&t.inst, "my/folder/keyed.csv").unwrap().uid, k2.uid);
             assert_eq!(stored(&mut t, &k2).unwrap(), b"a,b\n1,2\n3,4\n");
             assert_eq!(stored(&mut t, &k).unwrap(), b"a,b\n1,2\n", "old versions keep their bytes");
 
@@ -140,12 +146,14 @@ fn create_dedup_and_versions() {
             let e1 = write(&t.path("in/e1.txt"), b"");
             let e2 = write(&t.path("in/e2.txt"), b"");
             let ekey = |k: &str| ArtifactOptions { key: Some(k.into()), ..opts(&target) };
-            let (x, _) = t.inst.create_artifact(&e1, &ekey("empty/e1.txt")).unwrap();
-            let (y, outcome) = t.inst.create_artifact(&e2, &ekey("empty/e2.txt")).unwrap();
+            let (x, _) =
+                Artifact::from_path(&e1).options(&ekey("empty/e1.txt")).save_with_outcome(&t.inst).unwrap();
+            let (y, outcome) =
+                Artifact::from_path(&e2).options(&ekey("empty/e2.txt")).save_with_outcome(&t.inst).unwrap();
             assert_eq!(outcome, ArtifactOutcome::Created);
             assert_ne!(x.uid, y.uid);
             for a in [a, k, k2, x, y] {
-                t.inst.delete_artifact_permanently(&a, None).unwrap();
+                a.delete_permanently_with(&t.inst, None).unwrap();
             }
             assert_eq!(count(&mut t), 0);
         }
@@ -159,7 +167,7 @@ fn refused_inputs_write_nothing() {
         for target in targets(&mut t, "refused_inputs_write_nothing") {
             let f = write(&t.path("in/x.txt"), b"x");
             let err = |t: &mut TestInstance, path: &Path, o: ArtifactOptions| {
-                t.inst.create_artifact(path, &o).unwrap_err().to_string()
+                Artifact::from_path(path).options(&o).save_with_outcome(&t.inst).unwrap_err().to_string()
             };
             let nowhere = t.path("does-not-exist.txt");
             let missing = err(&mut t, &nowhere, described(&target, "d"));
@@ -209,7 +217,7 @@ fn special_files_and_non_utf8_paths_are_refused_before_anything_is_saved() {
         for (path, kind) in
             [(fifo.as_path(), "a FIFO (named pipe)"), (Path::new("/dev/null"), "a character device")]
         {
-            match t.inst.create_artifact(path, &keyed("x.txt")) {
+            match Artifact::from_path(path).options(&keyed("x.txt")).save_with_outcome(&t.inst) {
                 Err(Error::Refused(Refusal::SpecialFile { path: p, kind: k })) => {
                     assert_eq!((p.as_path(), k), (path, kind));
                 }
@@ -221,7 +229,7 @@ fn special_files_and_non_utf8_paths_are_refused_before_anything_is_saved() {
         let keys: Vec<Option<String>> =
             ArtifactSource::walk_dir(&dir, None).unwrap().map(|s| s.unwrap().key).collect();
         assert_eq!(keys, [Some("in/a.txt".to_string())]);
-        let (folder, _) = t.inst.create_artifact(&dir, &keyed("in")).unwrap();
+        let (folder, _) = Artifact::from_path(&dir).options(&keyed("in")).save_with_outcome(&t.inst).unwrap();
         assert_eq!(folder.n_files, Some(1));
         assert_eq!(count(&mut t), 1);
 
@@ -238,13 +246,14 @@ fn special_files_and_non_utf8_paths_are_refused_before_anything_is_saved() {
         };
         let sources = [ArtifactSource::new(odd.join("fine.txt")), ArtifactSource::new(&ff)];
         let desc = ArtifactOptions { description: Some("d".into()), ..Default::default() };
-        let refused = t.inst.create_artifacts(&sources, &desc, &NoProgress).unwrap_err();
+        let refused = Artifact::create_many(&t.inst, &sources, &desc, &NoProgress).unwrap_err();
         assert_eq!(not_utf8(refused), ff);
         let walked = ArtifactSource::walk_dir(&odd, None).unwrap();
         let refused =
-            t.inst.create_artifacts_streamed(walked, &desc, &NoProgress, |_, _| Ok(())).unwrap_err();
+            Artifact::save_streamed(&t.inst, walked, &desc, &NoProgress, |_, _| Ok(())).unwrap_err();
         assert!(not_utf8(refused).starts_with(&odd));
-        let refused = t.inst.create_artifact(&odd, &keyed("odd")).unwrap_err();
+        let refused =
+            Artifact::from_path(&odd).options(&keyed("odd")).save_with_outcome(&t.inst).unwrap_err();
         assert!(refused.to_string().contains("odd/x\\xfe.txt: the path is not valid UTF-8"), "{refused}");
         assert_eq!(count(&mut t), 1, "nothing more was saved");
     });
@@ -255,32 +264,38 @@ fn register_in_place() {
     for_each_backend("register_in_place", |b| {
         let t = TestInstance::new(b);
         let dir = t.path("my-directory").display().to_string();
-        let (other, _) = t.inst.add_storage(&dir, None).unwrap();
+        let (other, _) = t.inst.storage().add(&dir, None).unwrap();
         let file = write(&t.path("my-directory/inplace/existing.txt"), b"in place");
-        let (e, outcome) = t.inst.create_artifact(&file, &ArtifactOptions::default()).unwrap();
+        let (e, outcome) = Artifact::from_path(&file)
+            .options(&ArtifactOptions::default())
+            .save_with_outcome(&t.inst)
+            .unwrap();
         assert_eq!(outcome, ArtifactOutcome::RegisteredInPlace);
         assert_eq!(e.key.as_deref(), Some("inplace/existing.txt"));
         assert!(!e.key_is_virtual);
         assert_eq!(e.aux, None);
         assert_eq!(e.storage_id, other.id.unwrap());
-        assert_eq!(t.inst.artifact_path(&e).unwrap(), file.display().to_string());
-        assert_eq!(t.inst.cache_artifact(&e).unwrap(), file);
+        assert_eq!(e.path(&t.inst).unwrap(), file.display().to_string());
+        assert_eq!(e.cache(&t.inst).unwrap(), file);
         assert_eq!(list_files(&t.path("my-directory/.lamindb")), ["storage_uid.txt"], "nothing copied");
         // Registering it again returns it.
-        let (again, outcome) = t.inst.create_artifact(&file, &ArtifactOptions::default()).unwrap();
+        let (again, outcome) = Artifact::from_path(&file)
+            .options(&ArtifactOptions::default())
+            .save_with_outcome(&t.inst)
+            .unwrap();
         assert_eq!((again.uid, outcome), (e.uid.clone(), ArtifactOutcome::SameHash));
         // A different key for an in-place path keeps the path as the real key.
         let file2 = write(&t.path("data/sub/y.txt"), b"yy");
         let o = ArtifactOptions { key: Some("virtual/y.txt".into()), ..Default::default() };
-        let (y, _) = t.inst.create_artifact(&file2, &o).unwrap();
+        let (y, _) = Artifact::from_path(&file2).options(&o).save_with_outcome(&t.inst).unwrap();
         assert_eq!((y.key.as_deref(), y.real_key.as_deref()), (Some("virtual/y.txt"), Some("sub/y.txt")));
         assert!(y.key_is_virtual);
-        assert_eq!(t.inst.artifact_path(&y).unwrap(), file2.display().to_string());
+        assert_eq!(y.path(&t.inst).unwrap(), file2.display().to_string());
         // Permanent delete of a real key keeps the file unless asked.
-        let left = t.inst.delete_artifact_permanently(&e, None).unwrap();
+        let left = e.delete_permanently_with(&t.inst, None).unwrap();
         assert_eq!(left, Some(file.display().to_string()));
         assert!(file.exists());
-        t.inst.delete_artifact_permanently(&y, Some(true)).unwrap();
+        y.delete_permanently_with(&t.inst, Some(true)).unwrap();
         assert!(!file2.exists());
     });
 }
@@ -296,7 +311,7 @@ fn folders_hash_as_lamindb_and_share_their_store_across_versions() {
             write(&dir.join("sub/b.csv"), b"x,y\n1,2");
             write(&dir.join("sub/deeper/c"), b"cc");
             let o = ArtifactOptions { key: Some("my-folder".into()), ..opts(&target) };
-            let (f, outcome) = t.inst.create_artifact(&dir, &o).unwrap();
+            let (f, outcome) = Artifact::from_path(&dir).options(&o).save_with_outcome(&t.inst).unwrap();
             assert_eq!(outcome, ArtifactOutcome::Created);
             // Python: lamindb_setup.core.hashing.hash_dir gives (10, 'mzjPVezsMAD_JOBr5ag0-w', 'md5-d', 3).
             assert_eq!(f.hash.as_deref(), Some("mzjPVezsMAD_JOBr5ag0-w"));
@@ -304,20 +319,20 @@ fn folders_hash_as_lamindb_and_share_their_store_across_versions() {
             assert!(f.overwrite_versions);
             assert_eq!(f.suffix, "");
             assert_eq!(f.storage_key(), format!(".lamindb/{}", &f.uid[..16]));
-            let storage = t.inst.artifact_storage(&f).unwrap();
+            let storage = f.storage(&t.inst).unwrap();
             let store = Store::open(&StorageRoot::parse(&storage.root).unwrap()).unwrap();
             assert_eq!(store.read(&format!("{}/sub/b.csv", f.storage_key())).unwrap(), b"x,y\n1,2");
             let cache = tempfile::tempdir().unwrap();
-            let local = t.inst.cache_artifact_in(&f, cache.path()).unwrap();
+            let local = f.cache_in(&t.inst, cache.path()).unwrap();
             assert_eq!(std::fs::read(local.join("sub/deeper/c")).unwrap(), b"cc");
 
             write(&dir.join("a.txt"), b"A");
-            let (f2, outcome) = t.inst.create_artifact(&dir, &o).unwrap();
+            let (f2, outcome) = Artifact::from_path(&dir).options(&o).save_with_outcome(&t.inst).unwrap();
             assert_eq!(outcome, ArtifactOutcome::NewVersion { previous_uid: f.uid.clone() });
             assert_eq!(f2.storage_key(), f.storage_key(), "versions share the store");
             assert_eq!(store.read(&format!("{}/a.txt", f2.storage_key())).unwrap(), b"A");
             // Deleting the latest version deletes all versions and the store.
-            t.inst.delete_artifact_permanently(&f2, None).unwrap();
+            f2.delete_permanently_with(&t.inst, None).unwrap();
             assert_eq!(count(&mut t), 0);
             assert!(store.list(&f.storage_key(), true).unwrap().is_empty());
         }
@@ -348,7 +363,7 @@ fn bulk_save_of_a_folder_one_artifact_per_file() {
                 }
             }
             let progress = Count(Default::default(), Default::default());
-            let saved = t.inst.create_artifacts(&sources, &opts(&target), &progress).unwrap();
+            let saved = Artifact::create_many(&t.inst, &sources, &opts(&target), &progress).unwrap();
             assert_eq!(saved.len(), 61);
             let created = saved.iter().filter(|(_, o)| *o == ArtifactOutcome::Created).count();
             assert_eq!(created, 60, "dup.txt repeats f7's content");
@@ -371,11 +386,11 @@ fn bulk_save_of_a_folder_one_artifact_per_file() {
                 assert_eq!(stored(&mut t, a).unwrap(), format!("file {i}").into_bytes());
             }
             // Again: everything is found by hash.
-            let again = t.inst.create_artifacts(&sources, &opts(&target), &NoProgress).unwrap();
+            let again = Artifact::create_many(&t.inst, &sources, &opts(&target), &NoProgress).unwrap();
             assert!(again.iter().all(|(_, o)| *o == ArtifactOutcome::SameHash));
             assert_eq!(count(&mut t), 60);
             for (a, _) in saved.iter().take(60) {
-                t.inst.delete_artifact_permanently(a, None).unwrap();
+                a.delete_permanently_with(&t.inst, None).unwrap();
             }
         }
     });
@@ -388,23 +403,23 @@ fn replace_keeps_the_uid() {
         for target in targets(&mut t, "replace_keeps_the_uid") {
             let f = write(&t.path("in/r.txt"), b"one");
             let o = ArtifactOptions { key: Some("r/replace-me.txt".into()), ..opts(&target) };
-            let (a, _) = t.inst.create_artifact(&f, &o).unwrap();
+            let (a, _) = Artifact::from_path(&f).options(&o).save_with_outcome(&t.inst).unwrap();
             let g = write(&t.path("in/new.txt"), b"two");
-            let (r, _) = t.inst.replace_artifact(&a, &g).unwrap();
+            let (r, _) = a.replace(&t.inst, &g).unwrap();
             assert_eq!(r.uid, a.uid);
             assert_ne!(r.hash, a.hash);
             assert_eq!(r.aux, None);
             assert_eq!(stored(&mut t, &r).unwrap(), b"two");
             // A new suffix renames the key and removes the old object.
             let h = write(&t.path("in/new.csv"), b"c\n3\n");
-            let (c, _) = t.inst.replace_artifact(&r, &h).unwrap();
+            let (c, _) = r.replace(&t.inst, &h).unwrap();
             assert_eq!((c.suffix.as_str(), c.key.as_deref()), (".csv", Some("r/replace-me.csv")));
             assert_eq!(stored(&mut t, &c).unwrap(), b"c\n3\n");
             assert_eq!(stored(&mut t, &r), None);
             let inside = write(&t.path("data/inside.txt"), b"inside");
-            let err = t.inst.replace_artifact(&c, &inside).unwrap_err().to_string();
+            let err = c.replace(&t.inst, &inside).unwrap_err().to_string();
             assert!(err.starts_with("Can only replace with a local path not in any Storage."), "{err}");
-            t.inst.delete_artifact_permanently(&c, None).unwrap();
+            c.delete_permanently_with(&t.inst, None).unwrap();
         }
     });
 }
@@ -416,24 +431,25 @@ fn trash_restore_and_permanent_delete() {
         for target in targets(&mut t, "trash_restore_and_permanent_delete") {
             let f = write(&t.path("in/v.txt"), b"v1");
             let o = ArtifactOptions { key: Some("versions/v.txt".into()), ..opts(&target) };
-            let (v1, _) = t.inst.create_artifact(&f, &o).unwrap();
+            let (v1, _) = Artifact::from_path(&f).options(&o).save_with_outcome(&t.inst).unwrap();
             write(&f, b"v2");
-            let (v2, _) = t.inst.create_artifact(&f, &o).unwrap();
-            let trashed = t.inst.trash_artifact(&v2, false).unwrap();
+            let (v2, _) = Artifact::from_path(&f).options(&o).save_with_outcome(&t.inst).unwrap();
+            let trashed = v2.trash(&t.inst, false).unwrap();
             assert_eq!((trashed.branch_id, trashed.is_latest), (Some(-1), false));
-            assert!(t.inst.get_artifact(&v1.uid).unwrap().is_latest, "previous version promoted");
+            assert!(Artifact::get(&t.inst, &v1.uid).unwrap().is_latest, "previous version promoted");
             assert_eq!(stored(&mut t, &v2).unwrap(), b"v2", "trash keeps the bytes");
-            let err = t.inst.trash_artifact(&trashed, false).unwrap_err();
+            let err = trashed.trash(&t.inst, false).unwrap_err();
             assert!(matches!(err, Error::InTrash { registry: "Artifact", .. }), "{err:?}");
             // The trashed content is not found by hash: saving it again makes a new version.
-            let restored = t.inst.restore_artifact(&trashed).unwrap();
+            let mut restored = trashed.clone();
+            lamindb_core::Trash::restore(&mut restored, &t.inst).unwrap();
             assert_eq!((restored.branch_id, restored.is_latest), (Some(1), true));
-            assert!(!t.inst.get_artifact(&v1.uid).unwrap().is_latest);
-            assert_eq!(t.inst.delete_artifact_permanently(&restored, None).unwrap(), None);
+            assert!(!Artifact::get(&t.inst, &v1.uid).unwrap().is_latest);
+            assert_eq!(restored.delete_permanently_with(&t.inst, None).unwrap(), None);
             assert_eq!(stored(&mut t, &v2), None, "virtual key: bytes removed");
-            assert!(t.inst.get_artifact(&v1.uid).unwrap().is_latest);
-            assert!(t.inst.get_artifact(&v2.uid).unwrap_err().is_does_not_exist());
-            t.inst.delete_artifact_permanently(&v1, Some(false)).unwrap();
+            assert!(Artifact::get(&t.inst, &v1.uid).unwrap().is_latest);
+            assert!(Artifact::get(&t.inst, &v2.uid).unwrap_err().is_does_not_exist());
+            v1.delete_permanently_with(&t.inst, Some(false)).unwrap();
             assert_eq!(stored(&mut t, &v1).unwrap(), b"v1", "kept on request");
             assert_eq!(count(&mut t), 0);
         }
@@ -449,7 +465,7 @@ fn locations_of_other_instances_are_read_only() {
         let foreign = "forEIGNuid01\ncreation info:\ninstance_slug=alice/other\ninstance_id=4367b78ad1c45604ac44c7d20f58dabe\ninstance_uid=7Anyn2ud5VAA";
         std::fs::write(root.join(".lamindb/storage_uid.txt"), foreign).unwrap();
         let existing = write(&root.join("theirs/data.txt"), b"theirs");
-        let (s, outcome) = t.inst.add_storage(&root.display().to_string(), None).unwrap();
+        let (s, outcome) = t.inst.storage().add(&root.display().to_string(), None).unwrap();
         assert!(matches!(outcome, StorageOutcome::ReadOnly { .. }));
         let before = list_files(&root);
 
@@ -459,7 +475,7 @@ fn locations_of_other_instances_are_read_only() {
             description: Some("x".into()),
             ..Default::default()
         };
-        let err = t.inst.create_artifact(&f, &o).unwrap_err().to_string();
+        let err = Artifact::from_path(&f).options(&o).save_with_outcome(&t.inst).unwrap_err().to_string();
         assert_eq!(
             err,
             "Cannot create an artifact in a storage location that is not managed by the current instance."
@@ -467,17 +483,20 @@ fn locations_of_other_instances_are_read_only() {
         assert_eq!(count(&mut t), 0);
 
         // Their files can be registered (nothing is written), not changed or deleted.
-        let (a, outcome) = t.inst.create_artifact(&existing, &ArtifactOptions::default()).unwrap();
+        let (a, outcome) = Artifact::from_path(&existing)
+            .options(&ArtifactOptions::default())
+            .save_with_outcome(&t.inst)
+            .unwrap();
         assert_eq!(outcome, ArtifactOutcome::RegisteredInPlace);
-        let err = t.inst.replace_artifact(&a, &f).unwrap_err().to_string();
+        let err = a.replace(&t.inst, &f).unwrap_err().to_string();
         assert_eq!(
             err,
             "Cannot update an artifact in a storage location that is not managed by the current instance."
         );
         for e in [
-            t.inst.trash_artifact(&a, false).unwrap_err(),
-            t.inst.delete_artifact_permanently(&a, None).unwrap_err(),
-            t.inst.delete_artifact_permanently(&a, Some(true)).unwrap_err(),
+            a.trash(&t.inst, false).unwrap_err(),
+            a.delete_permanently_with(&t.inst, None).unwrap_err(),
+            a.delete_permanently_with(&t.inst, Some(true)).unwrap_err(),
         ] {
             let msg = e.to_string();
             assert!(
@@ -491,7 +510,7 @@ fn locations_of_other_instances_are_read_only() {
         assert_eq!(std::fs::read(&existing).unwrap(), b"theirs");
         // Keeping the data, the record can go.
         assert_eq!(
-            t.inst.delete_artifact_permanently(&a, Some(false)).unwrap(),
+            a.delete_permanently_with(&t.inst, Some(false)).unwrap(),
             Some(existing.display().to_string())
         );
         assert_eq!(count(&mut t), 0);
@@ -505,7 +524,7 @@ fn failed_copy_leaves_no_row() {
         let mut t = TestInstance::new(b);
         // Local: the location's `.lamindb` became a file, so nothing can be written below it.
         let root = t.path("broken");
-        let (s, _) = t.inst.add_storage(&root.display().to_string(), None).unwrap();
+        let (s, _) = t.inst.storage().add(&root.display().to_string(), None).unwrap();
         std::fs::remove_dir_all(root.join(".lamindb")).unwrap();
         std::fs::write(root.join(".lamindb"), b"not a folder").unwrap();
         let f = write(&t.path("in/f.txt"), b"payload");
@@ -514,18 +533,18 @@ fn failed_copy_leaves_no_row() {
             description: Some("d".into()),
             ..Default::default()
         };
-        assert!(t.inst.create_artifact(&f, &o).is_err());
+        assert!(Artifact::from_path(&f).options(&o).save_with_outcome(&t.inst).is_err());
         assert_eq!(count(&mut t), 0);
         // A version whose copy fails leaves the previous version the latest one.
         let ok = ArtifactOptions { key: Some("k.txt".into()), ..Default::default() };
-        let (v1, _) = t.inst.create_artifact(&f, &ok).unwrap();
+        let (v1, _) = Artifact::from_path(&f).options(&ok).save_with_outcome(&t.inst).unwrap();
         write(&f, b"payload 2");
         std::fs::create_dir_all(t.path("data/.lamindb")).unwrap();
         let blocker = t.path(&format!("data/.lamindb/{}0001.txt", &v1.uid[..16]));
         std::fs::create_dir_all(&blocker).unwrap();
-        assert!(t.inst.create_artifact(&f, &ok).is_err());
+        assert!(Artifact::from_path(&f).options(&ok).save_with_outcome(&t.inst).is_err());
         assert_eq!(count(&mut t), 1);
-        assert!(t.inst.get_artifact(&v1.uid).unwrap().is_latest);
+        assert!(Artifact::get(&t.inst, &v1.uid).unwrap().is_latest);
 
         // S3: a location whose server does not answer.
         if s3_test_root("failed_copy_leaves_no_row").is_some() {
@@ -542,7 +561,7 @@ fn failed_copy_leaves_no_row() {
                 description: Some("d".into()),
                 ..Default::default()
             };
-            assert!(t.inst.create_artifact(&f, &o).is_err());
+            assert!(Artifact::from_path(&f).options(&o).save_with_outcome(&t.inst).is_err());
             assert_eq!(count(&mut t), 1);
         }
     });
@@ -596,7 +615,7 @@ fn an_upload_cut_off_midway_leaves_no_row_and_no_object() {
         let prefix = real.prefix().to_string();
         let root = format!("s3://{bucket}/{prefix}?endpoint_url=http://127.0.0.1:{port}");
         let mut t = TestInstance::new(b);
-        let (s, _) = t.inst.add_storage(&root, None).unwrap();
+        let (s, _) = t.inst.storage().add(&root, None).unwrap();
         assert_eq!(s.instance_uid.as_deref(), Some(t.inst.uid().as_str()), "the marker got through");
         let big = vec![7u8; 4 * 1024 * 1024];
         let f = write(&t.path("in/big.bin"), &big);
@@ -605,7 +624,7 @@ fn an_upload_cut_off_midway_leaves_no_row_and_no_object() {
             key: Some("big.bin".into()),
             ..Default::default()
         };
-        let err = t.inst.create_artifact(&f, &o).unwrap_err();
+        let err = Artifact::from_path(&f).options(&o).save_with_outcome(&t.inst).unwrap_err();
         assert!(!err.to_string().is_empty());
         assert_eq!(count(&mut t), 0, "the row of a failed upload is removed");
         // Nothing but the marker is in the location (read past the proxy).
@@ -613,7 +632,7 @@ fn an_upload_cut_off_midway_leaves_no_row_and_no_object() {
         let keys: Vec<String> = store.list("", true).unwrap().into_iter().map(|e| e.key).collect();
         assert_eq!(keys, [".lamindb/storage_uid.txt"], "no object left behind");
         // The same place under another endpoint is recognised by its marker.
-        let err = t.inst.add_storage(&real_root, None).unwrap_err();
+        let err = t.inst.storage().add(&real_root, None).unwrap_err();
         assert!(err.to_string().contains("it is the same location, use that root"), "{err}");
     });
 }
@@ -624,21 +643,23 @@ fn a_row_left_by_a_killed_process_is_completed() {
         let mut t = TestInstance::new(b);
         for target in targets(&mut t, "a_row_left_by_a_killed_process_is_completed") {
             let f = write(&t.path("in/killed.txt"), b"interrupted upload");
-            let (a, _) = t.inst.create_artifact(&f, &described(&target, "k")).unwrap();
+            let (a, _) =
+                Artifact::from_path(&f).options(&described(&target, "k")).save_with_outcome(&t.inst).unwrap();
             // What a process killed between insert and copy leaves: the flag, no bytes.
             let mut flagged = a.clone();
             flagged.aux = Some(lamindb_core::value::Json("{\"so\": 1}".into()));
             flagged = flagged.save_fields(&t.inst, &["_aux"]).unwrap();
-            let storage = t.inst.artifact_storage(&a).unwrap();
+            let storage = a.storage(&t.inst).unwrap();
             let store = Store::open(&StorageRoot::parse(&storage.root).unwrap()).unwrap();
             store.delete(&a.storage_key()).unwrap();
-            assert!(t.inst.get_artifact(&a.uid).unwrap().storage_ongoing());
+            assert!(Artifact::get(&t.inst, &a.uid).unwrap().storage_ongoing());
 
-            let (b2, outcome) = t.inst.create_artifact(&f, &described(&target, "k")).unwrap();
+            let (b2, outcome) =
+                Artifact::from_path(&f).options(&described(&target, "k")).save_with_outcome(&t.inst).unwrap();
             assert_eq!((b2.uid.as_str(), outcome), (a.uid.as_str(), ArtifactOutcome::Resumed));
             assert!(!b2.storage_ongoing());
             assert_eq!(stored(&mut t, &a).unwrap(), b"interrupted upload");
-            t.inst.delete_artifact_permanently(&b2, None).unwrap();
+            b2.delete_permanently_with(&t.inst, None).unwrap();
         }
     });
 }
@@ -650,12 +671,12 @@ fn cache_downloads_cloud_artifacts_once() {
         for target in targets(&mut t, "cache_downloads_cloud_artifacts_once") {
             let f = write(&t.path("in/c.csv"), b"a,b\n1,x\n2,y\n");
             let o = ArtifactOptions { key: Some("tables/c.csv".into()), ..opts(&target) };
-            let (a, _) = t.inst.create_artifact(&f, &o).unwrap();
+            let (a, _) = Artifact::from_path(&f).options(&o).save_with_outcome(&t.inst).unwrap();
             let cache = tempfile::tempdir().unwrap();
-            let local = t.inst.cache_artifact_in(&a, cache.path()).unwrap();
+            let local = a.cache_in(&t.inst, cache.path()).unwrap();
             assert_eq!(std::fs::read(&local).unwrap(), b"a,b\n1,x\n2,y\n");
             match &target {
-                None => assert_eq!(local.display().to_string(), t.inst.artifact_path(&a).unwrap()),
+                None => assert_eq!(local.display().to_string(), a.path(&t.inst).unwrap()),
                 Some(root) => {
                     // <cache>/<bucket>/<prefix>/<key> for the latest version of a virtual key.
                     let r = StorageRoot::parse(root).unwrap();
@@ -664,15 +685,15 @@ fn cache_downloads_cloud_artifacts_once() {
                     assert_eq!(local, expected);
                     // Up to date: not downloaded again (a local edit of the same size survives).
                     std::fs::write(&local, b"A,B\n1,X\n2,Y\n").unwrap();
-                    t.inst.cache_artifact_in(&a, cache.path()).unwrap();
+                    a.cache_in(&t.inst, cache.path()).unwrap();
                     assert_eq!(std::fs::read(&local).unwrap(), b"A,B\n1,X\n2,Y\n");
                     // A different size is refreshed.
                     std::fs::write(&local, b"short").unwrap();
-                    t.inst.cache_artifact_in(&a, cache.path()).unwrap();
+                    a.cache_in(&t.inst, cache.path()).unwrap();
                     assert_eq!(std::fs::read(&local).unwrap(), b"a,b\n1,x\n2,y\n");
                 }
             }
-            t.inst.delete_artifact_permanently(&a, None).unwrap();
+            a.delete_permanently_with(&t.inst, None).unwrap();
         }
     });
 }
@@ -681,13 +702,13 @@ fn cache_downloads_cloud_artifacts_once() {
 fn missing_storage_error_is_a_does_not_exist() {
     for_each_backend("missing_storage_error_is_a_does_not_exist", |b| {
         let t = TestInstance::new(b);
-        let err = t.inst.get_artifact("zzzzzzzzzzzzzzzzzzzz").unwrap_err();
+        let err = Artifact::get(&t.inst, "zzzzzzzzzzzzzzzzzzzz").unwrap_err();
         assert_eq!(
             err.to_string(),
             "No record found with uid 'zzzzzzzzzzzzzzzzzzzz'. Did you forget a keyword as in Artifact.get(key='zzzzzzzzzzzzzzzzzzzz')?"
         );
         assert!(matches!(err, Error::DoesNotExist { .. }));
-        assert!(t.inst.get_artifact_by_key("missing.csv").unwrap_err().is_does_not_exist());
+        assert!(Artifact::get_by_key(&t.inst, "missing.csv").unwrap_err().is_does_not_exist());
     });
 }
 
@@ -706,22 +727,20 @@ fn streamed_saves_hold_one_batch_and_resume_after_a_failure() {
         let pulled = std::cell::Cell::new(0usize);
         let sources = ArtifactSource::walk_dir(&dir, None).unwrap().inspect(|_| pulled.set(pulled.get() + 1));
         let mut seen = 0usize;
-        let summary = t
-            .inst
-            .create_artifacts_streamed(sources, &opts, &NoProgress, |a, outcome| {
-                assert_eq!(*outcome, ArtifactOutcome::Created);
-                assert!(a.key.as_deref().unwrap().starts_with("stream/s"));
-                seen += 1;
-                // The results of batch k arrive before batch k + 2 is read (batch k + 1 is
-                // hashed meanwhile).
-                assert!(
-                    pulled.get() <= (seen.div_ceil(10) + 1) * 10,
-                    "{} pulled for {seen} results",
-                    pulled.get()
-                );
-                Ok(())
-            })
-            .unwrap();
+        let summary = Artifact::save_streamed(&t.inst, sources, &opts, &NoProgress, |a, outcome| {
+            assert_eq!(*outcome, ArtifactOutcome::Created);
+            assert!(a.key.as_deref().unwrap().starts_with("stream/s"));
+            seen += 1;
+            // The results of batch k arrive before batch k + 2 is read (batch k + 1 is
+            // hashed meanwhile).
+            assert!(
+                pulled.get() <= (seen.div_ceil(10) + 1) * 10,
+                "{} pulled for {seen} results",
+                pulled.get()
+            );
+            Ok(())
+        })
+        .unwrap();
         assert_eq!((summary.created, summary.total(), seen), (25, 25, 25));
 
         // 25 more files (50 in all, sorted s0/f…, s0/g…, s1/f…, s1/g…): a missing file in the
@@ -734,14 +753,14 @@ fn streamed_saves_hold_one_batch_and_resume_after_a_failure() {
             .unwrap()
             .enumerate()
             .map(|(i, s)| if i == 45 { Ok(ArtifactSource::new(t.path("in/missing.txt"))) } else { s });
-        let err = t.inst.create_artifacts_streamed(bad, &opts, &NoProgress, |_, _| Ok(())).unwrap_err();
+        let err = Artifact::save_streamed(&t.inst, bad, &opts, &NoProgress, |_, _| Ok(())).unwrap_err();
         assert!(matches!(err, Error::Io { .. }), "{err}");
         let saved = Artifact::filter(lamindb_core::fields::artifact::KEY.starts_with("stream/"))
             .count(&t.inst)
             .unwrap();
         assert_eq!(saved, 40, "the batches before the failure stay saved");
         let sources = ArtifactSource::walk_dir(&dir, None).unwrap();
-        let summary = t.inst.create_artifacts_streamed(sources, &opts, &NoProgress, |_, _| Ok(())).unwrap();
+        let summary = Artifact::save_streamed(&t.inst, sources, &opts, &NoProgress, |_, _| Ok(())).unwrap();
         assert_eq!((summary.existing, summary.created), (40, 10));
     });
 }
@@ -760,7 +779,7 @@ fn large_batches_find_every_existing_artifact() {
         let opts = ArtifactOptions { batch: n, ..Default::default() };
         let save = |inst: &lamindb_core::Instance, dir: &str| {
             let sources = ArtifactSource::walk_dir(&t.path(dir), None).unwrap();
-            inst.create_artifacts_streamed(sources, &opts, &NoProgress, |_, _| Ok(())).unwrap()
+            Artifact::save_streamed(&inst, sources, &opts, &NoProgress, |_, _| Ok(())).unwrap()
         };
         assert_eq!(save(&t.inst, "in/big/a").created, n);
         // One file changed: a new version of its key; the others are found by hash.
@@ -803,7 +822,7 @@ fn concurrent_saves_of_the_same_content_dedup() {
                                 ..Default::default()
                             };
                             start.wait();
-                            inst.create_artifact(&path, &opts).unwrap().1
+                            Artifact::from_path(&path).options(&opts).save_with_outcome(&inst).unwrap().1
                         })
                     })
                     .collect();
@@ -847,10 +866,13 @@ fn a_file_changed_while_it_is_saved_fails_the_save() {
                 std::thread::sleep(std::time::Duration::from_millis(300));
             }
             let source = ArtifactSource { path: path.clone(), key: Some("moving.csv".into()) };
-            let err = t
-                .inst
-                .create_artifacts(&[source], &ArtifactOptions::default(), &RewriteOnStart(path.clone()))
-                .unwrap_err();
+            let err = Artifact::create_many(
+                &t.inst,
+                &[source],
+                &ArtifactOptions::default(),
+                &RewriteOnStart(path.clone()),
+            )
+            .unwrap_err();
             assert!(
                 matches!(&err, Error::Refused(lamindb_core::Refusal::ChangedWhileSaving { path: p }) if *p == path),
                 "settled {settle}: {err}"
@@ -860,9 +882,9 @@ fn a_file_changed_while_it_is_saved_fails_the_save() {
         }
         let path = write(&t.path("moving.csv"), &original);
         let keyed = ArtifactOptions { key: Some("moving.csv".into()), ..Default::default() };
-        let (a, outcome) = t.inst.create_artifact(&path, &keyed).unwrap();
+        let (a, outcome) = Artifact::from_path(&path).options(&keyed).save_with_outcome(&t.inst).unwrap();
         assert_eq!(outcome, ArtifactOutcome::Created);
-        assert_eq!(std::fs::read(t.inst.artifact_path(&a).unwrap()).unwrap(), original);
+        assert_eq!(std::fs::read(a.path(&t.inst).unwrap()).unwrap(), original);
     });
 }
 
@@ -871,13 +893,19 @@ fn deleting_a_folder_keeps_the_bytes_of_artifacts_inside_it() {
     for_each_backend("deleting_a_folder_keeps_the_bytes_of_artifacts_inside_it", |b| {
         let t = TestInstance::new(b);
         let dir = t.path("lab").display().to_string();
-        t.inst.add_storage(&dir, None).unwrap();
+        t.inst.storage().add(&dir, None).unwrap();
         let inner = write(&t.path("lab/run1/counts.csv"), b"x\n1\n");
         write(&t.path("lab/run1/meta.txt"), b"meta");
-        let (file, _) = t.inst.create_artifact(&inner, &ArtifactOptions::default()).unwrap();
-        let (folder, _) = t.inst.create_artifact(&t.path("lab/run1"), &ArtifactOptions::default()).unwrap();
+        let (file, _) = Artifact::from_path(&inner)
+            .options(&ArtifactOptions::default())
+            .save_with_outcome(&t.inst)
+            .unwrap();
+        let (folder, _) = Artifact::from_path(&t.path("lab/run1"))
+            .options(&ArtifactOptions::default())
+            .save_with_outcome(&t.inst)
+            .unwrap();
         assert!(folder.is_dir());
-        let err = t.inst.delete_artifact_permanently(&folder, Some(true)).unwrap_err();
+        let err = folder.delete_permanently_with(&t.inst, Some(true)).unwrap_err();
         assert!(
             matches!(&err, Error::Refused(lamindb_core::Refusal::FolderHoldsArtifacts { uids, .. }) if *uids == [file.uid.clone()]),
             "{err}"
@@ -886,7 +914,7 @@ fn deleting_a_folder_keeps_the_bytes_of_artifacts_inside_it() {
         assert!(Artifact::get_by_id(&t.inst, folder.id.unwrap()).is_ok());
         assert_eq!(std::fs::read(&inner).unwrap(), b"x\n1\n");
         // Without its data the folder's record goes; the bytes stay.
-        t.inst.delete_artifact_permanently(&folder, Some(false)).unwrap();
+        folder.delete_permanently_with(&t.inst, Some(false)).unwrap();
         assert!(inner.exists() && t.path("lab/run1/meta.txt").exists());
         assert!(Artifact::get_by_id(&t.inst, file.id.unwrap()).is_ok());
     });

@@ -27,7 +27,7 @@ fn cloud_objects_register_in_place_with_lamindbs_hashes() {
             let storage = if root.starts_with("gs://") {
                 add_gcs_storage(&t, root.clone())
             } else {
-                let (storage, outcome) = t.inst.add_storage(&root, None).unwrap();
+                let (storage, outcome) = t.inst.storage().add(&root, None).unwrap();
                 assert_eq!(outcome, StorageOutcome::Managed);
                 storage
             };
@@ -51,13 +51,18 @@ fn cloud_objects_register_in_place_with_lamindbs_hashes() {
                 None => format!("{}/{key}", storage.root),
             };
             let mut saved = Vec::new();
-            let summary = t
-                .inst
-                .register_objects(&url("data/"), false, &ArtifactOptions::default(), &NoProgress, |a, o| {
+            let summary = Artifact::register_objects(
+                &t.inst,
+                &url("data/"),
+                false,
+                &ArtifactOptions::default(),
+                &NoProgress,
+                |a, o| {
                     saved.push((a.clone(), o.clone()));
                     Ok(())
-                })
-                .unwrap();
+                },
+            )
+            .unwrap();
             assert_eq!(summary.registered_in_place, 3, "{saved:?}");
             let keys: Vec<&str> = saved.iter().map(|(a, _)| a.key.as_deref().unwrap()).collect();
             assert_eq!(keys, ["data/a.txt", "data/big.bin", "data/sub/b.csv"]);
@@ -89,72 +94,75 @@ fn cloud_objects_register_in_place_with_lamindbs_hashes() {
             }
 
             // Again, and one object by its URL: the same artifacts.
-            let again = t
-                .inst
-                .register_objects(&url("data"), true, &ArtifactOptions::default(), &NoProgress, |_, o| {
+            let again = Artifact::register_objects(
+                &t.inst,
+                &url("data"),
+                true,
+                &ArtifactOptions::default(),
+                &NoProgress,
+                |_, o| {
                     assert_eq!(*o, ArtifactOutcome::SameHash);
                     Ok(())
-                })
-                .unwrap();
+                },
+            )
+            .unwrap();
             assert_eq!(again.existing, 3);
             let mut one = Vec::new();
-            t.inst
-                .register_objects(
-                    &url("data/a.txt"),
-                    false,
-                    &ArtifactOptions::default(),
-                    &NoProgress,
-                    |a, _| {
-                        one.push(a.uid.clone());
-                        Ok(())
-                    },
-                )
-                .unwrap();
+            Artifact::register_objects(
+                &t.inst,
+                &url("data/a.txt"),
+                false,
+                &ArtifactOptions::default(),
+                &NoProgress,
+                |a, _| {
+                    one.push(a.uid.clone());
+                    Ok(())
+                },
+            )
+            .unwrap();
             assert_eq!(one, [saved[0].0.uid.clone()]);
             // A changed object becomes a new version of its key.
             store.write("data/a.txt", b"alpha 2".to_vec()).unwrap();
-            t.inst
-                .register_objects(
-                    &url("data/a.txt"),
-                    false,
-                    &ArtifactOptions::default(),
-                    &NoProgress,
-                    |a, o| {
-                        assert!(matches!(o, ArtifactOutcome::NewVersion { .. }), "{o:?}");
-                        assert_eq!(a.stem_uid(), saved[0].0.stem_uid());
-                        Ok(())
-                    },
-                )
-                .unwrap();
-            let missing = t
-                .inst
-                .register_objects(
-                    &url("data/nope.txt"),
-                    false,
-                    &ArtifactOptions::default(),
-                    &NoProgress,
-                    |_, _| Ok(()),
-                )
-                .unwrap_err();
-            assert!(missing.to_string().contains("does not exist"), "{missing}");
-        }
-        // Outside every registered location: refused, nothing written.
-        let before = Artifact::query().count(&t.inst).unwrap();
-        let err = t
-            .inst
-            .register_objects(
-                "s3://not-registered/x/",
+            Artifact::register_objects(
+                &t.inst,
+                &url("data/a.txt"),
+                false,
+                &ArtifactOptions::default(),
+                &NoProgress,
+                |a, o| {
+                    assert!(matches!(o, ArtifactOutcome::NewVersion { .. }), "{o:?}");
+                    assert_eq!(a.stem_uid(), saved[0].0.stem_uid());
+                    Ok(())
+                },
+            )
+            .unwrap();
+            let missing = Artifact::register_objects(
+                &t.inst,
+                &url("data/nope.txt"),
                 false,
                 &ArtifactOptions::default(),
                 &NoProgress,
                 |_, _| Ok(()),
             )
             .unwrap_err();
+            assert!(missing.to_string().contains("does not exist"), "{missing}");
+        }
+        // Outside every registered location: refused, nothing written.
+        let before = Artifact::query().count(&t.inst).unwrap();
+        let err = Artifact::register_objects(
+            &t.inst,
+            "s3://not-registered/x/",
+            false,
+            &ArtifactOptions::default(),
+            &NoProgress,
+            |_, _| Ok(()),
+        )
+        .unwrap_err();
         assert!(
             matches!(&err, Error::Refused(Refusal::OutsideStorage { bucket, .. }) if bucket == "s3://not-registered"),
             "{err:?}"
         );
-        assert!(err.to_string().contains("Instance::add_storage(\"s3://not-registered"), "{err}");
+        assert!(err.to_string().contains("inst.storage().add(\"s3://not-registered"), "{err}");
         assert_eq!(Artifact::query().count(&t.inst).unwrap(), before);
     });
 }

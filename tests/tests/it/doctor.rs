@@ -12,7 +12,7 @@ fn save(t: &TestInstance, name: &str, content: &str) -> Artifact {
     let path = t.path(name);
     std::fs::write(&path, content).unwrap();
     let opts = ArtifactOptions { key: Some(format!("doctor/{name}")), ..Default::default() };
-    t.inst.create_artifact(&path, &opts).unwrap().0
+    Artifact::from_path(&path).options(&opts).save_with_outcome(&t.inst).unwrap().0
 }
 
 fn kinds(report: &lamindb_core::doctor::DoctorReport) -> Vec<(ProblemKind, Option<String>, bool)> {
@@ -34,7 +34,7 @@ fn doctor_finds_what_disagrees_and_repairs_only_what_a_crash_left() {
         let changed = save(&t, "changed.txt", "changed");
         let complete = save(&t, "complete.txt", "complete");
         let partial = save(&t, "partial.txt", "partial");
-        let path = |a: &Artifact| t.inst.artifact_path(a).unwrap();
+        let path = |a: &Artifact| a.path(&t.inst).unwrap();
         std::fs::remove_file(path(&missing)).unwrap();
         std::fs::write(path(&resized), "resized, longer").unwrap();
         std::fs::write(path(&changed), "CHANGED").unwrap();
@@ -46,7 +46,7 @@ fn doctor_finds_what_disagrees_and_repairs_only_what_a_crash_left() {
             ));
         }
         std::fs::write(path(&partial), "par").unwrap();
-        let root = t.inst.default_storage().unwrap().root;
+        let root = t.inst.storage().default().unwrap().root;
         let orphan = std::path::Path::new(&root).join(".lamindb/AAAAAAAAAAAAAAAA0000.bin");
         std::fs::write(&orphan, "nobody's").unwrap();
 
@@ -103,7 +103,7 @@ fn doctor_finds_what_disagrees_and_repairs_only_what_a_crash_left() {
         assert_eq!(std::fs::read_to_string(path(&again)).unwrap(), "partial");
 
         // Settings that name a default storage the database does not give this instance.
-        let root = t.inst.default_storage().unwrap().root;
+        let root = t.inst.storage().default().unwrap().root;
         t.execute_raw(&format!(
             "UPDATE lamindb_storage SET instance_uid = 'someoneelse' WHERE root = '{root}'"
         ));
@@ -138,7 +138,7 @@ fn doctor_fix_leaves_a_save_in_progress_alone() {
         let progress = DoctorMidCopy { other: t.inst.clone(), report: Default::default() };
         let source =
             lamindb_core::artifact::ArtifactSource { path: path.clone(), key: Some("big.bin".into()) };
-        let saved = t.inst.create_artifacts(&[source], &Default::default(), &progress).unwrap();
+        let saved = Artifact::create_many(&t.inst, &[source], &Default::default(), &progress).unwrap();
         let report = progress.report.into_inner().unwrap().expect("doctor ran during the copy");
         let unfinished: Vec<_> =
             report.problems.iter().filter(|p| p.kind == ProblemKind::UnfinishedSave).collect();
@@ -152,7 +152,7 @@ fn doctor_fix_leaves_a_save_in_progress_alone() {
         // The save finished: its row and its bytes are whole.
         let a = Artifact::get_by_id(&t.inst, saved[0].0.id.unwrap()).unwrap();
         assert!(!a.storage_ongoing());
-        assert_eq!(std::fs::read(t.inst.artifact_path(&a).unwrap()).unwrap().len(), 3 << 20);
+        assert_eq!(std::fs::read(a.path(&t.inst).unwrap()).unwrap().len(), 3 << 20);
         let after = t.inst.doctor(&DoctorOptions { verify_hashes: true, ..Default::default() }).unwrap();
         assert!(after.problems.is_empty(), "{:?}", after.problems);
     });
@@ -162,7 +162,7 @@ fn doctor_fix_leaves_a_save_in_progress_alone() {
 fn a_marker_that_disagrees_stops_every_deletion() {
     for_each_backend("a_marker_that_disagrees_stops_every_deletion", |b| {
         let t = TestInstance::new(b);
-        let root = t.inst.default_storage().unwrap().root;
+        let root = t.inst.storage().default().unwrap().root;
         // Bytes no row refers to: after a restore from an older backup, the only copy of a
         // lost record's data.
         let orphan = std::path::Path::new(&root).join(".lamindb/BBBBBBBBBBBBBBBB0000.csv");

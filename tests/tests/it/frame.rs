@@ -182,7 +182,7 @@ fn ulabel_values_limit_and_ordering() {
     for_each_backend("ulabel_values_limit_and_ordering", |b| {
         let mut t = TestInstance::new(b);
         let input: Vec<String> = ["b", "d", "a", "e", "c"].iter().map(|s| s.to_string()).collect();
-        let made = t.inst.create_ulabels(&input, Some("desc"), NameMatch::AlwaysCreate).unwrap();
+        let made = ULabel::create_many(&t.inst, &input, Some("desc"), NameMatch::AlwaysCreate).unwrap();
         let labels: Vec<ULabel> = made.into_iter().map(|c| c.record).collect();
         let qs = all(ULabel::REGISTRY);
 
@@ -211,8 +211,7 @@ fn ulabel_values_limit_and_ordering() {
         // Filters, the trash, and an empty result with the same schema.
         let filtered = qs.clone().filter(parse_filter(r#"name__in=["a", "e"]"#).unwrap());
         assert_eq!(frame(&mut t, &filtered, &DfOptions::default()).height(), 2);
-        lamindb_core::records::delete_record(&t.inst, ULabel::REGISTRY, labels[0].id.unwrap(), false)
-            .unwrap();
+        t.inst.registry(ULabel::REGISTRY).delete(labels[0].id.unwrap(), false).unwrap();
         assert_eq!(frame(&mut t, &qs, &DfOptions::default()).height(), 4);
         assert_eq!(frame(&mut t, &qs.clone().all_branches(), &DfOptions::default()).height(), 5);
         let none = qs.clone().filter(Q::kw("name", "nope").unwrap());
@@ -304,7 +303,7 @@ fn scene(b: lamindb_tests::Backend) -> Scene {
     link(&a1, &plain, None);
     link(&a2, &b_cell, Some(&cell_type));
     link(&a2, &plain, None);
-    let handle = User::get_by_id(db, t.inst.user_id().unwrap()).unwrap().handle;
+    let handle = User::get_by_id(db, lamindb_core::__private::user_id(&t.inst).unwrap()).unwrap().handle;
     Scene { t, a1, a2, handle }
 }
 
@@ -533,8 +532,8 @@ fn large_frames_read_in_two_halves_equal_one_pass() {
     for_each_backend("large_frames_read_in_two_halves_equal_one_pass", |b| {
         let mut t = TestInstance::new(b);
         let names: Vec<String> = (0..60_000).map(|i| format!("label-{i:05}")).collect();
-        t.inst.create_ulabels(&names, None, NameMatch::AlwaysCreate).unwrap();
-        lamindb_core::records::delete_record(&t.inst, ULabel::REGISTRY, 7, false).unwrap();
+        ULabel::create_many(&t.inst, &names, None, NameMatch::AlwaysCreate).unwrap();
+        t.inst.registry(ULabel::REGISTRY).delete(7, false).unwrap();
         let qs = all(ULabel::REGISTRY);
         for (order, filter) in [("-id", None), ("id", None), ("-id", Some(r#"name__endswith="7""#))] {
             let mut qs = qs.clone();

@@ -11,6 +11,7 @@
 //! settings in `S/.lamin`) and reads it back from Python with `scripts/python-read-instance.py`.
 //! Both scripts run Python offline: `HOME=W/home`, `LAMIN_SETTINGS_DIR=S`, cwd `W`, stdin null.
 
+use lamindb_core::Artifact;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -188,11 +189,12 @@ fn python_writes_rust_reads() {
     assert_eq!(inst.uid(), made["uid"]);
 
     // Opening does not migrate a Django-managed database.
-    assert!(inst.table_exists("django_migrations").unwrap());
-    assert!(!inst.table_exists("__diesel_schema_migrations").unwrap());
+    assert!(lamindb_core::__private::table_exists(&inst, "django_migrations").unwrap());
+    assert!(!lamindb_core::__private::table_exists(&inst, "__diesel_schema_migrations").unwrap());
 
     let ours: Vec<Json> = inst
-        .storages()
+        .storage()
+        .list()
         .unwrap()
         .iter()
         .map(|s| {
@@ -216,12 +218,12 @@ fn python_writes_rust_reads() {
 
     let second = &made["storages"][1];
     let uid = second["uid"].as_str().unwrap();
-    let by_prefix = inst.get_storage(&uid[..5]).unwrap();
+    let by_prefix = inst.storage().get(&uid[..5]).unwrap();
     assert_eq!(by_prefix.root, second["root"]);
     assert_eq!(by_prefix.description.as_deref(), Some("second"));
-    assert_eq!(inst.get_storage(uid).unwrap().id, second["id"].as_i64());
+    assert_eq!(inst.storage().get(uid).unwrap().id, second["id"].as_i64());
 
-    let default = inst.default_storage().unwrap();
+    let default = inst.storage().default().unwrap();
     assert_eq!(default.root, made["storage_root"]);
     assert_eq!(default.uid, made["storage_uid"]);
     drop(inst);
@@ -239,10 +241,10 @@ fn rust_writes_python_reads() {
     };
     let root = py.path("rust-storage");
     let inst = Instance::connect_in(&py.settings(), "anonymous/pydata").unwrap();
-    let (storage, outcome) = inst.add_storage(&root, Some("from rust")).unwrap();
+    let (storage, outcome) = inst.storage().add(&root, Some("from rust")).unwrap();
     assert_eq!(outcome, StorageOutcome::Managed);
     assert_eq!(storage.uid, marker_uid(&root));
-    let ctx = inst.save_context().unwrap();
+    let ctx = lamindb_core::__private::save_context(&inst).unwrap();
     let mut label = ULabel {
         uid: lamindb_core::uid::base62(8),
         name: "label-from-rust".into(),
@@ -297,7 +299,7 @@ fn markers_are_read_alike_by_python_and_rust() {
     let made = &py.made;
     let root = py.path("rust-storage");
     let inst = py.open();
-    let (storage, _) = inst.add_storage(&root, None).unwrap();
+    let (storage, _) = inst.storage().add(&root, None).unwrap();
     drop(inst);
 
     // Ours has LaminDB's 5 lines, and is Python's own marker but for the storage uid.
@@ -344,16 +346,16 @@ fn add_storage_on_a_python_location_returns_it() {
     let marker_before = std::fs::read(py.w.join("pystorage2/.lamindb/storage_uid.txt")).unwrap();
     let inst = py.open();
     for spelling in [root.clone(), format!("{root}/"), py.path("pydata/../pystorage2")] {
-        let (s, outcome) = inst.add_storage(&spelling, Some("ignored")).unwrap();
+        let (s, outcome) = inst.storage().add(&spelling, Some("ignored")).unwrap();
         assert_eq!(outcome, StorageOutcome::Existing, "{spelling}");
         assert_eq!(s.uid, second["uid"]);
         assert_eq!(s.id, second["id"].as_i64());
         assert_eq!(s.description.as_deref(), Some("second"), "unchanged");
     }
-    let (s, outcome) = inst.add_storage(&py.path("pydata"), None).unwrap();
+    let (s, outcome) = inst.storage().add(&py.path("pydata"), None).unwrap();
     assert_eq!(outcome, StorageOutcome::Existing);
     assert_eq!(s.uid, py.made["storage_uid"]);
-    assert_eq!(inst.storages().unwrap().len(), 2);
+    assert_eq!(inst.storage().list().unwrap().len(), 2);
     assert_eq!(std::fs::read(py.w.join("pystorage2/.lamindb/storage_uid.txt")).unwrap(), marker_before);
 }
 
@@ -378,7 +380,7 @@ fn search_ranks_like_python_lamindb_on_the_same_data() {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    inst.create_ulabels(&names, None, lamindb_core::records::NameMatch::AlwaysCreate).unwrap();
+    ULabel::create_many(&inst, &names, None, lamindb_core::records::NameMatch::AlwaysCreate).unwrap();
     let queries = ["cell", "label", "T cell", "thing"];
     let mut extra = Vec::new();
     for q in queries {
@@ -420,9 +422,9 @@ fn rust_artifacts_are_found_cached_and_hashed_alike_by_python() {
     std::fs::write(&file, content).unwrap();
     let inst = py.open();
     let opts = lamindb_core::ArtifactOptions { key: Some("rust/data.csv".into()), ..Default::default() };
-    let (a, outcome) = inst.create_artifact(&file, &opts).unwrap();
+    let (a, outcome) = Artifact::from_path(&file).options(&opts).save_with_outcome(&inst).unwrap();
     assert_eq!(outcome, lamindb_core::ArtifactOutcome::Created);
-    let path = inst.artifact_path(&a).unwrap();
+    let path = a.path(&inst).unwrap();
     assert_eq!(path, py.path(&format!("pydata/.lamindb/{}.csv", a.uid)));
     drop(inst);
 
@@ -457,18 +459,18 @@ fn python_artifacts_are_loaded_by_rust() {
     let saved = py_artifact(&py, &["save", &file.display().to_string(), "py/made.txt"]);
     let uid = saved["uid"].as_str().unwrap();
     let inst = py.open();
-    let a = inst.get_artifact(uid).unwrap();
+    let a = Artifact::get(&inst, uid).unwrap();
     assert_eq!(a.hash.as_deref(), saved["hash"].as_str());
     assert_eq!((saved["otype"].clone(), a.otype.clone()), (Json::Null, None));
-    assert_eq!(inst.artifact_path(&a).unwrap(), saved["path"]);
-    let local = inst.cache_artifact(&a).unwrap();
+    assert_eq!(a.path(&inst).unwrap(), saved["path"]);
+    let local = a.cache(&inst).unwrap();
     assert_eq!(std::fs::read(&local).unwrap(), b"written by python\n");
     assert_eq!(lamindb_storage::hash::hash_file(&local).unwrap().hash, saved["hash"].as_str().unwrap());
-    assert_eq!(inst.get_artifact_by_key("py/made.txt").unwrap().uid, uid);
+    assert_eq!(Artifact::get_by_key(&inst, "py/made.txt").unwrap().uid, uid);
     // A new version from Rust continues Python's family.
     std::fs::write(&file, b"changed by rust\n").unwrap();
     let opts = lamindb_core::ArtifactOptions { key: Some("py/made.txt".into()), ..Default::default() };
-    let (v2, outcome) = inst.create_artifact(&file, &opts).unwrap();
+    let (v2, outcome) = Artifact::from_path(&file).options(&opts).save_with_outcome(&inst).unwrap();
     assert_eq!(outcome, lamindb_core::ArtifactOutcome::NewVersion { previous_uid: uid.to_string() });
     assert_eq!(&v2.uid[..16], &uid[..16]);
     drop(inst);

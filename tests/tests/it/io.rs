@@ -13,14 +13,14 @@ use serde_json::json;
 /// An instance with labels, features, a tracked run and annotated artifacts.
 fn populated(b: Backend) -> TestInstance {
     let t = TestInstance::named(b, "lab");
-    t.inst.add_storage(&t.path("second").display().to_string(), Some("a second location")).unwrap();
-    t.inst
-        .bulk_create_ulabels(
-            &(0..500).map(|i| format!("label {i}")).collect::<Vec<_>>(),
-            None,
-            lamindb_core::NameMatch::AlwaysCreate,
-        )
-        .unwrap();
+    t.inst.storage().add(&t.path("second").display().to_string(), Some("a second location")).unwrap();
+    ULabel::bulk_create(
+        &t.inst,
+        &(0..500).map(|i| format!("label {i}")).collect::<Vec<_>>(),
+        None,
+        lamindb_core::NameMatch::AlwaysCreate,
+    )
+    .unwrap();
     Feature::new("n_cells", "int").save(&t.inst).unwrap();
     Feature::new("tissue", "cat[ULabel]").save(&t.inst).unwrap();
     let run = t.inst.track(TrackOptions::new("pipelines/qc.py")).unwrap();
@@ -28,8 +28,7 @@ fn populated(b: Backend) -> TestInstance {
         let path = t.path(&format!("f{i}.csv"));
         std::fs::write(&path, format!("x\n{i}\n")).unwrap();
         let a = Artifact::from_path(&path).key(format!("raw/f{i}.csv")).save(&t.inst).unwrap();
-        t.inst
-            .add_feature_values(&a, &[("n_cells", json!(i)), ("tissue", json!(format!("label {i}")))])
+        a.add_feature_values(&t.inst, &[("n_cells", json!(i)), ("tissue", json!(format!("label {i}")))])
             .unwrap();
     }
     run.finish().unwrap();
@@ -67,8 +66,8 @@ fn an_export_folder_loads_into_a_new_instance() {
         // Into a new instance on each backend (SQLite → PostgreSQL included).
         for target in lamindb_tests::backends("an_export_folder_loads_into_a_new_instance") {
             let dst = TestInstance::named(target, "copy");
-            let own_root = dst.inst.default_storage().unwrap().root;
-            dst.inst.import_tables(lamindb_frame::io::read_export(&dir).unwrap()).unwrap();
+            let own_root = dst.inst.storage().default().unwrap().root;
+            dst.inst.io().import(lamindb_frame::io::read_export(&dir).unwrap()).unwrap();
             let copy = Instance::open_settings(&dst.settings, dst.inst.settings()).unwrap();
             assert_eq!(frames(&copy, &["Storage"]), frames(&src.inst, &["Storage"]));
             // The instance's own storage stays registered beside the source's.
@@ -87,7 +86,7 @@ fn an_export_folder_loads_into_a_new_instance() {
             assert_eq!(ULabel::new("fresh").save(&copy).unwrap().id, Some(max + 1));
 
             // A second import is refused: the instance holds records now; nothing changes.
-            let err = copy.import_tables(lamindb_frame::io::read_export(&dir).unwrap()).unwrap_err();
+            let err = copy.io().import(lamindb_frame::io::read_export(&dir).unwrap()).unwrap_err();
             assert!(matches!(err, Error::Refused(_)), "{err}");
             assert!(ULabel::query().filter_eq("name", "fresh").exists(&copy).unwrap());
         }
@@ -99,12 +98,12 @@ fn an_export_that_does_not_hold_together_changes_nothing() {
     for_each_backend("an_export_that_does_not_hold_together_changes_nothing", |b| {
         let src = populated(b);
         let mut tables: Vec<_> =
-            src.inst.tables().unwrap().iter().map(|t| src.inst.read_table(t).unwrap()).collect();
+            src.inst.io().tables().unwrap().iter().map(|t| src.inst.io().read(t).unwrap()).collect();
         // Runs whose transform is missing: the foreign keys fail at commit.
         tables.retain(|t| t.name != "lamindb_transform");
         let dst = TestInstance::named(b, "copy");
         let before = frames(&dst.inst, &[]);
-        let err = dst.inst.import_tables(tables).unwrap_err().to_string();
+        let err = dst.inst.io().import(tables).unwrap_err().to_string();
         // The refusal names the table whose rows refer to the missing ones.
         assert!(err.contains("lamindb_run") && err.contains("lamindb_transform"), "{err}");
         assert_eq!(frames(&dst.inst, &[]), before);
@@ -123,15 +122,15 @@ fn an_instance_moves_to_postgres_and_back() {
     let art = Artifact::query().filter_eq("key", "raw/f3.csv").one(&src.inst).unwrap();
     let pg = PgDatabase::create();
 
-    let (moved, report) = src.inst.move_database(pg.url()).unwrap();
-    assert_eq!(moved.dialect(), lamindb_core::Dialect::Postgres);
+    let (moved, report) = src.inst.io().move_to(pg.url()).unwrap();
+    assert_eq!(lamindb_core::__private::dialect(&moved), lamindb_core::__private::Dialect::Postgres);
     assert!(report.tables.iter().any(|(t, n)| t == "lamindb_ulabel" && *n == 500));
     assert_eq!(report.left_behind.as_deref(), Some(src.inst.settings().sqlite_path().as_path()));
     assert_eq!(frames(&moved, &[]), before);
-    assert_eq!(std::fs::read_to_string(moved.cache_artifact(&art).unwrap()).unwrap(), "x\n3\n");
+    assert_eq!(std::fs::read_to_string(art.cache(&moved).unwrap()).unwrap(), "x\n3\n");
     // The settings point there now: the instance opens on PostgreSQL by name.
     let reopened = Instance::connect_in(&src.settings, "lab").unwrap();
-    assert_eq!(reopened.dialect(), lamindb_core::Dialect::Postgres);
+    assert_eq!(lamindb_core::__private::dialect(&reopened), lamindb_core::__private::Dialect::Postgres);
     assert_eq!(reopened.uid(), src.inst.uid());
     let label = ULabel::new("after the move").save(&reopened).unwrap();
     assert_eq!(label.id, Some(501));
@@ -153,7 +152,7 @@ fn an_instance_moves_to_postgres_and_back() {
     let other = TestInstance::named(Backend::Sqlite, "withmodule");
     other.execute_raw("CREATE TABLE bionty_gene (id integer PRIMARY KEY)");
     let empty = PgDatabase::create();
-    let err = other.inst.move_database(empty.url()).unwrap_err();
+    let err = other.inst.io().move_to(empty.url()).unwrap_err();
     assert!(err.to_string().contains("tables of other modules (bionty_gene)"), "{err}");
     assert_eq!(other.inst.settings().db, None);
 
@@ -163,7 +162,7 @@ fn an_instance_moves_to_postgres_and_back() {
     assert!(err.to_string().contains("was moved to") && !err.to_string().contains("secret"), "{err}");
     let path = t_file(&src);
     let opts = lamindb_core::ArtifactOptions { key: Some("late.txt".into()), ..Default::default() };
-    let err = src.inst.create_artifact(&path, &opts).unwrap_err();
+    let err = Artifact::from_path(&path).options(&opts).save_with_outcome(&src.inst).unwrap_err();
     assert!(err.to_string().contains("was moved to"), "{err}");
     assert_eq!(ULabel::query().all_branches().count(&src.inst).unwrap(), 500);
     // doctor never takes the left-behind database for orphaned bytes.
@@ -176,19 +175,19 @@ fn an_instance_moves_to_postgres_and_back() {
     // what it is and how to clear it.
     let leftovers = PgDatabase::create();
     lamindb_tests::pg_execute(leftovers.url(), "CREATE TABLE lamindb_storage (id bigint PRIMARY KEY)");
-    let err = src.inst.move_database(leftovers.url()).unwrap_err();
+    let err = src.inst.io().move_to(leftovers.url()).unwrap_err();
     assert!(matches!(err, Error::Refused(lamindb_core::Refusal::DatabaseLeftovers { .. })), "{err}");
     assert!(err.to_string().contains("did not finish"), "{err}");
 
     // A PostgreSQL database that holds an instance is not a target.
-    let err = src.inst.move_database(pg.url()).unwrap_err();
+    let err = src.inst.io().move_to(pg.url()).unwrap_err();
     assert!(err.to_string().contains("holds LaminDB tables already"), "{err}");
     // Back to SQLite: refused while the old file is there, then done.
-    let err = reopened.move_database("sqlite").unwrap_err();
+    let err = reopened.io().move_to("sqlite").unwrap_err();
     assert!(err.to_string().contains("exists already"), "{err}");
     std::fs::rename(src.inst.settings().sqlite_path(), src.path("old.db")).unwrap();
-    let (back, _) = reopened.move_database("sqlite").unwrap();
-    assert_eq!(back.dialect(), lamindb_core::Dialect::Sqlite);
+    let (back, _) = reopened.io().move_to("sqlite").unwrap();
+    assert_eq!(lamindb_core::__private::dialect(&back), lamindb_core::__private::Dialect::Sqlite);
     let after = frames(&back, &[]);
     assert_eq!(after.len(), before.len());
     assert_eq!(ULabel::query().all_branches().count(&back).unwrap(), 501);
@@ -211,8 +210,10 @@ fn an_import_at_the_backups_own_root_keeps_the_instance_writable() {
     let t = TestInstance::named(Backend::Sqlite, "lab");
     std::fs::write(t.path("a.txt"), "a").unwrap();
     let keyed = |k: &str| lamindb_core::ArtifactOptions { key: Some(k.into()), ..Default::default() };
-    let a = t.inst.create_artifact(&t.path("a.txt"), &keyed("a.txt")).unwrap().0;
-    let tables = t.inst.tables().unwrap().iter().map(|n| t.inst.read_table(n).unwrap()).collect::<Vec<_>>();
+    let a =
+        Artifact::from_path(&t.path("a.txt")).options(&keyed("a.txt")).save_with_outcome(&t.inst).unwrap().0;
+    let tables =
+        t.inst.io().tables().unwrap().iter().map(|n| t.inst.io().read(n).unwrap()).collect::<Vec<_>>();
     // The database and the marker are lost; a new instance is made at the same storage root and
     // the backup loaded into it.
     let root = t.inst.settings().storage_root;
@@ -222,13 +223,14 @@ fn an_import_at_the_backups_own_root_keeps_the_instance_writable() {
     let settings = lamindb_core::SettingsDir::at(t.path("settings2/.lamin"));
     let opts = lamindb_core::InitOptions { storage: root.clone(), name: Some("restored".into()), db: None };
     let (fresh, _) = Instance::init(&settings, &opts).unwrap();
-    fresh.import_tables(tables).unwrap();
-    let own = fresh.default_storage().unwrap();
+    fresh.io().import(tables).unwrap();
+    let own = fresh.storage().default().unwrap();
     assert_eq!(own.instance_uid.as_deref(), Some(fresh.uid().as_str()));
     // The restored artifact is there, and a new save goes through into the same location.
     assert!(Artifact::get_by_id(&fresh, a.id.unwrap()).is_ok());
     std::fs::write(t.path("b.txt"), "b").unwrap();
-    let saved = fresh.create_artifact(&t.path("b.txt"), &keyed("b.txt")).unwrap().0;
+    let saved =
+        Artifact::from_path(&t.path("b.txt")).options(&keyed("b.txt")).save_with_outcome(&fresh).unwrap().0;
     assert_eq!(saved.storage_id, own.id.unwrap());
     let report = fresh.doctor(&DoctorOptions::default()).unwrap();
     assert!(report.healthy(), "{:?}", report.problems);

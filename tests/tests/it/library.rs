@@ -72,13 +72,15 @@ fn every_write_joins_an_outer_transaction_that_fails() {
             (
                 "create_ulabels",
                 Box::new(|tx| {
-                    tx.create_ulabels(&["a".into(), "b".into()], None, NameMatch::ReturnExisting).map(drop)
+                    ULabel::create_many(&tx, &["a".into(), "b".into()], None, NameMatch::ReturnExisting)
+                        .map(drop)
                 }),
             ),
             (
                 "bulk_create_ulabels",
                 Box::new(|tx| {
-                    tx.bulk_create_ulabels(&["c".into(), "d".into()], None, NameMatch::AlwaysCreate).map(drop)
+                    ULabel::bulk_create(&tx, &["c".into(), "d".into()], None, NameMatch::AlwaysCreate)
+                        .map(drop)
                 }),
             ),
             (
@@ -133,8 +135,13 @@ fn concurrent_creators_of_the_same_names_leave_one_label_each() {
                 s.spawn(move || {
                     start.wait();
                     for name in &names {
-                        inst.bulk_create_ulabels(std::slice::from_ref(name), None, NameMatch::ReturnExisting)
-                            .unwrap();
+                        ULabel::bulk_create(
+                            &inst,
+                            std::slice::from_ref(name),
+                            None,
+                            NameMatch::ReturnExisting,
+                        )
+                        .unwrap();
                     }
                 });
             }
@@ -201,10 +208,10 @@ fn a_hundred_concurrent_async_saves_on_one_runtime() {
         std::fs::write(&path, "x\n1\n").unwrap();
         let art =
             rt.block_on(lamindb_core::Artifact::from_path(&path).key("a.csv").save_async(&t.inst)).unwrap();
-        let cached = rt.block_on(t.inst.cache_artifact_async(&art)).unwrap();
+        let cached = rt.block_on(art.cache_async(&t.inst)).unwrap();
         assert_eq!(std::fs::read_to_string(cached).unwrap(), "x\n1\n");
         let other = TestInstance::named(b, "other");
-        let s = rt.block_on(other.inst.transfer_artifacts_async(&t.inst, vec![art])).unwrap();
+        let s = rt.block_on(other.inst.transfer_from(&t.inst).artifacts_async(vec![art])).unwrap();
         assert_eq!(s.transferred.len(), 1);
     });
 }
@@ -296,8 +303,12 @@ fn typed_fields_give_the_same_sql_and_rows_as_their_string_form() {
             let a = QuerySet::new(ULabel::REGISTRY).filter(typed.clone());
             let b = QuerySet::new(ULabel::REGISTRY).filter(text.clone());
             assert_eq!(
-                a.to_sql(inst.dialect(), &[]).unwrap().text(),
-                b.to_sql(inst.dialect(), &[]).unwrap().text(),
+                lamindb_core::__private::to_sql(&a, lamindb_core::__private::dialect(&inst), &[])
+                    .unwrap()
+                    .text(),
+                lamindb_core::__private::to_sql(&b, lamindb_core::__private::dialect(&inst), &[])
+                    .unwrap()
+                    .text(),
                 "{lookup}: the same SQL"
             );
             let rows_a = query.clone().filter(typed).all(inst).unwrap();
@@ -399,8 +410,9 @@ fn no_q_built_through_the_public_api_panics() {
             _ => {}
         }
         let reg = regs[(next() % regs.len() as u64) as usize];
-        for dialect in [lamindb_core::Dialect::Sqlite, lamindb_core::Dialect::Postgres] {
-            match QuerySet::new(reg).filter(q.clone()).to_sql(dialect, &[]) {
+        for dialect in [lamindb_core::__private::Dialect::Sqlite, lamindb_core::__private::Dialect::Postgres]
+        {
+            match lamindb_core::__private::to_sql(&QuerySet::new(reg).filter(q.clone()), dialect, &[]) {
                 Ok(_) => compiled += 1,
                 Err(_) => refused += 1,
             }
@@ -578,7 +590,7 @@ fn a_write_waits_out_a_lock_held_longer_than_the_busy_timeout() {
 /// What differs per registry lives in its trait impls: `artifact.delete(&inst)` is LaminDB's
 /// `artifact.delete()` (to the trash, bytes kept), `restore` brings it back as the latest version,
 /// `delete_permanently` removes the bytes under a virtual key; the run-time door
-/// (`delete_record`, as `lamin delete` uses it) reaches the same behaviour.
+/// (`inst.registry(reg)`, as `lamin delete` uses it) reaches the same behaviour.
 #[test]
 fn deletes_follow_each_registrys_behaviour() {
     for_each_backend("deletes_follow_each_registrys_behaviour", |b| {
@@ -587,7 +599,7 @@ fn deletes_follow_each_registrys_behaviour() {
         let csv = t.path("kept.csv");
         std::fs::write(&csv, "a\n1\n").unwrap();
         let mut art = Artifact::from_path(&csv).key("kept.csv").save(inst).unwrap();
-        let bytes = inst.artifact_path(&art).unwrap();
+        let bytes = art.path(inst).unwrap();
         art.delete(inst).unwrap();
         let trashed = Artifact::get(inst, &art.uid).unwrap();
         assert_eq!(trashed.branch_id, Some(-1));
@@ -598,9 +610,9 @@ fn deletes_follow_each_registrys_behaviour() {
         );
         art.restore(inst).unwrap();
         assert_eq!((art.branch_id, art.is_latest), (Some(1), true));
-        lamindb_core::records::delete_record(inst, Artifact::REGISTRY, art.pk().unwrap(), false).unwrap();
+        inst.registry(Artifact::REGISTRY).delete(art.pk().unwrap(), false).unwrap();
         assert_eq!(Artifact::get(inst, &art.uid).unwrap().branch_id, Some(-1));
-        lamindb_core::records::restore_record(inst, Artifact::REGISTRY, art.pk().unwrap()).unwrap();
+        inst.registry(Artifact::REGISTRY).restore(art.pk().unwrap()).unwrap();
         art.delete_permanently(inst).unwrap();
         assert!(!std::path::Path::new(&bytes).exists(), "bytes under a virtual key go with the record");
         assert!(matches!(Artifact::get(inst, &art.uid), Err(Error::DoesNotExist { .. })));

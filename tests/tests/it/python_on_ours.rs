@@ -55,14 +55,14 @@ fn python_works_on_our_instance(test: &str, old: bool) {
         let slug = t.inst.slug();
         let inst = if old {
             make_it_old(&t);
-            assert!(!t.inst.table_exists("lamindb_project").unwrap());
+            assert!(!lamindb_core::__private::table_exists(&t.inst, "lamindb_project").unwrap());
             // Opening runs the pending step: nothing lost, every table there.
             Instance::connect_in(&t.settings, &slug).unwrap()
         } else {
             t.inst.clone()
         };
         for table in ["lamindb_project", "lamindb_record", "lamindb_collection", "django_migrations"] {
-            assert!(inst.table_exists(table).unwrap(), "{table} on {b:?}");
+            assert!(lamindb_core::__private::table_exists(&inst, table).unwrap(), "{table} on {b:?}");
         }
         assert_eq!(ULabel::get(&inst, kept.uid.as_str()).unwrap().name, "made before the upgrade");
 
@@ -99,11 +99,11 @@ fn python_works_on_our_instance(test: &str, old: bool) {
         assert_eq!(a.key.as_deref(), Some("py/a.csv"));
         assert_eq!(a.run_id, run.id);
         assert_eq!(
-            std::fs::read_to_string(inst.artifact_path(&a).unwrap().to_string()).unwrap_or_default(),
+            std::fs::read_to_string(a.path(&inst).unwrap().to_string()).unwrap_or_default(),
             "gene,count\nA,1\nB,2\n"
         );
         // The lineage `lamin describe` draws: Python's run, its transform and its input.
-        let made = inst.provenance(&a, 2).unwrap().expect("made under ln.track()");
+        let made = a.provenance(&inst, 2).unwrap().expect("made under ln.track()");
         assert_eq!(made.run.uid, run_uid);
         assert_eq!(made.transform.key, "python-use-instance.py");
         assert_eq!(made.status, Some(lamindb_core::RunStatus::Completed));

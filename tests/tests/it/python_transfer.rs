@@ -41,12 +41,12 @@ fn python_instances_transfer_and_their_exports_load() {
         // Transfer from the Python-made instance.
         let dst = TestInstance::named(b, "mine");
         let art = Artifact::get(&source, uid).unwrap();
-        let s1 = dst.inst.transfer_artifacts(&source, &[art.clone()]).unwrap();
+        let s1 = dst.inst.transfer_from(&source).artifacts(&[art.clone()]).unwrap();
         assert_eq!(s1.transferred.len(), 1);
         assert_eq!(annotated(&dst.inst, uid), expected);
-        let bytes = std::fs::read(dst.inst.cache_artifact(&s1.transferred[0]).unwrap()).unwrap();
+        let bytes = std::fs::read(s1.transferred[0].cache(&dst.inst).unwrap()).unwrap();
         assert_eq!(bytes, b"x\n1\n");
-        assert_eq!(dst.inst.transfer_artifacts(&source, &[art]).unwrap().already_present.len(), 1);
+        assert_eq!(dst.inst.transfer_from(&source).artifacts(&[art]).unwrap().already_present.len(), 1);
         if b == Backend::Sqlite {
             // Python reads what was transferred.
             let read = run_script(
@@ -67,7 +67,7 @@ fn python_instances_transfer_and_their_exports_load() {
         let copy = TestInstance::named(b, "copy");
         let tables = lamindb_frame::io::read_export(&w.join("export")).unwrap();
         assert_eq!(tables.len(), 86);
-        copy.inst.import_tables(tables).unwrap();
+        copy.inst.io().import(tables).unwrap();
         let copy = Instance::open_settings(&copy.settings, copy.inst.settings()).unwrap();
         assert_eq!(annotated(&copy, uid), expected);
         assert_eq!(
@@ -76,6 +76,6 @@ fn python_instances_transfer_and_their_exports_load() {
         );
         assert_eq!(Feature::query().count(&copy).unwrap(), 2);
         let a = Artifact::get(&copy, uid).unwrap();
-        assert_eq!(std::fs::read(copy.cache_artifact(&a).unwrap()).unwrap(), b"x\n1\n");
+        assert_eq!(std::fs::read(a.cache(&copy).unwrap()).unwrap(), b"x\n1\n");
     }
 }

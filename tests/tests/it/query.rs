@@ -4,7 +4,7 @@
 use lamindb_core::query::lookup::lookup;
 use lamindb_core::query::parse::parse_filter;
 use lamindb_core::query::search::{SearchOptions, search};
-use lamindb_core::records::{NameMatch, delete_record, restore_record};
+use lamindb_core::records::NameMatch;
 use lamindb_core::{
     Artifact, ArtifactULabel, Error, Instance, Q, QuerySet, Record, Storage, Transform, ULabel, User, Value,
 };
@@ -17,8 +17,7 @@ fn names(t: &mut TestInstance, qs: QuerySet) -> Vec<String> {
 
 fn labels(t: &mut TestInstance, names: &[&str]) -> Vec<ULabel> {
     let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
-    t.inst
-        .create_ulabels(&names, None, NameMatch::AlwaysCreate)
+    ULabel::create_many(&t.inst, &names, None, NameMatch::AlwaysCreate)
         .unwrap()
         .into_iter()
         .map(|c| c.record)
@@ -233,7 +232,7 @@ fn trash_hides_records_until_restored() {
         let ls = labels(&mut t, &["keep", "trash-me"]);
         let id = ls[1].id.unwrap();
         let db = &t.inst;
-        delete_record(db, ULabel::REGISTRY, id, false).unwrap();
+        db.registry(ULabel::REGISTRY).delete(id, false).unwrap();
         assert_eq!(ULabel::query().count(db).unwrap(), 1, "trash is hidden by default");
         assert_eq!(ULabel::query().filter_eq("branch_id", -1).count(db).unwrap(), 1);
         assert_eq!(
@@ -247,13 +246,13 @@ fn trash_hides_records_until_restored() {
             "branch_id=None: all"
         );
         assert_eq!(QuerySet::get_row(db, ULabel::REGISTRY, &ls[1].uid).unwrap()[0], Value::Int(id));
-        let err = delete_record(db, ULabel::REGISTRY, id, false).unwrap_err();
+        let err = db.registry(ULabel::REGISTRY).delete(id, false).unwrap_err();
         assert!(err.to_string().contains("already in the trash"), "{err}");
-        restore_record(db, ULabel::REGISTRY, id).unwrap();
+        db.registry(ULabel::REGISTRY).restore(id).unwrap();
         assert_eq!(ULabel::query().count(db).unwrap(), 2);
-        delete_record(db, ULabel::REGISTRY, id, true).unwrap();
+        db.registry(ULabel::REGISTRY).delete(id, true).unwrap();
         assert_eq!(ULabel::query().all_branches().count(db).unwrap(), 1);
-        let err = delete_record(db, User::REGISTRY, 1, false).unwrap_err();
+        let err = db.registry(User::REGISTRY).delete(1, false).unwrap_err();
         assert_eq!(
             err.to_string(),
             "Soft delete is not possible for User, use 'permanent=True' or 'permanent=None' for permanent deletion."
@@ -279,21 +278,21 @@ fn trashing_the_latest_version_promotes_the_previous_one() {
             tr = tr.save(db).unwrap();
             ids.push(tr.id.unwrap());
         }
-        delete_record(db, Transform::REGISTRY, ids[1], false).unwrap();
+        db.registry(Transform::REGISTRY).delete(ids[1], false).unwrap();
         assert!(Transform::get_by_id(db, ids[0]).unwrap().is_latest);
         assert!(!Transform::get_by_id(db, ids[1]).unwrap().is_latest);
-        restore_record(db, Transform::REGISTRY, ids[1]).unwrap();
+        db.registry(Transform::REGISTRY).restore(ids[1]).unwrap();
         assert!(
             !Transform::get_by_id(db, ids[1]).unwrap().is_latest,
             "a newer head exists: no second latest"
         );
         // A registry without a trash refuses a soft delete in LaminDB's words; one that is not
         // found is DoesNotExist.
-        let err = delete_record(db, Storage::REGISTRY, 1, false).unwrap_err();
+        let err = db.registry(Storage::REGISTRY).delete(1, false).unwrap_err();
         assert!(err.to_string().starts_with("Soft delete is not possible for Storage"), "{err}");
-        assert!(restore_record(db, Storage::REGISTRY, 1).is_err());
+        assert!(db.registry(Storage::REGISTRY).restore(1).is_err());
         assert!(matches!(
-            delete_record(db, Transform::REGISTRY, 999_999, false),
+            db.registry(Transform::REGISTRY).delete(999_999, false),
             Err(Error::DoesNotExist { .. })
         ));
     });
@@ -332,7 +331,7 @@ fn search_of_a_large_table_ranks_as_one_scan() {
                 _ => format!("label {i}"),
             })
             .collect();
-        t.inst.bulk_create_ulabels(&names, None, NameMatch::AlwaysCreate).unwrap();
+        ULabel::bulk_create(&t.inst, &names, None, NameMatch::AlwaysCreate).unwrap();
         let hits = search(&t.inst, ULabel::REGISTRY, "t cell", &SearchOptions::default()).unwrap();
         let got: Vec<String> = hits.iter().map(|h| h.values[2].to_string()).collect();
         assert_eq!(got, ["T cell", "T cell", "T cell 10", "T cell 50150", "T cell 100150"]);
@@ -406,7 +405,7 @@ fn name_match_returns_existing_labels() {
         let mut t = TestInstance::new(b);
         let first = labels(&mut t, &["My label"]);
         let names = vec!["My label".to_string(), "new".to_string(), "new".to_string()];
-        let out = t.inst.create_ulabels(&names, Some("d"), NameMatch::ReturnExisting).unwrap();
+        let out = ULabel::create_many(&t.inst, &names, Some("d"), NameMatch::ReturnExisting).unwrap();
         assert_eq!(out.len(), 3);
         assert!(!out[0].created);
         assert_eq!(out[0].record.id, first[0].id);
@@ -414,10 +413,11 @@ fn name_match_returns_existing_labels() {
         assert_eq!(out[1].record.id, out[2].record.id, "a name repeated in the input is created once");
         assert_eq!(out[1].record.description.as_deref(), Some("d"));
         assert_eq!(ULabel::query().count(&t.inst).unwrap(), 2);
-        let out = t.inst.create_ulabels(&["My label".to_string()], None, NameMatch::AlwaysCreate).unwrap();
+        let out =
+            ULabel::create_many(&t.inst, &["My label".to_string()], None, NameMatch::AlwaysCreate).unwrap();
         assert!(out[0].created);
         assert_eq!(ULabel::query().filter_eq("name", "My label").count(&t.inst).unwrap(), 2);
-        assert!(t.inst.create_ulabels(&[" ".to_string()], None, NameMatch::AlwaysCreate).is_err());
+        assert!(ULabel::create_many(&t.inst, &[" ".to_string()], None, NameMatch::AlwaysCreate).is_err());
     });
 }
 
@@ -468,7 +468,7 @@ fn injection_corpus_changes_and_reveals_nothing() {
         }
         assert_eq!(ULabel::query().count(&t.inst).unwrap(), 1);
         assert_eq!(User::query().count(&t.inst).unwrap(), 1);
-        assert!(t.inst.table_exists("lamindb_ulabel").unwrap());
+        assert!(lamindb_core::__private::table_exists(&t.inst, "lamindb_ulabel").unwrap());
     });
 }
 

@@ -143,7 +143,7 @@ fn every_registry_round_trips() {
 fn tracks_run_and_updates_fields_are_filled() {
     for_each_backend("tracks_run_and_updates_fields_are_filled", |b| {
         let t = TestInstance::new(b);
-        let _ctx = t.inst.save_context().unwrap();
+        let _ctx = lamindb_core::__private::save_context(&t.inst).unwrap();
         let db = &t.inst;
         let mut u = ULabel { uid: "abcd0001".into(), name: "n".into(), ..Default::default() };
         u = u.save(db).unwrap();

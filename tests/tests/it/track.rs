@@ -144,16 +144,16 @@ fn loads_are_inputs_saves_are_outputs_and_dedup_records_recreating_runs() {
         std::fs::write(&raw, "a,b\n1,2\n").unwrap();
         let input = Artifact::from_path(&raw).key("raw.csv").save(&t.inst).unwrap();
         // Caching outside a run records nothing.
-        t.inst.cache_artifact(&input).unwrap();
+        input.cache(&t.inst).unwrap();
 
         let tracked = t.inst.track(TrackOptions::new("transform-raw")).unwrap();
         let run_uid = tracked.run().uid.clone();
-        t.inst.cache_artifact(&input).unwrap();
-        t.inst.cache_artifact(&input).unwrap(); // once is enough
+        input.cache(&t.inst).unwrap();
+        input.cache(&t.inst).unwrap(); // once is enough
         let made = t.dir.path().join("made.csv");
         std::fs::write(&made, "c\n3\n").unwrap();
         let output = Artifact::from_path(&made).key("made.csv").save(&t.inst).unwrap();
-        t.inst.cache_artifact(&output).unwrap(); // made by this run: not an input
+        output.cache(&t.inst).unwrap(); // made by this run: not an input
         // The same bytes as the input again: dedup returns it and records the run.
         let again = t.dir.path().join("again.csv");
         std::fs::write(&again, "a,b\n1,2\n").unwrap();
@@ -177,12 +177,12 @@ fn loads_are_inputs_saves_are_outputs_and_dedup_records_recreating_runs() {
 
         // A run and its input links go together when the run is deleted for good (after its
         // output, which refers to it).
-        t.inst.delete_artifact_permanently(&output, Some(true)).unwrap();
+        output.delete_permanently_with(&t.inst, Some(true)).unwrap();
         let run = Run::get(&t.inst, &runs[0]).unwrap();
-        lamindb_core::records::delete_record(&t.inst, Run::REGISTRY, run.id.unwrap(), true).unwrap();
+        t.inst.registry(Run::REGISTRY).delete(run.id.unwrap(), true).unwrap();
         assert!(uids(artifact::INPUT_OF_RUNS.then(run::UID).eq(runs[0].as_str())).is_empty());
         // And an artifact with lineage links can be deleted for good.
-        t.inst.delete_artifact_permanently(&input, Some(true)).unwrap();
+        input.delete_permanently_with(&t.inst, Some(true)).unwrap();
     });
 }
 
@@ -192,20 +192,20 @@ fn a_run_started_by_another_run_records_it() {
         let t = TestInstance::new(b);
         let parent = t.inst.track(TrackOptions::new("workflow")).unwrap();
         let parent_uid = parent.run().uid.clone();
-        let child = t.inst.start_run(&TrackOptions::new("step").initiated_by_run(&parent_uid)).unwrap();
+        let child = Run::start(&t.inst, &TrackOptions::new("step").initiated_by_run(&parent_uid)).unwrap();
         assert_eq!(child.initiated_by_run_id, parent.run().id);
         let children =
             Run::filter(run::INITIATED_BY_RUN.then(run::UID).eq(parent_uid.as_str())).count(&t.inst).unwrap();
         assert_eq!(children, 1);
         // Another handle attaches to the child run by uid, as a second process does.
         let other = t.inst.clone();
-        let attached = other.attach_run(Some(&child.uid)).unwrap().unwrap();
+        let attached = Run::attach(&other, Some(&child.uid)).unwrap().unwrap();
         assert_eq!(attached.id, child.id);
         assert_eq!(ULabel::new("from child").save(&t.inst).unwrap().run_id, child.id);
-        other.end_run(child.id.unwrap(), RunStatus::Completed).unwrap();
-        other.attach_run(None).unwrap();
+        child.end(&other, RunStatus::Completed).unwrap();
+        Run::attach(&other, None).unwrap();
         parent.finish().unwrap();
-        let err = t.inst.start_run(&TrackOptions::new("step").initiated_by_run("nope")).unwrap_err();
+        let err = Run::start(&t.inst, &TrackOptions::new("step").initiated_by_run("nope")).unwrap_err();
         assert!(matches!(err, lamindb_core::Error::DoesNotExist { .. }), "{err}");
     });
 }

@@ -19,8 +19,8 @@ fn annotated_source(b: Backend) -> (TestInstance, Vec<Artifact>) {
         let path = src.path(&format!("f{i}.csv"));
         std::fs::write(&path, format!("x\n{i}\n")).unwrap();
         let a = Artifact::from_path(&path).key(format!("raw/f{i}.csv")).save(&src.inst).unwrap();
-        src.inst.add_labels(&a, std::slice::from_ref(&atlas)).unwrap();
-        src.inst.add_feature_values(&a, &[("tissue", json!("lung")), ("n_cells", json!(100 * i))]).unwrap();
+        a.add_labels(&src.inst, std::slice::from_ref(&atlas)).unwrap();
+        a.add_feature_values(&src.inst, &[("tissue", json!("lung")), ("n_cells", json!(100 * i))]).unwrap();
         out.push(a);
     }
     drop(lung);
@@ -36,7 +36,7 @@ fn artifacts_travel_as_metadata_with_labels_and_features() {
         let here = ULabel::new("lung").save(&dst.inst).unwrap();
         let before = list_files(dst.root());
 
-        let summary = dst.inst.transfer_artifacts(&src.inst, &arts).unwrap();
+        let summary = dst.inst.transfer_from(&src.inst).artifacts(&arts).unwrap();
         assert_eq!(summary.transferred.len(), 3);
         assert!(summary.already_present.is_empty());
         for (new, old) in summary.transferred.iter().zip(&arts) {
@@ -46,14 +46,14 @@ fn artifacts_travel_as_metadata_with_labels_and_features() {
             );
             assert_eq!(new.created_at, old.created_at);
             // Readable from the source's storage: the same file.
-            let bytes = std::fs::read(dst.inst.cache_artifact(new).unwrap()).unwrap();
-            assert_eq!(bytes, std::fs::read(src.inst.cache_artifact(old).unwrap()).unwrap());
+            let bytes = std::fs::read(new.cache(&dst.inst).unwrap()).unwrap();
+            assert_eq!(bytes, std::fs::read(old.cache(&src.inst).unwrap()).unwrap());
         }
         // Bytes never copied: this instance's files are as they were.
         assert_eq!(list_files(dst.root()), before);
 
         // One linked storage location: the source's uid and root, managed by the source.
-        let source_storage = src.inst.default_storage().unwrap();
+        let source_storage = src.inst.storage().default().unwrap();
         let linked = Storage::query().filter_eq("root", source_storage.root.as_str()).one(&dst.inst).unwrap();
         assert_eq!(linked.uid, source_storage.uid);
         assert_eq!(linked.instance_uid.as_deref(), Some(src.inst.uid().as_str()));
@@ -92,7 +92,7 @@ fn artifacts_travel_as_metadata_with_labels_and_features() {
         assert_eq!(frame(&dst.inst), frame(&src.inst));
 
         // Again: already present, nothing created, still one transfer run.
-        let again = dst.inst.transfer_artifacts(&src.inst, &arts).unwrap();
+        let again = dst.inst.transfer_from(&src.inst).artifacts(&arts).unwrap();
         assert!(again.transferred.is_empty());
         assert_eq!(again.already_present.len(), 3);
         assert!(again.related.is_empty());
@@ -110,22 +110,22 @@ fn transferred_artifacts_are_read_only_here() {
     for_each_backend("transferred_artifacts_are_read_only_here", |b| {
         let (src, arts) = annotated_source(b);
         let dst = TestInstance::named(b, "mine");
-        let summary = dst.inst.transfer_artifacts(&src.inst, &arts[..1]).unwrap();
+        let summary = dst.inst.transfer_from(&src.inst).artifacts(&arts[..1]).unwrap();
         let a = &summary.transferred[0];
-        let source_file = src.inst.cache_artifact(&arts[0]).unwrap();
+        let source_file = arts[0].cache(&src.inst).unwrap();
 
         let other = dst.path("other.csv");
         std::fs::write(&other, "x\n9\n").unwrap();
-        let err = dst.inst.replace_artifact(a, &other).unwrap_err();
+        let err = a.replace(&dst.inst, &other).unwrap_err();
         assert!(matches!(err, Error::StorageNotManaged { .. }), "{err}");
-        let err = dst.inst.delete_artifact_permanently(a, None).unwrap_err();
+        let err = a.delete_permanently_with(&dst.inst, None).unwrap_err();
         assert!(
             err.to_string().starts_with(
                 "Cannot simply delete artifacts outside of this instance's managed storage locations."
             ),
             "{err}"
         );
-        let linked = dst.inst.artifact_storage(a).unwrap();
+        let linked = a.storage(&dst.inst).unwrap();
         let err = Artifact::from_path(&other)
             .key("other.csv")
             .storage(linked.root.clone())
@@ -135,7 +135,7 @@ fn transferred_artifacts_are_read_only_here() {
         assert!(source_file.exists());
 
         // The metadata record may go; the source's bytes stay.
-        dst.inst.delete_artifact_permanently(a, Some(false)).unwrap();
+        a.delete_permanently_with(&dst.inst, Some(false)).unwrap();
         assert_eq!(Artifact::query().all_branches().count(&dst.inst).unwrap(), 0);
         assert_eq!(std::fs::read_to_string(&source_file).unwrap(), "x\n0\n");
         assert_eq!(Artifact::query().count(&src.inst).unwrap(), 3);
@@ -152,10 +152,10 @@ fn only_latest_versions_and_other_instances_transfer() {
         let old = Artifact::get(&src.inst, &arts[0].uid).unwrap();
         assert!(!old.is_latest);
         let dst = TestInstance::named(b, "mine");
-        let err = dst.inst.transfer_artifacts(&src.inst, &[old]).unwrap_err();
+        let err = dst.inst.transfer_from(&src.inst).artifacts(&[old]).unwrap_err();
         assert!(err.to_string().contains("not the latest in its version history"), "{err}");
         assert_eq!(Artifact::query().count(&dst.inst).unwrap(), 0);
-        let err = src.inst.transfer_artifacts(&src.inst, &arts).unwrap_err();
+        let err = src.inst.transfer_from(&src.inst).artifacts(&arts).unwrap_err();
         assert!(err.to_string().contains("same instance"), "{err}");
     });
 }
@@ -166,16 +166,16 @@ fn records_transfer_by_uid_and_across_backends() {
     for_each_backend("records_transfer_by_uid_and_across_backends", |b| {
         let dst = TestInstance::named(b, "mine");
         let labels = ULabel::query().to_list(&src.inst).unwrap();
-        let s = dst.inst.transfer_records(&src.inst, &labels).unwrap();
+        let s = dst.inst.transfer_from(&src.inst).records(&labels).unwrap();
         assert_eq!(s.transferred.len(), 1);
         assert_eq!(s.transferred[0].uid, labels[0].uid);
         assert!(s.run.is_some());
-        let again = dst.inst.transfer_records(&src.inst, &labels).unwrap();
+        let again = dst.inst.transfer_from(&src.inst).records(&labels).unwrap();
         assert_eq!(again.already_present.len(), 1);
 
         // Artifacts from a SQLite instance into this backend.
         let arts = Artifact::query().to_list(&src.inst).unwrap();
-        let s = dst.inst.transfer_artifacts(&src.inst, &arts).unwrap();
+        let s = dst.inst.transfer_from(&src.inst).artifacts(&arts).unwrap();
         assert_eq!(s.transferred.len(), 3);
         assert_eq!(ULabel::query().count(&dst.inst).unwrap(), 1);
     });
@@ -189,7 +189,7 @@ fn artifacts_in_s3_transfer_and_load_from_the_bucket() {
             return;
         };
         let src = TestInstance::named(b, "lab");
-        let (storage, _) = src.inst.add_storage(&root, None).unwrap();
+        let (storage, _) = src.inst.storage().add(&root, None).unwrap();
         let path = src.path("cells.csv");
         std::fs::write(&path, "x\n42\n").unwrap();
         let art = Artifact::from_path(&path)
@@ -199,16 +199,16 @@ fn artifacts_in_s3_transfer_and_load_from_the_bucket() {
             .unwrap();
 
         let dst = TestInstance::named(b, "mine");
-        let s = dst.inst.transfer_artifacts(&src.inst, &[art]).unwrap();
-        let linked = dst.inst.artifact_storage(&s.transferred[0]).unwrap();
+        let s = dst.inst.transfer_from(&src.inst).artifacts(&[art]).unwrap();
+        let linked = s.transferred[0].storage(&dst.inst).unwrap();
         assert_eq!(
             (linked.root.as_str(), linked.uid.as_str()),
             (storage.root.as_str(), storage.uid.as_str())
         );
         assert_eq!(linked.instance_uid.as_deref(), Some(src.inst.uid().as_str()));
-        let cached = dst.inst.cache_artifact_in(&s.transferred[0], &dst.path("cache")).unwrap();
+        let cached = s.transferred[0].cache_in(&dst.inst, &dst.path("cache")).unwrap();
         assert_eq!(std::fs::read_to_string(cached).unwrap(), "x\n42\n");
-        let err = dst.inst.delete_artifact_permanently(&s.transferred[0], None).unwrap_err();
+        let err = s.transferred[0].delete_permanently_with(&dst.inst, None).unwrap_err();
         assert!(matches!(err, Error::StorageNotManaged { .. }), "{err}");
     });
 }
@@ -218,21 +218,20 @@ fn collections_transfer_with_their_artifacts_in_order() {
     for_each_backend("collections_transfer_with_their_artifacts_in_order", |b| {
         let (src, arts) = annotated_source(b);
         let ordered = vec![arts[2].clone(), arts[0].clone()];
-        let (c, _) = src.inst.create_collection("training", &ordered, Some("two files")).unwrap();
+        let (c, _) = Collection::create(&src.inst, "training", &ordered, Some("two files")).unwrap();
         let dst = TestInstance::named(b, "mine");
         // One member is here already: it is reused, not copied again.
-        dst.inst.transfer_artifacts(&src.inst, &arts[..1]).unwrap();
+        dst.inst.transfer_from(&src.inst).artifacts(&arts[..1]).unwrap();
 
-        let s = dst.inst.transfer_collections(&src.inst, &[c.clone()]).unwrap();
+        let s = dst.inst.transfer_from(&src.inst).collections(&[c.clone()]).unwrap();
         assert_eq!(s.transferred.len(), 1);
         let here = &s.transferred[0];
         assert_eq!((&here.uid, &here.hash, &here.key), (&c.uid, &c.hash, &c.key));
-        let members: Vec<String> =
-            dst.inst.collection_artifacts(here).unwrap().into_iter().map(|a| a.uid).collect();
+        let members: Vec<String> = here.artifacts(&dst.inst).unwrap().into_iter().map(|a| a.uid).collect();
         assert_eq!(members, [arts[2].uid.clone(), arts[0].uid.clone()]);
         assert_eq!(Artifact::query().count(&dst.inst).unwrap(), 2);
         assert!(s.run.is_some());
-        let again = dst.inst.transfer_collections(&src.inst, &[c]).unwrap();
+        let again = dst.inst.transfer_from(&src.inst).collections(&[c]).unwrap();
         assert_eq!(again.already_present.len(), 1);
         assert_eq!(Collection::query().count(&dst.inst).unwrap(), 1);
     });
@@ -243,18 +242,18 @@ fn the_same_file_under_a_new_uid_is_already_present() {
     for_each_backend("the_same_file_under_a_new_uid_is_already_present", |b| {
         let (src, arts) = annotated_source(b);
         let dst = TestInstance::named(b, "mine");
-        dst.inst.transfer_artifacts(&src.inst, &arts[..1]).unwrap();
+        dst.inst.transfer_from(&src.inst).artifacts(&arts[..1]).unwrap();
         // The source deletes the record (keeping the file) and saves the same file again: a new
         // uid for the same key and hash in the same location.
-        let path = src.inst.cache_artifact(&arts[0]).unwrap();
+        let path = arts[0].cache(&src.inst).unwrap();
         let bytes = std::fs::read(&path).unwrap();
-        src.inst.delete_artifact_permanently(&arts[0], Some(false)).unwrap();
+        arts[0].delete_permanently_with(&src.inst, Some(false)).unwrap();
         let again = src.path("again.csv");
         std::fs::write(&again, bytes).unwrap();
         let resaved = Artifact::from_path(&again).key("raw/f0.csv").save(&src.inst).unwrap();
         assert_ne!(resaved.uid, arts[0].uid);
 
-        let s = dst.inst.transfer_artifacts(&src.inst, &[resaved]).unwrap();
+        let s = dst.inst.transfer_from(&src.inst).artifacts(&[resaved]).unwrap();
         assert!(s.transferred.is_empty());
         assert_eq!(s.already_present.len(), 1);
         assert_eq!(s.already_present[0].uid, arts[0].uid);

@@ -70,14 +70,14 @@ pub(crate) fn run(args: AnnotateArgs) -> anyhow::Result<()> {
         values.push((name, value_from_text(&dtype, text)));
     }
     inst.transaction(|tx| {
-        tx.add_labels(&artifact, &ulabels)?;
-        tx.add_labels(&artifact, &projects)?;
-        tx.add_labels(&artifact, &records)?;
-        tx.remove_labels(&artifact, &no_ulabels)?;
-        tx.remove_labels(&artifact, &no_projects)?;
-        tx.remove_labels(&artifact, &no_records)?;
+        artifact.add_labels(&tx, &ulabels)?;
+        artifact.add_labels(&tx, &projects)?;
+        artifact.add_labels(&tx, &records)?;
+        artifact.remove_labels(&tx, &no_ulabels)?;
+        artifact.remove_labels(&tx, &no_projects)?;
+        artifact.remove_labels(&tx, &no_records)?;
         let refs: Vec<(&str, serde_json::Value)> = values.iter().map(|(n, v)| (*n, v.clone())).collect();
-        tx.add_feature_values(&artifact, &refs)
+        artifact.add_feature_values(&tx, &refs)
     })?;
     let counts = [
         (ulabels.len(), "ulabel"),

@@ -183,7 +183,7 @@ pub(crate) fn save(args: SaveArgs) -> anyhow::Result<()> {
                     output::info(&format!("completed the interrupted upload of {}", describe(a)))
                 }
                 ArtifactOutcome::Created | ArtifactOutcome::RegisteredInPlace => {
-                    created_msgs.push(format!("saved {} at {}", describe(a), inst.artifact_path(a)?))
+                    created_msgs.push(format!("saved {} at {}", describe(a), a.path(&inst)?))
                 }
             }
         }
@@ -202,10 +202,11 @@ pub(crate) fn save(args: SaveArgs) -> anyhow::Result<()> {
     let saved = (|| -> lamindb_core::Result<()> {
         for url in &cloud {
             let url = url.to_str().unwrap_or_default();
-            summary += inst.register_objects(url, args.one_per_file, &opts, bar.as_ref(), &mut each)?;
+            summary +=
+                Artifact::register_objects(&inst, url, args.one_per_file, &opts, bar.as_ref(), &mut each)?;
         }
         if !local.is_empty() {
-            summary += inst.create_artifacts_streamed(sources, &opts, bar.as_ref(), &mut each)?;
+            summary += Artifact::save_streamed(&inst, sources, &opts, bar.as_ref(), &mut each)?;
         }
         Ok(())
     })();
@@ -249,8 +250,8 @@ fn describe(a: &Artifact) -> String {
 
 fn find(inst: &Instance, idlike: Option<&str>, key: Option<&str>) -> anyhow::Result<Artifact> {
     Ok(match (idlike, key) {
-        (_, Some(key)) => inst.get_artifact_by_key(key)?,
-        (Some(idlike), None) => inst.get_artifact(idlike)?,
+        (_, Some(key)) => Artifact::get_by_key(&inst, key)?,
+        (Some(idlike), None) => Artifact::get(&inst, idlike)?,
         (None, None) => anyhow::bail!("pass an id, uid or uid prefix, or --key"),
     })
 }
@@ -268,7 +269,7 @@ pub(crate) fn load(args: LoadArgs) -> anyhow::Result<()> {
             return Ok(());
         }
     }
-    let path = inst.cache_artifact(&a).map_err(|e| {
+    let path = a.cache(&inst).map_err(|e| {
         let hint = if e.is_not_found() {
             "; its bytes are missing from storage (`lamin doctor` lists such artifacts)"
         } else {
@@ -291,9 +292,9 @@ pub(crate) fn delete(
         anyhow::bail!("pass either --keep-data or --delete-data");
     }
     let inst = super::current_instance_to_write()?;
-    let a = inst.get_artifact(idlike)?;
+    let a = Artifact::get(&inst, idlike)?;
     if !permanent {
-        let trashed = inst.trash_artifact(&a, keep_data)?;
+        let trashed = a.trash(&inst, keep_data)?;
         output::info(&format!("moved record to trash: {}", describe(&trashed)));
         return Ok(());
     }
@@ -304,7 +305,7 @@ pub(crate) fn delete(
     } else {
         None
     };
-    match inst.delete_artifact_permanently(&a, choice)? {
+    match a.delete_permanently_with(&inst, choice)? {
         Some(path) => output::info(&format!("a file/folder remains here: {path}")),
         None => output::info(&format!("deleted {}", describe(&a))),
     }

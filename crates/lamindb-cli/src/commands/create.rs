@@ -1,5 +1,6 @@
 //! `lamin create`: labels, projects, references, records, features, branches and collections.
 
+use lamindb_core::Collection;
 use std::io::Read;
 
 use anyhow::bail;
@@ -95,11 +96,11 @@ fn create_ulabels(inst: &Instance, args: &CreateArgs, names: &[String]) -> anyho
     }
     if names.len() > 50 && !args.json {
         // Bulk load: one transaction, counts only.
-        let done = inst.bulk_create_ulabels(names, args.description.as_deref(), mode)?;
+        let done = ULabel::bulk_create(&inst, names, args.description.as_deref(), mode)?;
         output::info(&format!("created {} ulabel(s), {} existed already", done.created, done.existing));
         return Ok(());
     }
-    let created = inst.create_ulabels(names, args.description.as_deref(), mode)?;
+    let created = ULabel::create_many(&inst, names, args.description.as_deref(), mode)?;
     let n_new = created.iter().filter(|c| c.created).count();
     for c in created.iter().filter(|c| !c.created) {
         output::info(&format!("returning ulabel with same name: '{}'", c.record.name));
@@ -187,7 +188,7 @@ fn create_named(inst: &Instance, args: &CreateArgs, registry: &str, names: &[Str
         }
         if !parents.is_empty() {
             for row in &rows {
-                tx.add_project_parents(&Project::from_row_values(row.clone())?, &parents)?;
+                Project::from_row_values(row.clone())?.add_parents(&tx, &parents)?;
             }
         }
         Ok((rows, n_new))
@@ -226,7 +227,7 @@ fn create_collection(inst: &Instance, args: &CreateArgs, names: &[String]) -> an
     }
     let artifacts =
         args.artifacts.iter().map(|id| Artifact::get(inst, id)).collect::<lamindb_core::Result<Vec<_>>>()?;
-    let (c, created) = inst.create_collection(key, &artifacts, args.description.as_deref())?;
+    let (c, created) = Collection::create(&inst, key, &artifacts, args.description.as_deref())?;
     if created {
         output::info(&format!("created collection '{}' of {} artifacts", c.key, artifacts.len()));
     } else {

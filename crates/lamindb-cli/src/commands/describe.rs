@@ -47,7 +47,7 @@ pub(crate) fn run(args: DescribeArgs) -> anyhow::Result<()> {
                 .into_iter()
                 .map(|p| p.name)
                 .collect();
-            let path = inst.artifact_path(&a)?.to_string();
+            let path = a.path(&inst)?.to_string();
             json["path"] = path.clone().into();
             json["ulabels"] = labels.clone().into();
             json["projects"] = projects.clone().into();
@@ -58,7 +58,7 @@ pub(crate) fn run(args: DescribeArgs) -> anyhow::Result<()> {
             if !projects.is_empty() {
                 lines.push(format!("projects: {}", projects.join(", ")));
             }
-            let lineage = inst.provenance(&a, args.depth)?;
+            let lineage = a.provenance(&inst, args.depth)?;
             json["lineage"] = lineage.as_ref().map_or(serde_json::Value::Null, provenance_json);
             lines.push("lineage:".into());
             match &lineage {
@@ -68,8 +68,8 @@ pub(crate) fn run(args: DescribeArgs) -> anyhow::Result<()> {
         }
         "Run" => {
             let r = Run::get(&inst, &args.idlike)?;
-            let lineage = inst.run_provenance(&r, args.depth)?;
-            let outputs = inst.run_outputs(&r)?;
+            let lineage = r.provenance(&inst, args.depth)?;
+            let outputs = r.outputs(&inst)?;
             json["status"] = lineage.status.map(|s| s.name()).into();
             json["lineage"] = provenance_json(&lineage);
             json["outputs"] = outputs.iter().map(artifact_json).collect::<Vec<_>>().into();

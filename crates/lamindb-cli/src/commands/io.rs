@@ -70,7 +70,7 @@ pub(crate) fn run(cmd: IoCommand) -> anyhow::Result<()> {
         IoCommand::Export { .. } | IoCommand::Import { .. } => Err(super::no_frame("lamin io export|import")),
         #[cfg(feature = "frame")]
         IoCommand::Export { dir, json } => {
-            let n = inst.tables()?.len();
+            let n = inst.io().tables()?.len();
             let bar = bar(n as u64);
             let tables = lamindb_frame::io::export_dir(&inst, &dir, |name, _| {
                 bar.set_message(name.to_string());
@@ -85,14 +85,14 @@ pub(crate) fn run(cmd: IoCommand) -> anyhow::Result<()> {
             bar.set_message(format!("reading {}", dir.display()));
             let tables = lamindb_frame::io::read_export(&dir)?;
             bar.set_message(format!("loading {} tables", tables.len()));
-            let report = inst.import_tables(tables);
+            let report = inst.io().import(tables);
             bar.finish_and_clear();
             summary(json, "imported", &report?, &format!("into {}", inst.slug()))
         }
         IoCommand::Move { to, json } => {
             let bar = bar(0);
             bar.set_message(format!("moving {}", inst.slug()));
-            let moved = inst.move_database(&to);
+            let moved = inst.io().move_to(&to);
             bar.finish_and_clear();
             let (_, report) = moved?;
             if json {

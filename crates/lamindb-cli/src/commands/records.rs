@@ -6,7 +6,7 @@ use lamindb_core::models::registry_by_name;
 use lamindb_core::query::lookup::lookup;
 use lamindb_core::query::parse::parse_cli_filter;
 use lamindb_core::query::search::{SearchOptions, search};
-use lamindb_core::records::{Deleted, delete_record, restore_record};
+use lamindb_core::records::Deleted;
 use lamindb_core::{Instance, QuerySet, Registry, Value};
 
 use super::{current_instance, settings_dir};
@@ -173,7 +173,7 @@ pub(crate) fn update(args: UpdateArgs) -> anyhow::Result<()> {
     if changes.is_empty() {
         anyhow::bail!("nothing to update: pass --name, --description or --set field=value");
     }
-    let row = inst.update_record(reg, &args.idlike, &changes)?;
+    let row = inst.registry(reg).update(&args.idlike, &changes)?;
     if args.json {
         output::json(&row_json(reg, &row))?;
     } else {
@@ -366,7 +366,7 @@ pub(crate) fn delete(registry_name: &str, idlike: &str, permanent: bool) -> anyh
     let inst = super::current_instance_to_write()?;
     let row = QuerySet::get_row(&inst, reg, idlike)?;
     let id = row[0].as_i64().expect("id is the first field");
-    let deleted = delete_record(&inst, reg, id, permanent)?;
+    let deleted = inst.registry(reg).delete(id, permanent)?;
     match deleted {
         Deleted::Trashed => output::info(&format!(
             "moved {} {id} to trash (branch_id = -1); restore it with `lamin restore {} {id}`",
@@ -392,7 +392,7 @@ pub(crate) fn restore(args: RestoreArgs) -> anyhow::Result<()> {
     let inst = super::current_instance_to_write()?;
     let row = QuerySet::get_row(&inst, reg, &args.idlike)?;
     let id = row[0].as_i64().expect("id is the first field");
-    restore_record(&inst, reg, id)?;
+    inst.registry(reg).restore(id)?;
     output::info(&format!("restored {} {id} to the main branch", reg.name));
     Ok(())
 }

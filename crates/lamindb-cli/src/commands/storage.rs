@@ -119,7 +119,7 @@ pub(crate) fn run(cmd: StorageCommand) -> anyhow::Result<()> {
     };
     match cmd {
         StorageCommand::Add { root, description, json } => {
-            let (s, outcome) = inst.add_storage(&root, description.as_deref())?;
+            let (s, outcome) = inst.storage().add(&root, description.as_deref())?;
             match outcome {
                 StorageOutcome::Existing => {
                     output::info(&format!("returning existing storage location at {}", s.root))
@@ -146,7 +146,7 @@ pub(crate) fn run(cmd: StorageCommand) -> anyhow::Result<()> {
             }
         }
         StorageCommand::List(JsonArg { json }) => {
-            let all = inst.storages()?;
+            let all = inst.storage().list()?;
             if json {
                 output::json(&serde_json::Value::Array(all.iter().map(Record::to_json).collect()))?;
             } else {
@@ -154,7 +154,7 @@ pub(crate) fn run(cmd: StorageCommand) -> anyhow::Result<()> {
             }
         }
         StorageCommand::Get { idlike, json } => {
-            let s = inst.get_storage(&idlike)?;
+            let s = inst.storage().get(&idlike)?;
             if json {
                 output::json(&s.to_json())?;
             } else {
@@ -167,8 +167,8 @@ pub(crate) fn run(cmd: StorageCommand) -> anyhow::Result<()> {
 }
 
 fn delete_in(inst: &lamindb_core::Instance, idlike: &str) -> anyhow::Result<()> {
-    let s = inst.get_storage(idlike)?;
-    inst.delete_storage(&s)?;
+    let s = inst.storage().get(idlike)?;
+    inst.storage().delete(&s)?;
     output::info(&format!("deleted storage location {} ({})", s.root, s.uid));
     Ok(())
 }
@@ -199,7 +199,7 @@ pub(crate) fn settings(cmd: SettingsCommand) -> anyhow::Result<()> {
     };
     match cmd {
         SettingsCommand::Set { setting: SettingSet::Storage { root } } => {
-            let s = inst.set_default_storage(&root)?;
+            let s = inst.storage().set_default(&root)?;
             output::info(&format!("default storage of {} is now {}", inst.slug(), s.root));
         }
         SettingsCommand::Get { setting: SettingGet::Storage } => {

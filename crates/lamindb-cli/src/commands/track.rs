@@ -54,13 +54,13 @@ pub(crate) struct FinishArgs {
 pub(crate) fn attach_active_run(inst: &Instance) -> anyhow::Result<()> {
     if let Ok(uid) = std::env::var(CURRENT_RUN) {
         if !uid.is_empty() {
-            inst.attach_run(Some(&uid))
+            Run::attach(&inst, Some(&uid))
                 .with_context(|| format!("{CURRENT_RUN}={uid} is not a run of instance {}", inst.slug()))?;
             return Ok(());
         }
     }
     if let Some((_, uid)) = shell_run(inst)? {
-        inst.attach_run(Some(&uid))?;
+        Run::attach(&inst, Some(&uid))?;
     }
     Ok(())
 }
@@ -86,7 +86,7 @@ pub(crate) fn finish(args: FinishArgs) -> anyhow::Result<()> {
             None => bail!("no run to finish: start one with `lamin track` in this shell first"),
         },
     };
-    let run = inst.end_run(run.id.unwrap_or_default(), status)?;
+    let run = run.end(&inst, status)?;
     if let Some(file) = file {
         std::fs::remove_file(&file).with_context(|| format!("cannot remove {}", file.display()))?;
     }
@@ -115,7 +115,7 @@ fn track_shell(inst: &Instance, args: &TrackArgs, params: Option<serde_json::Val
     if let Some(kind) = &args.kind {
         opts.kind = Some(kind.clone());
     }
-    let run = inst.start_run(&opts)?;
+    let run = Run::start(&inst, &opts)?;
     let dir = shell_runs_dir();
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     prune(&dir);
@@ -123,7 +123,7 @@ fn track_shell(inst: &Instance, args: &TrackArgs, params: Option<serde_json::Val
     let start = owner.start_time;
     // The shell keeps the run going: `lamin doctor` finds the run once the shell has ended
     // without `lamin finish`.
-    inst.record_run_owner(&run, owner)?;
+    run.record_owner(&inst, owner)?;
     let file = dir.join(format!("{shell}-{start}.json"));
     let text = serde_json::json!({"instance": inst.slug(), "run": run.uid}).to_string();
     std::fs::write(&file, text).with_context(|| format!("cannot write {}", file.display()))?;
@@ -155,10 +155,10 @@ fn track_command(
         args.kind.clone().unwrap_or_else(|| if source.is_some() { "script" } else { "pipeline" }.to_string()),
     );
     opts.source_code = source;
-    let run = inst.start_run(&opts)?;
+    let run = Run::start(&inst, &opts)?;
     // This process keeps the run going: killed, `lamin doctor` finds the run.
     if let Some(owner) = RunOwner::this_process() {
-        inst.record_run_owner(&run, owner)?;
+        run.record_owner(&inst, owner)?;
     }
 
     let log_path = lamindb_core::settings::cache_dir()?.join(format!("run_logs_{}.txt", run.uid));
@@ -180,7 +180,7 @@ fn track_command(
     {
         Ok(c) => c,
         Err(e) => {
-            inst.end_run(run.id.unwrap_or_default(), RunStatus::Errored)?;
+            run.end(&inst, RunStatus::Errored)?;
             return Err(anyhow::Error::new(e).context(format!("cannot run {program}")));
         }
     };
@@ -204,13 +204,13 @@ fn track_command(
 
     let (run_status, code) = exit_of(status);
     // The log becomes the run's report, as LaminDB keeps a script's output.
-    inst.attach_run(Some(&run.uid))?;
+    Run::attach(&inst, Some(&run.uid))?;
     let report = lamindb_core::Artifact::from_path(&log_path)
         .kind("__lamindb_run__")
         .description(format!("log streams of run {}", run.uid))
         .save(inst);
-    inst.attach_run(None)?;
-    let mut ended = inst.end_run(run.id.unwrap_or_default(), run_status)?;
+    Run::attach(&inst, None)?;
+    let mut ended = run.end(&inst, run_status)?;
     match report {
         Ok(report) => {
             ended.report_id = report.id;

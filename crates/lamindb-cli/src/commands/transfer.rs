@@ -48,13 +48,13 @@ pub(crate) fn run(args: TransferArgs) -> anyhow::Result<()> {
     let source = Instance::using(&settings_dir(), &args.from)?;
     let (target, source, args) = (&target, &source, &args);
     match args.registry.to_ascii_lowercase().as_str() {
-        "artifact" => transfer(source, args, |r| target.transfer_artifacts(source, r)),
-        "collection" => transfer(source, args, |r| target.transfer_collections(source, r)),
-        "ulabel" => transfer::<ULabel>(source, args, |r| target.transfer_records(source, r)),
-        "project" => transfer::<Project>(source, args, |r| target.transfer_records(source, r)),
-        "reference" => transfer::<Reference>(source, args, |r| target.transfer_records(source, r)),
-        "record" => transfer::<SheetRecord>(source, args, |r| target.transfer_records(source, r)),
-        "feature" => transfer::<Feature>(source, args, |r| target.transfer_records(source, r)),
+        "artifact" => transfer(source, args, |r| target.transfer_from(source).artifacts(r)),
+        "collection" => transfer(source, args, |r| target.transfer_from(source).collections(r)),
+        "ulabel" => transfer::<ULabel>(source, args, |r| target.transfer_from(source).records(r)),
+        "project" => transfer::<Project>(source, args, |r| target.transfer_from(source).records(r)),
+        "reference" => transfer::<Reference>(source, args, |r| target.transfer_from(source).records(r)),
+        "record" => transfer::<SheetRecord>(source, args, |r| target.transfer_from(source).records(r)),
+        "feature" => transfer::<Feature>(source, args, |r| target.transfer_from(source).records(r)),
         other => bail!("cannot transfer {other} records: transfer one of {}", TRANSFERABLE.join(", ")),
     }
 }

@@ -20,8 +20,8 @@ impl Instance {
     /// hashes come from the listing's metadata, so no object is downloaded or read. Objects under
     /// `.lamindb/` (the location's own artifacts) are left out. Registering the same objects
     /// again returns their artifacts; an object with a changed hash becomes a new version.
-    /// `url` must lie inside a registered location ([`Instance::add_storage`] first).
-    pub fn register_objects(
+    /// `url` must lie inside a registered location ([`StorageLocations::add`](crate::StorageLocations::add) first).
+    pub(crate) fn register_objects(
         &self,
         url: &str,
         recursive: bool,

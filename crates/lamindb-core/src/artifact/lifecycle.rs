@@ -1,6 +1,6 @@
 //! What happens to artifacts after their save: paths, the local cache, replacing the bytes,
 //! trash, restore and permanent delete (each byte-touching step through
-//! [`Instance::check_write`]).
+//! [`StorageLocations::check_write`](crate::StorageLocations::check_write)).
 
 use std::path::{Path, PathBuf};
 
@@ -17,12 +17,12 @@ use crate::value::{SqlType, Value};
 
 impl Instance {
     /// The storage location of an artifact.
-    pub fn artifact_storage(&self, artifact: &Artifact) -> Result<Storage> {
+    pub(crate) fn artifact_storage(&self, artifact: &Artifact) -> Result<Storage> {
         Storage::get_by_id(self, artifact.storage_id)
     }
 
     /// Where the artifact's bytes are: `<root>/<storage key>` (a local path or a URL).
-    pub fn artifact_path(&self, artifact: &Artifact) -> Result<String> {
+    pub(crate) fn artifact_path(&self, artifact: &Artifact) -> Result<String> {
         let storage = self.artifact_storage(artifact)?;
         Ok(storage.storage_root()?.join(&artifact.storage_key()))
     }
@@ -31,14 +31,14 @@ impl Instance {
     /// storage; otherwise a copy in the cache directory ([`cache_dir`]) at
     /// `<bucket>/<prefix>/<storage key>` (`…/<key>` for the latest version of a virtual key),
     /// downloaded unless a copy of the same size and not older than the object is there.
-    pub fn cache_artifact(&self, artifact: &Artifact) -> Result<PathBuf> {
+    pub(crate) fn cache_artifact(&self, artifact: &Artifact) -> Result<PathBuf> {
         let dir = cache_dir()?;
         self.cache_artifact_in(artifact, &dir)
     }
 
-    /// Like [`Instance::cache_artifact`], with an explicit cache directory. While a run is
+    /// Like [`Artifact::cache`](crate::Artifact::cache), with an explicit cache directory. While a run is
     /// tracked ([`Instance::track`]), the artifact becomes its input unless the run made it.
-    pub fn cache_artifact_in(&self, artifact: &Artifact, cache: &Path) -> Result<PathBuf> {
+    pub(crate) fn cache_artifact_in(&self, artifact: &Artifact, cache: &Path) -> Result<PathBuf> {
         let path = self.cache_artifact_untracked(artifact, cache)?;
         if let Some(id) = artifact.id {
             self.link_run_inputs(&[(id, artifact.run_id)])?;
@@ -78,14 +78,8 @@ impl Instance {
         Ok(dest)
     }
 
-    /// An artifact by LaminDB's `get(idlike)`: an integer id, a full uid, or a uid prefix (the
-    /// latest version first, then any version). Trashed artifacts are found too.
-    pub fn get_artifact(&self, idlike: &str) -> Result<Artifact> {
-        Artifact::get(self, idlike)
-    }
-
     /// The latest non-trashed artifact with this key (any storage), newest first.
-    pub fn get_artifact_by_key(&self, key: &str) -> Result<Artifact> {
+    pub(crate) fn get_artifact_by_key(&self, key: &str) -> Result<Artifact> {
         let mut sql = select_sql(self);
         sql.push(" WHERE \"key\" = ").bind(Value::Text(key.to_string()), SqlType::Text);
         sql.push(
@@ -101,7 +95,11 @@ impl Instance {
     /// (LaminDB's `.replace()` + `.save()`): same uid, new size and hash; a changed suffix renames
     /// the key and removes the old object. Content equal to an existing artifact's leaves
     /// everything unchanged and returns that artifact with [`ArtifactOutcome::SameHash`].
-    pub fn replace_artifact(&self, artifact: &Artifact, path: &Path) -> Result<(Artifact, ArtifactOutcome)> {
+    pub(crate) fn replace_artifact(
+        &self,
+        artifact: &Artifact,
+        path: &Path,
+    ) -> Result<(Artifact, ArtifactOutcome)> {
         let storage = self.artifact_storage(artifact)?;
         self.check_write(&storage, WriteAction::UpdateArtifact)?;
         let given = path;
@@ -207,8 +205,8 @@ impl Instance {
     /// Moves an artifact to the trash (branch −1, LaminDB's first `delete()`); when it was the
     /// latest version, the newest remaining version on its branch becomes the latest, in the same
     /// transaction. Bytes stay. Refused in a location this instance does not manage unless
-    /// `keep_data`, and for an artifact already in the trash (use [`Instance::delete_artifact_permanently`]).
-    pub fn trash_artifact(&self, artifact: &Artifact, keep_data: bool) -> Result<Artifact> {
+    /// `keep_data`, and for an artifact already in the trash (use [`Artifact::delete_permanently_with`](crate::Artifact::delete_permanently_with)).
+    pub(crate) fn trash_artifact(&self, artifact: &Artifact, keep_data: bool) -> Result<Artifact> {
         let storage = self.artifact_storage(artifact)?;
         if !keep_data {
             self.check_write(&storage, WriteAction::DeleteArtifact)?;
@@ -231,12 +229,12 @@ impl Instance {
             }
             Ok(())
         })?;
-        self.get_artifact(&artifact.uid)
+        Artifact::get(self, &artifact.uid)
     }
 
     /// Brings an artifact back from the trash to the main branch; it becomes the latest version
     /// when it is the newest one there.
-    pub fn restore_artifact(&self, artifact: &Artifact) -> Result<Artifact> {
+    pub(crate) fn restore_artifact(&self, artifact: &Artifact) -> Result<Artifact> {
         let id = artifact.id.ok_or_else(|| Error::NotSaved { registry: "Artifact" })?;
         let stem = artifact.stem_uid().to_string();
         self.transaction(|db| -> Result<_> {
@@ -256,7 +254,7 @@ impl Instance {
             }
             Ok(())
         })?;
-        self.get_artifact(&artifact.uid)
+        Artifact::get(self, &artifact.uid)
     }
 
     /// Deletes an artifact for good (LaminDB's `delete(permanent=True, storage=…)`), never asking:
@@ -264,7 +262,7 @@ impl Instance {
     /// store), then the bytes — removed for a virtual key unless `delete_data == Some(false)`,
     /// kept for a real key unless `delete_data == Some(true)`, always kept for an older version of
     /// a shared store. Returns what remains in storage, if anything (`a file/folder remains here`).
-    pub fn delete_artifact_permanently(
+    pub(crate) fn delete_artifact_permanently(
         &self,
         artifact: &Artifact,
         delete_data: Option<bool>,

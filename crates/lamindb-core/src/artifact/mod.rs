@@ -1,6 +1,6 @@
 //! Artifacts: files and folders registered with their LaminDB metadata, and their bytes in storage.
 //!
-//! [`Instance::create_artifacts`](crate::Instance::create_artifacts) follows LaminDB's `Artifact(path, …).save()` for local paths:
+//! [`Artifact::create_many`](crate::Artifact::create_many) follows LaminDB's `Artifact(path, …).save()` for local paths:
 //!
 //! - a path inside a registered storage location is registered in place (real key = its path
 //!   relative to the root, `_key_is_virtual = false`, nothing copied);
@@ -16,7 +16,7 @@
 //!   previous version's `is_latest`); a row left flagged by a killed process is completed by the
 //!   next save of the same content.
 //!
-//! Every write of bytes (create, replace, delete) asks [`Instance::check_write`](crate::Instance::check_write) first, which
+//! Every write of bytes (create, replace, delete) asks [`StorageLocations::check_write`](crate::StorageLocations::check_write) first, which
 //! refuses locations this instance does not manage with LaminDB's messages, before anything is
 //! touched.
 
@@ -24,6 +24,7 @@
 //! place from their listings), `lifecycle.rs` (paths, cache, replace, trash, restore, permanent
 //! delete), `sql.rs` (the artifact table's statements).
 
+mod api;
 mod cloud;
 mod lifecycle;
 mod new;
@@ -56,13 +57,13 @@ pub(crate) const FILES_IN_MEMORY: u64 = 64 << 20;
 /// Rows per multi-row statement (SQLite allows 32766 bind parameters; an artifact row has 30).
 pub(crate) const ROWS_PER_STATEMENT: usize = 500;
 
-/// Sources per batch of [`Instance::create_artifacts_streamed`](crate::Instance::create_artifacts_streamed), by default.
+/// Sources per batch of [`Artifact::save_streamed`](crate::Artifact::save_streamed), by default.
 pub(crate) const BATCH: usize = 10_000;
 
 /// The `_aux` value of a row whose bytes are being stored (LaminDB's `_storage_ongoing`).
 pub(crate) const STORAGE_ONGOING: &str = "{\"so\": 1}";
 
-/// Options of [`Instance::create_artifacts`](crate::Instance::create_artifacts).
+/// Options of [`Artifact::create_many`](crate::Artifact::create_many).
 #[derive(Clone, Debug, Default)]
 pub struct ArtifactOptions {
     /// The key (a path-like name, e.g. `raw/data.csv`); for one source only.
@@ -84,7 +85,7 @@ pub struct ArtifactOptions {
     pub parallel: usize,
     /// Hash every file, even those the stat cache knows unchanged since an earlier save.
     pub rehash: bool,
-    /// Sources per batch of [`Instance::create_artifacts_streamed`](crate::Instance::create_artifacts_streamed) (0: 10 000): what is held
+    /// Sources per batch of [`Artifact::save_streamed`](crate::Artifact::save_streamed) (0: 10 000): what is held
     /// in memory at once, and saved per transaction.
     pub batch: usize,
 }
@@ -118,7 +119,7 @@ impl ArtifactSource {
 
     /// The same sources as [`ArtifactSource::files_of_dir`], walked lazily (each folder's
     /// entries by name, depth first): for folders too large to list in memory, with
-    /// [`Instance::create_artifacts_streamed`](crate::Instance::create_artifacts_streamed).
+    /// [`Artifact::save_streamed`](crate::Artifact::save_streamed).
     pub fn walk_dir(dir: &Path, key_prefix: Option<&str>) -> Result<WalkDir> {
         let (base, prefix) = dir_and_prefix(dir, key_prefix)?;
         Ok(WalkDir { prefix, inner: Box::new(hash::walk_dir_files(&base)) })
@@ -164,7 +165,7 @@ fn key_of(prefix: &str, rel: String) -> String {
     if prefix.is_empty() { rel } else { format!("{prefix}/{rel}") }
 }
 
-/// How many sources of a streamed save ([`Instance::create_artifacts_streamed`](crate::Instance::create_artifacts_streamed)) ended how.
+/// How many sources of a streamed save ([`Artifact::save_streamed`](crate::Artifact::save_streamed)) ended how.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SaveSummary {
@@ -207,7 +208,7 @@ impl SaveSummary {
     }
 }
 
-/// What [`Instance::create_artifacts`](crate::Instance::create_artifacts) did for one source.
+/// What [`Artifact::create_many`](crate::Artifact::create_many) did for one source.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ArtifactOutcome {
     /// A new artifact; its bytes were copied into storage.

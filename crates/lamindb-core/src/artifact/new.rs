@@ -62,8 +62,16 @@ impl NewArtifact {
         self
     }
 
+    /// Every option of the save at once (those set before are replaced): the key, the storage
+    /// location, the number of parallel copies, whether to hash again, ….
+    pub fn options(mut self, opts: &ArtifactOptions) -> NewArtifact {
+        self.opts = opts.clone();
+        self
+    }
+
     /// Saves it: copies the bytes into storage (or registers them in place), or returns the
-    /// existing artifact with the same content. See [`Instance::create_artifact`].
+    /// existing artifact with the same content. Many sources at once:
+    /// [`Artifact::create_many`], [`Artifact::save_streamed`].
     pub fn save(self, inst: &Instance) -> Result<Artifact> {
         self.save_with_outcome(inst).map(|(a, _)| a)
     }

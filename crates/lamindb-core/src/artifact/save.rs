@@ -87,7 +87,7 @@ struct CopyJob<'a> {
 
 impl Instance {
     /// Creates (or finds) the artifact of one local file or folder; see the module docs.
-    pub fn create_artifact(
+    pub(crate) fn create_artifact(
         &self,
         path: &Path,
         opts: &ArtifactOptions,
@@ -105,7 +105,7 @@ impl Instance {
     ///
     /// When a copy fails, its row is deleted, the other artifacts stay saved, and the first error
     /// is returned.
-    pub fn create_artifacts(
+    pub(crate) fn create_artifacts(
         &self,
         sources: &[ArtifactSource],
         opts: &ArtifactOptions,
@@ -120,7 +120,7 @@ impl Instance {
     /// [`ArtifactSource::walk_dir`]'s, in batches: memory stays flat however many files there
     /// are. `each` sees every result in order; the totals are returned.
     ///
-    /// Each batch is saved as [`Instance::create_artifacts`] saves it. When a batch fails, the
+    /// Each batch is saved as [`Artifact::create_many`](crate::Artifact::create_many) saves it. When a batch fails, the
     /// batches before it stay saved, and saving the same sources again completes the work.
     ///
     /// ```
@@ -129,7 +129,7 @@ impl Instance {
     /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
     /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
-    /// use lamindb_core::{ArtifactOptions, ArtifactSource, NoProgress};
+    /// use lamindb_core::{Artifact, ArtifactOptions, ArtifactSource, NoProgress};
     ///
     /// let dir = tmp.path().join("images");
     /// std::fs::create_dir_all(dir.join("a"))?;
@@ -137,7 +137,7 @@ impl Instance {
     /// std::fs::write(dir.join("2.txt"), "two")?;
     /// let sources = ArtifactSource::walk_dir(&dir, None)?;
     /// let mut keys = Vec::new();
-    /// let summary = inst.create_artifacts_streamed(sources, &ArtifactOptions::default(), &NoProgress, |a, _| {
+    /// let summary = Artifact::save_streamed(&inst, sources, &ArtifactOptions::default(), &NoProgress, |a, _| {
     ///     keys.push(a.key.clone().unwrap_or_default());
     ///     Ok(())
     /// })?;
@@ -145,7 +145,7 @@ impl Instance {
     /// assert_eq!(keys, ["images/2.txt", "images/a/1.txt"]);
     /// # Ok(()) }
     /// ```
-    pub fn create_artifacts_streamed(
+    pub(crate) fn create_artifacts_streamed(
         &self,
         sources: impl IntoIterator<Item = Result<ArtifactSource>>,
         opts: &ArtifactOptions,

@@ -84,7 +84,7 @@ impl Sql {
     /// Appends integers as bound placeholders separated by commas: the inside of `IN (…)`.
     ///
     /// ```
-    /// use lamindb_core::{Dialect, Sql};
+    /// use lamindb_core::__private::{Dialect, Sql};
     ///
     /// let mut sql = Sql::new(Dialect::Postgres);
     /// sql.push("SELECT 1 WHERE 2 IN (").bind_ints(&[1, 2, 3]).push(")");

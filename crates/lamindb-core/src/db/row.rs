@@ -52,7 +52,7 @@ impl QueryableByName<Sqlite> for DynRow {
 }
 
 /// One value of a streamed row, borrowed from the connection's buffers (see
-/// [`Instance::query_each_ref`](crate::Instance::query_each_ref)): no allocation per value.
+/// [`query_each_ref`](crate::__private::query_each_ref)): no allocation per value.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum ValueRef<'a> {
     /// SQL NULL.

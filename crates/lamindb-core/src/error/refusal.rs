@@ -59,7 +59,7 @@ pub enum Refusal {
     },
     /// A cloud path inside no registered storage location (LaminDB's words).
     #[error(
-        "Path {path} is not contained in any known storage location: create a storage location that contains the path, e.g., Instance::add_storage(\"{bucket}\") (LaminDB: ln.Storage(root='{bucket}').save())"
+        "Path {path} is not contained in any known storage location: create a storage location that contains the path, e.g., inst.storage().add(\"{bucket}\") (LaminDB: ln.Storage(root='{bucket}').save())"
     )]
     OutsideStorage {
         /// The path.
@@ -300,7 +300,7 @@ pub enum Refusal {
         uid: String,
     },
     /// A new database URL for an instance whose database is SQLite.
-    #[error("instance {slug} keeps its database in SQLite at {}: there is no database URL to change (`Instance::move_database` moves it to PostgreSQL)", path.display())]
+    #[error("instance {slug} keeps its database in SQLite at {}: there is no database URL to change (`inst.io().move_to` moves it to PostgreSQL)", path.display())]
     SqliteHasNoUrl {
         /// `owner/name`.
         slug: String,

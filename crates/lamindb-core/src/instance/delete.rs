@@ -2,6 +2,7 @@
 
 use super::*;
 
+// Deleting an instance.
 impl Instance {
     /// Deletes the instance named `identifier`: refused while it has artifacts or while a
     /// location it manages holds files in `.lamindb/` (other than the marker and the SQLite

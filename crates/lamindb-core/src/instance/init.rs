@@ -109,6 +109,7 @@ fn default_name(root: &StorageRoot, db: Option<&str>) -> Option<String> {
     path.trim_end_matches('/').rsplit('/').next().filter(|n| !n.is_empty()).map(str::to_lowercase)
 }
 
+// Creating an instance.
 impl Instance {
     /// Creates an instance (or connects to it, if one with the same name and storage exists).
     /// Makes it the current instance. On failure nothing is left behind. The filesystem root and

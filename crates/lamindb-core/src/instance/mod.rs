@@ -98,6 +98,7 @@ impl InstanceInfo {
     }
 }
 
+// Opening and connecting; the handle's settings and identity.
 impl Instance {
     fn from_parts(
         settings: InstanceSettings,
@@ -294,7 +295,7 @@ impl Instance {
     }
 
     /// The settings directory.
-    pub fn settings_dir(&self) -> &SettingsDir {
+    pub(crate) fn settings_dir(&self) -> &SettingsDir {
         &self.shared.dir
     }
 
@@ -314,7 +315,7 @@ impl Instance {
     }
 
     /// `lamindb_user.id` of the current user; the user row is registered if it is missing.
-    pub fn user_id(&self) -> Result<i64> {
+    pub(crate) fn user_id(&self) -> Result<i64> {
         if let Some(id) = *self.shared.user_id.read().unwrap_or_else(PoisonError::into_inner) {
             return Ok(id);
         }
@@ -345,7 +346,7 @@ impl Instance {
     }
 
     /// Who is saving (the [`TracksRun`](crate::TracksRun) fields of every save).
-    pub fn save_context(&self) -> Result<SaveContext> {
+    pub(crate) fn save_context(&self) -> Result<SaveContext> {
         Ok(SaveContext { user_id: self.user_id()?, run_id: self.current_run_id() })
     }
 

@@ -169,7 +169,7 @@ impl QuerySet {
     }
 
     /// The SELECT statement of this query, for `columns` (all fields when empty).
-    pub fn to_sql(&self, dialect: Dialect, columns: &[&str]) -> Result<Sql> {
+    pub(crate) fn to_sql(&self, dialect: Dialect, columns: &[&str]) -> Result<Sql> {
         let mut sql = Sql::new(dialect);
         sql.push("SELECT ");
         if columns.is_empty() {

@@ -182,12 +182,17 @@ fn not_deletable(reg: &Registry) -> Error {
 /// (or, with `permanent`, [`Delete::delete_permanently`]) does: an artifact's storage and
 /// bytes are handled, a storage location checked, other records trashed with their versions
 /// promoted.
-pub fn delete_record(inst: &Instance, reg: &'static Registry, id: i64, permanent: bool) -> Result<Deleted> {
+pub(crate) fn delete_record(
+    inst: &Instance,
+    reg: &'static Registry,
+    id: i64,
+    permanent: bool,
+) -> Result<Deleted> {
     typed(reg).ok_or_else(|| not_deletable(reg))?.delete(inst, id, permanent)
 }
 
 /// Brings the record `id` of a registry chosen at run time back from the trash, as its typed
 /// [`Trash::restore`] does.
-pub fn restore_record(inst: &Instance, reg: &'static Registry, id: i64) -> Result<()> {
+pub(crate) fn restore_record(inst: &Instance, reg: &'static Registry, id: i64) -> Result<()> {
     typed(reg).ok_or_else(|| not_deletable(reg))?.restore(inst, id)
 }

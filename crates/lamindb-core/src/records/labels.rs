@@ -3,7 +3,7 @@
 
 use super::*;
 
-/// How [`Instance::create_ulabels`] treats names that exist already.
+/// How [`ULabel::create_many`] treats names that exist already.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NameMatch {
     /// An exact name match returns the existing label (LaminDB's default).
@@ -12,7 +12,7 @@ pub enum NameMatch {
     AlwaysCreate,
 }
 
-/// One label of [`Instance::create_ulabels`] and whether it was created or found.
+/// One label of [`ULabel::create_many`](crate::ULabel::create_many) and whether it was created or found.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Created<R> {
     /// The record.
@@ -21,7 +21,7 @@ pub struct Created<R> {
     pub created: bool,
 }
 
-/// What [`Instance::bulk_create_ulabels`] did.
+/// What [`ULabel::bulk_create`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BulkCreated {
     /// Labels inserted.
@@ -141,7 +141,7 @@ impl Instance {
     /// Creates labels in one transaction. With [`NameMatch::ReturnExisting`], a name that exists
     /// (outside the trash) returns that label, as LaminDB's `ULabel(name=…)` does; names repeated
     /// in the input are created once.
-    pub fn create_ulabels(
+    pub(crate) fn create_ulabels(
         &self,
         names: &[String],
         description: Option<&str>,
@@ -175,9 +175,9 @@ impl Instance {
         })
     }
 
-    /// Like [`Instance::create_ulabels`] for bulk loads: one transaction, and only the counts
+    /// Like [`ULabel::create_many`](crate::ULabel::create_many) for bulk loads: one transaction, and only the counts
     /// come back (the records are not read back).
-    pub fn bulk_create_ulabels(
+    pub(crate) fn bulk_create_ulabels(
         &self,
         names: &[String],
         description: Option<&str>,
@@ -189,6 +189,48 @@ impl Instance {
             let created = plan.new_uids.len();
             Ok(BulkCreated { created, existing: names.len() - created })
         })
+    }
+}
+
+// ULabels in bulk.
+impl ULabel {
+    /// Creates labels named `names` in one transaction. With [`NameMatch::ReturnExisting`], a
+    /// name that exists (outside the trash) returns that label, as LaminDB's `ULabel(name=…)`
+    /// does; names repeated in the input are created once.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let tmp = tempfile::tempdir()?;
+    /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
+    /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
+    /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+    /// use lamindb_core::{NameMatch, ULabel};
+    ///
+    /// let names = ["lung".to_string(), "liver".to_string(), "lung".to_string()];
+    /// let made = ULabel::create_many(&inst, &names, None, NameMatch::ReturnExisting)?;
+    /// assert_eq!(made.iter().filter(|c| c.created).count(), 2);
+    /// let again = ULabel::bulk_create(&inst, &names[..2], None, NameMatch::ReturnExisting)?;
+    /// assert_eq!((again.created, again.existing), (0, 2));
+    /// # Ok(()) }
+    /// ```
+    pub fn create_many(
+        inst: &Instance,
+        names: &[String],
+        description: Option<&str>,
+        names_match: NameMatch,
+    ) -> Result<Vec<Created<ULabel>>> {
+        inst.create_ulabels(names, description, names_match)
+    }
+
+    /// Like [`ULabel::create_many`] for bulk loads: one transaction, and only the counts come
+    /// back (the records are not read back).
+    pub fn bulk_create(
+        inst: &Instance,
+        names: &[String],
+        description: Option<&str>,
+        names_match: NameMatch,
+    ) -> Result<BulkCreated> {
+        inst.bulk_create_ulabels(names, description, names_match)
     }
 }
 

@@ -5,9 +5,12 @@
 //! `labels.rs` is the creation of many labels at once (`create_ulabels`, `bulk_create_ulabels`).
 
 mod delete;
+mod handle;
 mod labels;
 
-pub use delete::{Delete, Deleted, Trash, delete_record, restore_record};
+pub use delete::{Delete, Deleted, Trash};
+pub(crate) use delete::{delete_record, restore_record};
+pub use handle::RegistryRecords;
 pub use labels::{BulkCreated, Created, NameMatch};
 
 use crate::error::{Error, Result};
@@ -163,7 +166,7 @@ pub(crate) fn restore_rows(db: &Instance, reg: &'static Registry, id: i64) -> Re
 
 /// Inserts many rows of one registry in one statement per chunk (inside the caller's
 /// transaction). Every row has the same `columns`.
-pub fn bulk_insert(
+pub(crate) fn bulk_insert(
     db: &Instance,
     reg: &'static Registry,
     columns: &[&str],
@@ -257,6 +260,7 @@ pub(crate) fn insert_rows(
     Ok(())
 }
 
+// Reading another instance; updates of a registry chosen at run time.
 impl Instance {
     /// Changes plain fields of one record of a registry chosen at run time, found by id, uid or
     /// uid prefix (lamin-cli's `lamin update`): `changes` are field names and values, coerced to
@@ -273,11 +277,11 @@ impl Instance {
     /// use lamindb_core::{Record, ULabel, Value};
     ///
     /// let label = ULabel::new("T cel").save(&inst)?;
-    /// inst.update_record(ULabel::REGISTRY, &label.uid, &[("name", Value::from("T cell"))])?;
+    /// inst.registry(ULabel::REGISTRY).update(&label.uid, &[("name", Value::from("T cell"))])?;
     /// assert_eq!(ULabel::get(&inst, &label.uid)?.name, "T cell");
     /// # Ok(()) }
     /// ```
-    pub fn update_record(
+    pub(crate) fn update_record(
         &self,
         reg: &'static Registry,
         idlike: &str,

@@ -1,0 +1,53 @@
+//! Runs carried on across processes, as methods of [`Run`] (the CLI's `lamin track`); within
+//! one process [`Instance::track`] is simpler.
+
+use super::{RunStatus, TrackOptions};
+use crate::error::{Error, Result};
+use crate::instance::Instance;
+use crate::models::Run;
+use crate::run_owner::RunOwner;
+
+impl Run {
+    /// Saves a started run of `opts`'s transform without tracking it on `inst` (a run that
+    /// another process attaches to, see [`Run::attach`]).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let tmp = tempfile::tempdir()?;
+    /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
+    /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
+    /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+    /// use lamindb_core::{Run, RunStatus, TrackOptions};
+    ///
+    /// let run = Run::start(&inst, &TrackOptions::new("pipeline.sh"))?;
+    /// // Later, perhaps in another process:
+    /// Run::attach(&inst, Some(&run.uid))?;
+    /// assert_eq!(inst.current_run()?.map(|r| r.uid), Some(run.uid.clone()));
+    /// Run::attach(&inst, None)?;
+    /// let ended = run.end(&inst, RunStatus::Completed)?;
+    /// assert_eq!(ended.status_code, Some(RunStatus::Completed.code()));
+    /// # Ok(()) }
+    /// ```
+    pub fn start(inst: &Instance, opts: &TrackOptions) -> Result<Run> {
+        inst.start_run(opts)
+    }
+
+    /// Tracks the saved run `uid` on `inst` (started by [`Run::start`], for example in
+    /// another process): records saved through this instance get its id, and artifacts cached
+    /// become its inputs. `None` stops tracking. Returns the run.
+    pub fn attach(inst: &Instance, uid: Option<&str>) -> Result<Option<Run>> {
+        inst.attach_run(uid)
+    }
+
+    /// Ends the run with `status` and `finished_at` now; returns it as saved.
+    pub fn end(&self, inst: &Instance, status: RunStatus) -> Result<Run> {
+        inst.end_run(self.id.ok_or(Error::NotSaved { registry: "Run" })?, status)
+    }
+
+    /// Records `owner` as the process that keeps the started run going, so that
+    /// [`Instance::doctor`] can tell when it ended without ending the run;
+    /// [`Instance::track`] records the calling process.
+    pub fn record_owner(&self, inst: &Instance, owner: RunOwner) -> Result<()> {
+        inst.record_run_owner(self, owner)
+    }
+}
