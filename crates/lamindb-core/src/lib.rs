@@ -50,7 +50,7 @@ pub use models::{
     Artifact, ArtifactULabel, Branch, Collection, Feature, NewArtifact, Project, Reference, Run, Schema,
     Space, Storage, Transform, ULabel, User,
 };
-pub use query::{Col, Lookup, Q, Query, QuerySet, Rel};
+pub use query::{Col, FieldSet, Lookup, Order, Q, Query, QuerySet, Rel, Where};
 pub use records::{Deleted, FromValues, NameMatch};
 pub use registry::{Field, Record, Registry, SaveContext, TracksRun, TracksUpdates};
 pub use settings::{InstanceSettings, SettingsDir};

@@ -234,11 +234,12 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
     }
 
     /// Updates only `fields` of a saved record (Django's `save(update_fields=…)`), after
-    /// validating the record; other columns keep what the database has.
-    fn save_fields(&mut self, inst: &Instance, fields: &[&str]) -> Result<Self> {
+    /// validating the record; other columns keep what the database has. `fields` are fields of
+    /// this registry: one (`ulabel::NAME`) or a tuple (`(ulabel::NAME, ulabel::DESCRIPTION)`).
+    fn save_fields(&mut self, inst: &Instance, fields: impl crate::query::FieldSet<Self>) -> Result<Self> {
         let reg = Self::REGISTRY;
         let id = self.id().ok_or_else(|| Error::NotSaved { registry: reg.name })?;
-        let fields = fields.iter().map(|f| reg.check_field(f)).collect::<Result<Vec<_>>>()?;
+        let fields = fields.field_names().into_iter().map(|f| reg.check_field(f)).collect::<Result<Vec<_>>>()?;
         self.validate(inst)?;
         if fields.is_empty() && !reg.has("updated_at") {
             return Ok(self.clone());
@@ -286,12 +287,12 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
         Ok(())
     }
 
-    /// Reloads only `fields` from the database (`refresh_from_db(fields=…)`); the others keep
-    /// their values in memory.
-    fn refresh_fields(&mut self, inst: &Instance, fields: &[&str]) -> Result<()> {
+    /// Reloads only `fields` (fields of this registry, one or a tuple) from the database
+    /// (`refresh_from_db(fields=…)`); the others keep their values in memory.
+    fn refresh_fields(&mut self, inst: &Instance, fields: impl crate::query::FieldSet<Self>) -> Result<()> {
         let reg = Self::REGISTRY;
         let id = self.id().ok_or_else(|| Error::NotSaved { registry: reg.name })?;
-        let fields = fields.iter().map(|f| reg.check_field(f)).collect::<Result<Vec<_>>>()?;
+        let fields = fields.field_names().into_iter().map(|f| reg.check_field(f)).collect::<Result<Vec<_>>>()?;
         let fresh = Self::get_by_id(inst, id)?.values();
         let mut values = self.values();
         for f in fields {
@@ -318,15 +319,17 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
         crate::query::Query::new()
     }
 
-    /// The records matching `q` (LaminDB's `Registry.filter(…)`).
-    fn filter(q: crate::query::Q) -> crate::query::Query<Self> {
-        Self::query().filter(q)
+    /// The records matching `cond`, a condition built from this registry's fields (LaminDB's
+    /// `Registry.filter(…)`); see [`crate::query`] for the forms.
+    fn filter(cond: crate::query::Where<Self>) -> crate::query::Query<Self> {
+        Self::query().filter(cond)
     }
 
     /// LaminDB's `from_values(values, field, create)`: the records whose `field` has one of
     /// `values`. Without `create`, only existing records come back, with LaminDB's log lines
     /// ("loaded N ULabel records matching name: …", "did not create ULabel records for N
-    /// non-validated names: …"); with `create`, one new unsaved record per value.
+    /// non-validated names: …"); with `create`, one new unsaved record per value. `field` is a
+    /// text field of this registry.
     ///
     /// ```
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -345,7 +348,7 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
     fn from_values<V: Into<String>>(
         inst: &Instance,
         values: impl IntoIterator<Item = V>,
-        field: &crate::query::Col<Self>,
+        field: &crate::query::Col<Self, crate::query::kind::Text>,
         create: bool,
     ) -> Result<crate::records::FromValues<Self>> {
         crate::records::from_values(inst, values.into_iter().map(Into::into).collect(), field.path(), create)
@@ -444,7 +447,7 @@ pub trait TracksRun: Record {
     /// # let _ = produced::<lamindb_core::ULabel>;
     /// ```
     fn made_by_run(run_id: i64) -> crate::query::Query<Self> {
-        Self::filter(crate::query::Q::exact("run_id", run_id))
+        Self::query().filter_eq("run_id", run_id)
     }
 }
 
@@ -532,7 +535,20 @@ fn one_row(mut rows: Vec<DynRow>) -> Result<DynRow> {
     rows.pop().ok_or_else(|| Error::Decode("the statement returned no row".into()))
 }
 
+/// The kind of a field's column: from its Rust type, or named (`Date` for a date held as text).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __column_kind {
+    ($ty:ty) => { <$ty as $crate::query::kind::ColumnType>::Kind };
+    ($ty:ty, $kind:ident) => { $crate::query::kind::$kind };
+}
+
 /// Declares a registry: the record struct, its [`Registry`] table and its [`Record`] impl.
+///
+/// Each field is `name: RustType as CONSTANT = Field::new(…);` and becomes a typed field
+/// `module::CONSTANT` whose column kind follows from the Rust type
+/// ([`ColumnType`](crate::query::kind::ColumnType)); `as CONSTANT(Date)` names the kind instead
+/// (a date held as a `String`).
 #[macro_export]
 macro_rules! registry {
     (
@@ -540,7 +556,7 @@ macro_rules! registry {
         pub struct $name:ident {
             name: $reg:literal, module: $module:ident, table: $table:literal, uid_len: $uid:expr, name_field: $nf:literal,
             soft_delete: $sd:expr, versioned: $ver:expr;
-            $( $(#[$fmeta:meta])* $field:ident : $ty:ty as $konst:ident = $def:expr; )*
+            $( $(#[$fmeta:meta])* $field:ident : $ty:ty as $konst:ident $(($kind:ident))? = $def:expr; )*
         }
     ) => {
         $(#[$meta])*
@@ -559,7 +575,8 @@ macro_rules! registry {
             use super::*;
             $(
                 #[doc = concat!("The `", stringify!($field), "` field.")]
-                pub const $konst: $crate::query::Col<super::$name> = $crate::query::Col::new($def.name);
+                pub const $konst: $crate::query::Col<super::$name, $crate::__column_kind!($ty $(, $kind)?)> =
+                    $crate::query::Col::new($def.name);
             )*
         }
 
