@@ -20,7 +20,7 @@
 //! # Ok(()) }
 //! ```
 
-pub use crate::query::{Col, Rel};
+pub use crate::query::{Col, Order, Rel, Where};
 
 macro_rules! relations {
     ($( $module:ident ($from:ident) { $( $konst:ident: $to:ident = $name:literal; )* } )*) => {$(

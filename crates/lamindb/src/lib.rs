@@ -67,7 +67,7 @@
 
 pub use lamindb_core;
 pub use lamindb_core::fields::{
-    Col, Rel, artifact, artifactulabel, branch, collection, feature, project, record, reference, run, schema,
+    Col, Rel, Where, artifact, artifactulabel, branch, collection, feature, project, record, reference, run, schema,
     space, storage, transform, ulabel, user,
 };
 pub use lamindb_core::*;
@@ -76,4 +76,4 @@ pub use lamindb_storage;
 #[cfg(feature = "frame")]
 pub use lamindb_frame;
 #[cfg(feature = "frame")]
-pub use lamindb_frame::{DataFrame, DfOptions, ToDataFrame};
+pub use lamindb_frame::{DataFrame, DfOptions, IncludePath, ToDataFrame};
