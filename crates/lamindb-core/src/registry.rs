@@ -234,8 +234,8 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
     }
 
     /// Updates only `fields` of a saved record (Django's `save(update_fields=…)`), after
-    /// validating the record; other columns keep what the database has. `fields` are fields of
-    /// this registry: one (`ulabel::NAME`) or a tuple (`(ulabel::NAME, ulabel::DESCRIPTION)`).
+    /// validating the record; other columns keep what the database has. `fields`: one field of
+    /// this registry (`ulabel::NAME`) or a tuple (`(ulabel::NAME, ulabel::DESCRIPTION)`).
     fn save_fields(&mut self, inst: &Instance, fields: impl crate::query::FieldSet<Self>) -> Result<Self> {
         let reg = Self::REGISTRY;
         let id = self.id().ok_or_else(|| Error::NotSaved { registry: reg.name })?;
@@ -319,17 +319,15 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
         crate::query::Query::new()
     }
 
-    /// The records matching `cond`, a condition built from this registry's fields (LaminDB's
-    /// `Registry.filter(…)`); see [`crate::query`] for the forms.
+    /// The records matching `cond`, built from this registry's fields (`Registry.filter(…)`).
     fn filter(cond: crate::query::Where<Self>) -> crate::query::Query<Self> {
         Self::query().filter(cond)
     }
 
-    /// LaminDB's `from_values(values, field, create)`: the records whose `field` has one of
-    /// `values`. Without `create`, only existing records come back, with LaminDB's log lines
-    /// ("loaded N ULabel records matching name: …", "did not create ULabel records for N
-    /// non-validated names: …"); with `create`, one new unsaved record per value. `field` is a
-    /// text field of this registry.
+    /// LaminDB's `from_values(values, field, create)`: the records whose `field` (a text column
+    /// of this registry) has one of `values`. Without `create`, only existing records come back,
+    /// with LaminDB's log lines ("loaded N ULabel records matching name: …", "did not create
+    /// ULabel records for N non-validated names: …"); with `create`, one new unsaved record each.
     ///
     /// ```
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -535,20 +533,11 @@ fn one_row(mut rows: Vec<DynRow>) -> Result<DynRow> {
     rows.pop().ok_or_else(|| Error::Decode("the statement returned no row".into()))
 }
 
-/// The kind of a field's column: from its Rust type, or named (`Date` for a date held as text).
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __column_kind {
-    ($ty:ty) => { <$ty as $crate::query::kind::ColumnType>::Kind };
-    ($ty:ty, $kind:ident) => { $crate::query::kind::$kind };
-}
-
 /// Declares a registry: the record struct, its [`Registry`] table and its [`Record`] impl.
 ///
-/// Each field is `name: RustType as CONSTANT = Field::new(…);` and becomes a typed field
-/// `module::CONSTANT` whose column kind follows from the Rust type
-/// ([`ColumnType`](crate::query::kind::ColumnType)); `as CONSTANT(Date)` names the kind instead
-/// (a date held as a `String`).
+/// A field `name: RustType as CONSTANT = Field::new(…);` becomes the typed field
+/// `module::CONSTANT`, of the column kind of its Rust type ([`ColumnType`](crate::query::kind::ColumnType));
+/// `as CONSTANT(Date)` names the kind instead (a date held as a `String`).
 #[macro_export]
 macro_rules! registry {
     (

@@ -8,7 +8,7 @@
 //!
 //! | kind | Rust field types | values a lookup takes |
 //! |---|---|---|
-//! | [`Text`] | `String` | `&str`, `String`, anything `Into<String>` |
+//! | [`Text`] | `String` | `&str`, `String`, `&String`, `Cow<str>`, `Box<str>`, `char` |
 //! | [`Int`] | `i64`, `i32` | `i64`, `i32`, `i16`, `i8`, `u32`, `u16`, `u8` |
 //! | [`Float`] | `f64` | `f64`, `f32` |
 //! | [`Bool`] | `bool` | `bool` |
@@ -71,16 +71,16 @@ impl<T: ColumnType> ColumnType for Option<T> {
 }
 
 /// A value that a lookup on a column of kind `K` takes (see the [module docs](self)).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a value of a `{K}` column",
+    label = "a lookup's value has the kind of its column",
+    note = "text columns take strings, integer columns integers, dates `chrono::NaiveDate`, timestamps `chrono::DateTime`"
+)]
 pub trait ColumnValue<K> {
     /// The value as bound into SQL.
     fn into_value(self) -> Value;
 }
 
-impl<T: Into<String>> ColumnValue<Text> for T {
-    fn into_value(self) -> Value {
-        Value::Text(self.into())
-    }
-}
 
 macro_rules! column_values {
     ($k:ty: $($t:ty),* => |$v:ident| $e:expr) => {$(
@@ -93,6 +93,7 @@ macro_rules! column_values {
     )*};
 }
 
+column_values!(Text: &str, String, &String, &mut str, Box<str>, std::borrow::Cow<'_, str>, char => |v| Value::Text(v.into()));
 column_values!(Int: i64, i32, i16, i8, u32, u16, u8 => |v| Value::Int(i64::from(v)));
 column_values!(Float: f64, f32 => |v| Value::Float(f64::from(v)));
 column_values!(Bool: bool => |v| Value::Bool(v));
@@ -104,4 +105,12 @@ impl<Tz: TimeZone> ColumnValue<DateTime> for chrono::DateTime<Tz> {
     fn into_value(self) -> Value {
         Value::DateTime(self.with_timezone(&Utc))
     }
+}
+
+/// The kind of a field's column: from its Rust type, or named (`Date` for a date held as text).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __column_kind {
+    ($ty:ty) => { <$ty as $crate::query::kind::ColumnType>::Kind };
+    ($ty:ty, $kind:ident) => { $crate::query::kind::$kind };
 }

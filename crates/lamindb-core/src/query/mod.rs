@@ -102,6 +102,22 @@
 //! use lamindb_core::{Artifact, Record, fields::{artifact, ulabel}};
 //! let _ = Artifact::query().order_by(artifact::ULABELS.then(ulabel::NAME));
 //! ```
+//!
+//! [`Record::from_values`] with a field that is not a text column of the registry itself:
+//!
+//! ```compile_fail,E0308
+//! # fn f(inst: &lamindb_core::Instance) {
+//! use lamindb_core::{Record, ULabel, fields::ulabel};
+//! let _ = ULabel::from_values(inst, ["1"], &ulabel::ID, false);
+//! # }
+//! ```
+//!
+//! ```compile_fail,E0308
+//! # fn f(inst: &lamindb_core::Instance) {
+//! use lamindb_core::{Record, ULabel, fields::{ulabel, user}};
+//! let _ = ULabel::from_values(inst, ["x"], &ulabel::CREATED_BY.then(user::HANDLE), false);
+//! # }
+//! ```
 
 mod compile;
 pub mod cond;
