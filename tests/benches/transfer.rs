@@ -56,7 +56,8 @@ fn source() -> (TestInstance, Vec<Artifact>) {
     let run = t.inst.track(TrackOptions::new("make.py")).expect("track");
     let sources = ArtifactSource::files_of_dir(&files, Some("raw")).expect("walk");
     Artifact::create_many(&t.inst, &sources, &ArtifactOptions::default(), &NoProgress).expect("save");
-    let arts = Artifact::query().order_by("id").all(&t.inst).expect("artifacts");
+    let arts =
+        Artifact::query().order_by(lamindb_core::fields::artifact::ID).all(&t.inst).expect("artifacts");
     t.inst
         .transaction(|tx| -> lamindb_core::Result<_> {
             for (i, a) in arts.iter().enumerate() {
@@ -184,7 +185,11 @@ fn main() {
     for ((name, a), (_, b)) in before.iter().zip(&after) {
         assert_eq!(a, b, "{name} differs after the move");
     }
-    let last = Artifact::query().order_by("-id").first(&moved).expect("query").expect("artifact");
+    let last = Artifact::query()
+        .order_by(lamindb_core::fields::artifact::ID.desc())
+        .first(&moved)
+        .expect("query")
+        .expect("artifact");
     assert!(last.cache(&moved).expect("load").exists());
     eprintln!("transfer bench: df of every registry identical after the move; artifacts load");
 }

@@ -31,7 +31,7 @@ use serde_json::Value as J;
 
 use crate::error::{Error, Result};
 use crate::instance::Instance;
-use crate::models::{Artifact, Feature, Project, Record as SheetRecord, ULabel};
+use crate::models::{Artifact, Feature, Project, Record as SheetRecord, ULabel, feature};
 use crate::query::Q;
 use crate::registry::{Record, SaveContext};
 use crate::value::{SqlType, Value};
@@ -121,7 +121,7 @@ impl Instance {
         let mut missing = Vec::new();
         let mut planned = Vec::new();
         for (name, value) in values {
-            match Feature::query().filter(Q::exact("name", *name) & Q::exact("branch_id", 1)).first(self)? {
+            match Feature::filter(feature::NAME.eq(*name) & feature::BRANCH_ID.eq(1)).first(self)? {
                 Some(f) => planned.push((f, value)),
                 None => missing.push(((*name).to_string(), value)),
             }

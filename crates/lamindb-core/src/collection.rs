@@ -30,8 +30,7 @@ use lamindb_storage::hash::hash_string;
 
 use crate::error::{Error, Result};
 use crate::instance::Instance;
-use crate::models::{Artifact, Collection};
-use crate::query::Q;
+use crate::models::{Artifact, Collection, collection};
 use crate::registry::Record;
 use crate::uid::{decode_base62, encode_base62};
 use crate::value::{SqlType, Value};
@@ -70,15 +69,15 @@ impl Instance {
         let ctx = self.save_context()?;
         self.transaction(|tx| {
             let same = Collection::query()
-                .filter(Q::exact("hash", hash.as_str()) & Q::exact("branch_id", 1))
-                .order_by("-id")
+                .filter(collection::HASH.eq(hash.as_str()) & collection::BRANCH_ID.eq(1))
+                .order_by(collection::ID.desc())
                 .first(tx)?;
             if let Some(existing) = same {
                 return Ok((existing, false));
             }
             let latest = Collection::query()
-                .filter(Q::exact("key", key) & Q::exact("is_latest", true) & Q::exact("branch_id", 1))
-                .order_by("-id")
+                .filter(collection::KEY.eq(key) & collection::IS_LATEST.eq(true) & collection::BRANCH_ID.eq(1))
+                .order_by(collection::ID.desc())
                 .first(tx)?;
             let mut c = Collection {
                 uid: crate::uid::new_uid(Collection::REGISTRY),

@@ -1,8 +1,9 @@
 //! Typed fields and relations of every registry, for queries (see [`Col`] and [`Rel`]).
 //!
-//! `fields::<registry>::<FIELD>` is a column (`ulabel::NAME`, `artifact::SIZE`);
-//! `fields::<registry>::<RELATION>` is a relation by LaminDB's name (`artifact::ULABELS`,
-//! `artifact::CREATED_BY`, `storage::ARTIFACTS`), chained with [`Rel::then`].
+//! `fields::<registry>::<FIELD>` is a column (`ulabel::NAME`, `artifact::SIZE`), typed by its
+//! registry and its column's kind; `fields::<registry>::<RELATION>` is a relation by LaminDB's
+//! name (`artifact::ULABELS`, `artifact::CREATED_BY`, `storage::ARTIFACTS`), chained with
+//! [`Rel::then`] and [`Rel::then_rel`] into fields of the registry the path starts from.
 //!
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -13,13 +14,13 @@
 //! use lamindb_core::{Artifact, Record, fields::{artifact, user}};
 //!
 //! let mine = Artifact::filter(artifact::CREATED_BY.then(user::HANDLE).eq("anonymous"))
-//!     .order_by(&artifact::CREATED_AT.order(true))
+//!     .order_by(artifact::CREATED_AT.desc())
 //!     .all(&inst)?;
 //! assert!(mine.is_empty());
 //! # Ok(()) }
 //! ```
 
-pub use crate::query::{Col, Rel};
+pub use crate::query::{Col, Order, Rel, Where};
 
 macro_rules! relations {
     ($( $module:ident ($from:ident) { $( $konst:ident: $to:ident = $name:literal; )* } )*) => {$(

@@ -63,7 +63,7 @@ pub use models::{
     Artifact, ArtifactULabel, Branch, Collection, Feature, Project, Reference, Run, Schema, Space, Storage,
     Transform, ULabel, User,
 };
-pub use query::{Col, Lookup, Q, Query, QuerySet, Rel};
+pub use query::{Col, FieldSet, Lookup, Order, Q, Query, QuerySet, Rel, Where};
 pub use records::{Delete, Deleted, FromValues, NameMatch, RegistryRecords, Trash};
 pub use registry::{Field, Record, Registry, SaveContext, TracksRun, TracksUpdates};
 pub use settings::{InstanceSettings, SettingsDir};

@@ -82,15 +82,13 @@ impl Instance {
     /// The artifacts `run` saved (its outputs), oldest first.
     pub(crate) fn run_outputs(&self, run: &Run) -> Result<Vec<Artifact>> {
         let id = run.id.unwrap_or_default();
-        Artifact::filter(artifact::RUN_ID.eq(id)).order_by(&artifact::ID.order(false)).all(self)
+        Artifact::filter(artifact::RUN_ID.eq(id)).order_by(artifact::ID).all(self)
     }
 
     /// The artifacts `run` read (its inputs), oldest first.
     pub(crate) fn run_inputs(&self, run: &Run) -> Result<Vec<Artifact>> {
         let id = run.id.unwrap_or_default();
-        Artifact::filter(artifact::INPUT_OF_RUNS.then(run::ID).eq(id))
-            .order_by(&artifact::ID.order(false))
-            .all(self)
+        Artifact::filter(artifact::INPUT_OF_RUNS.then(run::ID).eq(id)).order_by(artifact::ID).all(self)
     }
 
     fn provenance_of(&self, run: &Run, depth: usize, seen: &mut HashSet<i64>) -> Result<Provenance> {

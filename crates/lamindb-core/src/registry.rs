@@ -265,11 +265,13 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
     }
 
     /// Updates only `fields` of a saved record (Django's `save(update_fields=…)`), after
-    /// validating the record; other columns keep what the database has.
-    fn save_fields(&mut self, inst: &Instance, fields: &[&str]) -> Result<Self> {
+    /// validating the record; other columns keep what the database has. `fields`: one field of
+    /// this registry (`ulabel::NAME`) or a tuple (`(ulabel::NAME, ulabel::DESCRIPTION)`).
+    fn save_fields(&mut self, inst: &Instance, fields: impl crate::query::FieldSet<Self>) -> Result<Self> {
         let reg = Self::REGISTRY;
         let id = self.id().ok_or_else(|| Error::NotSaved { registry: reg.name })?;
-        let fields = fields.iter().map(|f| reg.check_field(f)).collect::<Result<Vec<_>>>()?;
+        let fields =
+            fields.field_names().into_iter().map(|f| reg.check_field(f)).collect::<Result<Vec<_>>>()?;
         self.validate(inst)?;
         if fields.is_empty() && !reg.has("updated_at") {
             return Ok(self.clone());
@@ -299,12 +301,13 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
         Ok(())
     }
 
-    /// Reloads only `fields` from the database (`refresh_from_db(fields=…)`); the others keep
-    /// their values in memory.
-    fn refresh_fields(&mut self, inst: &Instance, fields: &[&str]) -> Result<()> {
+    /// Reloads only `fields` (fields of this registry, one or a tuple) from the database
+    /// (`refresh_from_db(fields=…)`); the others keep their values in memory.
+    fn refresh_fields(&mut self, inst: &Instance, fields: impl crate::query::FieldSet<Self>) -> Result<()> {
         let reg = Self::REGISTRY;
         let id = self.id().ok_or_else(|| Error::NotSaved { registry: reg.name })?;
-        let fields = fields.iter().map(|f| reg.check_field(f)).collect::<Result<Vec<_>>>()?;
+        let fields =
+            fields.field_names().into_iter().map(|f| reg.check_field(f)).collect::<Result<Vec<_>>>()?;
         let fresh = Self::get_by_id(inst, id)?.values();
         let mut values = self.values();
         for f in fields {
@@ -331,15 +334,15 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
         crate::query::Query::new()
     }
 
-    /// The records matching `q` (LaminDB's `Registry.filter(…)`).
-    fn filter(q: crate::query::Q) -> crate::query::Query<Self> {
-        Self::query().filter(q)
+    /// The records matching `cond`, built from this registry's fields (`Registry.filter(…)`).
+    fn filter(cond: crate::query::Where<Self>) -> crate::query::Query<Self> {
+        Self::query().filter(cond)
     }
 
-    /// LaminDB's `from_values(values, field, create)`: the records whose `field` has one of
-    /// `values`. Without `create`, only existing records come back, with LaminDB's log lines
-    /// ("loaded N ULabel records matching name: …", "did not create ULabel records for N
-    /// non-validated names: …"); with `create`, one new unsaved record per value.
+    /// LaminDB's `from_values(values, field, create)`: the records whose `field` (a text column
+    /// of this registry) has one of `values`. Without `create`, only existing records come back,
+    /// with LaminDB's log lines ("loaded N ULabel records matching name: …", "did not create
+    /// ULabel records for N non-validated names: …"); with `create`, one new unsaved record each.
     ///
     /// ```
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -358,7 +361,7 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
     fn from_values<V: Into<String>>(
         inst: &Instance,
         values: impl IntoIterator<Item = V>,
-        field: &crate::query::Col<Self>,
+        field: &crate::query::Col<Self, crate::query::kind::Text>,
         create: bool,
     ) -> Result<crate::records::FromValues<Self>> {
         crate::records::from_values(inst, values.into_iter().map(Into::into).collect(), field.path(), create)
@@ -447,7 +450,7 @@ pub trait TracksRun: Record {
     /// # let _ = produced::<lamindb_core::ULabel>;
     /// ```
     fn made_by_run(run_id: i64) -> crate::query::Query<Self> {
-        Self::filter(crate::query::Q::exact("run_id", run_id))
+        Self::query().filter_eq("run_id", run_id)
     }
 }
 
@@ -548,6 +551,10 @@ macro_rules! __given_or {
 }
 
 /// Declares a registry: the record struct, its [`Registry`] table and its [`Record`] impl.
+///
+/// A field `name: RustType as CONSTANT = Field::new(…);` becomes the typed field
+/// `module::CONSTANT`, of the column kind of its Rust type ([`ColumnType`](crate::query::kind::ColumnType));
+/// `as CONSTANT(Date)` names the kind instead (a date held as a `String`).
 #[macro_export]
 macro_rules! registry {
     (
@@ -556,7 +563,7 @@ macro_rules! registry {
             name: $reg:literal, module: $module:ident, table: $table:literal, uid_len: $uid:expr, name_field: $nf:literal,
             soft_delete: $sd:expr, versioned: $ver:expr
             $(, time_ordered_uid: $tou:expr)? $(, relations: $rels:expr)? $(, links: $links:expr)?;
-            $( $(#[$fmeta:meta])* $field:ident : $ty:ty as $konst:ident = $def:expr; )*
+            $( $(#[$fmeta:meta])* $field:ident : $ty:ty as $konst:ident $(($kind:ident))? = $def:expr; )*
         }
     ) => {
         $(#[$meta])*
@@ -575,7 +582,8 @@ macro_rules! registry {
             use super::*;
             $(
                 #[doc = concat!("The `", stringify!($field), "` field.")]
-                pub const $konst: $crate::query::Col<super::$name> = $crate::query::Col::new($def.name);
+                pub const $konst: $crate::query::Col<super::$name, $crate::__column_kind!($ty $(, $kind)?)> =
+                    $crate::query::Col::new($def.name);
             )*
         }
 

@@ -31,8 +31,7 @@ use lamindb_storage::hash::hash_bytes;
 
 use crate::error::{Error, Result};
 use crate::instance::Instance;
-use crate::models::{Run, Transform};
-use crate::query::Q;
+use crate::models::{Run, Transform, transform};
 use crate::registry::Record;
 use crate::uid::{decode_base62, encode_base62};
 use crate::value::{Json, SqlType, Value};
@@ -261,8 +260,8 @@ impl Instance {
     fn transform_for(&self, opts: &TrackOptions) -> Result<Transform> {
         let hash = opts.source_code.as_deref().map(|s| hash_bytes(s.as_bytes()).hash);
         let latest = Transform::query()
-            .filter(Q::exact("key", opts.key.as_str()) & Q::exact("is_latest", true))
-            .order_by("-id")
+            .filter(transform::KEY.eq(opts.key.as_str()) & transform::IS_LATEST.eq(true))
+            .order_by(transform::ID.desc())
             .first(self)?;
         if let Some(latest) = &latest {
             if hash.is_none() || latest.hash == hash {
@@ -280,7 +279,7 @@ impl Instance {
         if let Some(hash) = &hash {
             // The same source under this key before: that version.
             let same = Transform::query()
-                .filter(Q::exact("key", opts.key.as_str()) & Q::exact("hash", hash.as_str()))
+                .filter(transform::KEY.eq(opts.key.as_str()) & transform::HASH.eq(hash.as_str()))
                 .first(self)?;
             if let Some(t) = same {
                 return Ok(t);

@@ -42,7 +42,9 @@ use chrono::Utc;
 use crate::annotate::ArtifactLabel;
 use crate::error::{Error, Result};
 use crate::instance::Instance;
-use crate::models::{Artifact, Collection, Project, Record as SheetRecord, Run, Transform, ULabel};
+use crate::models::{
+    Artifact, Collection, Project, Record as SheetRecord, Run, Transform, ULabel, artifact, run,
+};
 use crate::query::{Q, QuerySet};
 use crate::registry::{Record, Registry};
 use crate::track::RunStatus;
@@ -320,10 +322,10 @@ impl<'a> Transfer<'a> {
             };
         let transform_id = transform.id.unwrap_or_default();
         let initiated = match self.current_run {
-            Some(r) => Q::exact("initiated_by_run_id", r),
-            None => Q::kw("initiated_by_run_id__isnull", true)?,
+            Some(r) => run::INITIATED_BY_RUN_ID.eq(r),
+            None => run::INITIATED_BY_RUN_ID.is_null(),
         };
-        let q = Run::query().filter(Q::exact("transform_id", transform_id) & initiated).order_by("id");
+        let q = Run::filter(run::TRANSFORM_ID.eq(transform_id) & initiated);
         let run = match q.first(self.tx)? {
             Some(r) => r,
             None => {
@@ -347,7 +349,7 @@ impl<'a> Transfer<'a> {
             let mut run = Run::get_by_id(self.tx, id)?;
             run.finished_at = Some(Utc::now());
             run.status_code = Some(RunStatus::Completed.code());
-            summary.run = Some(run.save_fields(self.tx, &["finished_at", "_status_code"])?);
+            summary.run = Some(run.save_fields(self.tx, (run::FINISHED_AT, run::STATUS_CODE))?);
         }
         summary.related = self.created;
         Ok(summary)
@@ -617,8 +619,8 @@ fn int(v: &Value) -> i64 {
 fn fetch_artifacts(inst: &Instance, field: &str, values: Vec<Value>) -> Result<Vec<Artifact>> {
     let mut out = Vec::with_capacity(values.len());
     for chunk in values.chunks(CHUNK) {
-        let q = Q::kw_list(&format!("{field}__in"), chunk.to_vec())?;
-        out.extend(Artifact::query().filter(q).all_branches().order_by("id").all(inst)?);
+        let q = Artifact::query().filter_kw_list(&format!("{field}__in"), chunk.to_vec());
+        out.extend(q.all_branches().all(inst)?);
     }
     Ok(out)
 }
@@ -627,8 +629,9 @@ fn fetch_artifacts(inst: &Instance, field: &str, values: Vec<Value>) -> Result<V
 fn fetch_artifacts_in(inst: &Instance, storage: i64, hashes: Vec<Value>) -> Result<Vec<Artifact>> {
     let mut out = Vec::new();
     for chunk in hashes.chunks(CHUNK) {
-        let q = Q::exact("storage_id", storage) & Q::kw_list("hash__in", chunk.to_vec())?;
-        out.extend(Artifact::query().filter(q).all_branches().all(inst)?);
+        let q =
+            artifact::STORAGE_ID.eq(storage) & artifact::HASH.is_in(chunk.iter().filter_map(Value::as_str));
+        out.extend(Artifact::filter(q).all_branches().all(inst)?);
     }
     Ok(out)
 }

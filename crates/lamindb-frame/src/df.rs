@@ -8,11 +8,17 @@
 //! one) stay, followed by the included paths and then the feature columns. Name a direct field in
 //! `include` to keep it.
 //!
+//! Includes are typed for a [`Query<R>`](lamindb_core::Query): paths built from `R`'s fields
+//! ([`DfOptions::include`]); for a [`QuerySet`] (registry chosen at run time) they are strings
+//! (`"created_by__handle"`), checked when the frame is built.
+//!
 //! The main query streams its rows straight into typed column builders; every include and the
 //! features cost one query per 10 000 ids (`id IN (…)`), never one per row.
 
+use std::marker::PhantomData;
+
 use lamindb_core::__private::{self as raw, Dialect};
-use lamindb_core::{Field, Instance, Q, QuerySet, Record, Registry};
+use lamindb_core::{Col, Field, Instance, Q, QuerySet, Record, Registry};
 use polars::prelude::*;
 
 use crate::FrameError;
@@ -42,13 +48,101 @@ pub enum FeatureSelection {
     Names(Vec<String>),
 }
 
-/// Options of [`df()`](crate::df()).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DfOptions {
+/// The registry parameter of [`DfOptions`] for a [`QuerySet`], whose registry is chosen at run
+/// time: includes are named as strings.
+#[derive(Debug)]
+pub enum AnyRegistry {}
+
+/// An include path of registry `R`: a field of `R` (`artifact::KEY`) or a field reached through
+/// relations (`artifact::ULABELS.then(ulabel::NAME)`,
+/// `artifact::RUN.then_rel(run::TRANSFORM).then(transform::KEY)`). For
+/// [`AnyRegistry`] also a string (`"created_by__handle"`).
+pub struct IncludePath<R> {
+    path: String,
+    _registry: PhantomData<fn() -> R>,
+}
+
+impl<R> IncludePath<R> {
+    /// The Django path (`ulabels__name`).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    fn untyped(&self) -> IncludePath<AnyRegistry> {
+        IncludePath { path: self.path.clone(), _registry: PhantomData }
+    }
+}
+
+impl<R, K, D> From<Col<R, K, D>> for IncludePath<R> {
+    fn from(c: Col<R, K, D>) -> IncludePath<R> {
+        IncludePath { path: c.path().to_string(), _registry: PhantomData }
+    }
+}
+
+impl<R, K, D> From<&Col<R, K, D>> for IncludePath<R> {
+    fn from(c: &Col<R, K, D>) -> IncludePath<R> {
+        IncludePath { path: c.path().to_string(), _registry: PhantomData }
+    }
+}
+
+impl From<&str> for IncludePath<AnyRegistry> {
+    fn from(path: &str) -> IncludePath<AnyRegistry> {
+        IncludePath { path: path.to_string(), _registry: PhantomData }
+    }
+}
+
+impl From<String> for IncludePath<AnyRegistry> {
+    fn from(path: String) -> IncludePath<AnyRegistry> {
+        IncludePath { path, _registry: PhantomData }
+    }
+}
+
+impl<R> Clone for IncludePath<R> {
+    fn clone(&self) -> Self {
+        IncludePath { path: self.path.clone(), _registry: PhantomData }
+    }
+}
+
+impl<R> std::fmt::Debug for IncludePath<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("IncludePath").field(&self.path).finish()
+    }
+}
+
+impl<R> PartialEq for IncludePath<R> {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path
+    }
+}
+
+impl<R> Eq for IncludePath<R> {}
+
+/// Options of [`df()`](crate::df()): `DfOptions<R>` for a [`Query<R>`](lamindb_core::Query)
+/// (includes are paths of `R`), `DfOptions` (= `DfOptions<AnyRegistry>`) for a [`QuerySet`].
+///
+/// ```
+/// use lamindb_core::fields::{artifact, run, transform, ulabel};
+/// use lamindb_core::Artifact;
+/// use lamindb_frame::DfOptions;
+///
+/// let opts = DfOptions::<Artifact>::default()
+///     .include(artifact::RUN.then_rel(run::TRANSFORM).then(transform::KEY))
+///     .include(artifact::ULABELS.then(ulabel::NAME));
+/// let paths: Vec<&str> = opts.include.iter().map(|p| p.path()).collect();
+/// assert_eq!(paths, ["run__transform__key", "ulabels__name"]);
+/// ```
+///
+/// A path of another registry does not compile:
+///
+/// ```compile_fail,E0277
+/// use lamindb_core::{Artifact, fields::ulabel};
+/// let _ = lamindb_frame::DfOptions::<Artifact>::default().include(ulabel::NAME);
+/// ```
+pub struct DfOptions<R = AnyRegistry> {
     /// Lookup paths of related fields (`created_by__handle`, `storage__root`, `ulabels__name`);
     /// to-one paths give scalar columns, to-many paths list columns. A plain field name keeps that
     /// direct field.
-    pub include: Vec<String>,
+    pub include: Vec<IncludePath<R>>,
     /// Feature columns (Artifact only).
     pub features: Option<FeatureSelection>,
     /// At most this many records; `None` (the default) = all, within the query's own limit if
@@ -59,16 +153,63 @@ pub struct DfOptions {
     pub order_by: Option<String>,
 }
 
-impl Default for DfOptions {
-    fn default() -> DfOptions {
+impl<R> Default for DfOptions<R> {
+    fn default() -> DfOptions<R> {
         DfOptions { include: Vec::new(), features: None, limit: None, order_by: Some("-id".into()) }
     }
 }
 
-impl DfOptions {
+impl<R> Clone for DfOptions<R> {
+    fn clone(&self) -> Self {
+        DfOptions {
+            include: self.include.clone(),
+            features: self.features.clone(),
+            limit: self.limit,
+            order_by: self.order_by.clone(),
+        }
+    }
+}
+
+impl<R> std::fmt::Debug for DfOptions<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DfOptions")
+            .field("include", &self.include)
+            .field("features", &self.features)
+            .field("limit", &self.limit)
+            .field("order_by", &self.order_by)
+            .finish()
+    }
+}
+
+impl<R> PartialEq for DfOptions<R> {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.include, &self.features, self.limit, &self.order_by)
+            == (&other.include, &other.features, other.limit, &other.order_by)
+    }
+}
+
+impl<R> Eq for DfOptions<R> {}
+
+impl<R> DfOptions<R> {
     /// Every record (no limit): the same as the default.
-    pub fn all() -> DfOptions {
+    pub fn all() -> DfOptions<R> {
         DfOptions::default()
+    }
+
+    /// Adds an include path (see [`IncludePath`]).
+    pub fn include(mut self, path: impl Into<IncludePath<R>>) -> DfOptions<R> {
+        self.include.push(path.into());
+        self
+    }
+
+    /// The same options with the include paths as strings (for [`df()`](crate::df())).
+    pub fn untyped(&self) -> DfOptions {
+        DfOptions {
+            include: self.include.iter().map(IncludePath::untyped).collect(),
+            features: self.features.clone(),
+            limit: self.limit,
+            order_by: self.order_by.clone(),
+        }
     }
 }
 
@@ -90,24 +231,32 @@ impl DfOptions {
 /// # Ok(()) }
 /// ```
 pub trait ToDataFrame {
+    /// The registry whose paths the includes are: `R` for a `Query<R>`, [`AnyRegistry`] for a
+    /// [`QuerySet`].
+    type Registry;
+
     /// The records as a DataFrame with LaminDB's columns, newest first.
     fn df(&self, inst: &Instance) -> Result<DataFrame, FrameError> {
         self.df_with(inst, &DfOptions::default())
     }
 
     /// The records as a DataFrame, with includes, features, a limit or an ordering.
-    fn df_with(&self, inst: &Instance, opts: &DfOptions) -> Result<DataFrame, FrameError>;
+    fn df_with(&self, inst: &Instance, opts: &DfOptions<Self::Registry>) -> Result<DataFrame, FrameError>;
 }
 
 impl ToDataFrame for QuerySet {
+    type Registry = AnyRegistry;
+
     fn df_with(&self, inst: &Instance, opts: &DfOptions) -> Result<DataFrame, FrameError> {
         df(inst, self, opts)
     }
 }
 
 impl<R: Record> ToDataFrame for lamindb_core::Query<R> {
-    fn df_with(&self, inst: &Instance, opts: &DfOptions) -> Result<DataFrame, FrameError> {
-        df(inst, self.try_queryset()?, opts)
+    type Registry = R;
+
+    fn df_with(&self, inst: &Instance, opts: &DfOptions<R>) -> Result<DataFrame, FrameError> {
+        df(inst, self.try_queryset()?, &opts.untyped())
     }
 }
 
@@ -145,7 +294,7 @@ pub fn df(db: &Instance, qs: &QuerySet, opts: &DfOptions) -> Result<DataFrame, F
         )));
     }
     let includes: Vec<Include> =
-        opts.include.iter().map(|p| Include::parse(reg, p)).collect::<Result<_, _>>()?;
+        opts.include.iter().map(|p| Include::parse(reg, p.path())).collect::<Result<_, _>>()?;
 
     // Direct columns: the basic ones (or the first three of them), then the directly included.
     let basic = basic_columns(reg);

@@ -17,7 +17,9 @@ mod include;
 pub mod io;
 pub mod load;
 
-pub use df::{DEFAULT_LIMIT, DfOptions, FeatureSelection, ToDataFrame, basic_columns, df};
+pub use df::{
+    AnyRegistry, DEFAULT_LIMIT, DfOptions, FeatureSelection, IncludePath, ToDataFrame, basic_columns, df,
+};
 pub use error::FrameError;
 pub use export::{Format, write, write_file};
 pub use load::{load_artifact, load_artifact_in, load_path};

@@ -50,14 +50,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Which files are about lung?
     let lung = ln::Artifact::filter(ln::artifact::ULABELS.then(ln::ulabel::NAME).eq("lung"))
-        .order_by("key")
+        .order_by(ln::artifact::KEY)
         .all(&inst)?;
     let keys: Vec<_> = lung.iter().filter_map(|a| a.key.as_deref()).collect();
     println!("lung samples: {keys:?}");
     assert_eq!(keys, ["raw/sample0.csv", "raw/sample2.csv"]);
 
     // A report of every CSV artifact with its labels, as Parquet.
-    let report = ln::DfOptions { include: vec!["ulabels__name".into()], ..Default::default() };
+    let report = ln::DfOptions::default().include(ln::artifact::ULABELS.then(ln::ulabel::NAME));
     let mut frame = ln::Artifact::filter(ln::artifact::SUFFIX.eq(".csv")).df_with(&inst, &report)?;
     let out = tmp.path().join("report.parquet");
     ln::lamindb_frame::write_file(&mut frame, ln::lamindb_frame::Format::Parquet, &out)?;

@@ -72,8 +72,8 @@
 
 pub use lamindb_core;
 pub use lamindb_core::fields::{
-    Col, Rel, artifact, artifactulabel, branch, collection, feature, project, record, reference, run, schema,
-    space, storage, transform, ulabel, user,
+    Col, Rel, Where, artifact, artifactulabel, branch, collection, feature, project, record, reference, run,
+    schema, space, storage, transform, ulabel, user,
 };
 pub use lamindb_core::*;
 pub use lamindb_storage;
@@ -81,4 +81,4 @@ pub use lamindb_storage;
 #[cfg(feature = "frame")]
 pub use lamindb_frame;
 #[cfg(feature = "frame")]
-pub use lamindb_frame::{DataFrame, DfOptions, ToDataFrame};
+pub use lamindb_frame::{DataFrame, DfOptions, IncludePath, ToDataFrame};

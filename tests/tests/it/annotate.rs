@@ -164,9 +164,13 @@ fn project_and_reference_dates_are_saved_filtered_and_checked() {
         assert_eq!(back.start_date.as_deref(), Some("2026-01-15"));
         assert_eq!(back.end_date, None);
         Project::new("later").save(&t.inst).unwrap();
-        let hits = Project::filter(project::START_DATE.gt("2026-01-01")).all(&t.inst).unwrap();
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
+        let hits = Project::filter(project::START_DATE.gt(day(1))).all(&t.inst).unwrap();
         assert_eq!(hits.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["atlas"]);
-        let err = Project::filter(project::START_DATE.gt("next week")).all(&t.inst).unwrap_err();
+        assert_eq!(Project::filter(project::START_DATE.range(day(15), day(16))).count(&t.inst).unwrap(), 1);
+        assert_eq!(Project::filter(project::START_DATE.lt(day(15))).count(&t.inst).unwrap(), 0);
+        // The string form takes any text and checks it when the query runs.
+        let err = Project::query().filter_kw("start_date__gt", "next week").all(&t.inst).unwrap_err();
         assert!(err.to_string().contains("expected a date"), "{err}");
         let mut bad = Project::new("bad");
         bad.end_date = Some("31/12/2026".into());

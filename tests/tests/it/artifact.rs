@@ -648,7 +648,7 @@ fn a_row_left_by_a_killed_process_is_completed() {
             // What a process killed between insert and copy leaves: the flag, no bytes.
             let mut flagged = a.clone();
             flagged.aux = Some(lamindb_core::value::Json("{\"so\": 1}".into()));
-            flagged = flagged.save_fields(&t.inst, &["_aux"]).unwrap();
+            flagged = flagged.save_fields(&t.inst, lamindb_core::fields::artifact::AUX).unwrap();
             let storage = a.storage(&t.inst).unwrap();
             let store = Store::open(&StorageRoot::parse(&storage.root).unwrap()).unwrap();
             store.delete(&a.storage_key()).unwrap();

@@ -81,8 +81,14 @@ fn an_export_folder_loads_into_a_new_instance() {
                 .collect();
             assert_eq!(roots.len(), 3, "{roots:?}");
             // New records get fresh ids after the loaded ones.
-            let max =
-                ULabel::query().all_branches().order_by("-id").first(&copy).unwrap().unwrap().id.unwrap();
+            let max = ULabel::query()
+                .all_branches()
+                .order_by(lamindb_core::fields::ulabel::ID.desc())
+                .first(&copy)
+                .unwrap()
+                .unwrap()
+                .id
+                .unwrap();
             assert_eq!(ULabel::new("fresh").save(&copy).unwrap().id, Some(max + 1));
 
             // A second import is refused: the instance holds records now; nothing changes.

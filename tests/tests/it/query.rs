@@ -161,7 +161,11 @@ fn q_algebra_ordering_and_slicing() {
         assert_eq!(names(&mut t, ordered.clone().offset(3)), ["a2", "a1"]);
         assert_eq!(ordered.count(&t.inst).unwrap(), 5);
         assert!(ordered.exists(&t.inst).unwrap());
-        let first = ULabel::query().order_by("-name").first(&t.inst).unwrap().unwrap();
+        let first = ULabel::query()
+            .order_by(lamindb_core::fields::ulabel::NAME.desc())
+            .first(&t.inst)
+            .unwrap()
+            .unwrap();
         assert_eq!(first.name, "c1");
         let err = QuerySet::new(ULabel::REGISTRY).order_by("nme").rows(&t.inst).unwrap_err();
         assert!(err.to_string().starts_with("Unknown field 'nme'."), "{err}");

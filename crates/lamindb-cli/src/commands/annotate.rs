@@ -3,8 +3,9 @@
 use anyhow::bail;
 use clap::Args;
 use lamindb_core::annotate::value_from_text;
+use lamindb_core::fields::feature;
 use lamindb_core::models::Record as SheetRecord;
-use lamindb_core::{Artifact, Feature, Instance, Project, Q, Record, ULabel};
+use lamindb_core::{Artifact, Feature, Instance, Project, Record, ULabel};
 
 use super::current_instance_to_write;
 use crate::output;
@@ -62,8 +63,7 @@ pub(crate) fn run(args: AnnotateArgs) -> anyhow::Result<()> {
         let Some((name, text)) = pair.split_once('=') else {
             bail!("--features {pair:?}: expected NAME=VALUE");
         };
-        let dtype = Feature::query()
-            .filter(Q::exact("name", name) & Q::exact("branch_id", 1))
+        let dtype = Feature::filter(feature::NAME.eq(name) & feature::BRANCH_ID.eq(1))
             .first(&inst)?
             .and_then(|f| f.dtype_str)
             .unwrap_or_default();
@@ -103,10 +103,7 @@ fn named<R: Record>(inst: &Instance, names: &[String]) -> anyhow::Result<Vec<R>>
     let mut out = Vec::new();
     let mut missing = Vec::new();
     for name in names {
-        match R::filter(Q::exact(reg.name_field, name.as_str()) & Q::exact("branch_id", 1))
-            .order_by("id")
-            .first(inst)?
-        {
+        match R::query().filter_eq(reg.name_field, name.as_str()).filter_eq("branch_id", 1).first(inst)? {
             Some(r) => out.push(r),
             None => missing.push(format!("'{name}'")),
         }

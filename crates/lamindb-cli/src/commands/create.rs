@@ -5,6 +5,7 @@ use std::io::Read;
 
 use anyhow::bail;
 use clap::Args;
+use lamindb_core::fields::record;
 use lamindb_core::models::Record as SheetRecord;
 use lamindb_core::records::NameMatch;
 use lamindb_core::{Artifact, Branch, Feature, Instance, Project, Q, Record, Reference, ULabel, Value};
@@ -120,8 +121,8 @@ fn create_named(inst: &Instance, args: &CreateArgs, registry: &str, names: &[Str
     };
     let type_id = match &args.type_ {
         Some(t) => {
-            let q = Q::exact("name", t.as_str()) | Q::exact("uid", t.as_str());
-            let sheet = SheetRecord::filter(q & Q::exact("is_type", true)).first(inst)?.ok_or_else(|| {
+            let q = record::NAME.eq(t.as_str()) | record::UID.eq(t.as_str());
+            let sheet = SheetRecord::filter(q & record::IS_TYPE.eq(true)).first(inst)?.ok_or_else(|| {
                 anyhow::anyhow!(
                     "no record type named '{t}': create it with `lamin create record {t} --is-type`"
                 )

@@ -111,7 +111,7 @@ pub(crate) fn run(args: DfArgs) -> anyhow::Result<()> {
     }
     let qs = args.query.queryset(reg)?;
     let opts = DfOptions {
-        include: args.include.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+        include: args.include.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).map(Into::into).collect(),
         features: args.features.as_ref().map(|names| {
             let names: Vec<String> =
                 names.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();

@@ -317,8 +317,8 @@ crate::registry! {
         description: Option<String> as DESCRIPTION = Field::new("description", Text).null();
         abbr: Option<String> as ABBR = Field::new("abbr", Varchar(32)).null();
         url: Option<String> as URL = Field::new("url", Varchar(255)).null();
-        start_date: Option<String> as START_DATE = Field::new("start_date", Date).null();
-        end_date: Option<String> as END_DATE = Field::new("end_date", Date).null();
+        start_date: Option<String> as START_DATE(Date) = Field::new("start_date", Date).null();
+        end_date: Option<String> as END_DATE(Date) = Field::new("end_date", Date).null();
         status_code: Option<i64> as STATUS_CODE = Field::new("_status_code", SmallInt);
         branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
         created_on_id: Option<i64> as CREATED_ON_ID = Field::new("created_on_id", Int).fk("Branch");
@@ -349,7 +349,7 @@ crate::registry! {
         pubmed_id: Option<i64> as PUBMED_ID = Field::new("pubmed_id", BigInt).null();
         doi: Option<String> as DOI = Field::new("doi", Varchar(255)).null();
         text: Option<String> as TEXT = Field::new("text", Text).null();
-        date: Option<String> as DATE = Field::new("date", Date).null();
+        date: Option<String> as DATE(Date) = Field::new("date", Date).null();
         branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
         created_on_id: Option<i64> as CREATED_ON_ID = Field::new("created_on_id", Int).fk("Branch");
         run_id: Option<i64> as RUN_ID = Field::new("run_id", BigInt).null().fk("Run");

@@ -100,18 +100,21 @@ pub enum Operand {
     List(Vec<Value>),
 }
 
-/// A query expression: conditions combined with and, or and not (`&`, `|`, `!`).
+/// An untyped query expression: conditions combined with and, or and not (`&`, `|`, `!`), for a
+/// [`QuerySet`](crate::QuerySet), whose registry is chosen at run time.
 ///
-/// Built only through checked constructors, so every `Q` compiles: the typed fields
-/// ([`crate::fields`], e.g. `ulabel::NAME.starts_with("T")`), or the string form
-/// ([`Q::kw`], `"name__startswith"`) that checks the lookup and its operand.
+/// Built only through checked constructors, so every `Q` compiles: the string form
+/// ([`Q::kw`], `"name__startswith"`, and the filter expressions of
+/// [`parse`](crate::query::parse)) that checks the lookup and its operand, or a typed condition
+/// ([`Where<R>`](crate::query::Where), e.g. `ulabel::NAME.starts_with("T")`) turned into a `Q`.
+/// Field names are checked against the registry when the query runs.
 ///
 /// ```
 /// use lamindb_core::{Q, fields::ulabel};
 ///
-/// let typed = ulabel::NAME.starts_with("T") & !ulabel::DESCRIPTION.is_null(true);
+/// let typed = ulabel::NAME.starts_with("T") & !ulabel::DESCRIPTION.is_null();
 /// let text = (Q::kw("name__startswith", "T")? & !Q::kw("description__isnull", true)?);
-/// assert_eq!(typed, text);
+/// assert_eq!(Q::from(typed), text);
 /// # Ok::<(), lamindb_core::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]

@@ -2,9 +2,15 @@
 //!
 //! Each registry declared with [`registry!`](crate::registry!) gets a module of constants, one per
 //! field (`ulabel::NAME`, `artifact::SIZE`), re-exported with its relations in [`crate::fields`].
-//! Every Django lookup is a method; relations chain with [`Rel::then`]
-//! (`artifact::ULABELS.then(ulabel::NAME)` is `ulabels__name`). A condition built this way is the
-//! same [`Q`] as its string form (`Q::kw("ulabels__name", …)`) and compiles to the same SQL.
+//! A field is a [`Col<R, K>`]: a field of registry `R` whose column is of kind `K`
+//! ([`kind`](super::kind)). Every Django lookup is a method; the text lookups exist on text
+//! columns only, and every value is of the column's kind. Relations chain with [`Rel::then`]
+//! (`artifact::ULABELS.then(ulabel::NAME)` is `ulabels__name`, a text field of Artifact).
+//!
+//! A lookup returns a [`Where<R>`]: a condition on records of `R`, combined with `&`, `|` and `!`
+//! with conditions of the same registry, and taken by [`Record::filter`](crate::Record::filter).
+//! It is the same [`Q`] as its string form (`Q::kw("ulabels__name", …)`) and compiles to the same
+//! SQL.
 //!
 //! ```
 //! use lamindb_core::{Q, fields::{artifact, ulabel}};
@@ -17,143 +23,185 @@
 use std::borrow::Cow;
 use std::marker::PhantomData;
 
+use super::cond::{Order, Where};
 use super::expr::{Lookup, Node, Operand, Q};
+use super::kind::{ColumnValue, Text};
 use crate::value::Value;
 
-/// A field of registry `R`, or a field reached from `R` through relations.
+/// The path marker of a field of the registry itself (a column of its table).
 #[derive(Debug)]
-pub struct Col<R> {
+pub enum Direct {}
+
+/// The path marker of a field reached through relations (`ulabels__name`): it filters, but it
+/// neither orders, nor saves, nor refreshes.
+#[derive(Debug)]
+pub enum Related {}
+
+/// A field of registry `R` whose column is of kind `K` ([`kind`](super::kind)); `D` is
+/// [`Direct`] for a column of `R` itself, [`Related`] for a field reached through relations.
+pub struct Col<R, K, D = Direct> {
     path: Cow<'static, str>,
-    _registry: PhantomData<fn() -> R>,
+    _marker: PhantomData<fn() -> (R, K, D)>,
 }
 
-impl<R> Clone for Col<R> {
+impl<R, K, D> std::fmt::Debug for Col<R, K, D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Col").field(&self.path).finish()
+    }
+}
+
+impl<R, K, D> Clone for Col<R, K, D> {
     fn clone(&self) -> Self {
-        Col { path: self.path.clone(), _registry: PhantomData }
+        Col { path: self.path.clone(), _marker: PhantomData }
     }
 }
 
-impl<R> Col<R> {
+impl<R, K> Col<R, K> {
     /// The field named `name` (a column of `R`'s table).
-    pub const fn new(name: &'static str) -> Col<R> {
-        Col { path: Cow::Borrowed(name), _registry: PhantomData }
+    pub const fn new(name: &'static str) -> Col<R, K> {
+        Col { path: Cow::Borrowed(name), _marker: PhantomData }
     }
 
+    /// Ascending order by this field, for [`Query::order_by`](crate::Query::order_by).
+    pub fn asc(&self) -> Order<R> {
+        Order::new(self.path.clone(), false)
+    }
+
+    /// Descending order by this field, for [`Query::order_by`](crate::Query::order_by).
+    pub fn desc(&self) -> Order<R> {
+        Order::new(self.path.clone(), true)
+    }
+}
+
+impl<R, K, D> Col<R, K, D> {
     /// The Django path of the field (`ulabels__name`).
     pub fn path(&self) -> &str {
         &self.path
     }
 
-    fn q(&self, lookup: Lookup, operand: Operand) -> Q {
-        Q(Node::Cond { path: self.path.split("__").map(str::to_string).collect(), lookup, operand })
+    fn q(&self, lookup: Lookup, operand: Operand) -> Where<R> {
+        let path = self.path.split("__").map(str::to_string).collect();
+        Where::new(Q(Node::Cond { path, lookup, operand }))
     }
 
-    fn text(&self, lookup: Lookup, value: impl Into<String>) -> Q {
-        self.q(lookup, Operand::Value(Value::Text(value.into())))
+    fn one(&self, lookup: Lookup, value: impl ColumnValue<K>) -> Where<R> {
+        self.q(lookup, Operand::Value(value.into_value()))
     }
 
-    /// `field = value` (`field IS NULL` for [`Value::Null`]).
-    pub fn eq(&self, value: impl Into<Value>) -> Q {
-        self.q(Lookup::Exact, Operand::Value(value.into()))
+    /// `field = value`.
+    pub fn eq(&self, value: impl ColumnValue<K>) -> Where<R> {
+        self.one(Lookup::Exact, value)
     }
 
     /// Not equal: `!(field = value)`, keeping rows where the field is NULL (as Django's exclude).
-    pub fn ne(&self, value: impl Into<Value>) -> Q {
+    pub fn ne(&self, value: impl ColumnValue<K>) -> Where<R> {
         !self.eq(value)
     }
 
+    /// One of `values` (`in`); an empty list matches nothing.
+    pub fn is_in<V: ColumnValue<K>>(&self, values: impl IntoIterator<Item = V>) -> Where<R> {
+        self.q(Lookup::In, Operand::List(values.into_iter().map(ColumnValue::into_value).collect()))
+    }
+
+    /// `> value`.
+    pub fn gt(&self, value: impl ColumnValue<K>) -> Where<R> {
+        self.one(Lookup::Gt, value)
+    }
+
+    /// `>= value`.
+    pub fn gte(&self, value: impl ColumnValue<K>) -> Where<R> {
+        self.one(Lookup::Gte, value)
+    }
+
+    /// `< value`.
+    pub fn lt(&self, value: impl ColumnValue<K>) -> Where<R> {
+        self.one(Lookup::Lt, value)
+    }
+
+    /// `<= value`.
+    pub fn lte(&self, value: impl ColumnValue<K>) -> Where<R> {
+        self.one(Lookup::Lte, value)
+    }
+
+    /// Between `low` and `high`, both included (`range`).
+    pub fn range(&self, low: impl ColumnValue<K>, high: impl ColumnValue<K>) -> Where<R> {
+        self.q(Lookup::Range, Operand::List(vec![low.into_value(), high.into_value()]))
+    }
+
+    /// `IS NULL` (`isnull=True`).
+    pub fn is_null(&self) -> Where<R> {
+        self.q(Lookup::IsNull, Operand::Value(Value::Bool(true)))
+    }
+
+    /// `IS NOT NULL` (`isnull=False`).
+    pub fn is_not_null(&self) -> Where<R> {
+        self.q(Lookup::IsNull, Operand::Value(Value::Bool(false)))
+    }
+}
+
+/// The lookups of text columns.
+impl<R, D> Col<R, Text, D> {
+    fn text(&self, lookup: Lookup, value: impl Into<String>) -> Where<R> {
+        self.q(lookup, Operand::Value(Value::Text(value.into())))
+    }
+
     /// Equal ignoring case (`iexact`).
-    pub fn iexact(&self, value: impl Into<String>) -> Q {
+    pub fn iexact(&self, value: impl Into<String>) -> Where<R> {
         self.text(Lookup::IExact, value)
     }
 
     /// Contains a substring, case-sensitive (`contains`).
-    pub fn contains(&self, value: impl Into<String>) -> Q {
+    pub fn contains(&self, value: impl Into<String>) -> Where<R> {
         self.text(Lookup::Contains, value)
     }
 
     /// Contains a substring, ignoring case (`icontains`).
-    pub fn icontains(&self, value: impl Into<String>) -> Q {
+    pub fn icontains(&self, value: impl Into<String>) -> Where<R> {
         self.text(Lookup::IContains, value)
     }
 
     /// Starts with a prefix, case-sensitive (`startswith`).
-    pub fn starts_with(&self, value: impl Into<String>) -> Q {
+    pub fn starts_with(&self, value: impl Into<String>) -> Where<R> {
         self.text(Lookup::StartsWith, value)
     }
 
     /// Starts with a prefix, ignoring case (`istartswith`).
-    pub fn istarts_with(&self, value: impl Into<String>) -> Q {
+    pub fn istarts_with(&self, value: impl Into<String>) -> Where<R> {
         self.text(Lookup::IStartsWith, value)
     }
 
     /// Ends with a suffix, case-sensitive (`endswith`).
-    pub fn ends_with(&self, value: impl Into<String>) -> Q {
+    pub fn ends_with(&self, value: impl Into<String>) -> Where<R> {
         self.text(Lookup::EndsWith, value)
     }
 
     /// Ends with a suffix, ignoring case (`iendswith`).
-    pub fn iends_with(&self, value: impl Into<String>) -> Q {
+    pub fn iends_with(&self, value: impl Into<String>) -> Where<R> {
         self.text(Lookup::IEndsWith, value)
     }
 
     /// Matches a regular expression, case-sensitive (`regex`).
-    pub fn regex(&self, pattern: impl Into<String>) -> Q {
+    pub fn regex(&self, pattern: impl Into<String>) -> Where<R> {
         self.text(Lookup::Regex, pattern)
     }
 
     /// Matches a regular expression, ignoring case (`iregex`).
-    pub fn iregex(&self, pattern: impl Into<String>) -> Q {
+    pub fn iregex(&self, pattern: impl Into<String>) -> Where<R> {
         self.text(Lookup::IRegex, pattern)
-    }
-
-    /// One of `values` (`in`); an empty list matches nothing.
-    pub fn is_in<V: Into<Value>>(&self, values: impl IntoIterator<Item = V>) -> Q {
-        self.q(Lookup::In, Operand::List(values.into_iter().map(Into::into).collect()))
-    }
-
-    /// `> value`.
-    pub fn gt(&self, value: impl Into<Value>) -> Q {
-        self.q(Lookup::Gt, Operand::Value(value.into()))
-    }
-
-    /// `>= value`.
-    pub fn gte(&self, value: impl Into<Value>) -> Q {
-        self.q(Lookup::Gte, Operand::Value(value.into()))
-    }
-
-    /// `< value`.
-    pub fn lt(&self, value: impl Into<Value>) -> Q {
-        self.q(Lookup::Lt, Operand::Value(value.into()))
-    }
-
-    /// `<= value`.
-    pub fn lte(&self, value: impl Into<Value>) -> Q {
-        self.q(Lookup::Lte, Operand::Value(value.into()))
-    }
-
-    /// Between `low` and `high`, both included (`range`).
-    pub fn range(&self, low: impl Into<Value>, high: impl Into<Value>) -> Q {
-        self.q(Lookup::Range, Operand::List(vec![low.into(), high.into()]))
-    }
-
-    /// `IS NULL` when `yes`, else `IS NOT NULL` (`isnull`).
-    pub fn is_null(&self, yes: bool) -> Q {
-        self.q(Lookup::IsNull, Operand::Value(Value::Bool(yes)))
-    }
-
-    /// The path for `order_by`, descending when `desc`.
-    pub fn order(&self, desc: bool) -> String {
-        if desc { format!("-{}", self.path) } else { self.path.to_string() }
     }
 }
 
 /// A relation from registry `R` to registry `T`: a foreign key (`artifact::CREATED_BY`), its
 /// reverse side (`storage::ARTIFACTS`) or a many-to-many link (`artifact::ULABELS`).
-#[derive(Debug)]
 pub struct Rel<R, T> {
     path: Cow<'static, str>,
     _registries: PhantomData<fn() -> (R, T)>,
+}
+
+impl<R, T> std::fmt::Debug for Rel<R, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Rel").field(&self.path).finish()
+    }
 }
 
 impl<R, T> Clone for Rel<R, T> {
@@ -168,9 +216,9 @@ impl<R, T> Rel<R, T> {
         Rel { path: Cow::Borrowed(name), _registries: PhantomData }
     }
 
-    /// A field of the related records, reached from `R`.
-    pub fn then(&self, field: Col<T>) -> Col<R> {
-        Col { path: Cow::Owned(format!("{}__{}", self.path, field.path)), _registry: PhantomData }
+    /// A field of the related records, reached from `R`: a field of `R` with the kind of `field`.
+    pub fn then<K, D>(&self, field: Col<T, K, D>) -> Col<R, K, Related> {
+        Col { path: Cow::Owned(format!("{}__{}", self.path, field.path)), _marker: PhantomData }
     }
 
     /// A relation of the related records, reached from `R` (`run::TRANSFORM` after `artifact::RUN`).

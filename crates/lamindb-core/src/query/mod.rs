@@ -1,15 +1,129 @@
 //! The query language: lazy, composable querysets over any registry, with Django lookups,
-//! relation traversal (`run__transform__key`, `artifacts__key`), `Q` objects combined with
+//! relation traversal (`run__transform__key`, `artifacts__key`), conditions combined with
 //! `&`, `|`, `!`, ordering, limits, LaminDB's default branch filter, `get(idlike)`, search and
 //! lookup.
 //!
-//! [`QuerySet`] is chosen at run time from a [`Registry`] (the CLI and exports use it);
-//! [`Query<R>`] is its typed face for Rust code. Every value is a bind parameter; field names are
-//! checked against the registry's declared fields.
+//! Two faces, one SQL:
+//!
+//! - [`Query<R>`] (from [`Record::filter`] / [`Record::query`]) is the typed form for Rust code.
+//!   Its conditions ([`Where<R>`]), orderings ([`Order<R>`]) and field sets ([`FieldSet<R>`]) are
+//!   built from the typed fields of [`crate::fields`] and carry their registry; a lookup's value
+//!   has the kind of its column ([`kind`]).
+//! - [`QuerySet`] is the run-time form: its registry is chosen at run time and its conditions
+//!   are untyped [`Q`]s, written as strings (`Q::kw("name__startswith", "T")`, the filter
+//!   expressions of [`parse`], `order_by("-name")`). The CLI and lamindb-frame use it; a
+//!   `Where<R>` converts into a `Q` for it.
+//!
+//! Every value is a bind parameter; field names are checked against the registry's declared
+//! fields. Both forms compile to the same SQL:
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let tmp = tempfile::tempdir()?;
+//! # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
+//! # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
+//! # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+//! use lamindb_core::{Artifact, Q, QuerySet, Record, ULabel, fields::{artifact, ulabel}};
+//!
+//! let mut label = ULabel::new("T cell").save(&inst)?;
+//! // Conditions of ULabel, combined; ordered by a field of ULabel.
+//! let typed = ulabel::NAME.starts_with("T") & !ulabel::DESCRIPTION.is_null() | ulabel::ID.gt(100);
+//! let labels = ULabel::filter(typed.clone()).order_by(ulabel::NAME.desc()).order_by(ulabel::ID).all(&inst)?;
+//! assert!(labels.is_empty());
+//! // The same condition as strings, for a registry chosen at run time.
+//! let text = Q::kw("name__startswith", "T")? & !Q::kw("description__isnull", true)? | Q::kw("id__gt", 100)?;
+//! assert_eq!(typed, text);
+//! assert_eq!(QuerySet::new(ULabel::REGISTRY).filter(typed.into()).order_by("-name").count(&inst)?, 0);
+//! // A field of a related registry is a field of the start: `ulabels__name` of Artifact.
+//! let tagged = Artifact::filter(artifact::ULABELS.then(ulabel::NAME).is_in(["T cell", "B cell"]));
+//! assert_eq!(tagged.count(&inst)?, 0);
+//! // Saving and refreshing name fields of the record's own registry.
+//! label.description = Some("a lymphocyte".into());
+//! label.save_fields(&inst, (ulabel::DESCRIPTION, ulabel::NAME))?;
+//! label.refresh_fields(&inst, ulabel::DESCRIPTION)?;
+//! assert_eq!(ULabel::filter(ulabel::DESCRIPTION.is_not_null()).count(&inst)?, 1);
+//! # Ok(()) }
+//! ```
+//!
+//! Wrong code does not compile. A field of another registry in a filter:
+//!
+//! ```compile_fail,E0308
+//! use lamindb_core::{Record, ULabel, fields::artifact};
+//! let _ = ULabel::filter(artifact::KEY.eq("x"));
+//! ```
+//!
+//! Conditions of two registries combined:
+//!
+//! ```compile_fail,E0308
+//! use lamindb_core::fields::{artifact, ulabel};
+//! let _ = ulabel::NAME.eq("x") & artifact::KEY.eq("x");
+//! ```
+//!
+//! A value of another kind than the column's: a number for a text column, a string for an
+//! integer column:
+//!
+//! ```compile_fail,E0277
+//! use lamindb_core::fields::ulabel;
+//! let _ = ulabel::NAME.gt(5);
+//! ```
+//!
+//! ```compile_fail,E0277
+//! use lamindb_core::fields::ulabel;
+//! let _ = ulabel::ID.eq("x");
+//! ```
+//!
+//! A text lookup on an integer column:
+//!
+//! ```compile_fail,E0599
+//! use lamindb_core::fields::artifact;
+//! let _ = artifact::SIZE.contains("1");
+//! ```
+//!
+//! An ordering by a field of another registry:
+//!
+//! ```compile_fail,E0277
+//! use lamindb_core::{Record, ULabel, fields::artifact};
+//! let _ = ULabel::query().order_by(artifact::KEY.desc());
+//! ```
+//!
+//! Saving (or refreshing) a field of another registry:
+//!
+//! ```compile_fail,E0277
+//! # fn f(inst: &lamindb_core::Instance) -> lamindb_core::Result<()> {
+//! use lamindb_core::{Record, ULabel, fields::artifact};
+//! let mut label = ULabel::new("x");
+//! label.save_fields(inst, (artifact::KEY,))?;
+//! # Ok(()) }
+//! ```
+//!
+//! A field reached through a relation orders nothing (only the registry's own columns do):
+//!
+//! ```compile_fail,E0277
+//! use lamindb_core::{Artifact, Record, fields::{artifact, ulabel}};
+//! let _ = Artifact::query().order_by(artifact::ULABELS.then(ulabel::NAME));
+//! ```
+//!
+//! [`Record::from_values`] with a field that is not a text column of the registry itself:
+//!
+//! ```compile_fail,E0308
+//! # fn f(inst: &lamindb_core::Instance) {
+//! use lamindb_core::{Record, ULabel, fields::ulabel};
+//! let _ = ULabel::from_values(inst, ["1"], &ulabel::ID, false);
+//! # }
+//! ```
+//!
+//! ```compile_fail,E0308
+//! # fn f(inst: &lamindb_core::Instance) {
+//! use lamindb_core::{Record, ULabel, fields::{ulabel, user}};
+//! let _ = ULabel::from_values(inst, ["x"], &ulabel::CREATED_BY.then(user::HANDLE), false);
+//! # }
+//! ```
 
 mod compile;
+pub mod cond;
 pub mod expr;
 pub mod field;
+pub mod kind;
 pub mod lookup;
 pub mod parse;
 pub mod search;
@@ -20,8 +134,9 @@ use crate::instance::Instance;
 use crate::registry::{Record, Registry};
 use crate::value::{SqlType, Value};
 use compile::{Aliases, compile};
+pub use cond::{FieldSet, Order, Where};
 pub use expr::{Lookup, Operand, Q};
-pub use field::{Col, Rel};
+pub use field::{Col, Direct, Rel, Related};
 
 /// Fields whose presence in a filter turns LaminDB's default branch filter off.
 const BRANCH_FREE: [&str; 3] = ["id", "uid", "hash"];
@@ -69,12 +184,17 @@ impl QuerySet {
         self
     }
 
-    /// Orders by a field path; `-field` for descending. Later calls add tie-breakers.
-    pub fn order_by(mut self, field: &str) -> QuerySet {
+    /// Orders by a field named as a string (the run-time form); `-field` for descending. Later
+    /// calls add tie-breakers.
+    pub fn order_by(self, field: &str) -> QuerySet {
         match field.strip_prefix('-') {
-            Some(f) => self.order_by.push((f.to_string(), true)),
-            None => self.order_by.push((field.to_string(), false)),
+            Some(f) => self.order_by_field(f, true),
+            None => self.order_by_field(field, false),
         }
+    }
+
+    fn order_by_field(mut self, field: &str, desc: bool) -> QuerySet {
+        self.order_by.push((field.to_string(), desc));
         self
     }
 
@@ -337,41 +457,46 @@ impl<R: Record> Query<R> {
         self
     }
 
-    /// Keeps records matching `q`.
-    pub fn filter(self, q: Q) -> Query<R> {
-        self.map(|qs| qs.filter(q))
+    /// Keeps records matching `cond`, a condition built from `R`'s fields.
+    pub fn filter(self, cond: Where<R>) -> Query<R> {
+        self.map(|qs| qs.filter(cond.into_q()))
     }
 
-    /// Drops records matching `q`.
-    pub fn exclude(self, q: Q) -> Query<R> {
-        self.map(|qs| qs.exclude(q))
+    /// Drops records matching `cond`, a condition built from `R`'s fields.
+    pub fn exclude(self, cond: Where<R>) -> Query<R> {
+        self.map(|qs| qs.exclude(cond.into_q()))
     }
 
-    /// Keeps records where `key` (a Django keyword such as `name__startswith`) matches `value`.
+    /// Keeps records where `key` (a Django keyword such as `name__startswith`, the run-time
+    /// string form) matches `value`; an unknown field or a wrong value fails when the query runs.
     pub fn filter_kw(self, key: &str, value: impl Into<Value>) -> Query<R> {
         let q = Q::kw(key, value);
         self.with(q, false)
     }
 
-    /// Keeps records where `key` (e.g. `name__in`, `size__range`) matches a list of values.
+    /// Keeps records where `key` (e.g. `name__in`, `size__range`; the run-time string form)
+    /// matches a list of values.
     pub fn filter_kw_list(self, key: &str, values: Vec<Value>) -> Query<R> {
         let q = Q::kw_list(key, values);
         self.with(q, false)
     }
 
-    /// Keeps records where `field` equals `value`.
+    /// Keeps records where the field named `field` (the run-time string form) equals `value`.
     pub fn filter_eq(self, field: &str, value: impl Into<Value>) -> Query<R> {
         self.filter_kw(field, value)
     }
 
-    /// Keeps records where `field` starts with `prefix` (case-sensitive).
+    /// Keeps records where the field named `field` (the run-time string form) starts with
+    /// `prefix` (case-sensitive).
     pub fn filter_startswith(self, field: &str, prefix: &str) -> Query<R> {
         self.filter_kw(&format!("{field}__startswith"), prefix)
     }
 
-    /// Orders by a field; `-field` for descending.
-    pub fn order_by(self, field: &str) -> Query<R> {
-        self.map(|qs| qs.order_by(field))
+    /// Orders by a field of `R`: `ulabel::NAME.desc()`, `ulabel::NAME.asc()` or `ulabel::NAME`
+    /// (ascending). Later calls add tie-breakers; the id is the last one.
+    pub fn order_by(self, order: impl Into<Order<R>>) -> Query<R> {
+        let order = order.into();
+        self.map(|qs| qs.order_by_field(order.field(), order.is_desc()))
     }
 
     /// At most `n` records.

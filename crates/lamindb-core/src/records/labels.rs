@@ -2,6 +2,7 @@
 //! label, names repeated in the input are created once, uids never collide.
 
 use super::*;
+use crate::models::ulabel;
 
 /// How [`ULabel::create_many`] treats names that exist already.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,8 +62,8 @@ fn insert_ulabels(
     }
     if names_match == NameMatch::ReturnExisting {
         for chunk in names.chunks(10_000) {
-            let values = chunk.iter().map(|n| Value::Text(n.clone())).collect();
-            for u in ULabel::query().filter(Q::kw_list("name__in", values)?).to_list(db)? {
+            let values = chunk.iter().map(String::as_str);
+            for u in ULabel::filter(ulabel::NAME.is_in(values)).to_list(db)? {
                 existing.entry(u.name.clone()).or_insert(u);
             }
         }
@@ -152,7 +153,9 @@ impl Instance {
             let plan = insert_ulabels(db, &ctx, names, description, names_match)?;
             let mut created: std::collections::HashMap<String, ULabel> = Default::default();
             for chunk in plan.new_uids.chunks(10_000) {
-                for u in ULabel::query().filter(Q::kw_list("uid__in", chunk.to_vec())?).to_list(db)? {
+                for u in
+                    ULabel::filter(ulabel::UID.is_in(chunk.iter().filter_map(Value::as_str))).to_list(db)?
+                {
                     created.insert(u.uid.clone(), u);
                 }
             }

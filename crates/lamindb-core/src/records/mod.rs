@@ -392,9 +392,7 @@ pub(crate) fn from_values<R: Record>(
     let mut records: Vec<R> = Vec::new();
     for chunk in unique.chunks(10_000) {
         let list = chunk.iter().map(|v| Value::Text(v.clone())).collect();
-        records.extend(
-            R::query().filter(Q::kw_list(&format!("{}__in", f.name), list)?).order_by("id").to_list(inst)?,
-        );
+        records.extend(R::query().filter_kw_list(&format!("{}__in", f.name), list).to_list(inst)?);
     }
     records.sort_by_key(Record::id);
     let matched: std::collections::HashSet<String> =
