@@ -43,8 +43,9 @@
 //! None is on by default: SQLite and local storage are always built in, the rest is asked for.
 //!
 //! - `frame`: DataFrames (polars); brings [`ToDataFrame`] (`query.df(&inst)`).
-//! - `tokio`: `save_async`, `delete_async`, `refresh_from_db_async`, `NewArtifact::save_async`,
-//!   `Query::all_async`, downloads and transfers on tokio's blocking pool.
+//! - `tokio`: `Instance::open_async`, `Instance::init_async`, `save_async`, `delete_async`,
+//!   `refresh_from_db_async`, `NewArtifact::save_async`, `Query::all_async`, downloads and
+//!   transfers on tokio's blocking pool.
 //! - `postgres`: PostgreSQL databases (`Instance::open("postgresql://…")`); libpq and OpenSSL
 //!   are built from source and linked in.
 //! - `s3`, `gcs`: `s3://` and `gs://` storage locations (opendal's services and an HTTPS client).
@@ -57,9 +58,10 @@
 //!
 //! Every operation takes an [`Instance`]: a cheap, `Send + Sync` handle with pooled connections.
 //! Writes are atomic; [`Instance::transaction`] groups several (nested ones become savepoints).
-//! The operations block (files, SQL, storage): inside an async runtime, call them through
-//! `tokio::task::spawn_blocking`, or use the `*_async` variants (feature `tokio`), which do so —
-//! `examples/serve.rs` is an axum service built that way.
+//! The operations block (files, SQL, storage). They may be called from async code (on either
+//! flavour of tokio runtime they do not panic), but they hold the runtime's thread while they
+//! run: in a service, call them through `tokio::task::spawn_blocking`, or use the `*_async`
+//! variants (feature `tokio`), which do so — `examples/serve.rs` is an axum service built that way.
 //! Errors are [`Error`], a `#[non_exhaustive]` enum whose kinds (`DoesNotExist`, `Validation`,
 //! `InTrash`, `StorageNotManaged`, …) a caller can match.
 
