@@ -27,6 +27,52 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Records
+//!
+//! Every LaminDB registry is a struct with one field per column, in LaminDB's model order:
+//! [`ULabel`], [`Feature`], [`Project`], [`Reference`], [`Record`](lamindb_core::models::Record),
+//! [`Schema`], [`Transform`], [`Run`], [`Artifact`], [`Collection`], [`Storage`], [`User`],
+//! [`Space`], [`Branch`]. Constructors make LaminDB uids ([`ULabel::new`], [`Transform::new`]);
+//! the [`Record`] trait saves (validated first: [`Error::Validation`]), deletes
+//! to the trash and restores, refreshes, and gets a record by id or uid. [`Instance::transaction`]
+//! makes several writes one; labels are linked to artifacts with [`Instance::add_labels`].
+//!
+//! # Queries
+//!
+//! [`Record::filter`] gives a typed [`Query`]: conditions are built from each registry's field
+//! constants ([`ulabel::NAME`]`.starts_with("a")`, relations chained as
+//! [`artifact::ULABELS`]`.then(ulabel::NAME)`) and combined into a [`Q`] with `&`, `|`, `!`.
+//! [`QuerySet`] is the same query with the registry chosen at run time, and the string form
+//! (`"name__startswith"`) of Python LaminDB.
+//!
+//! # Artifacts
+//!
+//! [`Artifact::from_path`] builds a [`NewArtifact`] (key, description, storage location) whose
+//! `save` copies the bytes into storage, or registers them in place, deduplicated by LaminDB's
+//! hash and versioned by key; [`Instance::create_artifacts`] saves many at once
+//! ([`ArtifactOptions`], [`ArtifactOutcome`]). [`Instance::cache_artifact`] gives a local path
+//! (downloading cloud artifacts); [`Instance::transfer_artifacts`] copies records from another
+//! instance.
+//!
+//! # Lineage
+//!
+//! [`Instance::track`] starts a [`Run`] of a [`Transform`] ([`TrackOptions`]); while the
+//! returned [`TrackedRun`] lives, every save records it, and [`Instance::cache_artifact`] marks
+//! what it reads as inputs. [`Instance::provenance`] walks back from an artifact to the runs that
+//! made it and their inputs ([`Provenance`]).
+//!
+//! # Storage
+//!
+//! An instance's storage locations are [`Storage`] records ([`Instance::add_storage`]); their
+//! bytes are reached through [`lamindb_storage::Store`] (local directories, `s3://`, `gs://`),
+//! which also works alone, without an instance, from a [`lamindb_storage::StorageRoot`].
+//!
+//! # DataFrames
+//!
+//! With feature `frame`, `lamindb_frame` turns any query into a polars `DataFrame` with
+//! LaminDB's `to_dataframe()` columns (`query.df(&inst)` through its `ToDataFrame` trait),
+//! loads an artifact's table (`load_artifact`) and writes CSV, JSON, Parquet or Arrow IPC.
+//!
 //! # Picking layers
 //!
 //! | crate | what it is | use it alone when |
@@ -42,7 +88,7 @@
 //!
 //! None is on by default: SQLite and local storage are always built in, the rest is asked for.
 //!
-//! - `frame`: DataFrames (polars); brings [`ToDataFrame`] (`query.df(&inst)`).
+//! - `frame`: DataFrames (polars); brings `ToDataFrame` (`query.df(&inst)`).
 //! - `tokio`: `Instance::open_async`, `Instance::init_async`, `save_async`, `delete_async`,
 //!   `refresh_from_db_async`, `NewArtifact::save_async`, `Query::all_async`, downloads and
 //!   transfers on tokio's blocking pool.
