@@ -3,6 +3,10 @@
 //! Glue only: parse the arguments, call the library, print. Messages go to stderr, data (tables,
 //! JSON) to stdout; errors end the process with status 1 and say what to do.
 
+// The doc comments of the argument types are clap's help text, where `<storage>` or `<fk>` is a
+// placeholder the user reads, not an HTML tag.
+#![allow(rustdoc::invalid_html_tags)]
+
 mod commands;
 mod complete;
 mod help;

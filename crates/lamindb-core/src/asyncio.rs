@@ -1,5 +1,9 @@
 //! Async entry points (cargo feature `tokio`): the blocking operations run on tokio's blocking
 //! thread pool, so that a runtime worker never waits for SQL or storage.
+//!
+//! The blocking operations themselves may also be called from async code (they do not panic
+//! there), but they then hold the runtime's thread until they return: on a current-thread
+//! runtime nothing else runs meanwhile. These variants avoid that.
 
 use crate::error::{Error, Result};
 
@@ -49,6 +53,40 @@ impl<R: crate::Record> crate::Query<R> {
 }
 
 impl crate::Instance {
+    /// [`Instance::open`](crate::Instance::open) on a blocking thread of the tokio runtime.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let tmp = tempfile::tempdir()?;
+    /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
+    /// let opts = lamindb_core::InitOptions {
+    ///     storage: tmp.path().join("data").display().to_string(),
+    ///     ..Default::default()
+    /// };
+    /// let runtime = tokio::runtime::Runtime::new()?;
+    /// let inst = runtime.block_on(async {
+    ///     lamindb_core::Instance::init_async(&settings, &opts).await?;
+    ///     lamindb_core::Instance::open_async(tmp.path().join("data")).await
+    /// })?;
+    /// assert_eq!(inst.slug(), "anonymous/data");
+    /// # Ok(()) }
+    /// ```
+    pub fn open_async(
+        target: impl AsRef<std::path::Path>,
+    ) -> impl std::future::Future<Output = Result<crate::Instance>> + Send {
+        let target = target.as_ref().to_path_buf();
+        blocking(move || crate::Instance::open(target))
+    }
+
+    /// [`Instance::init`](crate::Instance::init) on a blocking thread of the tokio runtime.
+    pub fn init_async(
+        dir: &crate::SettingsDir,
+        opts: &crate::InitOptions,
+    ) -> impl std::future::Future<Output = Result<(crate::Instance, crate::InitOutcome)>> + Send {
+        let (dir, opts) = (dir.clone(), opts.clone());
+        blocking(move || crate::Instance::init(&dir, &opts))
+    }
+
     /// [`Artifact::cache`](crate::Artifact::cache) (a download for cloud
     /// artifacts) on a blocking thread of the tokio runtime.
     pub(crate) fn cache_artifact_async(

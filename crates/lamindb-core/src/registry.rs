@@ -550,11 +550,44 @@ macro_rules! __given_or {
     };
 }
 
+/// The generic doc line of a field declared with [`registry!`] (LaminDB's meaning of the common
+/// columns, else "The `x` column."), or nothing when the field carries its own doc attributes.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! registry_field_doc {
+    (branch_id, $what:literal) => {
+        "The branch: 1 `main`, 0 archive, −1 trash (soft-deleted)."
+    };
+    (created_on_id, $what:literal) => {
+        "The branch the record was created on (never changes)."
+    };
+    (space_id, $what:literal) => {
+        "The space that governs access (1: `all`)."
+    };
+    (is_locked, $what:literal) => {
+        "Whether the record is locked against changes."
+    };
+    (created_by_id, $what:literal) => {
+        "The user who created the record."
+    };
+    (run_id, $what:literal) => {
+        "The run that created the record, if any."
+    };
+    ($field:ident, $what:literal) => {
+        concat!("The `", stringify!($field), "` ", $what, ".")
+    };
+    ($field:ident, $what:literal, $($attr:tt)+) => {
+        ""
+    };
+}
+
 /// Declares a registry: the record struct, its [`Registry`] table and its [`Record`] impl.
 ///
 /// A field `name: RustType as CONSTANT = Field::new(…);` becomes the typed field
 /// `module::CONSTANT`, of the column kind of its Rust type ([`ColumnType`](crate::query::kind::ColumnType));
 /// `as CONSTANT(Date)` names the kind instead (a date held as a `String`).
+/// A field's `///` lines document it (on the struct field and on its typed-field constant);
+/// a field without them is documented as "The `x` column."
 #[macro_export]
 macro_rules! registry {
     (
@@ -570,7 +603,7 @@ macro_rules! registry {
         #[derive(Clone, Debug, PartialEq, Default)]
         pub struct $name {
             $(
-                #[doc = concat!("The `", stringify!($field), "` column.")]
+                #[doc = $crate::registry_field_doc!($field, "column" $(, #[$fmeta])*)]
                 $(#[$fmeta])*
                 pub $field: $ty,
             )*
@@ -581,7 +614,8 @@ macro_rules! registry {
             #[allow(unused_imports)]
             use super::*;
             $(
-                #[doc = concat!("The `", stringify!($field), "` field.")]
+                #[doc = $crate::registry_field_doc!($field, "field" $(, #[$fmeta])*)]
+                $(#[$fmeta])*
                 pub const $konst: $crate::query::Col<super::$name, $crate::__column_kind!($ty $(, $kind)?)> =
                     $crate::query::Col::new($def.name);
             )*

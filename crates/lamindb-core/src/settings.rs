@@ -229,27 +229,25 @@ fn parse_dotenv(text: &str) -> BTreeMap<String, Option<String>> {
 
 /// Writes a settings file through a temporary sibling and a rename, so that a reader never sees
 /// half of it. Settings can hold database passwords: the file is readable by its owner only
-/// (0600) and so is its folder (0700), as ssh and psql keep their secrets.
+/// (0600, set when the temporary file is created) and so is its folder (0700), as ssh and psql
+/// keep their secrets.
 pub(crate) fn write_atomic(path: &Path, text: &str) -> Result<()> {
     use std::io::Write;
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
     let dir = path.parent().expect("settings files live in a directory");
     std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(|e| Error::io(dir, e))?;
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(|e| Error::io(dir, e))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        path.file_name().unwrap_or_default().to_string_lossy(),
-        std::process::id()
-    ));
-    let _ = std::fs::remove_file(&tmp);
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&tmp)
+    let mut file = tempfile::Builder::new()
+        .prefix(&format!(".{}.", path.file_name().unwrap_or_default().to_string_lossy()))
+        .permissions(std::fs::Permissions::from_mode(0o600))
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, e))?;
+    let tmp = file.path().to_path_buf();
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.as_file().sync_all())
         .map_err(|e| Error::io(&tmp, e))?;
-    file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+    file.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
 }
 
 fn read_opt(path: &Path) -> Result<Option<String>> {

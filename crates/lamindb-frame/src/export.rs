@@ -111,23 +111,22 @@ pub fn write(df: &mut DataFrame, format: Format, writer: impl Write) -> Result<(
 pub fn write_file(df: &mut DataFrame, format: Format, path: &Path) -> Result<(), FrameError> {
     let io = |source| FrameError::Io { path: path.display().to_string(), source };
     let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
     };
     let name = path.file_name().ok_or_else(|| io(std::io::Error::other("not a file name")))?;
-    let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
-    let result = (|| {
-        let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp).map_err(io)?;
-        let mut out = std::io::BufWriter::new(file);
-        write(df, format, &mut out)?;
-        let file = out.into_inner().map_err(|e| io(e.into_error()))?;
-        file.sync_all().map_err(io)?;
-        std::fs::rename(&tmp, path).map_err(io)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    // Removed when dropped, that is on every early return.
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{}.", name.to_string_lossy()))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    let mut out = std::io::BufWriter::new(tmp);
+    write(df, format, &mut out)?;
+    let tmp = out.into_inner().map_err(|e| io(e.into_error()))?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
 }
 
 /// A copy of `df` whose list columns are JSON array texts (CSV has no nested values).
@@ -169,22 +168,9 @@ fn json_item(v: &AnyValue) -> String {
     }
 }
 
+/// `s` as a JSON string literal (quoted and escaped by serde_json).
 fn json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    serde_json::Value::from(s).to_string()
 }
 
 /// One value as table text: `None` for null, `True`/`False`, datetimes as

@@ -328,15 +328,8 @@ pub fn hash_string(s: &str) -> String {
 
 /// URL-safe base64 of `digest`, without padding, truncated to [`HASH_LENGTH`] characters.
 pub fn to_b64_str(digest: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::with_capacity(digest.len().div_ceil(3) * 4);
-    for group in digest.chunks(3) {
-        let n = group.iter().enumerate().fold(0u32, |n, (i, &b)| n | (b as u32) << (16 - 8 * i));
-        // 1 byte -> 2 chars, 2 bytes -> 3 chars, 3 bytes -> 4 chars (no padding).
-        for i in 0..=group.len() {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 0x3f) as usize] as char);
-        }
-    }
+    use base64::Engine;
+    let mut out = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest);
     out.truncate(HASH_LENGTH);
     out
 }

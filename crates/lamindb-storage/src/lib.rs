@@ -13,7 +13,9 @@
 //! - [`suffix`]: LaminDB's canonical suffixes.
 //!
 //! All operations are blocking. They run on one process-wide tokio runtime owned by this
-//! crate, so they must not be called from inside async code.
+//! crate, and may also be called from inside async code (a tokio runtime of either flavour):
+//! there each call to opendal runs on a plain thread of its own while the caller's thread waits,
+//! instead of panicking as opendal's blocking API would. Outside a runtime nothing changes.
 //!
 //! Local and memory roots are always built in; `s3://` and `gs://` roots need the cargo features
 //! `s3` and `gcs` (opendal's services and an HTTPS client), else [`Store::open`] returns
@@ -26,6 +28,7 @@ pub mod hash;
 pub mod key;
 pub mod marker;
 pub mod root;
+mod runtime;
 mod services;
 pub mod store;
 pub mod suffix;

@@ -2,7 +2,8 @@
 //!
 //! Objects are addressed with storage keys relative to the root, e.g. `.lamindb/abc.txt`;
 //! directory keys end with `/`. All calls block on one process-wide multi-thread tokio
-//! runtime owned by this module: do not call them from inside async code (that panics).
+//! runtime; they also work when called from inside async code (a tokio runtime of either
+//! flavour): there each opendal call runs on a plain thread of its own (see `runtime.rs`).
 //!
 //! Local roots are served by opendal's `fs` service rooted at `/`, with the root path as a key
 //! prefix: opendal's `fs` builder would otherwise create the root directory when the store is
@@ -11,7 +12,6 @@
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::Path;
-use std::sync::{LazyLock, Once};
 #[cfg(feature = "s3")]
 use std::time::Duration;
 
@@ -22,6 +22,7 @@ use opendal::services;
 use crate::error::{Result, StorageError};
 use crate::hash::{FileHash, StreamHasher};
 use crate::root::{RootKind, StorageRoot};
+use crate::runtime::{OffRuntime, RUNTIME, install_opendal, off_runtime, off_runtime_with_progress};
 #[cfg(feature = "gcs")]
 use crate::services::gcs_operator;
 use crate::services::memory_operator;
@@ -43,26 +44,6 @@ const COPY_STEP: u64 = 64 * 1024 * 1024;
 /// How long [`Store::detect_region`] waits for the bucket's answer.
 #[cfg(feature = "s3")]
 const REGION_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The runtime that drives all opendal futures of this crate.
-static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("lamindb-storage")
-        .enable_all()
-        .build()
-        .expect("cannot start the tokio runtime of lamindb-storage")
-});
-
-fn install_opendal() {
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| {
-        opendal::install_default();
-        // With the native-tls transport, `install_default` does not install the HTTP transport.
-        #[cfg(feature = "http-transport")]
-        opendal_http_transport_reqwest::install_default();
-    });
-}
 
 /// An object (or, in non-recursive listings, a directory) in a store.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -155,25 +136,26 @@ impl Store {
 
     /// Writes an object, replacing it if it exists; parent directories are created as needed.
     pub fn write(&self, key: &str, bytes: Vec<u8>) -> Result<()> {
-        self.op
-            .write_options(&self.path(key), bytes, self.write_options(None))
-            .map(|_| ())
-            .map_err(self.fail("write", key))
+        let (path, opts) = (self.path(key), self.write_options(None));
+        self.call(|op| op.write_options(&path, bytes, opts)).map(|_| ()).map_err(self.fail("write", key))
     }
 
     /// Reads a whole object.
     pub fn read(&self, key: &str) -> Result<Vec<u8>> {
-        self.op.read(&self.path(key)).map(|buf| buf.to_vec()).map_err(self.fail("read", key))
+        let path = self.path(key);
+        self.call(|op| op.read(&path).map(|buf| buf.to_vec())).map_err(self.fail("read", key))
     }
 
     /// Whether an object (or, for a key ending with `/`, a directory) exists.
     pub fn exists(&self, key: &str) -> Result<bool> {
-        self.op.exists(&self.path(key)).map_err(self.fail("exists", key))
+        let path = self.path(key);
+        self.call(|op| op.exists(&path)).map_err(self.fail("exists", key))
     }
 
     /// Size and kind of an object, `None` when it does not exist.
     pub fn stat(&self, key: &str) -> Result<Option<Entry>> {
-        match self.op.stat(&self.path(key)) {
+        let path = self.path(key);
+        match self.call(|op| op.stat(&path)) {
             Ok(meta) => Ok(Some(Entry {
                 key: key.trim_start_matches('/').to_string(),
                 size: if meta.is_dir() { 0 } else { meta.content_length() },
@@ -186,7 +168,8 @@ impl Store {
 
     /// Deletes an object; succeeds when it does not exist.
     pub fn delete(&self, key: &str) -> Result<()> {
-        self.op.delete(&self.path(key)).map_err(self.fail("delete", key))
+        let path = self.path(key);
+        self.call(|op| op.delete(&path)).map_err(self.fail("delete", key))
     }
 
     /// Deletes everything under a directory prefix (`dir/`; the `/` is added if missing),
@@ -201,7 +184,8 @@ impl Store {
             )));
         }
         let opts = DeleteOptions { recursive: true, ..Default::default() };
-        self.op.delete_options(&self.path(&dir), opts).map_err(self.fail("delete", &dir))
+        let path = self.path(&dir);
+        self.call(|op| op.delete_options(&path, opts)).map_err(self.fail("delete", &dir))
     }
 
     /// Lists the entries under a directory prefix (`""` for the root; a missing trailing `/`
@@ -212,7 +196,7 @@ impl Store {
         let dir = dir_key(prefix);
         let path = self.path(&dir);
         let opts = ListOptions { recursive, ..Default::default() };
-        let listed = match self.op.list_options(&path, opts) {
+        let listed = match self.call(|op| op.list_options(&path, opts)) {
             Ok(listed) => listed,
             Err(e) if e.kind() == opendal::ErrorKind::NotFound => Vec::new(),
             Err(e) => return Err(self.fail("list", &dir)(e)),
@@ -243,8 +227,8 @@ impl Store {
         let dir = dir_key(prefix);
         let path = self.path(&dir);
         let opts = ListOptions { recursive: true, ..Default::default() };
-        let lister = match self.op.lister_options(&path, opts) {
-            Ok(l) => Some(l),
+        let lister = match self.call(|op| op.lister_options(&path, opts)) {
+            Ok(l) => Some(OffRuntime::new(l)),
             Err(e) if e.kind() == opendal::ErrorKind::NotFound => None,
             Err(e) => return Err(self.fail("list", &dir)(e)),
         };
@@ -264,7 +248,8 @@ impl Store {
 
     /// One object's size and hash from its metadata (a `HEAD`, no read); `None` when missing.
     pub fn object_meta(&self, key: &str) -> Result<Option<ObjectMeta>> {
-        match self.op.stat(&self.path(key)) {
+        let path = self.path(key);
+        match self.call(|op| op.stat(&path)) {
             Ok(meta) if !meta.is_dir() => Ok(Some(self.object_meta_of(key.trim_start_matches('/'), &meta))),
             Ok(_) => Ok(None),
             Err(e) if e.kind() == opendal::ErrorKind::NotFound => Ok(None),
@@ -288,27 +273,47 @@ impl Store {
             p if p.is_empty() => "/".to_string(),
             p => p,
         };
-        self.op.create_dir(&path).map_err(self.fail("create_dir", &dir))
+        self.call(|op| op.create_dir(&path)).map_err(self.fail("create_dir", &dir))
     }
 
     /// Uploads a local file, streaming it in parts; returns the number of bytes written.
     pub fn upload_file(&self, key: &str, local: &Path) -> Result<u64> {
-        let io = |e| StorageError::io(local, e);
-        let mut file = File::open(local).map_err(io)?;
-        let opts = self.write_options(Some(UPLOAD_CHUNK));
-        let mut writer = self.op.writer_options(&self.path(key), opts).map_err(self.fail("write", key))?;
-        let mut buf = vec![0u8; UPLOAD_CHUNK];
-        let mut total = 0u64;
-        loop {
-            let n = read_up_to(&mut file, &mut buf).map_err(io)?;
-            if n == 0 {
-                break;
+        let mut file = File::open(local).map_err(|e| StorageError::io(local, e))?;
+        self.upload(key, local, &mut file, UPLOAD_CHUNK, None, &mut |_| {})
+    }
+
+    /// Streams `file` (opened from `local`) to `key` in parts, read through a buffer of
+    /// `buf_len` bytes that also feeds `hasher` and `progress`; returns the bytes written.
+    fn upload(
+        &self,
+        key: &str,
+        local: &Path,
+        file: &mut File,
+        buf_len: usize,
+        mut hasher: Option<&mut StreamHasher>,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<u64> {
+        off_runtime_with_progress(progress, |progress| {
+            let opts = self.write_options(Some(UPLOAD_CHUNK));
+            let mut writer =
+                self.op.writer_options(&self.path(key), opts).map_err(self.fail("write", key))?;
+            let mut buf = vec![0u8; buf_len];
+            let mut total = 0u64;
+            loop {
+                let n = read_up_to(file, &mut buf).map_err(|e| StorageError::io(local, e))?;
+                if n == 0 {
+                    break;
+                }
+                if let Some(hasher) = hasher.as_deref_mut() {
+                    hasher.update(&buf[..n]);
+                }
+                writer.write(buf[..n].to_vec()).map_err(self.fail("write", key))?;
+                total += n as u64;
+                progress(n as u64);
             }
-            writer.write(buf[..n].to_vec()).map_err(self.fail("write", key))?;
-            total += n as u64;
-        }
-        writer.close().map_err(self.fail("write", key))?;
-        Ok(total)
+            writer.close().map_err(self.fail("write", key))?;
+            Ok(total)
+        })
     }
 
     /// Copies a local file into the store at `key`, computing LaminDB's hash of the bytes as they
@@ -351,20 +356,8 @@ impl Store {
             }
             step.copy_hashed(&mut file, &mut out, u64::MAX)?;
         } else {
-            let mut buf = vec![0u8; UPLOAD_CHUNK.min(size.max(1) as usize)];
-            let opts = self.write_options(Some(UPLOAD_CHUNK));
-            let mut writer =
-                self.op.writer_options(&self.path(key), opts).map_err(self.fail("write", key))?;
-            loop {
-                let n = read_up_to(&mut file, &mut buf).map_err(io)?;
-                if n == 0 {
-                    break;
-                }
-                hasher.update(&buf[..n]);
-                writer.write(buf[..n].to_vec()).map_err(self.fail("write", key))?;
-                progress(n as u64);
-            }
-            writer.close().map_err(self.fail("write", key))?;
+            let buf_len = UPLOAD_CHUNK.min(size.max(1) as usize);
+            self.upload(key, local, &mut file, buf_len, Some(&mut hasher), progress)?;
         }
         hasher.finish().ok_or_else(|| StorageError::Io {
             path: local.display().to_string(),
@@ -408,7 +401,8 @@ impl Store {
 
     /// Size and modification time of an object, `None` when it does not exist (or is a directory).
     pub fn stat_file(&self, key: &str) -> Result<Option<(u64, Option<std::time::SystemTime>)>> {
-        match self.op.stat(&self.path(key)) {
+        let path = self.path(key);
+        match self.call(|op| op.stat(&path)) {
             Ok(meta) if meta.is_dir() => Ok(None),
             Ok(meta) => Ok(Some((meta.content_length(), meta.last_modified().map(Into::into)))),
             Err(e) if e.kind() == opendal::ErrorKind::NotFound => Ok(None),
@@ -424,15 +418,17 @@ impl Store {
     /// Downloads an object into a local file (created or truncated; its parent must exist),
     /// streaming it; returns the number of bytes written.
     pub fn download_file(&self, key: &str, local: &Path) -> Result<u64> {
-        let mut reader = self
-            .op
-            .reader(&self.path(key))
-            .and_then(|r| r.into_std_read(..))
-            .map_err(self.fail("read", key))?;
-        let mut file = File::create(local).map_err(|e| StorageError::io(local, e))?;
-        std::io::copy(&mut reader, &mut file).map_err(|e| StorageError::Io {
-            path: format!("{} -> {}", self.root.join(key), local.display()),
-            source: e,
+        off_runtime(|| {
+            let mut reader = self
+                .op
+                .reader(&self.path(key))
+                .and_then(|r| r.into_std_read(..))
+                .map_err(self.fail("read", key))?;
+            let mut file = File::create(local).map_err(|e| StorageError::io(local, e))?;
+            std::io::copy(&mut reader, &mut file).map_err(|e| StorageError::Io {
+                path: format!("{} -> {}", self.root.join(key), local.display()),
+                source: e,
+            })
         })
     }
 
@@ -454,14 +450,16 @@ impl Store {
         install_opendal();
         let bucket = self.root.bucket()?.to_string();
         let endpoint = self.root.endpoint_url().map(str::to_string).or_else(|| env("AWS_ENDPOINT_URL"));
-        RUNTIME.block_on(async move {
-            let detect = async {
-                match endpoint {
-                    Some(endpoint) => services::S3::detect_region(&endpoint, &bucket).await,
-                    None => aws_bucket_region(&bucket).await,
-                }
-            };
-            tokio::time::timeout(REGION_TIMEOUT, detect).await.ok().flatten()
+        off_runtime(|| {
+            RUNTIME.block_on(async move {
+                let detect = async {
+                    match endpoint {
+                        Some(endpoint) => services::S3::detect_region(&endpoint, &bucket).await,
+                        None => aws_bucket_region(&bucket).await,
+                    }
+                };
+                tokio::time::timeout(REGION_TIMEOUT, detect).await.ok().flatten()
+            })
         })
     }
 
@@ -472,6 +470,11 @@ impl Store {
         // S3 multipart parts go up in parallel (GCS resumable uploads take them in order).
         let concurrent = if chunk.is_some() && self.root.kind() == RootKind::S3 { UPLOAD_PARTS } else { 1 };
         WriteOptions { chunk, content_type, concurrent, ..Default::default() }
+    }
+
+    /// `f` applied to the operator, off the caller's tokio runtime if it runs in one.
+    fn call<T: Send>(&self, f: impl FnOnce(&opendal::blocking::Operator) -> T + Send) -> T {
+        off_runtime(|| f(&self.op))
     }
 
     /// The operator path of a key.

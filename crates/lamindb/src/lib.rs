@@ -27,6 +27,52 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Records
+//!
+//! Every LaminDB registry is a struct with one field per column, in LaminDB's model order:
+//! [`ULabel`], [`Feature`], [`Project`], [`Reference`], [`Record`](lamindb_core::models::Record),
+//! [`Schema`], [`Transform`], [`Run`], [`Artifact`], [`Collection`], [`Storage`], [`User`],
+//! [`Space`], [`Branch`]. Constructors make LaminDB uids ([`ULabel::new`], [`Transform::new`]);
+//! the [`Record`] trait saves (validated first: [`Error::Validation`]), deletes
+//! to the trash and restores, refreshes, and gets a record by id or uid. [`Instance::transaction`]
+//! makes several writes one; labels are linked to artifacts with [`Instance::add_labels`].
+//!
+//! # Queries
+//!
+//! [`Record::filter`] gives a typed [`Query`]: conditions are built from each registry's field
+//! constants ([`ulabel::NAME`]`.starts_with("a")`, relations chained as
+//! [`artifact::ULABELS`]`.then(ulabel::NAME)`) and combined into a [`Q`] with `&`, `|`, `!`.
+//! [`QuerySet`] is the same query with the registry chosen at run time, and the string form
+//! (`"name__startswith"`) of Python LaminDB.
+//!
+//! # Artifacts
+//!
+//! [`Artifact::from_path`] builds a [`NewArtifact`] (key, description, storage location) whose
+//! `save` copies the bytes into storage, or registers them in place, deduplicated by LaminDB's
+//! hash and versioned by key; [`Instance::create_artifacts`] saves many at once
+//! ([`ArtifactOptions`], [`ArtifactOutcome`]). [`Instance::cache_artifact`] gives a local path
+//! (downloading cloud artifacts); [`Instance::transfer_artifacts`] copies records from another
+//! instance.
+//!
+//! # Lineage
+//!
+//! [`Instance::track`] starts a [`Run`] of a [`Transform`] ([`TrackOptions`]); while the
+//! returned [`TrackedRun`] lives, every save records it, and [`Instance::cache_artifact`] marks
+//! what it reads as inputs. [`Instance::provenance`] walks back from an artifact to the runs that
+//! made it and their inputs ([`Provenance`]).
+//!
+//! # Storage
+//!
+//! An instance's storage locations are [`Storage`] records ([`Instance::add_storage`]); their
+//! bytes are reached through [`lamindb_storage::Store`] (local directories, `s3://`, `gs://`),
+//! which also works alone, without an instance, from a [`lamindb_storage::StorageRoot`].
+//!
+//! # DataFrames
+//!
+//! With feature `frame`, `lamindb_frame` turns any query into a polars `DataFrame` with
+//! LaminDB's `to_dataframe()` columns (`query.df(&inst)` through its `ToDataFrame` trait),
+//! loads an artifact's table (`load_artifact`) and writes CSV, JSON, Parquet or Arrow IPC.
+//!
 //! # Picking layers
 //!
 //! | crate | what it is | use it alone when |
@@ -42,9 +88,10 @@
 //!
 //! None is on by default: SQLite and local storage are always built in, the rest is asked for.
 //!
-//! - `frame`: DataFrames (polars); brings [`ToDataFrame`] (`query.df(&inst)`).
-//! - `tokio`: `save_async`, `delete_async`, `refresh_from_db_async`, `NewArtifact::save_async`,
-//!   `Query::all_async`, downloads and transfers on tokio's blocking pool.
+//! - `frame`: DataFrames (polars); brings `ToDataFrame` (`query.df(&inst)`).
+//! - `tokio`: `Instance::open_async`, `Instance::init_async`, `save_async`, `delete_async`,
+//!   `refresh_from_db_async`, `NewArtifact::save_async`, `Query::all_async`, downloads and
+//!   transfers on tokio's blocking pool.
 //! - `postgres`: PostgreSQL databases (`Instance::open("postgresql://…")`); libpq and OpenSSL
 //!   are built from source and linked in.
 //! - `s3`, `gcs`: `s3://` and `gs://` storage locations (opendal's services and an HTTPS client).
@@ -62,9 +109,10 @@
 //! handles: [`Instance::storage`] (storage locations), [`Instance::io`] (whole tables),
 //! [`Instance::transfer_from`] (records of another instance) and [`Instance::registry`] (a
 //! registry chosen at run time).
-//! The operations block (files, SQL, storage): inside an async runtime, call them through
-//! `tokio::task::spawn_blocking`, or use the `*_async` variants (feature `tokio`), which do so —
-//! `examples/serve.rs` is an axum service built that way.
+//! The operations block (files, SQL, storage). They may be called from async code (on either
+//! flavour of tokio runtime they do not panic), but they hold the runtime's thread while they
+//! run: in a service, call them through `tokio::task::spawn_blocking`, or use the `*_async`
+//! variants (feature `tokio`), which do so — `examples/serve.rs` is an axum service built that way.
 //! Errors are [`Error`], a `#[non_exhaustive]` enum whose kinds (`DoesNotExist`, `Validation`,
 //! `InTrash`, `StorageNotManaged`, …) a caller can match.
 

@@ -2,6 +2,7 @@
 
 mod annotate;
 mod artifact;
+mod asyncio;
 mod cloud;
 mod doctor;
 mod frame;

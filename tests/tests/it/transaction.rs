@@ -18,7 +18,13 @@ impl From<lamindb_core::Error> for JobError {
 }
 
 fn names(inst: &Instance) -> Vec<String> {
-    ULabel::query().order_by(lamindb_core::fields::ulabel::ID).all(inst).unwrap().into_iter().map(|l| l.name).collect()
+    ULabel::query()
+        .order_by(lamindb_core::fields::ulabel::ID)
+        .all(inst)
+        .unwrap()
+        .into_iter()
+        .map(|l| l.name)
+        .collect()
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //! an error.
 //!
 //! One parser ([`password_spans`]) finds the passwords of a connection string of any shape that
-//! PostgreSQL's client library (libpq) accepts, and of a few it does not:
+//! PostgreSQL's client library (libpq) accepts, and of a few it does not. A well-formed URL is
+//! parsed by the `url` crate; what it cannot parse, or would rewrite, by hand:
 //!
 //! - the userinfo of a URL: `postgresql://user:pw@host/db` (the last `@` before the query ends
 //!   the userinfo, so a password may hold `@`, `/` or spaces);
@@ -80,7 +81,10 @@ fn collect(s: &str, offset: usize, spans: &mut Vec<Range<usize>>, depth: usize) 
         if s[lead..body - 3].eq_ignore_ascii_case("sqlite") {
             return; // a file path: no password, and `:`/`@` in it are no userinfo
         }
-        url_spans(s, body, offset, spans);
+        match parsed_url_spans(s) {
+            Some(found) => spans.extend(found.into_iter().map(|r| offset + r.start..offset + r.end)),
+            None => url_spans(s, body, offset, spans),
+        }
     } else if s.find('@').is_some_and(|at| !s[..at].contains('=')) {
         url_spans(s, lead, offset, spans);
     } else {
@@ -98,8 +102,28 @@ fn url_body(s: &str) -> Option<usize> {
     valid.then_some(sep + 3)
 }
 
+/// The userinfo password and the `…password=` query values of a URL that the `url` crate parses
+/// and writes back unchanged (a well-formed URL with an authority), located by `url`'s positions.
+/// `None` for the rest, which the hand-written [`url_spans`] handles: `url` rejects a userinfo
+/// password holding `/` or `?` (it ends the authority there) and rewrites one holding `@` or
+/// blanks (percent-encoded), and leading blanks (trimmed); the positions of its output would not
+/// be those of the input.
+fn parsed_url_spans(s: &str) -> Option<Vec<Range<usize>>> {
+    let url = url::Url::parse(s).ok().filter(|u| u.as_str() == s && u.has_authority())?;
+    let at = |p: url::Position| url[..p].len();
+    let mut spans = Vec::new();
+    if url.password().is_some() {
+        spans.push(at(url::Position::BeforePassword)..at(url::Position::AfterPassword));
+    }
+    if let Some(query) = url.query() {
+        query_spans(query, at(url::Position::BeforeQuery), &mut spans);
+    }
+    Some(spans)
+}
+
 /// The userinfo password and the `…password=` query values of the URL whose part after the
-/// scheme starts at `body`.
+/// scheme starts at `body`, found by hand where the `url` crate cannot parse the URL or would
+/// rewrite it (see [`parsed_url_spans`]).
 fn url_spans(s: &str, body: usize, offset: usize, spans: &mut Vec<Range<usize>>) {
     let rest = &s[body..];
     let mut query_from = 0;
@@ -111,15 +135,19 @@ fn url_spans(s: &str, body: usize, offset: usize, spans: &mut Vec<Range<usize>>)
         }
         query_from = last_at + 1;
     }
-    let Some(q) = rest[query_from..].find('?').map(|i| query_from + i + 1) else {
-        return;
-    };
-    let mut at = q;
-    for param in rest[q..].split('&') {
+    if let Some(q) = rest[query_from..].find('?').map(|i| query_from + i + 1) {
+        query_spans(&rest[q..], offset + body + q, spans);
+    }
+}
+
+/// The values of the `…password=` parameters of a query string found at `start` of the text.
+fn query_spans(query: &str, start: usize, spans: &mut Vec<Range<usize>>) {
+    let mut at = start;
+    for param in query.split('&') {
         if let Some(eq) = param.find('=')
             && is_password_key(&percent_decode(&param[..eq]))
         {
-            spans.push(offset + body + at + eq + 1..offset + body + at + param.len());
+            spans.push(at + eq + 1..at + param.len());
         }
         at += param.len() + 1;
     }

@@ -53,7 +53,9 @@ crate::registry! {
         uid: String as UID = Field::new("uid", Varchar(12)).unique();
         description: Option<String> as DESCRIPTION = Field::new("description", Text).null();
         created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
+        /// `_status_code`: −2 closed, −1 merged, 0 standalone, 1 draft, 2 review.
         status_code: Option<i64> as STATUS_CODE = Field::new("_status_code", SmallInt).choices(&["-2", "-1", "0", "1", "2"]);
+        /// LaminDB's auxiliary JSON (`_aux`) for internal state; `null` unless LaminDB needs it.
         aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
         space_id: Option<i64> as SPACE_ID = Field::new("space_id", SmallInt).fk("Space");
         created_by_id: Option<i64> as CREATED_BY_ID = Field::new("created_by_id", Int).fk("User");
@@ -70,10 +72,14 @@ crate::registry! {
         uid: String as UID = Field::new("uid", Varchar(12)).unique();
         root: String as ROOT = Field::new("root", Varchar(255)).unique();
         description: Option<String> as DESCRIPTION = Field::new("description", Text).null();
+        /// The kind of location: `local`, `s3`, `gs` (`type`).
         type_: String as TYPE = Field::new("type", Varchar(30));
+        /// The S3 bucket's region, if known.
         region: Option<String> as REGION = Field::new("region", Varchar(64)).null();
+        /// The uid of the instance that manages (writes to) this location; `None`: no instance does.
         instance_uid: Option<String> as INSTANCE_UID = Field::new("instance_uid", Varchar(12)).null();
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
+        /// LaminDB's auxiliary JSON (`_aux`) for internal state; `null` unless LaminDB needs it.
         aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
         created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
         branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
@@ -95,14 +101,19 @@ crate::registry! {
         uid: String as UID = Field::new("uid", Varchar(16)).unique();
         key: String as KEY = Field::new("key", Varchar(1024));
         description: Option<String> as DESCRIPTION = Field::new("description", Text).null();
+        /// `pipeline`, `notebook`, `script` or `function`.
         kind: String as KIND = Field::new("kind", Varchar(20)).choices(&["pipeline", "notebook", "script", "function"]);
         source_code: Option<String> as SOURCE_CODE = Field::new("source_code", Text).null();
+        /// LaminDB's hash of the source code, to tell versions apart (`None` without source).
         hash: Option<String> as HASH = Field::new("hash", Varchar(22)).null();
         reference: Option<String> as REFERENCE = Field::new("reference", Varchar(255)).null();
         reference_type: Option<String> as REFERENCE_TYPE = Field::new("reference_type", Varchar(25)).null();
+        /// The user's version label (`"1.0"`); LaminDB's `version`.
         version_tag: Option<String> as VERSION_TAG = Field::new("version_tag", Varchar(30)).null();
+        /// Whether this is the latest version of its family (same uid stem) on its branch.
         is_latest: bool as IS_LATEST = Field::new("is_latest", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
+        /// LaminDB's auxiliary JSON (`_aux`) for internal state; `null` unless LaminDB needs it.
         aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
         created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
         branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
@@ -135,9 +146,12 @@ crate::registry! {
         reference: Option<String> as REFERENCE = Field::new("reference", Varchar(255)).null();
         reference_type: Option<String> as REFERENCE_TYPE = Field::new("reference_type", Varchar(25)).null();
         cli_args: Option<String> as CLI_ARGS = Field::new("cli_args", Varchar(1024)).null();
+        /// `_is_consecutive`: whether a notebook's cells ran in order.
         is_consecutive: Option<bool> as IS_CONSECUTIVE = Field::new("_is_consecutive", Bool).null();
+        /// `_status_code`: −3 scheduled, −2 restarted, −1 started, 0 completed, 1 errored, 2 aborted.
         status_code: Option<i64> as STATUS_CODE = Field::new("_status_code", SmallInt).choices(&["-3", "-2", "-1", "0", "1", "2"]);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
+        /// LaminDB's auxiliary JSON (`_aux`) for internal state; `null` unless LaminDB needs it.
         aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
         created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
         branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
@@ -147,6 +161,7 @@ crate::registry! {
         report_id: Option<i64> as REPORT_ID = Field::new("report_id", Int).null().fk("Artifact");
         environment_id: Option<i64> as ENVIRONMENT_ID = Field::new("environment_id", Int).null().fk("Artifact");
         plan_id: Option<i64> as PLAN_ID = Field::new("plan_id", Int).null().fk("Artifact");
+        /// The run that started this one (e.g. the run of a transfer's caller).
         initiated_by_run_id: Option<i64> as INITIATED_BY_RUN_ID = Field::new("initiated_by_run_id", BigInt).null().fk("Run");
         created_by_id: Option<i64> as CREATED_BY_ID = Field::new("created_by_id", Int).fk("User");
         updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
@@ -166,8 +181,10 @@ crate::registry! {
         description: Option<String> as DESCRIPTION = Field::new("description", Text).null();
         reference: Option<String> as REFERENCE = Field::new("reference", Varchar(255)).null();
         reference_type: Option<String> as REFERENCE_TYPE = Field::new("reference_type", Varchar(25)).null();
+        /// Whether this record is a type that groups others (their `type_id` points here), not a value.
         is_type: bool as IS_TYPE = Field::new("is_type", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
+        /// LaminDB's auxiliary JSON (`_aux`) for internal state; `null` unless LaminDB needs it.
         aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
         created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
         branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
@@ -175,6 +192,7 @@ crate::registry! {
         space_id: Option<i64> as SPACE_ID = Field::new("space_id", SmallInt).fk("Space");
         created_by_id: Option<i64> as CREATED_BY_ID = Field::new("created_by_id", Int).fk("User");
         run_id: Option<i64> as RUN_ID = Field::new("run_id", BigInt).null().fk("Run");
+        /// The type record this one belongs to (`is_type` set there).
         type_id: Option<i64> as TYPE_ID = Field::new("type_id", Int).null().fk("ULabel");
         updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
     }
@@ -188,17 +206,25 @@ crate::registry! {
         time_ordered_uid: true, relations: relations::ARTIFACT, links: &[("lamindb_artifactulabel", "artifact_id")];
         id: Option<i64> as ID = Field::new("id", Int);
         uid: String as UID = Field::new("uid", Varchar(20)).unique();
+        /// The user's path-like key (`raw/data.csv`); versions share it. `None` for artifacts saved without one.
         key: Option<String> as KEY = Field::new("key", Varchar(1024)).null();
         description: Option<String> as DESCRIPTION = Field::new("description", Text).null();
         suffix: String as SUFFIX = Field::new("suffix", Varchar(30));
+        /// `dataset`, `model`, `plan`, LaminDB's `__lamindb_run__` / `__lamindb_config__`, or free text.
         kind: Option<String> as KIND = Field::new("kind", Varchar(20)).null();
+        /// The object type the bytes load as: `DataFrame`, `AnnData`, `MuData`, `SpatialData`, `tiledbsoma`.
         otype: Option<String> as OTYPE = Field::new("otype", Varchar(64)).null();
         size: Option<i64> as SIZE = Field::new("size", BigInt).null();
+        /// LaminDB's 22-character content hash (its algorithm in `_hash_type`); saves deduplicate by it.
         hash: Option<String> as HASH = Field::new("hash", Varchar(22)).null();
+        /// The number of files of a folder artifact (`None` for a file).
         n_files: Option<i64> as N_FILES = Field::new("n_files", BigInt).null();
+        /// The number of observations (rows) of a dataset, when known.
         n_observations: Option<i64> as N_OBSERVATIONS = Field::new("n_observations", BigInt).null();
         extra_data: Option<Json> as EXTRA_DATA = Field::new("extra_data", JsonT).null();
+        /// The user's version label (`"1.0"`); LaminDB's `version`.
         version_tag: Option<String> as VERSION_TAG = Field::new("version_tag", Varchar(30)).null();
+        /// Whether this is the latest version of its family (same uid stem) on its branch.
         is_latest: bool as IS_LATEST = Field::new("is_latest", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
         created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
@@ -209,10 +235,15 @@ crate::registry! {
         run_id: Option<i64> as RUN_ID = Field::new("run_id", BigInt).null().fk("Run");
         schema_id: Option<i64> as SCHEMA_ID = Field::new("schema_id", Int).null().fk("Schema");
         created_by_id: Option<i64> as CREATED_BY_ID = Field::new("created_by_id", Int).fk("User");
+        /// `_real_key`: where the bytes are, relative to the root, when an artifact registered in place was given a different (virtual) key.
         real_key: Option<String> as REAL_KEY = Field::new("_real_key", Varchar(1024)).null();
+        /// `_hash_type`: `md5`, `sha1-fl` (first and last 50 MiB), `md5-d` (folder), `md5-<parts>` (S3 multipart).
         hash_type: Option<String> as HASH_TYPE = Field::new("_hash_type", Varchar(30)).null();
+        /// `_key_is_virtual`: true when the bytes are stored as `.lamindb/<uid><suffix>`, false when registered in place at `key`.
         key_is_virtual: bool as KEY_IS_VIRTUAL = Field::new("_key_is_virtual", Bool);
+        /// `_overwrite_versions`: whether versions share one storage key (`.lamindb/<uid stem><suffix>`, the default for folders), each new version overwriting the last.
         overwrite_versions: bool as OVERWRITE_VERSIONS = Field::new("_overwrite_versions", Bool);
+        /// LaminDB's auxiliary JSON (`_aux`): `{"so": 1}` while the save's copy is unfinished.
         aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
         updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
     }
@@ -226,6 +257,7 @@ crate::registry! {
         id: Option<i64> as ID = Field::new("id", Int);
         artifact_id: i64 as ARTIFACT_ID = Field::new("artifact_id", Int).fk("Artifact");
         ulabel_id: i64 as ULABEL_ID = Field::new("ulabel_id", Int).fk("ULabel");
+        /// The feature whose value the label is, or `None` for a plain label.
         feature_id: Option<i64> as FEATURE_ID = Field::new("feature_id", Int).null().fk("Feature");
         run_id: Option<i64> as RUN_ID = Field::new("run_id", BigInt).null().fk("Run");
         created_by_id: Option<i64> as CREATED_BY_ID = Field::new("created_by_id", Int).fk("User");
@@ -274,10 +306,13 @@ crate::registry! {
         id: Option<i64> as ID = Field::new("id", Int);
         uid: String as UID = Field::new("uid", Varchar(12)).unique();
         name: String as NAME = Field::new("name", Varchar(150));
+        /// `_dtype_str`: the value type (`int`, `float`, `str`, `bool`, `datetime`, `cat[ULabel]`, `list[…]`, …); LaminDB's `dtype`.
         dtype_str: Option<String> as DTYPE_STR = Field::new("_dtype_str", Varchar(255)).null();
+        /// `_ounit_str`: the unit as an ontology term, if any.
         ounit_str: Option<String> as OUNIT_STR = Field::new("_ounit_str", Varchar(255)).null();
         unit: Option<String> as UNIT = Field::new("unit", Varchar(30)).null();
         description: Option<String> as DESCRIPTION = Field::new("description", Text).null();
+        /// 0 for a scalar value, 1 for a list, more for arrays.
         array_rank: i64 as ARRAY_RANK = Field::new("array_rank", SmallInt);
         array_size: i64 as ARRAY_SIZE = Field::new("array_size", Int);
         array_shape: Option<Json> as ARRAY_SHAPE = Field::new("array_shape", JsonT).null();
@@ -285,8 +320,10 @@ crate::registry! {
         default_value: Option<Json> as DEFAULT_VALUE = Field::new("default_value", JsonT).null();
         nullable: Option<bool> as NULLABLE = Field::new("nullable", Bool).null();
         coerce: Option<bool> as COERCE = Field::new("coerce", Bool).null();
+        /// Whether this record is a type that groups others (their `type_id` points here), not a value.
         is_type: bool as IS_TYPE = Field::new("is_type", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
+        /// LaminDB's auxiliary JSON (`_aux`) for internal state; `null` unless LaminDB needs it.
         aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
         created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
         branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
@@ -306,8 +343,10 @@ crate::registry! {
         soft_delete: true, versioned: false,
         relations: relations::PROJECT,
         links: &[("lamindb_artifactproject", "project_id"), ("lamindb_project_parents", "from_project_id"), ("lamindb_project_parents", "to_project_id")];
+        /// Whether this record is a type that groups others (their `type_id` points here), not a value.
         is_type: bool as IS_TYPE = Field::new("is_type", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
+        /// LaminDB's auxiliary JSON (`_aux`) for internal state; `null` unless LaminDB needs it.
         aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
         created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
         updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
@@ -319,6 +358,7 @@ crate::registry! {
         url: Option<String> as URL = Field::new("url", Varchar(255)).null();
         start_date: Option<String> as START_DATE(Date) = Field::new("start_date", Date).null();
         end_date: Option<String> as END_DATE(Date) = Field::new("end_date", Date).null();
+        /// `_status_code`: the project's status.
         status_code: Option<i64> as STATUS_CODE = Field::new("_status_code", SmallInt);
         branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
         created_on_id: Option<i64> as CREATED_ON_ID = Field::new("created_on_id", Int).fk("Branch");
@@ -335,8 +375,10 @@ crate::registry! {
         name: "Reference", module: reference, table: "lamindb_reference", uid_len: Some(12), name_field: "name",
         soft_delete: true, versioned: false,
         relations: relations::REFERENCE, links: &[("lamindb_artifactreference", "reference_id")];
+        /// Whether this record is a type that groups others (their `type_id` points here), not a value.
         is_type: bool as IS_TYPE = Field::new("is_type", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
+        /// LaminDB's auxiliary JSON (`_aux`) for internal state; `null` unless LaminDB needs it.
         aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
         created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
         updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
@@ -365,9 +407,12 @@ crate::registry! {
         name: "Collection", module: collection, table: "lamindb_collection", uid_len: Some(20), name_field: "key",
         soft_delete: true, versioned: true,
         relations: relations::COLLECTION, links: &[("lamindb_collectionartifact", "collection_id")];
+        /// The user's version label (`"1.0"`); LaminDB's `version`.
         version_tag: Option<String> as VERSION_TAG = Field::new("version_tag", Varchar(30)).null();
+        /// Whether this is the latest version of its family (same uid stem) on its branch.
         is_latest: bool as IS_LATEST = Field::new("is_latest", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
+        /// LaminDB's auxiliary JSON (`_aux`) for internal state; `null` unless LaminDB needs it.
         aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
         created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
         updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
@@ -375,11 +420,13 @@ crate::registry! {
         uid: String as UID = Field::new("uid", Varchar(20)).unique();
         key: String as KEY = Field::new("key", Varchar(255));
         description: Option<String> as DESCRIPTION = Field::new("description", Text).null();
+        /// LaminDB's hash of the members' hashes.
         hash: Option<String> as HASH = Field::new("hash", Varchar(22)).null();
         reference: Option<String> as REFERENCE = Field::new("reference", Varchar(255)).null();
         reference_type: Option<String> as REFERENCE_TYPE = Field::new("reference_type", Varchar(25)).null();
         branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
         created_on_id: Option<i64> as CREATED_ON_ID = Field::new("created_on_id", Int).fk("Branch");
+        /// An artifact with metadata of the whole collection, if any.
         meta_artifact_id: Option<i64> as META_ARTIFACT_ID = Field::new("meta_artifact_id", Int).null().fk("Artifact");
         run_id: Option<i64> as RUN_ID = Field::new("run_id", BigInt).null().fk("Run");
         space_id: Option<i64> as SPACE_ID = Field::new("space_id", SmallInt).fk("Space");
@@ -395,8 +442,10 @@ crate::registry! {
         soft_delete: true, versioned: false,
         relations: relations::RECORD,
         links: &[("lamindb_artifactrecord", "record_id"), ("lamindb_record_parents", "from_record_id"), ("lamindb_record_parents", "to_record_id")];
+        /// Whether this record is a type (a sheet) whose rows are the records with `type_id` pointing here.
         is_type: bool as IS_TYPE = Field::new("is_type", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
+        /// LaminDB's auxiliary JSON (`_aux`) for internal state; `null` unless LaminDB needs it.
         aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
         created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
         updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
@@ -423,8 +472,10 @@ crate::registry! {
         name: "Schema", module: schema, table: "lamindb_schema", uid_len: Some(16), name_field: "name",
         soft_delete: true, versioned: false,
         relations: relations::SCHEMA;
+        /// Whether this record is a type that groups others (their `type_id` points here), not a value.
         is_type: bool as IS_TYPE = Field::new("is_type", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
+        /// LaminDB's auxiliary JSON (`_aux`) for internal state; `null` unless LaminDB needs it.
         aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
         created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
         updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
@@ -432,15 +483,23 @@ crate::registry! {
         uid: String as UID = Field::new("uid", Varchar(16)).unique();
         name: Option<String> as NAME = Field::new("name", Varchar(150)).null();
         description: Option<String> as DESCRIPTION = Field::new("description", Text).null();
+        /// The number of features in the schema.
         n_members: Option<i64> as N_MEMBERS = Field::new("n_members", Int).null();
         coerce: Option<bool> as COERCE = Field::new("coerce", Bool).null();
         flexible: Option<bool> as FLEXIBLE = Field::new("flexible", Bool).null();
+        /// The registry (and field) of the schema's members, e.g. `Feature`.
         itype: Option<String> as ITYPE = Field::new("itype", Varchar(120)).null();
+        /// The object type it validates, e.g. `DataFrame`.
         otype: Option<String> as OTYPE = Field::new("otype", Varchar(64)).null();
+        /// `_dtype_str`: the value type of all members, when they share one.
         dtype_str: Option<String> as DTYPE_STR = Field::new("_dtype_str", Varchar(64)).null();
+        /// LaminDB's hash of the member uids, to find an existing identical schema.
         hash: Option<String> as HASH = Field::new("hash", Varchar(22)).null();
+        /// Whether every member must be present in a validated dataset.
         minimal_set: bool as MINIMAL_SET = Field::new("minimal_set", Bool);
+        /// Whether the members must come in order.
         ordered_set: bool as ORDERED_SET = Field::new("ordered_set", Bool);
+        /// Whether a validated dataset may hold no features other than the members.
         maximal_set: bool as MAXIMAL_SET = Field::new("maximal_set", Bool);
         branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
         created_on_id: Option<i64> as CREATED_ON_ID = Field::new("created_on_id", Int).fk("Branch");
