@@ -25,7 +25,7 @@ use std::time::Instant;
 
 use diesel::{Connection, RunQueryDsl};
 use lamindb_core::annotate::value_hash;
-use lamindb_core::{Artifact, Feature, Instance, QuerySet, Record, ULabel, Value};
+use lamindb_core::{Artifact, Feature, Instance, QuerySet, SQLRecord, ULabel, Value};
 use lamindb_frame::{DataFrame, DfOptions, FeatureSelection, df};
 use lamindb_tests::{Backend, TestInstance};
 use serde_json::json;

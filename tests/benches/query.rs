@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use lamindb_core::query::search::{SearchOptions, search};
 use lamindb_core::records::NameMatch;
-use lamindb_core::{Q, QuerySet, Record, ULabel};
+use lamindb_core::{Q, QuerySet, SQLRecord, ULabel};
 use lamindb_tests::{Backend, TestInstance};
 
 fn report(backend: Backend, workload: &str, n: usize, per_op: Duration, rows: usize) {

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 
 use comfy_table::{ContentArrangement, Table, presets};
-use lamindb_core::Record;
+use lamindb_core::SQLRecord;
 
 /// A write to stdout that failed. `main` ends quietly with status 0 when it is a broken pipe
 /// ([`StdoutError::is_broken_pipe`]), else prints it and exits 1.
@@ -194,7 +194,7 @@ pub(crate) fn json(value: &serde_json::Value) -> Result<(), StdoutError> {
 }
 
 /// Records as a table that fits the terminal, with the given columns.
-pub(crate) fn table<R: Record>(records: &[R], columns: &[&str]) -> Result<(), StdoutError> {
+pub(crate) fn table<R: SQLRecord>(records: &[R], columns: &[&str]) -> Result<(), StdoutError> {
     let header: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
     let rows: Vec<Vec<String>> = records
         .iter()
@@ -233,7 +233,7 @@ pub(crate) fn fields<'a>(
 }
 
 /// One record as `field  value` lines.
-pub(crate) fn record<R: Record>(r: &R) -> Result<(), StdoutError> {
+pub(crate) fn record<R: SQLRecord>(r: &R) -> Result<(), StdoutError> {
     let values = r.values();
     fields(
         R::REGISTRY.name,

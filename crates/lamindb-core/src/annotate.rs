@@ -33,11 +33,11 @@ use crate::error::{Error, Result};
 use crate::instance::Instance;
 use crate::models::{Artifact, Feature, Project, Record as SheetRecord, ULabel, feature};
 use crate::query::Q;
-use crate::registry::{Record, SaveContext};
+use crate::registry::{SQLRecord, SaveContext};
 use crate::value::{SqlType, Value};
 
 /// A record that can be linked to an artifact: its link table and column.
-pub trait ArtifactLabel: Record {
+pub trait ArtifactLabel: SQLRecord {
     /// The link table between artifacts and this registry.
     const LINK_TABLE: &'static str;
     /// The link table's column pointing to this registry.

@@ -16,7 +16,7 @@ pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + 
     }
 }
 
-impl<R: crate::Record> crate::Query<R> {
+impl<R: crate::SQLRecord> crate::Query<R> {
     /// `f` applied to this query and `inst` on a blocking thread of the tokio runtime.
     fn on_pool<T: Send + 'static>(
         &self,

@@ -31,7 +31,7 @@ use lamindb_storage::hash::hash_string;
 use crate::error::{Error, Result};
 use crate::instance::Instance;
 use crate::models::{Artifact, Collection, collection};
-use crate::registry::Record;
+use crate::registry::SQLRecord;
 use crate::uid::{decode_base62, encode_base62};
 use crate::value::{SqlType, Value};
 

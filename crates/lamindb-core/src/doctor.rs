@@ -38,7 +38,7 @@ use crate::error::Result;
 use crate::fields::artifact;
 use crate::instance::Instance;
 use crate::models::{Artifact, Storage};
-use crate::registry::Record;
+use crate::registry::SQLRecord;
 
 /// What [`Instance::doctor`] checks and does.
 ///

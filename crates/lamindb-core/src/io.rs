@@ -37,7 +37,7 @@ use crate::db::Dialect;
 use crate::error::{Error, Refusal, Result};
 use crate::instance::Instance;
 use crate::models::Storage;
-use crate::registry::Record;
+use crate::registry::SQLRecord;
 use crate::value::{SqlType, Value, parse_date, parse_datetime};
 
 pub use handle::Tables;

@@ -3,7 +3,7 @@
 //!
 //! Start with [`Instance`]: [`Instance::init`] creates an instance in LaminDB's format,
 //! [`Instance::current`] opens the current one. Records of every registry ([`models`]) are read and
-//! written through the [`Record`] trait.
+//! written through the [`SQLRecord`] trait.
 //!
 //! Cargo features (none by default): `postgres` (PostgreSQL databases; without it a
 //! `postgresql://` URL gives [`Error::NotBuiltIn`]), `s3` and `gcs` (cloud storage locations,
@@ -46,7 +46,7 @@ pub mod value;
 /// The traits a program working with records needs in scope: `use lamindb_core::prelude::*;`.
 pub mod prelude {
     pub use crate::records::{Delete, Trash};
-    pub use crate::registry::{Record, TracksRun, TracksUpdates};
+    pub use crate::registry::{SQLRecord, TracksRun, TracksUpdates};
 }
 
 pub use annotate::ArtifactLabel;
@@ -60,12 +60,12 @@ pub use instance::{DeleteReport, InitOptions, InitOutcome, Instance, InstanceInf
 pub use io::Tables;
 pub use lineage::{Input, Provenance};
 pub use models::{
-    Artifact, ArtifactULabel, Branch, Collection, Feature, Project, Reference, Run, Schema, Space, Storage,
-    Transform, ULabel, User,
+    Artifact, ArtifactULabel, Branch, Collection, Feature, Project, Record, Reference, Run, Schema, Space,
+    Storage, Transform, ULabel, User,
 };
 pub use query::{Col, FieldSet, Lookup, Order, Q, Query, QuerySet, Rel, Where};
 pub use records::{Delete, Deleted, FromValues, NameMatch, RegistryRecords, Trash};
-pub use registry::{Field, Record, Registry, SaveContext, TracksRun, TracksUpdates};
+pub use registry::{Field, SQLRecord, Registry, SaveContext, TracksRun, TracksUpdates};
 pub use settings::{InstanceSettings, SettingsDir};
 pub use storage::{StorageLocations, StorageOutcome, WriteAction};
 pub use track::{RunStatus, TrackOptions, TrackedRun};

@@ -32,7 +32,7 @@ use crate::error::Result;
 use crate::fields::{artifact, run};
 use crate::instance::Instance;
 use crate::models::{Artifact, Run, Transform};
-use crate::registry::Record;
+use crate::registry::SQLRecord;
 use crate::track::RunStatus;
 
 /// The run that made something, its transform, and its inputs with their own provenance.

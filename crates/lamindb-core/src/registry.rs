@@ -1,4 +1,4 @@
-//! Registries and the [`Record`] trait.
+//! Registries and the [`SQLRecord`] trait.
 //!
 //! Each registry is declared once, with the [`registry!`](crate::registry!) macro: a Rust struct plus a
 //! static [`Registry`] table of its [`Field`]s (column name, SQL type, nullability, relation). That
@@ -97,7 +97,7 @@ impl Registry {
         self.fields.iter().find(|f| f.name == name)
     }
 
-    /// The position of the column `name` in [`Registry::fields`] (and in [`Record::values`]).
+    /// The position of the column `name` in [`Registry::fields`] (and in [`SQLRecord::values`]).
     pub fn index(&self, name: &str) -> Option<usize> {
         self.fields.iter().position(|f| f.name == name)
     }
@@ -128,7 +128,7 @@ impl Registry {
     /// The public field names, sorted: columns, and relations also without `_id`.
     ///
     /// ```
-    /// use lamindb_core::Record;
+    /// use lamindb_core::SQLRecord;
     /// let names = lamindb_core::ULabel::REGISTRY.field_names();
     /// assert!(names.contains(&"created_by".to_string()) && names.contains(&"created_by_id".to_string()));
     /// ```
@@ -180,7 +180,7 @@ impl Registry {
 /// assert_eq!(ULabel::filter(ulabel::NAME.starts_with("T ")).count(&inst)?, 1);
 /// # Ok(()) }
 /// ```
-pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'static {
+pub trait SQLRecord: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'static {
     /// The registry's static description.
     const REGISTRY: &'static Registry;
 
@@ -217,7 +217,7 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
 
     /// Checks every field against the registry's rules and returns all failures at once as
     /// [`Error::Validation`] (LaminDB's `full_clean`): required fields, column widths, allowed
-    /// values, uid length, and unique fields against the database. [`Record::save`] calls it.
+    /// values, uid length, and unique fields against the database. [`SQLRecord::save`] calls it.
     fn validate(&self, inst: &Instance) -> Result<()> {
         crate::validate::validate(inst, Self::REGISTRY, self.id(), &self.values())
     }
@@ -367,14 +367,14 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
         crate::records::from_values(inst, values.into_iter().map(Into::into).collect(), field.path(), create)
     }
 
-    /// [`Record::save`] on a blocking thread of the tokio runtime: never blocks a worker.
+    /// [`SQLRecord::save`] on a blocking thread of the tokio runtime: never blocks a worker.
     #[cfg(feature = "tokio")]
     fn save_async(self, inst: &Instance) -> impl std::future::Future<Output = Result<Self>> + Send {
         let inst = inst.clone();
         crate::asyncio::blocking(move || self.save(&inst))
     }
 
-    /// [`Record::refresh_from_db`] on a blocking thread of the tokio runtime.
+    /// [`SQLRecord::refresh_from_db`] on a blocking thread of the tokio runtime.
     #[cfg(feature = "tokio")]
     fn refresh_from_db_async(
         mut self,
@@ -399,7 +399,7 @@ pub trait Record: Sized + Clone + Default + std::fmt::Debug + Send + Sync + 'sta
 }
 
 /// Inserts or updates `rec` on a connection, with `ctx` for the [`TracksRun`] fields.
-pub(crate) fn save_in<R: Record>(rec: &mut R, db: &mut Db, ctx: &SaveContext) -> Result<()> {
+pub(crate) fn save_in<R: SQLRecord>(rec: &mut R, db: &mut Db, ctx: &SaveContext) -> Result<()> {
     let reg = R::REGISTRY;
     let mut values = rec.values();
     for (f, v) in reg.fields.iter().zip(values.iter_mut()) {
@@ -422,14 +422,14 @@ pub(crate) fn save_in<R: Record>(rec: &mut R, db: &mut Db, ctx: &SaveContext) ->
 }
 
 /// [`save_in`] on one of the instance's connections, without validation.
-pub(crate) fn save_with<R: Record>(rec: &mut R, inst: &Instance, ctx: &SaveContext) -> Result<()> {
+pub(crate) fn save_with<R: SQLRecord>(rec: &mut R, inst: &Instance, ctx: &SaveContext) -> Result<()> {
     // In a transaction of its own (a savepoint inside the caller's), so that a busy SQLite
     // database is waited for before anything runs.
     inst.transaction(|tx| tx.with_db(|db| save_in(rec, db, ctx)))
 }
 
 /// Records that track their creator and the run that made them (`created_at`, `created_by`, `run`).
-pub trait TracksRun: Record {
+pub trait TracksRun: SQLRecord {
     /// When the row was inserted (UTC).
     fn created_at(&self) -> Option<chrono::DateTime<chrono::Utc>>;
     /// The user who created the record.
@@ -455,7 +455,7 @@ pub trait TracksRun: Record {
 }
 
 /// Records that carry `updated_at`, bumped on every save (LaminDB only sets it on insert).
-pub trait TracksUpdates: Record {
+pub trait TracksUpdates: SQLRecord {
     /// When the row was last saved (UTC).
     fn updated_at(&self) -> Option<chrono::DateTime<chrono::Utc>>;
 }
@@ -581,7 +581,7 @@ macro_rules! registry_field_doc {
     };
 }
 
-/// Declares a registry: the record struct, its [`Registry`] table and its [`Record`] impl.
+/// Declares a registry: the record struct, its [`Registry`] table and its [`SQLRecord`] impl.
 ///
 /// A field `name: RustType as CONSTANT = Field::new(…);` becomes the typed field
 /// `module::CONSTANT`, of the column kind of its Rust type ([`ColumnType`](crate::query::kind::ColumnType));
@@ -621,7 +621,7 @@ macro_rules! registry {
             )*
         }
 
-        impl $crate::registry::Record for $name {
+        impl $crate::registry::SQLRecord for $name {
             const REGISTRY: &'static $crate::registry::Registry = &$crate::registry::Registry {
                 name: $reg,
                 table: $table,

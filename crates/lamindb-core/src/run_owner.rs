@@ -35,7 +35,7 @@ use crate::error::{Error, Result};
 use crate::fields::run;
 use crate::instance::Instance;
 use crate::models::Run;
-use crate::registry::Record;
+use crate::registry::SQLRecord;
 use crate::track::RunStatus;
 
 /// A process, by id and start time (clock ticks since boot, `/proc/<pid>/stat`).

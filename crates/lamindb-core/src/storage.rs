@@ -13,7 +13,7 @@ use lamindb_storage::{StorageRoot, Store, marker};
 use crate::error::{Error, Refusal, Result};
 use crate::instance::Instance;
 use crate::models::{Artifact, Storage};
-use crate::registry::Record;
+use crate::registry::SQLRecord;
 
 pub use locations::StorageLocations;
 

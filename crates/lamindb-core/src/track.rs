@@ -32,7 +32,7 @@ use lamindb_storage::hash::hash_bytes;
 use crate::error::{Error, Result};
 use crate::instance::Instance;
 use crate::models::{Run, Transform, transform};
-use crate::registry::Record;
+use crate::registry::SQLRecord;
 use crate::uid::{decode_base62, encode_base62};
 use crate::value::{Json, SqlType, Value};
 

@@ -46,7 +46,7 @@ use crate::models::{
     Artifact, Collection, Project, Record as SheetRecord, Run, Transform, ULabel, artifact, run,
 };
 use crate::query::{Q, QuerySet};
-use crate::registry::{Record, Registry};
+use crate::registry::{SQLRecord, Registry};
 use crate::track::RunStatus;
 use crate::value::{SqlType, Value};
 
@@ -138,7 +138,7 @@ impl Instance {
     /// Transfers records of a registry without bytes (ULabel, Project, Record, Reference,
     /// Feature, Transform, …), read from `source`, into this instance: the same uid, related
     /// records matched by natural key or copied, `run_id` the transfer run.
-    pub(crate) fn transfer_records<R: Record>(
+    pub(crate) fn transfer_records<R: SQLRecord>(
         &self,
         source: &Instance,
         records: &[R],
@@ -172,7 +172,7 @@ impl Instance {
     }
 }
 
-impl<R: Record> TransferSummary<R> {
+impl<R: SQLRecord> TransferSummary<R> {
     /// Files the record `id` (read here) as transferred or already present.
     fn add(&mut self, inst: &Instance, id: i64, created: bool) -> Result<()> {
         let record = R::query().filter_eq("id", id).all_branches().one(inst)?;

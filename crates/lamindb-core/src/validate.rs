@@ -25,7 +25,7 @@ pub(crate) fn validate(
     into_result(reg, errors)
 }
 
-/// The rules that need no database; [`Record::save`](crate::Record::save) checks these first and
+/// The rules that need no database; [`SQLRecord::save`](crate::SQLRecord::save) checks these first and
 /// leaves uniqueness to the database's constraints (see [`explain_unique_violation`]), which
 /// saves a query per save.
 pub(crate) fn check_fields(reg: &'static Registry, values: &[Value]) -> Result<()> {

@@ -18,7 +18,7 @@
 use std::marker::PhantomData;
 
 use lamindb_core::__private::{self as raw, Dialect};
-use lamindb_core::{Col, Field, Instance, Q, QuerySet, Record, Registry};
+use lamindb_core::{Col, Field, Instance, Q, QuerySet, SQLRecord, Registry};
 use polars::prelude::*;
 
 use crate::FrameError;
@@ -252,7 +252,7 @@ impl ToDataFrame for QuerySet {
     }
 }
 
-impl<R: Record> ToDataFrame for lamindb_core::Query<R> {
+impl<R: SQLRecord> ToDataFrame for lamindb_core::Query<R> {
     type Registry = R;
 
     fn df_with(&self, inst: &Instance, opts: &DfOptions<R>) -> Result<DataFrame, FrameError> {

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use lamindb_core::__private as raw;
-use lamindb_core::{Feature, Field, Instance, Q, QuerySet, Record, Registry, SqlType, Value};
+use lamindb_core::{Feature, Field, Instance, Q, QuerySet, SQLRecord, Registry, SqlType, Value};
 use polars::prelude::*;
 
 use crate::FrameError;
@@ -274,7 +274,7 @@ const CATEGORICAL: &[(&str, &Registry, &str, &Registry)] = &[
         "Record",
         lamindb_core::models::ArtifactRecord::REGISTRY,
         "record_id",
-        <lamindb_core::models::Record as Record>::REGISTRY,
+        <lamindb_core::models::Record as SQLRecord>::REGISTRY,
     ),
     (
         "Project",

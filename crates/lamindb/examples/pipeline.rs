@@ -7,7 +7,7 @@
 //! It works in a temporary directory and leaves nothing behind.
 
 use lamindb as ln;
-use ln::{Record, ToDataFrame};
+use ln::{SQLRecord, ToDataFrame};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tmp = tempfile::tempdir()?;

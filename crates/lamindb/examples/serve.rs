@@ -20,7 +20,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use lamindb as ln;
-use ln::Record;
+use ln::SQLRecord;
 use ln::lamindb_frame::{Format, write};
 
 /// The query string of a request.

@@ -15,7 +15,7 @@
 //! # let csv = tmp.path().join("data.csv");
 //! # std::fs::write(&csv, "a,b\n1,2\n")?;
 //! use lamindb as ln;
-//! use ln::Record; // save, delete, get, filter on every registry
+//! use ln::SQLRecord; // save, delete, get, filter on every registry
 //!
 //! let inst = ln::Instance::open(&root)?;                       // a path, a URL, or `connect("owner/name")`
 //! let label = ln::ULabel::new("my label").save(&inst)?;
@@ -30,16 +30,16 @@
 //! # Records
 //!
 //! Every LaminDB registry is a struct with one field per column, in LaminDB's model order:
-//! [`ULabel`], [`Feature`], [`Project`], [`Reference`], [`Record`](lamindb_core::models::Record),
+//! [`ULabel`], [`Feature`], [`Project`], [`Reference`], [`SQLRecord`](lamindb_core::models::Record),
 //! [`Schema`], [`Transform`], [`Run`], [`Artifact`], [`Collection`], [`Storage`], [`User`],
 //! [`Space`], [`Branch`]. Constructors make LaminDB uids ([`ULabel::new`], [`Transform::new`]);
-//! the [`Record`] trait saves (validated first: [`Error::Validation`]), deletes
+//! the [`SQLRecord`] trait saves (validated first: [`Error::Validation`]), deletes
 //! to the trash and restores, refreshes, and gets a record by id or uid. [`Instance::transaction`]
 //! makes several writes one; labels are linked to artifacts with [`Instance::add_labels`].
 //!
 //! # Queries
 //!
-//! [`Record::filter`] gives a typed [`Query`]: conditions are built from each registry's field
+//! [`SQLRecord::filter`] gives a typed [`Query`]: conditions are built from each registry's field
 //! constants ([`ulabel::NAME`]`.starts_with("a")`, relations chained as
 //! [`artifact::ULABELS`]`.then(ulabel::NAME)`) and combined into a [`Q`] with `&`, `|`, `!`.
 //! [`QuerySet`] is the same query with the registry chosen at run time, and the string form

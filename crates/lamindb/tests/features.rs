@@ -70,7 +70,7 @@ fn local_storage_and_sqlite_are_always_built_in() {
         ln::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
     ln::Instance::init(&settings, &opts).unwrap();
     let inst = ln::Instance::open(tmp.path().join("data")).unwrap();
-    use ln::Record;
+    use ln::SQLRecord;
     let label = ln::ULabel::new("built in").save(&inst).unwrap();
     assert_eq!(ln::ULabel::get_by_id(&inst, label.id.unwrap()).unwrap().name, "built in");
 }

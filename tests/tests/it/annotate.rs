@@ -3,7 +3,7 @@
 use lamindb_core::Collection;
 use lamindb_core::fields::{artifact, project, record, ulabel};
 use lamindb_core::models::Record as SheetRecord;
-use lamindb_core::{Artifact, Error, Feature, Project, Record, ULabel};
+use lamindb_core::{Artifact, Error, Feature, Project, SQLRecord, ULabel};
 use lamindb_frame::{DfOptions, FeatureSelection, df};
 use lamindb_tests::{TestInstance, for_each_backend};
 use serde_json::json;

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use lamindb_core::{
-    Artifact, ArtifactOptions, ArtifactOutcome, ArtifactSource, Error, NoProgress, Progress, Record, Refusal,
+    Artifact, ArtifactOptions, ArtifactOutcome, ArtifactSource, Error, NoProgress, Progress, SQLRecord, Refusal,
     Storage, StorageOutcome,
 };
 use lamindb_storage::{StorageError, StorageRoot, Store};

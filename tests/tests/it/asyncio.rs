@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use lamindb_core::fields::artifact;
-use lamindb_core::{Artifact, InitOptions, InitOutcome, Instance, Record, SettingsDir};
+use lamindb_core::{Artifact, InitOptions, InitOutcome, Instance, SQLRecord, SettingsDir};
 use lamindb_storage::{StorageRoot, Store};
 use lamindb_tests::{Backend, PgDatabase, TestInstance, backends, for_each_backend, random_name};
 

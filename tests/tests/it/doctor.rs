@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use lamindb_core::doctor::{DoctorOptions, ProblemKind, Repair};
-use lamindb_core::{Artifact, ArtifactOptions, Record};
+use lamindb_core::{Artifact, ArtifactOptions, SQLRecord};
 use lamindb_tests::{TestInstance, for_each_backend};
 
 fn save(t: &TestInstance, name: &str, content: &str) -> Artifact {

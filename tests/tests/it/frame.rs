@@ -5,7 +5,7 @@
 use lamindb_core::query::parse::parse_filter;
 use lamindb_core::records::NameMatch;
 use lamindb_core::{
-    Artifact, ArtifactULabel, Feature, Q, QuerySet, Record, Registry, Run, Storage, ULabel, User,
+    Artifact, ArtifactULabel, Feature, Q, QuerySet, SQLRecord, Registry, Run, Storage, ULabel, User,
 };
 use lamindb_frame::{DfOptions, FeatureSelection, Format, basic_columns, df, write, write_file};
 use lamindb_tests::{TestInstance, for_each_backend};

@@ -1,7 +1,7 @@
 //! Instances: init, the LaminDB layout and settings files, connect, current-instance resolution,
 //! delete, and init failures that leave nothing behind.
 
-use lamindb_core::{Error, InitOptions, InitOutcome, Instance, Record, Refusal, SettingsDir};
+use lamindb_core::{Error, InitOptions, InitOutcome, Instance, SQLRecord, Refusal, SettingsDir};
 use lamindb_tests::{Backend, PgDatabase, TestInstance, for_each_backend, list_files};
 
 #[test]
@@ -197,7 +197,7 @@ fn delete_instance_requires_force_and_an_empty_storage() {
             description: Some("x".into()),
             ..Default::default()
         };
-        use lamindb_core::Record;
+        use lamindb_core::SQLRecord;
         a = a.save(&t.inst).unwrap();
         let err = Instance::delete(&t.settings, "data", true).unwrap_err();
         assert!(err.to_string().contains("it has 1 artifact"), "{err}");

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
-use lamindb_core::{Instance, Record, SettingsDir, StorageOutcome, ULabel};
+use lamindb_core::{Instance, SQLRecord, SettingsDir, StorageOutcome, ULabel};
 use lamindb_storage::{StorageRoot, Store, marker};
 use serde_json::Value as Json;
 

@@ -4,7 +4,7 @@
 use lamindb_core::doctor::{DoctorOptions, ProblemKind};
 use lamindb_core::models::all_registries;
 use lamindb_core::{
-    Artifact, Error, Feature, Instance, QuerySet, Record, Storage, TrackOptions, Trash, ULabel,
+    Artifact, Error, Feature, Instance, QuerySet, SQLRecord, Storage, TrackOptions, Trash, ULabel,
 };
 use lamindb_frame::{DataFrame, DfOptions, df};
 use lamindb_tests::{Backend, PgDatabase, TestInstance, for_each_backend, postgres_url};

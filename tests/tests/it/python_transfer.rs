@@ -5,7 +5,7 @@
 //! Python runs `scripts/python-export-instance.py` offline (see `interop.rs` for how the venv is
 //! installed and when the test is skipped).
 
-use lamindb_core::{Artifact, Feature, Instance, Record, SettingsDir, ULabel};
+use lamindb_core::{Artifact, Feature, Instance, SQLRecord, SettingsDir, ULabel};
 use lamindb_frame::{DfOptions, FeatureSelection, df};
 use lamindb_tests::{Backend, TestInstance};
 use serde_json::Value as Json;

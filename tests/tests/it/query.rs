@@ -6,7 +6,7 @@ use lamindb_core::query::parse::parse_filter;
 use lamindb_core::query::search::{SearchOptions, search};
 use lamindb_core::records::NameMatch;
 use lamindb_core::{
-    Artifact, ArtifactULabel, Error, Instance, Q, QuerySet, Record, Storage, Transform, ULabel, User, Value,
+    Artifact, ArtifactULabel, Error, Instance, Q, QuerySet, SQLRecord, Storage, Transform, ULabel, User, Value,
 };
 use lamindb_tests::{TestInstance, for_each_backend};
 

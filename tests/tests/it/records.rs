@@ -1,8 +1,8 @@
 //! Records of every core registry are inserted, read by id and uid, updated and deleted through
-//! the `Record` trait, on every backend.
+//! the `SQLRecord` trait, on every backend.
 
 use lamindb_core::{
-    Artifact, ArtifactULabel, Branch, Error, Feature, Record, Run, Space, Storage, TracksUpdates, Transform,
+    Artifact, ArtifactULabel, Branch, Error, Feature, SQLRecord, Run, Space, Storage, TracksUpdates, Transform,
     ULabel, User, Value,
 };
 use lamindb_tests::{TestInstance, for_each_backend};
@@ -50,7 +50,7 @@ fn seeded_rows_match_lamindb() {
 }
 
 /// Insert, read by id and uid, update, delete: the same steps for any registry.
-fn crud<R: Record + PartialEq>(t: &mut TestInstance, mut record: R, change: impl Fn(&mut R)) {
+fn crud<R: SQLRecord + PartialEq>(t: &mut TestInstance, mut record: R, change: impl Fn(&mut R)) {
     let db = &t.inst;
     record = record.save(db).unwrap();
     let id = record.id().expect("id after insert");

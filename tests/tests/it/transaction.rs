@@ -1,7 +1,7 @@
 //! Transactions that fail with the caller's own error type: the writes before the failure are
 //! rolled back and the caller's error comes back as it was, at any nesting depth.
 
-use lamindb_core::{Instance, Record, ULabel};
+use lamindb_core::{Instance, SQLRecord, ULabel};
 use lamindb_tests::{TestInstance, for_each_backend};
 
 /// A caller's error: its own reasons, and the library's errors.

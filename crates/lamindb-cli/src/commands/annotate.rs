@@ -5,7 +5,7 @@ use clap::Args;
 use lamindb_core::annotate::value_from_text;
 use lamindb_core::fields::feature;
 use lamindb_core::models::Record as SheetRecord;
-use lamindb_core::{Artifact, Feature, Instance, Project, Record, ULabel};
+use lamindb_core::{Artifact, Feature, Instance, Project, SQLRecord, ULabel};
 
 use super::current_instance_to_write;
 use crate::output;
@@ -98,7 +98,7 @@ pub(crate) fn run(args: AnnotateArgs) -> anyhow::Result<()> {
 }
 
 /// The records named `names` (outside the trash), or an error naming those that do not exist.
-fn named<R: Record>(inst: &Instance, names: &[String]) -> anyhow::Result<Vec<R>> {
+fn named<R: SQLRecord>(inst: &Instance, names: &[String]) -> anyhow::Result<Vec<R>> {
     let reg = R::REGISTRY;
     let mut out = Vec::new();
     let mut missing = Vec::new();

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use lamindb_core::{
-    Artifact, ArtifactOptions, ArtifactOutcome, ArtifactSource, Instance, Progress, Record, SaveSummary,
+    Artifact, ArtifactOptions, ArtifactOutcome, ArtifactSource, Instance, Progress, SQLRecord, SaveSummary,
 };
 
 use super::current_instance;

@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use lamindb_core::{Record, StorageOutcome};
+use lamindb_core::{SQLRecord, StorageOutcome};
 
 use super::current_instance;
 use crate::output;
@@ -148,7 +148,7 @@ pub(crate) fn run(cmd: StorageCommand) -> anyhow::Result<()> {
         StorageCommand::List(JsonArg { json }) => {
             let all = inst.storage().list()?;
             if json {
-                output::json(&serde_json::Value::Array(all.iter().map(Record::to_json).collect()))?;
+                output::json(&serde_json::Value::Array(all.iter().map(SQLRecord::to_json).collect()))?;
             } else {
                 output::table(&all, &COLUMNS)?;
             }

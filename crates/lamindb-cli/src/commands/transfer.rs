@@ -8,7 +8,7 @@ use clap::Args;
 use indicatif::ProgressBar;
 use lamindb_core::models::Record as SheetRecord;
 use lamindb_core::query::parse::parse_cli_filter;
-use lamindb_core::{Feature, Instance, Project, QuerySet, Record, Reference, TransferSummary, ULabel};
+use lamindb_core::{Feature, Instance, Project, QuerySet, SQLRecord, Reference, TransferSummary, ULabel};
 use serde_json::json;
 
 use super::{current_instance_to_write, settings_dir};
@@ -61,7 +61,7 @@ pub(crate) fn run(args: TransferArgs) -> anyhow::Result<()> {
 
 /// Selects the source's records, transfers them with `save` (a spinner meanwhile on
 /// terminals) and reports.
-fn transfer<R: Record>(
+fn transfer<R: SQLRecord>(
     source: &Instance,
     args: &TransferArgs,
     save: impl FnOnce(&[R]) -> lamindb_core::Result<TransferSummary<R>>,
@@ -74,7 +74,7 @@ fn transfer<R: Record>(
 }
 
 /// The source's records named by id-likes and filters, each once, in that order.
-fn select<R: Record>(source: &Instance, args: &TransferArgs) -> anyhow::Result<Vec<R>> {
+fn select<R: SQLRecord>(source: &Instance, args: &TransferArgs) -> anyhow::Result<Vec<R>> {
     let mut out: Vec<R> = Vec::new();
     for idlike in &args.idlike {
         out.push(R::get(source, idlike)?);
@@ -110,7 +110,7 @@ fn spinner(n: usize, registry: &str) -> ProgressBar {
     bar
 }
 
-fn report<R: Record>(args: &TransferArgs, source: &Instance, s: TransferSummary<R>) -> anyhow::Result<()> {
+fn report<R: SQLRecord>(args: &TransferArgs, source: &Instance, s: TransferSummary<R>) -> anyhow::Result<()> {
     let uids = |v: &[R]| -> Vec<serde_json::Value> { v.iter().map(|r| r.to_json()["uid"].clone()).collect() };
     if args.json {
         output::json(&json!({

@@ -12,7 +12,7 @@ use crate::models::{Artifact, Storage};
 impl Artifact {
     /// The latest artifact with this key outside the trash (any storage location), newest first;
     /// [`Error::DoesNotExist`](crate::Error::DoesNotExist) if there is none. For an id, uid or
-    /// uid prefix use [`Record::get`](crate::Record::get).
+    /// uid prefix use [`SQLRecord::get`](crate::SQLRecord::get).
     ///
     /// ```
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {

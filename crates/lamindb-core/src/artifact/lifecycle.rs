@@ -10,7 +10,7 @@ use super::sql::*;
 use super::*;
 use crate::instance::Instance;
 use crate::models::Storage;
-use crate::registry::Record;
+use crate::registry::SQLRecord;
 use crate::settings::cache_dir;
 use crate::storage::WriteAction;
 use crate::value::{SqlType, Value};

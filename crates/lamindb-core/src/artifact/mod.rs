@@ -314,7 +314,7 @@ impl crate::records::Trash for Artifact {
     /// manage.
     fn delete(&self, inst: &crate::instance::Instance) -> crate::error::Result<()> {
         // As the database has it now: this copy may be older than a delete elsewhere.
-        use crate::registry::Record as _;
+        use crate::registry::SQLRecord as _;
         inst.trash_artifact(&Artifact::get_by_id(inst, self.pk()?)?, false).map(drop)
     }
 

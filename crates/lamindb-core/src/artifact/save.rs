@@ -20,7 +20,7 @@ use super::sql::*;
 use super::*;
 use crate::instance::Instance;
 use crate::models::Storage;
-use crate::registry::{Record, SaveContext};
+use crate::registry::{SQLRecord, SaveContext};
 use crate::statcache::{FileStat, StatCache};
 use crate::storage::WriteAction;
 use crate::uid::{decode_base62, encode_base62};

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use super::*;
 use crate::db::Sql;
 use crate::instance::Instance;
-use crate::registry::Record;
+use crate::registry::SQLRecord;
 use crate::value::{SqlType, Value};
 
 pub(super) fn select_sql(db: &Instance) -> Sql {

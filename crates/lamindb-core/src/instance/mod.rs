@@ -22,7 +22,7 @@ use crate::db::{Db, Dialect, is_postgres_url, redact_url};
 use crate::error::{Error, Refusal, Result};
 use crate::models::{Storage, User};
 use crate::pool::{Pinned, Pool};
-use crate::registry::{Record, SaveContext};
+use crate::registry::{SQLRecord, SaveContext};
 use crate::settings::{InstanceSettings, SettingsDir, UserSettings};
 use crate::value::{SqlType, Value};
 

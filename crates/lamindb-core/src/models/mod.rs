@@ -539,7 +539,7 @@ pub fn registry_by_name(name: &str) -> Option<&'static crate::registry::Registry
 
 /// Every core registry.
 pub fn all_registries() -> [&'static crate::registry::Registry; 15] {
-    use crate::registry::Record as _;
+    use crate::registry::SQLRecord as _;
     [
         User::REGISTRY,
         Space::REGISTRY,
@@ -554,7 +554,7 @@ pub fn all_registries() -> [&'static crate::registry::Registry; 15] {
         Project::REGISTRY,
         Reference::REGISTRY,
         Collection::REGISTRY,
-        <Record as crate::registry::Record>::REGISTRY,
+        <Record as crate::registry::SQLRecord>::REGISTRY,
         Schema::REGISTRY,
     ]
 }

@@ -1,7 +1,7 @@
-//! Constructors: records built with LaminDB's uids and defaults, ready to [`save`](crate::Record::save).
+//! Constructors: records built with LaminDB's uids and defaults, ready to [`save`](crate::SQLRecord::save).
 
 use super::{Branch, Feature, Project, Record as SheetRecord, Reference, Run, Space, Transform, ULabel};
-use crate::registry::Record;
+use crate::registry::SQLRecord;
 use crate::uid::new_uid;
 
 impl ULabel {

@@ -9,7 +9,7 @@ use super::field::Col;
 
 /// A condition on records of registry `R`, built from `R`'s typed fields
 /// (`ulabel::NAME.starts_with("T")`) and combined with `&`, `|` and `!` with conditions of the
-/// same registry. [`Record::filter`](crate::Record::filter) and
+/// same registry. [`SQLRecord::filter`](crate::SQLRecord::filter) and
 /// [`Query::filter`](crate::Query::filter) take only conditions of their registry; a `Where<R>`
 /// turns into the untyped [`Q`] (`Q::from(w)`) for a [`QuerySet`](crate::QuerySet).
 pub struct Where<R> {
@@ -145,8 +145,8 @@ impl<R, K> From<&Col<R, K>> for Order<R> {
 
 /// Fields of registry `R` named together: one field (`ulabel::NAME`), a tuple of fields
 /// (`(ulabel::NAME, ulabel::DESCRIPTION)`, up to 12), or `()` for none. Taken by
-/// [`Record::save_fields`](crate::Record::save_fields) and
-/// [`Record::refresh_fields`](crate::Record::refresh_fields).
+/// [`SQLRecord::save_fields`](crate::SQLRecord::save_fields) and
+/// [`SQLRecord::refresh_fields`](crate::SQLRecord::refresh_fields).
 pub trait FieldSet<R> {
     /// The fields' names, in order.
     fn field_names(&self) -> Vec<&str>;

@@ -8,7 +8,7 @@
 //! (`artifact::ULABELS.then(ulabel::NAME)` is `ulabels__name`, a text field of Artifact).
 //!
 //! A lookup returns a [`Where<R>`]: a condition on records of `R`, combined with `&`, `|` and `!`
-//! with conditions of the same registry, and taken by [`Record::filter`](crate::Record::filter).
+//! with conditions of the same registry, and taken by [`SQLRecord::filter`](crate::SQLRecord::filter).
 //! It is the same [`Q`] as its string form (`Q::kw("ulabels__name", …)`) and compiles to the same
 //! SQL.
 //!

@@ -5,7 +5,7 @@
 //!
 //! Two faces, one SQL:
 //!
-//! - [`Query<R>`] (from [`Record::filter`] / [`Record::query`]) is the typed form for Rust code.
+//! - [`Query<R>`] (from [`SQLRecord::filter`] / [`SQLRecord::query`]) is the typed form for Rust code.
 //!   Its conditions ([`Where<R>`]), orderings ([`Order<R>`]) and field sets ([`FieldSet<R>`]) are
 //!   built from the typed fields of [`crate::fields`] and carry their registry; a lookup's value
 //!   has the kind of its column ([`kind`]).
@@ -103,7 +103,7 @@
 //! let _ = Artifact::query().order_by(artifact::ULABELS.then(ulabel::NAME));
 //! ```
 //!
-//! [`Record::from_values`] with a field that is not a text column of the registry itself:
+//! [`SQLRecord::from_values`] with a field that is not a text column of the registry itself:
 //!
 //! ```compile_fail,E0308
 //! # fn f(inst: &lamindb_core::Instance) {
@@ -131,7 +131,7 @@ pub mod search;
 use crate::db::{Dialect, DynRow, Sql};
 use crate::error::{Error, Result};
 use crate::instance::Instance;
-use crate::registry::{Record, Registry};
+use crate::registry::{SQLRecord, Registry};
 use crate::value::{SqlType, Value};
 use compile::{Aliases, compile};
 pub use cond::{FieldSet, Order, Where};
@@ -432,7 +432,7 @@ pub struct Query<R> {
     _marker: std::marker::PhantomData<R>,
 }
 
-impl<R: Record> Query<R> {
+impl<R: SQLRecord> Query<R> {
     pub(crate) fn new() -> Query<R> {
         Query { qs: QuerySet::new(R::REGISTRY), error: None, _marker: Default::default() }
     }

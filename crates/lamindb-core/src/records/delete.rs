@@ -18,7 +18,7 @@ use crate::models::{
     Artifact, ArtifactProject, ArtifactRecord, ArtifactULabel, Branch, Collection, Feature, Project, Record,
     Reference, Run, Schema, Space, Storage, Transform, ULabel, User,
 };
-use crate::registry::{Record as _, Registry};
+use crate::registry::{SQLRecord as _, Registry};
 
 /// What a delete did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,7 +30,7 @@ pub enum Deleted {
 }
 
 /// Records that can be deleted for good (LaminDB's `delete(permanent=True)`).
-pub trait Delete: crate::registry::Record {
+pub trait Delete: crate::registry::SQLRecord {
     /// Deletes the record from the database, with its link rows. An artifact's bytes go too
     /// when they are under a virtual key (as LaminDB's permanent delete); a storage location is
     /// refused while it has artifacts, is the default, or holds other objects.

@@ -1,6 +1,6 @@
 //! [`RegistryRecords`]: the records of a registry chosen at run time (by name, as the command
 //! line does), reached through [`Instance::registry`]. Typed code uses the record types and the
-//! [`Record`](crate::Record) trait instead.
+//! [`SQLRecord`](crate::SQLRecord) trait instead.
 
 use super::Deleted;
 use crate::error::Result;

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::instance::Instance;
 use crate::models::ULabel;
 use crate::query::{Q, QuerySet};
-use crate::registry::{Record, Registry};
+use crate::registry::{SQLRecord, Registry};
 use crate::settings::SettingsDir;
 use crate::value::{SqlType, Value};
 
@@ -338,7 +338,7 @@ impl Instance {
     }
 }
 
-/// What [`Record::from_values`] found or made.
+/// What [`SQLRecord::from_values`] found or made.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FromValues<R> {
     /// The records: existing ones (in id order), or the new unsaved ones with `create`.
@@ -357,7 +357,7 @@ fn quoted(values: &[String]) -> String {
     values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")
 }
 
-pub(crate) fn from_values<R: Record>(
+pub(crate) fn from_values<R: SQLRecord>(
     inst: &Instance,
     values: Vec<String>,
     field: &str,
@@ -394,7 +394,7 @@ pub(crate) fn from_values<R: Record>(
         let list = chunk.iter().map(|v| Value::Text(v.clone())).collect();
         records.extend(R::query().filter_kw_list(&format!("{}__in", f.name), list).to_list(inst)?);
     }
-    records.sort_by_key(Record::id);
+    records.sort_by_key(SQLRecord::id);
     let matched: std::collections::HashSet<String> =
         records.iter().filter_map(|r| r.value(f.name)?.as_str().map(str::to_string)).collect();
     let (found, missing): (Vec<String>, Vec<String>) = unique.into_iter().partition(|v| matched.contains(v));

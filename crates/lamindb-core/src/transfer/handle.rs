@@ -5,7 +5,7 @@ use super::TransferSummary;
 use crate::error::Result;
 use crate::instance::Instance;
 use crate::models::{Artifact, Collection};
-use crate::registry::Record;
+use crate::registry::SQLRecord;
 
 // The door to transfers between instances.
 impl Instance {
@@ -50,7 +50,7 @@ impl TransferFrom<'_> {
     /// Transfers records of a registry without bytes (ULabel, Project, Record, Reference,
     /// Feature, Transform, …), read from the source, into this instance: the same uid, related
     /// records matched by natural key or copied, `run_id` the transfer run.
-    pub fn records<R: Record>(&self, records: &[R]) -> Result<TransferSummary<R>> {
+    pub fn records<R: SQLRecord>(&self, records: &[R]) -> Result<TransferSummary<R>> {
         self.target.transfer_records(self.source, records)
     }
 }
