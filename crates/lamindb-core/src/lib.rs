@@ -15,10 +15,10 @@
 #[path = "private.rs"]
 pub mod __private;
 pub mod annotate;
-pub mod artifact;
+mod artifact;
 #[cfg(feature = "tokio")]
 mod asyncio;
-pub mod collection;
+mod collection;
 mod db;
 pub mod doctor;
 pub mod error;
@@ -31,12 +31,12 @@ mod migrations;
 pub mod models;
 mod pool;
 pub mod query;
-pub mod records;
+mod records;
 pub mod registry;
 pub mod run_owner;
 pub mod settings;
 mod statcache;
-pub mod storage;
+mod storage;
 pub mod track;
 pub mod transfer;
 pub mod uid;
@@ -64,7 +64,7 @@ pub use models::{
     Storage, Transform, ULabel, User,
 };
 pub use query::{Col, FieldSet, Lookup, Order, Q, Query, QuerySet, Rel, Where};
-pub use records::{Delete, Deleted, FromValues, NameMatch, RegistryRecords, Trash};
+pub use records::{BulkCreated, Created, Delete, Deleted, FromValues, NameMatch, RegistryRecords, Trash};
 pub use registry::{Field, SQLRecord, Registry, SaveContext, TracksRun, TracksUpdates};
 pub use settings::{InstanceSettings, SettingsDir};
 pub use storage::{StorageLocations, StorageOutcome, WriteAction};

@@ -259,7 +259,8 @@ impl Instance {
 }
 
 impl crate::records::Delete for Storage {
-    /// [`Instance::delete_storage`].
+    /// [`StorageLocations::delete`](crate::StorageLocations::delete): refused while the location
+    /// has artifacts, is the default, or holds objects other than its marker.
     fn delete_permanently(&self, inst: &Instance) -> Result<()> {
         inst.delete_storage(self)
     }

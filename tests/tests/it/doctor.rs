@@ -119,7 +119,7 @@ struct DoctorMidCopy {
     report: std::sync::Mutex<Option<lamindb_core::doctor::DoctorReport>>,
 }
 
-impl lamindb_core::artifact::Progress for DoctorMidCopy {
+impl lamindb_core::Progress for DoctorMidCopy {
     fn advance(&self, _bytes: u64) {
         let mut report = self.report.lock().unwrap();
         if report.is_none() {
@@ -137,7 +137,7 @@ fn doctor_fix_leaves_a_save_in_progress_alone() {
         std::fs::write(&path, vec![7u8; 3 << 20]).unwrap();
         let progress = DoctorMidCopy { other: t.inst.clone(), report: Default::default() };
         let source =
-            lamindb_core::artifact::ArtifactSource { path: path.clone(), key: Some("big.bin".into()) };
+            lamindb_core::ArtifactSource { path: path.clone(), key: Some("big.bin".into()) };
         let saved = Artifact::create_many(&t.inst, &[source], &Default::default(), &progress).unwrap();
         let report = progress.report.into_inner().unwrap().expect("doctor ran during the copy");
         let unfinished: Vec<_> =

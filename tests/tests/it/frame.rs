@@ -3,7 +3,7 @@
 //! limit and ordering; the written files read back by polars.
 
 use lamindb_core::query::parse::parse_filter;
-use lamindb_core::records::NameMatch;
+use lamindb_core::NameMatch;
 use lamindb_core::{
     Artifact, ArtifactULabel, Feature, Q, QuerySet, SQLRecord, Registry, Run, Storage, ULabel, User,
 };

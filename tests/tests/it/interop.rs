@@ -380,7 +380,7 @@ fn search_ranks_like_python_lamindb_on_the_same_data() {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    ULabel::create_many(&inst, &names, None, lamindb_core::records::NameMatch::AlwaysCreate).unwrap();
+    ULabel::create_many(&inst, &names, None, lamindb_core::NameMatch::AlwaysCreate).unwrap();
     let queries = ["cell", "label", "T cell", "thing"];
     let mut extra = Vec::new();
     for q in queries {

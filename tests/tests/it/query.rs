@@ -4,7 +4,7 @@
 use lamindb_core::query::lookup::lookup;
 use lamindb_core::query::parse::parse_filter;
 use lamindb_core::query::search::{SearchOptions, search};
-use lamindb_core::records::NameMatch;
+use lamindb_core::NameMatch;
 use lamindb_core::{
     Artifact, ArtifactULabel, Error, Instance, Q, QuerySet, SQLRecord, Storage, Transform, ULabel, User, Value,
 };

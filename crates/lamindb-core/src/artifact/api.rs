@@ -45,7 +45,7 @@ impl Artifact {
     }
 
     /// A local path with the artifact's bytes (LaminDB's `.cache()`): the file itself in local
-    /// storage; otherwise a copy in the cache directory ([`cache_dir`](super::cache_dir)) at
+    /// storage; otherwise a copy in the cache directory ([`cache_dir`](crate::settings::cache_dir)) at
     /// `<bucket>/<prefix>/<storage key>` (`…/<key>` for the latest version of a virtual key),
     /// downloaded unless a copy of the same size and not older than the object is there. While a
     /// run is tracked ([`Instance::track`]), the artifact becomes its input unless the run made it.

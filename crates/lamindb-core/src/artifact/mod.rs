@@ -43,7 +43,7 @@ use crate::models::Artifact;
 use crate::value::Json;
 
 /// Prefix of virtual storage keys.
-pub const AUTO_KEY_PREFIX: &str = ".lamindb/";
+pub(crate) const AUTO_KEY_PREFIX: &str = ".lamindb/";
 
 /// Files up to this size (LaminDB's md5 limit: one hash over the whole content) are read into
 /// memory once, hashed, and written from memory, within [`FILES_IN_MEMORY`] per batch; larger
@@ -303,14 +303,15 @@ pub(crate) fn changed(path: &Path) -> Error {
 
 // LaminDB's `artifact.delete()`, `restore()` and `delete(permanent=True)`.
 impl crate::records::Delete for Artifact {
-    /// [`Instance::delete_artifact_permanently`] with LaminDB's default for the bytes.
+    /// [`Artifact::delete_permanently_with`] with LaminDB's default for the bytes: removed under
+    /// a virtual key, kept for a file registered in place.
     fn delete_permanently(&self, inst: &crate::instance::Instance) -> crate::error::Result<()> {
         inst.delete_artifact_permanently(self, None).map(drop)
     }
 }
 
 impl crate::records::Trash for Artifact {
-    /// [`Instance::trash_artifact`]: refused in a storage location this instance does not
+    /// To the trash (branch −1), bytes kept: refused in a storage location this instance does not
     /// manage.
     fn delete(&self, inst: &crate::instance::Instance) -> crate::error::Result<()> {
         // As the database has it now: this copy may be older than a delete elsewhere.
@@ -318,7 +319,7 @@ impl crate::records::Trash for Artifact {
         inst.trash_artifact(&Artifact::get_by_id(inst, self.pk()?)?, false).map(drop)
     }
 
-    /// [`Instance::restore_artifact`]: the artifact becomes the latest version again when it is
+    /// Back to the main branch: the artifact becomes the latest version again when it is
     /// the newest on the main branch.
     fn restore(&mut self, inst: &crate::instance::Instance) -> crate::error::Result<()> {
         *self = inst.restore_artifact(self)?;
