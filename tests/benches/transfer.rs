@@ -20,7 +20,8 @@ use diesel::{Connection, RunQueryDsl};
 use lamindb_core::models::all_registries;
 use lamindb_core::records::NameMatch;
 use lamindb_core::{
-    Artifact, ArtifactOptions, ArtifactSource, Feature, Instance, NoProgress, QuerySet, SQLRecord, TrackOptions,
+    Artifact, ArtifactOptions, ArtifactSource, Feature, Instance, NoProgress, QuerySet, SQLRecord,
+    TrackOptions,
 };
 use lamindb_frame::{DataFrame, DfOptions, df};
 use lamindb_tests::{Backend, PgDatabase, TestInstance, postgres_url};

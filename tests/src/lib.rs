@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 pub mod bench;
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
-use lamindb_core::{InitOptions, Instance, SQLRecord, Run, SaveContext, SettingsDir, Transform};
+use lamindb_core::{InitOptions, Instance, Run, SQLRecord, SaveContext, SettingsDir, Transform};
 
 /// A SQL backend of the behaviour suite.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

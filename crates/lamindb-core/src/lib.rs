@@ -65,7 +65,7 @@ pub use models::{
 };
 pub use query::{Col, FieldSet, Lookup, Order, Q, Query, QuerySet, Rel, Where};
 pub use records::{BulkCreated, Created, Delete, Deleted, FromValues, NameMatch, RegistryRecords, Trash};
-pub use registry::{Field, SQLRecord, Registry, SaveContext, TracksRun, TracksUpdates};
+pub use registry::{Field, Registry, SQLRecord, SaveContext, TracksRun, TracksUpdates};
 pub use settings::{InstanceSettings, SettingsDir};
 pub use storage::{StorageLocations, StorageOutcome, WriteAction};
 pub use track::{RunStatus, TrackOptions, TrackedRun};

@@ -46,7 +46,7 @@ use crate::models::{
     Artifact, Collection, Project, Record as SheetRecord, Run, Transform, ULabel, artifact, run,
 };
 use crate::query::{Q, QuerySet};
-use crate::registry::{SQLRecord, Registry};
+use crate::registry::{Registry, SQLRecord};
 use crate::track::RunStatus;
 use crate::value::{SqlType, Value};
 

@@ -18,7 +18,7 @@
 use std::marker::PhantomData;
 
 use lamindb_core::__private::{self as raw, Dialect};
-use lamindb_core::{Col, Field, Instance, Q, QuerySet, SQLRecord, Registry};
+use lamindb_core::{Col, Field, Instance, Q, QuerySet, Registry, SQLRecord};
 use polars::prelude::*;
 
 use crate::FrameError;

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use lamindb_core::__private as raw;
-use lamindb_core::{Feature, Field, Instance, Q, QuerySet, SQLRecord, Registry, SqlType, Value};
+use lamindb_core::{Feature, Field, Instance, Q, QuerySet, Registry, SQLRecord, SqlType, Value};
 use polars::prelude::*;
 
 use crate::FrameError;

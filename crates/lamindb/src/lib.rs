@@ -125,6 +125,13 @@ pub use lamindb_core::fields::{
 };
 pub use lamindb_core::*;
 pub use lamindb_storage;
+/// JSON values (run parameters, feature values): `ln::serde_json::json!({…})`.
+pub use serde_json;
+
+/// The README's Rust program, compiled and run as a doc-test.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
 
 #[cfg(feature = "frame")]
 pub use lamindb_frame;

@@ -9,8 +9,8 @@
 use std::path::{Path, PathBuf};
 
 use lamindb_core::{
-    Artifact, ArtifactOptions, ArtifactOutcome, ArtifactSource, Error, NoProgress, Progress, SQLRecord, Refusal,
-    Storage, StorageOutcome,
+    Artifact, ArtifactOptions, ArtifactOutcome, ArtifactSource, Error, NoProgress, Progress, Refusal,
+    SQLRecord, Storage, StorageOutcome,
 };
 use lamindb_storage::{StorageError, StorageRoot, Store};
 use lamindb_tests::{TestInstance, for_each_backend, list_files, s3_test_root};

@@ -4,7 +4,7 @@
 //! the same artifacts, and a URL outside every registered location is refused.
 
 use lamindb_core::{
-    Artifact, ArtifactOptions, ArtifactOutcome, Error, NoProgress, SQLRecord, Refusal, StorageOutcome,
+    Artifact, ArtifactOptions, ArtifactOutcome, Error, NoProgress, Refusal, SQLRecord, StorageOutcome,
 };
 use lamindb_storage::{StorageRoot, Store};
 use lamindb_tests::{TestInstance, for_each_backend, s3_test_root};

@@ -136,8 +136,7 @@ fn doctor_fix_leaves_a_save_in_progress_alone() {
         let path = t.path("big.bin");
         std::fs::write(&path, vec![7u8; 3 << 20]).unwrap();
         let progress = DoctorMidCopy { other: t.inst.clone(), report: Default::default() };
-        let source =
-            lamindb_core::ArtifactSource { path: path.clone(), key: Some("big.bin".into()) };
+        let source = lamindb_core::ArtifactSource { path: path.clone(), key: Some("big.bin".into()) };
         let saved = Artifact::create_many(&t.inst, &[source], &Default::default(), &progress).unwrap();
         let report = progress.report.into_inner().unwrap().expect("doctor ran during the copy");
         let unfinished: Vec<_> =

@@ -2,10 +2,10 @@
 //! Artifact and Run; include paths (to-one, to-many, reverse); feature columns; empty results;
 //! limit and ordering; the written files read back by polars.
 
-use lamindb_core::query::parse::parse_filter;
 use lamindb_core::NameMatch;
+use lamindb_core::query::parse::parse_filter;
 use lamindb_core::{
-    Artifact, ArtifactULabel, Feature, Q, QuerySet, SQLRecord, Registry, Run, Storage, ULabel, User,
+    Artifact, ArtifactULabel, Feature, Q, QuerySet, Registry, Run, SQLRecord, Storage, ULabel, User,
 };
 use lamindb_frame::{DfOptions, FeatureSelection, Format, basic_columns, df, write, write_file};
 use lamindb_tests::{TestInstance, for_each_backend};

@@ -1,7 +1,7 @@
 //! Instances: init, the LaminDB layout and settings files, connect, current-instance resolution,
 //! delete, and init failures that leave nothing behind.
 
-use lamindb_core::{Error, InitOptions, InitOutcome, Instance, SQLRecord, Refusal, SettingsDir};
+use lamindb_core::{Error, InitOptions, InitOutcome, Instance, Refusal, SQLRecord, SettingsDir};
 use lamindb_tests::{Backend, PgDatabase, TestInstance, for_each_backend, list_files};
 
 #[test]
@@ -290,4 +290,21 @@ fn init_never_adopts_another_instances_database() {
     assert!(!marker.exists());
     assert!(t.settings.load_instance("anonymous", "second").unwrap().is_none());
     assert_eq!(lamindb_core::ULabel::query().count(&t.inst).unwrap(), 1);
+}
+
+/// `Instance::open` on a folder that holds no instance says so (not "Invalid instance
+/// identifier"), and changes nothing there; a name that is no path is still looked up in the
+/// settings.
+#[test]
+fn open_on_a_folder_without_an_instance_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = SettingsDir::at(tmp.path().join(".lamin"));
+    let folder = tmp.path().join("just a folder");
+    std::fs::create_dir_all(&folder).unwrap();
+    let err = Instance::open_in(&dir, &folder.display().to_string()).unwrap_err();
+    assert!(matches!(&err, Error::Refused(Refusal::NoInstanceAt { path }) if *path == folder), "{err:?}");
+    assert!(err.to_string().contains("holds no LaminDB instance"), "{err}");
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0, "nothing written into the folder");
+    let err = Instance::open_in(&dir, "no-such-instance").unwrap_err();
+    assert!(matches!(err, Error::InstanceNotFound(..)), "{err:?}");
 }

@@ -4,7 +4,8 @@
 
 use lamindb_core::fields::{artifact, run, transform, ulabel, user};
 use lamindb_core::{
-    Artifact, Delete, Error, Instance, NameMatch, Q, QuerySet, SQLRecord, Transform, Trash, ULabel, Value, Where,
+    Artifact, Delete, Error, Instance, NameMatch, Q, QuerySet, SQLRecord, Transform, Trash, ULabel, Value,
+    Where,
 };
 use lamindb_tests::{TestInstance, for_each_backend};
 

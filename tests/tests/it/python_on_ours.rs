@@ -11,7 +11,7 @@ use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use lamindb_core::fields::{artifact, collection, feature, project, run};
 use lamindb_core::models::Record as SheetRecord;
-use lamindb_core::{Artifact, Collection, Feature, Instance, Project, SQLRecord, Run, Transform, ULabel};
+use lamindb_core::{Artifact, Collection, Feature, Instance, Project, Run, SQLRecord, Transform, ULabel};
 use lamindb_frame::{DfOptions, FeatureSelection, df};
 use lamindb_tests::{Backend, TestInstance, for_each_backend};
 use serde_json::Value as Json;

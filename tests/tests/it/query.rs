@@ -1,12 +1,13 @@
 //! The query language on every backend: lookups, traversal both ways, Q algebra, ordering,
 //! get/one/first errors, the trash, search ranking, lookup keys, and values that try to be SQL.
 
+use lamindb_core::NameMatch;
 use lamindb_core::query::lookup::lookup;
 use lamindb_core::query::parse::parse_filter;
 use lamindb_core::query::search::{SearchOptions, search};
-use lamindb_core::NameMatch;
 use lamindb_core::{
-    Artifact, ArtifactULabel, Error, Instance, Q, QuerySet, SQLRecord, Storage, Transform, ULabel, User, Value,
+    Artifact, ArtifactULabel, Error, Instance, Q, QuerySet, SQLRecord, Storage, Transform, ULabel, User,
+    Value,
 };
 use lamindb_tests::{TestInstance, for_each_backend};
 

@@ -2,8 +2,8 @@
 //! the `SQLRecord` trait, on every backend.
 
 use lamindb_core::{
-    Artifact, ArtifactULabel, Branch, Error, Feature, SQLRecord, Run, Space, Storage, TracksUpdates, Transform,
-    ULabel, User, Value,
+    Artifact, ArtifactULabel, Branch, Error, Feature, Run, SQLRecord, Space, Storage, TracksUpdates,
+    Transform, ULabel, User, Value,
 };
 use lamindb_tests::{TestInstance, for_each_backend};
 

@@ -1,7 +1,7 @@
 //! The Storage registry: root normalisation, managed / read-only / unwritable locations, get by
 //! id, uid, prefix and root, the delete lifecycle, and switching the default storage.
 
-use lamindb_core::{Error, SQLRecord, Refusal, Storage, StorageOutcome};
+use lamindb_core::{Error, Refusal, SQLRecord, Storage, StorageOutcome};
 use lamindb_tests::{Backend, TestInstance, for_each_backend};
 
 #[test]

@@ -5,7 +5,7 @@
 use lamindb_core::fields::{artifact, run};
 use lamindb_core::models::Record as SheetRecord;
 use lamindb_core::{
-    Artifact, Feature, Project, SQLRecord, Run, RunStatus, TrackOptions, TracksRun, Transform, ULabel,
+    Artifact, Feature, Project, Run, RunStatus, SQLRecord, TrackOptions, TracksRun, Transform, ULabel,
 };
 use lamindb_tests::{TestInstance, for_each_backend};
 

@@ -2,7 +2,9 @@
 //! linked, related records remapped by natural key, LaminDB's transfer provenance.
 
 use lamindb_core::fields::{artifact, ulabel};
-use lamindb_core::{Artifact, Collection, Error, Feature, Project, SQLRecord, Run, Storage, Transform, ULabel};
+use lamindb_core::{
+    Artifact, Collection, Error, Feature, Project, Run, SQLRecord, Storage, Transform, ULabel,
+};
 use lamindb_frame::{DfOptions, FeatureSelection, df};
 use lamindb_tests::{Backend, TestInstance, for_each_backend, list_files};
 use serde_json::json;

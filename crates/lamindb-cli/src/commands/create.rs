@@ -5,10 +5,10 @@ use std::io::Read;
 
 use anyhow::bail;
 use clap::Args;
+use lamindb_core::NameMatch;
 use lamindb_core::fields::record;
 use lamindb_core::models::Record as SheetRecord;
-use lamindb_core::NameMatch;
-use lamindb_core::{Artifact, Branch, Feature, Instance, Project, Q, SQLRecord, Reference, ULabel, Value};
+use lamindb_core::{Artifact, Branch, Feature, Instance, Project, Q, Reference, SQLRecord, ULabel, Value};
 
 use super::current_instance_to_write;
 use super::records::{print_rows, registry};

@@ -2,7 +2,7 @@
 
 use clap::Args;
 use lamindb_core::fields::{artifact, project, ulabel};
-use lamindb_core::{Artifact, Project, Provenance, QuerySet, SQLRecord, Run, ULabel, Value};
+use lamindb_core::{Artifact, Project, Provenance, QuerySet, Run, SQLRecord, ULabel, Value};
 
 use super::records::{open_instance, row_json};
 use crate::output;

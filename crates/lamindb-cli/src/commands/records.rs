@@ -2,11 +2,11 @@
 //! query language on the command line, for every registry.
 
 use clap::Args;
+use lamindb_core::Deleted;
 use lamindb_core::models::registry_by_name;
 use lamindb_core::query::lookup::lookup;
 use lamindb_core::query::parse::parse_cli_filter;
 use lamindb_core::query::search::{SearchOptions, search};
-use lamindb_core::Deleted;
 use lamindb_core::{Instance, QuerySet, Registry, Value};
 
 use super::{current_instance, settings_dir};

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::{Context, bail};
 use clap::Args;
 use lamindb_core::run_owner::RunOwner;
-use lamindb_core::{Instance, SQLRecord, Run, RunStatus, TrackOptions};
+use lamindb_core::{Instance, Run, RunStatus, SQLRecord, TrackOptions};
 
 use super::{current_instance_untracked_to_write, settings_dir};
 use crate::output;

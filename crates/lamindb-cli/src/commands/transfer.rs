@@ -8,7 +8,7 @@ use clap::Args;
 use indicatif::ProgressBar;
 use lamindb_core::models::Record as SheetRecord;
 use lamindb_core::query::parse::parse_cli_filter;
-use lamindb_core::{Feature, Instance, Project, QuerySet, SQLRecord, Reference, TransferSummary, ULabel};
+use lamindb_core::{Feature, Instance, Project, QuerySet, Reference, SQLRecord, TransferSummary, ULabel};
 use serde_json::json;
 
 use super::{current_instance_to_write, settings_dir};

@@ -131,7 +131,7 @@ pub mod search;
 use crate::db::{Dialect, DynRow, Sql};
 use crate::error::{Error, Result};
 use crate::instance::Instance;
-use crate::registry::{SQLRecord, Registry};
+use crate::registry::{Registry, SQLRecord};
 use crate::value::{SqlType, Value};
 use compile::{Aliases, compile};
 pub use cond::{FieldSet, Order, Where};

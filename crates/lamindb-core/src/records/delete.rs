@@ -18,7 +18,7 @@ use crate::models::{
     Artifact, ArtifactProject, ArtifactRecord, ArtifactULabel, Branch, Collection, Feature, Project, Record,
     Reference, Run, Schema, Space, Storage, Transform, ULabel, User,
 };
-use crate::registry::{SQLRecord as _, Registry};
+use crate::registry::{Registry, SQLRecord as _};
 
 /// What a delete did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::instance::Instance;
 use crate::models::ULabel;
 use crate::query::{Q, QuerySet};
-use crate::registry::{SQLRecord, Registry};
+use crate::registry::{Registry, SQLRecord};
 use crate::settings::SettingsDir;
 use crate::value::{SqlType, Value};
 
