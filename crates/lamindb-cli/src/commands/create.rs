@@ -78,16 +78,57 @@ pub(crate) fn create(args: CreateArgs) -> anyhow::Result<()> {
     flag_for("--artifact", !args.artifacts.is_empty(), "Collection")?;
     flag_for("--parent", !args.parents.is_empty(), "Project")?;
     let inst = current_instance_to_write()?;
+    let description = args.description.clone();
+    // `lamin create <registry>` names the registry as a word; this is the one table from that
+    // word to the record type whose constructor makes the records.
     match reg.name {
         "ULabel" => create_ulabels(&inst, &args, &names),
         "Collection" => create_collection(&inst, &args, &names),
-        "Project" | "Reference" | "Record" | "Feature" | "Branch" => {
-            create_named(&inst, &args, reg.name, &names)
+        "Project" => create_named(&inst, &args, &names, |name| Project {
+            description: description.clone(),
+            is_type: args.is_type,
+            ..Project::new(name)
+        }),
+        "Reference" => create_named(&inst, &args, &names, |name| Reference {
+            description: description.clone(),
+            ..Reference::new(name)
+        }),
+        "Branch" => create_named(&inst, &args, &names, |name| Branch {
+            description: description.clone(),
+            ..Branch::new(name)
+        }),
+        "Record" => {
+            let type_id = record_type(&inst, args.type_.as_deref())?;
+            create_named(&inst, &args, &names, |name| SheetRecord {
+                description: description.clone(),
+                is_type: args.is_type,
+                type_id,
+                ..SheetRecord::new(name)
+            })
+        }
+        "Feature" => {
+            let Some(dtype) = args.dtype.clone() else {
+                bail!("a feature needs --dtype (int, float, str, cat[ULabel], …)")
+            };
+            create_named(&inst, &args, &names, |name| Feature {
+                description: description.clone(),
+                ..Feature::new(name, dtype.clone())
+            })
         }
         other => bail!(
             "`lamin create` makes ulabel, project, reference, record, feature, branch and collection records; {other} records are made by other commands"
         ),
     }
+}
+
+/// The id of the record type (a sheet) named or with the uid `name`, for `--type`.
+fn record_type(inst: &Instance, name: Option<&str>) -> anyhow::Result<Option<i64>> {
+    let Some(t) = name else { return Ok(None) };
+    let q = record::NAME.eq(t) | record::UID.eq(t);
+    let sheet = SheetRecord::filter(q & record::IS_TYPE.eq(true)).first(inst)?.ok_or_else(|| {
+        anyhow::anyhow!("no record type named '{t}': create it with `lamin create record {t} --is-type`")
+    })?;
+    Ok(sheet.id)
 }
 
 fn create_ulabels(inst: &Instance, args: &CreateArgs, names: &[String]) -> anyhow::Result<()> {
@@ -112,25 +153,15 @@ fn create_ulabels(inst: &Instance, args: &CreateArgs, names: &[String]) -> anyho
     Ok(())
 }
 
-/// Projects, references, records, features and branches: one per name, an existing name (outside the
-/// trash) returned unless --allow-duplicates; all in one transaction.
-fn create_named(inst: &Instance, args: &CreateArgs, registry: &str, names: &[String]) -> anyhow::Result<()> {
-    let dtype = match (registry, &args.dtype) {
-        ("Feature", None) => bail!("a feature needs --dtype (int, float, str, cat[ULabel], …)"),
-        (_, d) => d.clone(),
-    };
-    let type_id = match &args.type_ {
-        Some(t) => {
-            let q = record::NAME.eq(t.as_str()) | record::UID.eq(t.as_str());
-            let sheet = SheetRecord::filter(q & record::IS_TYPE.eq(true)).first(inst)?.ok_or_else(|| {
-                anyhow::anyhow!(
-                    "no record type named '{t}': create it with `lamin create record {t} --is-type`"
-                )
-            })?;
-            sheet.id
-        }
-        None => None,
-    };
+/// Projects, references, records, features and branches: one per name, made by `make`; an
+/// existing name (outside the trash) returned unless --allow-duplicates; all in one transaction.
+fn create_named<R: SQLRecord>(
+    inst: &Instance,
+    args: &CreateArgs,
+    names: &[String],
+    make: impl Fn(String) -> R,
+) -> anyhow::Result<()> {
+    let reg = R::REGISTRY;
     let parents = args
         .parents
         .iter()
@@ -144,46 +175,16 @@ fn create_named(inst: &Instance, args: &CreateArgs, registry: &str, names: &[Str
         let mut rows = Vec::new();
         let mut n_new = 0;
         for name in names {
-            let existing = if args.allow_duplicates { None } else { find_by_name(tx, registry, name)? };
+            let existing = if args.allow_duplicates { None } else { find_by_name(tx, reg, name)? };
             if let Some(row) = existing {
                 output::info(&format!(
                     "returning {} with same name: '{name}'",
-                    registry.to_ascii_lowercase()
+                    reg.name.to_ascii_lowercase()
                 ));
                 rows.push(row);
                 continue;
             }
-            let description = args.description.clone();
-            let values = match registry {
-                "Project" => {
-                    let mut p = Project::new(name.clone());
-                    p.description = description;
-                    p.is_type = args.is_type;
-                    p.save(tx)?.values()
-                }
-                "Reference" => {
-                    let mut r = Reference::new(name.clone());
-                    r.description = description;
-                    r.save(tx)?.values()
-                }
-                "Branch" => {
-                    let mut b = Branch::new(name.clone());
-                    b.description = description;
-                    b.save(tx)?.values()
-                }
-                "Record" => {
-                    let mut r = SheetRecord::new(name.clone());
-                    r.description = description;
-                    r.is_type = args.is_type;
-                    r.type_id = type_id;
-                    r.save(tx)?.values()
-                }
-                _ => {
-                    let mut f = Feature::new(name.clone(), dtype.clone().unwrap_or_default());
-                    f.description = description;
-                    f.save(tx)?.values()
-                }
-            };
+            let values = make(name.clone()).save(tx)?.values();
             n_new += 1;
             rows.push(values);
         }
@@ -194,24 +195,22 @@ fn create_named(inst: &Instance, args: &CreateArgs, registry: &str, names: &[Str
         }
         Ok((rows, n_new))
     })?;
-    let reg = registry_of(registry);
     output::info(&format!(
         "created {n_new} {}(s), {} existed already",
-        registry.to_ascii_lowercase(),
+        reg.name.to_ascii_lowercase(),
         rows.len() - n_new
     ));
     print_rows(reg, &rows, args.json, None)?;
     Ok(())
 }
 
-fn registry_of(name: &str) -> &'static lamindb_core::Registry {
-    lamindb_core::models::registry_by_name(name).expect("a core registry")
-}
-
 /// The first record of `registry` named `name` outside the trash (branches have no trash: the
 /// first of that name).
-fn find_by_name(inst: &Instance, registry: &str, name: &str) -> lamindb_core::Result<Option<Vec<Value>>> {
-    let reg = registry_of(registry);
+fn find_by_name(
+    inst: &Instance,
+    reg: &'static lamindb_core::Registry,
+    name: &str,
+) -> lamindb_core::Result<Option<Vec<Value>>> {
     let mut q = Q::exact(reg.name_field, name);
     if reg.has("branch_id") {
         q = q & Q::exact("branch_id", 1);
@@ -234,6 +233,6 @@ fn create_collection(inst: &Instance, args: &CreateArgs, names: &[String]) -> an
     } else {
         output::info(&format!("returning collection with same hash: '{}' ({})", c.key, c.uid));
     }
-    print_rows(registry_of("Collection"), &[c.values()], args.json, None)?;
+    print_rows(Collection::REGISTRY, &[c.values()], args.json, None)?;
     Ok(())
 }

@@ -33,6 +33,8 @@ pub(crate) fn run(args: DescribeArgs) -> anyhow::Result<()> {
     let row = QuerySet::get_row(&inst, reg, &args.idlike)?;
     let mut json = row_json(reg, &row);
     let mut lines: Vec<String> = Vec::new();
+    // The registry is a word on the command line; artifacts and runs have more to show than
+    // their fields (labels and lineage; inputs and outputs), read through their types here.
     match reg.name {
         "Artifact" => {
             let a = Artifact::get(&inst, &args.idlike)?;
