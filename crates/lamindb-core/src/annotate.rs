@@ -11,7 +11,7 @@
 //! # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
 //! # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
 //! # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
-//! use lamindb_core::{Artifact, Feature, Record, ULabel};
+//! use lamindb_core::{Artifact, Feature, SQLRecord, ULabel};
 //! use serde_json::json;
 //!
 //! std::fs::write(tmp.path().join("x.csv"), "a\n1\n")?;

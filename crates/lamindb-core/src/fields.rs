@@ -11,7 +11,7 @@
 //! # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
 //! # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
 //! # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
-//! use lamindb_core::{Artifact, Record, fields::{artifact, user}};
+//! use lamindb_core::{Artifact, SQLRecord, fields::{artifact, user}};
 //!
 //! let mine = Artifact::filter(artifact::CREATED_BY.then(user::HANDLE).eq("anonymous"))
 //!     .order_by(artifact::CREATED_AT.desc())

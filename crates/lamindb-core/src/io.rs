@@ -16,7 +16,7 @@
 //! # let tmp = tempfile::tempdir()?;
 //! # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
 //! # let init = |d: &str| lamindb_core::InitOptions { storage: tmp.path().join(d).display().to_string(), ..Default::default() };
-//! use lamindb_core::{Instance, Record, ULabel};
+//! use lamindb_core::{Instance, SQLRecord, ULabel};
 //!
 //! let (a, _) = Instance::init(&settings, &init("a"))?;
 //! ULabel::new("lung").save(&a)?;

@@ -170,7 +170,7 @@ impl Registry {
 /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
 /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
 /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
-/// use lamindb_core::{Record, ULabel, fields::ulabel};
+/// use lamindb_core::{SQLRecord, ULabel, fields::ulabel};
 ///
 /// let mut label = ULabel::new("T cell").save(&inst)?;
 /// label.description = Some("a lymphocyte".into());
@@ -234,7 +234,7 @@ pub trait SQLRecord: Sized + Clone + Default + std::fmt::Debug + Send + Sync + '
     /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
     /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
-    /// use lamindb_core::{Record, ULabel};
+    /// use lamindb_core::{SQLRecord, ULabel};
     ///
     /// let draft = ULabel::new("T cell");
     /// let saved = draft.save(&inst)?;
@@ -350,7 +350,7 @@ pub trait SQLRecord: Sized + Clone + Default + std::fmt::Debug + Send + Sync + '
     /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
     /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
-    /// use lamindb_core::{Record, ULabel, fields::ulabel};
+    /// use lamindb_core::{SQLRecord, ULabel, fields::ulabel};
     ///
     /// ULabel::new("ULabel1").save(&inst)?;
     /// let found = ULabel::from_values(&inst, ["ULabel1", "ULabel2"], &ulabel::NAME, false)?;

@@ -14,7 +14,7 @@
 //! # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
 //! # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
 //! # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
-//! use lamindb_core::{Record, RunStatus, TrackOptions, ULabel};
+//! use lamindb_core::{SQLRecord, RunStatus, TrackOptions, ULabel};
 //!
 //! let run = inst.track(TrackOptions::new("pipelines/qc").params(serde_json::json!({"min_genes": 200})))?;
 //! let label = ULabel::new("passed qc").save(&inst)?;

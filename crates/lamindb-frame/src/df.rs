@@ -221,7 +221,7 @@ impl<R> DfOptions<R> {
 /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
 /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
 /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
-/// use lamindb_core::{Record, ULabel, fields::ulabel};
+/// use lamindb_core::{SQLRecord, ULabel, fields::ulabel};
 /// use lamindb_frame::ToDataFrame;
 ///
 /// ULabel::new("my label").save(&inst)?;

@@ -17,7 +17,7 @@ impl Artifact {
     /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
     /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
-    /// use lamindb_core::{Artifact, Record, ULabel};
+    /// use lamindb_core::{Artifact, SQLRecord, ULabel};
     ///
     /// std::fs::write(tmp.path().join("a.txt"), "one")?;
     /// let artifact = Artifact::from_path(tmp.path().join("a.txt")).key("a.txt").save(&inst)?;
@@ -55,7 +55,7 @@ impl Artifact {
     /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
     /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
-    /// use lamindb_core::{Artifact, Feature, Record};
+    /// use lamindb_core::{Artifact, Feature, SQLRecord};
     ///
     /// std::fs::write(tmp.path().join("a.txt"), "one")?;
     /// let artifact = Artifact::from_path(tmp.path().join("a.txt")).key("a.txt").save(&inst)?;
@@ -79,7 +79,7 @@ impl Project {
     /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
     /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
-    /// use lamindb_core::{Project, Record};
+    /// use lamindb_core::{Project, SQLRecord};
     ///
     /// let atlas = Project::new("atlas").save(&inst)?;
     /// let lung = Project::new("lung atlas").save(&inst)?;

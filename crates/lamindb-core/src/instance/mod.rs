@@ -38,7 +38,7 @@ use crate::value::{SqlType, Value};
 /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
 /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
 /// # lamindb_core::Instance::init(&settings, &opts)?;
-/// use lamindb_core::{Instance, Record, ULabel, fields::ulabel};
+/// use lamindb_core::{Instance, SQLRecord, ULabel, fields::ulabel};
 ///
 /// let inst = Instance::open(tmp.path().join("data"))?;
 /// let worker = inst.clone();

@@ -23,7 +23,7 @@ impl Instance {
 /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
 /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
 /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
-/// use lamindb_core::{Record, ULabel};
+/// use lamindb_core::{SQLRecord, ULabel};
 ///
 /// ULabel::new("lung").save(&inst)?;
 /// let tables = inst.io().tables()?;

@@ -23,7 +23,7 @@
 //! # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
 //! # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
 //! # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
-//! use lamindb_core::{Artifact, Q, QuerySet, Record, ULabel, fields::{artifact, ulabel}};
+//! use lamindb_core::{Artifact, Q, QuerySet, SQLRecord, ULabel, fields::{artifact, ulabel}};
 //!
 //! let mut label = ULabel::new("T cell").save(&inst)?;
 //! // Conditions of ULabel, combined; ordered by a field of ULabel.
@@ -48,7 +48,7 @@
 //! Wrong code does not compile. A field of another registry in a filter:
 //!
 //! ```compile_fail,E0308
-//! use lamindb_core::{Record, ULabel, fields::artifact};
+//! use lamindb_core::{SQLRecord, ULabel, fields::artifact};
 //! let _ = ULabel::filter(artifact::KEY.eq("x"));
 //! ```
 //!
@@ -82,7 +82,7 @@
 //! An ordering by a field of another registry:
 //!
 //! ```compile_fail,E0277
-//! use lamindb_core::{Record, ULabel, fields::artifact};
+//! use lamindb_core::{SQLRecord, ULabel, fields::artifact};
 //! let _ = ULabel::query().order_by(artifact::KEY.desc());
 //! ```
 //!
@@ -90,7 +90,7 @@
 //!
 //! ```compile_fail,E0277
 //! # fn f(inst: &lamindb_core::Instance) -> lamindb_core::Result<()> {
-//! use lamindb_core::{Record, ULabel, fields::artifact};
+//! use lamindb_core::{SQLRecord, ULabel, fields::artifact};
 //! let mut label = ULabel::new("x");
 //! label.save_fields(inst, (artifact::KEY,))?;
 //! # Ok(()) }
@@ -99,7 +99,7 @@
 //! A field reached through a relation orders nothing (only the registry's own columns do):
 //!
 //! ```compile_fail,E0277
-//! use lamindb_core::{Artifact, Record, fields::{artifact, ulabel}};
+//! use lamindb_core::{Artifact, SQLRecord, fields::{artifact, ulabel}};
 //! let _ = Artifact::query().order_by(artifact::ULABELS.then(ulabel::NAME));
 //! ```
 //!
@@ -107,14 +107,14 @@
 //!
 //! ```compile_fail,E0308
 //! # fn f(inst: &lamindb_core::Instance) {
-//! use lamindb_core::{Record, ULabel, fields::ulabel};
+//! use lamindb_core::{SQLRecord, ULabel, fields::ulabel};
 //! let _ = ULabel::from_values(inst, ["1"], &ulabel::ID, false);
 //! # }
 //! ```
 //!
 //! ```compile_fail,E0308
 //! # fn f(inst: &lamindb_core::Instance) {
-//! use lamindb_core::{Record, ULabel, fields::{ulabel, user}};
+//! use lamindb_core::{SQLRecord, ULabel, fields::{ulabel, user}};
 //! let _ = ULabel::from_values(inst, ["x"], &ulabel::CREATED_BY.then(user::HANDLE), false);
 //! # }
 //! ```

@@ -48,7 +48,7 @@ pub trait Delete: crate::registry::SQLRecord {
 /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
 /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
 /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
-/// use lamindb_core::{Record, Trash, ULabel};
+/// use lamindb_core::{SQLRecord, Trash, ULabel};
 ///
 /// let mut label = ULabel::new("draft").save(&inst)?;
 /// label.delete(&inst)?;

@@ -28,7 +28,7 @@ impl Instance {
 /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
 /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
 /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
-/// use lamindb_core::{Deleted, Record, ULabel, Value};
+/// use lamindb_core::{Deleted, SQLRecord, ULabel, Value};
 /// let label = ULabel::new("T cel").save(&inst)?;
 /// let ulabels = inst.registry(ULabel::REGISTRY);
 /// ulabels.update(&label.uid, &[("name", Value::from("T cell"))])?;

@@ -274,7 +274,7 @@ impl Instance {
     /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
     /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
-    /// use lamindb_core::{Record, ULabel, Value};
+    /// use lamindb_core::{SQLRecord, ULabel, Value};
     ///
     /// let label = ULabel::new("T cel").save(&inst)?;
     /// inst.registry(ULabel::REGISTRY).update(&label.uid, &[("name", Value::from("T cell"))])?;
