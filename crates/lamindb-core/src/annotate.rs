@@ -31,9 +31,9 @@ use serde_json::Value as J;
 
 use crate::error::{Error, Result};
 use crate::instance::Instance;
-use crate::models::{Artifact, Feature, Project, Record as SheetRecord, ULabel, feature};
+use crate::models::{Artifact, Feature, Project, Record as SheetRecord, ULabel, feature, tables};
 use crate::query::Q;
-use crate::registry::{SQLRecord, SaveContext};
+use crate::registry::{Registry, SQLRecord, SaveContext};
 use crate::value::{SqlType, Value};
 
 /// A record that can be linked to an artifact: its link table and column.
@@ -45,19 +45,28 @@ pub trait ArtifactLabel: SQLRecord {
 }
 
 impl ArtifactLabel for ULabel {
-    const LINK_TABLE: &'static str = "lamindb_artifactulabel";
+    const LINK_TABLE: &'static str = tables::ARTIFACT_ULABEL;
     const LINK_COLUMN: &'static str = "ulabel_id";
 }
 
 impl ArtifactLabel for Project {
-    const LINK_TABLE: &'static str = "lamindb_artifactproject";
+    const LINK_TABLE: &'static str = tables::ARTIFACT_PROJECT;
     const LINK_COLUMN: &'static str = "project_id";
 }
 
 impl ArtifactLabel for SheetRecord {
-    const LINK_TABLE: &'static str = "lamindb_artifactrecord";
+    const LINK_TABLE: &'static str = tables::ARTIFACT_RECORD;
     const LINK_COLUMN: &'static str = "record_id";
 }
+
+/// The link tables between artifacts and labels (table, label column, label registry), as each
+/// [`ArtifactLabel`] declares them: what annotations and categorical feature values
+/// (`cat[ULabel]`) link, and what travels with a transferred artifact.
+pub(crate) const LABEL_LINKS: [(&str, &str, &Registry); 3] = [
+    (ULabel::LINK_TABLE, ULabel::LINK_COLUMN, ULabel::REGISTRY),
+    (Project::LINK_TABLE, Project::LINK_COLUMN, Project::REGISTRY),
+    (SheetRecord::LINK_TABLE, SheetRecord::LINK_COLUMN, SheetRecord::REGISTRY),
+];
 
 impl Instance {
     /// Links `labels` (ULabels, Projects or Records) to `artifact`; links that exist are kept.
@@ -90,7 +99,7 @@ impl Instance {
                     ("from_project_id", Value::Int(child), SqlType::Int),
                     ("to_project_id", Value::Int(id), SqlType::Int),
                 ];
-                crate::records::insert_link(tx, "lamindb_project_parents", &columns, 2)?;
+                crate::records::insert_link(tx, tables::PROJECT_PARENTS, &columns, 2)?;
             }
             Ok(())
         })
@@ -148,7 +157,7 @@ impl Instance {
                     Write::Json { feature_id, value, hash } => {
                         let jsonvalue = tx.json_value(*feature_id, value, hash, &ctx)?;
                         tx.link(
-                            "lamindb_artifactjsonvalue",
+                            tables::ARTIFACT_JSONVALUE,
                             "jsonvalue_id",
                             artifact_id,
                             jsonvalue,
@@ -189,13 +198,9 @@ impl Instance {
                 _ => return Err(wrong("expected the name of a record")),
             };
             let registry = inner.split(['[', '.']).next().unwrap_or_default();
-            let (table, column, reg) = match registry {
-                "ULabel" => ("lamindb_artifactulabel", "ulabel_id", ULabel::REGISTRY),
-                "Record" => ("lamindb_artifactrecord", "record_id", SheetRecord::REGISTRY),
-                "Project" => ("lamindb_artifactproject", "project_id", Project::REGISTRY),
-                other => {
-                    return Err(wrong(&format!("features of dtype cat[{other}] are not supported here yet")));
-                }
+            // The dtype names the registry of its values (`cat[ULabel]`, `cat[Record[Sample]]`).
+            let Some(&(table, column, reg)) = LABEL_LINKS.iter().find(|(_, _, r)| r.name == registry) else {
+                return Err(wrong(&format!("features of dtype cat[{registry}] are not supported here yet")));
             };
             let mut ids = Vec::new();
             let mut not_found = Vec::new();
@@ -240,7 +245,7 @@ impl Instance {
     ) -> Result<i64> {
         let find = |inst: &Instance| -> Result<Option<i64>> {
             let mut sql = inst.sql();
-            sql.push("SELECT \"id\" FROM \"lamindb_jsonvalue\" WHERE \"feature_id\" = ");
+            sql.push("SELECT \"id\" FROM ").ident(tables::JSONVALUE).push(" WHERE \"feature_id\" = ");
             sql.bind(Value::Int(feature_id), SqlType::Int).push(" AND \"hash\" = ");
             sql.bind(Value::Text(hash.to_string()), SqlType::Varchar(22));
             Ok(inst.query(&sql)?.into_iter().next().and_then(|r| r.values.first().and_then(Value::as_i64)))
@@ -249,9 +254,9 @@ impl Instance {
             return Ok(id);
         }
         let mut sql = self.sql();
-        sql.push(
-            "INSERT INTO \"lamindb_jsonvalue\" (\"value\", \"hash\", \"feature_id\", \"run_id\", \"created_by_id\") VALUES (",
-        );
+        sql.push("INSERT INTO ")
+            .ident(tables::JSONVALUE)
+            .push(" (\"value\", \"hash\", \"feature_id\", \"run_id\", \"created_by_id\") VALUES (");
         sql.bind(Value::Json(value.to_string()), SqlType::Json).push(", ");
         sql.bind(Value::Text(hash.to_string()), SqlType::Varchar(22)).push(", ");
         sql.bind(Value::Int(feature_id), SqlType::Int).push(", ");
@@ -279,7 +284,7 @@ impl Instance {
             ("artifact_id", Value::Int(artifact_id), SqlType::Int),
             (column, Value::Int(id), SqlType::BigInt),
         ];
-        if table != "lamindb_artifactjsonvalue" {
+        if table != tables::ARTIFACT_JSONVALUE {
             columns.push(("feature_id", int(feature_id), SqlType::Int));
         }
         let key = columns.len();

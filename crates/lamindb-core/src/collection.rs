@@ -30,7 +30,7 @@ use lamindb_storage::hash::hash_string;
 
 use crate::error::{Error, Result};
 use crate::instance::Instance;
-use crate::models::{Artifact, Collection, collection};
+use crate::models::{Artifact, Collection, collection, tables};
 use crate::registry::SQLRecord;
 use crate::uid::{decode_base62, encode_base62};
 use crate::value::{SqlType, Value};
@@ -76,7 +76,9 @@ impl Instance {
                 return Ok((existing, false));
             }
             let latest = Collection::query()
-                .filter(collection::KEY.eq(key) & collection::IS_LATEST.eq(true) & collection::BRANCH_ID.eq(1))
+                .filter(
+                    collection::KEY.eq(key) & collection::IS_LATEST.eq(true) & collection::BRANCH_ID.eq(1),
+                )
                 .order_by(collection::ID.desc())
                 .first(tx)?;
             let mut c = Collection {
@@ -99,9 +101,9 @@ impl Instance {
             for a in artifacts {
                 let artifact_id = a.id.ok_or(Error::NotSaved { registry: "Artifact" })?;
                 let mut sql = tx.sql();
-                sql.push(
-                    "INSERT INTO \"lamindb_collectionartifact\" (\"collection_id\", \"artifact_id\", \"run_id\", \"created_by_id\") VALUES (",
-                );
+                sql.push("INSERT INTO ")
+                    .ident(tables::COLLECTION_ARTIFACT)
+                    .push(" (\"collection_id\", \"artifact_id\", \"run_id\", \"created_by_id\") VALUES (");
                 sql.bind(Value::Int(collection_id), SqlType::Int).push(", ");
                 sql.bind(Value::Int(artifact_id), SqlType::Int).push(", ");
                 sql.bind(ctx.run_id.map_or(Value::Null, Value::Int), SqlType::BigInt).push(", ");
@@ -116,7 +118,8 @@ impl Instance {
     pub(crate) fn collection_artifacts(&self, collection: &Collection) -> Result<Vec<Artifact>> {
         let id = collection.id.ok_or(Error::NotSaved { registry: "Collection" })?;
         let mut sql = self.sql();
-        sql.push("SELECT \"artifact_id\" FROM \"lamindb_collectionartifact\" WHERE \"collection_id\" = ");
+        sql.push("SELECT \"artifact_id\" FROM ").ident(tables::COLLECTION_ARTIFACT);
+        sql.push(" WHERE \"collection_id\" = ");
         sql.bind(Value::Int(id), SqlType::Int).push(" ORDER BY \"id\"");
         let ids: Vec<i64> =
             self.query(&sql)?.into_iter().filter_map(|r| r.values.first().and_then(Value::as_i64)).collect();

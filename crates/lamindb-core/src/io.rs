@@ -36,7 +36,7 @@ use std::collections::HashSet;
 use crate::db::Dialect;
 use crate::error::{Error, Refusal, Result};
 use crate::instance::Instance;
-use crate::models::Storage;
+use crate::models::{Branch, Space, Storage, User, tables};
 use crate::registry::SQLRecord;
 use crate::value::{SqlType, Value, parse_date, parse_datetime};
 
@@ -46,7 +46,8 @@ pub use handle::Tables;
 pub const JOURNAL: &str = "django_migrations";
 
 /// Tables that `init` fills, replaced by an import.
-const SEEDED: [&str; 4] = ["lamindb_user", "lamindb_storage", "lamindb_space", "lamindb_branch"];
+const SEEDED: [&str; 4] =
+    [User::REGISTRY.table, Storage::REGISTRY.table, Space::REGISTRY.table, Branch::REGISTRY.table];
 
 /// One column of a table, as the database declares it.
 #[derive(Clone, Debug, PartialEq)]
@@ -76,8 +77,12 @@ pub type ImportReport = Vec<(String, usize)>;
 impl Instance {
     /// The instance's LaminDB tables: every `lamindb_*` table and `django_migrations`, sorted.
     pub(crate) fn tables(&self) -> Result<Vec<String>> {
-        let mut names: Vec<String> =
-            self.all_tables()?.into_iter().filter(|t| t.starts_with("lamindb_") || t == JOURNAL).collect();
+        // By prefix: every table of LaminDB's app, declared here as a registry or not.
+        let mut names: Vec<String> = self
+            .all_tables()?
+            .into_iter()
+            .filter(|t| t.starts_with(tables::TABLE_PREFIX) || t == JOURNAL)
+            .collect();
         names.sort();
         Ok(names)
     }
@@ -265,7 +270,9 @@ impl Instance {
                     // storage uid and instance uid.
                     Some(row) if row.uid != own.uid || row.instance_uid != own.instance_uid => {
                         let mut sql = tx.sql();
-                        sql.push("UPDATE \"lamindb_storage\" SET \"uid\" = ")
+                        sql.push("UPDATE ")
+                            .ident(Storage::REGISTRY.table)
+                            .push(" SET \"uid\" = ")
                             .bind(Value::Text(own.uid.clone()), SqlType::Text)
                             .push(", \"instance_uid\" = ")
                             .bind(own.instance_uid.clone().map_or(Value::Null, Value::Text), SqlType::Text)
@@ -342,7 +349,7 @@ impl Instance {
             }
         } else {
             let mut db = crate::db::Db::connect(&to_url)?;
-            db.refuse_if_not_empty(&to_url)?;
+            db.refuse_if_not_empty(Storage::REGISTRY.table, &to_url)?;
         }
         let others = self.module_tables()?;
         if !others.is_empty() {
@@ -418,7 +425,8 @@ impl Instance {
 impl Instance {
     /// Tables of other modules than LaminDB's core (`bionty_*`, `pertdb_*`, …).
     fn module_tables(&self) -> Result<Vec<String>> {
-        let core = ["lamindb_", "django_", "__diesel", "sqlite_"];
+        // By prefix: LaminDB's app (every table, registry or not), Django's, ours and SQLite's.
+        let core = [tables::TABLE_PREFIX, "django_", "__diesel", "sqlite_"];
         Ok(self.all_tables()?.into_iter().filter(|t| !core.iter().any(|p| t.starts_with(p))).collect())
     }
 }

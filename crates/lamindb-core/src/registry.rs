@@ -25,12 +25,15 @@ pub struct Field {
     pub choices: Option<&'static [&'static str]>,
     /// Whether no two records may share a value (checked by validation before a save).
     pub unique: bool,
+    /// Whether a private (`_`) field is shown in DataFrames anyway, as LaminDB shows it
+    /// (Feature's `_dtype_str`, its `dtype`).
+    pub shown: bool,
 }
 
 impl Field {
     /// A NOT NULL column without relation.
     pub const fn new(name: &'static str, ty: SqlType) -> Field {
-        Field { name, ty, nullable: false, relation: None, choices: None, unique: false }
+        Field { name, ty, nullable: false, relation: None, choices: None, unique: false, shown: false }
     }
 
     /// Restricts the field to `choices`.
@@ -42,6 +45,12 @@ impl Field {
     /// Marks the field unique.
     pub const fn unique(mut self) -> Field {
         self.unique = true;
+        self
+    }
+
+    /// Shows the private field in DataFrames (see [`Field::shown`]).
+    pub const fn shown(mut self) -> Field {
+        self.shown = true;
         self
     }
 
@@ -89,6 +98,41 @@ pub struct Registry {
     /// Link tables whose rows go with a record deleted for good: (table, column pointing to
     /// the record).
     pub links: &'static [(&'static str, &'static str)],
+    /// The fields a transfer between instances matches an existing record by, tried in order
+    /// (`uid` unless declared: Storage by `root`; User also by `handle`; labels and features
+    /// also by `name`, on the main branch, a type matching a type).
+    pub natural_keys: &'static [&'static str],
+    /// What a transfer between instances does with records of this registry.
+    pub transfer: TransferPolicy,
+    /// The only fields an update by field name may change, when restricted (Artifact's
+    /// `description` and `kind`: its other fields describe its bytes, or move them).
+    pub updatable: Option<&'static [&'static str]>,
+    /// `(field, prefix)`: records whose field starts with the prefix are left out of DataFrames
+    /// unless the query filters on that field (LaminDB hides an artifact of `kind`
+    /// `__lamindb_run__`, a run's report or environment).
+    pub hidden_unless_asked: Option<(&'static str, &'static str)>,
+}
+
+/// What a transfer between instances ([`Instance::transfer_from`]) does with the records of a
+/// registry, whether transferred or pointed to by a transferred record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransferPolicy {
+    /// Matched by [`Registry::natural_keys`], else copied (users, labels, features, transforms).
+    Copied,
+    /// A storage location: matched by its natural keys; one whose uid is here under another root
+    /// is refused ([`Refusal::StorageRootConflict`](crate::Refusal::StorageRootConflict)); a new
+    /// one is a linked location, which this instance does not write to.
+    Linked,
+    /// Matched by its natural keys, never copied: a missing one refuses the transfer
+    /// ([`Refusal::UnmappedSpace`](crate::Refusal::UnmappedSpace)).
+    MatchedOnly,
+    /// Not carried along by a reference: a transferred record's nullable field pointing to one
+    /// becomes `NULL`, a required one refuses the transfer (runs, schemas).
+    NotAlong,
+    /// Not carried along by a reference either, and transferred only by an operation of its own
+    /// (artifacts): transferring its records as plain records is refused with this message.
+    Own(&'static str),
 }
 
 impl Registry {
@@ -595,7 +639,9 @@ macro_rules! registry {
         pub struct $name:ident {
             name: $reg:literal, module: $module:ident, table: $table:literal, uid_len: $uid:expr, name_field: $nf:literal,
             soft_delete: $sd:expr, versioned: $ver:expr
-            $(, time_ordered_uid: $tou:expr)? $(, relations: $rels:expr)? $(, links: $links:expr)?;
+            $(, time_ordered_uid: $tou:expr)? $(, relations: $rels:expr)? $(, links: $links:expr)?
+            $(, natural_keys: $nk:expr)? $(, transfer: $tp:expr)? $(, updatable: $up:expr)?
+            $(, hidden_unless_asked: $hide:expr)?;
             $( $(#[$fmeta:meta])* $field:ident : $ty:ty as $konst:ident $(($kind:ident))? = $def:expr; )*
         }
     ) => {
@@ -633,6 +679,10 @@ macro_rules! registry {
                 time_ordered_uid: $crate::__given_or!($($tou)?; false),
                 relations: $crate::__given_or!($($rels)?; &[]),
                 links: $crate::__given_or!($($links)?; &[]),
+                natural_keys: $crate::__given_or!($($nk)?; &["uid"]),
+                transfer: $crate::__given_or!($($tp)?; $crate::registry::TransferPolicy::Copied),
+                updatable: $crate::__given_or!($($up)?; None),
+                hidden_unless_asked: $crate::__given_or!($($hide)?; None),
             };
 
             fn values(&self) -> Vec<$crate::value::Value> {

@@ -31,7 +31,7 @@ use lamindb_storage::hash::hash_bytes;
 
 use crate::error::{Error, Result};
 use crate::instance::Instance;
-use crate::models::{Run, Transform, transform};
+use crate::models::{Run, Transform, tables, transform};
 use crate::registry::SQLRecord;
 use crate::uid::{decode_base62, encode_base62};
 use crate::value::{Json, SqlType, Value};
@@ -304,14 +304,14 @@ impl Instance {
     /// run made); nothing without a current run.
     pub(crate) fn link_run_inputs(&self, artifacts: &[(i64, Option<i64>)]) -> Result<()> {
         match self.current_run_id() {
-            Some(run) => self.link_run("lamindb_artifact_input_of_runs", run, artifacts),
+            Some(run) => self.link_run(tables::ARTIFACT_INPUT_OF_RUNS, run, artifacts),
             None => Ok(()),
         }
     }
 
     /// Records `run` among the re-creating runs of the artifacts (returned by dedup).
     pub(crate) fn link_recreating_run(&self, run: i64, artifacts: &[(i64, Option<i64>)]) -> Result<()> {
-        self.link_run("lamindb_artifact_recreating_runs", run, artifacts)
+        self.link_run(tables::ARTIFACT_RECREATING_RUNS, run, artifacts)
     }
 
     /// Inserts `(artifact_id, run)` into `table` for each artifact `(id, made_by_run)` that

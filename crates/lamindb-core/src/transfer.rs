@@ -39,14 +39,12 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::Utc;
 
-use crate::annotate::ArtifactLabel;
+use crate::annotate::LABEL_LINKS;
 use crate::error::{Error, Result};
 use crate::instance::Instance;
-use crate::models::{
-    Artifact, Collection, Project, Record as SheetRecord, Run, Transform, ULabel, artifact, run,
-};
+use crate::models::{Artifact, Collection, Run, Transform, artifact, run, tables};
 use crate::query::{Q, QuerySet};
-use crate::registry::{Registry, SQLRecord};
+use crate::registry::{Registry, SQLRecord, TransferPolicy};
 use crate::track::RunStatus;
 use crate::value::{SqlType, Value};
 
@@ -54,18 +52,6 @@ pub use handle::TransferFrom;
 
 /// Rows per `IN (…)` list.
 const CHUNK: usize = 5_000;
-
-/// The link tables between artifacts and labels that travel with an artifact (table, label
-/// column, label registry), as [`ArtifactLabel`] declares them.
-const LABEL_LINKS: [(&str, &str, &Registry); 3] = [
-    (ULabel::LINK_TABLE, ULabel::LINK_COLUMN, ULabel::REGISTRY),
-    (Project::LINK_TABLE, Project::LINK_COLUMN, Project::REGISTRY),
-    (SheetRecord::LINK_TABLE, SheetRecord::LINK_COLUMN, SheetRecord::REGISTRY),
-];
-
-/// Registries matched by `name` when their uid is not found (LaminDB's name matching of labels
-/// and features).
-const MATCHED_BY_NAME: [&str; 4] = ["ULabel", "Project", "Record", "Feature"];
 
 /// What [`TransferFrom::artifacts`] and [`TransferFrom::records`] did.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -127,7 +113,7 @@ impl Instance {
                 if created {
                     let members = artifacts.iter().map(|a| vec![Value::Int(ids[&a.uid]), Value::Int(id)]);
                     let columns = [("artifact_id", SqlType::Int), ("collection_id", SqlType::Int)];
-                    t.insert_links("lamindb_collectionartifact", &columns, members)?;
+                    t.insert_links(tables::COLLECTION_ARTIFACT, &columns, members)?;
                 }
                 summary.add(tx, id, created)?;
             }
@@ -152,12 +138,8 @@ impl Instance {
                 message: format!("{} records have no uid and cannot be transferred", reg.name),
             });
         }
-        if reg.name == "Artifact" {
-            return Err(Error::Unsupported {
-                registry: reg.name,
-                field: None,
-                message: "transfer artifacts with transfer_artifacts".into(),
-            });
+        if let TransferPolicy::Own(message) = reg.transfer {
+            return Err(Error::Unsupported { registry: reg.name, field: None, message: message.into() });
         }
         let ctx = self.save_context()?;
         self.transaction(|tx| {
@@ -402,9 +384,7 @@ impl<'a> Transfer<'a> {
                             message: format!("{}.{} points to an unknown registry", reg.name, field.name),
                         })?;
                     if related.uid_len.is_none()
-                        || related.name == "Run"
-                        || related.name == "Artifact"
-                        || related.name == "Schema"
+                        || matches!(related.transfer, TransferPolicy::NotAlong | TransferPolicy::Own(_))
                     {
                         // Runs, artifacts and schemas are not carried along by a reference.
                         if field.nullable {
@@ -432,10 +412,10 @@ impl<'a> Transfer<'a> {
 
     /// The target's branch with the source branch's uid, else `main` (id 1).
     fn branch(&mut self, source_id: i64) -> Result<i64> {
-        if let Some(id) = self.mapped.get(&("Branch", source_id)) {
+        let reg = crate::models::Branch::REGISTRY;
+        if let Some(id) = self.mapped.get(&(reg.name, source_id)) {
             return Ok(*id);
         }
-        let reg = crate::models::Branch::REGISTRY;
         let row = QuerySet::new(reg).filter(Q::exact("id", source_id)).all_branches().one_row(self.source)?;
         let uid = row[reg.index("uid").expect("uid")].clone();
         let id = QuerySet::new(reg)
@@ -444,7 +424,7 @@ impl<'a> Transfer<'a> {
             .first_row(self.tx)?
             .and_then(|r| r[reg.index("id").expect("id")].as_i64())
             .unwrap_or(1);
-        self.mapped.insert(("Branch", source_id), id);
+        self.mapped.insert((reg.name, source_id), id);
         Ok(id)
     }
 
@@ -467,17 +447,7 @@ impl<'a> Transfer<'a> {
     /// (then `true`).
     fn map_row(&mut self, reg: &'static Registry, values: Vec<Value>) -> Result<(i64, bool)> {
         let get = |name: &str| reg.index(name).map(|i| values[i].clone()).unwrap_or(Value::Null);
-        let mut keys: Vec<(&str, Value)> = match reg.name {
-            "Storage" => vec![("root", get("root"))],
-            _ => vec![("uid", get("uid"))],
-        };
-        if MATCHED_BY_NAME.contains(&reg.name) {
-            keys.push(("name", get("name")));
-        }
-        if reg.name == "User" {
-            // `handle` is unique too: the same person under another uid.
-            keys.push(("handle", get("handle")));
-        }
+        let keys = reg.natural_keys.iter().map(|&field| (field, get(field)));
         for (field, value) in keys {
             if value.is_null() {
                 continue;
@@ -494,7 +464,7 @@ impl<'a> Transfer<'a> {
                 return Ok((row[reg.index("id").expect("id")].as_i64().unwrap_or_default(), false));
             }
         }
-        if reg.name == "Storage" {
+        if reg.transfer == TransferPolicy::Linked {
             let same_uid =
                 QuerySet::new(reg).filter(Q::exact("uid", get("uid"))).all_branches().first_row(self.tx)?;
             if let Some(row) = same_uid {
@@ -505,7 +475,7 @@ impl<'a> Transfer<'a> {
                 }));
             }
         }
-        if reg.name == "Space" {
+        if reg.transfer == TransferPolicy::MatchedOnly {
             return Err(Error::Refused(crate::Refusal::UnmappedSpace {
                 name: get("name").to_string(),
                 uid: get("uid").to_string(),
@@ -514,7 +484,7 @@ impl<'a> Transfer<'a> {
         let row = self.remap(reg, values)?;
         let inserted = self.tx.with_db(|db| crate::registry::insert_row(db, reg, &row))?;
         let id = inserted.get(reg.index("id").expect("id")).and_then(Value::as_i64).unwrap_or_default();
-        if reg.name == "Storage" {
+        if reg.transfer == TransferPolicy::Linked {
             self.new_storages.insert(id);
         }
         Ok((id, true))
@@ -562,8 +532,8 @@ impl<'a> Transfer<'a> {
     /// Copies the JSON feature values of the source artifacts `id_of` maps (LaminDB 2.12.1
     /// leaves them behind; they travel here).
     fn copy_feature_values(&mut self, id_of: &HashMap<i64, i64>) -> Result<()> {
-        if !self.source.table_exists("lamindb_artifactjsonvalue")?
-            || !self.source.table_exists("lamindb_jsonvalue")?
+        if !self.source.table_exists(tables::ARTIFACT_JSONVALUE)?
+            || !self.source.table_exists(tables::JSONVALUE)?
         {
             return Ok(());
         }
@@ -574,10 +544,11 @@ impl<'a> Transfer<'a> {
         let ctx = self.tx.save_context()?;
         for chunk in sources.chunks(CHUNK) {
             let mut sql = self.source.sql();
-            sql.push(
-                "SELECT l.\"artifact_id\", v.\"feature_id\", v.\"value\", v.\"hash\" FROM \"lamindb_artifactjsonvalue\" l \
-                 JOIN \"lamindb_jsonvalue\" v ON v.\"id\" = l.\"jsonvalue_id\" WHERE l.\"artifact_id\" IN (",
-            );
+            sql.push("SELECT l.\"artifact_id\", v.\"feature_id\", v.\"value\", v.\"hash\" FROM ")
+                .ident(tables::ARTIFACT_JSONVALUE)
+                .push(" l JOIN ")
+                .ident(tables::JSONVALUE)
+                .push(" v ON v.\"id\" = l.\"jsonvalue_id\" WHERE l.\"artifact_id\" IN (");
             sql.bind_ints(chunk);
             sql.push(") ORDER BY l.\"id\"");
             for row in self.source.query(&sql)? {
@@ -607,7 +578,7 @@ impl<'a> Transfer<'a> {
         }
         let rows = links.into_iter().map(|(a, v)| vec![Value::Int(a), Value::Int(v)]);
         let columns = [("artifact_id", SqlType::Int), ("jsonvalue_id", SqlType::BigInt)];
-        self.insert_links("lamindb_artifactjsonvalue", &columns, rows)
+        self.insert_links(tables::ARTIFACT_JSONVALUE, &columns, rows)
     }
 }
 
@@ -642,7 +613,10 @@ fn demote_older_versions(inst: &Instance, uids: impl Iterator<Item = String>) ->
     let uids: Vec<String> = uids.collect();
     for chunk in uids.chunks(CHUNK) {
         let mut sql = inst.sql();
-        sql.push("UPDATE \"lamindb_artifact\" SET \"is_latest\" = ").bind(Value::Bool(false), SqlType::Bool);
+        sql.push("UPDATE ")
+            .ident(Artifact::REGISTRY.table)
+            .push(" SET \"is_latest\" = ")
+            .bind(Value::Bool(false), SqlType::Bool);
         sql.push(" WHERE \"is_latest\" AND SUBSTR(\"uid\", 1, 16) IN (");
         for (i, uid) in chunk.iter().enumerate() {
             if i > 0 {

@@ -18,7 +18,7 @@
 use std::marker::PhantomData;
 
 use lamindb_core::__private::{self as raw, Dialect};
-use lamindb_core::{Col, Field, Instance, Q, QuerySet, Registry, SQLRecord};
+use lamindb_core::{Artifact, Col, Field, Instance, Q, QuerySet, Registry, SQLRecord};
 use polars::prelude::*;
 
 use crate::FrameError;
@@ -269,10 +269,7 @@ fn is_fk(f: &Field) -> bool {
 /// LaminDB's default `df()` columns of a registry, in order (`id` first).
 pub fn basic_columns(reg: &'static Registry) -> Vec<&'static Field> {
     let shown = |f: &&'static Field| {
-        (!f.is_private() || (reg.name == "Feature" && f.name == "_dtype_str"))
-            && f.name != "updated_at"
-            && f.name != "id"
-            && f.name != "uid"
+        (!f.is_private() || f.shown) && f.name != "updated_at" && f.name != "id" && f.name != "uid"
     };
     let plain: Vec<&'static Field> = reg.fields.iter().filter(|f| !is_fk(f)).filter(shown).collect();
     let mut out: Vec<&'static Field> = ["id", "uid"].iter().filter_map(|n| reg.field(n)).collect();
@@ -287,7 +284,8 @@ pub fn basic_columns(reg: &'static Registry) -> Vec<&'static Field> {
 /// The query's records as a DataFrame (see the module docs for the columns).
 pub fn df(db: &Instance, qs: &QuerySet, opts: &DfOptions) -> Result<DataFrame, FrameError> {
     let reg = qs.registry();
-    if opts.features.is_some() && reg.name != "Artifact" {
+    // Feature values annotate artifacts only (their link tables name `artifact_id`).
+    if opts.features.is_some() && reg.table != Artifact::REGISTRY.table {
         return Err(FrameError::Features(format!(
             "features are columns of Artifact frames only, not of {}: drop the features option",
             reg.name
@@ -322,11 +320,15 @@ pub fn df(db: &Instance, qs: &QuerySet, opts: &DfOptions) -> Result<DataFrame, F
     }
 
     let mut q = qs.clone();
-    if reg.name == "Artifact" && !q.filters_on("kind") {
+    if let Some((field, prefix)) = reg.hidden_unless_asked
+        && !q.filters_on(field)
+    {
         // LaminDB hides run logs and environments (`kind="__lamindb_run__"`, …) unless the query
         // asks for a kind.
         // (Written as a filter that keeps NULL kinds, which Django's `exclude` keeps too.)
-        q = q.filter(Q::kw("kind__isnull", true)? | !Q::kw("kind__startswith", "__lamindb")?);
+        q = q.filter(
+            Q::kw(&format!("{field}__isnull"), true)? | !Q::kw(&format!("{field}__startswith"), prefix)?,
+        );
     }
     let split = split_point(db, &q, opts)?;
     if let (false, Some(order)) = (q.is_ordered(), &opts.order_by) {

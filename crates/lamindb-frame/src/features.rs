@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use lamindb_core::__private as raw;
+use lamindb_core::models::tables::{ARTIFACT_JSONVALUE, JSONVALUE};
 use lamindb_core::{Feature, Field, Instance, Q, QuerySet, Registry, SQLRecord, SqlType, Value};
 use polars::prelude::*;
 
@@ -77,7 +78,7 @@ fn json_value(v: &serde_json::Value, ty: SqlType) -> Value {
 /// Whether this database has LaminDB's JSON value tables (instances made before they were
 /// added do not).
 fn has_json_values(db: &Instance) -> Result<bool, FrameError> {
-    Ok(raw::table_exists(&db, "lamindb_artifactjsonvalue")? && raw::table_exists(&db, "lamindb_jsonvalue")?)
+    Ok(raw::table_exists(&db, ARTIFACT_JSONVALUE)? && raw::table_exists(&db, JSONVALUE)?)
 }
 
 /// The JSON feature values of some artifacts: the links `(feature, artifact, value id)` sorted by
@@ -113,12 +114,11 @@ fn json_feature_values(db: &Instance, ids: &[i64], features: &[i64]) -> Result<J
     }
     for chunk in ids.chunks(CHUNK) {
         let mut sql = raw::sql(&db);
-        sql.push(
-            "SELECT v.\"feature_id\", l.\"artifact_id\", l.\"jsonvalue_id\" FROM \"lamindb_artifactjsonvalue\" l",
-        );
-        sql.push(
-            " JOIN \"lamindb_jsonvalue\" v ON v.\"id\" = l.\"jsonvalue_id\" WHERE l.\"artifact_id\" IN (",
-        );
+        sql.push("SELECT v.\"feature_id\", l.\"artifact_id\", l.\"jsonvalue_id\" FROM ")
+            .ident(ARTIFACT_JSONVALUE)
+            .push(" l JOIN ")
+            .ident(JSONVALUE)
+            .push(" v ON v.\"id\" = l.\"jsonvalue_id\" WHERE l.\"artifact_id\" IN (");
         sql.bind_ints(chunk);
         sql.push(")");
         // `+`: no index on the feature (the artifact ids select the rows).
@@ -138,7 +138,9 @@ fn json_feature_values(db: &Instance, ids: &[i64], features: &[i64]) -> Result<J
     let value_ids = distinct(out.links.iter().map(|l| l.2));
     for chunk in value_ids.chunks(CHUNK) {
         let mut sql = raw::sql(&db);
-        sql.push("SELECT \"id\", \"feature_id\", \"value\" FROM \"lamindb_jsonvalue\" WHERE \"id\" IN (");
+        sql.push("SELECT \"id\", \"feature_id\", \"value\" FROM ")
+            .ident(JSONVALUE)
+            .push(" WHERE \"id\" IN (");
         sql.bind_ints(chunk);
         sql.push(")");
         let mut failed = None;
@@ -156,7 +158,7 @@ fn json_feature_values(db: &Instance, ids: &[i64], features: &[i64]) -> Result<J
         })?;
         if let Some((f, e)) = failed {
             return Err(FrameError::Decode {
-                column: format!("lamindb_jsonvalue.value (feature {f})"),
+                column: format!("{JSONVALUE}.value (feature {f})"),
                 message: e.to_string(),
             });
         }
@@ -221,8 +223,10 @@ fn select_features(
                 }
             }
             if has_json_values(db)? {
-                let json = "\"lamindb_artifactjsonvalue\" l JOIN \"lamindb_jsonvalue\" v ON v.\"id\" = l.\"jsonvalue_id\"";
-                sources.push((json.to_string(), "v"));
+                let json = format!(
+                    "\"{ARTIFACT_JSONVALUE}\" l JOIN \"{JSONVALUE}\" v ON v.\"id\" = l.\"jsonvalue_id\""
+                );
+                sources.push((json, "v"));
             }
             let mut found_ids = Vec::new();
             for (from, alias) in &sources {

@@ -220,7 +220,9 @@ impl Instance {
         let was_latest = artifact.is_latest;
         self.transaction(|db| -> Result<_> {
             let mut sql = db.sql();
-            sql.push("UPDATE \"lamindb_artifact\" SET \"branch_id\" = -1, \"is_latest\" = ");
+            sql.push("UPDATE ")
+                .ident(Artifact::REGISTRY.table)
+                .push(" SET \"branch_id\" = -1, \"is_latest\" = ");
             sql.bind(Value::Bool(false), SqlType::Bool).push(", \"updated_at\" = ");
             sql.now().push(" WHERE \"id\" = ").bind(Value::Int(id), SqlType::BigInt);
             db.execute(&sql)?;
@@ -239,7 +241,9 @@ impl Instance {
         let stem = artifact.stem_uid().to_string();
         self.transaction(|db| -> Result<_> {
             let mut sql = db.sql();
-            sql.push("UPDATE \"lamindb_artifact\" SET \"branch_id\" = 1, \"updated_at\" = ");
+            sql.push("UPDATE ")
+                .ident(Artifact::REGISTRY.table)
+                .push(" SET \"branch_id\" = 1, \"updated_at\" = ");
             sql.now().push(" WHERE \"id\" = ").bind(Value::Int(id), SqlType::BigInt);
             db.execute(&sql)?;
             // Exactly one latest on the main branch: the newest.

@@ -13,7 +13,7 @@ pub(super) fn select_sql(db: &Instance) -> Sql {
     let mut sql = db.sql();
     sql.push("SELECT ");
     Artifact::REGISTRY.push_columns(&mut sql);
-    sql.push(" FROM \"lamindb_artifact\"");
+    sql.push(" FROM ").ident(Artifact::REGISTRY.table);
     sql
 }
 
@@ -110,7 +110,7 @@ pub(super) fn insert_rows<'a>(
     let mut out = HashMap::with_capacity(rows.len());
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let mut sql = db.sql();
-        sql.push("INSERT INTO \"lamindb_artifact\" (");
+        sql.push("INSERT INTO ").ident(reg.table).push(" (");
         for (n, i) in columns.iter().enumerate() {
             if n > 0 {
                 sql.push(", ");
@@ -163,7 +163,10 @@ fn for_ids(db: &Instance, ids: &[i64], head: impl Fn(&mut Sql)) -> Result<()> {
 
 pub(super) fn update_is_latest(db: &Instance, ids: &[i64], latest: bool) -> Result<()> {
     for_ids(db, ids, |sql| {
-        sql.push("UPDATE \"lamindb_artifact\" SET \"is_latest\" = ").bind(Value::Bool(latest), SqlType::Bool);
+        sql.push("UPDATE ")
+            .ident(Artifact::REGISTRY.table)
+            .push(" SET \"is_latest\" = ")
+            .bind(Value::Bool(latest), SqlType::Bool);
     })
 }
 
@@ -174,45 +177,36 @@ pub(super) fn clear_storage_ongoing(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<()> {
     for_ids(db, ids, |sql| {
-        sql.push("UPDATE \"lamindb_artifact\" SET \"_aux\" = NULL, \"updated_at\" = ")
+        sql.push("UPDATE ")
+            .ident(Artifact::REGISTRY.table)
+            .push(" SET \"_aux\" = NULL, \"updated_at\" = ")
             .bind(Value::DateTime(now), SqlType::DateTime);
     })
 }
 
-/// The link tables whose rows name an artifact in `artifact_id` and go with it: labels, feature
-/// values, projects, records, references and run lineage. (Collection membership protects an
-/// artifact instead, as in LaminDB.)
-const LINK_TABLES: [&str; 7] = [
-    "lamindb_artifactulabel",
-    "lamindb_artifactjsonvalue",
-    "lamindb_artifactproject",
-    "lamindb_artifactrecord",
-    "lamindb_artifactreference",
-    "lamindb_artifact_input_of_runs",
-    "lamindb_artifact_recreating_runs",
-];
-
-/// Deletes the rows `ids` and their link rows; refused for an artifact of a collection.
+/// Deletes the rows `ids` and their link rows (the artifact's declared `links`: labels, feature
+/// values, projects, records, references and run lineage); refused for an artifact of a
+/// collection (membership protects an artifact, as in LaminDB).
 pub(super) fn delete_rows(db: &Instance, ids: &[i64]) -> Result<()> {
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         let mut sql = db.sql();
-        sql.push("SELECT \"artifact_id\" FROM \"lamindb_collectionartifact\"");
+        sql.push("SELECT \"artifact_id\" FROM ").ident(crate::models::tables::COLLECTION_ARTIFACT);
         push_ids_of(&mut sql, "artifact_id", chunk);
         if let Some(row) = db.query(&sql)?.into_iter().next() {
             let id = row.values.first().and_then(Value::as_i64).unwrap_or_default();
             return Err(crate::error::Error::Refused(crate::Refusal::InCollection { artifact_id: id }));
         }
     }
-    for table in LINK_TABLES {
+    for (table, column) in Artifact::REGISTRY.links {
         for chunk in ids.chunks(ROWS_PER_STATEMENT) {
             let mut sql = db.sql();
             sql.push("DELETE FROM ").ident(table);
-            push_ids_of(&mut sql, "artifact_id", chunk);
+            push_ids_of(&mut sql, column, chunk);
             db.execute(&sql)?;
         }
     }
     for_ids(db, ids, |sql| {
-        sql.push("DELETE FROM \"lamindb_artifact\"");
+        sql.push("DELETE FROM ").ident(Artifact::REGISTRY.table);
     })
 }
 

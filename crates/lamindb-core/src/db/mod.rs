@@ -495,12 +495,13 @@ impl Db {
     /// Refuses a database that holds LaminDB's tables already (a target of `init` or a move):
     /// [`Refusal::DatabaseLeftovers`](crate::Refusal::DatabaseLeftovers) when they hold no
     /// storage location (what an interrupted move or init leaves), else `DatabaseNotEmpty`.
-    pub(crate) fn refuse_if_not_empty(&mut self, url: &str) -> Result<()> {
-        if !self.table_exists("lamindb_storage")? {
+    /// `storage_table` is the Storage registry's table.
+    pub(crate) fn refuse_if_not_empty(&mut self, storage_table: &str, url: &str) -> Result<()> {
+        if !self.table_exists(storage_table)? {
             return Ok(());
         }
         let mut sql = self.sql();
-        sql.push("SELECT COUNT(*) FROM \"lamindb_storage\"");
+        sql.push("SELECT COUNT(*) FROM ").ident(storage_table);
         let rows =
             self.query(&sql).ok().and_then(|r| r.first().and_then(|r| r.get(0)).and_then(|v| v.as_i64()));
         let url = redact_url(url);

@@ -45,7 +45,8 @@ fn no_source_of_a_failed_connect_prints_the_password() {
 
 #[test]
 fn migration_keeps_the_migration_error() {
-    // A table of the first step exists already: the step fails.
+    // A table of the first step exists already: the step fails. (Written out: the error module
+    // sits below the registry declarations, and the DDL is the migration's, not a registry's.)
     let tmp = tempfile::tempdir().unwrap();
     let mut db = Db::connect(&format!("sqlite://{}", tmp.path().join("x.db").display())).unwrap();
     db.batch_execute("CREATE TABLE \"lamindb_user\" (\"id\" integer)").unwrap();

@@ -2,6 +2,7 @@
 //! killed midway finished or started over.
 
 use super::*;
+use crate::models::{Branch, Space};
 
 /// Options of [`Instance::init`]. `Debug` shows the database URL without its password.
 #[derive(Clone, Default)]
@@ -199,7 +200,7 @@ impl Instance {
             }
             let mut db = Db::connect(&settings.db_url()?)?;
             if db.dialect() == Dialect::Postgres {
-                db.refuse_if_not_empty(&settings.db_url()?)?;
+                db.refuse_if_not_empty(Storage::REGISTRY.table, &settings.db_url()?)?;
             }
             created.migrated_pg = db.dialect() == Dialect::Postgres;
             let migrated = crate::migrations::run_pending(&mut db);
@@ -252,7 +253,9 @@ fn seed(
         crate::registry::save_with(&mut u, db, &SaveContext { user_id: 0, run_id: None })?;
         let user_id = u.id.expect("saved");
         let mut sql = db.sql();
-        sql.push("INSERT INTO \"lamindb_space\" (\"id\", \"name\", \"uid\", \"description\") VALUES (1, 'all', 'aaaaaaaaaaaa', ")
+        sql.push("INSERT INTO ")
+            .ident(Space::REGISTRY.table)
+            .push(" (\"id\", \"name\", \"uid\", \"description\") VALUES (1, 'all', 'aaaaaaaaaaaa', ")
             .bind(Value::Text("Every team & user with access to the instance has access.".into()), SqlType::Text)
             .push(")");
         db.execute(&sql)?;
@@ -262,7 +265,8 @@ fn seed(
             (1, "main", "mmmmmmmmmmmm", "The main & default branch of the instance."),
         ] {
             let mut sql = db.sql();
-            sql.push("INSERT INTO \"lamindb_branch\" (\"id\", \"name\", \"uid\", \"description\", \"space_id\", \"created_by_id\") VALUES (");
+            sql.push("INSERT INTO ").ident(Branch::REGISTRY.table);
+            sql.push(" (\"id\", \"name\", \"uid\", \"description\", \"space_id\", \"created_by_id\") VALUES (");
             sql.bind(Value::Int(id), SqlType::Int).push(", ");
             sql.bind(Value::Text(name.into()), SqlType::Text).push(", ");
             sql.bind(Value::Text(uid.into()), SqlType::Text).push(", ");
@@ -272,10 +276,11 @@ fn seed(
         }
         if db.dialect() == Dialect::Postgres {
             // Explicit ids do not advance identity sequences.
-            db.with_db(|c| c.batch_execute(
-                "SELECT setval(pg_get_serial_sequence('lamindb_branch', 'id'), (SELECT max(id) FROM lamindb_branch)); \
-                 SELECT setval(pg_get_serial_sequence('lamindb_space', 'id'), (SELECT max(id) FROM lamindb_space));",
-            ))?;
+            let setval = |table: &str| {
+                format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM \"{table}\"));")
+            };
+            let statements = setval(Branch::REGISTRY.table) + &setval(Space::REGISTRY.table);
+            db.with_db(|c| c.batch_execute(&statements))?;
         }
         let mut storage = Storage {
             uid: storage_uid.to_string(),
@@ -321,11 +326,12 @@ fn resume_interrupted_init(
     }
     let storage_uid = {
         let mut db = Db::connect(&settings.db_url()?)?;
-        if db.table_exists("lamindb_storage")? {
+        if db.table_exists(Storage::REGISTRY.table)? {
             // The database an init of this instance left: its storage row names this instance.
             // Another instance's database (its marker deleted) is never adopted.
             let mut sql = db.sql();
-            sql.push("SELECT \"instance_uid\" FROM \"lamindb_storage\" WHERE \"instance_uid\" IS NOT NULL ORDER BY \"id\" LIMIT 1");
+            sql.push("SELECT \"instance_uid\" FROM ").ident(Storage::REGISTRY.table);
+            sql.push(" WHERE \"instance_uid\" IS NOT NULL ORDER BY \"id\" LIMIT 1");
             let owner =
                 db.query(&sql)?.first().and_then(|r| r.get(0)).and_then(|v| v.as_str().map(str::to_string));
             if let Some(owner) = owner.filter(|o| *o != settings.uid()) {
@@ -335,7 +341,9 @@ fn resume_interrupted_init(
                 }));
             }
             let mut sql = db.sql();
-            sql.push("SELECT \"uid\" FROM \"lamindb_storage\" WHERE \"root\" = ")
+            sql.push("SELECT \"uid\" FROM ")
+                .ident(Storage::REGISTRY.table)
+                .push(" WHERE \"root\" = ")
                 .bind(Value::Text(root.as_str().to_string()), SqlType::Text);
             db.query(&sql)?.first().and_then(|r| r.get(0)).and_then(|v| v.as_str().map(str::to_string))
         } else {

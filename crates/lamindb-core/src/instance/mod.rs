@@ -176,7 +176,8 @@ impl Instance {
     fn open_postgres(dir: &SettingsDir, url: &str) -> Result<Instance> {
         let mut db = Db::connect(url)?;
         let mut sql = db.sql();
-        sql.push("SELECT \"root\" FROM \"lamindb_storage\" WHERE \"instance_uid\" IS NOT NULL ORDER BY \"id\" LIMIT 1");
+        sql.push("SELECT \"root\" FROM ").ident(Storage::REGISTRY.table);
+        sql.push(" WHERE \"instance_uid\" IS NOT NULL ORDER BY \"id\" LIMIT 1");
         let root = db
             .query(&sql)
             .ok()
@@ -217,7 +218,7 @@ impl Instance {
             }
             Err(e) => return Err(e),
         };
-        match db.table_exists("lamindb_storage") {
+        match db.table_exists(Storage::REGISTRY.table) {
             Ok(true) => {}
             Ok(false) => {
                 let empty = settings.is_sqlite()
@@ -384,9 +385,11 @@ impl Instance {
         let mut db = Db::connect(url)?;
         let uid = settings.uid();
         let mut sql = db.sql();
-        sql.push("SELECT COUNT(*) FROM \"lamindb_storage\" WHERE \"instance_uid\" = ")
+        sql.push("SELECT COUNT(*) FROM ")
+            .ident(Storage::REGISTRY.table)
+            .push(" WHERE \"instance_uid\" = ")
             .bind(Value::Text(uid.clone()), SqlType::Text);
-        let found = db.table_exists("lamindb_storage")?
+        let found = db.table_exists(Storage::REGISTRY.table)?
             && db.query(&sql)?.first().and_then(|r| r.get(0)).and_then(|v| v.as_i64()).is_some_and(|n| n > 0);
         drop(db);
         if !found {

@@ -5,10 +5,11 @@
 
 mod new;
 pub mod relations;
+pub mod tables;
 
 use chrono::{DateTime, Utc};
 
-use crate::registry::{Field, TracksRun, TracksUpdates};
+use crate::registry::{Field, TracksRun, TracksUpdates, TransferPolicy};
 use crate::value::Json;
 use crate::value::SqlType::{
     BigInt, Bool, Date, DateTime as Dt, Int, Json as JsonT, SmallInt, Text, Varchar,
@@ -19,7 +20,7 @@ crate::registry! {
     pub struct User {
         name: "User", module: user, table: "lamindb_user", uid_len: Some(8), name_field: "handle",
         soft_delete: false, versioned: false,
-        relations: relations::USER;
+        relations: relations::USER, natural_keys: &["uid", "handle"];
         id: Option<i64> as ID = Field::new("id", Int);
         uid: String as UID = Field::new("uid", Varchar(8)).unique();
         handle: String as HANDLE = Field::new("handle", Varchar(30)).unique();
@@ -33,7 +34,7 @@ crate::registry! {
     /// A space (`lamindb_space`); space 1 `all` is seeded at init.
     pub struct Space {
         name: "Space", module: space, table: "lamindb_space", uid_len: Some(12), name_field: "name",
-        soft_delete: false, versioned: false;
+        soft_delete: false, versioned: false, transfer: TransferPolicy::MatchedOnly;
         id: Option<i64> as ID = Field::new("id", SmallInt);
         name: String as NAME = Field::new("name", Varchar(100));
         uid: String as UID = Field::new("uid", Varchar(12)).unique();
@@ -67,7 +68,7 @@ crate::registry! {
     pub struct Storage {
         name: "Storage", module: storage, table: "lamindb_storage", uid_len: Some(12), name_field: "root",
         soft_delete: false, versioned: false,
-        relations: relations::STORAGE;
+        relations: relations::STORAGE, natural_keys: &["root"], transfer: TransferPolicy::Linked;
         id: Option<i64> as ID = Field::new("id", Int);
         uid: String as UID = Field::new("uid", Varchar(12)).unique();
         root: String as ROOT = Field::new("root", Varchar(255)).unique();
@@ -133,7 +134,8 @@ crate::registry! {
         name: "Run", module: run, table: "lamindb_run", uid_len: Some(16), name_field: "name",
         soft_delete: true, versioned: false,
         time_ordered_uid: true, relations: relations::RUN,
-        links: &[("lamindb_artifact_input_of_runs", "run_id"), ("lamindb_artifact_recreating_runs", "run_id")];
+        links: &[(tables::ARTIFACT_INPUT_OF_RUNS, "run_id"), (tables::ARTIFACT_RECREATING_RUNS, "run_id")],
+        transfer: TransferPolicy::NotAlong;
         id: Option<i64> as ID = Field::new("id", BigInt);
         uid: String as UID = Field::new("uid", Varchar(20)).unique();
         name: Option<String> as NAME = Field::new("name", Varchar(150)).null();
@@ -174,7 +176,8 @@ crate::registry! {
         name: "ULabel", module: ulabel, table: "lamindb_ulabel", uid_len: Some(8), name_field: "name",
         soft_delete: true, versioned: false,
         relations: relations::ULABEL,
-        links: &[("lamindb_artifactulabel", "ulabel_id"), ("lamindb_ulabel_parents", "from_ulabel_id"), ("lamindb_ulabel_parents", "to_ulabel_id")];
+        links: &[(tables::ARTIFACT_ULABEL, "ulabel_id"), (tables::ULABEL_PARENTS, "from_ulabel_id"), (tables::ULABEL_PARENTS, "to_ulabel_id")],
+        natural_keys: &["uid", "name"];
         id: Option<i64> as ID = Field::new("id", Int);
         uid: String as UID = Field::new("uid", Varchar(8)).unique();
         name: String as NAME = Field::new("name", Varchar(150));
@@ -203,7 +206,15 @@ crate::registry! {
     pub struct Artifact {
         name: "Artifact", module: artifact, table: "lamindb_artifact", uid_len: Some(20), name_field: "key",
         soft_delete: true, versioned: true,
-        time_ordered_uid: true, relations: relations::ARTIFACT, links: &[("lamindb_artifactulabel", "artifact_id")];
+        time_ordered_uid: true, relations: relations::ARTIFACT,
+        links: &[
+            (tables::ARTIFACT_ULABEL, "artifact_id"), (tables::ARTIFACT_JSONVALUE, "artifact_id"),
+            (tables::ARTIFACT_PROJECT, "artifact_id"), (tables::ARTIFACT_RECORD, "artifact_id"),
+            (tables::ARTIFACT_REFERENCE, "artifact_id"), (tables::ARTIFACT_INPUT_OF_RUNS, "artifact_id"),
+            (tables::ARTIFACT_RECREATING_RUNS, "artifact_id"),
+        ],
+        transfer: TransferPolicy::Own("transfer artifacts with transfer_artifacts"),
+        updatable: Some(&["description", "kind"]), hidden_unless_asked: Some(("kind", "__lamindb"));
         id: Option<i64> as ID = Field::new("id", Int);
         uid: String as UID = Field::new("uid", Varchar(20)).unique();
         /// The user's path-like key (`raw/data.csv`); versions share it. `None` for artifacts saved without one.
@@ -302,12 +313,12 @@ crate::registry! {
     pub struct Feature {
         name: "Feature", module: feature, table: "lamindb_feature", uid_len: Some(12), name_field: "name",
         soft_delete: true, versioned: false,
-        relations: relations::FEATURE, links: &[("lamindb_artifactulabel", "feature_id")];
+        relations: relations::FEATURE, links: &[(tables::ARTIFACT_ULABEL, "feature_id")], natural_keys: &["uid", "name"];
         id: Option<i64> as ID = Field::new("id", Int);
         uid: String as UID = Field::new("uid", Varchar(12)).unique();
         name: String as NAME = Field::new("name", Varchar(150));
         /// `_dtype_str`: the value type (`int`, `float`, `str`, `bool`, `datetime`, `cat[ULabel]`, `list[…]`, …); LaminDB's `dtype`.
-        dtype_str: Option<String> as DTYPE_STR = Field::new("_dtype_str", Varchar(255)).null();
+        dtype_str: Option<String> as DTYPE_STR = Field::new("_dtype_str", Varchar(255)).null().shown();
         /// `_ounit_str`: the unit as an ontology term, if any.
         ounit_str: Option<String> as OUNIT_STR = Field::new("_ounit_str", Varchar(255)).null();
         unit: Option<String> as UNIT = Field::new("unit", Varchar(30)).null();
@@ -342,7 +353,8 @@ crate::registry! {
         name: "Project", module: project, table: "lamindb_project", uid_len: Some(12), name_field: "name",
         soft_delete: true, versioned: false,
         relations: relations::PROJECT,
-        links: &[("lamindb_artifactproject", "project_id"), ("lamindb_project_parents", "from_project_id"), ("lamindb_project_parents", "to_project_id")];
+        links: &[(tables::ARTIFACT_PROJECT, "project_id"), (tables::PROJECT_PARENTS, "from_project_id"), (tables::PROJECT_PARENTS, "to_project_id")],
+        natural_keys: &["uid", "name"];
         /// Whether this record is a type that groups others (their `type_id` points here), not a value.
         is_type: bool as IS_TYPE = Field::new("is_type", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
@@ -374,7 +386,7 @@ crate::registry! {
     pub struct Reference {
         name: "Reference", module: reference, table: "lamindb_reference", uid_len: Some(12), name_field: "name",
         soft_delete: true, versioned: false,
-        relations: relations::REFERENCE, links: &[("lamindb_artifactreference", "reference_id")];
+        relations: relations::REFERENCE, links: &[(tables::ARTIFACT_REFERENCE, "reference_id")];
         /// Whether this record is a type that groups others (their `type_id` points here), not a value.
         is_type: bool as IS_TYPE = Field::new("is_type", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
@@ -406,7 +418,7 @@ crate::registry! {
     pub struct Collection {
         name: "Collection", module: collection, table: "lamindb_collection", uid_len: Some(20), name_field: "key",
         soft_delete: true, versioned: true,
-        relations: relations::COLLECTION, links: &[("lamindb_collectionartifact", "collection_id")];
+        relations: relations::COLLECTION, links: &[(tables::COLLECTION_ARTIFACT, "collection_id")];
         /// The user's version label (`"1.0"`); LaminDB's `version`.
         version_tag: Option<String> as VERSION_TAG = Field::new("version_tag", Varchar(30)).null();
         /// Whether this is the latest version of its family (same uid stem) on its branch.
@@ -441,7 +453,8 @@ crate::registry! {
         name: "Record", module: record, table: "lamindb_record", uid_len: Some(16), name_field: "name",
         soft_delete: true, versioned: false,
         relations: relations::RECORD,
-        links: &[("lamindb_artifactrecord", "record_id"), ("lamindb_record_parents", "from_record_id"), ("lamindb_record_parents", "to_record_id")];
+        links: &[(tables::ARTIFACT_RECORD, "record_id"), (tables::RECORD_PARENTS, "from_record_id"), (tables::RECORD_PARENTS, "to_record_id")],
+        natural_keys: &["uid", "name"];
         /// Whether this record is a type (a sheet) whose rows are the records with `type_id` pointing here.
         is_type: bool as IS_TYPE = Field::new("is_type", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
@@ -471,7 +484,7 @@ crate::registry! {
     pub struct Schema {
         name: "Schema", module: schema, table: "lamindb_schema", uid_len: Some(16), name_field: "name",
         soft_delete: true, versioned: false,
-        relations: relations::SCHEMA;
+        relations: relations::SCHEMA, transfer: TransferPolicy::NotAlong;
         /// Whether this record is a type that groups others (their `type_id` points here), not a value.
         is_type: bool as IS_TYPE = Field::new("is_type", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);

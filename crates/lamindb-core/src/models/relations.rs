@@ -3,6 +3,7 @@
 //! `Artifact.ulabels`, `Transform.runs`). Each registry's declaration names its list here
 //! (`relations: relations::ARTIFACT`); forward relations are its `fk` fields.
 
+use super::tables::*;
 use crate::registry::Registry;
 
 /// A relation that is not a foreign-key column of the registry itself: the reverse side of a
@@ -72,39 +73,39 @@ pub(crate) const STORAGE: &[Relation] = &[rev("artifacts", "Artifact", "storage_
 pub(crate) const TRANSFORM: &[Relation] = &[rev("runs", "Run", "transform_id")];
 pub(crate) const RUN: &[Relation] = &[
     rev("output_artifacts", "Artifact", "run_id"),
-    m2m("input_artifacts", "Artifact", "lamindb_artifact_input_of_runs", "run_id", "artifact_id"),
-    m2m("recreated_artifacts", "Artifact", "lamindb_artifact_recreating_runs", "run_id", "artifact_id"),
+    m2m("input_artifacts", "Artifact", ARTIFACT_INPUT_OF_RUNS, "run_id", "artifact_id"),
+    m2m("recreated_artifacts", "Artifact", ARTIFACT_RECREATING_RUNS, "run_id", "artifact_id"),
     rev("initiated_runs", "Run", "initiated_by_run_id"),
 ];
 pub(crate) const ARTIFACT: &[Relation] = &[
-    m2m("ulabels", "ULabel", "lamindb_artifactulabel", "artifact_id", "ulabel_id"),
-    m2m("projects", "Project", "lamindb_artifactproject", "artifact_id", "project_id"),
-    m2m("records", "Record", "lamindb_artifactrecord", "artifact_id", "record_id"),
-    m2m("references", "Reference", "lamindb_artifactreference", "artifact_id", "reference_id"),
-    m2m("collections", "Collection", "lamindb_collectionartifact", "artifact_id", "collection_id"),
-    m2m("input_of_runs", "Run", "lamindb_artifact_input_of_runs", "artifact_id", "run_id"),
-    m2m("recreating_runs", "Run", "lamindb_artifact_recreating_runs", "artifact_id", "run_id"),
+    m2m("ulabels", "ULabel", ARTIFACT_ULABEL, "artifact_id", "ulabel_id"),
+    m2m("projects", "Project", ARTIFACT_PROJECT, "artifact_id", "project_id"),
+    m2m("records", "Record", ARTIFACT_RECORD, "artifact_id", "record_id"),
+    m2m("references", "Reference", ARTIFACT_REFERENCE, "artifact_id", "reference_id"),
+    m2m("collections", "Collection", COLLECTION_ARTIFACT, "artifact_id", "collection_id"),
+    m2m("input_of_runs", "Run", ARTIFACT_INPUT_OF_RUNS, "artifact_id", "run_id"),
+    m2m("recreating_runs", "Run", ARTIFACT_RECREATING_RUNS, "artifact_id", "run_id"),
 ];
 pub(crate) const PROJECT: &[Relation] = &[
-    m2m("artifacts", "Artifact", "lamindb_artifactproject", "project_id", "artifact_id"),
-    m2m("parents", "Project", "lamindb_project_parents", "from_project_id", "to_project_id"),
-    m2m("children", "Project", "lamindb_project_parents", "to_project_id", "from_project_id"),
+    m2m("artifacts", "Artifact", ARTIFACT_PROJECT, "project_id", "artifact_id"),
+    m2m("parents", "Project", PROJECT_PARENTS, "from_project_id", "to_project_id"),
+    m2m("children", "Project", PROJECT_PARENTS, "to_project_id", "from_project_id"),
     rev("projects", "Project", "type_id"),
 ];
 pub(crate) const REFERENCE: &[Relation] = &[
-    m2m("artifacts", "Artifact", "lamindb_artifactreference", "reference_id", "artifact_id"),
+    m2m("artifacts", "Artifact", ARTIFACT_REFERENCE, "reference_id", "artifact_id"),
     rev("references", "Reference", "type_id"),
 ];
 pub(crate) const COLLECTION: &[Relation] =
-    &[m2m("artifacts", "Artifact", "lamindb_collectionartifact", "collection_id", "artifact_id")];
+    &[m2m("artifacts", "Artifact", COLLECTION_ARTIFACT, "collection_id", "artifact_id")];
 pub(crate) const RECORD: &[Relation] = &[
-    m2m("artifacts", "Artifact", "lamindb_artifactrecord", "record_id", "artifact_id"),
-    m2m("parents", "Record", "lamindb_record_parents", "from_record_id", "to_record_id"),
+    m2m("artifacts", "Artifact", ARTIFACT_RECORD, "record_id", "artifact_id"),
+    m2m("parents", "Record", RECORD_PARENTS, "from_record_id", "to_record_id"),
     rev("records", "Record", "type_id"),
 ];
 pub(crate) const SCHEMA: &[Relation] = &[rev("artifacts", "Artifact", "schema_id")];
 pub(crate) const ULABEL: &[Relation] = &[
-    m2m("artifacts", "Artifact", "lamindb_artifactulabel", "ulabel_id", "artifact_id"),
+    m2m("artifacts", "Artifact", ARTIFACT_ULABEL, "ulabel_id", "artifact_id"),
     rev("ulabels", "ULabel", "type_id"),
 ];
 pub(crate) const FEATURE: &[Relation] = &[rev("features", "Feature", "type_id")];

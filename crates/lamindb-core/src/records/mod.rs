@@ -297,12 +297,12 @@ impl Instance {
         let mut fields = Vec::new();
         for (name, value) in changes {
             let field = reg.check_field(name)?;
-            // An artifact's other fields describe its bytes (or move them, for its key).
-            let artifact_bytes = reg.name == "Artifact" && !matches!(field.name, "description" | "kind");
+            // A registry may restrict updates (an artifact's other fields describe its bytes).
+            let fixed = reg.updatable.is_some_and(|updatable| !updatable.contains(&field.name));
             if field.relation.is_some()
                 || matches!(field.name, "id" | "uid" | "created_at" | "updated_at" | "created_by_id")
                 || field.name.starts_with('_')
-                || artifact_bytes
+                || fixed
             {
                 return Err(Error::Unsupported {
                     registry: reg.name,
