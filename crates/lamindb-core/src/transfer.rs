@@ -34,19 +34,17 @@
 //! ```
 
 mod handle;
+mod labels;
+mod map;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
 
-use crate::annotate::ArtifactLabel;
 use crate::error::{Error, Result};
 use crate::instance::Instance;
-use crate::models::{
-    Artifact, Collection, Project, Record as SheetRecord, Run, Transform, ULabel, artifact, run,
-};
-use crate::query::{Q, QuerySet};
-use crate::registry::{SQLRecord, Registry};
+use crate::models::{Artifact, Collection, Run, Transform, artifact, run};
+use crate::registry::SQLRecord;
 use crate::track::RunStatus;
 use crate::value::{SqlType, Value};
 
@@ -54,18 +52,6 @@ pub use handle::TransferFrom;
 
 /// Rows per `IN (…)` list.
 const CHUNK: usize = 5_000;
-
-/// The link tables between artifacts and labels that travel with an artifact (table, label
-/// column, label registry), as [`ArtifactLabel`] declares them.
-const LABEL_LINKS: [(&str, &str, &Registry); 3] = [
-    (ULabel::LINK_TABLE, ULabel::LINK_COLUMN, ULabel::REGISTRY),
-    (Project::LINK_TABLE, Project::LINK_COLUMN, Project::REGISTRY),
-    (SheetRecord::LINK_TABLE, SheetRecord::LINK_COLUMN, SheetRecord::REGISTRY),
-];
-
-/// Registries matched by `name` when their uid is not found (LaminDB's name matching of labels
-/// and features).
-const MATCHED_BY_NAME: [&str; 4] = ["ULabel", "Project", "Record", "Feature"];
 
 /// What [`TransferFrom::artifacts`] and [`TransferFrom::records`] did.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -376,243 +362,6 @@ impl<'a> Transfer<'a> {
         columns.extend([("run_id", SqlType::BigInt), ("created_by_id", SqlType::Int)]);
         crate::records::insert_rows(self.tx, table, &columns, &rows)
     }
-
-    /// `values` (a source row of `reg`, in field order) rewritten for this instance: `id` NULL,
-    /// foreign keys mapped, `run_id` the transfer run.
-    fn remap(&mut self, reg: &'static Registry, values: Vec<Value>) -> Result<Vec<Value>> {
-        let mut out = Vec::with_capacity(values.len());
-        for (field, value) in reg.fields.iter().zip(values) {
-            if field.name == "id" {
-                out.push(Value::Null);
-                continue;
-            }
-            let Some(target) = field.relation else {
-                out.push(value);
-                continue;
-            };
-            let mapped = match (field.name, value) {
-                ("run_id", _) => Value::Int(self.run_id()?),
-                (_, Value::Null) => Value::Null,
-                ("branch_id" | "created_on_id", Value::Int(id)) => Value::Int(self.branch(id)?),
-                (_, Value::Int(id)) => {
-                    let related =
-                        crate::models::registry_by_name(target).ok_or_else(|| Error::Unsupported {
-                            registry: reg.name,
-                            field: Some(field.name.to_string()),
-                            message: format!("{}.{} points to an unknown registry", reg.name, field.name),
-                        })?;
-                    if related.uid_len.is_none()
-                        || related.name == "Run"
-                        || related.name == "Artifact"
-                        || related.name == "Schema"
-                    {
-                        // Runs, artifacts and schemas are not carried along by a reference.
-                        if field.nullable {
-                            Value::Null
-                        } else {
-                            return Err(Error::Unsupported {
-                                registry: reg.name,
-                                field: Some(field.name.to_string()),
-                                message: format!(
-                                    "{}.{} needs a {} record, which is not transferred along",
-                                    reg.name, field.name, related.name
-                                ),
-                            });
-                        }
-                    } else {
-                        Value::Int(self.map_id(related, id)?)
-                    }
-                }
-                (_, v) => v,
-            };
-            out.push(mapped);
-        }
-        Ok(out)
-    }
-
-    /// The target's branch with the source branch's uid, else `main` (id 1).
-    fn branch(&mut self, source_id: i64) -> Result<i64> {
-        if let Some(id) = self.mapped.get(&("Branch", source_id)) {
-            return Ok(*id);
-        }
-        let reg = crate::models::Branch::REGISTRY;
-        let row = QuerySet::new(reg).filter(Q::exact("id", source_id)).all_branches().one_row(self.source)?;
-        let uid = row[reg.index("uid").expect("uid")].clone();
-        let id = QuerySet::new(reg)
-            .filter(Q::exact("uid", uid))
-            .all_branches()
-            .first_row(self.tx)?
-            .and_then(|r| r[reg.index("id").expect("id")].as_i64())
-            .unwrap_or(1);
-        self.mapped.insert(("Branch", source_id), id);
-        Ok(id)
-    }
-
-    /// The target id of the source record `reg`/`source_id`, copied here when missing.
-    fn map_id(&mut self, reg: &'static Registry, source_id: i64) -> Result<i64> {
-        if let Some(id) = self.mapped.get(&(reg.name, source_id)) {
-            return Ok(*id);
-        }
-        let row = QuerySet::new(reg).filter(Q::exact("id", source_id)).all_branches().one_row(self.source)?;
-        let uid = reg.index("uid").map(|i| row[i].to_string()).unwrap_or_default();
-        let (id, created) = self.map_row(reg, row)?;
-        if created {
-            self.created.push((reg.name.to_string(), uid));
-        }
-        self.mapped.insert((reg.name, source_id), id);
-        Ok(id)
-    }
-
-    /// The target id of the source row `values` of `reg`, matched by natural key, else inserted
-    /// (then `true`).
-    fn map_row(&mut self, reg: &'static Registry, values: Vec<Value>) -> Result<(i64, bool)> {
-        let get = |name: &str| reg.index(name).map(|i| values[i].clone()).unwrap_or(Value::Null);
-        let mut keys: Vec<(&str, Value)> = match reg.name {
-            "Storage" => vec![("root", get("root"))],
-            _ => vec![("uid", get("uid"))],
-        };
-        if MATCHED_BY_NAME.contains(&reg.name) {
-            keys.push(("name", get("name")));
-        }
-        if reg.name == "User" {
-            // `handle` is unique too: the same person under another uid.
-            keys.push(("handle", get("handle")));
-        }
-        for (field, value) in keys {
-            if value.is_null() {
-                continue;
-            }
-            let mut q = QuerySet::new(reg).filter(Q::exact(field, value.clone())).all_branches();
-            if field == "name" {
-                q = q.filter(Q::exact("branch_id", 1)).order_by("id");
-                if reg.has("is_type") {
-                    // A label matches a label, a type a type.
-                    q = q.filter(Q::exact("is_type", get("is_type")));
-                }
-            }
-            if let Some(row) = q.first_row(self.tx)? {
-                return Ok((row[reg.index("id").expect("id")].as_i64().unwrap_or_default(), false));
-            }
-        }
-        if reg.name == "Storage" {
-            let same_uid =
-                QuerySet::new(reg).filter(Q::exact("uid", get("uid"))).all_branches().first_row(self.tx)?;
-            if let Some(row) = same_uid {
-                return Err(Error::Refused(crate::Refusal::StorageRootConflict {
-                    storage_uid: get("uid").to_string(),
-                    source_root: get("root").to_string(),
-                    root: row[reg.index("root").expect("root")].to_string(),
-                }));
-            }
-        }
-        if reg.name == "Space" {
-            return Err(Error::Refused(crate::Refusal::UnmappedSpace {
-                name: get("name").to_string(),
-                uid: get("uid").to_string(),
-            }));
-        }
-        let row = self.remap(reg, values)?;
-        let inserted = self.tx.with_db(|db| crate::registry::insert_row(db, reg, &row))?;
-        let id = inserted.get(reg.index("id").expect("id")).and_then(Value::as_i64).unwrap_or_default();
-        if reg.name == "Storage" {
-            self.new_storages.insert(id);
-        }
-        Ok((id, true))
-    }
-
-    /// Copies the label links (ULabels, Projects, Records, with their features) of the source
-    /// artifacts `id_of` maps.
-    fn copy_labels(&mut self, id_of: &HashMap<i64, i64>) -> Result<()> {
-        let feature = crate::models::Feature::REGISTRY;
-        for (table, column, registry) in LABEL_LINKS {
-            if !self.source.table_exists(table)? {
-                continue;
-            }
-            let sources: Vec<i64> = id_of.keys().copied().collect();
-            let mut links = BTreeSet::new();
-            for chunk in sources.chunks(CHUNK) {
-                let mut sql = self.source.sql();
-                sql.push("SELECT \"artifact_id\", ")
-                    .ident(column)
-                    .push(", \"feature_id\" FROM ")
-                    .ident(table);
-                sql.push(" WHERE \"artifact_id\" IN (");
-                sql.bind_ints(chunk);
-                sql.push(") ORDER BY \"id\"");
-                for row in self.source.query(&sql)? {
-                    let (a, l, f) = (int(&row.values[0]), int(&row.values[1]), row.values[2].as_i64());
-                    let label = self.map_id(registry, l)?;
-                    let feature_id = match f {
-                        Some(f) => Some(self.map_id(feature, f)?),
-                        None => None,
-                    };
-                    links.insert((id_of[&a], label, feature_id));
-                }
-            }
-            let rows = links
-                .into_iter()
-                .map(|(a, l, f)| vec![Value::Int(a), Value::Int(l), f.map_or(Value::Null, Value::Int)]);
-            let columns =
-                [("artifact_id", SqlType::Int), (column, SqlType::BigInt), ("feature_id", SqlType::Int)];
-            self.insert_links(table, &columns, rows)?;
-        }
-        Ok(())
-    }
-
-    /// Copies the JSON feature values of the source artifacts `id_of` maps (LaminDB 2.12.1
-    /// leaves them behind; they travel here).
-    fn copy_feature_values(&mut self, id_of: &HashMap<i64, i64>) -> Result<()> {
-        if !self.source.table_exists("lamindb_artifactjsonvalue")?
-            || !self.source.table_exists("lamindb_jsonvalue")?
-        {
-            return Ok(());
-        }
-        let feature = crate::models::Feature::REGISTRY;
-        let sources: Vec<i64> = id_of.keys().copied().collect();
-        let mut values: HashMap<(i64, String), i64> = HashMap::new();
-        let mut links = BTreeSet::new();
-        let ctx = self.tx.save_context()?;
-        for chunk in sources.chunks(CHUNK) {
-            let mut sql = self.source.sql();
-            sql.push(
-                "SELECT l.\"artifact_id\", v.\"feature_id\", v.\"value\", v.\"hash\" FROM \"lamindb_artifactjsonvalue\" l \
-                 JOIN \"lamindb_jsonvalue\" v ON v.\"id\" = l.\"jsonvalue_id\" WHERE l.\"artifact_id\" IN (",
-            );
-            sql.bind_ints(chunk);
-            sql.push(") ORDER BY l.\"id\"");
-            for row in self.source.query(&sql)? {
-                let a = int(&row.values[0]);
-                let f = self.map_id(feature, int(&row.values[1]))?;
-                let value: serde_json::Value = match &row.values[2] {
-                    Value::Text(s) | Value::Json(s) => {
-                        serde_json::from_str(s).unwrap_or_else(|_| s.clone().into())
-                    }
-                    other => other.to_json(),
-                };
-                let hash = match &row.values[3] {
-                    Value::Text(h) => h.clone(),
-                    _ => crate::annotate::value_hash(&value),
-                };
-                let key = (f, hash.clone());
-                let jsonvalue = match values.get(&key) {
-                    Some(id) => *id,
-                    None => {
-                        let id = self.tx.json_value(f, &value, &hash, &ctx)?;
-                        values.insert(key, id);
-                        id
-                    }
-                };
-                links.insert((id_of[&a], jsonvalue));
-            }
-        }
-        let rows = links.into_iter().map(|(a, v)| vec![Value::Int(a), Value::Int(v)]);
-        let columns = [("artifact_id", SqlType::Int), ("jsonvalue_id", SqlType::BigInt)];
-        self.insert_links("lamindb_artifactjsonvalue", &columns, rows)
-    }
-}
-
-fn int(v: &Value) -> i64 {
-    v.as_i64().unwrap_or_default()
 }
 
 /// The artifacts (all branches) whose `field` is among `values`, by id.
