@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use lamindb_storage::{ObjectMeta, Store, suffix};
 
-use super::save::Prepared;
+use super::prepare::Prepared;
 use super::*;
 use crate::instance::Instance;
 use crate::models::Storage;

@@ -20,15 +20,19 @@
 //! refuses locations this instance does not manage with LaminDB's messages, before anything is
 //! touched.
 
-//! The module's files: `save.rs` (the save pipeline), `cloud.rs` (cloud objects registered in
+//! The module's files: `save.rs` (the save pipeline's entry points and its streamed batches;
+//! its stages in `prepare.rs`, `plan.rs` and `commit.rs`), `cloud.rs` (cloud objects registered in
 //! place from their listings), `lifecycle.rs` (paths, cache, replace, trash, restore, permanent
 //! delete), `sql.rs` (the artifact table's statements).
 
 mod api;
 mod cloud;
+mod commit;
 mod lifecycle;
 mod new;
 mod paths;
+mod plan;
+mod prepare;
 mod save;
 
 pub use new::NewArtifact;

@@ -6,11 +6,23 @@
 //! current instance's file), `current_user.env`. The current instance is resolved as LaminDB does:
 //! `LAMIN_CURRENT_INSTANCE` → the nearest `.lamin/current_instance` marker up from the working
 //! directory → `current_instance.env`.
+//!
+//! This file holds the settings files (`SettingsDir`, `InstanceSettings`, `UserSettings`);
+//! `current.rs` resolves the current instance, `dev_dir.rs` keeps the development directories
+//! and `cache.rs` finds the cache folder.
+
+mod cache;
+mod current;
+mod dev_dir;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+
+pub use cache::cache_dir;
+pub use current::CurrentSource;
+pub use dev_dir::local_marker;
 
 /// The settings directory.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -258,13 +270,6 @@ fn read_opt(path: &Path) -> Result<Option<String>> {
     }
 }
 
-/// Removes the current branch and space files of a `.lamin` folder (they belong to the instance
-/// its marker named).
-fn clear_local_state(local: &Path) -> Result<()> {
-    remove_opt(&local.join("current_branch"))?;
-    remove_opt(&local.join("current_space"))
-}
-
 /// Removes a file; a missing file is fine.
 fn remove_opt(path: &Path) -> Result<()> {
     match std::fs::remove_file(path) {
@@ -311,44 +316,6 @@ impl SettingsDir {
     /// The directory.
     pub fn path(&self) -> &Path {
         &self.path
-    }
-
-    /// Path of `storage.env`, where LaminDB keeps the cache directory a user chose
-    /// (`lamindb_cache_path`).
-    pub fn storage_file(&self) -> PathBuf {
-        self.path.join("storage.env")
-    }
-
-    /// The cache directory chosen in `storage.env`, if any (LaminDB's `lamin settings cache-dir
-    /// set`).
-    pub fn chosen_cache_dir(&self) -> Result<Option<PathBuf>> {
-        let Some(text) = read_opt(&self.storage_file())? else { return Ok(None) };
-        Ok(parse_dotenv(&text)
-            .remove("lamindb_cache_path")
-            .flatten()
-            .filter(|p| !p.is_empty())
-            .map(PathBuf::from))
-    }
-
-    /// Chooses the cache directory (`None`: back to the default), in `storage.env` as LaminDB
-    /// writes it. The path must be absolute and must not be a file.
-    pub fn set_cache_dir(&self, dir: Option<&Path>) -> Result<()> {
-        if let Some(dir) = dir {
-            if !dir.is_absolute() {
-                return Err(Error::InvalidSetting {
-                    name: "cache_dir",
-                    message: "A path to the cache dir should be absolute.".into(),
-                });
-            }
-            if dir.exists() && !dir.is_dir() {
-                return Err(Error::InvalidSetting {
-                    name: "cache_dir",
-                    message: "cache dir should be a directory.".into(),
-                });
-            }
-        }
-        let value = dir.map_or("null".to_string(), |d| d.display().to_string());
-        write_atomic(&self.storage_file(), &format!("lamindb_cache_path={value}"))
     }
 
     /// Path of an instance's settings file.
@@ -487,135 +454,6 @@ impl SettingsDir {
         })
     }
 
-    /// The current instance: `LAMIN_CURRENT_INSTANCE`, then the nearest `.lamin/current_instance`
-    /// marker up from `cwd`, then `current_instance.env`.
-    pub fn resolve_current(&self, cwd: &Path) -> Result<Option<InstanceSettings>> {
-        Ok(self.resolve_current_from(cwd)?.map(|(s, _)| s))
-    }
-
-    /// Like [`SettingsDir::resolve_current`], and what chose the instance.
-    ///
-    /// ```
-    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let tmp = tempfile::tempdir()?;
-    /// # let dir = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
-    /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
-    /// # let (inst, _) = lamindb_core::Instance::init(&dir, &opts)?;
-    /// use lamindb_core::settings::CurrentSource;
-    /// let project = tmp.path().join("project");
-    /// std::fs::create_dir_all(&project)?;
-    /// let (_, from) = dir.resolve_current_from(&project)?.expect("current");
-    /// assert_eq!(from, CurrentSource::Global);
-    /// dir.mark_dev_dir(&inst.settings(), &project)?;
-    /// let (_, from) = dir.resolve_current_from(&project)?.expect("current");
-    /// assert_eq!(from, CurrentSource::DevDir(project.canonicalize()?));
-    /// # Ok(()) }
-    /// ```
-    pub fn resolve_current_from(&self, cwd: &Path) -> Result<Option<(InstanceSettings, CurrentSource)>> {
-        if let Some(slug) = std::env::var("LAMIN_CURRENT_INSTANCE").ok().filter(|s| !s.trim().is_empty()) {
-            let (owner, name) = self.owner_name(&slug)?;
-            if let Some(s) = self.load_instance(&owner, &name)? {
-                return Ok(Some((s, CurrentSource::Env)));
-            }
-        }
-        if let Some((marker, slug)) = nearest_local_marker(cwd) {
-            let (owner, name) = self.owner_name(&slug)?;
-            if let Some(s) = self.load_instance(&owner, &name)? {
-                return Ok(Some((s, CurrentSource::DevDir(dev_dir_of(&marker)))));
-            }
-        }
-        Ok(self.current_global()?.map(|s| (s, CurrentSource::Global)))
-    }
-
-    /// Refuses to connect instance `slug` from `cwd` when `cwd` lies in the development
-    /// directory of another instance, as LaminDB's connect does. A marker in the home directory
-    /// and one naming an instance without a settings file here do not count (they choose no
-    /// instance).
-    pub fn check_not_within_other_dev_dir(&self, slug: &str, cwd: &Path) -> Result<()> {
-        let cwd = std::fs::canonicalize(cwd).map_err(|e| Error::io(cwd, e))?;
-        let Some((marker, found)) = nearest_local_marker(&cwd) else { return Ok(()) };
-        if found == slug {
-            return Ok(());
-        }
-        let Ok((owner, name)) = self.owner_name(&found) else { return Ok(()) };
-        if !self.instance_file(&owner, &name).is_file() {
-            return Ok(());
-        }
-        Err(Error::Refused(crate::Refusal::WithinDevDir { slug: found, dev_dir: dev_dir_of(&marker) }))
-    }
-
-    /// Makes `directory` the development directory of `s`, as LaminDB's `init` does with the
-    /// working directory: writes `<directory>/.lamin/current_instance` (replacing a marker of
-    /// another instance there, with the current branch and space files beside it, which were that
-    /// instance's). The home directory is left alone (its marker is LaminDB's legacy global
-    /// instance). Returns the marker's path when it was written or changed, `None` when it named
-    /// `s` already or `directory` is the home directory.
-    pub fn mark_dev_dir(&self, s: &InstanceSettings, directory: &Path) -> Result<Option<PathBuf>> {
-        let directory = std::fs::canonicalize(directory).map_err(|e| Error::io(directory, e))?;
-        if home().is_some_and(|home| home == directory) {
-            return Ok(None);
-        }
-        let marker = local_marker(&directory);
-        match read_opt(&marker)? {
-            Some(slug) if slug.trim() == s.slug() => return Ok(None),
-            Some(_) => clear_local_state(marker.parent().expect("the marker lives in .lamin"))?,
-            None => {}
-        }
-        write_marker(&marker, &s.slug())?;
-        Ok(Some(marker))
-    }
-
-    /// Makes `s` the current instance of `directory` and every folder below it, leaving the
-    /// global current instance alone: writes `<directory>/.lamin/current_instance` (LaminDB's
-    /// development directory, what `lamin connect --here` makes). Refused in the home directory
-    /// (its marker is LaminDB's legacy global instance) and inside the development directory of
-    /// another instance.
-    ///
-    /// ```
-    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let tmp = tempfile::tempdir()?;
-    /// # let dir = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
-    /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
-    /// # let (inst, _) = lamindb_core::Instance::init(&dir, &opts)?;
-    /// # dir.clear_current()?;
-    /// let project = tmp.path().join("project");
-    /// std::fs::create_dir_all(project.join("src"))?;
-    /// dir.set_current_here(&inst.settings(), &project)?;
-    /// let found = dir.resolve_current(&project.join("src"))?.expect("connected below the folder");
-    /// assert_eq!(found.slug(), inst.slug());
-    /// assert!(dir.current_global()?.is_none());
-    /// assert_eq!(dir.clear_current_here(&project.join("src"))?.map(|(_, slug)| slug), Some(inst.slug()));
-    /// # Ok(()) }
-    /// ```
-    pub fn set_current_here(&self, s: &InstanceSettings, directory: &Path) -> Result<PathBuf> {
-        let directory = std::fs::canonicalize(directory).map_err(|e| Error::io(directory, e))?;
-        if home().is_some_and(|home| home == directory) {
-            return Err(Error::InvalidPath {
-                path: directory.display().to_string(),
-                message: "The home directory cannot be a development directory: \
-                 $HOME/.lamin/current_instance is the legacy global instance"
-                    .into(),
-            });
-        }
-        self.check_not_within_other_dev_dir(&s.slug(), &directory)?;
-        Ok(self.mark_dev_dir(s, &directory)?.unwrap_or_else(|| local_marker(&directory)))
-    }
-
-    /// Removes the nearest `.lamin/current_instance` up from `cwd` (and the current branch and
-    /// space files beside it), as `lamin disconnect --here` does; returns the marker's path and
-    /// the instance it named, or `None` when there was none.
-    pub fn clear_current_here(&self, cwd: &Path) -> Result<Option<(PathBuf, String)>> {
-        let cwd = std::fs::canonicalize(cwd).map_err(|e| Error::io(cwd, e))?;
-        let Some((marker, slug)) = nearest_local_marker(&cwd) else {
-            return Ok(None);
-        };
-        if let Some(local) = marker.parent() {
-            clear_local_state(local)?;
-        }
-        remove_opt(&marker)?;
-        Ok(Some((marker, slug)))
-    }
-
     /// Deletes an instance's settings file, and `current_instance.env` if it names that instance.
     pub fn remove_instance(&self, owner: &str, name: &str) -> Result<()> {
         if self.current_global()?.is_some_and(|c| c.owner == owner && c.name == name) {
@@ -624,56 +462,6 @@ impl SettingsDir {
         remove_opt(&self.default_storage_file(owner, name))?;
         remove_opt(&self.instance_file(owner, name))
     }
-}
-
-/// What chose the current instance (see [`SettingsDir::resolve_current_from`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CurrentSource {
-    /// The variable `LAMIN_CURRENT_INSTANCE`.
-    Env,
-    /// The marker of this development directory.
-    DevDir(PathBuf),
-    /// The settings directory's `current_instance.env`.
-    Global,
-}
-
-/// The development directory a marker `<dir>/.lamin/current_instance` belongs to.
-fn dev_dir_of(marker: &Path) -> PathBuf {
-    marker.parent().and_then(Path::parent).unwrap_or(marker).to_path_buf()
-}
-
-/// Writes a development-directory marker: the slug, no newline, as LaminDB writes it.
-fn write_marker(marker: &Path, slug: &str) -> Result<()> {
-    if let Some(parent) = marker.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    }
-    std::fs::write(marker, slug).map_err(|e| Error::io(marker, e))
-}
-
-/// `<dir>/.lamin/current_instance`: the marker that makes `dir` a development directory of an
-/// instance (its slug, no newline), as LaminDB writes it.
-pub fn local_marker(dir: &Path) -> PathBuf {
-    dir.join(".lamin").join("current_instance")
-}
-
-/// The nearest development-directory marker up from `start` (a resolved path: the working
-/// directory is one) and the slug it holds. As in LaminDB, the search stops at the home
-/// directory: `$HOME/.lamin/current_instance` is the legacy global instance, not a development
-/// directory.
-fn nearest_local_marker(start: &Path) -> Option<(PathBuf, String)> {
-    let home = home();
-    start.ancestors().take_while(|dir| home.as_deref() != Some(*dir)).find_map(|dir| {
-        let marker = local_marker(dir);
-        let slug = read_opt(&marker).ok().flatten()?;
-        Some((marker, slug.trim().to_string()))
-    })
-}
-
-/// `$HOME`, resolved (symbolic links followed).
-fn home() -> Option<PathBuf> {
-    let home = std::env::var_os("HOME")?;
-    std::fs::canonicalize(&home).ok().or_else(|| Some(PathBuf::from(home)))
 }
 
 #[cfg(test)]
@@ -725,34 +513,5 @@ mod debug_tests {
         assert!(!text.contains("s3cret") && text.contains("user:***@host"), "{text}");
         let opts = crate::InitOptions { db: s.db.clone(), ..Default::default() };
         assert!(!format!("{opts:?}").contains("s3cret"));
-    }
-}
-
-/// The cache directory: `$LAMIN_CACHE_DIR`, else the one chosen in the settings directory's
-/// `storage.env` (`lamin settings cache-dir set`, LaminDB's own file), else
-/// `$XDG_CACHE_HOME/lamindb`, else `~/.cache/lamindb` (LaminDB's platformdirs default on Linux).
-pub fn cache_dir() -> Result<PathBuf> {
-    let var = |n: &str| std::env::var_os(n).filter(|v| !v.is_empty()).map(PathBuf::from);
-    if let Some(dir) = var("LAMIN_CACHE_DIR") {
-        if !dir.is_absolute() {
-            return Err(Error::InvalidSetting {
-                name: "LAMIN_CACHE_DIR",
-                message: "LAMIN_CACHE_DIR must be a valid absolute path.".into(),
-            });
-        }
-        return Ok(dir);
-    }
-    if let Some(dir) = SettingsDir::from_env().chosen_cache_dir()? {
-        return Ok(dir);
-    }
-    if let Some(dir) = var("XDG_CACHE_HOME") {
-        return Ok(dir.join("lamindb"));
-    }
-    match var("HOME") {
-        Some(home) => Ok(home.join(".cache").join("lamindb")),
-        None => Err(Error::InvalidSetting {
-            name: "LAMIN_CACHE_DIR",
-            message: "cannot find the cache directory: set LAMIN_CACHE_DIR".into(),
-        }),
     }
 }
