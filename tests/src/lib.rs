@@ -205,7 +205,7 @@ impl TestInstance {
             name: Some(name.into()),
             db: pg.as_ref().map(|p| p.url().to_string()),
         };
-        let (inst, _) = Instance::init(&settings, &opts).expect("init");
+        let (inst, _) = Instance::init_in(&settings, &opts).expect("init");
         TestInstance { inst, dir, settings, backend, pg }
     }
 

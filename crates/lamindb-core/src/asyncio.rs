@@ -65,7 +65,7 @@ impl crate::Instance {
     /// };
     /// let runtime = tokio::runtime::Runtime::new()?;
     /// let inst = runtime.block_on(async {
-    ///     lamindb_core::Instance::init_async(&settings, &opts).await?;
+    ///     lamindb_core::Instance::init_in_async(&settings, &opts).await?;
     ///     lamindb_core::Instance::open_async(tmp.path().join("data")).await
     /// })?;
     /// assert_eq!(inst.slug(), "anonymous/data");
@@ -79,12 +79,12 @@ impl crate::Instance {
     }
 
     /// [`Instance::init`](crate::Instance::init) on a blocking thread of the tokio runtime.
-    pub fn init_async(
+    pub fn init_in_async(
         dir: &crate::SettingsDir,
         opts: &crate::InitOptions,
     ) -> impl std::future::Future<Output = Result<(crate::Instance, crate::InitOutcome)>> + Send {
         let (dir, opts) = (dir.clone(), opts.clone());
-        blocking(move || crate::Instance::init(&dir, &opts))
+        blocking(move || crate::Instance::init_in(&dir, &opts))
     }
 
     /// [`Artifact::cache`](crate::Artifact::cache) (a download for cloud

@@ -18,11 +18,11 @@
 //! # let init = |d: &str| lamindb_core::InitOptions { storage: tmp.path().join(d).display().to_string(), ..Default::default() };
 //! use lamindb_core::{Instance, SQLRecord, ULabel};
 //!
-//! let (a, _) = Instance::init(&settings, &init("a"))?;
+//! let (a, _) = Instance::init_in(&settings, &init("a"))?;
 //! ULabel::new("lung").save(&a)?;
 //! let tables = a.io().tables()?.iter().map(|t| a.io().read(t)).collect::<Result<Vec<_>, _>>()?;
 //!
-//! let (b, _) = Instance::init(&settings, &init("b"))?;
+//! let (b, _) = Instance::init_in(&settings, &init("b"))?;
 //! b.io().import(tables)?;
 //! let lung = |i: &Instance| ULabel::query().filter_eq("name", "lung").one(i).map(|l| l.uid);
 //! assert_eq!(lung(&b)?, lung(&a)?);

@@ -13,7 +13,7 @@
 //! # let tmp = tempfile::tempdir()?;
 //! # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
 //! # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
-//! # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+//! # let (inst, _) = lamindb_core::Instance::init_in(&settings, &opts)?;
 //! use lamindb_core::{SQLRecord, RunStatus, TrackOptions, ULabel};
 //!
 //! let run = inst.track(TrackOptions::new("pipelines/qc").params(serde_json::json!({"min_genes": 200})))?;

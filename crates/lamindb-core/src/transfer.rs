@@ -20,8 +20,8 @@
 //! # let init = |d: &str| lamindb_core::InitOptions { storage: tmp.path().join(d).display().to_string(), ..Default::default() };
 //! use lamindb_core::{Artifact, Instance};
 //!
-//! let (lab, _) = Instance::init(&settings, &init("lab"))?;
-//! let (mine, _) = Instance::init(&settings, &init("mine"))?;
+//! let (lab, _) = Instance::init_in(&settings, &init("lab"))?;
+//! let (mine, _) = Instance::init_in(&settings, &init("mine"))?;
 //! std::fs::write(tmp.path().join("x.csv"), "a\n1\n")?;
 //! let art = Artifact::from_path(tmp.path().join("x.csv")).key("x.csv").save(&lab)?;
 //!

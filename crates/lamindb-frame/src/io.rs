@@ -15,13 +15,13 @@
 //! # let init = |d: &str| lamindb_core::InitOptions { storage: tmp.path().join(d).display().to_string(), ..Default::default() };
 //! use lamindb_core::{Instance, SQLRecord, ULabel};
 //!
-//! let (a, _) = Instance::init(&settings, &init("a"))?;
+//! let (a, _) = Instance::init_in(&settings, &init("a"))?;
 //! ULabel::new("lung").save(&a)?;
 //! let dir = tmp.path().join("export");
 //! lamindb_frame::io::export_dir(&a, &dir, |_, _| {})?;
 //! assert!(dir.join("lamindb_ulabel.parquet").exists());
 //!
-//! let (b, _) = Instance::init(&settings, &init("b"))?;
+//! let (b, _) = Instance::init_in(&settings, &init("b"))?;
 //! b.io().import(lamindb_frame::io::read_export(&dir)?)?;
 //! # Ok(()) }
 //! ```

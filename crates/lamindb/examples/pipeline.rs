@@ -15,7 +15,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let settings = ln::SettingsDir::at(tmp.path().join(".lamin"));
     let root = tmp.path().join("mydata");
     let opts = ln::InitOptions { storage: root.display().to_string(), ..Default::default() };
-    ln::Instance::init(&settings, &opts)?;
+    ln::Instance::init_in(&settings, &opts)?;
     let inst = ln::Instance::open(&root)?;
 
     // A folder of measurements, one file per sample.

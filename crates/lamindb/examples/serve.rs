@@ -90,7 +90,7 @@ fn setup(tmp: &std::path::Path) -> ln::Result<ln::Instance> {
     let settings = ln::SettingsDir::at(tmp.join(".lamin"));
     let root = tmp.join("mydata");
     let opts = ln::InitOptions { storage: root.display().to_string(), ..Default::default() };
-    let (inst, _) = ln::Instance::init(&settings, &opts)?;
+    let (inst, _) = ln::Instance::init_in(&settings, &opts)?;
     Ok(inst)
 }
 

@@ -27,7 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let settings = ln::SettingsDir::at(tmp.path().join(".lamin"));
     let opts =
         ln::InitOptions { storage: tmp.path().join("lab").display().to_string(), ..Default::default() };
-    let (inst, _) = ln::Instance::init(&settings, &opts)?;
+    let (inst, _) = ln::Instance::init_in(&settings, &opts)?;
     println!("instance {} at {}", inst.slug(), opts.storage);
 
     // Labels, and a typed filter: `ulabel::NAME` is a text field of ULabel.

@@ -10,7 +10,7 @@
 //! # let tmp = tempfile::tempdir()?;
 //! # let settings = lamindb::SettingsDir::at(tmp.path().join(".lamin"));
 //! # let opts = lamindb::InitOptions { storage: tmp.path().join("mydata").display().to_string(), ..Default::default() };
-//! # lamindb::Instance::init(&settings, &opts)?;
+//! # lamindb::Instance::init_in(&settings, &opts)?;
 //! # let root = tmp.path().join("mydata");
 //! # let csv = tmp.path().join("data.csv");
 //! # std::fs::write(&csv, "a,b\n1,2\n")?;

@@ -17,7 +17,7 @@ fn a_postgresql_url_needs_the_postgres_feature() {
         db: Some(url.into()),
         ..Default::default()
     };
-    let init_err = ln::Instance::init(&settings, &opts).unwrap_err();
+    let init_err = ln::Instance::init_in(&settings, &opts).unwrap_err();
     if ln::postgres_built_in() {
         assert!(matches!(err, ln::Error::Connect { .. }), "{err:?}");
         assert!(matches!(init_err, ln::Error::Connect { .. }), "{init_err:?}");
@@ -68,7 +68,7 @@ fn local_storage_and_sqlite_are_always_built_in() {
     let settings = ln::SettingsDir::at(tmp.path().join(".lamin"));
     let opts =
         ln::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
-    ln::Instance::init(&settings, &opts).unwrap();
+    ln::Instance::init_in(&settings, &opts).unwrap();
     let inst = ln::Instance::open(tmp.path().join("data")).unwrap();
     use ln::SQLRecord;
     let label = ln::ULabel::new("built in").save(&inst).unwrap();

@@ -97,7 +97,7 @@ async fn async_variants(test: &str) {
             name: Some("data".into()),
             db: pg.as_ref().map(|p| p.url().to_string()),
         };
-        let (inst, outcome) = Instance::init_async(&settings, &opts).await.unwrap();
+        let (inst, outcome) = Instance::init_in_async(&settings, &opts).await.unwrap();
         assert_eq!(outcome, InitOutcome::Created);
         let target = pg.as_ref().map_or(data.display().to_string(), |p| p.url().to_string());
         let opened = Instance::open_async(target).await.unwrap();

@@ -57,11 +57,11 @@ fn init_twice_connects_and_conflicting_init_is_refused() {
             name: Some("data".into()),
             db: t.pg.as_ref().map(|p| p.url().to_string()),
         };
-        let (again, outcome) = Instance::init(&t.settings, &opts).unwrap();
+        let (again, outcome) = Instance::init_in(&t.settings, &opts).unwrap();
         assert_eq!(outcome, InitOutcome::Connected);
         assert_eq!(again.uid(), t.inst.uid());
         let other = InitOptions { storage: t.path("elsewhere").display().to_string(), ..opts };
-        let err = Instance::init(&t.settings, &other).unwrap_err();
+        let err = Instance::init_in(&t.settings, &other).unwrap_err();
         assert!(
             matches!(&err, Error::Refused(Refusal::InstanceExists { slug, .. }) if slug.ends_with("/data")),
             "{err:?}"
@@ -104,7 +104,7 @@ fn init_validates_its_arguments_before_touching_anything() {
     ];
     for (storage, name, db, msg) in cases {
         let opts = InitOptions { storage, name: name.map(str::to_string), db: db.map(str::to_string) };
-        let err = Instance::init(&settings, &opts).unwrap_err();
+        let err = Instance::init_in(&settings, &opts).unwrap_err();
         assert!(err.to_string().contains(msg), "{err} should contain {msg}");
     }
     assert!(list_files(tmp.path()).is_empty(), "{:?}", list_files(tmp.path()));
@@ -125,7 +125,7 @@ fn failed_init_leaves_no_files_or_settings_behind() {
             name: Some("data".into()),
             db: pg.as_ref().map(|p| p.url().to_string()),
         };
-        let err = Instance::init(&settings, &opts).unwrap_err();
+        let err = Instance::init_in(&settings, &opts).unwrap_err();
         assert!(matches!(err, Error::Io { .. }), "{err}");
         assert_eq!(list_files(tmp.path()), before);
         assert!(!tmp.path().join("data").exists(), "the storage root it created is removed");
@@ -143,7 +143,7 @@ fn init_on_storage_managed_by_another_instance_is_refused() {
     let other = SettingsDir::at(t.path("other-settings/.lamin"));
     let opts =
         InitOptions { storage: t.path("data").display().to_string(), name: Some("second".into()), db: None };
-    let err = Instance::init(&other, &opts).unwrap_err();
+    let err = Instance::init_in(&other, &opts).unwrap_err();
     assert!(err.to_string().contains("is already marked with uid"), "{err}");
     assert!(err.to_string().contains("20y5jjSJFsk4"), "{err}");
     assert!(!other.instance_file("anonymous", "second").exists());
@@ -170,7 +170,7 @@ fn connect_resolves_names_and_the_current_instance() {
     );
     // A `.lamin/current_instance` marker up the tree wins over the global file.
     let opts = InitOptions { storage: t.path("second").display().to_string(), name: None, db: None };
-    let (second, _) = Instance::init(dir, &opts).unwrap();
+    let (second, _) = Instance::init_in(dir, &opts).unwrap();
     assert_eq!(second.slug(), "anonymous/second");
     std::fs::create_dir_all(t.path("project/.lamin")).unwrap();
     std::fs::write(t.path("project/.lamin/current_instance"), "anonymous/data").unwrap();
@@ -281,7 +281,7 @@ fn init_never_adopts_another_instances_database() {
     let marker = std::path::Path::new(&root).join(".lamindb/storage_uid.txt");
     std::fs::remove_file(&marker).unwrap();
     let opts = InitOptions { storage: root.clone(), name: Some("second".into()), db: None };
-    let err = Instance::init(&t.settings, &opts).unwrap_err();
+    let err = Instance::init_in(&t.settings, &opts).unwrap_err();
     assert!(
         matches!(&err, Error::Refused(Refusal::OtherInstanceDatabase { instance_uid, .. }) if *instance_uid == t.inst.uid()),
         "{err}"

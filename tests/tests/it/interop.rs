@@ -129,7 +129,7 @@ impl PyInstance {
     fn open(&self) -> Instance {
         let dir = self.settings();
         let settings = dir.find("pydata").expect("Python's settings file");
-        Instance::open_settings(&dir, settings).expect("open Python's instance")
+        settings.open(&dir).expect("open Python's instance")
     }
 
     /// What Python reads from the instance now (`python-read-instance.py`).

@@ -68,7 +68,7 @@ fn an_export_folder_loads_into_a_new_instance() {
             let dst = TestInstance::named(target, "copy");
             let own_root = dst.inst.storage().default().unwrap().root;
             dst.inst.io().import(lamindb_frame::io::read_export(&dir).unwrap()).unwrap();
-            let copy = Instance::open_settings(&dst.settings, dst.inst.settings()).unwrap();
+            let copy = dst.inst.settings().open(&dst.settings).unwrap();
             assert_eq!(frames(&copy, &["Storage"]), frames(&src.inst, &["Storage"]));
             // The instance's own storage stays registered beside the source's.
             assert!(Storage::query().filter_eq("root", own_root.as_str()).exists(&copy).unwrap());
@@ -228,7 +228,7 @@ fn an_import_at_the_backups_own_root_keeps_the_instance_writable() {
     }
     let settings = lamindb_core::SettingsDir::at(t.path("settings2/.lamin"));
     let opts = lamindb_core::InitOptions { storage: root.clone(), name: Some("restored".into()), db: None };
-    let (fresh, _) = Instance::init(&settings, &opts).unwrap();
+    let (fresh, _) = Instance::init_in(&settings, &opts).unwrap();
     fresh.io().import(tables).unwrap();
     let own = fresh.storage().default().unwrap();
     assert_eq!(own.instance_uid.as_deref(), Some(fresh.uid().as_str()));

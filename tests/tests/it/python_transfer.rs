@@ -33,7 +33,7 @@ fn python_instances_transfer_and_their_exports_load() {
         run_script(&py, "python-export-instance.py", &[&w.display().to_string(), &s.display().to_string()]);
     let uid = made["artifact_uid"].as_str().unwrap();
     let dir = SettingsDir::at(s.join(".lamin"));
-    let source = Instance::open_settings(&dir, dir.find("pyexp").unwrap()).unwrap();
+    let source = dir.find("pyexp").unwrap().open(&dir).unwrap();
     let expected = annotated(&source, uid);
     assert_eq!(expected[1..], ["\"lung\"".to_string(), "7".to_string()]);
 
@@ -68,7 +68,7 @@ fn python_instances_transfer_and_their_exports_load() {
         let tables = lamindb_frame::io::read_export(&w.join("export")).unwrap();
         assert_eq!(tables.len(), 86);
         copy.inst.io().import(tables).unwrap();
-        let copy = Instance::open_settings(&copy.settings, copy.inst.settings()).unwrap();
+        let copy = copy.inst.settings().open(&copy.settings).unwrap();
         assert_eq!(annotated(&copy, uid), expected);
         assert_eq!(
             ULabel::query().count(&copy).unwrap(),

@@ -193,7 +193,7 @@ fn switching_the_default_storage_persists_in_the_settings_file() {
         let current = t.settings.current_global().unwrap().unwrap();
         assert_eq!(current.default_storage_root(), s.root, "current_instance.env follows");
         // A new process opens the instance and finds the new default.
-        let again = lamindb_core::Instance::open_settings(&t.settings, reopened).unwrap();
+        let again = reopened.open(&t.settings).unwrap();
         assert_eq!(again.storage().default().unwrap().id, s.id);
         assert_eq!(again.storage().list().unwrap().len(), 2);
         // The former default can now be deleted (it holds only lamin.db on SQLite: refused then).
@@ -245,7 +245,7 @@ fn the_filesystem_root_and_the_home_folder_are_refused_as_storage() {
     let settings = lamindb_core::SettingsDir::at(t.path("settings/.lamin"));
     let opts =
         lamindb_core::InitOptions { storage: "~".into(), name: Some("home".into()), ..Default::default() };
-    let init = lamindb_core::Instance::init(&settings, &opts);
+    let init = lamindb_core::Instance::init_in(&settings, &opts);
     undo();
     assert!(
         matches!(init, Err(Error::Refused(Refusal::StorageRootTooBroad { what: "your home folder", .. }))),

@@ -50,7 +50,7 @@ pub(crate) fn init(args: InitArgs) -> anyhow::Result<()> {
     let opts = InitOptions { storage: args.storage, name: args.name, db: args.db };
     let dir = settings_dir();
     let cwd = cwd()?;
-    let (inst, outcome) = Instance::init(&dir, &opts)?;
+    let (inst, outcome) = Instance::init_in(&dir, &opts)?;
     match outcome {
         InitOutcome::Created => output::info(&format!(
             "initialized lamindb: {} (storage {}, db {})",
@@ -85,7 +85,7 @@ pub(crate) fn connect(args: ConnectArgs) -> anyhow::Result<()> {
     // the commands would go on using that one.
     let settings = dir.find(&args.instance)?;
     dir.check_not_within_other_dev_dir(&settings.slug(), &cwd)?;
-    let inst = Instance::open_settings(&dir, settings)?;
+    let inst = settings.open(&dir)?;
     if args.here {
         dir.set_current_here(&inst.settings(), &cwd)?;
         output::info(&format!("connected database {} to {}", inst.slug(), cwd.display()));

@@ -82,7 +82,7 @@ pub(crate) fn current_instance_untracked_to_write() -> anyhow::Result<Instance> 
 /// there is no global one) is named on stderr before anything is written.
 fn open_current(write: bool) -> anyhow::Result<Instance> {
     let (settings, dir) = resolve_current(write)?;
-    Ok(Instance::open_settings(&dir, settings)?)
+    Ok(settings.open(&dir)?)
 }
 
 /// The settings of the current instance, not opened; with `write`, named on stderr when a

@@ -16,7 +16,7 @@ impl Artifact {
     /// # let tmp = tempfile::tempdir()?;
     /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
-    /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+    /// # let (inst, _) = lamindb_core::Instance::init_in(&settings, &opts)?;
     /// use lamindb_core::{Artifact, SQLRecord, ULabel};
     ///
     /// std::fs::write(tmp.path().join("a.txt"), "one")?;
@@ -54,7 +54,7 @@ impl Artifact {
     /// # let tmp = tempfile::tempdir()?;
     /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
-    /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+    /// # let (inst, _) = lamindb_core::Instance::init_in(&settings, &opts)?;
     /// use lamindb_core::{Artifact, Feature, SQLRecord};
     ///
     /// std::fs::write(tmp.path().join("a.txt"), "one")?;
@@ -78,7 +78,7 @@ impl Project {
     /// # let tmp = tempfile::tempdir()?;
     /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
-    /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+    /// # let (inst, _) = lamindb_core::Instance::init_in(&settings, &opts)?;
     /// use lamindb_core::{Project, SQLRecord};
     ///
     /// let atlas = Project::new("atlas").save(&inst)?;

@@ -19,7 +19,7 @@ impl Artifact {
     /// # let tmp = tempfile::tempdir()?;
     /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
-    /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+    /// # let (inst, _) = lamindb_core::Instance::init_in(&settings, &opts)?;
     /// use lamindb_core::Artifact;
     ///
     /// std::fs::write(tmp.path().join("a.csv"), "x\n1\n")?;
@@ -55,7 +55,7 @@ impl Artifact {
     /// # let tmp = tempfile::tempdir()?;
     /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
-    /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+    /// # let (inst, _) = lamindb_core::Instance::init_in(&settings, &opts)?;
     /// use lamindb_core::Artifact;
     ///
     /// std::fs::write(tmp.path().join("a.txt"), "hello")?;
@@ -89,7 +89,7 @@ impl Artifact {
     /// # let tmp = tempfile::tempdir()?;
     /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
-    /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+    /// # let (inst, _) = lamindb_core::Instance::init_in(&settings, &opts)?;
     /// use lamindb_core::Artifact;
     ///
     /// std::fs::write(tmp.path().join("a.txt"), "one")?;
@@ -117,7 +117,7 @@ impl Artifact {
     /// # let tmp = tempfile::tempdir()?;
     /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
-    /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+    /// # let (inst, _) = lamindb_core::Instance::init_in(&settings, &opts)?;
     /// use lamindb_core::Artifact;
     ///
     /// std::fs::write(tmp.path().join("a.txt"), "one")?;
@@ -162,7 +162,7 @@ impl Artifact {
     /// # let tmp = tempfile::tempdir()?;
     /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
-    /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+    /// # let (inst, _) = lamindb_core::Instance::init_in(&settings, &opts)?;
     /// use lamindb_core::{Artifact, ArtifactOptions, ArtifactOutcome, ArtifactSource, NoProgress};
     ///
     /// std::fs::write(tmp.path().join("a.txt"), "one")?;
@@ -193,7 +193,7 @@ impl Artifact {
     /// # let tmp = tempfile::tempdir()?;
     /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
-    /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+    /// # let (inst, _) = lamindb_core::Instance::init_in(&settings, &opts)?;
     /// use lamindb_core::{Artifact, ArtifactOptions, ArtifactSource, NoProgress};
     ///
     /// let dir = tmp.path().join("images");
@@ -236,7 +236,7 @@ impl Artifact {
     /// # let tmp = tempfile::tempdir()?;
     /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
-    /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+    /// # let (inst, _) = lamindb_core::Instance::init_in(&settings, &opts)?;
     /// use lamindb_core::{Artifact, ArtifactOptions, NoProgress};
     ///
     /// // A location that is not registered is refused before anything is listed.

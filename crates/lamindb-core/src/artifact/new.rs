@@ -17,7 +17,7 @@ impl Artifact {
     /// # let tmp = tempfile::tempdir()?;
     /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
-    /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+    /// # let (inst, _) = lamindb_core::Instance::init_in(&settings, &opts)?;
     /// let csv = tmp.path().join("data.csv");
     /// std::fs::write(&csv, "a,b\n1,2\n")?;
     /// let art = lamindb_core::Artifact::from_path(&csv).key("raw/data.csv").save(&inst)?;

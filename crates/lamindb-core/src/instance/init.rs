@@ -112,10 +112,30 @@ fn default_name(root: &StorageRoot, db: Option<&str>) -> Option<String> {
 
 // Creating an instance.
 impl Instance {
-    /// Creates an instance (or connects to it, if one with the same name and storage exists).
-    /// Makes it the current instance. On failure nothing is left behind. The filesystem root and
-    /// the home folder are refused as storage ([`Refusal::StorageRootTooBroad`]).
-    pub fn init(dir: &SettingsDir, opts: &InitOptions) -> Result<(Instance, InitOutcome)> {
+    /// Creates an instance (or connects to it, if one with the same name and storage exists),
+    /// with its settings in LaminDB's settings folder (`$LAMIN_SETTINGS_DIR/.lamin`, else
+    /// `~/.lamin`), the folder [`Instance::open`], [`Instance::connect`] and
+    /// [`Instance::current`] read. Makes it the current instance. On failure nothing is left
+    /// behind. The filesystem root and the home folder are refused as storage
+    /// ([`Refusal::StorageRootTooBroad`]). [`Instance::init_in`] names another settings folder.
+    pub fn init(opts: &InitOptions) -> Result<(Instance, InitOutcome)> {
+        Instance::init_in(&SettingsDir::from_env(), opts)
+    }
+
+    /// Like [`Instance::init`], with the settings in the folder `dir`: open the instance again
+    /// with [`Instance::open_in`] or [`Instance::connect_in`] and the same `dir`.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let tmp = tempfile::tempdir()?;
+    /// let dir = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
+    /// let storage = tmp.path().join("data").display().to_string();
+    /// let (inst, _) = lamindb_core::Instance::init_in(&dir, &lamindb_core::InitOptions { storage, ..Default::default() })?;
+    /// let again = lamindb_core::Instance::connect_in(&dir, "data")?;
+    /// assert_eq!(again.uid(), inst.uid());
+    /// # Ok(()) }
+    /// ```
+    pub fn init_in(dir: &SettingsDir, opts: &InitOptions) -> Result<(Instance, InitOutcome)> {
         let root = StorageRoot::parse(&opts.storage)?;
         check_new_root(&root)?;
         if let Some(path) = root.local_path() {

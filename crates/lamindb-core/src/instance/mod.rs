@@ -37,7 +37,7 @@ use crate::value::{SqlType, Value};
 /// # let tmp = tempfile::tempdir()?;
 /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
 /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
-/// # lamindb_core::Instance::init(&settings, &opts)?;
+/// # lamindb_core::Instance::init_in(&settings, &opts)?;
 /// use lamindb_core::{Instance, SQLRecord, ULabel, fields::ulabel};
 ///
 /// let inst = Instance::open(tmp.path().join("data"))?;
@@ -132,7 +132,7 @@ impl Instance {
     /// # let tmp = tempfile::tempdir()?;
     /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
-    /// # lamindb_core::Instance::init(&settings, &opts)?;
+    /// # lamindb_core::Instance::init_in(&settings, &opts)?;
     /// let inst = lamindb_core::Instance::open(tmp.path().join("data"))?;
     /// assert_eq!(inst.slug(), "anonymous/data");
     /// # Ok(()) }
@@ -197,7 +197,7 @@ impl Instance {
 
     /// Opens an instance from its settings: connects and brings our own schema up to date
     /// (a database made by Python LaminDB is used as it is).
-    pub fn open_settings(dir: &SettingsDir, settings: InstanceSettings) -> Result<Instance> {
+    pub(crate) fn open_settings(dir: &SettingsDir, settings: InstanceSettings) -> Result<Instance> {
         let url = settings.db_url()?;
         if settings.is_sqlite() && !settings.sqlite_path().exists() {
             return Err(Error::Refused(Refusal::DatabaseMissing {
@@ -440,4 +440,14 @@ fn remove_sqlite_files(path: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+// Opening the instance a settings file describes.
+impl InstanceSettings {
+    /// Opens the instance these settings describe (read with [`SettingsDir::find`] or
+    /// [`SettingsDir::resolve_current`]), with the user of the settings folder `dir`: connects
+    /// and brings our own schema up to date (a database made by Python LaminDB is used as it is).
+    pub fn open(self, dir: &SettingsDir) -> Result<Instance> {
+        Instance::open_settings(dir, self)
+    }
 }

@@ -27,7 +27,7 @@ impl Instance {
 /// # let tmp = tempfile::tempdir()?;
 /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
 /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
-/// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+/// # let (inst, _) = lamindb_core::Instance::init_in(&settings, &opts)?;
 /// use lamindb_core::{Deleted, SQLRecord, ULabel, Value};
 /// let label = ULabel::new("T cel").save(&inst)?;
 /// let ulabels = inst.registry(ULabel::REGISTRY);

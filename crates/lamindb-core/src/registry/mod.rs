@@ -32,7 +32,7 @@ pub(crate) use row::{insert_row, save_with, update_row};
 /// # let tmp = tempfile::tempdir()?;
 /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
 /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
-/// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+/// # let (inst, _) = lamindb_core::Instance::init_in(&settings, &opts)?;
 /// use lamindb_core::{SQLRecord, ULabel, fields::ulabel};
 ///
 /// let mut label = ULabel::new("T cell").save(&inst)?;
@@ -96,7 +96,7 @@ pub trait SQLRecord: Sized + Clone + Default + std::fmt::Debug + Send + Sync + '
     /// # let tmp = tempfile::tempdir()?;
     /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
-    /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+    /// # let (inst, _) = lamindb_core::Instance::init_in(&settings, &opts)?;
     /// use lamindb_core::{SQLRecord, ULabel};
     ///
     /// let draft = ULabel::new("T cell");
@@ -212,7 +212,7 @@ pub trait SQLRecord: Sized + Clone + Default + std::fmt::Debug + Send + Sync + '
     /// # let tmp = tempfile::tempdir()?;
     /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
-    /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+    /// # let (inst, _) = lamindb_core::Instance::init_in(&settings, &opts)?;
     /// use lamindb_core::{SQLRecord, ULabel, fields::ulabel};
     ///
     /// ULabel::new("ULabel1").save(&inst)?;

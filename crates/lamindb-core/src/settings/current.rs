@@ -22,7 +22,7 @@ impl SettingsDir {
     /// # let tmp = tempfile::tempdir()?;
     /// # let dir = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
-    /// # let (inst, _) = lamindb_core::Instance::init(&dir, &opts)?;
+    /// # let (inst, _) = lamindb_core::Instance::init_in(&dir, &opts)?;
     /// use lamindb_core::settings::CurrentSource;
     /// let project = tmp.path().join("project");
     /// std::fs::create_dir_all(&project)?;

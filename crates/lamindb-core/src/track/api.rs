@@ -16,7 +16,7 @@ impl Run {
     /// # let tmp = tempfile::tempdir()?;
     /// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
     /// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
-    /// # let (inst, _) = lamindb_core::Instance::init(&settings, &opts)?;
+    /// # let (inst, _) = lamindb_core::Instance::init_in(&settings, &opts)?;
     /// use lamindb_core::{Run, RunStatus, TrackOptions};
     ///
     /// let run = Run::start(&inst, &TrackOptions::new("pipeline.sh"))?;
