@@ -178,7 +178,7 @@ impl Instance {
 
     /// Checks `value` against `feature`'s dtype and says what to write.
     fn check_value(&self, artifact: &Artifact, feature: &Feature, value: &J) -> Result<Write> {
-        let dtype = feature.dtype_str.clone().unwrap_or_default();
+        let dtype = feature.dtype_str.get().clone().unwrap_or_default();
         let feature_id = saved(feature.id, "Feature")?;
         let wrong = |why: &str| {
             Error::FeatureValue(format!(

@@ -57,3 +57,9 @@ pub fn user_id(inst: &Instance) -> Result<i64> {
 pub fn save_context(inst: &Instance) -> Result<SaveContext> {
     inst.save_context()
 }
+
+/// A private field's value, for the workspace's tests that build the state a killed process or
+/// Python LaminDB leaves behind (an `_aux` save flag, a `_real_key`).
+pub fn internal<T>(value: T) -> crate::value::Internal<T> {
+    crate::value::Internal(value)
+}

@@ -120,7 +120,7 @@ impl Instance {
         let mut stale = Vec::new();
         let mut started = std::collections::HashSet::new();
         for r in runs {
-            if r.status_code == Some(RunStatus::Started.code()) {
+            if r.status() == Some(RunStatus::Started) {
                 started.insert(r.uid.clone());
                 let owner = owners[&r.uid];
                 if !owner.is_alive() {

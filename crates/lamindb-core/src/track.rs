@@ -20,7 +20,7 @@
 //! let label = ULabel::new("passed qc").save(&inst)?;
 //! assert_eq!(label.run_id, run.run().id);
 //! let run = run.finish()?;
-//! assert_eq!(RunStatus::from_code(run.status_code.unwrap_or(-3)), Some(RunStatus::Completed));
+//! assert_eq!(run.status(), Some(RunStatus::Completed));
 //! # Ok(()) }
 //! ```
 
@@ -220,7 +220,7 @@ impl Instance {
         self.transaction(|tx| {
             let transform = tx.transform_for(opts)?;
             let mut run = Run::new(transform.id.unwrap_or_default());
-            run.status_code = Some(RunStatus::Started.code());
+            run.status_code = crate::value::Internal(Some(RunStatus::Started.code()));
             run.started_at = Some(Utc::now());
             run.params = opts.params.clone();
             run.cli_args = opts.cli_args.clone();
@@ -248,7 +248,7 @@ impl Instance {
     /// Ends the run `run_id` with `status` and `finished_at` now.
     pub(crate) fn end_run(&self, run_id: i64, status: RunStatus) -> Result<Run> {
         let mut run = Run::get_by_id(self, run_id)?;
-        run.status_code = Some(status.code());
+        run.status_code = crate::value::Internal(Some(status.code()));
         run.finished_at = Some(Utc::now());
         run = run.save(self)?;
         self.forget_run_owner(&run.uid);

@@ -312,7 +312,7 @@ impl<'a> Transfer<'a> {
             Some(r) => r,
             None => {
                 let mut run = Run::new(transform_id);
-                run.status_code = Some(RunStatus::Started.code());
+                run.status_code = crate::value::Internal(Some(RunStatus::Started.code()));
                 run.started_at = Some(Utc::now());
                 run.initiated_by_run_id = self.current_run;
                 run.save(self.tx)?
@@ -330,7 +330,7 @@ impl<'a> Transfer<'a> {
             let id = self.run_id()?;
             let mut run = Run::get_by_id(self.tx, id)?;
             run.finished_at = Some(Utc::now());
-            run.status_code = Some(RunStatus::Completed.code());
+            run.status_code = crate::value::Internal(Some(RunStatus::Completed.code()));
             summary.run = Some(run.save_fields(self.tx, (run::FINISHED_AT, run::STATUS_CODE))?);
         }
         summary.related = self.created;

@@ -257,6 +257,50 @@ pub trait FieldValue: Sized {
     fn from_value(v: Value, column: &str) -> Result<Self>;
 }
 
+/// A field LaminDB keeps private (its `_`-prefixed columns: `_aux`, `_real_key`,
+/// `_key_is_virtual`, `_hash_type`, `_dtype_str`, `_status_code`, …): a program reads it
+/// (`*artifact.real_key`, `artifact.aux.is_some()`, through `Deref`), only the library sets it,
+/// so a record cannot be saved with internal state LaminDB would misread.
+///
+/// ```compile_fail,E0603
+/// let mut a = lamindb_core::Artifact::default();
+/// a.real_key = lamindb_core::value::Internal(Some("elsewhere".into()));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Internal<T>(pub(crate) T);
+
+impl<T> Internal<T> {
+    /// The value.
+    pub fn get(&self) -> &T {
+        &self.0
+    }
+
+    /// The value, taken out.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Internal<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: FieldValue> FieldValue for Internal<T> {
+    const NULLABLE: bool = T::NULLABLE;
+
+    fn to_value(&self) -> Value {
+        self.0.to_value()
+    }
+
+    fn from_value(v: Value, column: &str) -> Result<Self> {
+        T::from_value(v, column).map(Internal)
+    }
+}
+
 fn mismatch(column: &str, v: &Value, want: &str) -> Error {
     Error::decode(format!("column {column}: expected {want}, got {v:?}"))
 }

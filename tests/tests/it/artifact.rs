@@ -103,8 +103,8 @@ fn create_dedup_and_versions() {
             assert_eq!(a.size, Some(14));
             assert_eq!(a.hash.as_deref(), Some("BRjjX2HAsiY0gMilxv9QFQ"));
             assert_eq!(a.hash_type.as_deref(), Some("md5"));
-            assert!(a.key_is_virtual && a.is_latest && !a.overwrite_versions);
-            assert_eq!((a.branch_id, a.aux.clone(), a.n_files), (Some(1), None, None));
+            assert!(*a.key_is_virtual && a.is_latest && !*a.overwrite_versions);
+            assert_eq!((a.branch_id, a.aux.get().clone(), a.n_files), (Some(1), None, None));
             assert_eq!(a.created_by_id, Some(1));
             assert_eq!(a.storage_key(), format!(".lamindb/{}.txt", a.uid));
             let path = a.path(&t.inst).unwrap();
@@ -126,8 +126,8 @@ fn create_dedup_and_versions() {
             let (k, outcome) =
                 Artifact::from_path(&keyed).options(&kopts).save_with_outcome(&t.inst).unwrap();
             assert_eq!(outcome, ArtifactOutcome::Created);
-            assert_eq!((k.key.as_deref(), k.real_key.clone()), (Some("my/folder/keyed.csv"), None));
-            assert!(k.key_is_virtual);
+            assert_eq!((k.key.as_deref(), k.real_key.get().clone()), (Some("my/folder/keyed.csv"), None));
+            assert!(*k.key_is_virtual);
             assert_eq!(k.otype.as_deref(), Some("DataFrame"));
             write(&keyed, b"a,b\n1,2\n3,4\n");
             let (k2, outcome) =
@@ -272,8 +272,8 @@ fn register_in_place() {
             .unwrap();
         assert_eq!(outcome, ArtifactOutcome::RegisteredInPlace);
         assert_eq!(e.key.as_deref(), Some("inplace/existing.txt"));
-        assert!(!e.key_is_virtual);
-        assert_eq!(e.aux, None);
+        assert!(!*e.key_is_virtual);
+        assert_eq!(e.aux, lamindb_core::__private::internal(None));
         assert_eq!(e.storage_id, other.id.unwrap());
         assert_eq!(e.path(&t.inst).unwrap(), file.display().to_string());
         assert_eq!(e.cache(&t.inst).unwrap(), file);
@@ -289,7 +289,7 @@ fn register_in_place() {
         let o = ArtifactOptions { key: Some("virtual/y.txt".into()), ..Default::default() };
         let (y, _) = Artifact::from_path(&file2).options(&o).save_with_outcome(&t.inst).unwrap();
         assert_eq!((y.key.as_deref(), y.real_key.as_deref()), (Some("virtual/y.txt"), Some("sub/y.txt")));
-        assert!(y.key_is_virtual);
+        assert!(*y.key_is_virtual);
         assert_eq!(y.path(&t.inst).unwrap(), file2.display().to_string());
         // Permanent delete of a real key keeps the file unless asked.
         let left = e.delete_permanently_with(&t.inst, None).unwrap();
@@ -316,7 +316,7 @@ fn folders_hash_as_lamindb_and_share_their_store_across_versions() {
             // Python: lamindb_setup.core.hashing.hash_dir gives (10, 'mzjPVezsMAD_JOBr5ag0-w', 'md5-d', 3).
             assert_eq!(f.hash.as_deref(), Some("mzjPVezsMAD_JOBr5ag0-w"));
             assert_eq!((f.hash_type.as_deref(), f.size, f.n_files), (Some("md5-d"), Some(10), Some(3)));
-            assert!(f.overwrite_versions);
+            assert!(*f.overwrite_versions);
             assert_eq!(f.suffix, "");
             assert_eq!(f.storage_key(), format!(".lamindb/{}", &f.uid[..16]));
             let storage = f.storage(&t.inst).unwrap();
@@ -408,7 +408,7 @@ fn replace_keeps_the_uid() {
             let (r, _) = a.replace(&t.inst, &g).unwrap();
             assert_eq!(r.uid, a.uid);
             assert_ne!(r.hash, a.hash);
-            assert_eq!(r.aux, None);
+            assert_eq!(r.aux, lamindb_core::__private::internal(None));
             assert_eq!(stored(&mut t, &r).unwrap(), b"two");
             // A new suffix renames the key and removes the old object.
             let h = write(&t.path("in/new.csv"), b"c\n3\n");
@@ -647,7 +647,8 @@ fn a_row_left_by_a_killed_process_is_completed() {
                 Artifact::from_path(&f).options(&described(&target, "k")).save_with_outcome(&t.inst).unwrap();
             // What a process killed between insert and copy leaves: the flag, no bytes.
             let mut flagged = a.clone();
-            flagged.aux = Some(lamindb_core::value::Json("{\"so\": 1}".into()));
+            flagged.aux =
+                lamindb_core::__private::internal(Some(lamindb_core::value::Json("{\"so\": 1}".into())));
             flagged = flagged.save_fields(&t.inst, lamindb_core::fields::artifact::AUX).unwrap();
             let storage = a.storage(&t.inst).unwrap();
             let store = Store::open(&StorageRoot::parse(&storage.root).unwrap()).unwrap();

@@ -67,7 +67,7 @@ fn cloud_objects_register_in_place_with_lamindbs_hashes() {
             let keys: Vec<&str> = saved.iter().map(|(a, _)| a.key.as_deref().unwrap()).collect();
             assert_eq!(keys, ["data/a.txt", "data/big.bin", "data/sub/b.csv"]);
             for (a, _) in &saved {
-                assert!(!a.key_is_virtual && a.storage_id == storage.id.unwrap() && a.aux.is_none());
+                assert!(!*a.key_is_virtual && a.storage_id == storage.id.unwrap() && a.aux.is_none());
                 // In place: the artifact's bytes are the object itself.
                 assert_eq!(a.storage_key(), a.key.clone().unwrap());
             }

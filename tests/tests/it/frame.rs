@@ -243,7 +243,7 @@ fn scene(b: lamindb_tests::Backend) -> Scene {
         suffix: ".csv".into(),
         size: Some(14),
         is_latest: true,
-        key_is_virtual: true,
+        key_is_virtual: lamindb_core::__private::internal(true),
         storage_id: 1,
         run_id,
         ..Default::default()
@@ -258,21 +258,21 @@ fn scene(b: lamindb_tests::Backend) -> Scene {
     let mut cell_type = Feature {
         uid: "feat00000001".into(),
         name: "cell_type".into(),
-        dtype_str: Some("cat[ULabel]".into()),
+        dtype_str: lamindb_core::__private::internal(Some("cat[ULabel]".into())),
         ..Default::default()
     };
     cell_type = cell_type.save(db).unwrap();
     let mut tissue = Feature {
         uid: "feat00000002".into(),
         name: "tissue".into(),
-        dtype_str: Some("list[cat[ULabel.name]]".into()),
+        dtype_str: lamindb_core::__private::internal(Some("list[cat[ULabel.name]]".into())),
         ..Default::default()
     };
     tissue = tissue.save(db).unwrap();
     let score = Feature {
         uid: "feat00000003".into(),
         name: "score".into(),
-        dtype_str: Some("float".into()),
+        dtype_str: lamindb_core::__private::internal(Some("float".into())),
         ..Default::default()
     };
     score.save(db).unwrap();
@@ -399,7 +399,7 @@ fn features_become_typed_columns() {
             let mut f = Feature {
                 uid: uid.into(),
                 name: name.into(),
-                dtype_str: Some(dtype.into()),
+                dtype_str: lamindb_core::__private::internal(Some(dtype.into())),
                 ..Default::default()
             };
             f = f.save(&t.inst).unwrap();

@@ -192,7 +192,7 @@ fn delete_instance_requires_force_and_an_empty_storage() {
             uid: "aaaaaaaaaaaaaaaa0000".into(),
             suffix: ".txt".into(),
             is_latest: true,
-            key_is_virtual: true,
+            key_is_virtual: lamindb_core::__private::internal(true),
             storage_id: 1,
             description: Some("x".into()),
             ..Default::default()

@@ -460,7 +460,7 @@ fn validation_reports_every_rule_before_anything_reaches_sql() {
         assert!(errs[0].1.contains("pipeline, notebook, script, function"), "{errs:?}");
         let tr = Transform::new("k.py", "script").save(inst).unwrap();
         let mut r = lamindb_core::Run::new(tr.id.unwrap());
-        r.status_code = Some(7);
+        r.status_code = lamindb_core::__private::internal(Some(7));
         assert_eq!(fields(r.save(inst).unwrap_err())[0].0, "_status_code");
         // Unique fields, checked against the database.
         let first = ULabel::new("first").save(inst).unwrap();

@@ -89,7 +89,7 @@ fn python_works_on_our_instance(test: &str, old: bool) {
         // What Python saved, read here.
         let run_uid = out["run_uid"].as_str().unwrap();
         let run = Run::get(&inst, run_uid).unwrap();
-        assert_eq!(run.status_code, Some(0));
+        assert_eq!(run.status(), Some(lamindb_core::RunStatus::Completed));
         assert!(run.finished_at.is_some());
         let transform = Transform::get_by_id(&inst, run.transform_id).unwrap();
         assert_eq!(transform.key, "python-use-instance.py");

@@ -88,7 +88,7 @@ fn relations_are_traversed_both_ways_at_any_depth() {
             key: Some("raw/a.csv".into()),
             suffix: ".csv".into(),
             is_latest: true,
-            key_is_virtual: true,
+            key_is_virtual: lamindb_core::__private::internal(true),
             storage_id: 1,
             run_id: run.id,
             ..Default::default()
@@ -99,7 +99,7 @@ fn relations_are_traversed_both_ways_at_any_depth() {
             key: Some("raw/b.parquet".into()),
             suffix: ".parquet".into(),
             is_latest: true,
-            key_is_virtual: true,
+            key_is_virtual: lamindb_core::__private::internal(true),
             storage_id: 1,
             created_by_id: alice.id,
             ..Default::default()
@@ -216,7 +216,7 @@ fn versioned_get_prefers_the_latest_version() {
                 suffix: ".txt".into(),
                 description: Some(suffix.into()),
                 is_latest: latest,
-                key_is_virtual: true,
+                key_is_virtual: lamindb_core::__private::internal(true),
                 storage_id: 1,
                 hash: Some(suffix.into()),
                 ..Default::default()

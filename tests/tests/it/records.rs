@@ -84,7 +84,7 @@ fn every_registry_round_trips() {
             Feature {
                 uid: "feat00000001".into(),
                 name: "cell_type".into(),
-                dtype_str: Some("cat[ULabel]".into()),
+                dtype_str: lamindb_core::__private::internal(Some("cat[ULabel]".into())),
                 array_rank: 0,
                 array_size: 0,
                 ..Default::default()
@@ -110,9 +110,9 @@ fn every_registry_round_trips() {
             suffix: ".csv".into(),
             size: Some(14),
             hash: Some("BRjjX2HAsiY0gMilxv9QFQ".into()),
-            hash_type: Some("md5".into()),
+            hash_type: lamindb_core::__private::internal(Some("md5".into())),
             is_latest: true,
-            key_is_virtual: true,
+            key_is_virtual: lamindb_core::__private::internal(true),
             storage_id: 1,
             ..Default::default()
         };

@@ -142,7 +142,7 @@ fn delete_lifecycle_follows_lamindb() {
             uid: "aaaaaaaaaaaaaaaa0000".into(),
             suffix: ".txt".into(),
             is_latest: true,
-            key_is_virtual: true,
+            key_is_virtual: lamindb_core::__private::internal(true),
             storage_id: s.id.unwrap(),
             branch_id: Some(-1),
             description: Some("trashed".into()),

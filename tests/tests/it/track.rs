@@ -71,7 +71,7 @@ fn records_saved_during_a_run_carry_it() {
         assert_eq!(t.inst.current_run().unwrap().unwrap().id, run_id);
         let finished = tracked.finish().unwrap();
         assert!(finished.finished_at.is_some());
-        assert_eq!(finished.status_code, Some(0));
+        assert_eq!(finished.status(), Some(lamindb_core::RunStatus::Completed));
         assert_eq!(ULabel::new("after").save(&t.inst).unwrap().run_id, None);
         assert!(t.inst.current_run().unwrap().is_none());
 

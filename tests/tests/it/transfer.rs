@@ -67,7 +67,7 @@ fn artifacts_travel_as_metadata_with_labels_and_features() {
         assert_eq!(transform.kind, "function");
         let run = summary.run.clone().unwrap();
         assert_eq!(run.transform_id, transform.id.unwrap());
-        assert_eq!(run.status_code, Some(0));
+        assert_eq!(run.status(), Some(lamindb_core::RunStatus::Completed));
         assert!(summary.transferred.iter().all(|a| a.run_id == run.id));
         assert_eq!(linked.run_id, run.id);
 

@@ -65,7 +65,7 @@ pub(crate) fn run(args: AnnotateArgs) -> anyhow::Result<()> {
         };
         let dtype = Feature::filter(feature::NAME.eq(name) & feature::BRANCH_ID.eq(1))
             .first(&inst)?
-            .and_then(|f| f.dtype_str)
+            .and_then(|f| f.dtype_str.into_inner())
             .unwrap_or_default();
         values.push((name, value_from_text(&dtype, text)));
     }

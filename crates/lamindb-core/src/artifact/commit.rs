@@ -187,7 +187,7 @@ impl Instance {
         let done: HashSet<i64> = done_ids.iter().copied().collect();
         for res in results.iter_mut().flatten() {
             if res.0.id.is_some_and(|id| done.contains(&id)) {
-                res.0.aux = None;
+                res.0.aux = crate::value::Internal(None);
                 res.0.updated_at = Some(cleared_at);
             }
         }
@@ -326,11 +326,15 @@ fn new_row(
         run_id,
         schema_id: None,
         created_by_id: Some(ctx.user_id),
-        real_key: p.real_key.clone(),
-        hash_type: Some(p.hash_type.to_string()),
-        key_is_virtual: if p.in_place { p.real_key.is_some() } else { true },
-        overwrite_versions: is_dir,
-        aux: (!p.in_place).then(|| Json(STORAGE_ONGOING.into())),
+        real_key: crate::value::Internal(p.real_key.clone()),
+        hash_type: crate::value::Internal(Some(p.hash_type.to_string())),
+        key_is_virtual: if p.in_place {
+            crate::value::Internal(p.real_key.is_some())
+        } else {
+            crate::value::Internal(true)
+        },
+        overwrite_versions: crate::value::Internal(is_dir),
+        aux: crate::value::Internal((!p.in_place).then(|| Json(STORAGE_ONGOING.into()))),
         updated_at: None,
     }
 }

@@ -62,7 +62,7 @@ impl Instance {
         }
         let store = Store::open_with_region(&root, storage.region.as_deref())?;
         let cache_key = match &artifact.key {
-            Some(k) if artifact.key_is_virtual && artifact.is_latest => k.clone(),
+            Some(k) if *artifact.key_is_virtual && artifact.is_latest => k.clone(),
             _ => skey.clone(),
         };
         let dest = cache.join(cloud_path(&root)).join(&cache_key);
@@ -158,14 +158,14 @@ impl Instance {
             let with_suffix =
                 |k: &str| format!("{}{new_suffix}", k.strip_suffix(artifact.suffix.as_str()).unwrap_or(k));
             updated.key = artifact.key.as_deref().map(with_suffix);
-            updated.real_key = artifact.real_key.as_deref().map(with_suffix);
+            updated.real_key = crate::value::Internal(artifact.real_key.as_deref().map(with_suffix));
             updated.suffix = new_suffix;
         }
         updated.hash = Some(hash);
-        updated.hash_type = Some(hash_type.to_string());
+        updated.hash_type = crate::value::Internal(Some(hash_type.to_string()));
         updated.size = Some(size as i64);
         updated.n_files = n_files;
-        updated.aux = Some(Json(STORAGE_ONGOING.into()));
+        updated.aux = crate::value::Internal(Some(Json(STORAGE_ONGOING.into())));
         let ctx = self.save_context()?;
         crate::registry::save_with(&mut updated, self, &ctx)?;
         let store = Store::open_with_region(&storage.storage_root()?, storage.region.as_deref())?;
@@ -197,7 +197,7 @@ impl Instance {
                 store.delete(&old_key)?;
             }
         }
-        updated.aux = None;
+        updated.aux = crate::value::Internal(None);
         crate::registry::save_with(&mut updated, self, &ctx)?;
         Ok((updated, ArtifactOutcome::Created))
     }
@@ -278,10 +278,10 @@ impl Instance {
         let id = artifact.id.ok_or_else(|| Error::NotSaved { registry: "Artifact" })?;
         let stem = artifact.stem_uid().to_string();
         let path = storage.storage_root()?.join(&artifact.storage_key());
-        let all_versions = artifact.overwrite_versions && artifact.is_latest;
-        let delete_bytes = if artifact.overwrite_versions && !artifact.is_latest {
+        let all_versions = *artifact.overwrite_versions && artifact.is_latest;
+        let delete_bytes = if *artifact.overwrite_versions && !artifact.is_latest {
             false
-        } else if artifact.key.is_none() || (artifact.key_is_virtual && artifact.real_key.is_none()) {
+        } else if artifact.key.is_none() || (*artifact.key_is_virtual && artifact.real_key.is_none()) {
             delete_data != Some(false)
         } else {
             delete_data == Some(true)

@@ -260,13 +260,13 @@ impl Artifact {
     /// `auto_storage_key_from_artifact`): `_real_key`, else `.lamindb/<uid><suffix>` for a virtual
     /// or missing key (`.lamindb/<uid[:16]><suffix>` when versions overwrite each other), else `key`.
     pub fn storage_key(&self) -> String {
-        if let Some(real) = &self.real_key {
+        if let crate::value::Internal(Some(real)) = &self.real_key {
             return real.clone();
         }
         match &self.key {
-            Some(key) if !self.key_is_virtual => key.clone(),
+            Some(key) if !*self.key_is_virtual => key.clone(),
             _ => {
-                let uid = if self.overwrite_versions { self.stem_uid() } else { self.uid.as_str() };
+                let uid = if *self.overwrite_versions { self.stem_uid() } else { self.uid.as_str() };
                 format!("{AUTO_KEY_PREFIX}{uid}{}", self.suffix)
             }
         }
@@ -351,24 +351,27 @@ mod tests {
     fn storage_keys() {
         let mut a =
             Artifact { uid: "abcdefghijklmnop0001".into(), suffix: ".csv".into(), ..Default::default() };
-        a.key_is_virtual = true;
+        a.key_is_virtual = crate::value::Internal(true);
         assert_eq!(a.storage_key(), ".lamindb/abcdefghijklmnop0001.csv");
         a.key = Some("raw/x.csv".into());
         assert_eq!(a.storage_key(), ".lamindb/abcdefghijklmnop0001.csv");
-        a.key_is_virtual = false;
+        a.key_is_virtual = crate::value::Internal(false);
         assert_eq!(a.storage_key(), "raw/x.csv");
-        a.real_key = Some("elsewhere/x.csv".into());
+        a.real_key = crate::value::Internal(Some("elsewhere/x.csv".into()));
         assert_eq!(a.storage_key(), "elsewhere/x.csv");
         let folder = Artifact {
             uid: "abcdefghijklmnop0003".into(),
-            key_is_virtual: true,
-            overwrite_versions: true,
+            key_is_virtual: crate::value::Internal(true),
+            overwrite_versions: crate::value::Internal(true),
             n_files: Some(2),
             ..Default::default()
         };
         assert_eq!(folder.storage_key(), ".lamindb/abcdefghijklmnop");
         assert!(folder.is_dir());
-        let flagged = Artifact { aux: Some(Json(STORAGE_ONGOING.into())), ..Default::default() };
+        let flagged = Artifact {
+            aux: crate::value::Internal(Some(Json(STORAGE_ONGOING.into()))),
+            ..Default::default()
+        };
         assert!(flagged.storage_ongoing());
         assert!(!Artifact::default().storage_ongoing());
     }

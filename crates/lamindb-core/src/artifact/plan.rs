@@ -121,7 +121,7 @@ impl Instance {
             } else if p.in_place {
                 // Registering the same file in place again returns its artifact.
                 let same = same_hash_rows
-                    .find(|(_, a)| a.storage_id == sid && a.key == p.key && a.real_key == p.real_key);
+                    .find(|(_, a)| a.storage_id == sid && a.key == p.key && *a.real_key == p.real_key);
                 if let Some((i, _)) = same {
                     existing.push((idx, i));
                     plans.push(Plan::Returned);

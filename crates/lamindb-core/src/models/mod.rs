@@ -10,10 +10,10 @@ pub mod tables;
 use chrono::{DateTime, Utc};
 
 use crate::registry::{Field, TracksRun, TracksUpdates, TransferPolicy};
-use crate::value::Json;
 use crate::value::SqlType::{
     BigInt, Bool, Date, DateTime as Dt, Int, Json as JsonT, SmallInt, Text, Varchar,
 };
+use crate::value::{Internal, Json};
 
 crate::registry! {
     /// A user of the instance (`lamindb_user`). The anonymous user has uid `00000000`.
@@ -55,9 +55,9 @@ crate::registry! {
         description: Option<String> as DESCRIPTION = Field::new("description", Text).null();
         created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
         /// `_status_code`: −2 closed, −1 merged, 0 standalone, 1 draft, 2 review.
-        status_code: Option<i64> as STATUS_CODE = Field::new("_status_code", SmallInt).choices(&["-2", "-1", "0", "1", "2"]);
+        status_code: Internal<Option<i64>> as STATUS_CODE = Field::new("_status_code", SmallInt).choices(&["-2", "-1", "0", "1", "2"]);
         /// LaminDB's auxiliary JSON (`_aux`) for internal state; `null` unless LaminDB needs it.
-        aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
+        aux: Internal<Option<Json>> as AUX = Field::new("_aux", JsonT).null();
         space_id: Option<i64> as SPACE_ID = Field::new("space_id", SmallInt).fk("Space");
         created_by_id: Option<i64> as CREATED_BY_ID = Field::new("created_by_id", Int).fk("User");
     }
@@ -81,7 +81,7 @@ crate::registry! {
         instance_uid: Option<String> as INSTANCE_UID = Field::new("instance_uid", Varchar(12)).null();
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
         /// LaminDB's auxiliary JSON (`_aux`) for internal state; `null` unless LaminDB needs it.
-        aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
+        aux: Internal<Option<Json>> as AUX = Field::new("_aux", JsonT).null();
         created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
         branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
         created_on_id: Option<i64> as CREATED_ON_ID = Field::new("created_on_id", Int).fk("Branch");
@@ -115,7 +115,7 @@ crate::registry! {
         is_latest: bool as IS_LATEST = Field::new("is_latest", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
         /// LaminDB's auxiliary JSON (`_aux`) for internal state; `null` unless LaminDB needs it.
-        aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
+        aux: Internal<Option<Json>> as AUX = Field::new("_aux", JsonT).null();
         created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
         branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
         created_on_id: Option<i64> as CREATED_ON_ID = Field::new("created_on_id", Int).fk("Branch");
@@ -149,12 +149,12 @@ crate::registry! {
         reference_type: Option<String> as REFERENCE_TYPE = Field::new("reference_type", Varchar(25)).null();
         cli_args: Option<String> as CLI_ARGS = Field::new("cli_args", Varchar(1024)).null();
         /// `_is_consecutive`: whether a notebook's cells ran in order.
-        is_consecutive: Option<bool> as IS_CONSECUTIVE = Field::new("_is_consecutive", Bool).null();
+        is_consecutive: Internal<Option<bool>> as IS_CONSECUTIVE = Field::new("_is_consecutive", Bool).null();
         /// `_status_code`: −3 scheduled, −2 restarted, −1 started, 0 completed, 1 errored, 2 aborted.
-        status_code: Option<i64> as STATUS_CODE = Field::new("_status_code", SmallInt).choices(&["-3", "-2", "-1", "0", "1", "2"]);
+        status_code: Internal<Option<i64>> as STATUS_CODE = Field::new("_status_code", SmallInt).choices(&["-3", "-2", "-1", "0", "1", "2"]);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
         /// LaminDB's auxiliary JSON (`_aux`) for internal state; `null` unless LaminDB needs it.
-        aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
+        aux: Internal<Option<Json>> as AUX = Field::new("_aux", JsonT).null();
         created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
         branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
         created_on_id: Option<i64> as CREATED_ON_ID = Field::new("created_on_id", Int).fk("Branch");
@@ -188,7 +188,7 @@ crate::registry! {
         is_type: bool as IS_TYPE = Field::new("is_type", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
         /// LaminDB's auxiliary JSON (`_aux`) for internal state; `null` unless LaminDB needs it.
-        aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
+        aux: Internal<Option<Json>> as AUX = Field::new("_aux", JsonT).null();
         created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
         branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
         created_on_id: Option<i64> as CREATED_ON_ID = Field::new("created_on_id", Int).fk("Branch");
@@ -247,15 +247,15 @@ crate::registry! {
         schema_id: Option<i64> as SCHEMA_ID = Field::new("schema_id", Int).null().fk("Schema");
         created_by_id: Option<i64> as CREATED_BY_ID = Field::new("created_by_id", Int).fk("User");
         /// `_real_key`: where the bytes are, relative to the root, when an artifact registered in place was given a different (virtual) key.
-        real_key: Option<String> as REAL_KEY = Field::new("_real_key", Varchar(1024)).null();
+        real_key: Internal<Option<String>> as REAL_KEY = Field::new("_real_key", Varchar(1024)).null();
         /// `_hash_type`: `md5`, `sha1-fl` (first and last 50 MiB), `md5-d` (folder), `md5-<parts>` (S3 multipart).
-        hash_type: Option<String> as HASH_TYPE = Field::new("_hash_type", Varchar(30)).null();
+        hash_type: Internal<Option<String>> as HASH_TYPE = Field::new("_hash_type", Varchar(30)).null();
         /// `_key_is_virtual`: true when the bytes are stored as `.lamindb/<uid><suffix>`, false when registered in place at `key`.
-        key_is_virtual: bool as KEY_IS_VIRTUAL = Field::new("_key_is_virtual", Bool);
+        key_is_virtual: Internal<bool> as KEY_IS_VIRTUAL = Field::new("_key_is_virtual", Bool);
         /// `_overwrite_versions`: whether versions share one storage key (`.lamindb/<uid stem><suffix>`, the default for folders), each new version overwriting the last.
-        overwrite_versions: bool as OVERWRITE_VERSIONS = Field::new("_overwrite_versions", Bool);
+        overwrite_versions: Internal<bool> as OVERWRITE_VERSIONS = Field::new("_overwrite_versions", Bool);
         /// LaminDB's auxiliary JSON (`_aux`): `{"so": 1}` while the save's copy is unfinished.
-        aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
+        aux: Internal<Option<Json>> as AUX = Field::new("_aux", JsonT).null();
         updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
     }
 }
@@ -318,9 +318,9 @@ crate::registry! {
         uid: String as UID = Field::new("uid", Varchar(12)).unique();
         name: String as NAME = Field::new("name", Varchar(150));
         /// `_dtype_str`: the value type (`int`, `float`, `str`, `bool`, `datetime`, `cat[ULabel]`, `list[…]`, …); LaminDB's `dtype`.
-        dtype_str: Option<String> as DTYPE_STR = Field::new("_dtype_str", Varchar(255)).null().shown();
+        dtype_str: Internal<Option<String>> as DTYPE_STR = Field::new("_dtype_str", Varchar(255)).null().shown();
         /// `_ounit_str`: the unit as an ontology term, if any.
-        ounit_str: Option<String> as OUNIT_STR = Field::new("_ounit_str", Varchar(255)).null();
+        ounit_str: Internal<Option<String>> as OUNIT_STR = Field::new("_ounit_str", Varchar(255)).null();
         unit: Option<String> as UNIT = Field::new("unit", Varchar(30)).null();
         description: Option<String> as DESCRIPTION = Field::new("description", Text).null();
         /// 0 for a scalar value, 1 for a list, more for arrays.
@@ -335,7 +335,7 @@ crate::registry! {
         is_type: bool as IS_TYPE = Field::new("is_type", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
         /// LaminDB's auxiliary JSON (`_aux`) for internal state; `null` unless LaminDB needs it.
-        aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
+        aux: Internal<Option<Json>> as AUX = Field::new("_aux", JsonT).null();
         created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
         branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
         created_on_id: Option<i64> as CREATED_ON_ID = Field::new("created_on_id", Int).fk("Branch");
@@ -359,7 +359,7 @@ crate::registry! {
         is_type: bool as IS_TYPE = Field::new("is_type", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
         /// LaminDB's auxiliary JSON (`_aux`) for internal state; `null` unless LaminDB needs it.
-        aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
+        aux: Internal<Option<Json>> as AUX = Field::new("_aux", JsonT).null();
         created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
         updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
         id: Option<i64> as ID = Field::new("id", Int);
@@ -371,7 +371,7 @@ crate::registry! {
         start_date: Option<String> as START_DATE(Date) = Field::new("start_date", Date).null();
         end_date: Option<String> as END_DATE(Date) = Field::new("end_date", Date).null();
         /// `_status_code`: the project's status.
-        status_code: Option<i64> as STATUS_CODE = Field::new("_status_code", SmallInt);
+        status_code: Internal<Option<i64>> as STATUS_CODE = Field::new("_status_code", SmallInt);
         branch_id: Option<i64> as BRANCH_ID = Field::new("branch_id", Int).fk("Branch");
         created_on_id: Option<i64> as CREATED_ON_ID = Field::new("created_on_id", Int).fk("Branch");
         run_id: Option<i64> as RUN_ID = Field::new("run_id", BigInt).null().fk("Run");
@@ -391,7 +391,7 @@ crate::registry! {
         is_type: bool as IS_TYPE = Field::new("is_type", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
         /// LaminDB's auxiliary JSON (`_aux`) for internal state; `null` unless LaminDB needs it.
-        aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
+        aux: Internal<Option<Json>> as AUX = Field::new("_aux", JsonT).null();
         created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
         updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
         id: Option<i64> as ID = Field::new("id", Int);
@@ -425,7 +425,7 @@ crate::registry! {
         is_latest: bool as IS_LATEST = Field::new("is_latest", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
         /// LaminDB's auxiliary JSON (`_aux`) for internal state; `null` unless LaminDB needs it.
-        aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
+        aux: Internal<Option<Json>> as AUX = Field::new("_aux", JsonT).null();
         created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
         updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
         id: Option<i64> as ID = Field::new("id", Int);
@@ -459,7 +459,7 @@ crate::registry! {
         is_type: bool as IS_TYPE = Field::new("is_type", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
         /// LaminDB's auxiliary JSON (`_aux`) for internal state; `null` unless LaminDB needs it.
-        aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
+        aux: Internal<Option<Json>> as AUX = Field::new("_aux", JsonT).null();
         created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
         updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
         id: Option<i64> as ID = Field::new("id", Int);
@@ -489,7 +489,7 @@ crate::registry! {
         is_type: bool as IS_TYPE = Field::new("is_type", Bool);
         is_locked: bool as IS_LOCKED = Field::new("is_locked", Bool);
         /// LaminDB's auxiliary JSON (`_aux`) for internal state; `null` unless LaminDB needs it.
-        aux: Option<Json> as AUX = Field::new("_aux", JsonT).null();
+        aux: Internal<Option<Json>> as AUX = Field::new("_aux", JsonT).null();
         created_at: Option<DateTime<Utc>> as CREATED_AT = Field::new("created_at", Dt);
         updated_at: Option<DateTime<Utc>> as UPDATED_AT = Field::new("updated_at", Dt);
         id: Option<i64> as ID = Field::new("id", Int);
@@ -505,7 +505,7 @@ crate::registry! {
         /// The object type it validates, e.g. `DataFrame`.
         otype: Option<String> as OTYPE = Field::new("otype", Varchar(64)).null();
         /// `_dtype_str`: the value type of all members, when they share one.
-        dtype_str: Option<String> as DTYPE_STR = Field::new("_dtype_str", Varchar(64)).null();
+        dtype_str: Internal<Option<String>> as DTYPE_STR = Field::new("_dtype_str", Varchar(64)).null();
         /// LaminDB's hash of the member uids, to find an existing identical schema.
         hash: Option<String> as HASH = Field::new("hash", Varchar(22)).null();
         /// Whether every member must be present in a validated dataset.

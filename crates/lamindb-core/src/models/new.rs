@@ -65,7 +65,7 @@ impl Feature {
         Feature {
             uid: new_uid(Self::REGISTRY),
             name: name.into(),
-            dtype_str: Some(dtype.into()),
+            dtype_str: crate::value::Internal(Some(dtype.into())),
             ..Default::default()
         }
     }

@@ -70,6 +70,10 @@ impl<T: ColumnType> ColumnType for Option<T> {
     type Kind = T::Kind;
 }
 
+impl<T: ColumnType> ColumnType for crate::value::Internal<T> {
+    type Kind = T::Kind;
+}
+
 /// A value that a lookup on a column of kind `K` takes (see the [module docs](self)).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a value of a `{K}` column",

@@ -8,6 +8,17 @@ use crate::models::Run;
 use crate::run_owner::RunOwner;
 
 impl Run {
+    /// The run's status (LaminDB's `run.status`, kept as `_status_code`), or `None` for a code
+    /// LaminDB does not define.
+    ///
+    /// ```
+    /// use lamindb_core::{Run, RunStatus};
+    /// assert_eq!(Run::new(1).status(), None); // not saved: no status yet
+    /// ```
+    pub fn status(&self) -> Option<RunStatus> {
+        self.status_code.and_then(RunStatus::from_code)
+    }
+
     /// Saves a started run of `opts`'s transform without tracking it on `inst` (a run that
     /// another process attaches to, see [`Run::attach`]).
     ///
@@ -25,7 +36,7 @@ impl Run {
     /// assert_eq!(inst.current_run()?.map(|r| r.uid), Some(run.uid.clone()));
     /// Run::attach(&inst, None)?;
     /// let ended = run.end(&inst, RunStatus::Completed)?;
-    /// assert_eq!(ended.status_code, Some(RunStatus::Completed.code()));
+    /// assert_eq!(ended.status(), Some(RunStatus::Completed));
     /// # Ok(()) }
     /// ```
     pub fn start(inst: &Instance, opts: &TrackOptions) -> Result<Run> {
