@@ -167,9 +167,28 @@ impl Instance {
             Ok(settings) => Instance::open_settings(dir, settings),
             // A path that exists names a folder, not an instance: say what is missing there.
             Err(Error::InstanceNotFound(..) | Error::InvalidIdentifier { .. }) if path.exists() => {
-                Err(Error::Refused(Refusal::NoInstanceAt { path: path.to_path_buf() }))
+                Instance::open_by_marker(dir, path)
             }
             Err(e) => Err(e),
+        }
+    }
+
+    /// The instance whose storage root is the folder `path` and whose database is elsewhere
+    /// (PostgreSQL): found through the folder's storage marker and the settings of that
+    /// instance in `dir`. A folder without a marker, or whose instance has no settings here,
+    /// is [`Refusal::NoInstanceAt`].
+    fn open_by_marker(dir: &SettingsDir, path: &Path) -> Result<Instance> {
+        let no_instance = || Error::Refused(Refusal::NoInstanceAt { path: path.to_path_buf() });
+        let Ok(root) = StorageRoot::parse(&path.to_string_lossy()) else { return Err(no_instance()) };
+        let Some(m) =
+            Store::open(&root).ok().and_then(|store| marker::read_marker_full(&store).ok().flatten())
+        else {
+            return Err(no_instance());
+        };
+        let slug = settings_from_marker(&m, root.as_str(), None).slug();
+        match dir.find(&slug) {
+            Ok(settings) if settings.storage_root == root.as_str() => Instance::open_settings(dir, settings),
+            _ => Err(no_instance()),
         }
     }
 
