@@ -33,8 +33,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::fields::run;
-use crate::instance::Instance;
 use crate::models::Run;
+use crate::pool::Instance;
 use crate::registry::SQLRecord;
 use crate::track::RunStatus;
 

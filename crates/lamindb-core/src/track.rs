@@ -30,8 +30,8 @@ use chrono::Utc;
 use lamindb_storage::hash::hash_bytes;
 
 use crate::error::{Error, Result};
-use crate::instance::Instance;
 use crate::models::{Run, Transform, tables, transform};
+use crate::pool::Instance;
 use crate::registry::SQLRecord;
 use crate::uid::{decode_base62, encode_base62};
 use crate::value::{Json, SqlType, Value};

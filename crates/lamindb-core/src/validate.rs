@@ -7,7 +7,7 @@
 //! record (checked against the database).
 
 use crate::error::{Error, FieldError, Result};
-use crate::instance::Instance;
+use crate::pool::Instance;
 use crate::query::{Q, QuerySet};
 use crate::registry::Registry;
 use crate::value::{SqlType, Value};

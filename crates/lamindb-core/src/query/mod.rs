@@ -130,7 +130,7 @@ pub mod search;
 
 use crate::db::{Dialect, DynRow, Sql};
 use crate::error::{Error, Result};
-use crate::instance::Instance;
+use crate::pool::Instance;
 use crate::registry::{Registry, SQLRecord};
 use crate::value::{SqlType, Value};
 use compile::{Aliases, compile};

@@ -14,8 +14,8 @@ pub use handle::RegistryRecords;
 pub use labels::{BulkCreated, Created, NameMatch};
 
 use crate::error::{Error, Result};
-use crate::instance::Instance;
 use crate::models::ULabel;
+use crate::pool::Instance;
 use crate::query::{Q, QuerySet};
 use crate::registry::{Registry, SQLRecord};
 use crate::settings::SettingsDir;

@@ -15,7 +15,7 @@ mod row;
 
 use crate::db::DynRow;
 use crate::error::{Error, Result};
-use crate::instance::Instance;
+use crate::pool::Instance;
 use crate::value::{SqlType, Value};
 
 pub use decl::{Field, Registry, TransferPolicy};
