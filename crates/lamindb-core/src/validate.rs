@@ -9,7 +9,7 @@
 use crate::error::{Error, FieldError, Result};
 use crate::pool::Instance;
 use crate::query::{Q, QuerySet};
-use crate::registry::Registry;
+use crate::registry::decl::Registry;
 use crate::value::{SqlType, Value};
 
 /// Checks `values` (in field order) of a record of `reg` with primary key `id` (`None`: new):
