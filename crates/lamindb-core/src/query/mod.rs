@@ -5,7 +5,7 @@
 //!
 //! Two faces, one SQL:
 //!
-//! - [`Query<R>`] (from [`SQLRecord::filter`] / [`SQLRecord::query`]) is the typed form for Rust code.
+//! - [`Query<R>`] (from [`SQLRecord::filter`](crate::SQLRecord::filter) / [`SQLRecord::query`](crate::SQLRecord::query)) is the typed form for Rust code.
 //!   Its conditions ([`Where<R>`]), orderings ([`Order<R>`]) and field sets ([`FieldSet<R>`]) are
 //!   built from the typed fields of [`crate::fields`] and carry their registry; a lookup's value
 //!   has the kind of its column ([`kind`]).
@@ -103,7 +103,7 @@
 //! let _ = Artifact::query().order_by(artifact::ULABELS.then(ulabel::NAME));
 //! ```
 //!
-//! [`SQLRecord::from_values`] with a field that is not a text column of the registry itself:
+//! [`SQLRecord::from_values`](crate::SQLRecord::from_values) with a field that is not a text column of the registry itself:
 //!
 //! ```compile_fail,E0308
 //! # fn f(inst: &lamindb_core::Instance) {

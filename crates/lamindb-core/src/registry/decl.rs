@@ -108,7 +108,7 @@ pub struct Registry {
     pub hidden_unless_asked: Option<(&'static str, &'static str)>,
 }
 
-/// What a transfer between instances ([`Instance::transfer_from`]) does with the records of a
+/// What a transfer between instances ([`Instance::transfer_from`](crate::Instance::transfer_from)) does with the records of a
 /// registry, whether transferred or pointed to by a transferred record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
