@@ -30,8 +30,8 @@ mod api;
 use serde_json::Value as J;
 
 use crate::error::{Error, Result};
-use crate::instance::Instance;
 use crate::models::{Artifact, Feature, Project, Record as SheetRecord, ULabel, feature, tables};
+use crate::pool::Instance;
 use crate::query::Q;
 use crate::registry::{Registry, SQLRecord, SaveContext};
 use crate::value::{SqlType, Value};

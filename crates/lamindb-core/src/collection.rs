@@ -29,8 +29,8 @@ use std::collections::HashSet;
 use lamindb_storage::hash::hash_string;
 
 use crate::error::{Error, Result};
-use crate::instance::Instance;
 use crate::models::{Artifact, Collection, collection, tables};
+use crate::pool::Instance;
 use crate::registry::SQLRecord;
 use crate::uid::{decode_base62, encode_base62};
 use crate::value::{SqlType, Value};

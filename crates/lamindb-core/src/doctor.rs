@@ -36,8 +36,8 @@ use lamindb_storage::{RootKind, Store, hash, marker};
 
 use crate::error::Result;
 use crate::fields::artifact;
-use crate::instance::Instance;
 use crate::models::{Artifact, Storage};
+use crate::pool::Instance;
 use crate::registry::SQLRecord;
 
 /// What [`Instance::doctor`] checks and does.

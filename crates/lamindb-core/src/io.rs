@@ -36,8 +36,8 @@ use std::collections::HashSet;
 
 use crate::db::Dialect;
 use crate::error::{Error, Refusal, Result};
-use crate::instance::Instance;
 use crate::models::{Branch, Space, Storage, User, tables};
+use crate::pool::Instance;
 use crate::registry::SQLRecord;
 use crate::value::{SqlType, Value, parse_date, parse_datetime};
 

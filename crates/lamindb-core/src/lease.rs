@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 #[cfg(feature = "postgres")]
 use crate::db::Db;
 use crate::error::{Error, Refusal, Result};
-use crate::instance::Instance;
+use crate::pool::Instance;
 
 /// The key of the writer lease among PostgreSQL's advisory locks of a database (an arbitrary
 /// constant: "lamindb " as bytes).

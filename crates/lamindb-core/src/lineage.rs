@@ -30,8 +30,8 @@ use std::collections::HashSet;
 
 use crate::error::Result;
 use crate::fields::{artifact, run};
-use crate::instance::Instance;
 use crate::models::{Artifact, Run, Transform};
+use crate::pool::Instance;
 use crate::registry::SQLRecord;
 use crate::track::RunStatus;
 

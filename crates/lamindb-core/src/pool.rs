@@ -1,4 +1,4 @@
-//! Connections of an [`Instance`]: a small pool, transactions through diesel's transaction
+//! The [`Instance`] handle and its connections: a small pool, transactions through diesel's transaction
 //! manager, and the statement-level methods the rest of the crate builds on.
 //!
 //! An `Instance` is a cheap handle (`Clone`, `Send + Sync`). Each operation takes a connection
@@ -9,11 +9,11 @@
 //! The pool opens connections lazily (the first when the instance is opened) and keeps at most
 //! [`MAX_IDLE`] idle ones; it spawns no threads.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 
 use crate::db::{Db, Dialect, DynRow, Sql, ValueRef};
 use crate::error::Result;
-use crate::instance::Instance;
+use crate::settings::{InstanceSettings, SettingsDir, UserSettings};
 use crate::value::Value;
 
 /// Idle connections kept for reuse.
@@ -69,6 +69,68 @@ impl Pool {
 
 /// The connection a transaction handle is pinned to.
 pub(crate) type Pinned = Arc<Mutex<Db>>;
+
+/// An open instance: the handle every operation takes.
+///
+/// Cheap to clone and `Send + Sync`: clones share the instance's settings and its pool of
+/// database connections, so a service can hold several instances and use each from many threads.
+/// Opening one never changes which instance is current.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let tmp = tempfile::tempdir()?;
+/// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
+/// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
+/// # lamindb_core::Instance::init_in(&settings, &opts)?;
+/// use lamindb_core::{Instance, SQLRecord, ULabel, fields::ulabel};
+///
+/// let inst = Instance::open(tmp.path().join("data"))?;
+/// let worker = inst.clone();
+/// std::thread::spawn(move || ULabel::new("from a thread").save(&worker)).join().unwrap()?;
+/// assert!(ULabel::filter(ulabel::NAME.eq("from a thread")).exists(&inst)?);
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Instance {
+    pub(crate) shared: Arc<Shared>,
+    /// Inside [`Instance::transaction`]: the connection every operation of this handle uses.
+    pub(crate) pinned: Option<Pinned>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) settings: RwLock<InstanceSettings>,
+    pub(crate) dir: SettingsDir,
+    pub(crate) user: UserSettings,
+    /// The current user's `lamindb_user.id`, once known (forgotten when an import replaces rows).
+    pub(crate) user_id: RwLock<Option<i64>>,
+    /// The instance uid (derived from the instance id, which never changes).
+    pub(crate) uid: OnceLock<String>,
+    pub(crate) pool: Pool,
+    /// The run that records saved through this instance belong to (`Instance::track`).
+    pub(crate) run: RwLock<Option<i64>>,
+}
+
+// The handle's connection: pinned to a transaction or taken from the pool.
+impl Instance {
+    pub(crate) fn pinned(&self) -> Option<&Pinned> {
+        self.pinned.as_ref()
+    }
+
+    pub(crate) fn pinned_to(&self, pinned: Pinned) -> Instance {
+        Instance { shared: self.shared.clone(), pinned: Some(pinned) }
+    }
+
+    /// A handle on the same instance pinned to no transaction: its operations take pooled
+    /// connections (which do not see what an open transaction of this handle has written).
+    pub(crate) fn unpinned(&self) -> Instance {
+        Instance { shared: self.shared.clone(), pinned: None }
+    }
+
+    pub(crate) fn pool(&self) -> &Pool {
+        &self.shared.pool
+    }
+}
 
 // Connections and transactions.
 impl Instance {

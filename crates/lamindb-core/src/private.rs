@@ -4,7 +4,7 @@
 //! [`Instance`].
 
 use crate::error::Result;
-use crate::instance::Instance;
+use crate::pool::Instance;
 use crate::query::QuerySet;
 use crate::registry::SaveContext;
 use crate::value::Value;

@@ -33,10 +33,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::fields::run;
-use crate::instance::Instance;
 use crate::models::Run;
+use crate::pool::Instance;
 use crate::registry::SQLRecord;
-use crate::track::RunStatus;
+use crate::track::status::RunStatus;
 
 /// A process, by id and start time (clock ticks since boot, `/proc/<pid>/stat`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,8 +11,8 @@ mod locations;
 use lamindb_storage::{StorageRoot, Store, marker};
 
 use crate::error::{Error, Refusal, Result};
-use crate::instance::Instance;
 use crate::models::{Artifact, Storage};
+use crate::pool::Instance;
 use crate::registry::SQLRecord;
 
 pub use locations::StorageLocations;

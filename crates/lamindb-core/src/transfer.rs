@@ -42,8 +42,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::Utc;
 
 use crate::error::{Error, Result};
-use crate::instance::Instance;
 use crate::models::{Artifact, Collection, Run, Transform, artifact, run, tables};
+use crate::pool::Instance;
 use crate::registry::{SQLRecord, TransferPolicy};
 use crate::track::RunStatus;
 use crate::value::{SqlType, Value};

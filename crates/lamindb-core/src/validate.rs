@@ -7,9 +7,9 @@
 //! record (checked against the database).
 
 use crate::error::{Error, FieldError, Result};
-use crate::instance::Instance;
+use crate::pool::Instance;
 use crate::query::{Q, QuerySet};
-use crate::registry::Registry;
+use crate::registry::decl::Registry;
 use crate::value::{SqlType, Value};
 
 /// Checks `values` (in field order) of a record of `reg` with primary key `id` (`None`: new):

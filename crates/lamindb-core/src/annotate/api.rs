@@ -4,8 +4,8 @@ use serde_json::Value as J;
 
 use super::ArtifactLabel;
 use crate::error::Result;
-use crate::instance::Instance;
 use crate::models::{Artifact, Project};
+use crate::pool::Instance;
 
 impl Artifact {
     /// Links `labels` (ULabels, Projects or Records: an array, a slice or a `Vec` of

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use super::{ArtifactOptions, ArtifactOutcome, ArtifactSource, Progress, SaveSummary};
 use crate::error::Result;
-use crate::instance::Instance;
 use crate::models::{Artifact, Storage};
+use crate::pool::Instance;
 
 impl Artifact {
     /// The latest artifact with this key outside the trash (any storage location), newest first;

@@ -8,8 +8,8 @@ use lamindb_storage::{ObjectMeta, Store, suffix};
 
 use super::prepare::Prepared;
 use super::*;
-use crate::instance::Instance;
 use crate::models::Storage;
+use crate::pool::Instance;
 
 impl Instance {
     /// Registers the objects at `url` as artifacts, in place (LaminDB's `Artifact("s3://…")`

@@ -8,8 +8,8 @@ use lamindb_storage::{StorageRoot, Store, suffix};
 
 use super::sql::*;
 use super::*;
-use crate::instance::Instance;
 use crate::models::Storage;
+use crate::pool::Instance;
 use crate::registry::SQLRecord;
 use crate::settings::cache_dir;
 use crate::storage::WriteAction;

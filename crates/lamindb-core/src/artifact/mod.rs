@@ -309,7 +309,7 @@ pub(crate) fn changed(path: &Path) -> Error {
 impl crate::records::Delete for Artifact {
     /// [`Artifact::delete_permanently_with`] with LaminDB's default for the bytes: removed under
     /// a virtual key, kept for a file registered in place.
-    fn delete_permanently(&self, inst: &crate::instance::Instance) -> crate::error::Result<()> {
+    fn delete_permanently(&self, inst: &crate::pool::Instance) -> crate::error::Result<()> {
         inst.delete_artifact_permanently(self, None).map(drop)
     }
 }
@@ -317,7 +317,7 @@ impl crate::records::Delete for Artifact {
 impl crate::records::Trash for Artifact {
     /// To the trash (branch −1), bytes kept: refused in a storage location this instance does not
     /// manage.
-    fn delete(&self, inst: &crate::instance::Instance) -> crate::error::Result<()> {
+    fn delete(&self, inst: &crate::pool::Instance) -> crate::error::Result<()> {
         // As the database has it now: this copy may be older than a delete elsewhere.
         use crate::registry::SQLRecord as _;
         inst.trash_artifact(&Artifact::get_by_id(inst, self.pk()?)?, false).map(drop)
@@ -325,7 +325,7 @@ impl crate::records::Trash for Artifact {
 
     /// Back to the main branch: the artifact becomes the latest version again when it is
     /// the newest on the main branch.
-    fn restore(&mut self, inst: &crate::instance::Instance) -> crate::error::Result<()> {
+    fn restore(&mut self, inst: &crate::pool::Instance) -> crate::error::Result<()> {
         *self = inst.restore_artifact(self)?;
         Ok(())
     }

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use super::{ArtifactOptions, ArtifactOutcome};
 use crate::error::Result;
-use crate::instance::Instance;
 use crate::models::Artifact;
+use crate::pool::Instance;
 
 impl Artifact {
     /// An artifact to make of a local file or folder (LaminDB's `Artifact(path, key=…)`); nothing

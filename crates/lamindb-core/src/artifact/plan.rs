@@ -8,8 +8,8 @@ use std::collections::{HashMap, HashSet};
 use super::prepare::Prepared;
 use super::sql::*;
 use super::*;
-use crate::instance::Instance;
 use crate::models::Storage;
+use crate::pool::Instance;
 use crate::uid::{decode_base62, encode_base62};
 use crate::value::{SqlType, Value};
 

@@ -15,8 +15,8 @@ use lamindb_storage::suffix;
 
 use super::paths::{resolve, split_name};
 use super::*;
-use crate::instance::Instance;
 use crate::models::Storage;
+use crate::pool::Instance;
 use crate::registry::SaveContext;
 use crate::statcache::{FileStat, StatCache};
 use crate::storage::WriteAction;

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use super::prepare::Prepared;
 use super::*;
-use crate::instance::Instance;
+use crate::pool::Instance;
 
 impl Instance {
     /// Creates (or finds) the artifact of one local file or folder; see the module docs.

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::*;
 use crate::db::Sql;
-use crate::instance::Instance;
+use crate::pool::Instance;
 use crate::registry::SQLRecord;
 use crate::value::{SqlType, Value};
 

@@ -1,8 +1,8 @@
 //! Collections as methods of [`Collection`].
 
 use crate::error::Result;
-use crate::instance::Instance;
 use crate::models::{Artifact, Collection};
+use crate::pool::Instance;
 
 impl Collection {
     /// Makes the collection `key` of `artifacts`, in their order (LaminDB's

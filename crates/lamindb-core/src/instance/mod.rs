@@ -21,51 +21,11 @@ use lamindb_storage::{RootKind, StorageRoot, Store, marker};
 use crate::db::{Db, Dialect, is_postgres_url, redact_url};
 use crate::error::{Error, Refusal, Result};
 use crate::models::{Storage, User};
-use crate::pool::{Pinned, Pool};
+pub use crate::pool::Instance;
+use crate::pool::{Pool, Shared};
 use crate::registry::{SQLRecord, SaveContext};
 use crate::settings::{InstanceSettings, SettingsDir, UserSettings};
 use crate::value::{SqlType, Value};
-
-/// An open instance: the handle every operation takes.
-///
-/// Cheap to clone and `Send + Sync`: clones share the instance's settings and its pool of
-/// database connections, so a service can hold several instances and use each from many threads.
-/// Opening one never changes which instance is current.
-///
-/// ```
-/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// # let tmp = tempfile::tempdir()?;
-/// # let settings = lamindb_core::SettingsDir::at(tmp.path().join(".lamin"));
-/// # let opts = lamindb_core::InitOptions { storage: tmp.path().join("data").display().to_string(), ..Default::default() };
-/// # lamindb_core::Instance::init_in(&settings, &opts)?;
-/// use lamindb_core::{Instance, SQLRecord, ULabel, fields::ulabel};
-///
-/// let inst = Instance::open(tmp.path().join("data"))?;
-/// let worker = inst.clone();
-/// std::thread::spawn(move || ULabel::new("from a thread").save(&worker)).join().unwrap()?;
-/// assert!(ULabel::filter(ulabel::NAME.eq("from a thread")).exists(&inst)?);
-/// # Ok(()) }
-/// ```
-#[derive(Clone, Debug)]
-pub struct Instance {
-    shared: Arc<Shared>,
-    /// Inside [`Instance::transaction`]: the connection every operation of this handle uses.
-    pinned: Option<Pinned>,
-}
-
-#[derive(Debug)]
-struct Shared {
-    settings: RwLock<InstanceSettings>,
-    dir: SettingsDir,
-    user: UserSettings,
-    /// The current user's `lamindb_user.id`, once known (forgotten when an import replaces rows).
-    user_id: RwLock<Option<i64>>,
-    /// The instance uid (derived from the instance id, which never changes).
-    uid: OnceLock<String>,
-    pool: Pool,
-    /// The run that records saved through this instance belong to (`Instance::track`).
-    run: RwLock<Option<i64>>,
-}
 
 /// What `lamin info` shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -285,24 +245,6 @@ impl Instance {
     pub fn current_in(dir: &SettingsDir, cwd: &Path) -> Result<Instance> {
         let settings = dir.resolve_current(cwd)?.ok_or(Error::NotConfigured)?;
         Instance::open_settings(dir, settings)
-    }
-
-    pub(crate) fn pinned(&self) -> Option<&Pinned> {
-        self.pinned.as_ref()
-    }
-
-    pub(crate) fn pinned_to(&self, pinned: Pinned) -> Instance {
-        Instance { shared: self.shared.clone(), pinned: Some(pinned) }
-    }
-
-    /// A handle on the same instance pinned to no transaction: its operations take pooled
-    /// connections (which do not see what an open transaction of this handle has written).
-    pub(crate) fn unpinned(&self) -> Instance {
-        Instance { shared: self.shared.clone(), pinned: None }
-    }
-
-    pub(crate) fn pool(&self) -> &Pool {
-        &self.shared.pool
     }
 
     /// The instance's settings (a copy: the default storage can change while the handle lives).

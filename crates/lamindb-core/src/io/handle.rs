@@ -3,7 +3,7 @@
 
 use super::{Column, ImportReport, MoveReport, Table};
 use crate::error::Result;
-use crate::instance::Instance;
+use crate::pool::Instance;
 
 // The door to whole tables.
 impl Instance {

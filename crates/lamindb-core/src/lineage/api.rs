@@ -2,8 +2,8 @@
 
 use super::Provenance;
 use crate::error::Result;
-use crate::instance::Instance;
 use crate::models::{Artifact, Run};
+use crate::pool::Instance;
 
 impl Artifact {
     /// The run that made the artifact with its transform, inputs and the runs that made them, to

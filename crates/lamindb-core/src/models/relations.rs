@@ -5,43 +5,7 @@
 
 use super::tables::*;
 use crate::registry::Registry;
-
-/// A relation that is not a foreign-key column of the registry itself: the reverse side of a
-/// foreign key, or a many-to-many link. (Forward relations are the `fk` fields.)
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Relation {
-    /// Records of `registry` whose column `fk` points to this record (`Storage.artifacts`).
-    Reverse {
-        /// LaminDB's related name.
-        name: &'static str,
-        /// The registry on the other side.
-        registry: &'static str,
-        /// The foreign-key column in that registry's table.
-        fk: &'static str,
-    },
-    /// Records of `registry` linked through `link_table` (`Artifact.ulabels`).
-    ManyToMany {
-        /// LaminDB's related name.
-        name: &'static str,
-        /// The registry on the other side.
-        registry: &'static str,
-        /// The link table.
-        link_table: &'static str,
-        /// The link table's column pointing to this registry.
-        self_fk: &'static str,
-        /// The link table's column pointing to the other registry.
-        other_fk: &'static str,
-    },
-}
-
-impl Relation {
-    /// LaminDB's name of the relation.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Relation::Reverse { name, .. } | Relation::ManyToMany { name, .. } => name,
-        }
-    }
-}
+pub use crate::registry::decl::Relation;
 
 /// The reverse and many-to-many relations of the registry named `registry` (none for a name
 /// that is not a registry).

@@ -5,7 +5,6 @@ use std::borrow::Cow;
 use std::marker::PhantomData;
 
 use super::expr::Q;
-use super::field::Col;
 
 /// A condition on records of registry `R`, built from `R`'s typed fields
 /// (`ulabel::NAME.starts_with("T")`) and combined with `&`, `|` and `!` with conditions of the
@@ -131,18 +130,6 @@ impl<R> std::fmt::Debug for Order<R> {
     }
 }
 
-impl<R, K> From<Col<R, K>> for Order<R> {
-    fn from(c: Col<R, K>) -> Order<R> {
-        c.asc()
-    }
-}
-
-impl<R, K> From<&Col<R, K>> for Order<R> {
-    fn from(c: &Col<R, K>) -> Order<R> {
-        c.asc()
-    }
-}
-
 /// Fields of registry `R` named together: one field (`ulabel::NAME`), a tuple of fields
 /// (`(ulabel::NAME, ulabel::DESCRIPTION)`, up to 12), or `()` for none. Taken by
 /// [`SQLRecord::save_fields`](crate::SQLRecord::save_fields) and
@@ -150,18 +137,6 @@ impl<R, K> From<&Col<R, K>> for Order<R> {
 pub trait FieldSet<R> {
     /// The fields' names, in order.
     fn field_names(&self) -> Vec<&str>;
-}
-
-impl<R, K> FieldSet<R> for Col<R, K> {
-    fn field_names(&self) -> Vec<&str> {
-        vec![self.path()]
-    }
-}
-
-impl<R, K> FieldSet<R> for &Col<R, K> {
-    fn field_names(&self) -> Vec<&str> {
-        vec![self.path()]
-    }
 }
 
 impl<R> FieldSet<R> for () {

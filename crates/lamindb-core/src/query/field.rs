@@ -23,7 +23,7 @@
 use std::borrow::Cow;
 use std::marker::PhantomData;
 
-use super::cond::{Order, Where};
+use super::cond::{FieldSet, Order, Where};
 use super::expr::{Lookup, Node, Operand, Q};
 use super::kind::{ColumnValue, Text};
 use crate::value::Value;
@@ -224,5 +224,30 @@ impl<R, T> Rel<R, T> {
     /// A relation of the related records, reached from `R` (`run::TRANSFORM` after `artifact::RUN`).
     pub fn then_rel<U>(&self, next: Rel<T, U>) -> Rel<R, U> {
         Rel { path: Cow::Owned(format!("{}__{}", self.path, next.path)), _registries: PhantomData }
+    }
+}
+
+// A field orders by itself, ascending, and is a set of one field.
+impl<R, K> From<Col<R, K>> for Order<R> {
+    fn from(c: Col<R, K>) -> Order<R> {
+        c.asc()
+    }
+}
+
+impl<R, K> From<&Col<R, K>> for Order<R> {
+    fn from(c: &Col<R, K>) -> Order<R> {
+        c.asc()
+    }
+}
+
+impl<R, K> FieldSet<R> for Col<R, K> {
+    fn field_names(&self) -> Vec<&str> {
+        vec![self.path()]
+    }
+}
+
+impl<R, K> FieldSet<R> for &Col<R, K> {
+    fn field_names(&self) -> Vec<&str> {
+        vec![self.path()]
     }
 }

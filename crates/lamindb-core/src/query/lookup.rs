@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
-use crate::instance::Instance;
+use crate::pool::Instance;
 use crate::registry::Registry;
 use crate::value::Value;
 

@@ -15,7 +15,7 @@
 
 use crate::db::Dialect;
 use crate::error::{Error, Result};
-use crate::instance::Instance;
+use crate::pool::Instance;
 use crate::registry::{Field, Registry};
 use crate::value::{SqlType, Value};
 

@@ -13,11 +13,11 @@
 use std::marker::PhantomData;
 
 use crate::error::{Error, Result};
-use crate::instance::Instance;
 use crate::models::{
     Artifact, ArtifactProject, ArtifactRecord, ArtifactULabel, Branch, Collection, Feature, Project, Record,
     Reference, Run, Schema, Space, Storage, Transform, ULabel, User,
 };
+use crate::pool::Instance;
 use crate::registry::{Registry, SQLRecord as _};
 
 /// What a delete did.

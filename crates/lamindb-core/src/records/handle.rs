@@ -4,7 +4,7 @@
 
 use super::Deleted;
 use crate::error::Result;
-use crate::instance::Instance;
+use crate::pool::Instance;
 use crate::query::QuerySet;
 use crate::registry::Registry;
 use crate::value::Value;

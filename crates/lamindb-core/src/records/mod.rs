@@ -7,15 +7,17 @@
 mod delete;
 mod handle;
 mod labels;
+pub(crate) mod values;
 
 pub use delete::{Delete, Deleted, Trash};
 pub(crate) use delete::{delete_record, restore_record};
 pub use handle::RegistryRecords;
 pub use labels::{BulkCreated, Created, NameMatch};
+pub use values::FromValues;
 
 use crate::error::{Error, Result};
-use crate::instance::Instance;
 use crate::models::ULabel;
+use crate::pool::Instance;
 use crate::query::{Q, QuerySet};
 use crate::registry::{Registry, SQLRecord};
 use crate::settings::SettingsDir;
@@ -336,88 +338,4 @@ impl Instance {
     pub fn using(dir: &SettingsDir, identifier: &str) -> Result<Instance> {
         Instance::open_in(dir, identifier)
     }
-}
-
-/// What [`SQLRecord::from_values`] found or made.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FromValues<R> {
-    /// The records: existing ones (in id order), or the new unsaved ones with `create`.
-    pub records: Vec<R>,
-    /// Values that matched no record (without `create`).
-    pub missing: Vec<String>,
-    /// LaminDB's log lines of what matched.
-    pub logs: Vec<String>,
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 { word.to_string() } else { format!("{word}s") }
-}
-
-fn quoted(values: &[String]) -> String {
-    values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")
-}
-
-pub(crate) fn from_values<R: SQLRecord>(
-    inst: &Instance,
-    values: Vec<String>,
-    field: &str,
-    create: bool,
-) -> Result<FromValues<R>> {
-    let reg = R::REGISTRY;
-    let f = reg.check_field(field)?;
-    if field.contains("__") || !f.ty.is_text() {
-        return Err(Error::Unsupported {
-            registry: reg.name,
-            field: Some(field.to_string()),
-            message: format!("from_values matches a text field of {} itself, not '{field}'", reg.name),
-        });
-    }
-    let position = reg.index(f.name).expect("checked");
-    if create {
-        let records = values
-            .into_iter()
-            .map(|v| {
-                let mut row = R::default().values();
-                row[position] = Value::Text(v);
-                if let Some(uid) = reg.index("uid") {
-                    row[uid] = Value::Text(crate::uid::new_uid(reg));
-                }
-                R::from_row_values(row)
-            })
-            .collect::<Result<Vec<R>>>()?;
-        return Ok(FromValues { records, missing: Vec::new(), logs: Vec::new() });
-    }
-    let mut seen = std::collections::HashSet::new();
-    let unique: Vec<String> = values.into_iter().filter(|v| seen.insert(v.clone())).collect();
-    let mut records: Vec<R> = Vec::new();
-    for chunk in unique.chunks(10_000) {
-        let list = chunk.iter().map(|v| Value::Text(v.clone())).collect();
-        records.extend(R::query().filter_kw_list(&format!("{}__in", f.name), list).to_list(inst)?);
-    }
-    records.sort_by_key(SQLRecord::id);
-    let matched: std::collections::HashSet<String> =
-        records.iter().filter_map(|r| r.value(f.name)?.as_str().map(str::to_string)).collect();
-    let (found, missing): (Vec<String>, Vec<String>) = unique.into_iter().partition(|v| matched.contains(v));
-    let mut logs = Vec::new();
-    if !found.is_empty() {
-        logs.push(format!(
-            "loaded {} {} {} matching {}: {}",
-            records.len(),
-            reg.name,
-            plural(records.len(), "record"),
-            f.name,
-            quoted(&found)
-        ));
-    }
-    if !missing.is_empty() {
-        logs.push(format!(
-            "did not create {} {} for {} non-validated {}: {}",
-            reg.name,
-            plural(missing.len(), "record"),
-            missing.len(),
-            plural(missing.len(), f.name),
-            quoted(&missing)
-        ));
-    }
-    Ok(FromValues { records, missing, logs })
 }

@@ -89,7 +89,7 @@ pub struct Registry {
     pub time_ordered_uid: bool,
     /// Reverse and many-to-many relations, by LaminDB's related names (forward relations are
     /// the `fk` fields).
-    pub relations: &'static [crate::models::Relation],
+    pub relations: &'static [Relation],
     /// Link tables whose rows go with a record deleted for good: (table, column pointing to
     /// the record).
     pub links: &'static [(&'static str, &'static str)],
@@ -108,7 +108,7 @@ pub struct Registry {
     pub hidden_unless_asked: Option<(&'static str, &'static str)>,
 }
 
-/// What a transfer between instances ([`Instance::transfer_from`]) does with the records of a
+/// What a transfer between instances ([`Instance::transfer_from`](crate::Instance::transfer_from)) does with the records of a
 /// registry, whether transferred or pointed to by a transferred record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -193,6 +193,43 @@ impl Registry {
                 sql.push(", ");
             }
             sql.ident(f.name);
+        }
+    }
+}
+
+/// A relation that is not a foreign-key column of the registry itself: the reverse side of a
+/// foreign key, or a many-to-many link. (Forward relations are the `fk` fields.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relation {
+    /// Records of `registry` whose column `fk` points to this record (`Storage.artifacts`).
+    Reverse {
+        /// LaminDB's related name.
+        name: &'static str,
+        /// The registry on the other side.
+        registry: &'static str,
+        /// The foreign-key column in that registry's table.
+        fk: &'static str,
+    },
+    /// Records of `registry` linked through `link_table` (`Artifact.ulabels`).
+    ManyToMany {
+        /// LaminDB's related name.
+        name: &'static str,
+        /// The registry on the other side.
+        registry: &'static str,
+        /// The link table.
+        link_table: &'static str,
+        /// The link table's column pointing to this registry.
+        self_fk: &'static str,
+        /// The link table's column pointing to the other registry.
+        other_fk: &'static str,
+    },
+}
+
+impl Relation {
+    /// LaminDB's name of the relation.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Relation::Reverse { name, .. } | Relation::ManyToMany { name, .. } => name,
         }
     }
 }

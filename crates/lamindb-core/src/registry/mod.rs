@@ -9,13 +9,13 @@
 //! [`Field`] and [`Registry`] declarations, `row.rs` the insert and update of a row, `macros.rs`
 //! the [`registry!`](crate::registry!) macro.
 
-mod decl;
+pub(crate) mod decl;
 mod macros;
 mod row;
 
 use crate::db::DynRow;
 use crate::error::{Error, Result};
-use crate::instance::Instance;
+use crate::pool::Instance;
 use crate::value::{SqlType, Value};
 
 pub use decl::{Field, Registry, TransferPolicy};
@@ -226,8 +226,18 @@ pub trait SQLRecord: Sized + Clone + Default + std::fmt::Debug + Send + Sync + '
         values: impl IntoIterator<Item = V>,
         field: &crate::query::Col<Self, crate::query::kind::Text>,
         create: bool,
-    ) -> Result<crate::records::FromValues<Self>> {
-        crate::records::from_values(inst, values.into_iter().map(Into::into).collect(), field.path(), create)
+    ) -> Result<crate::records::values::FromValues<Self>> {
+        let values = values.into_iter().map(Into::into).collect();
+        let reg = Self::REGISTRY;
+        crate::records::values::from_values(
+            inst,
+            reg,
+            Self::default().values(),
+            values,
+            field.path(),
+            create,
+        )?
+        .try_map(Self::from_row_values)
     }
 
     /// [`SQLRecord::save`] on a blocking thread of the tokio runtime: never blocks a worker.

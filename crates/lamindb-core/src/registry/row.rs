@@ -4,7 +4,7 @@
 use super::{Field, Registry, SQLRecord, SaveContext};
 use crate::db::{Db, DynRow};
 use crate::error::{Error, Result};
-use crate::instance::Instance;
+use crate::pool::Instance;
 use crate::value::{SqlType, Value};
 
 /// Inserts or updates `rec` on a connection, with `ctx` for the [`TracksRun`](super::TracksRun) fields.

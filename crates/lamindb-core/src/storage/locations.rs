@@ -3,8 +3,8 @@
 
 use super::{StorageOutcome, WriteAction};
 use crate::error::Result;
-use crate::instance::Instance;
 use crate::models::Storage;
+use crate::pool::Instance;
 
 // The door to the instance's storage locations.
 impl Instance {

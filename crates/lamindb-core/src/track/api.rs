@@ -3,8 +3,8 @@
 
 use super::{RunStatus, TrackOptions};
 use crate::error::{Error, Result};
-use crate::instance::Instance;
 use crate::models::Run;
+use crate::pool::Instance;
 use crate::run_owner::RunOwner;
 
 impl Run {

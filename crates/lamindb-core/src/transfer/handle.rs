@@ -3,8 +3,8 @@
 
 use super::TransferSummary;
 use crate::error::Result;
-use crate::instance::Instance;
 use crate::models::{Artifact, Collection};
+use crate::pool::Instance;
 use crate::registry::SQLRecord;
 
 // The door to transfers between instances.
