@@ -255,10 +255,32 @@ fn file_graph(files: &[(String, String)]) -> BTreeMap<String, std::collections::
     let mut graph = BTreeMap::new();
     for (module, text) in files {
         let named: &mut std::collections::BTreeSet<String> = graph.entry(module.clone()).or_default();
-        for (_, path) in named_paths(&code_of(text), module) {
+        let code = code_of(text);
+        for (_, path) in named_paths(&code, module) {
             let target = resolve(&path, &modules);
             if target != *module && !target.is_empty() {
                 named.insert(target);
+            }
+        }
+        // A parent using its own child by a relative path (`use compile::…`, `cond::Where`);
+        // re-exports (`pub use child::X`) are the child's items shown by the parent, not a use.
+        if !module.is_empty() {
+            let prefix = format!("{module}::");
+            let uses: String = code
+                .lines()
+                .filter(|l| {
+                    !l.trim_start().starts_with("pub use") && !l.trim_start().starts_with("pub(crate) use")
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            for child in modules.iter().filter_map(|m| m.strip_prefix(&prefix)).filter(|c| !c.contains("::"))
+            {
+                let used = uses.match_indices(&format!("{child}::")).any(|(at, _)| {
+                    !uses[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':')
+                });
+                if used {
+                    named.insert(format!("{prefix}{child}"));
+                }
             }
         }
     }

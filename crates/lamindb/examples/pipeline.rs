@@ -30,7 +30,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Register every file and label it with its tissue, in one transaction.
     let tissues = ["lung", "liver", "lung", "heart"];
-    inst.transaction(|tx| {
+    inst.transaction(|tx| -> ln::Result<()> {
         for (i, tissue) in tissues.iter().enumerate() {
             let path = incoming.join(format!("sample{i}.csv"));
             let art = ln::Artifact::from_path(&path).key(format!("raw/sample{i}.csv")).save(tx)?;
@@ -38,12 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Some(l) => l,
                 None => ln::ULabel::new(*tissue).save(tx)?,
             };
-            ln::ArtifactULabel {
-                artifact_id: art.id.expect("saved"),
-                ulabel_id: label.id.expect("saved"),
-                ..Default::default()
-            }
-            .save(tx)?;
+            art.add_labels(tx, [&label])?;
         }
         Ok(())
     })?;

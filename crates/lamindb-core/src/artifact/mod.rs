@@ -38,6 +38,8 @@ mod save;
 pub use new::NewArtifact;
 mod sql;
 
+pub(crate) use sql::finish_save;
+
 use std::path::{Path, PathBuf};
 
 use lamindb_storage::hash;
@@ -293,12 +295,6 @@ pub(crate) fn absolute(path: &Path) -> Result<PathBuf> {
         Ok(p) => Ok(p),
         Err(e) => Err(Error::io(path, e)),
     }
-}
-
-/// Completes a save whose bytes are stored: clears the row's "storage ongoing" flag.
-pub(crate) fn finish_save(inst: &crate::Instance, artifact: &Artifact) -> Result<()> {
-    let id = artifact.id.ok_or(Error::NotSaved { registry: "Artifact" })?;
-    sql::clear_storage_ongoing(inst, &[id], chrono::Utc::now())
 }
 
 pub(crate) fn changed(path: &Path) -> Error {

@@ -219,3 +219,9 @@ pub(super) fn dedup_str(values: Vec<String>) -> Vec<String> {
     let mut seen = HashSet::new();
     values.into_iter().filter(|v| seen.insert(v.clone())).collect()
 }
+
+/// Completes a save whose bytes are stored: clears the row's "storage ongoing" flag.
+pub(crate) fn finish_save(inst: &crate::Instance, artifact: &Artifact) -> Result<()> {
+    let id = artifact.id.ok_or(Error::NotSaved { registry: "Artifact" })?;
+    clear_storage_ongoing(inst, &[id], chrono::Utc::now())
+}

@@ -263,7 +263,7 @@ crate::registry! {
 crate::registry! {
     /// The link between an artifact and a label (`lamindb_artifactulabel`).
     pub struct ArtifactULabel {
-        name: "ArtifactULabel", module: artifactulabel, table: "lamindb_artifactulabel", uid_len: None, name_field: "id",
+        name: "ArtifactULabel", module: artifactulabel, table: tables::ARTIFACT_ULABEL, uid_len: None, name_field: "id",
         soft_delete: false, versioned: false;
         id: Option<i64> as ID = Field::new("id", Int);
         artifact_id: i64 as ARTIFACT_ID = Field::new("artifact_id", Int).fk("Artifact");
@@ -280,7 +280,7 @@ crate::registry! {
     /// The link between an artifact and a record (`lamindb_artifactrecord`), with the feature
     /// when the record is a feature value.
     pub struct ArtifactRecord {
-        name: "ArtifactRecord", module: artifactrecord, table: "lamindb_artifactrecord", uid_len: None, name_field: "id",
+        name: "ArtifactRecord", module: artifactrecord, table: tables::ARTIFACT_RECORD, uid_len: None, name_field: "id",
         soft_delete: false, versioned: false;
         id: Option<i64> as ID = Field::new("id", BigInt);
         artifact_id: i64 as ARTIFACT_ID = Field::new("artifact_id", Int).fk("Artifact");
@@ -296,7 +296,7 @@ crate::registry! {
     /// The link between an artifact and a project (`lamindb_artifactproject`), with the feature
     /// when the project is a feature value.
     pub struct ArtifactProject {
-        name: "ArtifactProject", module: artifactproject, table: "lamindb_artifactproject", uid_len: None, name_field: "id",
+        name: "ArtifactProject", module: artifactproject, table: tables::ARTIFACT_PROJECT, uid_len: None, name_field: "id",
         soft_delete: false, versioned: false;
         id: Option<i64> as ID = Field::new("id", BigInt);
         artifact_id: i64 as ARTIFACT_ID = Field::new("artifact_id", Int).fk("Artifact");
@@ -543,7 +543,7 @@ macro_rules! tracks {
 tracks!(run: Storage, Transform, ULabel, Artifact, Feature, Project, Reference, Collection, Record, Schema);
 tracks!(updates: User, Storage, Transform, Run, ULabel, Artifact, Feature, Project, Reference, Collection, Record, Schema);
 
-pub use relations::{Relation, relations};
+pub use relations::Relation;
 
 /// Every core registry, for lookups by name (case-insensitive, as the CLI accepts them).
 pub fn registry_by_name(name: &str) -> Option<&'static crate::registry::Registry> {
@@ -570,4 +570,15 @@ pub fn all_registries() -> [&'static crate::registry::Registry; 15] {
         <Record as crate::registry::SQLRecord>::REGISTRY,
         Schema::REGISTRY,
     ]
+}
+
+/// The reverse and many-to-many relations of the registry named `registry` (none for a name
+/// that is not a registry).
+///
+/// ```
+/// let names: Vec<_> = lamindb_core::models::relations("Transform").iter().map(|r| r.name()).collect();
+/// assert_eq!(names, ["runs"]);
+/// ```
+pub fn relations(registry: &str) -> &'static [Relation] {
+    registry_by_name(registry).map_or(&[], |r: &'static crate::registry::Registry| r.relations)
 }

@@ -4,19 +4,7 @@
 //! (`relations: relations::ARTIFACT`); forward relations are its `fk` fields.
 
 use super::tables::*;
-use crate::registry::Registry;
 pub use crate::registry::decl::Relation;
-
-/// The reverse and many-to-many relations of the registry named `registry` (none for a name
-/// that is not a registry).
-///
-/// ```
-/// let names: Vec<_> = lamindb_core::models::relations("Transform").iter().map(|r| r.name()).collect();
-/// assert_eq!(names, ["runs"]);
-/// ```
-pub fn relations(registry: &str) -> &'static [Relation] {
-    super::registry_by_name(registry).map_or(&[], |r: &'static Registry| r.relations)
-}
 
 /// A many-to-many relation through a link table (`link`, its two foreign-key columns).
 const fn m2m(

@@ -7,16 +7,13 @@
 //! assert_eq!(lamindb_core::models::tables::JSONVALUE, "lamindb_jsonvalue");
 //! ```
 
-use super::{ArtifactProject, ArtifactRecord, ArtifactULabel};
-use crate::registry::SQLRecord;
-
 /// Artifacts and ULabels, with the feature when the label is a feature value (the table of
-/// [`ArtifactULabel`]).
-pub const ARTIFACT_ULABEL: &str = ArtifactULabel::REGISTRY.table;
-/// Artifacts and Projects, with the feature (the table of [`ArtifactProject`]).
-pub const ARTIFACT_PROJECT: &str = ArtifactProject::REGISTRY.table;
-/// Artifacts and Records, with the feature (the table of [`ArtifactRecord`]).
-pub const ARTIFACT_RECORD: &str = ArtifactRecord::REGISTRY.table;
+/// [`ArtifactULabel`](super::ArtifactULabel)).
+pub const ARTIFACT_ULABEL: &str = "lamindb_artifactulabel";
+/// Artifacts and Projects, with the feature (the table of [`ArtifactProject`](super::ArtifactProject)).
+pub const ARTIFACT_PROJECT: &str = "lamindb_artifactproject";
+/// Artifacts and Records, with the feature (the table of [`ArtifactRecord`](super::ArtifactRecord)).
+pub const ARTIFACT_RECORD: &str = "lamindb_artifactrecord";
 /// Artifacts and References (`artifact_id`, `reference_id`).
 pub const ARTIFACT_REFERENCE: &str = "lamindb_artifactreference";
 /// Artifacts and the JSON feature values annotating them (`artifact_id`, `jsonvalue_id`).

@@ -12,13 +12,16 @@
 
 use std::marker::PhantomData;
 
+use super::{promote_previous_version, set_branch, stem_of, value_of};
 use crate::error::{Error, Result};
 use crate::models::{
     Artifact, ArtifactProject, ArtifactRecord, ArtifactULabel, Branch, Collection, Feature, Project, Record,
     Reference, Run, Schema, Space, Storage, Transform, ULabel, User,
 };
 use crate::pool::Instance;
+use crate::query::{Q, QuerySet};
 use crate::registry::{Registry, SQLRecord as _};
+use crate::value::{SqlType, Value};
 
 /// What a delete did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,7 +38,7 @@ pub trait Delete: crate::registry::SQLRecord {
     /// when they are under a virtual key (as LaminDB's permanent delete); a storage location is
     /// refused while it has artifacts, is the default, or holds other objects.
     fn delete_permanently(&self, inst: &Instance) -> Result<()> {
-        super::delete_rows(inst, Self::REGISTRY, self.pk()?, true).map(drop)
+        delete_rows(inst, Self::REGISTRY, self.pk()?, true).map(drop)
     }
 }
 
@@ -71,12 +74,12 @@ pub trait Trash: Delete {
     /// that role to its newest other version. A record already in the trash is refused
     /// ([`Error::InTrash`]): delete it permanently instead.
     fn delete(&self, inst: &Instance) -> Result<()> {
-        super::delete_rows(inst, Self::REGISTRY, self.pk()?, false).map(drop)
+        delete_rows(inst, Self::REGISTRY, self.pk()?, false).map(drop)
     }
 
     /// Brings the record back from the trash (or archive) to the main branch and reloads it.
     fn restore(&mut self, inst: &Instance) -> Result<()> {
-        super::restore_rows(inst, Self::REGISTRY, self.pk()?)?;
+        restore_rows(inst, Self::REGISTRY, self.pk()?)?;
         self.refresh_from_db(inst)
     }
 
@@ -195,4 +198,74 @@ pub(crate) fn delete_record(
 /// [`Trash::restore`] does.
 pub(crate) fn restore_record(inst: &Instance, reg: &'static Registry, id: i64) -> Result<()> {
     typed(reg).ok_or_else(|| not_deletable(reg))?.restore(inst, id)
+}
+
+/// Deletes the row `id` of `reg` as the generic [`Trash`] and [`Delete`] do: to the trash
+/// unless `permanent`; a record already in the trash needs `permanent`; for good, with the rows
+/// of its link tables ([`Registry::links`]). Registries whose records hold more than rows
+/// (artifacts, storage locations) implement the traits themselves.
+fn delete_rows(db: &Instance, reg: &'static Registry, id: i64, permanent: bool) -> Result<Deleted> {
+    let row = QuerySet::new(reg).filter(Q::exact("id", id)).one_row(db)?;
+    if !reg.soft_delete && !permanent {
+        return Err(no_soft_delete(reg));
+    }
+    let branch = value_of(reg, &row, "branch_id").as_i64();
+    db.transaction(|db| {
+        if !permanent {
+            if branch == Some(-1) {
+                return Err(Error::InTrash { registry: reg.name, id });
+            }
+            promote_previous_version(db, reg, &row)?;
+            set_branch(db, reg, id, -1)?;
+            return Ok(Deleted::Trashed);
+        }
+        if branch.is_some_and(|b| b > -1) {
+            promote_previous_version(db, reg, &row)?;
+        }
+        for (table, column) in reg.links {
+            let mut sql = db.sql();
+            sql.push("DELETE FROM ").ident(table).push(" WHERE ").ident(column).push(" = ");
+            sql.bind(Value::Int(id), SqlType::BigInt);
+            db.execute(&sql)?;
+        }
+        let mut sql = db.sql();
+        sql.push("DELETE FROM ")
+            .ident(reg.table)
+            .push(" WHERE \"id\" = ")
+            .bind(Value::Int(id), SqlType::BigInt);
+        db.execute(&sql)?;
+        Ok(Deleted::Permanently)
+    })
+}
+
+/// Moves the row `id` of `reg` from the trash (or archive) back to the main branch, as the
+/// generic [`Trash::restore`] does. A versioned record becomes the latest of its family again
+/// if no other version is.
+fn restore_rows(db: &Instance, reg: &'static Registry, id: i64) -> Result<()> {
+    if !reg.soft_delete {
+        return Err(Error::Unsupported {
+            registry: reg.name,
+            field: None,
+            message: format!("{} records have no trash to restore from", reg.name),
+        });
+    }
+    let row = QuerySet::new(reg).filter(Q::exact("id", id)).one_row(db)?;
+    db.transaction(|db| {
+        set_branch(db, reg, id, 1)?;
+        if reg.versioned {
+            let stem = stem_of(reg, value_of(reg, &row, "uid").as_str().unwrap_or_default());
+            let has_latest = QuerySet::new(reg)
+                .filter(Q::kw("uid__startswith", stem)?)
+                .filter(Q::kw("branch_id", 1)?)
+                .filter(Q::kw("is_latest", true)?)
+                .exclude(Q::exact("id", id))
+                .exists(db)?;
+            let mut sql = db.sql();
+            sql.push("UPDATE ").ident(reg.table).push(" SET \"is_latest\" = ");
+            sql.bind(Value::Bool(!has_latest), SqlType::Bool).push(" WHERE \"id\" = ");
+            sql.bind(Value::Int(id), SqlType::BigInt);
+            db.execute(&sql)?;
+        }
+        Ok(())
+    })
 }

@@ -58,7 +58,7 @@ macro_rules! registry {
     (
         $(#[$meta:meta])*
         pub struct $name:ident {
-            name: $reg:literal, module: $module:ident, table: $table:literal, uid_len: $uid:expr, name_field: $nf:literal,
+            name: $reg:literal, module: $module:ident, table: $table:expr, uid_len: $uid:expr, name_field: $nf:literal,
             soft_delete: $sd:expr, versioned: $ver:expr
             $(, time_ordered_uid: $tou:expr)? $(, relations: $rels:expr)? $(, links: $links:expr)?
             $(, natural_keys: $nk:expr)? $(, transfer: $tp:expr)? $(, updatable: $up:expr)?
