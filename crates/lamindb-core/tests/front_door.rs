@@ -8,16 +8,8 @@ use std::path::Path;
 /// At most this many public inherent methods on `Instance`.
 const LIMIT: usize = 25;
 
-fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("src is readable") {
-        let path = entry.expect("entry").path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
+mod common;
+use common::rust_files;
 
 /// The names of the `pub fn`s directly inside `impl Instance {` / `impl crate::Instance {`
 /// blocks of `text`.

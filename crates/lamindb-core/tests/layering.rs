@@ -13,7 +13,7 @@
 //! strongly connected component of more than one file.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Layer of each top-level module of `src/`; a module may import from its own layer and below.
 const LAYERS: &[(&str, &[&str])] = &[
@@ -36,16 +36,8 @@ fn layer_of(module: &str) -> Option<usize> {
     LAYERS.iter().position(|(_, mods)| mods.contains(&module))
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("src is readable") {
-        let path = entry.expect("entry").path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
+mod common;
+use common::rust_files;
 
 /// The source without comments (doc examples name modules of every layer).
 fn code_of(text: &str) -> String {
@@ -61,26 +53,9 @@ fn named_modules(code: &str) -> Vec<(usize, String)> {
         while let Some(at) = rest.find("crate::") {
             rest = &rest[at + "crate::".len()..];
             if rest.starts_with('{') {
-                // `use crate::{a, b::{c, d}}` may span lines: the items at the group's top level.
-                let text = code.lines().skip(n).collect::<Vec<_>>().join(" ");
-                let group = &text[text.find(rest).unwrap_or(0) + 1..];
-                let (mut depth, mut item) = (0usize, String::new());
-                for c in group.chars() {
-                    match c {
-                        '{' => depth += 1,
-                        '}' if depth == 0 => break,
-                        '}' => depth -= 1,
-                        ',' if depth == 0 => {
-                            push_head(&mut out, n, &std::mem::take(&mut item));
-                            continue;
-                        }
-                        _ => {}
-                    }
-                    if depth == 0 {
-                        item.push(c);
-                    }
+                for item in group_items(code, n, rest) {
+                    push_head(&mut out, n, &item);
                 }
-                push_head(&mut out, n, &item);
                 continue;
             }
             let head: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
@@ -90,6 +65,31 @@ fn named_modules(code: &str) -> Vec<(usize, String)> {
         }
     }
     out
+}
+
+/// The items at the top level of the `{…}` group that `rest` (on line `n` of `code`) starts with:
+/// `{a, b::{c, d}}` is `a` and `b::{c, d}`; a group may span lines.
+fn group_items(code: &str, n: usize, rest: &str) -> Vec<String> {
+    let text = code.lines().skip(n).collect::<Vec<_>>().join(" ");
+    let group = &text[text.find(rest).unwrap_or(0) + 1..];
+    let (mut depth, mut item, mut items) = (0usize, String::new(), Vec::new());
+    for c in group.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => break,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(std::mem::take(&mut item));
+                continue;
+            }
+            _ => {}
+        }
+        if depth == 0 {
+            item.push(c);
+        }
+    }
+    items.push(item);
+    items
 }
 
 fn push_head(out: &mut Vec<(usize, String)>, line: usize, item: &str) {
@@ -172,26 +172,9 @@ fn named_paths(code: &str, module: &str) -> Vec<(usize, Vec<String>)> {
             at = start + len;
             let rest = &line[at..];
             if rest.starts_with('{') {
-                // A group may span lines: its items at the top level, each up to its own group.
-                let text = code.lines().skip(n).collect::<Vec<_>>().join(" ");
-                let group = &text[text.find(rest).unwrap_or(0) + 1..];
-                let (mut depth, mut item) = (0usize, String::new());
-                for c in group.chars() {
-                    match c {
-                        '{' => depth += 1,
-                        '}' if depth == 0 => break,
-                        '}' => depth -= 1,
-                        ',' if depth == 0 => {
-                            out.push((n + 1, join_path(&base, &std::mem::take(&mut item))));
-                            continue;
-                        }
-                        _ => {}
-                    }
-                    if depth == 0 {
-                        item.push(c);
-                    }
+                for item in group_items(code, n, rest) {
+                    out.push((n + 1, join_path(&base, &item)));
                 }
-                out.push((n + 1, join_path(&base, &item)));
             } else {
                 out.push((n + 1, join_path(&base, rest)));
             }
