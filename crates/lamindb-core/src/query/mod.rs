@@ -135,7 +135,7 @@ pub use cond::{FieldSet, Order, Where};
 pub use expr::{Lookup, Operand, Q};
 pub use field::{Col, Direct, Rel, Related};
 
-/// A lazily built query over one registry, untyped (rows of [`Value`]s in field order).
+/// A lazily built query over one registry, untyped (rows of [`Value`](crate::Value)s in field order).
 #[derive(Clone, Debug)]
 pub struct QuerySet {
     reg: &'static Registry,
