@@ -70,7 +70,7 @@ pub(crate) const LABEL_LINKS: [(&str, &str, &Registry); 3] = [
 
 impl Instance {
     /// Links `labels` (ULabels, Projects or Records) to `artifact`; links that exist are kept.
-    pub(crate) fn add_labels<L: ArtifactLabel>(&self, artifact: &Artifact, labels: &[L]) -> Result<()> {
+    pub(crate) fn add_labels<L: ArtifactLabel>(&self, artifact: &Artifact, labels: &[&L]) -> Result<()> {
         let artifact_id = saved(artifact.id, "Artifact")?;
         let ctx = self.save_context()?;
         self.transaction(|tx| {
@@ -84,7 +84,7 @@ impl Instance {
 
     /// Makes `parents` parents of `project` (LaminDB's `project.parents.add(…)`,
     /// `lamindb_project_parents`); links that exist are kept, a project is not its own parent.
-    pub(crate) fn add_project_parents(&self, project: &Project, parents: &[Project]) -> Result<()> {
+    pub(crate) fn add_project_parents(&self, project: &Project, parents: &[&Project]) -> Result<()> {
         let child = saved(project.id, "Project")?;
         self.transaction(|tx| {
             for parent in parents {
@@ -106,7 +106,7 @@ impl Instance {
     }
 
     /// Removes the links between `artifact` and `labels` (with or without a feature).
-    pub(crate) fn remove_labels<L: ArtifactLabel>(&self, artifact: &Artifact, labels: &[L]) -> Result<()> {
+    pub(crate) fn remove_labels<L: ArtifactLabel>(&self, artifact: &Artifact, labels: &[&L]) -> Result<()> {
         let artifact_id = saved(artifact.id, "Artifact")?;
         self.transaction(|tx| {
             for label in labels {

@@ -33,7 +33,7 @@ impl Artifact {
         inst: &Instance,
         labels: impl IntoIterator<Item = &'a L>,
     ) -> Result<()> {
-        inst.add_labels(self, &owned(labels))
+        inst.add_labels(self, &labels.into_iter().collect::<Vec<_>>())
     }
 
     /// Removes the links between the artifact and `labels` (with or without a feature).
@@ -42,7 +42,7 @@ impl Artifact {
         inst: &Instance,
         labels: impl IntoIterator<Item = &'a L>,
     ) -> Result<()> {
-        inst.remove_labels(self, &owned(labels))
+        inst.remove_labels(self, &labels.into_iter().collect::<Vec<_>>())
     }
 
     /// Annotates the artifact with feature values (LaminDB's `artifact.features.add_values`),
@@ -92,11 +92,6 @@ impl Project {
         inst: &Instance,
         parents: impl IntoIterator<Item = &'a Project>,
     ) -> Result<()> {
-        inst.add_project_parents(self, &owned(parents))
+        inst.add_project_parents(self, &parents.into_iter().collect::<Vec<_>>())
     }
-}
-
-/// The records of `items`, for the operations that take a slice.
-fn owned<'a, R: Clone + 'a>(items: impl IntoIterator<Item = &'a R>) -> Vec<R> {
-    items.into_iter().cloned().collect()
 }

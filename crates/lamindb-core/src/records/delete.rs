@@ -91,17 +91,28 @@ pub trait Trash: Delete {
     }
 }
 
+/// Calls `$then!` with every registry that can be deleted: with a trash or without, generic
+/// (these traits' default methods) or with behaviour of its own (implemented beside it). The
+/// one list both the implementations and the run-time table below are made from.
+macro_rules! deletable {
+    ($then:ident) => {
+        $then! {
+            generic_trash: Transform, Run, ULabel, Feature, Project, Reference, Collection, Record, Schema;
+            generic_rows: User, Space, Branch, ArtifactULabel, ArtifactRecord, ArtifactProject;
+            own_trash: Artifact;
+            own_rows: Storage
+        }
+    };
+}
+
 macro_rules! generic {
-    (trash: $($t:ty),*; rows: $($r:ty),*) => {
+    (generic_trash: $($t:ty),*; generic_rows: $($r:ty),*; own_trash: $($ot:ty),*; own_rows: $($or:ty),*) => {
         $( impl Delete for $t {} impl Trash for $t {} )*
         $( impl Delete for $r {} )*
     };
 }
 
-generic!(
-    trash: Transform, Run, ULabel, Feature, Project, Reference, Collection, Record, Schema;
-    rows: User, Space, Branch, ArtifactULabel, ArtifactRecord, ArtifactProject
-);
+deletable!(generic);
 
 /// The typed behaviour of one registry, reached from its [`Registry`] at run time.
 trait DynDelete: Sync {
@@ -161,15 +172,14 @@ pub(crate) fn no_soft_delete(reg: &Registry) -> Error {
 /// [`Delete`] and [`Trash`] implementations decide what a delete does.
 fn typed(reg: &Registry) -> Option<&'static dyn DynDelete> {
     macro_rules! find {
-        (trash: $($t:ty),*; rows: $($r:ty),*) => {
+        (generic_trash: $($t:ty),*; generic_rows: $($r:ty),*; own_trash: $($ot:ty),*; own_rows: $($or:ty),*) => {
             $( if reg.table == <$t>::REGISTRY.table { return Some(&WithTrash::<$t>(PhantomData)); } )*
+            $( if reg.table == <$ot>::REGISTRY.table { return Some(&WithTrash::<$ot>(PhantomData)); } )*
             $( if reg.table == <$r>::REGISTRY.table { return Some(&WithoutTrash::<$r>(PhantomData)); } )*
+            $( if reg.table == <$or>::REGISTRY.table { return Some(&WithoutTrash::<$or>(PhantomData)); } )*
         };
     }
-    find!(
-        trash: Artifact, Transform, Run, ULabel, Feature, Project, Reference, Collection, Record, Schema;
-        rows: Storage, User, Space, Branch, ArtifactULabel, ArtifactRecord, ArtifactProject
-    );
+    deletable!(find);
     None
 }
 
